@@ -1,0 +1,54 @@
+"""The Python API: ``analyze(source, **options) -> Story``. The CLI, web app and corpus mode call this."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from fabula import pipeline as _pipeline
+from fabula.errors import UsageError
+from fabula.pipeline import Stage
+from fabula.readers import load
+from fabula.story import Story
+
+#: Stage names in pipeline order; ``analyze(..., upto="quotes")`` stops after that stage.
+STAGE_ORDER = ("segment", "quotes", "characters", "attribution", "emotion", "acts", "arcs", "dynamics")
+
+
+def stage(name: str) -> Stage:
+    """Import one stage by name (lazily, so a light run never loads the emotion model)."""
+    if name not in STAGE_ORDER:
+        raise UsageError(f"unknown stage {name!r} (choose from {', '.join(STAGE_ORDER)})")
+    module = __import__(f"fabula.stages.{name}", fromlist=["STAGE"])
+    st: Stage = module.STAGE
+    return st
+
+
+def available_stages() -> list[str]:
+    """Stage names whose modules are present in this installation."""
+    import importlib.util
+
+    return [n for n in STAGE_ORDER if importlib.util.find_spec(f"fabula.stages.{n}") is not None]
+
+
+def pipeline(upto: str | None = None, skip: Sequence[str] = ()) -> list[Stage]:
+    """The default stages in order, up to and including ``upto``, leaving out ``skip``."""
+    names = available_stages()
+    if upto is not None:
+        if upto not in STAGE_ORDER:
+            raise UsageError(f"unknown stage {upto!r} (choose from {', '.join(STAGE_ORDER)})")
+        names = [n for n in names if STAGE_ORDER.index(n) <= STAGE_ORDER.index(upto)]
+    return [stage(n) for n in names if n not in skip]
+
+
+def analyze(
+    source: str | bytes | os.PathLike[str] | Story,
+    *,
+    input_format: str | None = None,
+    upto: str | None = None,
+    skip: Sequence[str] = (),
+    stages: Sequence[Stage] | None = None,
+) -> Story:
+    """Read ``source`` (path, text, bytes or an existing Story) and run the pipeline over it."""
+    story = source if isinstance(source, Story) else load(source, input_format=input_format)
+    return _pipeline.run(story, list(stages) if stages is not None else pipeline(upto, skip))

@@ -1,0 +1,320 @@
+"""The ``fabula`` command: a thin typer shell over ``fabula.api``. Errors become exit codes only here.
+
+Exit codes: 0 ok, 1 internal error, 2 usage, 3 input unreadable or unsupported.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from fabula import __version__
+from fabula.errors import FabulaError, UsageError
+
+app = typer.Typer(
+    name="fabula",
+    help="An engine that understands fiction: who is in it, who says what to whom, what they feel.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Evaluate fabula on annotated corpora (accuracy per novel).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+T = TypeVar("T")
+OUTPUT_FORMATS = ("json", "tsv", "html")
+log = logging.getLogger("fabula")
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"fabula: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _guard(func: Callable[[], T]) -> T:
+    """Run ``func``; turn fabula errors into one line and their exit code, anything else into exit 1."""
+    try:
+        return func()
+    except FabulaError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted", 130) from None
+    except BrokenPipeError:
+        raise typer.Exit(0) from None
+    except Exception as exc:  # the edge: never show a traceback to a user
+        log.debug("internal error", exc_info=True)
+        raise _fail(
+            f"internal error ({type(exc).__name__}: {exc}). Please report it with the input that caused it.", 1
+        ) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fabula {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
+) -> None:
+    """fabula: structure, dialogue, speakers, feelings and relationships in fiction."""
+    if verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _plan_outputs(paths: list[str], formats: list[str], output: str | None) -> tuple[str, Path | None]:
+    """Decide where outputs go: ``("stdout", None)``, ``("file", path)`` or ``("dir", path)``."""
+    single = len(paths) == 1 and len(formats) == 1 and formats[0] != "tsv"
+    if output == "-" or (output is None and single):
+        if not single:
+            raise UsageError("--output - (stdout) takes one input and one format (json or html)")
+        return "stdout", None
+    if output is None:
+        return "dir", Path("fabula_out")
+    out = Path(output)
+    if out.is_dir() or output.endswith(("/", "\\")) or not single:
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"{output} is a file; several outputs need a directory")
+        return "dir", out
+    return "file", out
+
+
+def _stem(path: str) -> str:
+    return "stdin" if path == "-" else Path(path).stem
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[str], typer.Argument(help="Story files (text, Wattpad paste, Markdown, HTML, AO3, EPUB); - for stdin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, tsv, html or all.")] = "json",
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="A file, a directory, or - for stdout.")
+    ] = None,
+    input_format: Annotated[
+        str | None, typer.Option("--input-format", help="Override format detection: text, wattpad, markdown, html, ao3, epub.")
+    ] = None,
+    upto: Annotated[str | None, typer.Option("--upto", help="Stop after this stage (e.g. quotes).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Analyse stories and write JSON, BookNLP-style TSV tables and/or an HTML report."""
+    formats = list(OUTPUT_FORMATS) if fmt == "all" else [fmt]
+    if any(f not in OUTPUT_FORMATS for f in formats):
+        raise _fail(f"unknown --format {fmt!r} (choose json, tsv, html or all)", 2)
+    mode, target = _guard(lambda: _plan_outputs(paths, formats, output))
+    failures = 0
+    progress = None
+    if len(paths) > 1 and not quiet:
+        from rich.progress import Progress
+
+        progress = Progress(transient=True, console=_stderr_console())
+        progress.start()
+        task = progress.add_task("analysing", total=len(paths))
+    try:
+        for path in paths:
+            try:
+                _analyze_one(path, formats, mode, target, input_format, upto, quiet or mode == "stdout")
+            except typer.Exit as exc:
+                if exc.exit_code == 1:
+                    raise
+                failures += 1
+            if progress is not None:
+                progress.advance(task)
+    finally:
+        if progress is not None:
+            progress.stop()
+    if failures:
+        raise typer.Exit(3)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _analyze_one(
+    path: str, formats: list[str], mode: str, target: Path | None, input_format: str | None, upto: str | None,
+    quiet: bool,
+) -> None:
+    from fabula.api import analyze as run_analysis
+    from fabula.writers import render
+
+    def work() -> dict[str, str]:
+        source: Any = sys.stdin.buffer.read() if path == "-" else Path(path)
+        story = run_analysis(source, input_format=input_format, upto=upto)
+        if path == "-":
+            story.source.path = None
+        files: dict[str, str] = {}
+        for f in formats:
+            files.update(render(story, f))
+        return files
+
+    files = _guard(work)
+    _guard(lambda: _write(files, path, mode, target))
+    if not quiet and mode != "stdout":
+        typer.echo(f"{path}: wrote {', '.join(sorted(files))}", err=True)
+
+
+def _write(files: dict[str, str], path: str, mode: str, target: Path | None) -> None:
+    from fabula.io import atomic_write
+
+    if mode == "stdout":
+        for content in files.values():
+            sys.stdout.write(content)
+            if not content.endswith("\n"):
+                sys.stdout.write("\n")
+        sys.stdout.flush()
+        return
+    assert target is not None
+    if mode == "file":
+        (content,) = files.values()
+        atomic_write(target, content)
+        return
+    for suffix, content in files.items():
+        atomic_write(target / f"{_stem(path)}{suffix}", content)
+
+
+def _print_json_or(report: Any, as_json: bool, formatter: Callable[[Any], str]) -> None:
+    typer.echo(json.dumps(report, indent=2, default=str) if as_json else formatter(report))
+
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")]
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    corpus: Annotated[str, typer.Argument(help="pdnc")],
+    root: Annotated[Path, typer.Argument(help="Corpus folder, e.g. ../shared/data/pdnc-dev")],
+    novels: Annotated[list[str] | None, typer.Option("--novels", help="Only these novels.")] = None,
+    examples: Annotated[int, typer.Option(help="Show this many misses and inventions per novel.")] = 0,
+) -> None:
+    """Quotation detection: recall and precision of gold sub-quotation spans, per novel."""
+    from fabula.eval.corpora import load_pdnc
+    from fabula.eval.quotes import evaluate, format_report
+
+    def work() -> str:
+        if corpus != "pdnc":
+            raise UsageError(f"quote evaluation supports 'pdnc'; got {corpus!r}")
+        gold = list(load_pdnc(root, novels))
+        return format_report(evaluate(gold), {g.name: g.text for g in gold}, examples)
+
+    typer.echo(_guard(work))
+
+
+@eval_app.command("pdnc")
+def eval_pdnc(
+    root: Annotated[Path, typer.Argument(help="PDNC folder, e.g. ../shared/data/pdnc-dev")],
+    novels: Annotated[list[str] | None, typer.Option("--novels", help="Only these novels.")] = None,
+    gold_quotes: Annotated[bool, typer.Option("--gold-quotes", help="Score with the gold quotation spans given.")] = False,
+    folds: Annotated[int | None, typer.Option("--folds", help="Leave-novels-out folds for learned parts.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Speaker and addressee attribution on PDNC, per novel, by quote type, with the worst confusions."""
+    from fabula.eval import attribution
+
+    report = _guard(lambda: attribution.evaluate_pdnc(root, novels=novels, gold_quotes=gold_quotes, folds=folds))
+    _print_json_or(report, as_json, attribution.format_report)
+
+
+@eval_app.command("litbank")
+def eval_litbank(root: Annotated[Path, typer.Argument(help="LitBank folder")], as_json: AsJson = False) -> None:
+    """Speaker attribution on LitBank's quotations."""
+    from fabula.eval import attribution
+
+    report = _guard(lambda: attribution.evaluate_litbank(root))
+    _print_json_or(report, as_json, attribution.format_report)
+
+
+@eval_app.command("quoteli3")
+def eval_quoteli3(root: Annotated[Path, typer.Argument(help="QuoteLi3 folder")], as_json: AsJson = False) -> None:
+    """Speaker attribution on QuoteLi3 (Pride and Prejudice, Emma, The Steppe)."""
+    from fabula.eval import attribution
+
+    report = _guard(lambda: attribution.evaluate_quoteli3(root))
+    _print_json_or(report, as_json, attribution.format_report)
+
+
+@eval_app.command("emotion")
+def eval_emotion(
+    root: Annotated[Path, typer.Argument(help="Data folder holding goemotions/ and emobank/")], as_json: AsJson = False
+) -> None:
+    """GoEmotions dev macro-F1 (28 labels, Ekman groups) and EmoBank dev Pearson r (V, A, D)."""
+    from fabula.eval import emotion
+
+    def work() -> dict[str, Any]:
+        return {
+            "goemotions": emotion.evaluate_goemotions(root / "goemotions"),
+            "emobank": emotion.evaluate_emobank(root / "emobank"),
+        }
+
+    report = _guard(work)
+    _print_json_or(report, as_json, lambda r: json.dumps(r, indent=2, default=str))
+
+
+@eval_app.command("acts")
+def eval_acts(
+    root: Annotated[Path, typer.Argument(help="Data folder holding seeds/ and pdnc-dev/")], as_json: AsJson = False
+) -> None:
+    """Dialogue-act accuracy per act on the labelled utterances, with the confusion matrix."""
+    from fabula.eval import acts
+
+    report = _guard(lambda: acts.evaluate(root))
+    formatter = getattr(acts, "format_report", lambda r: json.dumps(r, indent=2, default=str))
+    _print_json_or(report, as_json, formatter)
+
+
+@app.command()
+def emotions(
+    source: Annotated[str, typer.Argument(help="A file with one utterance per line, or - for stdin.")],
+) -> None:
+    """Label utterances: one JSON object per line with labels, predicted, ekman, vad and act."""
+    from fabula.stages.acts import classify
+    from fabula.stages.emotion import EmotionModel
+
+    def work() -> None:
+        if source == "-":
+            lines = sys.stdin.read().splitlines()
+        else:
+            p = Path(source)
+            if not p.is_file():
+                from fabula.errors import InputError
+
+                raise InputError("no such file" if not p.exists() else "not a file", source)
+            lines = p.read_text(encoding="utf-8", errors="replace").splitlines()
+        model = EmotionModel.load()
+        previous: str | None = None
+        batch = 512
+        for i in range(0, len(lines), batch):
+            chunk = lines[i : i + batch]
+            for line, result in zip(chunk, model.predict(chunk), strict=True):
+                row = dict(result)
+                row["text"] = line
+                row["act"] = classify(line, previous).act
+                previous = line
+                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    _guard(work)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code
+        raise SystemExit(code) from None
+
+
+if __name__ == "__main__":
+    main()

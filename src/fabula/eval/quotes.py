@@ -1,0 +1,112 @@
+"""Quotation detection scored against gold sub-quotation spans (PDNC, QuoteLi3 extraction set, LitBank)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from fabula.api import analyze
+from fabula.eval.corpora import GoldNovel
+from fabula.story import Story
+
+
+@dataclass(slots=True)
+class QuoteScore:
+    name: str
+    gold: int = 0
+    predicted: int = 0
+    exact: int = 0  # gold spans found with exactly the same offsets (whitespace-trimmed)
+    overlap: int = 0  # gold spans overlapped by some predicted span
+    pred_overlap: int = 0  # predicted spans overlapping some gold span
+    misses: list[tuple[int, int]] = field(default_factory=list)
+    inventions: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.overlap / self.gold if self.gold else 1.0
+
+    @property
+    def exact_recall(self) -> float:
+        return self.exact / self.gold if self.gold else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.pred_overlap / self.predicted if self.predicted else 1.0
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def score_spans(name: str, text: str, gold: Iterable[tuple[int, int]], pred: Iterable[tuple[int, int]]) -> QuoteScore:
+    """Match gold and predicted spans: exact (after trimming whitespace) and by any overlap (sweep, O(n log n))."""
+    g = sorted(_trim(text, a, b) for a, b in gold)
+    p = sorted(_trim(text, a, b) for a, b in pred)
+    sc = QuoteScore(name, gold=len(g), predicted=len(p))
+    pset = set(p)
+    sc.exact = sum(1 for s in g if s in pset)
+    sc.overlap, sc.misses = _overlapping(g, p)
+    sc.pred_overlap, sc.inventions = _overlapping(p, g)
+    return sc
+
+
+def _overlapping(xs: list[tuple[int, int]], ys: list[tuple[int, int]]) -> tuple[int, list[tuple[int, int]]]:
+    """How many spans of ``xs`` overlap a span of ``ys`` (both sorted), and the ones that do not."""
+    hit, missing, j = 0, [], 0
+    for a, b in xs:
+        while j < len(ys) and ys[j][1] <= a:
+            j += 1
+        k, found = j, False
+        while k < len(ys) and ys[k][0] < b:
+            if ys[k][1] > a:
+                found = True
+                break
+            k += 1
+        if found:
+            hit += 1
+        else:
+            missing.append((a, b))
+    return hit, missing
+
+
+def predicted_spans(story: Story) -> list[tuple[int, int]]:
+    return [s for q in story.quotes for s in q.spans]
+
+
+def evaluate(novels: Iterable[GoldNovel]) -> list[QuoteScore]:
+    """Run ingest + segment + quotes on each novel's text and score the sub-spans."""
+    out = []
+    for nov in novels:
+        story = analyze(nov.text.encode("utf-8"), input_format="text", upto="quotes")
+        gold = [s for q in nov.quotes for s in q.spans]
+        out.append(score_spans(nov.name, story.text, gold, predicted_spans(story)))
+    return out
+
+
+def format_report(scores: list[QuoteScore], text_of: dict[str, str] | None = None, examples: int = 0) -> str:
+    lines = [f"{'novel':32} {'gold':>6} {'pred':>6} {'recall':>7} {'exact':>7} {'prec':>7}"]
+    tot = QuoteScore("TOTAL")
+    for s in scores:
+        lines.append(
+            f"{s.name[:32]:32} {s.gold:6d} {s.predicted:6d} {s.recall:7.4f} {s.exact_recall:7.4f} {s.precision:7.4f}"
+        )
+        tot.gold += s.gold
+        tot.predicted += s.predicted
+        tot.exact += s.exact
+        tot.overlap += s.overlap
+        tot.pred_overlap += s.pred_overlap
+    lines.append(
+        f"{'TOTAL':32} {tot.gold:6d} {tot.predicted:6d} {tot.recall:7.4f} {tot.exact_recall:7.4f} {tot.precision:7.4f}"
+    )
+    if examples and text_of:
+        for s in scores:
+            t = text_of[s.name]
+            for a, b in s.misses[:examples]:
+                lines.append(f"  miss  {s.name} {a}: {t[max(0, a - 40):b + 20]!r}")
+            for a, b in s.inventions[:examples]:
+                lines.append(f"  extra {s.name} {a}: {t[max(0, a - 40):b + 20]!r}")
+    return "\n".join(lines)

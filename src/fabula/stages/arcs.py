@@ -1,0 +1,408 @@
+"""Emotion arcs: valence and the Ekman groups over narrative time, for the story, chapters, scenes and characters.
+
+A *point* is one scored unit (a quotation or a narrative sentence) in text order. Its valence is EmoBank's 1–5
+valence mapped to [-1, 1]. Each arc is smoothed two ways:
+
+* ``dct``: Syuzhet's ``get_dct_transform`` (DCT-II of the series, keep the first ``low_pass_size`` coefficients,
+  zero-pad to ``x_reverse_len``, inverse DCT, rescale to [-1, 1]); points are equally spaced in index time as in
+  Syuzhet. ``dct_level`` is the same curve on the valence scale (not rescaled).
+* ``rolling``: a centred rolling mean over ~10% of the points (Syuzhet's ``simple_plot`` window).
+
+The shape is the best of Reagan et al.'s six by Pearson correlation with cosine templates (which are DCT basis
+functions 1–3, so the classification reads the low-order coefficients). Peaks and the turning point are mapped
+back to the nearest point, i.e. to a quotation or sentence span.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from fabula.pipeline import Stage
+from fabula.story import Quote, Story
+
+EKMAN = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
+LOW_PASS_SIZE = 5
+X_REVERSE_LEN = 100
+MIN_SHAPE_POINTS = 3
+ROUND = 4
+
+# Reagan et al.'s six shapes as cosine templates on t in (0, 1): ± DCT basis 1, 2, 3.
+SHAPES: tuple[tuple[str, int, int], ...] = (
+    ("rise", 1, -1),
+    ("fall", 1, 1),
+    ("fall-rise", 2, 1),
+    ("rise-fall", 2, -1),
+    ("rise-fall-rise", 3, -1),
+    ("fall-rise-fall", 3, 1),
+)
+
+
+@dataclass(slots=True)
+class Point:
+    """One scored unit in text order."""
+
+    start: int
+    end: int
+    valence: float  # [-1, 1]
+    ekman: dict[str, float]
+    quote: int | None = None  # quote id, None for a narrative sentence
+    speaker: str | None = None
+
+
+# --------------------------------------------------------------------------------------------------- maths
+
+
+def _dct2_coeffs(x: np.ndarray, k: int) -> np.ndarray:
+    """First ``k`` unnormalised DCT-II coefficients: ``y_j = 2 Σ x_n cos(π j (2n+1) / 2N)`` (scipy's norm=None)."""
+    n = len(x)
+    j = np.arange(k)[:, None]
+    idx = np.arange(n)[None, :]
+    basis = np.cos(np.pi * j * (2 * idx + 1) / (2 * n))
+    return 2.0 * (basis @ x)
+
+
+def _idct2(coeffs: np.ndarray, m: int) -> np.ndarray:
+    """Inverse of the unnormalised DCT-II on ``m`` points, from (zero-padded) leading coefficients."""
+    k = len(coeffs)
+    idx = np.arange(m)[:, None]
+    j = np.arange(1, k)[None, :]
+    basis = np.cos(np.pi * j * (2 * idx + 1) / (2 * m))
+    return (coeffs[0] + 2.0 * (basis @ coeffs[1:])) / (2 * m)
+
+
+def rescale(x: np.ndarray) -> np.ndarray:
+    """Syuzhet's ``rescale``: ``2 (x - min) / (max - min) - 1``; a flat curve maps to zeros."""
+    lo, hi = float(np.min(x)), float(np.max(x))
+    if hi - lo < 1e-12:
+        return np.zeros_like(x)
+    return 2.0 * (x - lo) / (hi - lo) - 1.0
+
+
+def dct_transform(
+    values: Sequence[float] | np.ndarray,
+    low_pass_size: int = LOW_PASS_SIZE,
+    x_reverse_len: int = X_REVERSE_LEN,
+    scale_range: bool = True,
+) -> np.ndarray:
+    """Syuzhet's ``get_dct_transform``.
+
+    Unlike Syuzhet, a series shorter than ``low_pass_size`` keeps all its coefficients instead of failing.
+    With ``scale_range=False`` the output is Syuzhet's unscaled curve (amplitude shrinks by ``N / x_reverse_len``).
+    """
+    x = np.asarray(values, dtype=float)
+    if x.size == 0:
+        return np.zeros(0)
+    k = max(1, min(low_pass_size, x.size, x_reverse_len))
+    out = _idct2(_dct2_coeffs(x, k), x_reverse_len)
+    return rescale(out) if scale_range else out
+
+
+def dct_level(values: Sequence[float] | np.ndarray, low_pass_size: int = LOW_PASS_SIZE,
+              x_reverse_len: int = X_REVERSE_LEN) -> np.ndarray:
+    """The DCT low-pass curve on the scale of the input (Syuzhet's curve times ``x_reverse_len / N``)."""
+    x = np.asarray(values, dtype=float)
+    if x.size == 0:
+        return np.zeros(0)
+    return dct_transform(x, low_pass_size, x_reverse_len, scale_range=False) * (x_reverse_len / x.size)
+
+
+def rolling_mean(values: Sequence[float] | np.ndarray, window: int | None = None) -> np.ndarray:
+    """Centred rolling mean, same length as the input; windows shrink at the ends. Default window: 10% of N."""
+    x = np.asarray(values, dtype=float)
+    n = x.size
+    if n == 0:
+        return x
+    w = window if window is not None else max(1, round(n * 0.1))
+    w = max(1, min(w, n))
+    half_lo = (w - 1) // 2
+    half_hi = w - 1 - half_lo
+    csum = np.concatenate(([0.0], np.cumsum(x)))
+    i = np.arange(n)
+    lo = np.clip(i - half_lo, 0, n)
+    hi = np.clip(i + half_hi + 1, 0, n)
+    return (csum[hi] - csum[lo]) / (hi - lo)
+
+
+def template(name: str, m: int = X_REVERSE_LEN) -> np.ndarray:
+    """The cosine template of one of the six shapes on the DCT grid ``t = (i + 0.5) / m``."""
+    for shape, k, sign in SHAPES:
+        if shape == name:
+            t = (np.arange(m) + 0.5) / m
+            return sign * np.cos(np.pi * k * t)
+    raise ValueError(f"unknown shape {name!r}")
+
+
+def classify_shape(curve: Sequence[float] | np.ndarray) -> dict[str, Any]:
+    """Best of Reagan et al.'s six shapes by Pearson correlation: ``{shape, score, scores}``."""
+    y = np.asarray(curve, dtype=float)
+    if y.size < 3 or float(np.std(y)) < 1e-12:
+        return {"shape": None, "score": 0.0, "scores": {s: 0.0 for s, _, _ in SHAPES}}
+    yc = y - y.mean()
+    scores: dict[str, float] = {}
+    for shape, _, _ in SHAPES:
+        tc = template(shape, y.size)
+        tc = tc - tc.mean()
+        r = float(yc @ tc / (np.linalg.norm(yc) * np.linalg.norm(tc)))
+        scores[shape] = round(r, ROUND)
+    best = max(scores, key=lambda s: scores[s])
+    return {"shape": best, "score": scores[best], "scores": scores}
+
+
+# --------------------------------------------------------------------------------------------------- points
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _valence(vad: Any) -> float | None:
+    try:
+        v = float(vad[0])
+    except (TypeError, IndexError, ValueError, KeyError):
+        return None
+    if math.isnan(v):
+        return None
+    return max(-1.0, min(1.0, (v - 3.0) / 2.0))
+
+
+def _ekman(raw: Any) -> dict[str, float]:
+    out: dict[str, float] = {}
+    if isinstance(raw, dict):
+        for g in EKMAN:
+            try:
+                out[g] = float(raw.get(g, 0.0) or 0.0)
+            except (TypeError, ValueError):
+                out[g] = 0.0
+    else:
+        out = {g: 0.0 for g in EKMAN}
+    return out
+
+
+def quote_point(q: Quote) -> Point | None:
+    """A point for a quotation with an emotion layer, else None."""
+    emo = q.emotion
+    if not emo:
+        return None
+    v = _valence(emo.get("vad"))
+    if v is None:
+        return None
+    return Point(q.start, q.end, v, _ekman(emo.get("ekman")), quote=q.id, speaker=q.speaker)
+
+
+def collect_points(story: Story) -> list[Point]:
+    """Quotes and narrative sentences with emotion, in text order (sentences mostly inside a quote dropped)."""
+    qpoints = [p for p in (quote_point(q) for q in story.quotes) if p is not None]
+    qspans = sorted((s, e) for q in story.quotes for s, e in q.spans)
+    qstarts = [s for s, _ in qspans]
+    spoints: list[Point] = []
+    for se in getattr(story, "sentence_emotions", None) or []:
+        start, end = _get(se, "start"), _get(se, "end")
+        if start is None or end is None or end <= start:
+            continue
+        v = _valence(_get(se, "vad"))
+        if v is None:
+            continue
+        # Drop a sentence whose span is mostly quotation (the quote already stands for it).
+        covered = 0
+        i = max(0, bisect.bisect_right(qstarts, start) - 1)
+        while i < len(qspans) and qspans[i][0] < end:
+            s, e = qspans[i]
+            covered += max(0, min(e, end) - max(s, start))
+            i += 1
+        if covered * 2 > end - start:
+            continue
+        spoints.append(Point(int(start), int(end), v, _ekman(_get(se, "ekman"))))
+    pts = qpoints + spoints
+    pts.sort(key=lambda p: (p.start, p.end))
+    return pts
+
+
+# --------------------------------------------------------------------------------------------------- arcs
+
+
+def _r(xs: Iterable[float]) -> list[float]:
+    return [round(float(x), ROUND) for x in xs]
+
+
+def _grid_to_point(i: int, n: int, m: int) -> int:
+    """Index of the point nearest to DCT grid position ``i`` of ``m`` (both grids centred on their cells)."""
+    return int(min(n - 1, max(0, round((i + 0.5) * n / m - 0.5))))
+
+
+def _locate(p: Point, text_len: int) -> dict[str, Any]:
+    return {
+        "offset": int(p.start),
+        "end": int(p.end),
+        "quote": p.quote,
+        "x": round(p.start / text_len, ROUND) if text_len else 0.0,
+    }
+
+
+def turning_point(curve: np.ndarray) -> tuple[int, str] | None:
+    """Index on the smoothed curve where the arc turns most, and how.
+
+    Interior extrema (sign changes of the derivative) are candidates, scored by the larger rise/fall on either
+    side to the neighbouring extremum or end; a monotone curve turns where it changes fastest ("steepest").
+    """
+    m = curve.size
+    if m < 3:
+        return None
+    d = np.diff(curve)
+    eps = 1e-9 * (float(np.max(np.abs(curve))) + 1.0)
+    sgn = np.sign(np.where(np.abs(d) < eps, 0.0, d))
+    # Carry the last nonzero sign forward so flat stretches do not create spurious turns.
+    last = 0.0
+    for i in range(sgn.size):
+        if sgn[i] == 0:
+            sgn[i] = last
+        else:
+            last = sgn[i]
+    ext = [i + 1 for i in range(sgn.size - 1) if sgn[i] != 0 and sgn[i + 1] != 0 and sgn[i] != sgn[i + 1]]
+    if ext:
+        marks = [0, *ext, m - 1]
+        best, best_i = -1.0, ext[0]
+        for j in range(1, len(marks) - 1):
+            i = marks[j]
+            size = max(abs(curve[i] - curve[marks[j - 1]]), abs(curve[marks[j + 1]] - curve[i]))
+            if size > best:
+                best, best_i = size, i
+        kind = "peak" if sgn[best_i - 1] > 0 else "trough"
+        return best_i, kind
+    i = int(np.argmax(np.abs(d)))
+    return i, "steepest"
+
+
+def compute_arc(
+    points: Sequence[Point],
+    text_len: int,
+    *,
+    include_points: bool = True,
+    include_ekman_curves: bool = True,
+    low_pass_size: int = LOW_PASS_SIZE,
+    x_reverse_len: int = X_REVERSE_LEN,
+) -> dict[str, Any]:
+    """One arc (JSON-able) over ``points`` in text order. Short series return only what is meaningful."""
+    n = len(points)
+    arc: dict[str, Any] = {"n": n}
+    if n == 0:
+        arc.update({"start": None, "end": None, "mean": None, "dct": None, "shape": None, "peaks": None,
+                    "turning_point": None})
+        return arc
+    vals = np.array([p.valence for p in points], dtype=float)
+    ek = {g: np.array([p.ekman.get(g, 0.0) for p in points], dtype=float) for g in EKMAN}
+    arc["start"] = int(points[0].start)
+    arc["end"] = int(max(p.end for p in points))
+    arc["mean"] = {"valence": round(float(vals.mean()), ROUND), **{g: round(float(ek[g].mean()), ROUND)
+                                                                   for g in EKMAN}}
+    arc["low_pass_size"] = min(low_pass_size, n)
+    if include_points:
+        arc["x"] = _r(p.start / text_len if text_len else 0.0 for p in points)
+        arc["offsets"] = [int(p.start) for p in points]
+        arc["valence"] = _r(vals)
+        arc["rolling"] = _r(rolling_mean(vals))
+    if n < 2:
+        arc.update({"dct": None, "dct_level": None, "shape": None, "peaks": None, "turning_point": None})
+        return arc
+    level = dct_level(vals, low_pass_size, x_reverse_len)
+    arc["dct"] = _r(rescale(level))
+    arc["dct_level"] = _r(level)
+    if include_ekman_curves:
+        arc["ekman"] = {g: _r(dct_level(ek[g], low_pass_size, x_reverse_len)) for g in EKMAN}
+    i_max, i_min = int(np.argmax(level)), int(np.argmin(level))
+    arc["peaks"] = {
+        "max": {"value": round(float(level[i_max]), ROUND), "at": round((i_max + 0.5) / x_reverse_len, ROUND),
+                **_locate(points[_grid_to_point(i_max, n, x_reverse_len)], text_len)},
+        "min": {"value": round(float(level[i_min]), ROUND), "at": round((i_min + 0.5) / x_reverse_len, ROUND),
+                **_locate(points[_grid_to_point(i_min, n, x_reverse_len)], text_len)},
+    }
+    if n < MIN_SHAPE_POINTS:
+        arc["shape"] = None
+        arc["turning_point"] = None
+        return arc
+    arc["shape"] = classify_shape(level)
+    tp = turning_point(level)
+    if tp is None:
+        arc["turning_point"] = None
+    else:
+        i, kind = tp
+        arc["turning_point"] = {"kind": kind, "at": round((i + 0.5) / x_reverse_len, ROUND),
+                                "value": round(float(level[i]), ROUND),
+                                **_locate(points[_grid_to_point(i, n, x_reverse_len)], text_len)}
+    return arc
+
+
+def _within(points: Sequence[Point], starts: Sequence[int], start: int, end: int) -> list[Point]:
+    lo = bisect.bisect_left(starts, start)
+    hi = bisect.bisect_left(starts, end)
+    return list(points[lo:hi])
+
+
+def character_points(story: Story, points: Sequence[Point]) -> dict[str, list[Point]]:
+    """Per character: their own utterances, plus narrative sentences focalised on them.
+
+    Focalised = in a first-person section narrated by them, or mentioning them (``story.mentions``).
+    """
+    out: dict[str, list[Point]] = {c.id: [] for c in story.characters}
+    narr = [p for p in points if p.quote is None]
+    narr_starts = [p.start for p in narr]
+    chosen: dict[str, set[int]] = {cid: set() for cid in out}
+    for p in points:
+        if p.quote is not None and p.speaker is not None:
+            out.setdefault(p.speaker, []).append(p)
+    for sec in story.sections:
+        if sec.person == "first" and sec.narrator:
+            lo = bisect.bisect_left(narr_starts, sec.start)
+            hi = bisect.bisect_left(narr_starts, sec.end)
+            chosen.setdefault(sec.narrator, set()).update(range(lo, hi))
+    for m in story.mentions:
+        if m.character is None:
+            continue
+        i = bisect.bisect_right(narr_starts, m.start) - 1
+        if i >= 0 and narr[i].start <= m.start < narr[i].end:
+            chosen.setdefault(m.character, set()).add(i)
+    for cid, idxs in chosen.items():
+        out.setdefault(cid, []).extend(narr[i] for i in idxs)
+    for cid in out:
+        out[cid].sort(key=lambda p: (p.start, p.end))
+    return out
+
+
+def run(story: Story) -> None:
+    """Set ``story.arcs = {"story", "chapters", "scenes", "characters"}``."""
+    n_text = len(story.text)
+    points = collect_points(story)
+    starts = [p.start for p in points]
+    arcs: dict[str, Any] = {"story": compute_arc(points, n_text)}
+    arcs["story"]["params"] = {"low_pass_size": LOW_PASS_SIZE, "x_reverse_len": X_REVERSE_LEN,
+                               "rolling_window": max(1, round(len(points) * 0.1)) if points else 0}
+    arcs["chapters"] = []
+    for i, ch in enumerate(story.chapters):
+        a = compute_arc(_within(points, starts, ch.start, ch.end), n_text, include_points=False,
+                        include_ekman_curves=False)
+        arcs["chapters"].append({"index": i, "title": ch.title, "span": [ch.start, ch.end], **a})
+    arcs["scenes"] = []
+    for i, sc in enumerate(story.scenes):
+        a = compute_arc(_within(points, starts, sc.start, sc.end), n_text, include_points=False,
+                        include_ekman_curves=False)
+        arcs["scenes"].append({"index": i, "span": [sc.start, sc.end], **a})
+    chars: dict[str, Any] = {}
+    for cid, pts in character_points(story, points).items():
+        if not pts:
+            continue
+        a = compute_arc(pts, n_text)
+        a["speech"] = sum(1 for p in pts if p.quote is not None)
+        a["narration"] = len(pts) - a["speech"]
+        chars[cid] = a
+    arcs["characters"] = chars
+    story.arcs = arcs
+
+
+STAGE = Stage("arcs", run, requires=("emotion",), provides=("arcs",))

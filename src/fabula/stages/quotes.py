@@ -1,0 +1,291 @@
+"""Quotations: every utterance as grouped sub-spans (marks excluded), and inner thought as a separate layer.
+
+Handles straight and curly double quotes, British single quotes (apostrophes told apart), guillemets, dash-led
+dialogue, nested quotes, quotations running over a paragraph break, and unbalanced marks recovered at paragraph
+ends. Sub-spans of one utterance around a tag (“I do,” he says. “I love you.”) are grouped into one ``Quote``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fabula.pipeline import Stage
+from fabula.story import Quote, Span, Story
+
+
+# A raw quotation found by the scanner: content span and mark positions.
+@dataclass(slots=True)
+class _Raw:
+    start: int  # first content char
+    end: int  # after last content char
+    open_at: int  # position of the opening mark (== start when there is none)
+    close_end: int  # position after the closing mark (== end when unclosed)
+    para: int  # paragraph index where it starts
+    closed: bool = True
+    continues: bool = False  # continues a quotation from the previous paragraph
+
+
+_TAG_GAP_MAX = 160  # longest narration between two sub-spans that can still be one utterance's tag
+_LETTER = re.compile(r"\w")
+_GAP_SENT = re.compile(r"[.!?…]\s+\S")
+_SPEECH_VERB = re.compile(
+    r"\b(?:said|says|say|asked|asks|ask|replied|replies|answered|answers|cried|cries|whispered|whispers|murmured|"
+    r"murmurs|shouted|shouts|called|calls|added|adds|continued|continues|went on|exclaimed|exclaims|snapped|snaps|"
+    r"muttered|mutters|mumbled|mumbles|repeated|repeats|began|begins|returned|observed|remarked|spits|spat|sighed|"
+    r"sighs|admitted|admits|declared|declares|insisted|insists|laughed|laughs|sobbed|sobs|pleaded|pleads|"
+    r"interrupted|interrupts|yelled|yells|screamed|screams|growled|growls|breathed|breathes|hissed|hisses|"
+    r"told|tells|demanded|demands|whimpered|stammered|stammers|states|stated|rejoined|resumed|cried out|explained|"
+    r"explains|thought|thinks|wondered|wonders)\b"
+)
+
+
+def _style(text: str) -> str:
+    """The dominant quotation style of a text: ``double``, ``single``, ``guillemet`` or ``dash``."""
+    dq = text.count('"') + text.count("“") + text.count("”")
+    sq = text.count("‘") + len(re.findall(r"(?:^|(?<=[\s(\[—–-]))'(?=\w)", text))
+    gq = text.count("«") + text.count("»")
+    dash = len(re.findall(r"(?m)^[ \t]*(?:—|–|--)[ \t]*\S", text))
+    best = max((dq, "double"), (sq * 2, "single"), (gq, "guillemet"), (dash * 2, "dash"))
+    return best[1] if best[0] > 0 else "double"
+
+
+def _is_apostrophe(text: str, i: int) -> bool:
+    """A ’ or ' between letters (I’m), before a year/elision (’tis, ’90s, rock ’n’ roll), or a plural possessive."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before.isalnum() and after.isalnum():
+        return True
+    if not before.isalnum() and after.isalnum():
+        word = re.match(r"\w+", text[i + 1 : i + 8])
+        return bool(word) and word.group().lower() in _ELISIONS
+    return False
+
+
+_ELISIONS = frozenset("tis twas twere em n cause til till bout round ere neath gainst im ve s d ll re".split()) | {
+    f"{d}0s" for d in range(10)
+}
+
+
+def _scan_double(text: str, p0: int, p1: int, opens: str, closes: str, straight: str, pi: int) -> list[_Raw]:
+    """Find double-style quotations inside one paragraph (nesting of the other style ignored)."""
+    out: list[_Raw] = []
+    open_at: int | None = None
+    i = p0
+    while i < p1:
+        ch = text[i]
+        if ch in opens or ch in closes or ch == straight:
+            if open_at is None:
+                if ch in closes and ch not in opens and ch != straight:
+                    # A closing mark with nothing open: the quotation started in an earlier paragraph or at p0.
+                    out.append(_Raw(p0, i, p0, i + 1, pi, True, True))
+                else:
+                    open_at = i
+            else:
+                if ch in opens and ch not in closes and ch != straight:
+                    # A new opening mark while one is open: recover by closing before it.
+                    out.append(_Raw(open_at + 1, _rstrip(text, open_at + 1, i), open_at, i, pi, False))
+                    open_at = i
+                else:
+                    out.append(_Raw(open_at + 1, i, open_at, i + 1, pi))
+                    open_at = None
+        i += 1
+    if open_at is not None:
+        out.append(_Raw(open_at + 1, _rstrip(text, open_at + 1, p1), open_at, p1, pi, False))
+    return out
+
+
+def _scan_single(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
+    """British single quotes: ‘…’ or '…', with apostrophes (I’m, ’tis, the Joneses’) told apart."""
+    out: list[_Raw] = []
+    open_at: int | None = None
+    depth_double = False
+    i = p0
+    while i < p1:
+        ch = text[i]
+        if ch in "“”\"":
+            depth_double = not depth_double if ch == '"' else ch == "“"
+        elif ch in "‘’'" and not depth_double:
+            before = text[i - 1] if i > p0 else " "
+            after = text[i + 1] if i + 1 < p1 else " "
+            if open_at is None:
+                if (ch == "‘" or (ch == "'" and not before.isalnum())) and not _is_apostrophe(text, i) and after != " ":
+                    open_at = i
+            elif ch in "’'" and not _is_apostrophe(text, i):
+                possessive = before in "sS" and after in " \t" and _later_closer(text, i + 1, p1)
+                if not possessive and (after in " \t\n,.;:!?—–-)" or i + 1 >= p1):
+                    out.append(_Raw(open_at + 1, i, open_at, i + 1, pi))
+                    open_at = None
+            elif ch == "‘" and open_at is not None:
+                pass  # nested or stray opening; keep the outer quotation
+        i += 1
+    if open_at is not None:
+        out.append(_Raw(open_at + 1, _rstrip(text, open_at + 1, p1), open_at, p1, pi, False))
+    return out
+
+
+def _later_closer(text: str, i: int, p1: int) -> bool:
+    return bool(re.search(r"[^\s\w]['’](?:\s|$)|\w['’](?=[\s,.;:!?—–-]|$)", text[i:p1]))
+
+
+_DASH_LEAD = re.compile(r"[ \t]*(?:—|–|--)[ \t]*")
+_DASH_TAG = re.compile(r"\s+(?:—|–|--)\s+|(?<=[,.!?…])\s+(?=(?:he|she|I|they|we|you|[A-Z][a-z]+)\s+\w+)")
+
+
+def _scan_dash(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
+    """Dash-led dialogue: ``— Yes, he said. — And you?`` Speech alternates with tags split at inner dashes."""
+    m = _DASH_LEAD.match(text, p0, p1)
+    if not m or m.end() >= p1:
+        return []
+    out: list[_Raw] = []
+    pos = m.end()
+    speech = True
+    for t in _DASH_TAG.finditer(text, pos, p1):
+        if speech:
+            out.append(_Raw(pos, _rstrip(text, pos, t.start()), m.start() if not out else pos, t.start(), pi))
+        pos = t.end()
+        is_dash = "—" in t.group() or "–" in t.group() or "--" in t.group()
+        speech = (not speech) if is_dash else False
+        if not speech and not is_dash:
+            # a tag without a closing dash: the rest of the paragraph is narration
+            break
+    if speech and pos < p1:
+        out.append(_Raw(pos, _rstrip(text, pos, p1), m.start() if not out else pos, p1, pi))
+    return [r for r in out if r.end > r.start]
+
+
+def _rstrip(text: str, a: int, b: int) -> int:
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return b
+
+
+def find_raw(text: str, paras: list[Span], style: str | None = None) -> list[_Raw]:
+    """Scan story paragraphs for quotations in the text's dominant style; join quotations across paragraph breaks."""
+    style = style or _style(text)
+    raws: list[_Raw] = []
+    for pi, p in enumerate(paras):
+        if style == "double":
+            found = _scan_double(text, p.start, p.end, "“", "”", '"', pi)
+        elif style == "single":
+            found = _scan_single(text, p.start, p.end, pi)
+        elif style == "guillemet":
+            found = _scan_double(text, p.start, p.end, "«", "»", "\0", pi)
+        else:
+            found = _scan_dash(text, p.start, p.end, pi)
+        raws.extend(found)
+    return _join_across_paragraphs(text, paras, raws, style)
+
+
+def _join_across_paragraphs(text: str, paras: list[Span], raws: list[_Raw], style: str) -> list[_Raw]:
+    """An unclosed quotation followed by a paragraph that opens with a mark continues into it; a paragraph whose
+    first mark is a closing one (a quotation over a line break) is merged into the open one."""
+    out: list[_Raw] = []
+    for r in raws:
+        prev = out[-1] if out else None
+        if r.continues and prev is not None and not prev.closed and prev.para == r.para - 1:
+            # “…I willed this.\nI chose you. …” — one quotation over a line break.
+            prev.end = r.end
+            prev.close_end = r.close_end
+            prev.closed = True
+            prev.para = r.para
+            continue
+        if r.continues and prev is not None and prev.para == r.para and prev.closed:
+            # closing mark, then a stray second closing mark: skip the phantom
+            continue
+        if r.continues and (prev is None or prev.para != r.para - 1 or prev.closed):
+            # A closing mark with no opener and nothing to join: keep the text before it only when it starts the
+            # paragraph (a quotation whose opening mark was lost), else drop it.
+            if r.start == paras[r.para].start and r.end > r.start and style != "dash":
+                r.continues = False
+                out.append(r)
+            continue
+        out.append(r)
+    return out
+
+
+def group(text: str, raws: list[_Raw]) -> list[list[_Raw]]:
+    """Group sub-spans into utterances: same paragraph with a short tag between them, or an unclosed quotation
+    continued by the next paragraph's opening mark."""
+    groups: list[list[_Raw]] = []
+    for r in raws:
+        if groups:
+            last = groups[-1][-1]
+            if last.para == r.para:
+                gap = text[last.close_end : r.open_at]
+                if len(gap) <= _TAG_GAP_MAX and "\n\n" not in gap and _is_tag_gap(gap, text, last):
+                    groups[-1].append(r)
+                    continue
+            elif not last.closed and r.para == last.para + 1 and r.open_at < r.start:
+                groups[-1].append(r)
+                continue
+        groups.append([r])
+    return groups
+
+
+def _is_tag_gap(gap: str, text: str, last: _Raw) -> bool:
+    """Narration between two sub-spans that is a speech tag (“I do,” he says. “…”) rather than a new turn."""
+    g = gap.strip()
+    if not g:
+        return True
+    if not _LETTER.search(g):
+        return True
+    content_end = text[last.start : last.end].rstrip()
+    if content_end.endswith((",", "—", "–", "-", "…", "...")) or g.endswith((",", ":")):
+        return bool(_SPEECH_VERB.search(g)) or len(g) < 60
+    # “No.” I shake my head. “No—…” : one short beat between two sentences of the same speaker.
+    return len(g) < 120 and "\n" not in g and len(_GAP_SENT.findall(g.rstrip(".!?… "))) == 0
+
+
+_EMBED_BEFORE = re.compile(r"(?:\w|[(\[])[ \t\n]*$")
+_SAY_BEFORE = re.compile(r"\b(?:" + _SPEECH_VERB.pattern[5:-3] + r"|say|saying|cry|exclaim|answer|reply)\s*[,:]?[ \t\n]*$")
+
+
+def is_embedded_term(text: str, r: _Raw, para_start: int) -> bool:
+    """A scare quote, title or label inside narration ("ran" the Sewing Circle, the "Coach and Horses"): short,
+    continuing a sentence, with no sentence-final mark of its own and no speech verb introducing it."""
+    content = text[r.start : r.end]
+    words = content.split()
+    if len(words) > 5 or not r.closed:
+        return False
+    before = text[max(para_start, r.open_at - 40) : r.open_at]
+    if not _EMBED_BEFORE.search(before) or _SAY_BEFORE.search(before):
+        return False
+    stripped = content.rstrip()
+    if stripped.endswith(("?", "!")):
+        return False
+    after = text[r.close_end : r.close_end + 3]
+    return not (stripped.endswith(".") and (not after.strip() or after.lstrip()[:1].isupper()))
+
+
+def thoughts(story: Story, quote_spans: list[tuple[int, int]]) -> list[Span]:
+    """Inner thought: italic spans (reader layer, ``_…_`` or ``*…*``) outside quotations."""
+    text = story.text
+    spans = [(s.start, s.end) for s in story.italics]
+    for m in re.finditer(r"(?<![\w*_])([_*])(?=\S)([^\n_*]{1,400}?)(?<=\S)\1(?![\w*_])", text):
+        spans.append((m.start(2), m.end(2)))
+    out = []
+    for a, b in sorted(set(spans)):
+        if not any(s <= a and b <= e for s, e in quote_spans) and not story.in_nonstory(a):
+            out.append(Span(a, b))
+    return out
+
+
+def run(story: Story) -> None:
+    text = story.text
+    blocked = [(n.start, n.end) for n in story.nonstory if n.kind != "epigraph"]
+    paras = [p for p in story.paragraphs if not any(s < p.end and p.start < e for s, e in blocked)]
+    raws = [
+        r
+        for r in find_raw(text, paras)
+        if r.end > r.start and text[r.start : r.end].strip() and not is_embedded_term(text, r, paras[r.para].start)
+    ]
+    quotes = []
+    for i, g in enumerate(group(text, raws)):
+        spans = [(r.start, r.end) for r in g]
+        quotes.append(Quote(id=i, spans=spans, outer=(g[0].open_at, g[-1].close_end)))
+    story.quotes = quotes
+    story.thoughts = thoughts(story, [q.outer or (q.start, q.end) for q in quotes])
+
+
+STAGE = Stage(name="quotes", func=run, requires=("segment",), provides=("quotes", "thoughts"))

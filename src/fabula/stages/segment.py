@@ -1,0 +1,298 @@
+"""Structure: paragraphs, sentences, tokens, chapters, scenes, epigraphs/notes, and POV sections (person, tense)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from fabula.pipeline import Stage
+from fabula.story import Chapter, NonStory, Person, Section, Span, Story, Tense
+
+TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
+_BLANK_SPLIT = re.compile(r"\n[ \t\u00a0]*\n")
+_CHAPTER_RE = re.compile(
+    r"^[ \t]*(?:(?:CHAPTER|Chapter|BOOK|Book|PART|Part|VOLUME|Volume)[ \t]+(?:[IVXLCDM]+|\d+|[A-Z][a-z]+|[A-Z]+)"
+    r"\b[^\n]{0,80}|[IVXLC]{1,7}\.?|(?:Prologue|PROLOGUE|Epilogue|EPILOGUE)\b[^\n]{0,60})[ \t]*$",
+    re.MULTILINE,
+)
+_SCENE_BREAK_RE = re.compile(r"[ \t]*(?:(?:\*[ \t]*){3,}|-{3,}|_{3,}|#{1,3}|~+|(?:•[ \t]*){1,5}|o{3}|=+)[ \t]*")
+_NOTE_RE = re.compile(
+    r"[ \t]*\(?[ \t]*(?:A/N|A\.N\.|(?:AN|NB|N\.B\.)[ \t]*[:\-—]|Author['’]?s?['’]? [Nn]otes?\b|AUTHOR['’]?S NOTE"
+    r"|Note from the author\b)"
+)
+_POV_RE = re.compile(r"[ \t]*(?:([A-Z][A-Za-z]+)['’]?s?['’]?\s+(?:POV|pov|P\.O\.V\.)|POV:?\s*([A-Z][A-Za-z]+)|([A-Z]{2,}))[ \t]*")
+_SENT_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9\-—])|[.!?…]+[\"'”’»)\]]*(?=\s*$)")
+_ABBREV = frozenset(
+    "mr mrs ms dr st jr sr prof rev hon gen col capt lt sgt mt ft vs etc no vol ch p pp fig mme mlle messrs sen rep".split()
+)
+
+_FIRST = frozenset("i me my mine myself".split())
+_FIRST_PL = frozenset("we us our ours ourselves".split())
+_THIRD = frozenset("he him his himself she her hers herself".split())
+_MALE = frozenset("he him his himself".split())
+_FEMALE = frozenset("she her hers herself".split())
+_PAST_AUX = frozenset("was were had did could would".split())
+_PRESENT_AUX = frozenset("is are am has does can will".split())
+_QUOTE_CHARS = "\"“”«»"
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Paragraph spans: blank-line blocks for hard-wrapped prose, otherwise one paragraph per line."""
+    lines = text.split("\n")
+    nonempty = [ln for ln in lines if ln.strip()]
+    if not nonempty:
+        return []
+    blocks = [b for b in _BLANK_SPLIT.split(text) if b.strip()]
+    multi = sum(1 for b in blocks if b.strip().count("\n") > 0)
+    lengths = sorted(len(ln) for ln in nonempty)
+    median = lengths[len(lengths) // 2]
+    wrapped = median <= 90 and multi >= 0.25 * len(blocks) and len(blocks) > 1
+    out: list[Span] = []
+    if wrapped:
+        pos = 0
+        for m in _BLANK_SPLIT.finditer(text):
+            _add_trimmed(text, pos, m.start(), out)
+            pos = m.end()
+        _add_trimmed(text, pos, len(text), out)
+    else:
+        pos = 0
+        for ln in lines:
+            _add_trimmed(text, pos, pos + len(ln), out)
+            pos += len(ln) + 1
+    return out
+
+
+def _add_trimmed(text: str, start: int, end: int, out: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Span(start, end))
+
+
+def sentences(text: str, paras: Iterable[Span]) -> list[Span]:
+    """Sentence spans inside each paragraph (rule-based; abbreviations such as "Mr." do not end a sentence)."""
+    out: list[Span] = []
+    for p in paras:
+        start = p.start
+        chunk = text[p.start : p.end]
+        for m in _SENT_END.finditer(chunk):
+            end = p.start + m.end()
+            if m.group().startswith(".") and _is_abbrev(text, p.start + m.start()):
+                continue
+            _add_trimmed(text, start, end, out)
+            start = end
+        _add_trimmed(text, start, p.end, out)
+    return out
+
+
+def _is_abbrev(text: str, dot: int) -> bool:
+    i = dot
+    while i > 0 and text[i - 1].isalpha():
+        i -= 1
+    word = text[i:dot].lower()
+    return word in _ABBREV or (len(word) == 1 and word.isalpha() and text[i:dot].isupper())
+
+
+def tokens(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in TOKEN_RE.finditer(text)]
+
+
+def chapters(story: Story, paras: list[Span]) -> tuple[list[Chapter], list[NonStory]]:
+    """Chapters from reader metadata when present, else from heading lines (``CHAPTER IV``, ``Chapter 3: …``)."""
+    text = story.text
+    given = story.meta.get("chapters")
+    if isinstance(given, list) and given and all(isinstance(c, dict) and "start" in c for c in given):
+        return [Chapter(int(c["start"]), int(c["end"]), c.get("title")) for c in given], []
+    heads: list[Span] = []
+    for p in paras:
+        if p.end - p.start <= 90 and "\n" not in text[p.start : p.end] and _CHAPTER_RE.fullmatch(text, p.start, p.end):
+            heads.append(p)
+    # Bare roman numerals only count when there are several of them.
+    if sum(1 for h in heads if re.fullmatch(r"[IVXLC]+\.?", text[h.start : h.end].strip())) == 1:
+        heads = [h for h in heads if not re.fullmatch(r"[IVXLC]+\.?", text[h.start : h.end].strip())]
+    if not heads:
+        return [Chapter(0, len(text), None)], []
+    out = []
+    if text[: heads[0].start].strip():
+        out.append(Chapter(0, heads[0].start, None))
+    for i, h in enumerate(heads):
+        end = heads[i + 1].start if i + 1 < len(heads) else len(text)
+        out.append(Chapter(h.start, end, text[h.start : h.end].strip(), h))
+    return out, [NonStory(h.start, h.end, "chapter_heading") for h in heads]
+
+
+def _gap_lines(text: str, a: int, b: int) -> int:
+    return text.count("\n", a, b)
+
+
+def scenes(text: str, paras: list[Span], chaps: list[Chapter]) -> tuple[list[Span], list[NonStory]]:
+    """Scenes split at break lines (``***``, ``---``, ``#``, ``~``) and unusually wide blank gaps."""
+    breaks: list[NonStory] = []
+    cut_after: set[int] = set()  # paragraph indexes after which a scene ends
+    gaps = [_gap_lines(text, paras[i].end, paras[i + 1].start) for i in range(len(paras) - 1)]
+    normal = Counter(gaps).most_common(1)[0][0] if gaps else 1
+    for i, p in enumerate(paras):
+        if _SCENE_BREAK_RE.fullmatch(text, p.start, p.end):
+            breaks.append(NonStory(p.start, p.end, "scene_break"))
+            cut_after.add(i - 1)
+            cut_after.add(i)
+        elif i < len(gaps) and gaps[i] > normal and gaps[i] >= 3:
+            cut_after.add(i)
+    chapter_starts = {c.start for c in chaps}
+    out: list[Span] = []
+    break_spans = {(b.start, b.end) for b in breaks}
+    cur: int | None = None
+    last_end = 0
+    for i, p in enumerate(paras):
+        if (p.start, p.end) in break_spans:
+            continue
+        if cur is not None and any(cur < s <= p.start for s in chapter_starts):
+            out.append(Span(cur, last_end))
+            cur = None
+        if cur is None:
+            cur = p.start
+        last_end = p.end
+        if i in cut_after:
+            out.append(Span(cur, last_end))
+            cur = None
+    if cur is not None:
+        out.append(Span(cur, last_end))
+    return out, breaks
+
+
+def _narration_words(text: str, start: int, end: int) -> list[str]:
+    """Lower-cased words outside double-quoted speech (a cheap approximation used only for person/tense)."""
+    chunk = text[start:end]
+    chunk = re.sub(r"[\"“][^\"“”\n]*[\"”]|“[^”]*”", " ", chunk)
+    return re.findall(r"[a-z’']+", chunk.lower())
+
+
+def person_tense(text: str, start: int, end: int) -> tuple[Person, Tense, str | None]:
+    """Grammatical person, tense and the dominant third-person gender (``m``/``f``) of a stretch of narration."""
+    words = _narration_words(text, start, end)
+    c = Counter(words)
+    first = sum(c[w] for w in _FIRST)
+    third = sum(c[w] for w in _THIRD) + c["they"] + c["them"]
+    n = max(len(words), 1)
+    person: Person
+    if first >= 0.02 * n and first >= 0.35 * third:
+        person = "first"
+    elif third > 0 or len(words) > 30:
+        person = "third"
+    else:
+        person = "unknown"
+    past = sum(c[w] for w in _PAST_AUX) + sum(v for w, v in c.items() if w.endswith("ed") and len(w) > 3)
+    present = sum(c[w] for w in _PRESENT_AUX) + _present_verbs(words)
+    tense: Tense = "unknown"
+    if past + present >= 3:
+        tense = "present" if present > 1.1 * past else "past"
+    male, female = sum(c[w] for w in _MALE), sum(c[w] for w in _FEMALE)
+    other = "m" if male > 1.5 * female and male >= 2 else "f" if female > 1.5 * male and female >= 2 else None
+    return person, tense, other
+
+
+def _present_verbs(words: list[str]) -> int:
+    """Count pronoun + ``-s`` verb pairs ("he says", "she looks") and ``I`` + base-form ("I shake" ≈ not -ed)."""
+    n = 0
+    for a, b in zip(words, words[1:], strict=False):
+        if a in ("he", "she", "it") and len(b) > 2 and b.endswith("s") and not b.endswith("ss") and b not in _NOT_VERB_S:
+            n += 1
+        elif a == "i" and len(b) > 2 and b.isalpha() and not b.endswith("ed") and b not in _NOT_PRESENT_AFTER_I:
+            n += 1
+    return n
+
+
+_NOT_VERB_S = frozenset("was has is does his its this us always perhaps".split())
+_NOT_PRESENT_AFTER_I = frozenset(
+    "was had did could would should might must also never just still only even then felt thought knew saw said "
+    "told took made went came got gave left found heard began ran sat stood wanted".split()
+)
+
+
+def _pov_marker(text: str, span: Span) -> str | None:
+    m = _POV_RE.fullmatch(text, span.start, span.end)
+    if not m:
+        return None
+    name = next(g for g in m.groups() if g)
+    return name.title()
+
+
+def sections(text: str, scene_spans: list[Span], paras: list[Span]) -> list[Section]:
+    """POV sections: adjacent scenes merge while person and tense agree and no POV switch shows.
+
+    A switch shows as a POV marker line (``ARES``, ``Ares' POV``) or, in first person, as the other party's
+    pronouns changing gender (Alana narrates "he", then Ares narrates "she").
+    """
+    out: list[Section] = []
+    last_other: str | None = None
+    for sc in scene_spans:
+        person, tense, other = person_tense(text, sc.start, sc.end)
+        first_para = next((p for p in paras if p.start >= sc.start), None)
+        marker = _pov_marker(text, first_para) if first_para and first_para.end <= sc.end else None
+        if out:
+            prev = out[-1]
+            switched = marker is not None or (
+                person == "first" and other is not None and last_other is not None and other != last_other
+            )
+            if not switched and prev.person == person and (prev.tense == tense or "unknown" in (prev.tense, tense)):
+                prev.end = sc.end
+                if prev.tense == "unknown":
+                    prev.tense = tense
+                last_other = other or last_other
+                continue
+        out.append(Section(sc.start, sc.end, person, tense))
+        last_other = other
+    return out
+
+
+def _quote_only(text: str, span: Span) -> bool:
+    s = text[span.start : span.end].strip()
+    return len(s) > 2 and s[0] in "\"“'‘«" and s[-1] in "\"”'’»" and s.count("\n") < 6
+
+
+def epigraphs_and_notes(text: str, paras: list[Span], scene_spans: list[Span]) -> list[NonStory]:
+    """Author's notes (``A/N:``, ``NB:``, ``Author's note``) and epigraphs (a lone quotation opening or closing the text)."""
+    out: list[NonStory] = []
+    for p in paras:
+        if _NOTE_RE.match(text, p.start, p.end):
+            out.append(NonStory(p.start, p.end, "author_note"))
+    if len(scene_spans) >= 2:
+        for sc in (scene_spans[0], scene_spans[-1]):
+            inner = [p for p in paras if sc.start <= p.start and p.end <= sc.end]
+            if len(inner) == 1 and _quote_only(text, inner[0]):
+                out.append(NonStory(inner[0].start, inner[0].end, "epigraph"))
+    return out
+
+
+def run(story: Story) -> None:
+    text = story.text
+    paras = paragraphs(text)
+    story.paragraphs = paras
+    chaps, heading_blocks = chapters(story, paras)
+    story.chapters = chaps
+    scene_spans, breaks = scenes(text, paras, chaps)
+    notes = epigraphs_and_notes(text, paras, scene_spans)
+    existing = story.nonstory
+    story.nonstory = sorted([*existing, *heading_blocks, *breaks, *notes], key=lambda n: (n.start, n.end))
+    blocked = [(n.start, n.end) for n in story.nonstory]
+    story_paras = [p for p in paras if not any(s < p.end and p.start < e for s, e in blocked)]
+    # Scenes and sections cover story text only.
+    story.scenes = [s for s in (_shrink(sc, story_paras) for sc in scene_spans) if s is not None]
+    story.sections = sections(text, story.scenes, story_paras)
+    story.sentences = sentences(text, paras)
+    story.tokens = tokens(text)
+
+
+def _shrink(sc: Span, story_paras: list[Span]) -> Span | None:
+    inner = [p for p in story_paras if sc.start <= p.start and p.end <= sc.end]
+    return Span(inner[0].start, inner[-1].end) if inner else None
+
+
+STAGE = Stage(
+    name="segment",
+    func=run,
+    provides=("paragraphs", "sentences", "tokens", "chapters", "scenes", "sections", "nonstory"),
+)

@@ -1,0 +1,283 @@
+"""JSON output, schema ``fabula.story/1``: a Story as plain dicts and lists, and back.
+
+Every span is ``[start, end)`` in code points of the decoded source text (``Story.text``, also written under
+``"text"`` unless ``text=False``). Where the JSON carries a string for a span (``quotes[].text``,
+``nonstory[].text``) it is exactly ``text[start:end]``. The layout is documented in ``docs/schema.md`` and
+checked by the JSON Schema shipped as ``fabula/schema/story.schema.json``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+import logging
+import math
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+from fabula import __version__
+from fabula.errors import InputError, UnsupportedFormat
+from fabula.story import (
+    Chapter,
+    Character,
+    Mention,
+    NonStory,
+    Quote,
+    Section,
+    SourceInfo,
+    Span,
+    Story,
+)
+
+log = logging.getLogger(__name__)
+
+SCHEMA_ID = "fabula.story/1"
+SCHEMA_FILE = "story.schema.json"
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) that every ``to_dict`` output satisfies."""
+    ref = resources.files("fabula").joinpath("schema").joinpath(SCHEMA_FILE)
+    data: dict[str, Any] = json.loads(ref.read_text(encoding="utf-8"))
+    return data
+
+
+def jsonable(value: Any) -> Any:
+    """Turn free-form layer values (meta, arcs, relationships, emotions) into JSON-native values.
+
+    Tuples and sets become lists, numpy scalars and arrays become numbers and lists, dates become ISO strings,
+    dataclasses become dicts, NaN and infinities become ``null``; anything else unknown becomes ``str(value)``.
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        items = [jsonable(v) for v in value]
+        try:
+            return sorted(items)
+        except TypeError:
+            return items
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    tolist = getattr(value, "tolist", None)  # numpy arrays and scalars
+    if callable(tolist):
+        return jsonable(tolist())
+    return str(value)
+
+
+def _pairs(spans: list[Span] | list[tuple[int, int]]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for s in spans:
+        if isinstance(s, Span):
+            out.append([s.start, s.end])
+        else:
+            out.append([int(s[0]), int(s[1])])
+    return out
+
+
+def _emotion_span(e: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(e) and not isinstance(e, type):
+        d = {f.name: getattr(e, f.name) for f in dataclasses.fields(e)}
+    elif isinstance(e, Mapping):
+        d = dict(e)
+    else:
+        d = {k: getattr(e, k, None) for k in ("start", "end", "ekman", "vad", "top")}
+    out: dict[str, Any] = jsonable(d)
+    out["start"], out["end"] = int(d["start"]), int(d["end"])
+    return out
+
+
+def quote_dict(story: Story, q: Quote) -> dict[str, Any]:
+    """One quotation as written under ``quotes[]``."""
+    return {
+        "id": q.id,
+        "start": q.start,
+        "end": q.end,
+        "text": story.text[q.start : q.end],
+        "spans": _pairs(q.spans),
+        "outer": [q.outer[0], q.outer[1]] if q.outer is not None else None,
+        "speaker": q.speaker,
+        "addressees": list(q.addressees),
+        "type": q.type,
+        "confidence": jsonable(float(q.confidence)),
+        "emotion": jsonable(q.emotion) if q.emotion is not None else None,
+        "act": q.act,
+    }
+
+
+def to_dict(story: Story, *, tokens: bool = False, text: bool = True) -> dict[str, Any]:
+    """The Story as a JSON-ready dict following ``fabula.story/1``.
+
+    ``tokens=True`` adds the token layer (large); ``text=False`` leaves out the source text (the spans then
+    refer to the text a reader gets by decoding the source the same way).
+    """
+    t = story.text
+    src = story.source
+    d: dict[str, Any] = {
+        "schema": SCHEMA_ID,
+        "fabula_version": __version__,
+        "source": {"path": src.path, "format": src.format, "encoding": src.encoding, "sha256": src.sha256},
+        "meta": jsonable(story.meta),
+        "text_length": len(t),
+        "stages": list(story.done),
+    }
+    if text:
+        d["text"] = t
+    d["sections"] = [
+        {"start": s.start, "end": s.end, "person": s.person, "tense": s.tense, "narrator": s.narrator}
+        for s in story.sections
+    ]
+    d["characters"] = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "aliases": list(c.aliases),
+            "gender": c.gender,
+            "narrator": bool(c.narrator),
+            "mentions": int(c.mentions),
+            "quotes": int(c.quotes),
+        }
+        for c in story.characters
+    ]
+    d["quotes"] = [quote_dict(story, q) for q in story.quotes]
+    d["paragraphs"] = _pairs(story.paragraphs)
+    d["sentences"] = _pairs(story.sentences)
+    d["scenes"] = _pairs(story.scenes)
+    d["chapters"] = [
+        {
+            "start": c.start,
+            "end": c.end,
+            "title": c.title,
+            "heading": [c.heading.start, c.heading.end] if c.heading is not None else None,
+        }
+        for c in story.chapters
+    ]
+    d["nonstory"] = [{"start": n.start, "end": n.end, "kind": n.kind, "text": t[n.start : n.end]} for n in story.nonstory]
+    d["thoughts"] = _pairs(story.thoughts)
+    d["italics"] = _pairs(story.italics)
+    d["mentions"] = [
+        {"start": m.start, "end": m.end, "character": m.character, "kind": m.kind} for m in story.mentions
+    ]
+    d["arcs"] = jsonable(story.arcs)
+    d["relationships"] = [jsonable(r) for r in story.relationships]
+    sent_emotions = getattr(story, "sentence_emotions", None)
+    if sent_emotions is not None:
+        d["sentence_emotions"] = [_emotion_span(e) for e in sent_emotions]
+    if tokens:
+        d["tokens"] = _pairs(story.tokens)
+    return d
+
+
+def dumps(story: Story, indent: int | None = 2, *, tokens: bool = False, text: bool = True) -> str:
+    """The Story as a JSON string (UTF-8 safe, no NaN, keys in schema order)."""
+    return json.dumps(to_dict(story, tokens=tokens, text=text), ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+def _span_list(items: Any) -> list[Span]:
+    return [Span(int(a), int(b)) for a, b in items or []]
+
+
+def _sentence_emotions(items: list[dict[str, Any]]) -> list[Any]:
+    """Rebuild ``sentence_emotions`` as ``fabula.story.EmotionSpan`` where that class exists, else dicts."""
+    try:
+        from fabula import story as story_mod
+
+        cls = getattr(story_mod, "EmotionSpan", None)
+    except ImportError:  # pragma: no cover
+        cls = None
+    if cls is None or not dataclasses.is_dataclass(cls):
+        return [dict(e) for e in items]
+    names = {f.name for f in dataclasses.fields(cls)}
+    out = []
+    for e in items:
+        kw = {k: v for k, v in e.items() if k in names}
+        if "vad" in kw and isinstance(kw["vad"], list):
+            kw["vad"] = tuple(kw["vad"])
+        out.append(cls(**kw))
+    return out
+
+
+def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
+    """Rebuild a Story from ``to_dict`` output (or parsed JSON). ``text`` is needed when the JSON has none."""
+    if d.get("schema") != SCHEMA_ID:
+        raise UnsupportedFormat(f"not a {SCHEMA_ID} document (schema is {d.get('schema')!r})")
+    body = d.get("text", text) if text is None else text
+    if body is None:
+        raise InputError("the JSON carries no source text; pass text=")
+    if "text_length" in d and len(body) != d["text_length"]:
+        raise InputError(f"text has {len(body)} code points but the JSON says {d['text_length']}")
+    src = d.get("source") or {}
+    story = Story(
+        text=body,
+        source=SourceInfo(
+            path=src.get("path"), format=src.get("format", "text"), encoding=src.get("encoding"),
+            sha256=src.get("sha256"),
+        ),
+        meta=dict(d.get("meta") or {}),
+        nonstory=[NonStory(n["start"], n["end"], n["kind"]) for n in d.get("nonstory", [])],
+        italics=_span_list(d.get("italics")),
+        paragraphs=_span_list(d.get("paragraphs")),
+        sentences=_span_list(d.get("sentences")),
+        tokens=[(int(a), int(b)) for a, b in d.get("tokens", [])],
+        chapters=[
+            Chapter(
+                c["start"], c["end"], c.get("title"),
+                Span(*c["heading"]) if c.get("heading") is not None else None,
+            )
+            for c in d.get("chapters", [])
+        ],
+        scenes=_span_list(d.get("scenes")),
+        sections=[
+            Section(s["start"], s["end"], s.get("person", "unknown"), s.get("tense", "unknown"), s.get("narrator"))
+            for s in d.get("sections", [])
+        ],
+        quotes=[
+            Quote(
+                id=q["id"],
+                spans=[(int(a), int(b)) for a, b in q["spans"]],
+                speaker=q.get("speaker"),
+                addressees=list(q.get("addressees") or []),
+                type=q.get("type", "none"),
+                confidence=float(q.get("confidence") or 0.0),
+                outer=(q["outer"][0], q["outer"][1]) if q.get("outer") is not None else None,
+                emotion=q.get("emotion"),
+                act=q.get("act"),
+            )
+            for q in d.get("quotes", [])
+        ],
+        thoughts=_span_list(d.get("thoughts")),
+        characters=[
+            Character(
+                id=c["id"], name=c["name"], aliases=list(c.get("aliases") or []), gender=c.get("gender"),
+                narrator=bool(c.get("narrator", False)), mentions=int(c.get("mentions", 0)),
+                quotes=int(c.get("quotes", 0)),
+            )
+            for c in d.get("characters", [])
+        ],
+        mentions=[
+            Mention(m["start"], m["end"], m.get("character"), m.get("kind", "name")) for m in d.get("mentions", [])
+        ],
+        arcs=dict(d.get("arcs") or {}),
+        relationships=[dict(r) for r in d.get("relationships", [])],
+        done=list(d.get("stages", [])),
+    )
+    if "sentence_emotions" in d:
+        if any(f.name == "sentence_emotions" for f in dataclasses.fields(Story)):
+            setattr(story, "sentence_emotions", _sentence_emotions(d["sentence_emotions"]))  # noqa: B010
+        else:
+            log.debug("dropping sentence_emotions: this Story has no such layer")
+    return story
+
+
+def loads(s: str, *, text: str | None = None) -> Story:
+    """Parse a ``fabula.story/1`` JSON string into a Story."""
+    return from_dict(json.loads(s), text=text)

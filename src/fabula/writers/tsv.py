@@ -1,0 +1,188 @@
+"""BookNLP-compatible tab-separated tables: tokens, quotes, entities, characters.
+
+Files are joined on token ids as in BookNLP. Differences from BookNLP, all documented in ``docs/schema.md``:
+``byte_onset``/``byte_offset`` are code-point offsets into ``Story.text`` (BookNLP's are, too, despite the name);
+columns fabula does not compute (lemma, POS, dependencies, events) hold ``_``; character ids are fabula's string
+ids (``_`` where unknown); token ids are ``-1`` where a span covers no token; extra columns with our character
+offsets follow BookNLP's columns. Cells never contain tabs or line breaks (they become spaces).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from pathlib import Path
+
+from fabula.story import Mention, Quote, Span, Story
+
+TOKEN_COLUMNS = (
+    "paragraph_ID", "sentence_ID", "token_ID_within_sentence", "token_ID_within_document", "word", "lemma",
+    "byte_onset", "byte_offset", "POS_tag", "fine_POS_tag", "dependency_relation", "syntactic_head_ID", "event",
+)
+QUOTE_COLUMNS = (
+    "quote_start", "quote_end", "mention_start", "mention_end", "mention_phrase", "char_id", "quote",
+    "quote_id", "start_char", "end_char", "addressees", "type", "confidence",
+)
+ENTITY_COLUMNS = ("COREF", "start_token", "end_token", "prop", "cat", "text", "start_char", "end_char")
+CHARACTER_COLUMNS = ("id", "name", "aliases", "gender", "mentions", "quotes", "narrator")
+SUFFIXES = (".tokens", ".quotes", ".entities", ".characters.tsv")
+
+NA = "_"
+_PROP = {"name": "PROP", "pronoun": "PRON", "nominal": "NOM", "narrator": "PRON"}
+_MENTION_WINDOW = 250  # code points around a quote searched for its speaker's mention
+
+
+def cell(value: object) -> str:
+    """A TSV cell: ``_`` for None/empty, whitespace controls turned into spaces."""
+    if value is None:
+        return NA
+    s = str(value)
+    if not s:
+        return NA
+    if "\t" in s or "\n" in s or "\r" in s:
+        s = s.replace("\r\n", " ").replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return s
+
+
+def _table(columns: Sequence[str], rows: list[list[object]]) -> str:
+    lines = ["\t".join(columns)]
+    lines.extend("\t".join(cell(v) for v in row) for row in rows)
+    return "\n".join(lines) + "\n"
+
+
+class _Index:
+    """Maps code-point offsets to token, sentence and paragraph indices by binary search."""
+
+    def __init__(self, story: Story) -> None:
+        self.tokens = sorted(story.tokens)
+        self.tok_starts = [s for s, _ in self.tokens]
+        self.tok_ends = [e for _, e in self.tokens]
+        self.sents = sorted(story.sentences, key=lambda s: s.start)
+        self.sent_starts = [s.start for s in self.sents]
+        self.paras = sorted(story.paragraphs, key=lambda s: s.start)
+        self.para_starts = [p.start for p in self.paras]
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """First and last (inclusive) token overlapping ``[start, end)``; ``(-1, -1)`` if none."""
+        first = bisect_right(self.tok_ends, start)
+        last = bisect_left(self.tok_starts, end) - 1
+        if first > last or first >= len(self.tokens):
+            return -1, -1
+        return first, last
+
+    @staticmethod
+    def _containing(spans: list[Span], starts: list[int], pos: int) -> int:
+        i = bisect_right(starts, pos) - 1
+        return i if i >= 0 and pos < spans[i].end else -1
+
+    def sentence(self, pos: int) -> int:
+        return self._containing(self.sents, self.sent_starts, pos)
+
+    def paragraph(self, pos: int) -> int:
+        return self._containing(self.paras, self.para_starts, pos)
+
+
+def tokens_table(story: Story, index: _Index | None = None) -> str:
+    """``<stem>.tokens``: one row per token, BookNLP's 13 columns."""
+    ix = index or _Index(story)
+    rows: list[list[object]] = []
+    prev_sent, within = -2, 0
+    for i, (s, e) in enumerate(ix.tokens):
+        sent = ix.sentence(s)
+        within = within + 1 if sent == prev_sent else 0
+        prev_sent = sent
+        rows.append([
+            ix.paragraph(s), sent, within if sent >= 0 else -1, i, story.text[s:e],
+            NA, s, e, NA, NA, NA, NA, NA,
+        ])
+    return _table(TOKEN_COLUMNS, rows)
+
+
+def _speaker_mention(q: Quote, by_char: dict[str, list[Mention]], quote_spans: list[tuple[int, int]]) -> Mention | None:
+    """The speaker's mention nearest the quote (inside its tags first), outside any quotation."""
+    if q.speaker is None or q.speaker not in by_char:
+        return None
+    ms = by_char[q.speaker]
+    starts = [m.start for m in ms]
+    lo = bisect_left(starts, q.start - _MENTION_WINDOW)
+    hi = bisect_right(starts, q.end + _MENTION_WINDOW)
+    best: tuple[int, int] | None = None
+    best_m: Mention | None = None
+    for m in ms[lo:hi]:
+        i = bisect_right(quote_spans, (m.start, 2**62)) - 1
+        if i >= 0 and quote_spans[i][0] <= m.start < quote_spans[i][1]:
+            continue  # a mention inside a quotation names someone, it does not tag the speaker
+        if q.start <= m.start < q.end:
+            dist = 0
+        else:
+            dist = q.start - m.end if m.end <= q.start else m.start - q.end
+        key = (dist, 0 if m.start >= q.end else 1)  # ties: a tag after the quote wins
+        if best is None or key < best:
+            best, best_m = key, m
+    return best_m
+
+
+def quotes_table(story: Story, index: _Index | None = None) -> str:
+    """``<stem>.quotes``: one row per quoted sub-span (BookNLP's unit), grouped by ``quote_id``."""
+    ix = index or _Index(story)
+    by_char: dict[str, list[Mention]] = {}
+    for m in sorted(story.mentions, key=lambda m: m.start):
+        if m.character is not None:
+            by_char.setdefault(m.character, []).append(m)
+    quote_spans = sorted((s, e) for q in story.quotes for s, e in q.spans)
+    rows: list[list[object]] = []
+    for q in story.quotes:
+        m = _speaker_mention(q, by_char, quote_spans)
+        ms, me = ix.token_range(m.start, m.end) if m is not None else (-1, -1)
+        phrase = story.text[m.start : m.end] if m is not None else None
+        for s, e in q.spans:
+            ts, te = ix.token_range(s, e)
+            rows.append([
+                ts, te, ms, me, phrase, q.speaker, story.text[s:e],
+                q.id, s, e, ";".join(q.addressees), q.type, f"{q.confidence:.3f}",
+            ])
+    return _table(QUOTE_COLUMNS, rows)
+
+
+def entities_table(story: Story, index: _Index | None = None) -> str:
+    """``<stem>.entities``: one row per character mention (``cat`` is always PER)."""
+    ix = index or _Index(story)
+    rows: list[list[object]] = []
+    for m in sorted(story.mentions, key=lambda m: (m.start, m.end)):
+        ts, te = ix.token_range(m.start, m.end)
+        rows.append([m.character, ts, te, _PROP.get(m.kind, NA), "PER", story.text[m.start : m.end], m.start, m.end])
+    return _table(ENTITY_COLUMNS, rows)
+
+
+def characters_table(story: Story) -> str:
+    """``<stem>.characters.tsv``: the cast; aliases joined with ``;``."""
+    rows: list[list[object]] = [
+        [c.id, c.name, ";".join(c.aliases), c.gender, c.mentions, c.quotes, str(c.narrator).lower()]
+        for c in story.characters
+    ]
+    return _table(CHARACTER_COLUMNS, rows)
+
+
+def tables(story: Story) -> dict[str, str]:
+    """All four tables, keyed by file suffix (``.tokens``, ``.quotes``, ``.entities``, ``.characters.tsv``)."""
+    ix = _Index(story)
+    return {
+        ".tokens": tokens_table(story, ix),
+        ".quotes": quotes_table(story, ix),
+        ".entities": entities_table(story, ix),
+        ".characters.tsv": characters_table(story),
+    }
+
+
+def write_tables(story: Story, out_dir: Path, stem: str) -> list[Path]:
+    """Write ``<stem>.tokens`` etc. into ``out_dir``, each atomically; returns the paths written."""
+    from fabula.writers import write_atomic
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for suffix, content in tables(story).items():
+        path = out_dir / f"{stem}{suffix}"
+        write_atomic(path, content)
+        paths.append(path)
+    return paths
