@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 
@@ -10,6 +11,8 @@ from fabula.errors import UsageError
 from fabula.pipeline import Stage
 from fabula.readers import load
 from fabula.story import Story
+
+log = logging.getLogger(__name__)
 
 #: Stage names in pipeline order; ``analyze(..., upto="quotes")`` stops after that stage.
 STAGE_ORDER = ("segment", "quotes", "characters", "attribution", "emotion", "acts", "arcs", "dynamics")
@@ -32,13 +35,23 @@ def available_stages() -> list[str]:
 
 
 def pipeline(upto: str | None = None, skip: Sequence[str] = ()) -> list[Stage]:
-    """The default stages in order, up to and including ``upto``, leaving out ``skip``."""
+    """The default stages in order, up to and including ``upto``, leaving out ``skip`` and whatever needs them."""
     names = available_stages()
     if upto is not None:
         if upto not in STAGE_ORDER:
             raise UsageError(f"unknown stage {upto!r} (choose from {', '.join(STAGE_ORDER)})")
         names = [n for n in names if STAGE_ORDER.index(n) <= STAGE_ORDER.index(upto)]
-    return [stage(n) for n in names if n not in skip]
+    out: list[Stage] = []
+    for n in names:
+        if n in skip:
+            continue
+        st = stage(n)
+        missing = [r for r in st.requires if r not in {s.name for s in out}]
+        if missing:
+            log.info("leaving out stage %s: it needs %s", n, ", ".join(missing))
+            continue
+        out.append(st)
+    return out
 
 
 def analyze(

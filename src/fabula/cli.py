@@ -193,19 +193,25 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the figures as JSON.
 
 @eval_app.command("quotes")
 def eval_quotes(
-    corpus: Annotated[str, typer.Argument(help="pdnc")],
+    corpus: Annotated[str, typer.Argument(help="pdnc, quoteli3 (its quote_extraction_annotated.zip) or litbank")],
     root: Annotated[Path, typer.Argument(help="Corpus folder, e.g. ../shared/data/pdnc-dev")],
     novels: Annotated[list[str] | None, typer.Option("--novels", help="Only these novels.")] = None,
     examples: Annotated[int, typer.Option(help="Show this many misses and inventions per novel.")] = 0,
 ) -> None:
     """Quotation detection: recall and precision of gold sub-quotation spans, per novel."""
-    from fabula.eval.corpora import load_pdnc
-    from fabula.eval.quotes import evaluate, format_report
+    from fabula.eval import corpora
+    from fabula.eval.quotes import evaluate, format_report, load_quote_extraction
 
     def work() -> str:
-        if corpus != "pdnc":
-            raise UsageError(f"quote evaluation supports 'pdnc'; got {corpus!r}")
-        gold = list(load_pdnc(root, novels))
+        if corpus == "pdnc":
+            gold = list(corpora.load_pdnc(root, novels))
+        elif corpus == "quoteli3":
+            zp = root / "quote_extraction_annotated.zip" if root.is_dir() else root
+            gold = [g for g in load_quote_extraction(zp) if not novels or g.name in novels]
+        elif corpus == "litbank":
+            gold = [g for g in corpora.load_litbank(root) if not novels or g.name in novels]
+        else:
+            raise UsageError(f"quote evaluation supports pdnc, quoteli3 and litbank; got {corpus!r}")
         return format_report(evaluate(gold), {g.name: g.text for g in gold}, examples)
 
     typer.echo(_guard(work))

@@ -1,11 +1,11 @@
-"""Emotion arcs: valence and the Ekman groups over narrative time, for the story, chapters, scenes and characters.
+"""Emotion arcs: valence and Ekman groups over narrative time, for the story, chapters, scenes and characters.
 
 A *point* is one scored unit (a quotation or a narrative sentence) in text order. Its valence is EmoBank's 1–5
 valence mapped to [-1, 1]. Each arc is smoothed two ways:
 
-* ``dct``: Syuzhet's ``get_dct_transform`` (DCT-II of the series, keep the first ``low_pass_size`` coefficients,
-  zero-pad to ``x_reverse_len``, inverse DCT, rescale to [-1, 1]); points are equally spaced in index time as in
-  Syuzhet. ``dct_level`` is the same curve on the valence scale (not rescaled).
+* ``dct``: Syuzhet's ``get_dct_transform`` (DCT-II of the series, keep the first ``low_pass_size``
+  coefficients, zero-pad to ``x_reverse_len``, inverse DCT, rescale to [-1, 1]); points are equally spaced in
+  index time as in Syuzhet. ``dct_level`` is the same curve on the valence scale (not rescaled).
 * ``rolling``: a centred rolling mean over ~10% of the points (Syuzhet's ``simple_plot`` window).
 
 The shape is the best of Reagan et al.'s six by Pearson correlation with cosine templates (which are DCT basis
@@ -59,7 +59,7 @@ class Point:
 
 
 def _dct2_coeffs(x: np.ndarray, k: int) -> np.ndarray:
-    """First ``k`` unnormalised DCT-II coefficients: ``y_j = 2 Σ x_n cos(π j (2n+1) / 2N)`` (scipy's norm=None)."""
+    """First ``k`` unnormalised DCT-II coefficients ``y_j = 2 Σ x_n cos(π j (2n+1) / 2N)`` (scipy's)."""
     n = len(x)
     j = np.arange(k)[:, None]
     idx = np.arange(n)[None, :]
@@ -93,7 +93,8 @@ def dct_transform(
     """Syuzhet's ``get_dct_transform``.
 
     Unlike Syuzhet, a series shorter than ``low_pass_size`` keeps all its coefficients instead of failing.
-    With ``scale_range=False`` the output is Syuzhet's unscaled curve (amplitude shrinks by ``N / x_reverse_len``).
+    With ``scale_range=False`` the output is Syuzhet's unscaled curve (its amplitude shrinks by
+    ``N / x_reverse_len``).
     """
     x = np.asarray(values, dtype=float)
     if x.size == 0:
@@ -113,7 +114,7 @@ def dct_level(values: Sequence[float] | np.ndarray, low_pass_size: int = LOW_PAS
 
 
 def rolling_mean(values: Sequence[float] | np.ndarray, window: int | None = None) -> np.ndarray:
-    """Centred rolling mean, same length as the input; windows shrink at the ends. Default window: 10% of N."""
+    """Centred rolling mean, same length as the input; windows shrink at the ends. Default window 10% of N."""
     x = np.asarray(values, dtype=float)
     n = x.size
     if n == 0:
@@ -198,7 +199,7 @@ def quote_point(q: Quote) -> Point | None:
 
 
 def collect_points(story: Story) -> list[Point]:
-    """Quotes and narrative sentences with emotion, in text order (sentences mostly inside a quote dropped)."""
+    """Quotes and narrative sentences with emotion, in text order (sentences mostly in a quote dropped)."""
     qpoints = [p for p in (quote_point(q) for q in story.quotes) if p is not None]
     qspans = sorted((s, e) for q in story.quotes for s, e in q.spans)
     qstarts = [s for s, _ in qspans]

@@ -1,10 +1,10 @@
 """Relationship dynamics per pair of characters who talk to each other.
 
-A quote by ``a`` is *directed* at ``b`` when ``b`` is among its addressees or, when the quote has no addressees,
-when ``b`` is the nearest other speaker in the same conversation (previous turn, else next turn). A pair exists
-only where at least one quote is directed between the two. The pair's quotes (both ways, text order) are cut into
-*exchanges* wherever more than ``EXCHANGE_GAP`` paragraphs separate two of them or a scene/chapter boundary lies
-between them. Everything is linear in the number of quotes.
+A quote by ``a`` is *directed* at ``b`` when ``b`` is among its addressees or, when the quote has no
+addressees, when ``b`` is the nearest other speaker in the same conversation (previous turn, else next turn).
+A pair exists only where at least one quote is directed between the two. The pair's quotes (both ways, text
+order) are cut into *exchanges* wherever more than ``EXCHANGE_GAP`` paragraphs separate two of them or a
+scene/chapter boundary lies between them. Everything is linear in the number of quotes.
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ VERBS: dict[str, tuple[str, str]] = {  # act -> (verb, noun for "asks N question
     "thanks": ("thanks", "thanks"),
     "question": ("asks", "question"),
 }
-# Dominance components: (name, weight).
-DOMINANCE_WEIGHTS = {"commands": 1.0, "refusals": 1.0, "interruptions": 1.0, "threats": 0.5, "accusations": 0.5,
-                     "words": 0.5, "ends": 0.5, "submission": 1.0, "vad_dominance": 1.0}
+# Dominance components and their weights (a weighted mean over those with evidence).
+DOMINANCE_WEIGHTS = {"commands": 1.0, "refusals": 1.0, "interruptions": 1.0, "threats": 0.5,
+                     "accusations": 0.5, "words": 0.5, "ends": 0.5, "submission": 1.0, "vad_dominance": 1.0}
 # Content words that say what is asked for ("asks to leave").
 ASK_WORDS = ("leave", "go", "stay", "talk", "stop", "listen", "come", "help", "forgive", "explain", "wait",
              "understand", "marry", "divorce", "change", "trust", "believe", "hold", "kiss", "love")
@@ -103,7 +103,7 @@ def _vad(q: Quote) -> list[float] | None:
     emo = q.emotion
     if not emo:
         return None
-    vad = emo.get("vad")
+    vad: Any = emo.get("vad")
     try:
         out = [float(vad[0]), float(vad[1]), float(vad[2])]
     except (TypeError, IndexError, ValueError):
@@ -121,7 +121,7 @@ def _ekman(q: Quote, group: str) -> float:
 
 
 def quote_conflict(q: Quote) -> float:
-    """Conflict of one quote in [0, 1]: 0.5 × conflict act + 0.3 × (anger + disgust) + 0.2 × negative valence."""
+    """Conflict of one quote in [0, 1]: 0.5 conflict act + 0.3 (anger + disgust) + 0.2 negative valence."""
     act = 1.0 if q.act in CONFLICT_ACTS else 0.0
     anger = min(1.0, _ekman(q, "anger") + _ekman(q, "disgust"))
     vad = _vad(q)
@@ -131,6 +131,13 @@ def quote_conflict(q: Quote) -> float:
 
 def _ratio(x: float, y: float) -> float | None:
     return None if x + y <= 0 else (x - y) / (x + y)
+
+
+def _vad_gap(va: list[float] | None, vb: list[float] | None) -> float | None:
+    """Mean VAD dominance of a minus b (1–5 scale), a gap of 0.5 or more saturating at ±1."""
+    if va is None or vb is None:
+        return None
+    return max(-1.0, min(1.0, (va[2] - vb[2]) / 0.5))
 
 
 def _times(n: int) -> str:
@@ -239,7 +246,8 @@ def _change_point(seq: list[_Q]) -> dict[str, Any] | None:
     d, i, name, before, after = best
     q = seq[i].quote
     return {"offset": int(q.start), "quote": q.id, "by": seq[i].speaker, "kind": name,
-            "before": round(before, ROUND), "after": round(after, ROUND), "change": round(after - before, ROUND)}
+            "before": round(before, ROUND), "after": round(after, ROUND),
+            "change": round(after - before, ROUND)}
 
 
 def _ask_object(texts: Sequence[str]) -> str | None:
@@ -252,7 +260,7 @@ def _ask_object(texts: Sequence[str]) -> str | None:
     if not c:
         return None
     word, n = c.most_common(1)[0]
-    if n >= 2 and n * 2 >= len(texts) or len(texts) == 1:
+    if (n >= 2 and n * 2 >= len(texts)) or len(texts) == 1:
         return word
     return None
 
@@ -272,7 +280,7 @@ def _index(story: Story) -> _Index:
 
 
 def _exit_action(story: Story, last: _Q, pair: tuple[str, str], ix: _Index) -> tuple[str, str] | None:
-    """A leaving action narrated right after the pair's last quote ("he just storms out"): (character, verb)."""
+    """A leaving action narrated right after the pair's last quote ("he just storms out"): (who, verb)."""
     text = story.text
     start = last.quote.outer[1] if last.quote.outer else last.quote.end
     k = bisect.bisect_left(ix.quote_starts, start)
@@ -357,15 +365,22 @@ def _clauses(story: Story, cid: str, acts: dict[str, int], texts: dict[str, list
         if act in ("request", "plea"):
             obj = _ask_object(texts.get(act, []))
             if obj:
-                verb = f"{verb} to {obj}" if act == "request" else f"{verb} to {obj}"
+                verb = f"{verb} to {obj}"
         if act == "declaration" and any(LOVE_RE.search(t) for t in texts.get(act, [])):
             verb = "declares love"
         out.append(f"{verb} {_times(n)}")
     return out
 
 
-def _summary(story: Story, a: str, b: str, acts: dict[str, dict[str, int]], texts: dict[str, dict[str, list[str]]],
-             turns: dict[str, int], exit_: tuple[str, str] | None) -> str:
+def _summary(
+    story: Story,
+    a: str,
+    b: str,
+    acts: dict[str, dict[str, int]],
+    texts: dict[str, dict[str, list[str]]],
+    turns: dict[str, int],
+    exit_: tuple[str, str] | None,
+) -> str:
     parts = []
     for cid in (a, b):
         cl = _clauses(story, cid, acts[cid], texts[cid])
@@ -430,8 +445,7 @@ def pair_dynamics(story: Story, a: str, b: str, seq: list[_Q], ix: _Index | None
         "words": _ratio(words[a], words[b]),
         "ends": _ratio(ends[a], ends[b]),
         "submission": _ratio(cnt(b, *SUBMISSIVE_ACTS), cnt(a, *SUBMISSIVE_ACTS)),
-        "vad_dominance": (max(-1.0, min(1.0, (vad[a][2] - vad[b][2]) / 0.5))
-                          if vad[a] is not None and vad[b] is not None else None),
+        "vad_dominance": _vad_gap(vad[a], vad[b]),
     }
     num = sum(DOMINANCE_WEIGHTS[k] * v for k, v in comps.items() if v is not None)
     den = sum(DOMINANCE_WEIGHTS[k] for k, v in comps.items() if v is not None)
@@ -440,8 +454,8 @@ def pair_dynamics(story: Story, a: str, b: str, seq: list[_Q], ix: _Index | None
     conflict = []
     for w in _windows(exchanges, len(seq)):
         val = sum(quote_conflict(x.quote) for x in w) / len(w)
-        conflict.append({"start": int(w[0].quote.start), "end": int(w[-1].quote.end), "value": round(val, ROUND),
-                         "quotes": len(w)})
+        conflict.append({"start": int(w[0].quote.start), "end": int(w[-1].quote.end),
+                         "value": round(val, ROUND), "quotes": len(w)})
     exit_ = _exit_action(story, seq[-1], pair, ix if ix is not None else _index(story))
     plain_acts = {c: dict(sorted(acts[c].items())) for c in pair}
     return {
@@ -449,7 +463,8 @@ def pair_dynamics(story: Story, a: str, b: str, seq: list[_Q], ix: _Index | None
         "b": b,
         "names": {a: _name(story, a), b: _name(story, b)},
         "turns": {"a_to_b": turns[a], "b_to_a": turns[b]},
-        "quotes": {"a_to_b": sum(1 for x in seq if x.speaker == a), "b_to_a": sum(1 for x in seq if x.speaker == b)},
+        "quotes": {"a_to_b": sum(1 for x in seq if x.speaker == a),
+                   "b_to_a": sum(1 for x in seq if x.speaker == b)},
         "words": {"a_to_b": words[a], "b_to_a": words[b]},
         "acts": plain_acts,
         "interruptions": {a: interruptions[a], b: interruptions[b]},

@@ -26,6 +26,7 @@ class _Raw:
     continues: bool = False  # continues a quotation from the previous paragraph
 
 
+_MAX_OPEN_LINES = 6  # a curly quotation left open may close up to this many paragraphs (lines) later
 _TAG_GAP_MAX = 160  # longest narration between two sub-spans that can still be one utterance's tag
 _LETTER = re.compile(r"\w")
 _GAP_SENT = re.compile(r"[.!?…]\s+\S")
@@ -46,8 +47,13 @@ def _style(text: str) -> str:
     sq = text.count("‘") + len(re.findall(r"(?:^|(?<=[\s(\[—–-]))'(?=\w)", text))
     gq = text.count("«") + text.count("»")
     dash = len(re.findall(r"(?m)^[ \t]*(?:—|–|--)[ \t]*\S", text))
-    best = max((dq, "double"), (sq * 2, "single"), (gq, "guillemet"), (dash * 2, "dash"))
-    return best[1] if best[0] > 0 else "double"
+    if sq > dq and sq >= gq:
+        return "single"
+    if gq > dq:
+        return "guillemet"
+    if dash * 2 > dq + gq:
+        return "dash"
+    return "double"
 
 
 def _is_apostrophe(text: str, i: int) -> bool:
@@ -56,12 +62,15 @@ def _is_apostrophe(text: str, i: int) -> bool:
     after = text[i + 1] if i + 1 < len(text) else " "
     if before.isalnum() and after.isalnum():
         return True
+    if _ROCK_N_ROLL.match(text, max(i - 2, 0)):
+        return True
     if not before.isalnum() and after.isalnum():
         word = re.match(r"\w+", text[i + 1 : i + 8])
         return bool(word) and word.group().lower() in _ELISIONS
     return False
 
 
+_ROCK_N_ROLL = re.compile(r"['’]n['’](?=\s)")
 _ELISIONS = frozenset("tis twas twere em n cause til till bout round ere neath gainst im ve s d ll re".split()) | {
     f"{d}0s" for d in range(10)
 }
@@ -183,7 +192,7 @@ def _join_across_paragraphs(text: str, paras: list[Span], raws: list[_Raw], styl
     out: list[_Raw] = []
     for r in raws:
         prev = out[-1] if out else None
-        if r.continues and prev is not None and not prev.closed and prev.para == r.para - 1:
+        if r.continues and prev is not None and not prev.closed and 0 < r.para - prev.para <= _MAX_OPEN_LINES:
             # “…I willed this.\nI chose you. …” — one quotation over a line break.
             prev.end = r.end
             prev.close_end = r.close_end
@@ -225,7 +234,7 @@ def group(text: str, raws: list[_Raw]) -> list[list[_Raw]]:
 
 def _is_tag_gap(gap: str, text: str, last: _Raw) -> bool:
     """Narration between two sub-spans that is a speech tag (“I do,” he says. “…”) rather than a new turn."""
-    g = gap.strip()
+    g = gap.strip().strip("—–-").strip()
     if not g:
         return True
     if not _LETTER.search(g):

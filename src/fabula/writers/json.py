@@ -47,8 +47,8 @@ def load_schema() -> dict[str, Any]:
 def jsonable(value: Any) -> Any:
     """Turn free-form layer values (meta, arcs, relationships, emotions) into JSON-native values.
 
-    Tuples and sets become lists, numpy scalars and arrays become numbers and lists, dates become ISO strings,
-    dataclasses become dicts, NaN and infinities become ``null``; anything else unknown becomes ``str(value)``.
+    Tuples and sets become lists, numpy scalars and arrays become numbers and lists, dates become ISO
+    strings, dataclasses become dicts, NaN and infinities become ``null``; the rest becomes ``str(value)``.
     """
     if value is None or isinstance(value, (bool, int, str)):
         return value
@@ -161,7 +161,9 @@ def to_dict(story: Story, *, tokens: bool = False, text: bool = True) -> dict[st
         }
         for c in story.chapters
     ]
-    d["nonstory"] = [{"start": n.start, "end": n.end, "kind": n.kind, "text": t[n.start : n.end]} for n in story.nonstory]
+    d["nonstory"] = [
+        {"start": n.start, "end": n.end, "kind": n.kind, "text": t[n.start : n.end]} for n in story.nonstory
+    ]
     d["thoughts"] = _pairs(story.thoughts)
     d["italics"] = _pairs(story.italics)
     d["mentions"] = [
@@ -179,7 +181,8 @@ def to_dict(story: Story, *, tokens: bool = False, text: bool = True) -> dict[st
 
 def dumps(story: Story, indent: int | None = 2, *, tokens: bool = False, text: bool = True) -> str:
     """The Story as a JSON string (UTF-8 safe, no NaN, keys in schema order)."""
-    return json.dumps(to_dict(story, tokens=tokens, text=text), ensure_ascii=False, indent=indent, allow_nan=False)
+    d = to_dict(story, tokens=tokens, text=text)
+    return json.dumps(d, ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 def _span_list(items: Any) -> list[Span]:
@@ -194,7 +197,7 @@ def _sentence_emotions(items: list[dict[str, Any]]) -> list[Any]:
         cls = getattr(story_mod, "EmotionSpan", None)
     except ImportError:  # pragma: no cover
         cls = None
-    if cls is None or not dataclasses.is_dataclass(cls):
+    if not isinstance(cls, type) or not dataclasses.is_dataclass(cls):
         return [dict(e) for e in items]
     names = {f.name for f in dataclasses.fields(cls)}
     out = []
@@ -237,7 +240,9 @@ def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
         ],
         scenes=_span_list(d.get("scenes")),
         sections=[
-            Section(s["start"], s["end"], s.get("person", "unknown"), s.get("tense", "unknown"), s.get("narrator"))
+            Section(
+                s["start"], s["end"], s.get("person", "unknown"), s.get("tense", "unknown"), s.get("narrator")
+            )
             for s in d.get("sections", [])
         ],
         quotes=[
@@ -264,7 +269,8 @@ def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
             for c in d.get("characters", [])
         ],
         mentions=[
-            Mention(m["start"], m["end"], m.get("character"), m.get("kind", "name")) for m in d.get("mentions", [])
+            Mention(m["start"], m["end"], m.get("character"), m.get("kind", "name"))
+            for m in d.get("mentions", [])
         ],
         arcs=dict(d.get("arcs") or {}),
         relationships=[dict(r) for r in d.get("relationships", [])],

@@ -1,10 +1,10 @@
 """BookNLP-compatible tab-separated tables: tokens, quotes, entities, characters.
 
-Files are joined on token ids as in BookNLP. Differences from BookNLP, all documented in ``docs/schema.md``:
-``byte_onset``/``byte_offset`` are code-point offsets into ``Story.text`` (BookNLP's are, too, despite the name);
-columns fabula does not compute (lemma, POS, dependencies, events) hold ``_``; character ids are fabula's string
-ids (``_`` where unknown); token ids are ``-1`` where a span covers no token; extra columns with our character
-offsets follow BookNLP's columns. Cells never contain tabs or line breaks (they become spaces).
+Files are joined on token ids as in BookNLP. Differences from BookNLP (documented in ``docs/schema.md``):
+``byte_onset``/``byte_offset`` are code-point offsets into ``Story.text`` (BookNLP's are too, despite the
+name); columns fabula does not compute (lemma, POS, dependencies, events) hold ``_``; character ids are
+fabula's string ids (``_`` where unknown); token ids are ``-1`` where a span covers no token; extra columns
+with our character offsets follow BookNLP's. Cells never contain tabs or line breaks (they become spaces).
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from pathlib import Path
 
+from fabula.io import atomic_write
 from fabula.story import Mention, Quote, Span, Story
 
 TOKEN_COLUMNS = (
     "paragraph_ID", "sentence_ID", "token_ID_within_sentence", "token_ID_within_document", "word", "lemma",
-    "byte_onset", "byte_offset", "POS_tag", "fine_POS_tag", "dependency_relation", "syntactic_head_ID", "event",
+    "byte_onset", "byte_offset", "POS_tag", "fine_POS_tag", "dependency_relation", "syntactic_head_ID",
+    "event",
 )
 QUOTE_COLUMNS = (
     "quote_start", "quote_end", "mention_start", "mention_end", "mention_phrase", "char_id", "quote",
@@ -98,7 +100,9 @@ def tokens_table(story: Story, index: _Index | None = None) -> str:
     return _table(TOKEN_COLUMNS, rows)
 
 
-def _speaker_mention(q: Quote, by_char: dict[str, list[Mention]], quote_spans: list[tuple[int, int]]) -> Mention | None:
+def _speaker_mention(
+    q: Quote, by_char: dict[str, list[Mention]], quote_spans: list[tuple[int, int]]
+) -> Mention | None:
     """The speaker's mention nearest the quote (inside its tags first), outside any quotation."""
     if q.speaker is None or q.speaker not in by_char:
         return None
@@ -113,9 +117,11 @@ def _speaker_mention(q: Quote, by_char: dict[str, list[Mention]], quote_spans: l
         if i >= 0 and quote_spans[i][0] <= m.start < quote_spans[i][1]:
             continue  # a mention inside a quotation names someone, it does not tag the speaker
         if q.start <= m.start < q.end:
-            dist = 0
+            dist = 0  # in the tag between two sub-spans
+        elif m.end <= q.start:
+            dist = q.start - m.end
         else:
-            dist = q.start - m.end if m.end <= q.start else m.start - q.end
+            dist = m.start - q.end
         key = (dist, 0 if m.start >= q.end else 1)  # ties: a tag after the quote wins
         if best is None or key < best:
             best, best_m = key, m
@@ -132,9 +138,9 @@ def quotes_table(story: Story, index: _Index | None = None) -> str:
     quote_spans = sorted((s, e) for q in story.quotes for s, e in q.spans)
     rows: list[list[object]] = []
     for q in story.quotes:
-        m = _speaker_mention(q, by_char, quote_spans)
-        ms, me = ix.token_range(m.start, m.end) if m is not None else (-1, -1)
-        phrase = story.text[m.start : m.end] if m is not None else None
+        sm = _speaker_mention(q, by_char, quote_spans)
+        ms, me = ix.token_range(sm.start, sm.end) if sm is not None else (-1, -1)
+        phrase = story.text[sm.start : sm.end] if sm is not None else None
         for s, e in q.spans:
             ts, te = ix.token_range(s, e)
             rows.append([
@@ -150,7 +156,8 @@ def entities_table(story: Story, index: _Index | None = None) -> str:
     rows: list[list[object]] = []
     for m in sorted(story.mentions, key=lambda m: (m.start, m.end)):
         ts, te = ix.token_range(m.start, m.end)
-        rows.append([m.character, ts, te, _PROP.get(m.kind, NA), "PER", story.text[m.start : m.end], m.start, m.end])
+        phrase = story.text[m.start : m.end]
+        rows.append([m.character, ts, te, _PROP.get(m.kind, NA), "PER", phrase, m.start, m.end])
     return _table(ENTITY_COLUMNS, rows)
 
 
@@ -164,7 +171,7 @@ def characters_table(story: Story) -> str:
 
 
 def tables(story: Story) -> dict[str, str]:
-    """All four tables, keyed by file suffix (``.tokens``, ``.quotes``, ``.entities``, ``.characters.tsv``)."""
+    """All four tables keyed by file suffix: ``.tokens``, ``.quotes``, ``.entities``, ``.characters.tsv``."""
     ix = _Index(story)
     return {
         ".tokens": tokens_table(story, ix),
@@ -176,13 +183,11 @@ def tables(story: Story) -> dict[str, str]:
 
 def write_tables(story: Story, out_dir: Path, stem: str) -> list[Path]:
     """Write ``<stem>.tokens`` etc. into ``out_dir``, each atomically; returns the paths written."""
-    from fabula.writers import write_atomic
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for suffix, content in tables(story).items():
         path = out_dir / f"{stem}{suffix}"
-        write_atomic(path, content)
+        atomic_write(path, content)
         paths.append(path)
     return paths

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import pytest
+
+from fabula.api import analyze
+from fabula.story import Story
+
+
+def _quotes(text: str) -> list[list[str]]:
+    story = analyze(text, input_format="text", upto="quotes")
+    return [[story.text[a:b] for a, b in q.spans] for q in story.quotes]
+
+
+def test_straight_quotes_grouped_around_tag() -> None:
+    assert _quotes('"I do," he says. "I love you."') == [["I do,", "I love you."]]
+
+
+def test_curly_quotes_and_beats() -> None:
+    text = "“No.” I shake my head. “No—why?”\n“Are you okay?” he asks."
+    assert _quotes(text) == [["No.", "No—why?"], ["Are you okay?"]]
+
+
+def test_two_sentence_gap_is_not_one_utterance() -> None:
+    text = '"Say it." I ask. He freezes, staring at me. "You can\'t."'
+    assert _quotes(text) == [["Say it."], ["You can't."]]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("‘I’m here,’ she said. ‘’Tis late.’", [["I’m here,", "’Tis late."]]),
+        ("‘We saw the Joneses’ dog,’ he said.", [["We saw the Joneses’ dog,"]]),
+        ("‘Play some rock ’n’ roll,’ said Ann.", [["Play some rock ’n’ roll,"]]),
+        ("'It's mine,' said Tom. 'All of it.'", [["It's mine,", "All of it."]]),
+    ],
+)
+def test_british_single_quotes_tell_apostrophes(text: str, expected: list[list[str]]) -> None:
+    assert _quotes(text) == expected
+
+
+def test_nested_quotes_stay_inside() -> None:
+    assert _quotes('"She said \'go\' and left," he said.') == [["She said 'go' and left,"]]
+
+
+def test_guillemets() -> None:
+    assert _quotes("« Bonjour », dit-il. « Ça va ? »") == [[" Bonjour ", " Ça va ? "]] or _quotes(
+        "« Bonjour », dit-il. « Ça va ? »"
+    ) == [["Bonjour", "Ça va ?"]]
+
+
+def test_dash_dialogue() -> None:
+    text = "— Yes, he said.\n— And you? — she asked. — Will you come?\n— No."
+    assert _quotes(text) == [["Yes,"], ["And you?", "Will you come?"], ["No."]]
+
+
+def test_quote_over_paragraph_break_with_reopening_mark() -> None:
+    text = '"It was long ago.\n\n"And nobody remembers it now," she said.\n\nHe nodded.'
+    got = _quotes(text)
+    assert got == [["It was long ago.", "And nobody remembers it now,"]]
+
+
+def test_quote_over_line_break_without_reopening() -> None:
+    text = "“I willed this.\nI chose you.”\nHe throws his head back."
+    assert _quotes(text) == [["I willed this.\nI chose you."]]
+
+
+def test_unbalanced_recovered_at_paragraph_end() -> None:
+    text = '"Wait for me, he said.\nShe did not wait.'
+    assert _quotes(text) == [["Wait for me, he said."]]
+
+
+def test_scare_quotes_and_titles_are_not_speech() -> None:
+    text = 'She "ran" the Sewing Circle and read "The Hare and Many Friends" daily.\n"Come in," she said.'
+    assert _quotes(text) == [["Come in,"]]
+
+
+def test_italic_thoughts_are_a_separate_layer() -> None:
+    story = analyze("_She will never forgive me_, he thought. \"Hello.\"", input_format="text", upto="quotes")
+    assert [story.text[t.start : t.end] for t in story.thoughts] == ["She will never forgive me"]
+    assert len(story.quotes) == 1
+
+
+def _seed(seeds, name: str) -> Story:  # type: ignore[no-untyped-def]
+    return analyze(seeds / name, upto="quotes")
+
+
+def test_seed_000_every_quotation(seeds) -> None:  # type: ignore[no-untyped-def]
+    story = _seed(seeds, "000_3483fc9e41e0cb90.txt")
+    spans = [s for q in story.quotes for s in q.spans]
+    assert story.text.count('"') == 2 * len(spans)
+    assert story.text[story.quotes[-1].start : story.quotes[-1].end].startswith("Sometimes, to truly love")
+
+
+def test_seed_001_every_quotation(seeds) -> None:  # type: ignore[no-untyped-def]
+    story = _seed(seeds, "001_9046866dc1860598.txt")
+    spans = [s for q in story.quotes for s in q.spans]
+    # every opening mark opens exactly one span; the quotation over the line break is one span
+    assert story.text.count("“") == len(spans)
+    assert any("I willed this.\nI chose you." in story.text[a:b] for a, b in spans)
+
+
+def test_seed_002_every_quotation_and_no_debris(seeds) -> None:  # type: ignore[no-untyped-def]
+    story = _seed(seeds, "002_5905779a0c223e00.txt")
+    spans = [s for q in story.quotes for s in q.spans]
+    assert story.text.count('"') == 2 * len(spans)
+    assert not any("Where stories live" in story.text[a:b] for a, b in spans)

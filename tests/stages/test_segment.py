@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from fabula.api import analyze
+from fabula.stages import segment
+from fabula.story import Span
+
+
+def _story(text: str):  # type: ignore[no-untyped-def]
+    return analyze(text, input_format="text", upto="segment")
+
+
+def test_line_paragraphs_and_spans_roundtrip() -> None:
+    text = "One line.\nTwo line.\nThree."
+    paras = segment.paragraphs(text)
+    assert [text[p.start : p.end] for p in paras] == ["One line.", "Two line.", "Three."]
+
+
+def test_wrapped_paragraphs() -> None:
+    text = "A long line that wraps\nonto the next one.\n\nAnother paragraph\nthat wraps too.\n\nShort."
+    paras = segment.paragraphs(text)
+    assert [text[p.start : p.end] for p in paras][0] == "A long line that wraps\nonto the next one."
+    assert len(paras) == 3
+
+
+def test_sentences_keep_abbreviations() -> None:
+    text = "Mr. Darcy bowed. Mrs. Bennet smiled! Did she? Yes."
+    sents = segment.sentences(text, [Span(0, len(text))])
+    assert [text[s.start : s.end] for s in sents] == ["Mr. Darcy bowed.", "Mrs. Bennet smiled!", "Did she?", "Yes."]
+
+
+def test_chapters_from_headings() -> None:
+    text = "CHAPTER I\n\nIt began.\n\nCHAPTER II\n\nIt went on.\n\nChapter 3: The End\n\nIt ended."
+    story = _story(text)
+    assert [c.title for c in story.chapters] == ["CHAPTER I", "CHAPTER II", "Chapter 3: The End"]
+    assert all(n.kind == "chapter_heading" for n in story.nonstory)
+
+
+def test_scene_breaks_and_epigraph() -> None:
+    text = 'She left.\nHe stayed.\n* * *\nMorning came.\n---\n"Love is patient."'
+    story = _story(text)
+    kinds = [n.kind for n in story.nonstory]
+    assert kinds.count("scene_break") == 2 and "epigraph" in kinds
+    assert len(story.scenes) == 2
+
+
+def test_author_note() -> None:
+    story = _story("He left.\nShe cried.\nA/N: thanks for reading!\nAN OLD MAN came by.")
+    notes = [story.text[n.start : n.end] for n in story.nonstory if n.kind == "author_note"]
+    assert notes == ["A/N: thanks for reading!"]
+
+
+def test_person_and_tense() -> None:
+    first_present = "I shake my head. I look at him and he says nothing. I turn away. I walk to the door."
+    third_past = "She looked at him. He said nothing. She turned away and walked to the door. He had gone."
+    assert segment.person_tense(first_present, 0, len(first_present))[:2] == ("first", "present")
+    assert segment.person_tense(third_past, 0, len(third_past))[:2] == ("third", "past")
+
+
+def test_pov_switch_after_gap_makes_two_sections() -> None:
+    a = "I look at him. He turns away. He says he is tired. I watch him go. He sighs and he leaves."
+    b = "I watch her cry. She says she is done. I tell her no. She leaves and she slams the door."
+    story = _story(f"{a}\n\n{a}\n\n\n{b}\n\n{b}")
+    assert [s.person for s in story.sections] == ["first", "first"]
