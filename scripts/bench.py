@@ -1,6 +1,6 @@
 """Speed and memory benchmark on the longest PDNC dev novel (not a test: prints figures).
 
-    python scripts/bench.py [--data ../shared/data/pdnc-dev] [--upto quotes] [--repeat 3]
+python scripts/bench.py [--data ../shared/data/pdnc-dev] [--upto quotes] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from fabula.api import analyze, pipeline
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared/data/pdnc-dev")
+    ap.add_argument(
+        "--data", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared/data/pdnc-dev"
+    )
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     novels = sorted(args.data.glob("*/novel_text.txt"), key=lambda p: p.stat().st_size)
@@ -33,7 +35,9 @@ def main() -> None:
             t0 = time.perf_counter()
             analyze(data, input_format="text", stages=stages)
             best = min(best, time.perf_counter() - t0)
-        label = "ingest+segment+quotes" if upto else "full pipeline (" + ", ".join(s.name for s in stages) + ")"
+        label = (
+            "ingest+segment+quotes" if upto else "full pipeline (" + ", ".join(s.name for s in stages) + ")"
+        )
         print(f"{label}: {best:.3f} s  {words / best:,.0f} words/s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak:.0f} MB")

@@ -13,7 +13,9 @@ import pytest
 STORY = '"Can we talk?" Ali asked.\n"No," Rehema said. "Not now."\n'
 
 
-def fabula(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def fabula(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "fabula.cli", *args], input=stdin, capture_output=True, cwd=cwd, timeout=300
     )
@@ -39,7 +41,7 @@ def test_json_to_stdout(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr.decode()
     doc = json.loads(res.stdout)
     assert doc["schema"] == "fabula.story/1"
-    assert [q["text"] for q in doc["quotes"]][0] == "Can we talk?"
+    assert next(q["text"] for q in doc["quotes"]) == "Can we talk?"
 
 
 def test_stdin(tmp_path: Path) -> None:
@@ -51,7 +53,9 @@ def test_several_inputs_to_directory(tmp_path: Path) -> None:
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text(STORY, encoding="utf-8")
     out = tmp_path / "out"
-    res = fabula("analyze", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out), "-q", "--upto", "quotes")
+    res = fabula(
+        "analyze", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out), "-q", "--upto", "quotes"
+    )
     assert res.returncode == 0, res.stderr.decode()
     assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.json"]
 

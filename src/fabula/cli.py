@@ -24,7 +24,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-eval_app = typer.Typer(help="Evaluate fabula on annotated corpora (accuracy per novel).", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Evaluate fabula on annotated corpora (accuracy per novel).", no_args_is_help=True
+)
 app.add_typer(eval_app, name="eval")
 
 T = TypeVar("T")
@@ -50,7 +52,8 @@ def _guard(func: Callable[[], T]) -> T:
     except Exception as exc:  # the edge: never show a traceback to a user
         log.debug("internal error", exc_info=True)
         raise _fail(
-            f"internal error ({type(exc).__name__}: {exc}). Please report it with the input that caused it.", 1
+            f"internal error ({type(exc).__name__}: {exc}). Please report it with the input that caused it.",
+            1,
         ) from None
 
 
@@ -95,13 +98,19 @@ def _stem(path: str) -> str:
 
 @app.command()
 def analyze(
-    paths: Annotated[list[str], typer.Argument(help="Story files (text, Wattpad paste, Markdown, HTML, AO3, EPUB); - for stdin.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Story files (text, Wattpad paste, Markdown, HTML, AO3, EPUB); - for stdin."),
+    ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="json, tsv, html or all.")] = "json",
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="A file, a directory, or - for stdout.")
     ] = None,
     input_format: Annotated[
-        str | None, typer.Option("--input-format", help="Override format detection: text, wattpad, markdown, html, ao3, epub.")
+        str | None,
+        typer.Option(
+            "--input-format", help="Override format detection: text, wattpad, markdown, html, ao3, epub."
+        ),
     ] = None,
     upto: Annotated[str | None, typer.Option("--upto", help="Stop after this stage (e.g. quotes).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
@@ -143,7 +152,12 @@ def _stderr_console() -> Any:
 
 
 def _analyze_one(
-    path: str, formats: list[str], mode: str, target: Path | None, input_format: str | None, upto: str | None,
+    path: str,
+    formats: list[str],
+    mode: str,
+    target: Path | None,
+    input_format: str | None,
+    upto: str | None,
     quiet: bool,
 ) -> None:
     from fabula.api import analyze as run_analysis
@@ -193,7 +207,9 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the figures as JSON.
 
 @eval_app.command("quotes")
 def eval_quotes(
-    corpus: Annotated[str, typer.Argument(help="pdnc, quoteli3 (its quote_extraction_annotated.zip) or litbank")],
+    corpus: Annotated[
+        str, typer.Argument(help="pdnc, quoteli3 (its quote_extraction_annotated.zip) or litbank")
+    ],
     root: Annotated[Path, typer.Argument(help="Corpus folder, e.g. ../shared/data/pdnc-dev")],
     novels: Annotated[list[str] | None, typer.Option("--novels", help="Only these novels.")] = None,
     examples: Annotated[int, typer.Option(help="Show this many misses and inventions per novel.")] = 0,
@@ -221,19 +237,27 @@ def eval_quotes(
 def eval_pdnc(
     root: Annotated[Path, typer.Argument(help="PDNC folder, e.g. ../shared/data/pdnc-dev")],
     novels: Annotated[list[str] | None, typer.Option("--novels", help="Only these novels.")] = None,
-    gold_quotes: Annotated[bool, typer.Option("--gold-quotes", help="Score with the gold quotation spans given.")] = False,
-    folds: Annotated[int | None, typer.Option("--folds", help="Leave-novels-out folds for learned parts.")] = None,
+    gold_quotes: Annotated[
+        bool, typer.Option("--gold-quotes", help="Score with the gold quotation spans given.")
+    ] = False,
+    folds: Annotated[
+        int | None, typer.Option("--folds", help="Leave-novels-out folds for learned parts.")
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Speaker and addressee attribution on PDNC, per novel, by quote type, with the worst confusions."""
     from fabula.eval import attribution
 
-    report = _guard(lambda: attribution.evaluate_pdnc(root, novels=novels, gold_quotes=gold_quotes, folds=folds))
+    report = _guard(
+        lambda: attribution.evaluate_pdnc(root, novels=novels, gold_quotes=gold_quotes, folds=folds)
+    )
     _print_json_or(report, as_json, attribution.format_report)
 
 
 @eval_app.command("litbank")
-def eval_litbank(root: Annotated[Path, typer.Argument(help="LitBank folder")], as_json: AsJson = False) -> None:
+def eval_litbank(
+    root: Annotated[Path, typer.Argument(help="LitBank folder")], as_json: AsJson = False
+) -> None:
     """Speaker attribution on LitBank's quotations."""
     from fabula.eval import attribution
 
@@ -242,7 +266,9 @@ def eval_litbank(root: Annotated[Path, typer.Argument(help="LitBank folder")], a
 
 
 @eval_app.command("quoteli3")
-def eval_quoteli3(root: Annotated[Path, typer.Argument(help="QuoteLi3 folder")], as_json: AsJson = False) -> None:
+def eval_quoteli3(
+    root: Annotated[Path, typer.Argument(help="QuoteLi3 folder")], as_json: AsJson = False
+) -> None:
     """Speaker attribution on QuoteLi3 (Pride and Prejudice, Emma, The Steppe)."""
     from fabula.eval import attribution
 
@@ -252,7 +278,8 @@ def eval_quoteli3(root: Annotated[Path, typer.Argument(help="QuoteLi3 folder")],
 
 @eval_app.command("emotion")
 def eval_emotion(
-    root: Annotated[Path, typer.Argument(help="Data folder holding goemotions/ and emobank/")], as_json: AsJson = False
+    root: Annotated[Path, typer.Argument(help="Data folder holding goemotions/ and emobank/")],
+    as_json: AsJson = False,
 ) -> None:
     """GoEmotions dev macro-F1 (28 labels, Ekman groups) and EmoBank dev Pearson r (V, A, D)."""
     from fabula.eval import emotion
@@ -269,7 +296,8 @@ def eval_emotion(
 
 @eval_app.command("acts")
 def eval_acts(
-    root: Annotated[Path, typer.Argument(help="Data folder holding seeds/ and pdnc-dev/")], as_json: AsJson = False
+    root: Annotated[Path, typer.Argument(help="Data folder holding seeds/ and pdnc-dev/")],
+    as_json: AsJson = False,
 ) -> None:
     """Dialogue-act accuracy per act on the labelled utterances, with the confusion matrix."""
     from fabula.eval import acts

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 import math
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -201,7 +201,7 @@ def _story() -> _Story:
         ("Rain fell on Ana's grave.", 1.6),
         ("It was cold.", 2.2),
     ]
-    story.sentence_emotions = [
+    cast(Any, story).sentence_emotions = [
         SimpleNamespace(
             start=(s := text.index(t)),
             end=s + len(t),
@@ -252,7 +252,7 @@ def test_stage_builds_all_arcs() -> None:
 def test_sentences_inside_quotes_are_dropped() -> None:
     story = _story()
     q = story.quotes[0]
-    story.sentence_emotions.append(
+    cast(Any, story).sentence_emotions.append(
         SimpleNamespace(
             start=q.start, end=q.end, ekman=_emo(3.0)["ekman"], vad=[3.0, 3.0, 3.0], top="neutral"
         )

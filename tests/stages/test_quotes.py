@@ -39,7 +39,7 @@ def test_british_single_quotes_tell_apostrophes(text: str, expected: list[list[s
 
 
 def test_nested_quotes_stay_inside() -> None:
-    assert _quotes('"She said \'go\' and left," he said.') == [["She said 'go' and left,"]]
+    assert _quotes("\"She said 'go' and left,\" he said.") == [["She said 'go' and left,"]]
 
 
 def test_guillemets() -> None:
@@ -75,7 +75,7 @@ def test_scare_quotes_and_titles_are_not_speech() -> None:
 
 
 def test_italic_thoughts_are_a_separate_layer() -> None:
-    story = analyze("_She will never forgive me_, he thought. \"Hello.\"", input_format="text", upto="quotes")
+    story = analyze('_She will never forgive me_, he thought. "Hello."', input_format="text", upto="quotes")
     assert [story.text[t.start : t.end] for t in story.thoughts] == ["She will never forgive me"]
     assert len(story.quotes) == 1
 

@@ -18,14 +18,19 @@ def test_line_paragraphs_and_spans_roundtrip() -> None:
 def test_wrapped_paragraphs() -> None:
     text = "A long line that wraps\nonto the next one.\n\nAnother paragraph\nthat wraps too.\n\nShort."
     paras = segment.paragraphs(text)
-    assert [text[p.start : p.end] for p in paras][0] == "A long line that wraps\nonto the next one."
+    assert next(text[p.start : p.end] for p in paras) == "A long line that wraps\nonto the next one."
     assert len(paras) == 3
 
 
 def test_sentences_keep_abbreviations() -> None:
     text = "Mr. Darcy bowed. Mrs. Bennet smiled! Did she? Yes."
     sents = segment.sentences(text, [Span(0, len(text))])
-    assert [text[s.start : s.end] for s in sents] == ["Mr. Darcy bowed.", "Mrs. Bennet smiled!", "Did she?", "Yes."]
+    assert [text[s.start : s.end] for s in sents] == [
+        "Mr. Darcy bowed.",
+        "Mrs. Bennet smiled!",
+        "Did she?",
+        "Yes.",
+    ]
 
 
 def test_chapters_from_headings() -> None:

@@ -85,8 +85,11 @@ def load_pdnc(root: Path | str, novels: Sequence[str] | None = None) -> Iterator
                     addressees = []
                 quotes.append(
                     GoldQuote(
-                        row["quoteID"], [(int(a), int(b)) for a, b in spans], row["speaker"] or None,
-                        addressees, (row["quoteType"] or "unknown").lower(),
+                        row["quoteID"],
+                        [(int(a), int(b)) for a, b in spans],
+                        row["speaker"] or None,
+                        addressees,
+                        (row["quoteType"] or "unknown").lower(),
                     )
                 )
         quotes.sort(key=lambda q: q.spans[0][0])

@@ -47,7 +47,9 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def score_spans(name: str, text: str, gold: Iterable[tuple[int, int]], pred: Iterable[tuple[int, int]]) -> QuoteScore:
+def score_spans(
+    name: str, text: str, gold: Iterable[tuple[int, int]], pred: Iterable[tuple[int, int]]
+) -> QuoteScore:
     """Match gold and predicted spans: exact (after trimming whitespace) and by any overlap (sweep, O(n log n))."""
     g = sorted(_trim(text, a, b) for a, b in gold)
     p = sorted(_trim(text, a, b) for a, b in pred)
@@ -111,9 +113,9 @@ def format_report(scores: list[QuoteScore], text_of: dict[str, str] | None = Non
         for s in scores:
             t = text_of[s.name]
             for a, b in s.misses[:examples]:
-                lines.append(f"  miss  {s.name} {a}: {t[max(0, a - 40):b + 20]!r}")
+                lines.append(f"  miss  {s.name} {a}: {t[max(0, a - 40) : b + 20]!r}")
             for a, b in s.inventions[:examples]:
-                lines.append(f"  extra {s.name} {a}: {t[max(0, a - 40):b + 20]!r}")
+                lines.append(f"  extra {s.name} {a}: {t[max(0, a - 40) : b + 20]!r}")
     return "\n".join(lines)
 
 

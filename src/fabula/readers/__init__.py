@@ -17,8 +17,14 @@ FORMATS = ("text", "wattpad", "markdown", "html", "ao3", "epub")
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 
 _EXT = {
-    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
-    ".htm": "html", ".xhtml": "html", ".epub": "epub",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".epub": "epub",
 }
 
 
@@ -51,7 +57,9 @@ def _read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror})", str(path)) from exc
     if size > MAX_INPUT_BYTES:
-        raise InputTooLarge(f"file is {size / 2**20:.0f} MB; the limit is {MAX_INPUT_BYTES // 2**20} MB", str(path))
+        raise InputTooLarge(
+            f"file is {size / 2**20:.0f} MB; the limit is {MAX_INPUT_BYTES // 2**20} MB", str(path)
+        )
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -77,7 +85,9 @@ def load(
     else:
         raise InputError(f"cannot read a {type(source).__name__}")
     if len(data) > MAX_INPUT_BYTES:
-        raise InputTooLarge(f"input is {len(data) / 2**20:.0f} MB; the limit is {MAX_INPUT_BYTES // 2**20} MB", path)
+        raise InputTooLarge(
+            f"input is {len(data) / 2**20:.0f} MB; the limit is {MAX_INPUT_BYTES // 2**20} MB", path
+        )
     if not data.strip():
         raise InputError("empty input: there is no text to analyse", path)
     fmt = input_format or sniff(data, name)

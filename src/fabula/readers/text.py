@@ -10,8 +10,21 @@ from fabula.errors import UnsupportedFormat
 from fabula.story import SourceInfo, Story
 
 _BINARY_MAGIC = (
-    b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x7fELF", b"MZ", b"\x1f\x8b", b"BM",
-    b"RIFF", b"OggS", b"ID3", b"\x00\x00\x01\x00", b"Rar!", b"7z\xbc\xaf",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\x7fELF",
+    b"MZ",
+    b"\x1f\x8b",
+    b"BM",
+    b"RIFF",
+    b"OggS",
+    b"ID3",
+    b"\x00\x00\x01\x00",
+    b"Rar!",
+    b"7z\xbc\xaf",
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

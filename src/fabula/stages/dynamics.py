@@ -230,7 +230,8 @@ def _change_point(seq: list[_Q]) -> dict[str, Any] | None:
     vads = [_vad(x.quote) for x in seq]
     valence = [((v[0] - 3.0) / 2.0) if v else 0.0 for v in vads]
     best: tuple[float, int, str, float, float] | None = None
-    for name, series in (("conflict", conflict), ("valence", valence)):
+    # Valence spans [-1, 1], conflict [0, 1]: halve valence differences so the two compete on one scale.
+    for name, series, weight in (("conflict", conflict, 1.0), ("valence", valence, 0.5)):
         csum = [0.0]
         for v in series:
             csum.append(csum[-1] + v)
@@ -238,7 +239,7 @@ def _change_point(seq: list[_Q]) -> dict[str, Any] | None:
             kb, ka = min(k, i), min(k, n - i)
             before = (csum[i] - csum[i - kb]) / kb
             after = (csum[i + ka] - csum[i]) / ka
-            d = abs(after - before)
+            d = abs(after - before) * weight
             if best is None or d > best[0] + 1e-12:
                 best = (d, i, name, before, after)
     if best is None or best[0] < 1e-9:
@@ -279,7 +280,7 @@ def _index(story: Story) -> _Index:
     return _Index(sorted(q.start for q in story.quotes), ments, [m.end for m in ments])
 
 
-def _exit_action(story: Story, last: _Q, pair: tuple[str, str], ix: _Index) -> tuple[str, str] | None:
+def _exit_action(story: Story, last: _Q, pair: tuple[str, str], ix: _Index) -> tuple[str, str, int] | None:
     """A leaving action narrated right after the pair's last quote ("he just storms out"): (who, verb)."""
     text = story.text
     start = last.quote.outer[1] if last.quote.outer else last.quote.end
@@ -311,7 +312,7 @@ def _exit_action(story: Story, last: _Q, pair: tuple[str, str], ix: _Index) -> t
         verb = "leaves"
     line_start = max(start, text.rfind("\n", start, m.start()) + 1)
     who = _actor(story, pair, line_start, m.start(), ix)
-    return (who, verb) if who else None
+    return (who, verb, m.start()) if who else None
 
 
 def _actor(story: Story, pair: tuple[str, str], line_start: int, at: int, ix: _Index) -> str | None:
@@ -366,8 +367,13 @@ def _clauses(story: Story, cid: str, acts: dict[str, int], texts: dict[str, list
             obj = _ask_object(texts.get(act, []))
             if obj:
                 verb = f"{verb} to {obj}"
-        if act == "declaration" and any(LOVE_RE.search(t) for t in texts.get(act, [])):
-            verb = "declares love"
+        if act == "declaration":
+            love = sum(1 for t in texts.get(act, []) if LOVE_RE.search(t))
+            if love:
+                out.append(f"declares love {_times(love)}")
+                if n > love:
+                    out.append(f"makes {n - love} other declaration{'s' if n - love > 1 else ''}")
+                continue
         out.append(f"{verb} {_times(n)}")
     return out
 
@@ -379,15 +385,16 @@ def _summary(
     acts: dict[str, dict[str, int]],
     texts: dict[str, dict[str, list[str]]],
     turns: dict[str, int],
-    exit_: tuple[str, str] | None,
+    exits: list[tuple[str, str, int]],
 ) -> str:
     parts = []
     for cid in (a, b):
         cl = _clauses(story, cid, acts[cid], texts[cid])
         # Keep the summary short: the four most salient acts.
         cl = cl[:4]
-        if exit_ and exit_[0] == cid:
-            cl.append(exit_[1])
+        own = Counter(verb for who, verb, _ in exits if who == cid)
+        for verb, n in own.most_common(2):
+            cl.append(verb if n == 1 else f"{verb} {_times(n)}")
         if not cl:
             n = turns[cid]
             cl = [f"speaks {_times(n)}" if n else "does not answer"]
@@ -456,7 +463,8 @@ def pair_dynamics(story: Story, a: str, b: str, seq: list[_Q], ix: _Index | None
         val = sum(quote_conflict(x.quote) for x in w) / len(w)
         conflict.append({"start": int(w[0].quote.start), "end": int(w[-1].quote.end),
                          "value": round(val, ROUND), "quotes": len(w)})
-    exit_ = _exit_action(story, seq[-1], pair, ix if ix is not None else _index(story))
+    ix = ix if ix is not None else _index(story)
+    exits = [e for ex in exchanges if (e := _exit_action(story, ex[-1], pair, ix)) is not None]
     plain_acts = {c: dict(sorted(acts[c].items())) for c in pair}
     return {
         "a": a,
@@ -475,9 +483,11 @@ def pair_dynamics(story: Story, a: str, b: str, seq: list[_Q], ix: _Index | None
         "dominance_components": {k: (round(v, ROUND) if v is not None else None) for k, v in comps.items()},
         "conflict": conflict,
         "turning_point": _change_point(seq),
-        "exit": {"character": exit_[0], "action": exit_[1]} if exit_ else None,
+        "exits": [{"character": who, "action": verb, "offset": int(off)} for who, verb, off in exits],
+        "exit": ({"character": exits[-1][0], "action": exits[-1][1], "offset": int(exits[-1][2])}
+                 if exits else None),
         "span": [int(seq[0].quote.start), int(seq[-1].quote.end)],
-        "summary": _summary(story, a, b, plain_acts, texts, turns, exit_),
+        "summary": _summary(story, a, b, plain_acts, texts, turns, exits),
     }
 
 

@@ -66,14 +66,34 @@ def _is_apostrophe(text: str, i: int) -> bool:
         return True
     if not before.isalnum() and after.isalnum():
         word = re.match(r"\w+", text[i + 1 : i + 8])
-        return bool(word) and word.group().lower() in _ELISIONS
+        return word is not None and word.group().lower() in _ELISIONS
     return False
 
 
 _ROCK_N_ROLL = re.compile(r"['’]n['’](?=\s)")
-_ELISIONS = frozenset("tis twas twere em n cause til till bout round ere neath gainst im ve s d ll re".split()) | {
-    f"{d}0s" for d in range(10)
-}
+_ELISIONS = frozenset(
+    [
+        "tis",
+        "twas",
+        "twere",
+        "em",
+        "n",
+        "cause",
+        "til",
+        "till",
+        "bout",
+        "round",
+        "ere",
+        "neath",
+        "gainst",
+        "im",
+        "ve",
+        "s",
+        "d",
+        "ll",
+        "re",
+    ]
+) | {f"{d}0s" for d in range(10)}
 
 
 def _scan_double(text: str, p0: int, p1: int, opens: str, closes: str, straight: str, pi: int) -> list[_Raw]:
@@ -112,13 +132,17 @@ def _scan_single(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
     i = p0
     while i < p1:
         ch = text[i]
-        if ch in "“”\"":
+        if ch in '“”"':
             depth_double = not depth_double if ch == '"' else ch == "“"
         elif ch in "‘’'" and not depth_double:
             before = text[i - 1] if i > p0 else " "
             after = text[i + 1] if i + 1 < p1 else " "
             if open_at is None:
-                if (ch == "‘" or (ch == "'" and not before.isalnum())) and not _is_apostrophe(text, i) and after != " ":
+                if (
+                    (ch == "‘" or (ch == "'" and not before.isalnum()))
+                    and not _is_apostrophe(text, i)
+                    and after != " "
+                ):
                     open_at = i
             elif ch in "’'" and not _is_apostrophe(text, i):
                 possessive = before in "sS" and after in " \t" and _later_closer(text, i + 1, p1)
@@ -247,7 +271,9 @@ def _is_tag_gap(gap: str, text: str, last: _Raw) -> bool:
 
 
 _EMBED_BEFORE = re.compile(r"(?:\w|[(\[])[ \t\n]*$")
-_SAY_BEFORE = re.compile(r"\b(?:" + _SPEECH_VERB.pattern[5:-3] + r"|say|saying|cry|exclaim|answer|reply)\s*[,:]?[ \t\n]*$")
+_SAY_BEFORE = re.compile(
+    r"\b(?:" + _SPEECH_VERB.pattern[5:-3] + r"|say|saying|cry|exclaim|answer|reply)\s*[,:]?[ \t\n]*$"
+)
 
 
 def is_embedded_term(text: str, r: _Raw, para_start: int) -> bool:
@@ -287,7 +313,9 @@ def run(story: Story) -> None:
     raws = [
         r
         for r in find_raw(text, paras)
-        if r.end > r.start and text[r.start : r.end].strip() and not is_embedded_term(text, r, paras[r.para].start)
+        if r.end > r.start
+        and text[r.start : r.end].strip()
+        and not is_embedded_term(text, r, paras[r.para].start)
     ]
     quotes = []
     for i, g in enumerate(group(text, raws)):

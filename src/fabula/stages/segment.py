@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -16,25 +17,60 @@ _CHAPTER_RE = re.compile(
     r"\b[^\n]{0,80}|[IVXLC]{1,7}\.?|(?:Prologue|PROLOGUE|Epilogue|EPILOGUE)\b[^\n]{0,60})[ \t]*$",
     re.MULTILINE,
 )
-_SCENE_BREAK_RE = re.compile(r"[ \t]*(?:(?:\*[ \t]*){3,}|-{3,}|_{3,}|#{1,3}|~+|(?:•[ \t]*){1,5}|o{3}|=+)[ \t]*")
+_SCENE_BREAK_RE = re.compile(
+    r"[ \t]*(?:(?:\*[ \t]*){3,}|-{3,}|_{3,}|#{1,3}|~+|(?:•[ \t]*){1,5}|o{3}|=+)[ \t]*"
+)
 _NOTE_RE = re.compile(
     r"[ \t]*\(?[ \t]*(?:A/N|A\.N\.|(?:AN|NB|N\.B\.)[ \t]*[:\-—]|Author['’]?s?['’]? [Nn]otes?\b|AUTHOR['’]?S NOTE"
     r"|Note from the author\b)"
 )
-_POV_RE = re.compile(r"[ \t]*(?:([A-Z][A-Za-z]+)['’]?s?['’]?\s+(?:POV|pov|P\.O\.V\.)|POV:?\s*([A-Z][A-Za-z]+)|([A-Z]{2,}))[ \t]*")
+_POV_RE = re.compile(
+    r"[ \t]*(?:([A-Z][A-Za-z]+)['’]?s?['’]?\s+(?:POV|pov|P\.O\.V\.)|POV:?\s*([A-Z][A-Za-z]+)|([A-Z]{2,}))[ \t]*"
+)
 _SENT_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9\-—])|[.!?…]+[\"'”’»)\]]*(?=\s*$)")
 _ABBREV = frozenset(
-    "mr mrs ms dr st jr sr prof rev hon gen col capt lt sgt mt ft vs etc no vol ch p pp fig mme mlle messrs sen rep".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "prof",
+        "rev",
+        "hon",
+        "gen",
+        "col",
+        "capt",
+        "lt",
+        "sgt",
+        "mt",
+        "ft",
+        "vs",
+        "etc",
+        "no",
+        "vol",
+        "ch",
+        "p",
+        "pp",
+        "fig",
+        "mme",
+        "mlle",
+        "messrs",
+        "sen",
+        "rep",
+    ]
 )
 
-_FIRST = frozenset("i me my mine myself".split())
-_FIRST_PL = frozenset("we us our ours ourselves".split())
-_THIRD = frozenset("he him his himself she her hers herself".split())
-_MALE = frozenset("he him his himself".split())
-_FEMALE = frozenset("she her hers herself".split())
-_PAST_AUX = frozenset("was were had did could would".split())
-_PRESENT_AUX = frozenset("is are am has does can will".split())
-_QUOTE_CHARS = "\"“”«»"
+_FIRST = frozenset(["i", "me", "my", "mine", "myself"])
+_FIRST_PL = frozenset(["we", "us", "our", "ours", "ourselves"])
+_THIRD = frozenset(["he", "him", "his", "himself", "she", "her", "hers", "herself"])
+_MALE = frozenset(["he", "him", "his", "himself"])
+_FEMALE = frozenset(["she", "her", "hers", "herself"])
+_PAST_AUX = frozenset(["was", "were", "had", "did", "could", "would"])
+_PRESENT_AUX = frozenset(["is", "are", "am", "has", "does", "can", "will"])
+_QUOTE_CHARS = '"“”«»'
 
 
 def paragraphs(text: str) -> list[Span]:
@@ -108,7 +144,11 @@ def chapters(story: Story, paras: list[Span]) -> tuple[list[Chapter], list[NonSt
         return [Chapter(int(c["start"]), int(c["end"]), c.get("title")) for c in given], []
     heads: list[Span] = []
     for p in paras:
-        if p.end - p.start <= 90 and "\n" not in text[p.start : p.end] and _CHAPTER_RE.fullmatch(text, p.start, p.end):
+        if (
+            p.end - p.start <= 90
+            and "\n" not in text[p.start : p.end]
+            and _CHAPTER_RE.fullmatch(text, p.start, p.end)
+        ):
             heads.append(p)
     # Bare roman numerals only count when there are several of them.
     if sum(1 for h in heads if re.fullmatch(r"[IVXLC]+\.?", text[h.start : h.end].strip())) == 1:
@@ -197,18 +237,59 @@ def person_tense(text: str, start: int, end: int) -> tuple[Person, Tense, str | 
 def _present_verbs(words: list[str]) -> int:
     """Count pronoun + ``-s`` verb pairs ("he says", "she looks") and ``I`` + base-form ("I shake" ≈ not -ed)."""
     n = 0
-    for a, b in zip(words, words[1:], strict=False):
-        if a in ("he", "she", "it") and len(b) > 2 and b.endswith("s") and not b.endswith("ss") and b not in _NOT_VERB_S:
-            n += 1
-        elif a == "i" and len(b) > 2 and b.isalpha() and not b.endswith("ed") and b not in _NOT_PRESENT_AFTER_I:
+    for a, b in itertools.pairwise(words):
+        if (
+            a in ("he", "she", "it")
+            and len(b) > 2
+            and b.endswith("s")
+            and not b.endswith("ss")
+            and b not in _NOT_VERB_S
+        ) or (
+            a == "i" and len(b) > 2 and b.isalpha() and not b.endswith("ed") and b not in _NOT_PRESENT_AFTER_I
+        ):
             n += 1
     return n
 
 
-_NOT_VERB_S = frozenset("was has is does his its this us always perhaps".split())
+_NOT_VERB_S = frozenset(["was", "has", "is", "does", "his", "its", "this", "us", "always", "perhaps"])
 _NOT_PRESENT_AFTER_I = frozenset(
-    "was had did could would should might must also never just still only even then felt thought knew saw said "
-    "told took made went came got gave left found heard began ran sat stood wanted".split()
+    [
+        "was",
+        "had",
+        "did",
+        "could",
+        "would",
+        "should",
+        "might",
+        "must",
+        "also",
+        "never",
+        "just",
+        "still",
+        "only",
+        "even",
+        "then",
+        "felt",
+        "thought",
+        "knew",
+        "saw",
+        "said",
+        "told",
+        "took",
+        "made",
+        "went",
+        "came",
+        "got",
+        "gave",
+        "left",
+        "found",
+        "heard",
+        "began",
+        "ran",
+        "sat",
+        "stood",
+        "wanted",
+    ]
 )
 
 
@@ -237,7 +318,11 @@ def sections(text: str, scene_spans: list[Span], paras: list[Span]) -> list[Sect
             switched = marker is not None or (
                 person == "first" and other is not None and last_other is not None and other != last_other
             )
-            if not switched and prev.person == person and (prev.tense == tense or "unknown" in (prev.tense, tense)):
+            if (
+                not switched
+                and prev.person == person
+                and (prev.tense == tense or "unknown" in (prev.tense, tense))
+            ):
                 prev.end = sc.end
                 if prev.tense == "unknown":
                     prev.tense = tense

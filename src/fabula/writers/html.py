@@ -23,6 +23,7 @@ PALETTE = (
     "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
 )
 UNKNOWN = "#8a8a8a"
+STORY_COLOUR = "#222222"
 STAT_KEYS = (
     "reads", "votes", "comments", "words", "chapters", "kudos", "hits", "bookmarks", "published", "updated",
 )
@@ -96,12 +97,14 @@ def _header(story: Story) -> dict[str, Any]:
         v = _find(meta, k)
         if v is not None and not isinstance(v, (Mapping, list)):
             stats.append((k, _num(v)))
+    summary = _find(meta, "summary")
+    shown = _HEAD_KEYS | {k for k, _ in stats}
     return {
         "title": str(title) if title else "Untitled story",
         "author": str(author) if author else None,
-        "summary": _find(meta, "summary") if isinstance(_find(meta, "summary"), str) else None,
+        "summary": summary if isinstance(summary, str) else None,
         "stats": stats,
-        "meta": [(str(k), _meta_value(v)) for k, v in meta.items() if k not in _HEAD_KEYS],
+        "meta": [(str(k), _meta_value(v)) for k, v in meta.items() if k not in shown],
         "source": story.source,
         "stages": list(story.done),
         "length": len(story.text),
@@ -118,9 +121,10 @@ def _colours(story: Story) -> dict[str, str]:
     for q in story.quotes:
         if q.speaker:
             counts[q.speaker] = counts.get(q.speaker, 0) + 1
-    ids = [c.id for c in story.characters]
-    ids += [cid for cid in counts if cid not in set(ids)]
-    order = sorted(ids, key=lambda cid: (-counts.get(cid, 0), ids.index(cid)))
+    first = {c.id: i for i, c in enumerate(story.characters)}
+    for cid in counts:
+        first.setdefault(cid, len(first))
+    order = sorted(first, key=lambda cid: (-counts.get(cid, 0), first[cid]))
     return {cid: PALETTE[i % len(PALETTE)] for i, cid in enumerate(order)}
 
 
@@ -184,28 +188,40 @@ def _polyline(values: Sequence[float], xs: Sequence[float] | None, box: tuple[fl
     return " ".join(pts)
 
 
-def arc_svg(story: Story, colours: Mapping[str, str] | None = None) -> Markup | None:
-    """An inline SVG of the story's valence arc (and the main characters' arcs); None when there is none."""
+def arc_lines(story: Story, colours: Mapping[str, str]) -> list[tuple[str, str, list[float], float]]:
+    """``(label, colour, values, stroke width)`` for the story's curve and the main characters' curves."""
     arcs = story.arcs if isinstance(story.arcs, Mapping) else {}
-    colours = colours or {}
     names = _names(story)
-    story_arc = arcs.get("story")
-    main = arc_series(story_arc)
-    lines: list[tuple[str, str, list[float], float]] = []  # (label, colour, values, width)
+    lines: list[tuple[str, str, list[float], float]] = []
+    main = arc_series(arcs.get("story"))
     if main is not None:
-        lines.append(("story", "#222222", main, 2.5))
+        lines.append(("story", STORY_COLOUR, main, 2.5))
     chars = arcs.get("characters")
     if isinstance(chars, Mapping):
         ranked = [cid for cid in colours if cid in chars] + [cid for cid in chars if cid not in colours]
-        for cid in ranked[:_MAX_CHARACTER_ARCS]:
+        n_chars = 0
+        for cid in ranked:
             s = arc_series(chars[cid])
-            if s is not None:
+            if s is not None and n_chars < _MAX_CHARACTER_ARCS:
                 lines.append((names.get(str(cid), str(cid)), colours.get(str(cid), UNKNOWN), s, 1.4))
+                n_chars += 1
+    return lines
+
+
+def arc_svg(story: Story, colours: Mapping[str, str] | None = None) -> Markup | None:
+    """An inline SVG of the story's valence arc (and the main characters' arcs); None when there is none."""
+    lines = arc_lines(story, colours or {})
     if not lines:
         return None
+    story_arc = story.arcs.get("story") if isinstance(story.arcs, Mapping) else None
+    xs = raw = None
+    if isinstance(story_arc, Mapping):  # the per-point rolling mean, drawn faintly behind the curves
+        xs, raw = _numbers(story_arc.get("x")), _numbers(story_arc.get("rolling"))
+        if xs is None or raw is None or len(xs) != len(raw):
+            xs = raw = None
     width, height, left, top, right, bottom = 760, 240, 46, 14, 14, 30
     box = (float(left), float(top), float(width - left - right), float(height - top - bottom))
-    allv = [v for _, _, vals, _ in lines for v in vals]
+    allv = [v for _, _, vals, _ in lines for v in vals] + (raw or [])
     lo, hi = min(allv), max(allv)
     pad = (hi - lo) * 0.08 or 0.1
     lo, hi = lo - pad, hi + pad
@@ -224,15 +240,10 @@ def arc_svg(story: Story, colours: Mapping[str, str] | None = None) -> Markup | 
     out.append(f'<text x="{left - 4}" y="{top + box[3]:.0f}" text-anchor="end" class="tick">{lo:.2f}</text>')
     out.append(f'<text x="{left}" y="{height - 8}" class="tick">start</text>')
     out.append(f'<text x="{width - right}" y="{height - 8}" text-anchor="end" class="tick">end</text>')
-    # Raw per-point valence behind the story curve, when the arc carries positions.
-    if isinstance(story_arc, Mapping):
-        xs, raw = _numbers(story_arc.get("x")), _numbers(story_arc.get("rolling"))
-        if xs is not None and raw is not None and len(xs) == len(raw):
-            rlo, rhi = min(lo, *raw), max(hi, *raw)
-            if rlo == lo and rhi == hi:
-                pts = _polyline(raw, xs, box, lo, hi)
-                out.append('<polyline fill="none" stroke="#999" stroke-width="1" opacity="0.5" '
-                           f'points="{pts}"><title>rolling mean</title></polyline>')
+    if raw is not None:
+        pts = _polyline(raw, xs, box, lo, hi)
+        out.append('<polyline fill="none" stroke="#999" stroke-width="1" opacity="0.5" '
+                   f'points="{pts}"><title>rolling mean</title></polyline>')
     for label, colour, vals, w in reversed(lines):
         out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="{w}" stroke-linejoin="round" '
                    f'points="{_polyline(vals, None, box, lo, hi)}"><title>{escape(label)}</title></polyline>')
@@ -472,6 +483,7 @@ def context(story: Story) -> dict[str, Any]:
             "chapters": len(story.chapters), "nonstory": len(story.nonstory),
         },
         "arc_svg": arc_svg(story, colours),
+        "arc_legend": [(label, colour) for label, colour, _, _ in arc_lines(story, colours)],
         "arc": _arc_info(story),
         "relationships": rels,
         "text": text_html(story, colours),

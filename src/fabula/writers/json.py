@@ -78,7 +78,7 @@ def _pairs(spans: list[Span] | list[tuple[int, int]]) -> list[list[int]]:
     out: list[list[int]] = []
     for s in spans:
         if isinstance(s, Span):
-            out.append([s.start, s.end])
+            out.append([int(s.start), int(s.end)])
         else:
             out.append([int(s[0]), int(s[1])])
     return out
@@ -99,12 +99,12 @@ def _emotion_span(e: Any) -> dict[str, Any]:
 def quote_dict(story: Story, q: Quote) -> dict[str, Any]:
     """One quotation as written under ``quotes[]``."""
     return {
-        "id": q.id,
-        "start": q.start,
-        "end": q.end,
+        "id": int(q.id),
+        "start": int(q.start),
+        "end": int(q.end),
         "text": story.text[q.start : q.end],
         "spans": _pairs(q.spans),
-        "outer": [q.outer[0], q.outer[1]] if q.outer is not None else None,
+        "outer": [int(q.outer[0]), int(q.outer[1])] if q.outer is not None else None,
         "speaker": q.speaker,
         "addressees": list(q.addressees),
         "type": q.type,
@@ -133,7 +133,10 @@ def to_dict(story: Story, *, tokens: bool = False, text: bool = True) -> dict[st
     if text:
         d["text"] = t
     d["sections"] = [
-        {"start": s.start, "end": s.end, "person": s.person, "tense": s.tense, "narrator": s.narrator}
+        {
+            "start": int(s.start), "end": int(s.end), "person": s.person, "tense": s.tense,
+            "narrator": s.narrator,
+        }
         for s in story.sections
     ]
     d["characters"] = [
@@ -154,20 +157,22 @@ def to_dict(story: Story, *, tokens: bool = False, text: bool = True) -> dict[st
     d["scenes"] = _pairs(story.scenes)
     d["chapters"] = [
         {
-            "start": c.start,
-            "end": c.end,
+            "start": int(c.start),
+            "end": int(c.end),
             "title": c.title,
-            "heading": [c.heading.start, c.heading.end] if c.heading is not None else None,
+            "heading": [int(c.heading.start), int(c.heading.end)] if c.heading is not None else None,
         }
         for c in story.chapters
     ]
     d["nonstory"] = [
-        {"start": n.start, "end": n.end, "kind": n.kind, "text": t[n.start : n.end]} for n in story.nonstory
+        {"start": int(n.start), "end": int(n.end), "kind": n.kind, "text": t[n.start : n.end]}
+        for n in story.nonstory
     ]
     d["thoughts"] = _pairs(story.thoughts)
     d["italics"] = _pairs(story.italics)
     d["mentions"] = [
-        {"start": m.start, "end": m.end, "character": m.character, "kind": m.kind} for m in story.mentions
+        {"start": int(m.start), "end": int(m.end), "character": m.character, "kind": m.kind}
+        for m in story.mentions
     ]
     d["arcs"] = jsonable(story.arcs)
     d["relationships"] = [jsonable(r) for r in story.relationships]

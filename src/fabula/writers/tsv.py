@@ -77,6 +77,14 @@ class _Index:
         i = bisect_right(starts, pos) - 1
         return i if i >= 0 and pos < spans[i].end else -1
 
+    def paragraph_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """From the start of the paragraph holding ``start`` to the end of the one holding ``end - 1``
+        (the whole text when there are no paragraphs)."""
+        if not self.paras:
+            return 0, 2**62
+        i, j = self.paragraph(start), self.paragraph(max(start, end - 1))
+        return (self.paras[i].start if i >= 0 else start), (self.paras[j].end if j >= 0 else end)
+
     def sentence(self, pos: int) -> int:
         return self._containing(self.sents, self.sent_starts, pos)
 
@@ -85,37 +93,43 @@ class _Index:
 
 
 def tokens_table(story: Story, index: _Index | None = None) -> str:
-    """``<stem>.tokens``: one row per token, BookNLP's 13 columns."""
+    """``<stem>.tokens``: one row per token, BookNLP's 13 columns (built as strings, for speed)."""
     ix = index or _Index(story)
-    rows: list[list[object]] = []
+    text = story.text
+    lines = ["\t".join(TOKEN_COLUMNS)]
+    rest = "\t".join([NA] * 5)
     prev_sent, within = -2, 0
     for i, (s, e) in enumerate(ix.tokens):
         sent = ix.sentence(s)
         within = within + 1 if sent == prev_sent else 0
         prev_sent = sent
-        rows.append([
-            ix.paragraph(s), sent, within if sent >= 0 else -1, i, story.text[s:e],
-            NA, s, e, NA, NA, NA, NA, NA,
-        ])
-    return _table(TOKEN_COLUMNS, rows)
+        word = text[s:e]
+        if not word or "\t" in word or "\n" in word or "\r" in word:
+            word = cell(word)
+        ws = within if sent >= 0 else -1
+        lines.append(f"{ix.paragraph(s)}\t{sent}\t{ws}\t{i}\t{word}\t{NA}\t{s}\t{e}\t{rest}")
+    return "\n".join(lines) + "\n"
 
 
 def _speaker_mention(
-    q: Quote, by_char: dict[str, list[Mention]], quote_spans: list[tuple[int, int]]
+    q: Quote, by_char: dict[str, list[Mention]], quote_spans: list[tuple[int, int]], bounds: tuple[int, int]
 ) -> Mention | None:
-    """The speaker's mention nearest the quote (inside its tags first), outside any quotation."""
+    """The speaker's mention nearest the quote (inside its tags first), outside any quotation, within
+    ``bounds`` (the quote's paragraphs) and ``_MENTION_WINDOW`` code points."""
     if q.speaker is None or q.speaker not in by_char:
         return None
     ms = by_char[q.speaker]
     starts = [m.start for m in ms]
-    lo = bisect_left(starts, q.start - _MENTION_WINDOW)
-    hi = bisect_right(starts, q.end + _MENTION_WINDOW)
+    lo = bisect_left(starts, max(q.start - _MENTION_WINDOW, bounds[0]))
+    hi = bisect_right(starts, min(q.end + _MENTION_WINDOW, bounds[1]))
     best: tuple[int, int] | None = None
     best_m: Mention | None = None
     for m in ms[lo:hi]:
         i = bisect_right(quote_spans, (m.start, 2**62)) - 1
         if i >= 0 and quote_spans[i][0] <= m.start < quote_spans[i][1]:
             continue  # a mention inside a quotation names someone, it does not tag the speaker
+        if m.end > bounds[1]:
+            continue
         if q.start <= m.start < q.end:
             dist = 0  # in the tag between two sub-spans
         elif m.end <= q.start:
@@ -138,7 +152,7 @@ def quotes_table(story: Story, index: _Index | None = None) -> str:
     quote_spans = sorted((s, e) for q in story.quotes for s, e in q.spans)
     rows: list[list[object]] = []
     for q in story.quotes:
-        sm = _speaker_mention(q, by_char, quote_spans)
+        sm = _speaker_mention(q, by_char, quote_spans, ix.paragraph_bounds(q.start, q.end))
         ms, me = ix.token_range(sm.start, sm.end) if sm is not None else (-1, -1)
         phrase = story.text[sm.start : sm.end] if sm is not None else None
         for s, e in q.spans:
