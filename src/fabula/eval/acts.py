@@ -13,6 +13,7 @@ only. Labelling guide (one act per utterance, the dominant function; see ``fabul
 from __future__ import annotations
 
 import ast
+import bisect
 import csv
 import re
 import zlib
@@ -67,7 +68,6 @@ def seed_utterances(path: Path) -> dict[int, tuple[str, str | None]]:
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
     out: dict[int, tuple[str, str | None]] = {}
     last_by_line: dict[int, str] = {}
-    import bisect
 
     items: list[tuple[int, int, str]] = []
     for m in _SEED_QUOTE.finditer(text):
@@ -104,7 +104,6 @@ def pdnc_utterances(novel_dir: Path) -> dict[str, tuple[str, str | None, str]]:
     """
     text = (novel_dir / "novel_text.txt").read_text(encoding="utf-8", errors="replace")
     breaks = [m.start() for m in _BLANK.finditer(text)]
-    import bisect
 
     quotes: list[_PdncQuote] = []
     with open(novel_dir / "quotation_info.csv", encoding="utf-8") as fh:
@@ -173,3 +172,79 @@ def load_labelled(data_dir: Path | str, labels: Path | None = None) -> list[Utte
             )
         )
     return out
+
+
+def score(items: Iterable[Utterance]) -> dict[str, Any]:
+    """Accuracy, per-act precision/recall/F1, macro-F1, the confusion matrix and plea P/R for ``items``."""
+    items = list(items)
+    gold_pred = [(u.act, classify(u.text, u.previous)) for u in items]
+    confusion: dict[str, dict[str, int]] = {a: dict.fromkeys(ACTS, 0) for a in ACTS}
+    for g, res in gold_pred:
+        confusion[g][res.act] += 1
+    per_act: dict[str, dict[str, float]] = {}
+    for a in ACTS:
+        tp = confusion[a][a]
+        support = sum(confusion[a].values())
+        predicted = sum(confusion[g][a] for g in ACTS)
+        prec = tp / predicted if predicted else 0.0
+        rec = tp / support if support else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per_act[a] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "support": support}
+    n = len(gold_pred)
+    correct = sum(confusion[a][a] for a in ACTS)
+    present = [a for a in ACTS if per_act[a]["support"]]
+    plea_gold = [u.plea for u in items]
+    plea_pred = [r.plea for _, r in gold_pred]
+    ptp = sum(1 for g, p in zip(plea_gold, plea_pred, strict=True) if g and p)
+    return {
+        "n": n,
+        "accuracy": round(correct / n, 4) if n else 0.0,
+        "macro_f1": round(sum(per_act[a]["f1"] for a in present) / len(present), 4) if present else 0.0,
+        "per_act": per_act,
+        "confusion": confusion,
+        "plea": {
+            "gold": sum(plea_gold),
+            "predicted": sum(plea_pred),
+            "precision": round(ptp / sum(plea_pred), 4) if sum(plea_pred) else 0.0,
+            "recall": round(ptp / sum(plea_gold), 4) if sum(plea_gold) else 0.0,
+        },
+    }
+
+
+def evaluate(data_dir: Path | str, labels: Path | None = None) -> dict[str, Any]:
+    """Score the rules on the labelled utterances: ``all``, ``dev`` (tuned on) and ``test`` (held out)."""
+    items = load_labelled(data_dir, labels)
+    counts = Counter(u.act for u in items)
+    return {
+        "labels": str(labels or LABELS),
+        "counts": dict(sorted(counts.items())),
+        "all": score(items),
+        "dev": score(u for u in items if u.split == "dev"),
+        "test": score(u for u in items if u.split == "test"),
+    }
+
+
+def _format_split(name: str, s: dict[str, Any]) -> list[str]:
+    lines = [f"== {name}: n={s['n']} accuracy={s['accuracy']:.4f} macro-F1={s['macro_f1']:.4f}"]
+    lines.append(f"{'act':12} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>4}")
+    for a, m in s["per_act"].items():
+        lines.append(f"{a:12} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:4d}")
+    pl = s["plea"]
+    lines.append(f"plea (within request): gold={pl['gold']} predicted={pl['predicted']} "
+                 f"precision={pl['precision']:.3f} recall={pl['recall']:.3f}")
+    short = {a: a[:5] for a in ACTS}
+    lines.append("confusion (rows gold, columns predicted):")
+    lines.append(" " * 12 + " ".join(f"{short[a]:>5}" for a in ACTS))
+    for g in ACTS:
+        row = s["confusion"][g]
+        lines.append(f"{g:12}" + " ".join(f"{row[p]:5d}" for p in ACTS))
+    return lines
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The report as text: per split, the per-act table and the confusion matrix."""
+    lines = [f"labels: {report['labels']}", "counts: " + ", ".join(f"{a}={n}" for a, n in report["counts"].items())]
+    for name in ("test", "dev", "all"):
+        lines.append("")
+        lines.extend(_format_split(name, report[name]))
+    return "\n".join(lines)

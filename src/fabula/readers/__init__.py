@@ -31,7 +31,7 @@ _EXT = {
 def sniff(data: bytes, name: str | None) -> str:
     """Guess the format from the file name and the first bytes."""
     ext = Path(name).suffix.lower() if name else ""
-    head = data[:4096].lstrip().lower()
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     if data.startswith(b"PK\x03\x04") and (ext == ".epub" or b"application/epub+zip" in data[:200]):
         return "epub"
     if ext == ".epub":
