@@ -215,9 +215,12 @@ def evaluate(data_dir: Path | str, labels: Path | None = None) -> dict[str, Any]
     """Score the rules on the labelled utterances: ``all``, ``dev`` (tuned on) and ``test`` (held out)."""
     items = load_labelled(data_dir, labels)
     counts = Counter(u.act for u in items)
+    majority = counts.most_common(1)[0][1] / len(items) if items else 0.0
+    no_context = sum(classify(u.text).act == u.act for u in items) / len(items) if items else 0.0
     return {
         "labels": str(labels or LABELS),
         "counts": dict(sorted(counts.items())),
+        "baselines": {"majority_statement": round(majority, 4), "rules_without_context": round(no_context, 4)},
         "all": score(items),
         "dev": score(u for u in items if u.split == "dev"),
         "test": score(u for u in items if u.split == "test"),
@@ -243,7 +246,13 @@ def _format_split(name: str, s: dict[str, Any]) -> list[str]:
 
 def format_report(report: dict[str, Any]) -> str:
     """The report as text: per split, the per-act table and the confusion matrix."""
-    lines = [f"labels: {report['labels']}", "counts: " + ", ".join(f"{a}={n}" for a, n in report["counts"].items())]
+    base = report["baselines"]
+    lines = [
+        f"labels: {report['labels']}",
+        "counts: " + ", ".join(f"{a}={n}" for a, n in report["counts"].items()),
+        f"baselines (all): always statement {base['majority_statement']:.4f}, "
+        f"rules without the previous utterance {base['rules_without_context']:.4f}",
+    ]
     for name in ("test", "dev", "all"):
         lines.append("")
         lines.extend(_format_split(name, report[name]))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ast
+import re
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,3 +106,150 @@ def _pdnc_persons(root: Path) -> dict[str, str]:
                 person = "first" if row.get("Narrative Person", "").startswith("1") else "third"
                 out[row.get("Folder Name", "")] = person
     return out
+
+
+# ---------------------------------------------------------------------------------------------- LitBank
+
+_NO_SPACE_BEFORE = frozenset([",", ".", "!", "?", ";", ":", ")", "]", "n't", "'s", "'ll", "'re", "'ve", "'d", "'m", "...", "”", "’"])
+_OPENERS = frozenset(["“", "‘", "(", "["])
+_CLOSERS = frozenset(["”", "’"])
+
+
+def _detokenise(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, int]]]]:
+    """Rebuild readable text from LitBank's tokenised sentences, keeping each token's character offsets.
+
+    Paragraph breaks (a blank line) are guessed: a sentence opening with a quotation mark or a dash starts one.
+    """
+    parts: list[str] = []
+    pos = 0
+    offsets: list[list[tuple[int, int]]] = []
+    open_straight = False
+    for si, toks in enumerate(sentences):
+        offs: list[tuple[int, int]] = []
+        if si > 0:
+            starts_para = bool(toks) and (toks[0] in _OPENERS or toks[0] in ('"', "'", "—", "--")) and not open_straight
+            sep = "\n\n" if starts_para else " "
+            parts.append(sep)
+            pos += len(sep)
+        prev: str | None = None
+        for t in toks:
+            t = {"``": "“", "''": "”", "`": "‘"}.get(t, t)
+            is_open = t in _OPENERS or (t in ('"', "'") and not open_straight)
+            is_close = t in _CLOSERS or (t in ('"', "'") and open_straight)
+            if t in ('"', "'"):
+                open_straight = not open_straight
+            contraction = len(t) > 1 and t[0] in "'’" and t[1:].isalpha() or t.lower() in ("n't", "n’t")
+            space = prev is not None and not (
+                t in _NO_SPACE_BEFORE or is_close or contraction or prev in _OPENERS or prev == "OPEN"
+            )
+            if space:
+                parts.append(" ")
+                pos += 1
+            offs.append((pos, pos + len(t)))
+            parts.append(t)
+            pos += len(t)
+            prev = "OPEN" if is_open else t
+        offsets.append(offs)
+    return "".join(parts), offsets
+
+
+def load_litbank(root: Path | str) -> Iterator[GoldNovel]:
+    """LitBank quotation layer (``quotations/tsv/*.ann`` + ``.txt``), speakers named through the coreference layer."""
+    root = Path(root)
+    qdir = root / "quotations" / "tsv"
+    if not qdir.is_dir():
+        raise DataError(f"{qdir}: LitBank quotations folder not found")
+    for ann in sorted(qdir.glob("*.ann")):
+        txt = ann.with_suffix(".txt")
+        if not txt.exists():
+            continue
+        sentences = [ln.split(" ") if ln else [] for ln in txt.read_text(encoding="utf-8").split("\n")]
+        text, offs = _detokenise(sentences)
+        quotes: list[GoldQuote] = []
+        attrib: dict[str, str] = {}
+        rows = [ln.split("\t") for ln in ann.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        for r in rows:
+            if r[0] == "ATTRIB" and len(r) >= 3:
+                attrib[r[1]] = r[2]
+        for r in rows:
+            if r[0] != "QUOTE" or len(r) < 6:
+                continue
+            try:
+                s_sent, s_tok, e_sent, e_tok = (int(v) for v in r[2:6])
+                a = offs[s_sent][s_tok][0]
+                b = offs[e_sent][e_tok][1]
+            except (ValueError, IndexError):
+                continue
+            while a < b and (text[a] in "\"“”‘’'`«» —-" or text[a].isspace()):
+                a += 1
+            while b > a and (text[b - 1] in "\"“”‘’'`«» " or text[b - 1].isspace()):
+                b -= 1
+            if b > a:
+                spk = attrib.get(r[1])
+                quotes.append(GoldQuote(r[1], [(a, b)], _chain_name(spk) if spk else None))
+        chars = _litbank_characters(root / "coref" / "tsv" / ann.name, attrib.values())
+        if not quotes:
+            continue
+        quotes.sort(key=lambda q: q.spans[0][0])
+        yield GoldNovel(ann.stem.replace("_brat", ""), text, quotes, chars)
+
+
+def _chain_name(chain: str) -> str:
+    return chain.rsplit("-", 1)[0].replace("_", " ")
+
+
+def _litbank_characters(coref: Path, chains: Iterable[str]) -> list[GoldCharacter]:
+    wanted = set(chains)
+    names: dict[str, set[str]] = {c: set() for c in wanted}
+    if coref.exists():
+        mention_text: dict[str, tuple[str, str]] = {}
+        for ln in coref.read_text(encoding="utf-8").splitlines():
+            r = ln.split("\t")
+            if r[0] == "MENTION" and len(r) >= 9:
+                mention_text[r[1]] = (r[6], r[8])
+            elif r[0] == "COREF" and len(r) >= 3 and r[2] in wanted and r[1] in mention_text:
+                t, kind = mention_text[r[1]]
+                if kind in ("PROP", "NOM"):
+                    names[r[2]].add(t.replace(" 's", "'s"))
+    return [GoldCharacter(c, _chain_name(c), al | {_chain_name(c)}) for c, al in names.items()]
+
+
+# ---------------------------------------------------------------------------------------------- QuoteLi3
+
+_QL3_FILES = ("pp_full.xml", "emma_full.xml", "steppe_full.xml")
+_CHAR_EL = re.compile(r"<character\b([^>]*)/?>")
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+
+
+def load_quoteli3(root: Path | str) -> Iterator[GoldNovel]:
+    """QuoteLi3's fully annotated parts (Pride and Prejudice, Emma, The Steppe): speakers named by character id.
+
+    Quotations whose speaker is ``NOTANUTTERANCE`` or ``UNSURE`` are left out.
+    """
+    from fabula.eval.quotes import _parse_tagged
+
+    root = Path(root)
+    if not root.is_dir():
+        raise DataError(f"{root}: QuoteLi3 folder not found")
+    for fname in _QL3_FILES:
+        path = root / fname
+        if not path.exists():
+            continue
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        raw = re.sub(r"<\?xml[^>]*\?>", "", raw)
+        chars: list[GoldCharacter] = []
+        for m in _CHAR_EL.finditer(raw):
+            at = dict(_ATTR.findall(m.group(1)))
+            name = at.get("name", "").replace("_", " ")
+            aliases = {a.strip() for a in at.get("aliases", "").split(";") if a.strip()}
+            gender = {"male": "M", "female": "F"}.get(at.get("gender", ""), None)
+            chars.append(GoldCharacter(at.get("id", name), name, aliases | {name}, gender))
+        body = re.sub(r"<characters>.*?</characters>", "", raw, flags=re.S)
+        text, quotes = _parse_tagged(body)
+        kept = []
+        for q in quotes:
+            if q.speaker in (None, "", "NOTANUTTERANCE", "UNSURE"):
+                continue
+            q.speaker = q.speaker.replace("_", " ")
+            kept.append(q)
+        yield GoldNovel(path.stem, text, kept, chars)

@@ -24,10 +24,15 @@ fault (not "sorry for him", which is sympathy); accusation = blames or reproache
 me", "How could you", insults); declaration = declares love or a strong feeling for the addressee, marriage
 proposals included; threat = announces harm, usually conditional; agreement = yes, consent, compliance,
 affirmative answers; thanks = gratitude (not the "thank you" tacked onto "I'm well"); statement = the rest.
+
+Measured (``fabula eval acts ../shared/data``, 474 hand-labelled utterances from the seeds and PDNC): accuracy
+0.81 on the held-out third, 0.85 on the part the rules were tuned on, against 0.42 for always "statement".
+Speed: ~15k utterances/s on PDNC quotes (141 characters on average), ~29k/s on those under 120 characters.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -61,9 +66,9 @@ PRIORITY: tuple[str, ...] = (
     "question",
     "statement",
 )
+_RANK = {a: i for i, a in enumerate(PRIORITY)}
 STATEMENT_FLOOR = 1.0
 
-_I = re.IGNORECASE
 
 # ------------------------------------------------------------------------------------------------ lexicons
 
@@ -87,77 +92,151 @@ INTERJECTIONS = (
     r"fucking|fuckin|goddamn|damn|damned|bloody|for god's sake|for heaven's sake)"
 )
 
-# Patterns are alternations of named groups; the group name is the cue reported.
-THREAT_RE = re.compile(
-    r"(?P<threat_or_else>\bor (?:else )?(?:i|we)(?:'ll| will| shall)\b)"
-    r"|(?P<threat_harm>\b(?:i|we)(?:'ll|'d| will| shall| would)?\s+(?:\w+\s+){0,3}?(?:kill|shoot|strangle|murder|"
-    r"hang|thrash|whip|flog|punish|ruin|destroy|execute|beat)\s+(?:you|him|her|them|it|the|that|this|your|"
-    r"every)\b|\b(?:i|we)(?:'ll| will| shall)?\s+(?:box|break|wring) your\b|\bhave you (?:executed|hanged|"
-    r"arrested|shot|flogged|whipped|punished)\b)"
-    r"|(?P<threat_regret>\b(?:you(?:'ll| will| shall)|you'd|you would) (?:\w+ )?(?:regret|be sorry|pay for|"
-    r"suffer)\b|\bmake you (?:regret|pay|sorry|suffer)\b)"
-    r"|(?P<threat_better_not>\byou(?:'d| had) better not\b|\bthe worse for you\b|\blet (?:him|her|them) beware\b)",
-)
-THREAT_NOT_RE = re.compile(r"\b(?:whomsoever|whoever) you\b|\bkill (?:myself|himself|herself|time)\b")
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A lexical rule: when one of ``keys`` occurs in the lower-cased utterance and ``pattern`` matches (and
+    ``unless`` does not), the rule adds ``weight`` to ``act`` and reports ``cue``. The keys are a cheap
+    substring prefilter that keeps the regex work small."""
 
-DECLARATION_RE = re.compile(
-    r"(?P<love_you>\b(?:i|i'm|i am)\b[^.!?]{0,30}?\b(?:love|loved|adore|worship)\s+you\b)"
-    r"|(?P<hate_you>\b(?:i|i'm|i am)\b[^.!?]{0,30}?\b(?:hate|detest|despise|loathe)\s+you\b)"
-    r"|(?P<in_love>\b(?:i'm|i am|i've been|i have been|i was)\s+(?:\w+\s+){0,2}in love with you\b)"
-    r"|(?P<feelings>\bi (?:have|had) feelings for you\b|\bi care (?:for|about) you\b|\btenderness for you\b|"
-    r"\bto love you\b)"
-    r"|(?P<proposal>(?:^|[.!?,;]\s*|\bwill you |\bwon't you )marry me\b|(?:^|[.!?,;]\s*|\bwill you |\bwon't you )be my (?:wife|husband)\b|"
-    r"\basking you to be my\b)",
-)
-DECLARATION_NOT_RE = re.compile(r"\b(?:don't|do not|didn't|never) (?:hate|detest) you\b")
+    act: str
+    cue: str
+    weight: float
+    keys: tuple[str, ...]
+    pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None = None
 
-APOLOGY_RE = re.compile(
-    r"(?P<sorry>(?:^|\b(?:i'm|i am|i'm so|i am so|i'm very|i am very|i'm truly|i am truly|i'm awfully|i am "
-    r"awfully|i'm dreadful|i'm terribly|i am terribly|i'm really|i am really|so|very|truly)\s+)sorry\b"
-    r"(?!\s+(?:for (?:him|her|them|it|the|his|her|their|you)|to (?:hear|see|say|be|lose)|you|that|if))"
-    r"|\bi(?:'m| am) (?:\w+ )?sorry,?$)"
-    r"|(?P<forgive_me>(?<!never )(?<!not )(?<!would )(?<!will )(?<!to )\bforgive me\b|\bpardon me for\b|\bpardon my\b|\bi beg your pardon\b(?![^.!]*\?)(?![;,]? i (?:didn't|did not) (?:catch|hear))"
-    r"|\bi apologi[sz]e\b|\bmy apologies\b|\bmake my apologies\b)"
-    r"|(?P<my_fault>\b(?:it was|it's|it is|all) my (?:own )?fault\b|\bi failed you\b|\bi was wrong to\b)"
-    r"|(?P<excuse_me>^(?:\w+[!,.]\s+)?(?:excuse me|pardon me)\b(?![^.!?]*\bbut\b))",
+
+def _rule(act: str, cue: str, weight: float, keys: str, pattern: str, unless: str | None = None) -> Rule:
+    return Rule(act, cue, weight, tuple(keys.split("|")), re.compile(pattern),
+                re.compile(unless) if unless else None)
+
+
+W_STRONG = 3.5
+W_THREAT = 4.0
+_SUBJ_I = r"\b(?:i|i'm|i am)\b[^.!?]{0,30}?"
+
+#: The lexical rules, act by act. Within an act the strongest rule that fires counts.
+RULES: tuple[Rule, ...] = (
+    # threat: harm announced, usually conditional
+    _rule("threat", "or_else", W_THREAT, " or ", r" or (?:else )?(?:i|we)(?:'ll| will| shall)\b"),
+    _rule("threat", "harm", W_THREAT,
+          "kill|shoot|strangl|murder| hang|thrash|whip|flog|punish|ruin|destroy|execut| beat|box your|"
+          "break your|wring",
+          r"\b(?:i|we)(?:'ll|'d| will| shall| would)?\s+(?:\w+\s+){0,3}?(?:kill|shoot|strangle|murder|hang|thrash|"
+          r"whip|flog|punish|ruin|destroy|execute|beat)\s+(?:you|him|her|them|it|the|that|this|your|every)\b|"
+          r"\b(?:i|we)(?:'ll| will| shall)?\s+(?:box|break|wring) your\b",
+          unless=r"\b(?:whomsoever|whoever) you\b|\bkill (?:myself|himself|herself|time)\b"),
+    _rule("threat", "have_you_punished", W_THREAT, "have you ",
+          r"have you (?:executed|hanged|arrested|shot|flogged|whipped|punished)\b"),
+    _rule("threat", "regret", W_THREAT, "regret|be sorry|pay for|suffer|make you",
+          r"\b(?:you(?:'ll| will| shall)|you'd|you would) (?:\w+ )?(?:regret|be sorry|pay for|suffer)\b|"
+          r"make you (?:regret|pay|sorry|suffer)\b"),
+    _rule("threat", "better_not", W_THREAT, "better not|worse for you|beware",
+          r"\byou(?:'d| had) better not\b|the worse for you\b|\blet (?:him|her|them) beware\b"),
+    # declaration: love (or hatred) declared to the addressee, marriage proposals
+    _rule("declaration", "love_you", W_STRONG, "love you|loved you|adore you|worship you",
+          _SUBJ_I + r"\b(?:love|loved|adore|worship)\s+you\b"),
+    _rule("declaration", "in_love", W_STRONG, "in love with you",
+          r"\b(?:i'm|i am|i've been|i have been|i was)\s+(?:\w+\s+){0,2}in love with you\b"),
+    _rule("declaration", "feelings", W_STRONG, "feelings for you|care for you|care about you|tenderness for|to love you",
+          r"\bi (?:have|had) feelings for you\b|\bi care (?:for|about) you\b|tenderness for you\b|\bto love you\b"),
+    _rule("declaration", "proposal", W_STRONG, "marry me|be my wife|be my husband|to be my",
+          r"(?:^|[.!?,;]\s*|\bwill you |\bwon't you )(?:marry me|be my (?:wife|husband))\b|asking you to be my\b"),
+    _rule("declaration", "hate_you", 3.0, "hate you|detest you|despise you|loathe you",
+          _SUBJ_I + r"\b(?:hate|detest|despise|loathe)\s+you\b",
+          unless=r"\b(?:don't|do not|didn't|never) (?:hate|detest) you\b"),
+    # apology: regret for one's own doing (not sympathy: "sorry for him", "sorry to hear")
+    _rule("apology", "sorry", W_STRONG, "sorry",
+          r"(?:^|\b(?:i'm|i am|i'm so|i am so|i'm very|i am very|i'm truly|i am truly|i'm awfully|i am awfully|"
+          r"i'm dreadful|i'm terribly|i am terribly|i'm really|i am really|so|very|truly)\s+)sorry\b"
+          r"(?!\s+(?:for (?:him|her|them|it|the|his|her|their|you)|to (?:hear|see|say|be|lose)|you|that|if))|"
+          r"\bi(?:'m| am) (?:\w+ )?sorry,?$"),
+    _rule("apology", "forgive_me", W_STRONG, "forgive me|pardon|apologi",
+          r"(?<!never )(?<!not )(?<!would )(?<!will )(?<!to )\bforgive me\b|pardon me for\b|pardon my\b|"
+          r"\bi beg your pardon\b(?![^.!]*\?)(?![;,]? i (?:didn't|did not) (?:catch|hear))|\bi apologi[sz]e\b|"
+          r"\bmy apologies\b"),
+    _rule("apology", "my_fault", W_STRONG, "my fault|my own fault|failed you|wrong to",
+          r"\b(?:it was|it's|it is|all) my (?:own )?fault\b|\bi failed you\b|\bi was wrong to\b"),
+    _rule("apology", "excuse_me", 1.5, "excuse me|pardon me",
+          r"^(?:\w+[!,.]\s+)?(?:excuse me|pardon me)\b(?![^.!?]*\bbut\b)"),
+    # thanks (a "thank you" after "I'm well" is handled in classify)
+    _rule("thanks", "thank_you", W_STRONG, "thank",
+          r"\bthank(?:s| you| ye|ee)\b(?! (?:to|god|heaven|goodness))|\bmany thanks\b|\bmy thanks\b"),
+    _rule("thanks", "obliged", W_STRONG, "obliged",
+          r"\b(?:much|very|so|greatly|particularly|awfully|most) (?:\w+ )?obliged\b|obliged to you\b"),
+    _rule("thanks", "grateful", W_STRONG, "grateful|thank you enough",
+          r"\b(?:i'm|i am|i'd be|i would be|i should be|i shall be|we are|we're)\s+(?:\w+\s+){0,2}grateful\b|"
+          r"can never thank you\b"),
+    # accusation: blame, reproach, insult
+    _rule("accusation", "how_could_you", W_STRONG, "how could you|how can you|how dare",
+          r"\bhow (?:could|can|dare|dared) you\b|\bhow dare\b"),
+    _rule("accusation", "you_did_wrong", W_STRONG,
+          "lied|deceiv|betray|accus|cheat|trick|ruin|insult|abandon|used|robb|hurt|lying|confus",
+          r"\byou(?:'ve| have| had|'re| are| were)? (?:\w+ )?(?:lied|deceived|betrayed|accused|cheated|tricked|"
+          r"ruined|insulted|abandoned|used|robbed|hurt|hurting|deceiving|lying|betraying|confuse|confusing)\b"),
+    _rule("accusation", "your_fault", W_STRONG, "your fault|your own fault|responsible|shame on you|ashamed of you",
+          r"(?<!not )(?<!n't )(?<!no )\byour (?:own )?fault\b|\byou(?:'re| are) responsible\b|shame on you\b|"
+          r"ashamed of you\b"),
+    _rule("accusation", "insult", W_STRONG,
+          "liar|thief|fool|villain|coward|traitor|brute|monster|wretch|simpleton|idiot|hypocrite|beast|cruel|"
+          "wicked|unjust|unfair|heartless|selfish|rude|impolite|unfeeling|unkind|so mean|so hard",
+          r"\byou(?:'re| are)? (?:a |an |such a |such an )?(?:\w+ )?(?:liar|thief|fool|villain|coward|traitor|"
+          r"brute|monster|wretch|simpleton|idiot|hypocrite|beast)\b|\byou (?:are|were) (?:so |very |too )?"
+          r"(?:cruel|wicked|unjust|unfair|heartless|selfish|rude|impolite|unfeeling)\b|"
+          r"\bwhy are you so (?:cruel|unkind|mean|hard)\b"),
+    _rule("accusation", "reproach", 2.5,
+          "you never|n't even|not even|won't let me|weren't there|where were you|doing this|do this|"
+          "nothing changes|love me",
+          r"(?:^|[.!?,;]\s*|\bbut |\band )you never\b|\byou (?:don't even|do not even|did not even|didn't even|"
+          r"won't let me|wouldn't even)\b|you weren't there\b|where were you when\b|"
+          r"\bwhy (?:are|did) you (?:doing this|do this)\b|why are you doing this\b|nothing changes\b|"
+          r"\byou don't (?:even )?love me\b"),
+    # request: asks the addressee to act (softened, indirect); "plea" marks begging
+    _rule("request", "plea", 3.0,
+          "beg|entreat|implore|beseech|sake|mercy|please|pray don't|pray, don't|pray do not|don't leave|"
+          "don't go|give up on|don't want",
+          r"\bi (?:beg|entreat|implore|beseech)\b(?! your pardon)|\bfor (?:god's|heaven's|pity's|mercy's) sake\b|"
+          r"have mercy\b|\b(?:please|pray),? (?:don't|do not)\b|\bdon't (?:leave|go|give up on) (?:me|us)\b|"
+          r"\bi don't want (?:you to leave|to lose you)\b|\bplease\.?$"),
+    _rule("request", "please", 3.0, "please|pray|kindly|would you mind|be so good",
+          r"\bplease\b|\bpray\b(?!,? (?:what|who|why|how|where|when|tell me if))|\bkindly\b|would you mind\b|"
+          r"\bbe so good as\b"),
+    _rule("request", "want_you_to", 3.0, "want you to|need you to|wish you to|like you to|need to|like to",
+          r"\bi (?:want|need|wish|would like|'d like) you to\b|\bi need (?:to talk|to speak) (?:to|with) you\b|"
+          r"\bi(?:'d| would| should) like (?:to|you)\b"),
+    _rule("request", "lets", 3.0, "let's|let us|better",
+          r"\blet's\b|\blet us (?!see\b)\w+|\bwe (?:had|'d) better\b|\byou(?:'d| had) better (?!not)\b"),
+    _rule("request", "emphatic_do", 3.0, "do ",
+          r"^(?:oh,? |but |now,? )?do (?:come|put|tell|let|sit|stay|say|go|take|be|have|try|forgive|remind|make|"
+          r"keep|give)\b"),
+)
+RULE_ACTS: tuple[str, ...] = tuple(dict.fromkeys(r.act for r in RULES))
+
+
+#: The rules grouped by act, with the union of their keys as a first gate.
+RULE_GROUPS: tuple[tuple[str, tuple[str, ...], tuple[Rule, ...]], ...] = tuple(
+    (a, tuple(dict.fromkeys(k for r in RULES if r.act == a for k in r.keys)), tuple(r for r in RULES if r.act == a))
+    for a in RULE_ACTS
 )
 
-THANKS_RE = re.compile(
-    r"(?P<thank_you>\bthank(?:s| you| ye|ee)\b(?! (?:to|god|heaven|goodness))|\bmany thanks\b|\bmy thanks\b)"
-    r"|(?P<obliged>\b(?:much|very|so|greatly|particularly|awfully|most) (?:\w+ )?obliged\b|\bobliged to you\b)"
-    r"|(?P<grateful>\b(?:i'm|i am|i'd be|i would be|i should be|i shall be|we are|we're)\s+(?:\w+\s+){0,2}"
-    r"grateful\b|\bcan never thank you\b)",
-)
+
+def _fire(low: str, act: str | None = None) -> dict[str, tuple[float, str]]:
+    """The lexical rules that fire on ``low``: act -> (weight, cue) of the strongest (only ``act`` if given)."""
+    out: dict[str, tuple[float, str]] = {}
+    for group_act, keys, rules in RULE_GROUPS:
+        if (act is not None and group_act != act) or not any(map(low.__contains__, keys)):
+            continue
+        for r in rules:
+            if group_act in out and out[group_act][0] >= r.weight:
+                continue
+            if not any(map(low.__contains__, r.keys)):
+                continue
+            if r.pattern.search(low) and not (r.unless is not None and r.unless.search(low)):
+                out[group_act] = (r.weight, r.cue)
+    return out
+
+
 HOW_ARE_YOU_RE = re.compile(r"\bhow (?:are|do) you(?: do| feel)?\b|\bhow are you\b")
-
-ACCUSATION_RE = re.compile(
-    r"(?P<how_could_you>\bhow (?:could|can|dare|dared) you\b|\bhow dare\b)"
-    r"|(?P<you_did_wrong>\byou(?:'ve| have| had|'re| are| were)? (?:\w+ )?(?:lied|deceived|betrayed|accused|cheated|tricked|"
-    r"ruined|insulted|abandoned|used|robbed|hurt|hurting|deceiving|lying|betraying|confuse|confusing)\b)"
-    r"|(?P<your_fault>(?<!not )(?<!n't )(?<!no )\byour (?:own )?fault\b|\byou(?:'re| are) responsible\b|\bshame on you\b|"
-    r"\bashamed of you\b)"
-    r"|(?P<insult>\byou(?:'re| are)? (?:a |an |such a |such an )?(?:\w+ )?(?:liar|thief|fool|villain|coward|"
-    r"traitor|brute|monster|wretch|simpleton|idiot|hypocrite|beast)\b|\byou (?:are|were) (?:so |very |too )?"
-    r"(?:cruel|wicked|unjust|unfair|heartless|selfish|rude|impolite|unfeeling)\b|\bwhy are you so (?:cruel|"
-    r"unkind|mean|hard)\b)"
-    r"|(?P<reproach>(?:^|[.!?,;]\s*|\bbut |\band )you never\b|\byou (?:don't even|do not even|did not even|didn't even|won't let me|wouldn't "
-    r"even)\b|\byou weren't there\b|\bwhere were you when\b|\bwhy (?:are|did) you (?:doing this|do this)\b|"
-    r"\bwhy are you doing this\b|\bnothing changes\b|\bwhen you have deceived\b|\byou don't (?:even )?love "
-    r"me\b)",
-)
-
-REQUEST_RE = re.compile(
-    r"(?P<plea>\bi (?:beg|entreat|implore|beseech)\b(?! your pardon)|\bfor (?:god's|heaven's|pity's|mercy's) sake\b|"
-    r"\bhave mercy\b|\b(?:please|pray),? (?:don't|do not)\b|\bdon't (?:leave|go|give up on) (?:me|us)\b|"
-    r"\bi don't want (?:you to leave|to lose you)\b|\bplease\.?$)"
-    r"|(?P<please>\bplease\b|\bpray\b(?!,? (?:what|who|why|how|where|when|tell me if))|\bkindly\b|"
-    r"\bif you please\b|\bwould you mind\b|\bbe so good as\b)"
-    r"|(?P<want_you_to>\bi (?:want|need|wish|would like|'d like) you to\b|\bi need (?:to talk|to speak) "
-    r"(?:to|with) you\b|\bi(?:'d| would| should) like (?:to|you)\b)"
-    r"|(?P<lets>\blet's\b|\blet us (?!see\b)\w+|\bwe (?:had|'d) better\b|\byou(?:'d| had) better (?!not)\b)"
-    r"|(?P<emphatic_do>^(?:oh,? |but |now,? )?do (?:come|put|tell|let|sit|stay|say|go|take|be|have|try|"
-    r"forgive|remind|make|keep|give)\b)",
-)
 WISH_RE = re.compile(r"^(?:i|we) (?:want|wish|need|have) to (?:leave|go|talk|speak|see)\b")
 
 YES_RE = re.compile(
@@ -184,7 +263,7 @@ QUESTION_WORD_RE = re.compile(
     r"shall|should|have|has|had|may|might|must|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|can't|"
     r"couldn't)\b",
 )
-SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\s*(?:--|—|–)\s*(?=[A-Z])")
+SENT_END_RE = re.compile(r"[.!?]+[\"')]* |(?:--|—|–) ?(?=[A-Z])")
 LEAD_RE = re.compile(r"^(?:[^\w']+|" + INTERJECTIONS + r"\b[,!.]?\s*)+")
 VOCATIVE_RE = re.compile(
     r"^(?!(?:Yes|No|Nay|Well|Oh|Ah|Now|Then|Why|So|Indeed|Certainly|Sure|Fine|Never|Later|Please|Pray|Thank|"
@@ -194,19 +273,12 @@ VOCATIVE_RE = re.compile(
 WORD_RE = re.compile(r"[a-z']+")
 LOVE_WORD_RE = re.compile(r"\blove\b|\bfeelings\b|\bcare (?:for|about)\b")
 SHORT_DO_RE = re.compile(r"^(?:i do|i did|of course i do|yes,? i do)\b")
-WANT_RE = re.compile(r"\b(?:i|we) (?:want|wish|need|'d like|would like) to\b|\blet me\b|\b(?:may|can|could|shall) (?:i|we)\b")
+WANT_RE = re.compile(
+    r"\b(?:i|we) (?:want|wish|need|'d like|would like) to\b|\blet me\b|\b(?:may|can|could|shall) (?:i|we)\b"
+)
 
-W_STRONG = 3.5
-# Substrings that must occur before the matching pattern is worth running (a speed prefilter).
-THREAT_KEYS = ("kill", "shoot", "strangl", "murder", "hang", "thrash", "whip", "flog", "punish", "ruin", "destroy",
-               "execut", "beat", "box your", "break your", "wring", "regret", "sorry", "pay for", "suffer",
-               " or ", "better not", "worse for", "beware")
-DECLARATION_KEYS = ("love", "ador", "worship", "hate", "detest", "despis", "loath", "feelings", "care ",
-                    "tenderness", "marry me", "be my")
-APOLOGY_KEYS = ("sorry", "forgive", "pardon", "apolog", "fault", "failed you", "wrong to", "excuse")
-THANKS_KEYS = ("thank", "obliged", "grateful")
 DECLINE_KEYS = ("decline", "accept", "marry", "consent", "impossible for me", "intention")
-_ABBREV_RE = re.compile(r"\b(Mr|Mrs|Messrs|Dr|St|Mme|Mlle|Capt|Col|Gen|Rev|Prof)\.")
+_ABBREV_RE = re.compile(r"(Mr|Mrs|Messrs|Dr|St|Mme|Mlle|Capt|Col|Gen|Rev|Prof)\.")
 WELL_RE = re.compile(r"^(?:i'm|i am) (?:\w+ ){0,2}(?:well|better|fine|as well)\b")
 DECLINE_RE = re.compile(
     r"\b(?:i|must|to) decline\b|\bi (?:cannot|can't|will not|won't) (?:accept|marry|consent)\b|"
@@ -219,16 +291,30 @@ ASK_FORM_RE = re.compile(
 AND_I_WILL_RE = re.compile(r"\band (?:i|we)(?:'ll| will| shall)\b")
 COMMA_IMPERATIVE_RE = re.compile(r",\s+(?:stop|go away|get out|shut up|listen to me|come here|quit)\b")
 _TRANSLATE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "_": None})
-_LOST_APOS_RE = re.compile(
-    r"\b(don|didn|doesn|won|can|isn|aren|wasn|weren|couldn|wouldn|shouldn|haven|hasn|hadn|mustn|ain|shan) (t)\b"
-    r"|\b(I|you|we|they|he|she|it|that|there|what|who) (m|re|ve|ll|d|s)\b",
-    _I,
-)
+# PDNC drops apostrophes ("don t", "I m"): a space, then one of these endings, after one of these words.
+_LOST_APOS_RE = re.compile(r" (?:t|m|re|ve|ll|d|s)\b")
+_LOST_APOS_WORDS = {
+    "t": frozenset("don didn doesn won can isn aren wasn weren couldn wouldn shouldn haven hasn hadn mustn ain shan"
+                   .split()),
+    "other": frozenset("i you we they he she it that there what who".split()),
+}
+_LAST_WORD_RE = re.compile(r"(\w+)$")
 
 
-def _restore_apostrophe(m: re.Match[str]) -> str:
-    return f"{m.group(1)}'{m.group(2)}" if m.group(1) else f"{m.group(3)}'{m.group(4)}"
-W_THREAT = 4.0
+def _restore_apostrophes(text: str) -> str:
+    out: list[str] = []
+    last = 0
+    for m in _LOST_APOS_RE.finditer(text):
+        w = _LAST_WORD_RE.search(text, max(0, m.start() - 10), m.start())
+        words = _LOST_APOS_WORDS["t" if text[m.start() + 1] == "t" else "other"]
+        if w is not None and w.group(1).lower() in words:
+            out.append(text[last : m.start()])
+            out.append("'")
+            last = m.start() + 1
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 @dataclass(slots=True)
@@ -249,13 +335,20 @@ class ActResult:
 def _normalise(text: str) -> str:
     """Straight apostrophes, no italics underscores, PDNC's dropped apostrophes restored ("don t")."""
     t = text.translate(_TRANSLATE).replace("\u2026", "...")
-    t = _LOST_APOS_RE.sub(_restore_apostrophe, t)
+    t = _restore_apostrophes(t)
     t = _ABBREV_RE.sub(r"\1", t)
     return " ".join(t.split())
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in SENT_SPLIT_RE.split(text) if s and any(c.isalnum() for c in s)]
+    """Sentences (the end punctuation kept; a dash before a capital also ends one), without empty pieces."""
+    out: list[str] = []
+    start = 0
+    for m in SENT_END_RE.finditer(text):
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s and any(c.isalnum() for c in s)]
 
 
 def _opening(sentence: str) -> str:
@@ -298,25 +391,30 @@ def _is_directive(prev: str) -> bool:
     if not sents:
         return False
     low = prev.lower()
-    if REQUEST_RE.search(low) or WANT_RE.search(low) or WISH_RE.match(_strip_lead(sents[-1])):
+    if _fire(low, "request") or WANT_RE.search(low) or WISH_RE.match(_strip_lead(sents[-1])):
         return True
     return any(_is_imperative(s) for s in sents[-2:])
-
-
-def _has(low: str, keys: tuple[str, ...]) -> bool:
-    """A cheap prefilter: does any key occur (as a substring) in the lower-cased text?"""
-    return any(k in low for k in keys)
 
 
 class _Context:
     """The previous utterance, normalised and analysed only when a rule asks."""
 
-    __slots__ = ("_directive", "_low", "text")
+    __slots__ = ("_directive", "_low", "_text", "previous")
 
     def __init__(self, previous: str | None) -> None:
-        self.text = _normalise(previous) if previous else ""
+        self.previous = previous or ""
+        self._text: str | None = None
         self._low: str | None = None
         self._directive: bool | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.previous) and not self.previous.isspace()
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = _normalise(self.previous)
+        return self._text
 
     @property
     def low(self) -> str:
@@ -349,36 +447,25 @@ def classify(text: str, previous: str | None = None) -> ActResult:
     if not sents:
         return ActResult("statement", False, scores, cues)
     ctx = _Context(previous)
-    prev = ctx.text
+    prev = bool(ctx)
     low = t.lower()
     opening = _opening(sents[0])
     leads = [LEAD_RE.sub("", _opening(s)) for s in sents]
     first = leads[0]
     nwords = t.count(" ") + 1
 
-    # Threats, declarations, apologies, thanks, accusations: lexical, anywhere in the utterance.
-    if _has(low, THREAT_KEYS):
-        m = THREAT_RE.search(low)
-        if m and not THREAT_NOT_RE.search(low):
-            add("threat", W_THREAT, m.lastgroup or "threat")
-    m = DECLARATION_RE.search(low) if _has(low, DECLARATION_KEYS) else None
-    if m and not DECLARATION_NOT_RE.search(low):
-        add("declaration", 3.0 if m.lastgroup == "hate_you" else W_STRONG, m.lastgroup or "declaration")
-    elif prev and nwords <= 12 and SHORT_DO_RE.match(opening) and LOVE_WORD_RE.search(ctx.low):
+    # Threats, declarations, apologies, thanks, accusations, requests: lexical rules, anywhere.
+    fired = _fire(low)
+    for act in ("threat", "declaration", "apology", "thanks", "accusation"):
+        if act in fired:
+            weight, cue = fired[act]
+            if act == "thanks" and (bool(prev and HOW_ARE_YOU_RE.search(ctx.low)) or WELL_RE.match(opening)):
+                weight = 0.5  # "I'm quite well, thank you": an answer
+            add(act, weight, cue)
+    if "declaration" not in fired and prev and nwords <= 12 and SHORT_DO_RE.match(opening) and LOVE_WORD_RE.search(
+        ctx.low
+    ):
         add("declaration", W_STRONG, "i_do_love")
-    if _has(low, APOLOGY_KEYS):
-        m = APOLOGY_RE.search(low)
-        if m:
-            add("apology", 1.5 if m.lastgroup == "excuse_me" else W_STRONG, m.lastgroup or "apology")
-    if _has(low, THANKS_KEYS):
-        m = THANKS_RE.search(low)
-        if m:
-            answer = bool(prev and HOW_ARE_YOU_RE.search(ctx.low)) or bool(WELL_RE.match(opening))
-            add("thanks", 0.5 if answer else W_STRONG, m.lastgroup or "thanks")
-    if "you" in low or "nothing changes" in low:
-        m = ACCUSATION_RE.search(low)
-        if m:
-            add("accusation", 2.5 if m.lastgroup == "reproach" else W_STRONG, m.lastgroup or "accusation")
 
     # Answers: yes / no, refusals, prohibitions; they read the previous utterance.
     y = YES_RE.match(opening)
@@ -396,18 +483,16 @@ def classify(text: str, previous: str | None = None) -> ActResult:
     m = REFUSE_RE.search(first)
     if m:
         add("refusal", 3.5 if prev and ctx.directive else 2.0, m.lastgroup or "refuse")
-    if _has(low, DECLINE_KEYS) and DECLINE_RE.search(low):
+    if any(map(low.__contains__, DECLINE_KEYS)) and DECLINE_RE.search(low):
         add("refusal", W_STRONG, "decline")
-    if "you c" in low or "you m" in low or "you s" in low:
-        if PROHIBIT_RE.search(low):
-            add("refusal", 2.0, "prohibit")
+    if ("you c" in low or "you m" in low or "you s" in low) and PROHIBIT_RE.search(low):
+        add("refusal", 2.0, "prohibit")
 
     # Requests, commands, questions: the form of the sentences.
-    m = REQUEST_RE.search(low)
     plea = False
     request_cue = None
-    if m:
-        request_cue = m.lastgroup or "request"
+    if "request" in fired:
+        request_cue = fired["request"][1]
         plea = request_cue == "plea"
     elif any(ASK_FORM_RE.match(lead) for lead in leads):
         request_cue = "can_you"
@@ -435,7 +520,7 @@ def classify(text: str, previous: str | None = None) -> ActResult:
     if "question" in scores and request_cue == "can_you":
         scores["request"] += 0.5
 
-    best = max(PRIORITY, key=lambda a: (scores.get(a, 0.0), -PRIORITY.index(a)))
+    best = min(scores, key=lambda a: (-scores[a], _RANK[a]))
     return ActResult(best, plea and best == "request", scores, cues)
 
 
@@ -453,8 +538,6 @@ def _paragraph_index(story: Story) -> list[int]:
 
 def run(story: Story) -> None:
     """Set ``quote.act`` on every quote (``"plea"`` for a pleading request)."""
-    import bisect
-
     starts = _paragraph_index(story)
     quotes = sorted(story.quotes, key=lambda q: q.start)
     prev_q: Quote | None = None

@@ -277,7 +277,7 @@ def _speech_forms() -> frozenset[str]:
             out.update([lemma + "es", lemma + "ed"])
         else:
             out.update([lemma + "s", lemma + "ed"])
-            if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnprt]", lemma):
+            if re.search(r"(?:^|[^aeiou])[aeiou][bdgmnprt]$", lemma):
                 out.add(lemma + lemma[-1] + "ed")
     out -= {"go", "goes", "put", "puts", "cut", "cuts", "call", "calls", "called", "return", "returns", "begin"}
     out |= {"returned", "called", "went on", "goes on", "began", "begins"}
