@@ -98,6 +98,17 @@ class Character:
 
 
 @dataclass(slots=True)
+class EmotionSpan:
+    """Emotion of one narrative sentence: Ekman distribution, EmoBank VAD (1–5) and the top GoEmotions label."""
+
+    start: int
+    end: int
+    ekman: dict[str, float]
+    vad: tuple[float, float, float]
+    top: str
+
+
+@dataclass(slots=True)
 class SourceInfo:
     path: str | None = None
     format: str = "text"
@@ -133,6 +144,8 @@ class Story:
     relationships: list[dict[str, Any]] = field(default_factory=list)
     # Which stages have run, in order.
     done: list[str] = field(default_factory=list)
+    # Emotion of narrative sentences (outside quotations and non-story blocks; emotion stage).
+    sentence_emotions: list[EmotionSpan] = field(default_factory=list)
 
     def span_text(self, start: int, end: int) -> str:
         return self.text[start:end]

@@ -1,0 +1,343 @@
+"""Emotion: GoEmotions labels (28), Ekman groups (7) and EmoBank valence/arousal/dominance, per quotation and per
+narrative sentence.
+
+The shipped model (``fabula/models/emotion/emotion.npz``, trained by :mod:`fabula.training.emotion`) is a linear
+model over TF-IDF features (word 1–2-grams and character 2–5-grams inside words); inference is pure numpy:
+
+* ``labels``: one-vs-rest logistic probabilities for the 28 GoEmotions labels (independent, do not sum to 1);
+  ``predicted`` lists the labels at or above their tuned per-label thresholds (at least the top one).
+* ``ekman``: a separate one-vs-rest head trained on Ekman-mapped labels, normalised to sum to 1.
+* ``vad``: ridge regression on the same features plus the 35 label logits, EmoBank's 1–5 scale.
+
+A *context* (for a quotation, the narration around it) is mixed in logit space:
+``z = (1 - w) · z(text) + w · z(context)`` with ``w = context_weight`` (default from the model file).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from fabula.errors import ModelError
+from fabula.pipeline import Stage
+from fabula.story import EmotionSpan, Quote, Story
+
+log = logging.getLogger(__name__)
+
+EKMAN = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
+#: The GoEmotions paper's mapping of the 27 emotions (+ neutral) onto Ekman's groups.
+EKMAN_MAP: dict[str, tuple[str, ...]] = {
+    "anger": ("anger", "annoyance", "disapproval"),
+    "disgust": ("disgust",),
+    "fear": ("fear", "nervousness"),
+    "joy": (
+        "joy", "amusement", "approval", "excitement", "gratitude", "love", "optimism", "relief", "pride",
+        "admiration", "desire", "caring",
+    ),
+    "sadness": ("sadness", "disappointment", "embarrassment", "grief", "remorse"),
+    "surprise": ("surprise", "realization", "confusion", "curiosity"),
+    "neutral": ("neutral",),
+}
+MODEL_FILE = "emotion.npz"
+ROUND = 4
+
+# ----------------------------------------------------------------------------------------------- features
+
+_NORM = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " - ", "–": " - "})
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[^\sa-z0-9]")
+CHAR_MIN, CHAR_MAX = 2, 5
+
+
+def normalize(text: str) -> str:
+    """Lower-case and fold curly quotes and dashes (the same for training and inference)."""
+    return text.lower().translate(_NORM)
+
+
+def word_features(norm: str) -> list[str]:
+    """Word unigrams and bigrams; punctuation marks and emoji are tokens of their own."""
+    toks = _WORD.findall(norm)
+    return toks + [a + " " + b for a, b in pairwise(toks)]
+
+
+def char_features(norm: str) -> list[str]:
+    """Character 2–5-grams inside whitespace-separated words padded with a space (sklearn's ``char_wb``)."""
+    out: list[str] = []
+    for w in norm.split():
+        w = " " + w + " "
+        n = len(w)
+        for k in range(CHAR_MIN, min(CHAR_MAX, n) + 1):
+            out.extend([w[i : i + k] for i in range(n - k + 1)])
+    return out
+
+
+@dataclass(slots=True)
+class Vectorizer:
+    """Sublinear TF-IDF over two fixed vocabularies (words, chars), each block L2-normalised.
+
+    :meth:`transform` returns a flat sparse form: ``rows``, ``cols`` and ``vals`` (row-sorted).
+    """
+
+    word_vocab: dict[str, int]
+    char_vocab: dict[str, int]
+    idf: np.ndarray  # (n_word + n_char,)
+
+    @property
+    def size(self) -> int:
+        return len(self.word_vocab) + len(self.char_vocab)
+
+    def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows: list[int] = []
+        cols: list[int] = []
+        tfs: list[float] = []
+        blocks: list[int] = []
+        wv, cv, off = self.word_vocab, self.char_vocab, len(self.word_vocab)
+        log1p = math.log1p
+        for r, text in enumerate(texts):
+            norm = normalize(text)
+            for b, (feats, vocab, base) in enumerate(
+                ((word_features(norm), wv, 0), (char_features(norm), cv, off))
+            ):
+                for f, c in Counter(feats).items():
+                    j = vocab.get(f)
+                    if j is not None:
+                        rows.append(r)
+                        cols.append(j + base)
+                        tfs.append(1.0 + log1p(c - 1))
+                        blocks.append(b)
+        n = len(texts)
+        r_a = np.asarray(rows, dtype=np.int64)
+        c_a = np.asarray(cols, dtype=np.int64)
+        vals = np.asarray(tfs, dtype=np.float64) * self.idf[c_a]
+        key = r_a * 2 + np.asarray(blocks, dtype=np.int64)
+        norms = np.sqrt(np.bincount(key, weights=vals * vals, minlength=2 * n))
+        vals = vals / np.where(norms[key] > 0, norms[key], 1.0)
+        return r_a, c_a, vals
+
+
+def sparse_dot(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:
+    """``X @ w`` for the flat sparse ``X`` (``n`` rows, row-sorted) and dense ``w`` (features × k)."""
+    out = np.zeros((n, w.shape[1]), dtype=np.float64)
+    if len(rows) == 0:
+        return out
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    bounds = np.r_[starts, len(rows)]
+    step = 131_072  # entries per chunk: bounds the (entries × k) temporary
+    i = 0
+    while i < len(starts):
+        a = int(bounds[i])
+        j = min(len(starts), max(i + 1, int(np.searchsorted(bounds, a + step, side="right")) - 1))
+        seg = starts[i:j]
+        end = int(bounds[j])
+        prod = w[cols[a:end]] * vals[a:end, None].astype(np.float32)
+        out[rows[seg]] = np.add.reduceat(prod, seg - a, axis=0)
+        i = j
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- model
+
+
+def _strings(arr: np.ndarray) -> list[str]:
+    """Decode a ``\\n``-joined UTF-8 byte array (how vocabularies and names are stored: no pickle)."""
+    return bytes(arr.astype(np.uint8)).decode("utf-8").split("\n") if arr.size else []
+
+
+def encode_strings(items: Iterable[str]) -> np.ndarray:
+    """The inverse of :func:`_strings`."""
+    return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8).copy()
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
+
+
+@dataclass(slots=True)
+class Scores:
+    """Raw model outputs for a batch: label and Ekman probabilities (independent) and VAD."""
+
+    labels: np.ndarray  # (n, 28)
+    ekman: np.ndarray  # (n, 7), one-vs-rest probabilities (not normalised)
+    vad: np.ndarray  # (n, 3)
+
+
+class EmotionModel:
+    """The shipped linear emotion model. Use :meth:`load`; :meth:`predict` gives JSON-able results."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        try:
+            self.labels: tuple[str, ...] = tuple(_strings(arrays["labels"]))
+            self.ekman_names: tuple[str, ...] = tuple(_strings(arrays["ekman"]))
+            wv = _strings(arrays["word_vocab"])
+            cv = _strings(arrays["char_vocab"])
+            self.vectorizer = Vectorizer(
+                {w: i for i, w in enumerate(wv)},
+                {c: i for i, c in enumerate(cv)},
+                arrays["idf"].astype(np.float64),
+            )
+            self.weights = arrays["W"].astype(np.float32)  # (features, 28 + 7 + 3)
+            self.bias = arrays["b"].astype(np.float64)
+            self.stack = arrays["stack"].astype(np.float64)  # (35, 3): label logits → VAD
+            self.thresholds = arrays["thresholds"].astype(np.float64)
+            self.ekman_thresholds = arrays["ekman_thresholds"].astype(np.float64)
+            self.meta: dict[str, Any] = json.loads(bytes(arrays["meta"].astype(np.uint8)).decode("utf-8"))
+        except (KeyError, ValueError) as exc:
+            raise ModelError(f"emotion model file is incomplete: {exc}") from exc
+        nl, ne = len(self.labels), len(self.ekman_names)
+        if self.weights.shape != (self.vectorizer.size, nl + ne + 3) or self.stack.shape != (nl + ne, 3):
+            raise ModelError("emotion model arrays have inconsistent shapes")
+        self.context_weight: float = float(self.meta.get("context_weight", 0.0))
+
+    @classmethod
+    def load(cls) -> EmotionModel:
+        """The shipped model, loaded once per process (from package data)."""
+        return _load_shipped()
+
+    @classmethod
+    def from_file(cls, path: Any) -> EmotionModel:
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                arrays = {k: z[k] for k in z.files}
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot read emotion model {path}: {exc}") from exc
+        return cls(arrays)
+
+    # -- raw scores
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """Linear scores without bias, (n, 38): 28 label logits, 7 Ekman logits, 3 VAD parts."""
+        rows, cols, vals = self.vectorizer.transform(texts)
+        return sparse_dot(rows, cols, vals, self.weights, len(texts))
+
+    def scores(
+        self, texts: Sequence[str], contexts: Sequence[str | None] | None = None, context_weight: float | None = None
+    ) -> Scores:
+        """Probabilities and VAD for a batch; ``contexts`` (same length, ``None``/empty for none) mixed in."""
+        z = self.logits(texts)
+        if contexts is not None:
+            if len(contexts) != len(texts):
+                raise ValueError("contexts must be as long as texts")
+            w = self.context_weight if context_weight is None else context_weight
+            idx = [i for i, c in enumerate(contexts) if c and c.strip()]
+            if idx and w > 0:
+                zc = self.logits([contexts[i] or "" for i in idx])
+                z[idx] = (1.0 - w) * z[idx] + w * zc
+        z = z + self.bias
+        nl, ne = len(self.labels), len(self.ekman_names)
+        cls_z = z[:, : nl + ne]
+        vad = z[:, nl + ne :] + cls_z @ self.stack
+        return Scores(_sigmoid(cls_z[:, :nl]), _sigmoid(cls_z[:, nl:]), np.clip(vad, 1.0, 5.0))
+
+    # -- results
+
+    def predict(self, texts: Sequence[str], contexts: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
+        """One JSON-able result per text: ``labels`` (28), ``predicted``, ``top``, ``ekman`` (7, sums to 1), ``vad``."""
+        out: list[dict[str, Any]] = []
+        batch = 1024
+        for i in range(0, len(texts), batch):
+            sc = self.scores(texts[i : i + batch], None if contexts is None else contexts[i : i + batch])
+            ek = sc.ekman / np.maximum(sc.ekman.sum(axis=1, keepdims=True), 1e-12)
+            for lab, e, v in zip(sc.labels, ek, sc.vad, strict=True):
+                chosen = [self.labels[j] for j in np.argsort(-lab) if lab[j] >= self.thresholds[j]]
+                top = self.labels[int(np.argmax(lab))]
+                out.append(
+                    {
+                        "labels": {n: round(float(p), ROUND) for n, p in zip(self.labels, lab, strict=True)},
+                        "predicted": chosen or [top],
+                        "top": top,
+                        "ekman": {n: round(float(p), ROUND) for n, p in zip(self.ekman_names, e, strict=True)},
+                        "vad": [round(float(x), 3) for x in v],
+                    }
+                )
+        return out
+
+
+@lru_cache(maxsize=1)
+def _load_shipped() -> EmotionModel:
+    ref = resources.files("fabula.models.emotion").joinpath(MODEL_FILE)
+    if not ref.is_file():
+        raise ModelError(f"the emotion model {MODEL_FILE} is not installed (train it: python -m fabula.training.emotion)")
+    with resources.as_file(ref) as path:
+        return EmotionModel.from_file(path)
+
+
+# ------------------------------------------------------------------------------------------------- stage
+
+
+def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < b and a < e for s, e in spans)
+
+
+def quote_text(story: Story, q: Quote) -> str:
+    """The words of a quotation: its sub-spans joined by a space (the tags between them left out)."""
+    return " ".join(story.text[a:b].strip() for a, b in q.spans)
+
+
+def _outer(q: Quote) -> tuple[int, int]:
+    return q.outer if q.outer is not None else (q.start, q.end)
+
+
+_MARKS = re.compile(r"[\"“”„«»‹›]|(?<!\w)['‘’]|['‘’](?!\w)")
+
+
+def quote_context(story: Story, q: Quote, spans: Sequence[tuple[int, int]]) -> str:
+    """The narration of the quotation's paragraph with the words of every quotation (``spans``: all quote
+    sub-spans) and the quote marks removed: tags and gestures ("she whispered, tears pouring down her face")."""
+    a, b = _outer(q)
+    para = next((p for p in story.paragraphs if p.start <= a < p.end), None)
+    lo, hi = (para.start, max(para.end, b)) if para is not None else (max(0, a - 200), min(len(story.text), b + 200))
+    parts: list[str] = []
+    pos = lo
+    for s, e in spans:
+        if e <= lo or s >= hi:
+            continue
+        if s > pos:
+            parts.append(story.text[pos:s])
+        pos = max(pos, e)
+    if pos < hi:
+        parts.append(story.text[pos:hi])
+    return " ".join(_MARKS.sub(" ", " ".join(parts)).split())
+
+
+def narrative_sentences(story: Story) -> list[tuple[int, int]]:
+    """Sentences outside quotations (outer spans, marks included) and outside non-story blocks."""
+    outers = sorted(_outer(q) for q in story.quotes)
+    blocks = sorted((n.start, n.end) for n in story.nonstory)
+    out = []
+    for s in story.sentences:
+        if _overlaps(s.start, s.end, outers) or _overlaps(s.start, s.end, blocks):
+            continue
+        if story.text[s.start : s.end].strip():
+            out.append((s.start, s.end))
+    return out
+
+
+def run(story: Story) -> None:
+    """Set ``quote.emotion`` for each quotation and ``story.sentence_emotions`` for narrative sentences."""
+    model = EmotionModel.load()
+    if story.quotes:
+        spans = sorted(sp for q in story.quotes for sp in q.spans)
+        texts = [quote_text(story, q) for q in story.quotes]
+        contexts = [quote_context(story, q, spans) for q in story.quotes]
+        for q, res in zip(story.quotes, model.predict(texts, contexts), strict=True):
+            q.emotion = res
+    sents = narrative_sentences(story)
+    results = model.predict([story.text[a:b] for a, b in sents]) if sents else []
+    story.sentence_emotions = [
+        EmotionSpan(a, b, ekman=r["ekman"], vad=(r["vad"][0], r["vad"][1], r["vad"][2]), top=r["top"])
+        for (a, b), r in zip(sents, results, strict=True)
+    ]
+    log.debug("emotion: %d quotations, %d narrative sentences", len(story.quotes), len(sents))
+
+
+STAGE = Stage("emotion", run, requires=("quotes",), provides=("emotion",))

@@ -1,0 +1,391 @@
+"""Train the shipped emotion model: TF-IDF → one-vs-rest logistic regression (28 labels, 7 Ekman groups), ridge
+regression for EmoBank valence/arousal/dominance (stacked on the label logits).
+
+``python -m fabula.training.emotion --data ../shared/data --out src/fabula/models/emotion``
+
+Per-label thresholds are tuned on out-of-fold predictions over GoEmotions *train* (k folds), never on dev.
+The output is a compressed npz of float16 weights and ``\\n``-joined vocabularies (no pickle), read by
+:class:`fabula.stages.emotion.EmotionModel`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fabula.errors import DataError
+from fabula.stages.emotion import (
+    EKMAN,
+    EKMAN_MAP,
+    MODEL_FILE,
+    Vectorizer,
+    char_features,
+    encode_strings,
+    normalize,
+    word_features,
+)
+
+log = logging.getLogger(__name__)
+
+THRESHOLD_GRID = np.round(np.arange(0.02, 0.951, 0.01), 2)
+
+
+# ---------------------------------------------------------------------------------------------------- data
+
+
+@dataclass(slots=True)
+class GoEmotions:
+    texts: list[str]
+    labels: list[list[int]]  # label ids per text
+    names: list[str]  # the 28 label names
+
+    def matrix(self) -> np.ndarray:
+        y = np.zeros((len(self.texts), len(self.names)), dtype=np.int8)
+        for i, ls in enumerate(self.labels):
+            y[i, ls] = 1
+        return y
+
+    def ekman_matrix(self) -> np.ndarray:
+        return ekman_targets(self.matrix(), self.names)
+
+
+@dataclass(slots=True)
+class EmoBank:
+    ids: list[str]
+    texts: list[str]
+    vad: np.ndarray  # (n, 3)
+    genres: list[str]
+
+
+def read_goemotions(data_dir: Path, split: str) -> GoEmotions:
+    """``train`` or ``dev`` from a GoEmotions folder (``text<TAB>ids<TAB>comment id``)."""
+    path = data_dir / f"{split}.tsv"
+    names_path = data_dir / "labels.txt"
+    if not path.is_file() or not names_path.is_file():
+        raise DataError(f"GoEmotions {split} data not found under {data_dir}")
+    names = [x.strip() for x in names_path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    texts: list[str] = []
+    labels: list[list[int]] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        parts = line.split("\t")
+        if len(parts) < 2:
+            raise DataError(f"{path}:{n}: expected text<TAB>labels")
+        try:
+            ids = [int(x) for x in parts[1].split(",") if x]
+        except ValueError as exc:
+            raise DataError(f"{path}:{n}: bad label ids {parts[1]!r}") from exc
+        texts.append(parts[0])
+        labels.append(ids)
+    return GoEmotions(texts, labels, names)
+
+
+def read_emobank(data_dir: Path, split: str) -> EmoBank:
+    """Rows of ``emobank.csv`` in one split, with the genre from ``meta.tsv`` (``""`` where unknown)."""
+    path = data_dir / "emobank.csv"
+    if not path.is_file():
+        raise DataError(f"EmoBank not found under {data_dir}")
+    genres: dict[str, str] = {}
+    meta = data_dir / "meta.tsv"
+    if meta.is_file():
+        for line in meta.read_text(encoding="utf-8").splitlines()[1:]:
+            parts = line.split("\t")
+            if len(parts) >= 3:
+                genres[parts[0]] = parts[2].strip()
+    ids: list[str] = []
+    texts: list[str] = []
+    vad: list[list[float]] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row.get("split") != split:
+                continue
+            try:
+                vad.append([float(row["V"]), float(row["A"]), float(row["D"])])
+            except (KeyError, ValueError) as exc:
+                raise DataError(f"{path}: bad row {row.get('id')}") from exc
+            ids.append(row["id"])
+            texts.append(row["text"])
+    if not ids:
+        raise DataError(f"{path}: no rows in split {split!r}")
+    return EmoBank(ids, texts, np.asarray(vad, dtype=np.float64), [genres.get(i, "") for i in ids])
+
+
+def emobank_contexts(bank: EmoBank) -> list[str]:
+    """For each sentence, its neighbours (previous and next sentence of the same document, same split).
+
+    Ids are ``document_start_end``; SemEval headlines stand alone (empty context).
+    """
+    by_doc: dict[str, list[tuple[int, int]]] = {}
+    for i, sid in enumerate(bank.ids):
+        parts = sid.rsplit("_", 2)
+        if len(parts) != 3 or not parts[1].isdigit() or bank.genres[i] == "SemEval":
+            continue
+        by_doc.setdefault(parts[0], []).append((int(parts[1]), i))
+    out = [""] * len(bank.ids)
+    for items in by_doc.values():
+        items.sort()
+        for k, (_, i) in enumerate(items):
+            near = [items[j][1] for j in (k - 1, k + 1) if 0 <= j < len(items)]
+            out[i] = " ".join(bank.texts[j] for j in near)
+    return out
+
+
+def ekman_targets(y: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """Multi-hot Ekman groups from multi-hot GoEmotions labels."""
+    m = ekman_matrix(names)
+    return (y.astype(np.int32) @ m > 0).astype(np.int8)
+
+
+def ekman_matrix(names: Sequence[str]) -> np.ndarray:
+    """(28, 7) 0/1 matrix: label → Ekman group."""
+    m = np.zeros((len(names), len(EKMAN)), dtype=np.int32)
+    for g, members in EKMAN_MAP.items():
+        for lab in members:
+            m[names.index(lab), EKMAN.index(g)] = 1
+    return m
+
+
+# ------------------------------------------------------------------------------------------------ metrics
+
+
+def f1_per_column(y: np.ndarray, pred: np.ndarray) -> np.ndarray:
+    """F1 of each column of multi-hot ``y`` against boolean ``pred`` (0 where a column has no gold and no pred)."""
+    y = y.astype(bool)
+    tp = (y & pred).sum(0).astype(float)
+    denom = y.sum(0) + pred.sum(0)
+    return np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
+
+
+def tune_thresholds(p: np.ndarray, y: np.ndarray, grid: np.ndarray = THRESHOLD_GRID) -> np.ndarray:
+    """Per-column threshold on ``grid`` maximising F1 (ties: the middle of the best run, for stability)."""
+    out = np.zeros(p.shape[1])
+    for j in range(p.shape[1]):
+        f = np.array([f1_per_column(y[:, j : j + 1], p[:, j : j + 1] >= t)[0] for t in grid])
+        best = np.flatnonzero(f >= f.max() - 1e-9)
+        out[j] = grid[best[len(best) // 2]]
+    return out
+
+
+def pearson(a: np.ndarray, b: np.ndarray) -> float:
+    a = a - a.mean()
+    b = b - b.mean()
+    d = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / d) if d > 0 else 0.0
+
+
+# --------------------------------------------------------------------------------------------- training
+
+
+def build_vectorizer(texts: Sequence[str], max_words: int, max_chars: int, min_df: int = 2) -> Vectorizer:
+    """Fixed vocabularies of the most frequent (by document frequency) word and char features; smoothed idf."""
+    wdf: Counter[str] = Counter()
+    cdf: Counter[str] = Counter()
+    for t in texts:
+        norm = normalize(t)
+        wdf.update(set(word_features(norm)))
+        cdf.update(set(char_features(norm)))
+    n = len(texts)
+    vocabs: list[dict[str, int]] = []
+    idfs: list[np.ndarray] = []
+    for df, cap in ((wdf, max_words), (cdf, max_chars)):
+        items = sorted(((f, c) for f, c in df.items() if c >= min_df and "\n" not in f), key=lambda x: (-x[1], x[0]))
+        items = items[:cap]
+        vocabs.append({f: i for i, (f, _) in enumerate(items)})
+        idfs.append(np.log((1 + n) / (1 + np.array([c for _, c in items], dtype=np.float64))) + 1.0)
+    return Vectorizer(vocabs[0], vocabs[1], np.concatenate(idfs))
+
+
+def to_csr(vec: Vectorizer, texts: Sequence[str]) -> Any:
+    import scipy.sparse as sp
+
+    rows, cols, vals = vec.transform(texts)
+    x = sp.csr_matrix((vals, (rows, cols)), shape=(len(texts), vec.size), dtype=np.float64)
+    x.sum_duplicates()
+    x.sort_indices()
+    return x
+
+
+def nb_scale(x: Any, y: np.ndarray, beta: float) -> np.ndarray:
+    """Per-feature scale ``1 - β + β·|r|`` from the naive-Bayes log-count ratio ``r`` of binary target ``y``
+    (Wang & Manning 2012, NBSVM), as an importance prior for the logistic regression."""
+    xb = x.copy()
+    xb.data[:] = 1.0
+    pos = y.astype(bool)
+    p = np.asarray(xb[pos].sum(axis=0)).ravel() + 1.0
+    q = np.asarray(xb[~pos].sum(axis=0)).ravel() + 1.0
+    r = np.log((p / p.sum()) / (q / q.sum()))
+    out: np.ndarray = (1.0 - beta) + beta * np.abs(r)
+    return out
+
+
+def _fit_ovr(x: Any, y: np.ndarray, c: float, jobs: int, nb: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """One binary logistic regression per column (liblinear, threads), on NB-scaled features when ``nb > 0``.
+
+    Returns weights on the *unscaled* features (features, k) and biases (k): scaling is folded into the weights.
+    """
+    from joblib import Parallel, delayed
+    from sklearn.linear_model import LogisticRegression
+
+    def one(j: int) -> tuple[np.ndarray, float]:
+        m = LogisticRegression(C=c, solver="liblinear", max_iter=200, random_state=0)
+        if nb > 0:
+            scale = nb_scale(x, y[:, j], nb)
+            m.fit(x.multiply(scale).tocsr(), y[:, j])
+            return m.coef_[0] * scale, float(m.intercept_[0])
+        m.fit(x, y[:, j])
+        return m.coef_[0], float(m.intercept_[0])
+
+    fits = Parallel(n_jobs=jobs, prefer="threads")(delayed(one)(j) for j in range(y.shape[1]))
+    return np.column_stack([f[0] for f in fits]), np.array([f[1] for f in fits])
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+def _oof_probs(x: Any, y: np.ndarray, c: float, folds: int, jobs: int, seed: int, nb: float) -> np.ndarray:
+    """Out-of-fold probabilities over the training set."""
+    rng = np.random.default_rng(seed)
+    fold = rng.permutation(len(y)) % folds
+    p = np.zeros(y.shape, dtype=np.float64)
+    for k in range(folds):
+        tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+        w, b = _fit_ovr(x[tr], y[tr], c, jobs, nb)
+        p[te] = _sigmoid(x[te] @ w + b)
+        log.info("fold %d/%d done", k + 1, folds)
+    return p
+
+
+def train(
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    max_words: int = 20_000,
+    max_chars: int = 30_000,
+    c: float = 1.0,
+    c_ekman: float = 1.0,
+    nb: float = 0.5,
+    alpha: float = 3.0,
+    stack_scale: float = 0.1,
+    fiction_weight: float = 1.0,
+    context_weight: float = 0.1,
+    folds: int = 3,
+    jobs: int = 2,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Train on GoEmotions train + EmoBank train, write ``out_dir/emotion.npz``, return dev scores."""
+    import scipy.sparse as sp
+    from sklearn.linear_model import Ridge
+
+    t0 = time.perf_counter()
+    go = read_goemotions(data_dir / "goemotions", "train")
+    bank = read_emobank(data_dir / "emobank", "train")
+    vec = build_vectorizer(go.texts + bank.texts, max_words, max_chars)
+    x_go = to_csr(vec, go.texts)
+    x_eb = to_csr(vec, bank.texts)
+    log.info("features: %d words + %d chars (%.1fs)", len(vec.word_vocab), len(vec.char_vocab), time.perf_counter() - t0)
+
+    y = go.matrix()
+    ye = go.ekman_matrix()
+    thresholds = tune_thresholds(_oof_probs(x_go, y, c, folds, jobs, seed, nb), y) if folds > 1 else np.full(28, 0.3)
+    ek_thresholds = (
+        tune_thresholds(_oof_probs(x_go, ye, c_ekman, folds, jobs, seed, nb), ye) if folds > 1 else np.full(7, 0.3)
+    )
+    w_lab, b_lab = _fit_ovr(x_go, y, c, jobs, nb)
+    w_ek, b_ek = _fit_ovr(x_go, ye, c_ekman, jobs, nb)
+    log.info("classifiers done (%.1fs)", time.perf_counter() - t0)
+
+    # Round the classifier weights now so the VAD head is stacked on exactly what inference computes.
+    w_cls = np.hstack([w_lab, w_ek]).astype(np.float16).astype(np.float64)
+    b_cls = np.concatenate([b_lab, b_ek])
+    z_eb = x_eb @ w_cls + b_cls
+    sample_weight = np.where(np.array(bank.genres) == "fiction", fiction_weight, 1.0)
+    ridge = Ridge(alpha=alpha)
+    ridge.fit(sp.hstack([x_eb, sp.csr_matrix(z_eb * stack_scale)]).tocsr(), bank.vad, sample_weight=sample_weight)
+    coef = ridge.coef_.T  # (features + 35, 3)
+    w_vad, stack = coef[: vec.size], coef[vec.size :] * stack_scale
+    log.info("VAD ridge done (%.1fs)", time.perf_counter() - t0)
+
+    weights = np.hstack([w_cls, w_vad]).astype(np.float16)
+    bias = np.concatenate([b_cls, ridge.intercept_])
+    meta: dict[str, Any] = {
+        "version": 1,
+        "trained": time.strftime("%Y-%m-%d"),
+        "params": {
+            "max_words": max_words, "max_chars": max_chars, "c": c, "c_ekman": c_ekman, "nb": nb, "alpha": alpha,
+            "stack_scale": stack_scale, "fiction_weight": fiction_weight, "folds": folds, "seed": seed,
+            "context_weight": context_weight,
+        },
+        "context_weight": context_weight,
+    }
+    arrays = {
+        "labels": encode_strings(go.names),
+        "ekman": encode_strings(EKMAN),
+        "word_vocab": encode_strings(vec.word_vocab),
+        "char_vocab": encode_strings(vec.char_vocab),
+        "idf": vec.idf.astype(np.float32),
+        "W": weights,
+        "b": bias.astype(np.float32),
+        "stack": stack.astype(np.float32),
+        "thresholds": thresholds.astype(np.float32),
+        "ekman_thresholds": ek_thresholds.astype(np.float32),
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / MODEL_FILE
+    from fabula.eval.emotion import evaluate_emobank, evaluate_goemotions
+
+    arrays["meta"] = encode_strings([json.dumps(meta)])
+    np.savez_compressed(path, **arrays)
+    scores: dict[str, Any] = {
+        "train_seconds": round(time.perf_counter() - t0, 1),
+        "size_bytes": path.stat().st_size,
+        "goemotions": evaluate_goemotions(data_dir / "goemotions", model_path=path),
+        "emobank": evaluate_emobank(data_dir / "emobank", model_path=path),
+    }
+    meta["dev"] = {
+        "macro_f1_28": scores["goemotions"]["macro_f1"],
+        "macro_f1_ekman": scores["goemotions"]["ekman_macro_f1"],
+        "pearson_vad": scores["emobank"]["pearson"],
+    }
+    arrays["meta"] = encode_strings([json.dumps(meta)])
+    np.savez_compressed(path, **arrays)
+    scores["size_bytes"] = path.stat().st_size
+    return scores
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"), help="folder with goemotions/ and emobank/")
+    ap.add_argument("--out", type=Path, default=Path("src/fabula/models/emotion"))
+    ap.add_argument("--max-words", type=int, default=20_000)
+    ap.add_argument("--max-chars", type=int, default=30_000)
+    ap.add_argument("--c", type=float, default=1.0)
+    ap.add_argument("--c-ekman", type=float, default=1.0)
+    ap.add_argument("--nb", type=float, default=0.5, help="naive-Bayes feature scaling strength (0: off)")
+    ap.add_argument("--alpha", type=float, default=3.0)
+    ap.add_argument("--fiction-weight", type=float, default=1.0)
+    ap.add_argument("--context-weight", type=float, default=0.1)
+    ap.add_argument("--folds", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    scores = train(
+        args.data, args.out, max_words=args.max_words, max_chars=args.max_chars, c=args.c, c_ekman=args.c_ekman,
+        nb=args.nb, alpha=args.alpha, fiction_weight=args.fiction_weight, context_weight=args.context_weight,
+        folds=args.folds, jobs=args.jobs,
+    )
+    print(json.dumps(scores, indent=2))
+
+
+if __name__ == "__main__":
+    main()
