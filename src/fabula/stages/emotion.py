@@ -19,12 +19,13 @@ import json
 import logging
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any
 
 import numpy as np
@@ -91,6 +92,8 @@ class Vectorizer:
     word_vocab: dict[str, int]
     char_vocab: dict[str, int]
     idf: np.ndarray  # (n_word + n_char,)
+    # word -> the in-vocabulary columns of its character n-grams (words repeat, n-gram extraction is slow)
+    _char_cache: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -103,18 +106,29 @@ class Vectorizer:
         blocks: list[int] = []
         wv, cv, off = self.word_vocab, self.char_vocab, len(self.word_vocab)
         log1p = math.log1p
+        cache = self._char_cache
         for r, text in enumerate(texts):
             norm = normalize(text)
-            for b, (feats, vocab, base) in enumerate(
-                ((word_features(norm), wv, 0), (char_features(norm), cv, off))
-            ):
-                for f, c in Counter(feats).items():
-                    j = vocab.get(f)
-                    if j is not None:
-                        rows.append(r)
-                        cols.append(j + base)
-                        tfs.append(1.0 + log1p(c - 1))
-                        blocks.append(b)
+            for f, c in Counter(word_features(norm)).items():
+                j = wv.get(f)
+                if j is not None:
+                    rows.append(r)
+                    cols.append(j)
+                    tfs.append(1.0 + log1p(c - 1))
+                    blocks.append(0)
+            char_cols: list[int] = []
+            for w in norm.split():
+                ids = cache.get(w)
+                if ids is None:
+                    ids = [j + off for g in char_features(w) if (j := cv.get(g)) is not None]
+                    if len(cache) < 200_000:
+                        cache[w] = ids
+                char_cols.extend(ids)
+            for j, c in Counter(char_cols).items():
+                rows.append(r)
+                cols.append(j)
+                tfs.append(1.0 + log1p(c - 1))
+                blocks.append(1)
         n = len(texts)
         r_a = np.asarray(rows, dtype=np.int64)
         c_a = np.asarray(cols, dtype=np.int64)
@@ -274,8 +288,10 @@ def _load_shipped() -> EmotionModel:
 # ------------------------------------------------------------------------------------------------- stage
 
 
-def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s < b and a < e for s, e in spans)
+def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]], ends: Sequence[int]) -> bool:
+    """Whether ``[a, b)`` overlaps one of ``spans`` (sorted, non-nested; ``ends`` their end offsets)."""
+    i = bisect_right(ends, a)
+    return i < len(spans) and spans[i][0] < b
 
 
 def quote_text(story: Story, q: Quote) -> str:
@@ -290,16 +306,29 @@ def _outer(q: Quote) -> tuple[int, int]:
 _MARKS = re.compile(r"[\"“”„«»‹›]|(?<!\w)['‘’]|['‘’](?!\w)")
 
 
-def quote_context(story: Story, q: Quote, spans: Sequence[tuple[int, int]]) -> str:
+def quote_context(
+    story: Story,
+    q: Quote,
+    spans: Sequence[tuple[int, int]],
+    span_ends: Sequence[int] | None = None,
+    para_starts: Sequence[int] | None = None,
+) -> str:
     """The narration of the quotation's paragraph with the words of every quotation (``spans``: all quote
     sub-spans) and the quote marks removed: tags and gestures ("she whispered, tears pouring down her face")."""
+    if span_ends is None:
+        span_ends = list(accumulate((e for _, e in spans), max))
+    if para_starts is None:
+        para_starts = [p.start for p in story.paragraphs]
     a, b = _outer(q)
-    para = next((p for p in story.paragraphs if p.start <= a < p.end), None)
+    pi = bisect_right(para_starts, a) - 1
+    para = story.paragraphs[pi] if pi >= 0 and a < story.paragraphs[pi].end else None
     lo, hi = (para.start, max(para.end, b)) if para is not None else (max(0, a - 200), min(len(story.text), b + 200))
     parts: list[str] = []
     pos = lo
-    for s, e in spans:
-        if e <= lo or s >= hi:
+    for s, e in spans[bisect_left(span_ends, lo + 1) :]:
+        if s >= hi:
+            break
+        if e <= lo:
             continue
         if s > pos:
             parts.append(story.text[pos:s])
@@ -309,13 +338,25 @@ def quote_context(story: Story, q: Quote, spans: Sequence[tuple[int, int]]) -> s
     return " ".join(_MARKS.sub(" ", " ".join(parts)).split())
 
 
+def _disjoint(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sort and merge overlapping spans so that end offsets are increasing."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def narrative_sentences(story: Story) -> list[tuple[int, int]]:
     """Sentences outside quotations (outer spans, marks included) and outside non-story blocks."""
-    outers = sorted(_outer(q) for q in story.quotes)
-    blocks = sorted((n.start, n.end) for n in story.nonstory)
+    outers = _disjoint(_outer(q) for q in story.quotes)
+    blocks = _disjoint((n.start, n.end) for n in story.nonstory)
+    outer_ends, block_ends = [e for _, e in outers], [e for _, e in blocks]
     out = []
     for s in story.sentences:
-        if _overlaps(s.start, s.end, outers) or _overlaps(s.start, s.end, blocks):
+        if _overlaps(s.start, s.end, outers, outer_ends) or _overlaps(s.start, s.end, blocks, block_ends):
             continue
         if story.text[s.start : s.end].strip():
             out.append((s.start, s.end))
@@ -327,8 +368,10 @@ def run(story: Story) -> None:
     model = EmotionModel.load()
     if story.quotes:
         spans = sorted(sp for q in story.quotes for sp in q.spans)
+        span_ends = list(accumulate((e for _, e in spans), max))
+        para_starts = [p.start for p in story.paragraphs]
         texts = [quote_text(story, q) for q in story.quotes]
-        contexts = [quote_context(story, q, spans) for q in story.quotes]
+        contexts = [quote_context(story, q, spans, span_ends, para_starts) for q in story.quotes]
         for q, res in zip(story.quotes, model.predict(texts, contexts), strict=True):
             q.emotion = res
     sents = narrative_sentences(story)
