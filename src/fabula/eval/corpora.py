@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ast
-import re
 import csv
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,7 +110,9 @@ def _pdnc_persons(root: Path) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------- LitBank
 
-_NO_SPACE_BEFORE = frozenset([",", ".", "!", "?", ";", ":", ")", "]", "n't", "'s", "'ll", "'re", "'ve", "'d", "'m", "...", "”", "’"])
+_NO_SPACE_BEFORE = frozenset(
+    [",", ".", "!", "?", ";", ":", ")", "]", "n't", "'s", "'ll", "'re", "'ve", "'d", "'m", "...", "”", "’"]
+)
 _OPENERS = frozenset(["“", "‘", "(", "["])
 _CLOSERS = frozenset(["”", "’"])
 
@@ -127,7 +129,9 @@ def _detokenise(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, i
     for si, toks in enumerate(sentences):
         offs: list[tuple[int, int]] = []
         if si > 0:
-            starts_para = bool(toks) and (toks[0] in _OPENERS or toks[0] in ('"', "'", "—", "--")) and not open_straight
+            starts_para = (
+                bool(toks) and (toks[0] in _OPENERS or toks[0] in ('"', "'", "—", "--")) and not open_straight
+            )
             sep = "\n\n" if starts_para else " "
             parts.append(sep)
             pos += len(sep)
@@ -138,7 +142,7 @@ def _detokenise(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, i
             is_close = t in _CLOSERS or (t in ('"', "'") and open_straight)
             if t in ('"', "'"):
                 open_straight = not open_straight
-            contraction = len(t) > 1 and t[0] in "'’" and t[1:].isalpha() or t.lower() in ("n't", "n’t")
+            contraction = (len(t) > 1 and t[0] in "'’" and t[1:].isalpha()) or t.lower() in ("n't", "n’t")
             space = prev is not None and not (
                 t in _NO_SPACE_BEFORE or is_close or contraction or prev in _OPENERS or prev == "OPEN"
             )
@@ -242,7 +246,7 @@ def load_quoteli3(root: Path | str) -> Iterator[GoldNovel]:
             at = dict(_ATTR.findall(m.group(1)))
             name = at.get("name", "").replace("_", " ")
             aliases = {a.strip() for a in at.get("aliases", "").split(";") if a.strip()}
-            gender = {"male": "M", "female": "F"}.get(at.get("gender", ""), None)
+            gender = {"male": "M", "female": "F"}.get(at.get("gender", ""))
             chars.append(GoldCharacter(at.get("id", name), name, aliases | {name}, gender))
         body = re.sub(r"<characters>.*?</characters>", "", raw, flags=re.S)
         text, quotes = _parse_tagged(body)

@@ -11,36 +11,60 @@ A sieve over each quotation, in order of reliability:
 
 First-person narrators are then named from vocatives addressed to them by the other characters, self
 introductions (``my name is …``), and, for a section with no such evidence, the other POV sections (the same lines
-spoken by a named character there, or the interlocutor of the previous narrator). Confidences are per-rule
-accuracies measured on PDNC (see ``models/attribution/MODEL_CARD.md``).
+spoken by a named character there, or the interlocutor of the previous narrator).
+
+On top of the rules, a small learned ranker (logistic regression, JSON weights in ``models/attribution``, trained
+by ``python -m fabula.training.attribution`` on PDNC) re-scores the candidates of every quotation whose speaker
+came from turn-taking or a pronoun; named tags and action beats stand. ``quote.confidence`` is the ranker's
+calibrated probability, or, without the ranker, the rule's accuracy measured on PDNC (``RULES``).
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
+import json
+import logging
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
 
 from fabula.pipeline import Stage
 from fabula.stages.characters import SPEECH_VERBS, _is_vocative, title_gender
 from fabula.story import Character, Mention, Quote, QuoteType, Story
 
+log = logging.getLogger(__name__)
+
 # Rule → (quote type, confidence). Confidences are rule accuracies measured on PDNC dev with gold quotes.
 RULES: dict[str, tuple[QuoteType, float]] = {
-    "tag_name": ("explicit", 0.95),
-    "tag_narrator": ("anaphoric", 0.93),
-    "tag_pronoun": ("anaphoric", 0.85),
-    "tag_nominal": ("anaphoric", 0.75),
-    "continuation": ("implicit", 0.85),
-    "beat": ("implicit", 0.75),
-    "vocative_reply": ("implicit", 0.7),
-    "turn_taking": ("implicit", 0.6),
-    "fallback": ("implicit", 0.35),
+    "tag_name": ("explicit", 0.98),
+    "tag_narrator": ("anaphoric", 0.99),
+    "tag_pronoun": ("anaphoric", 0.72),
+    "tag_nominal": ("anaphoric", 0.45),
+    "continuation": ("implicit", 0.45),
+    "beat": ("implicit", 0.72),
+    "vocative_reply": ("implicit", 0.67),
+    "turn_taking": ("implicit", 0.58),
+    "fallback": ("implicit", 0.4),
     "none": ("none", 0.0),
 }
 
-_WORD = re.compile(r"[A-Za-z][\w'’\-]*\.?|[.!?;:]")
+_WORD = re.compile(r"[A-Za-z][\w'’\-]*\.?|[.!?;:,—]")
+_NP_STOP = frozenset(
+    """as when while and with in to at on of for from by who which that whom whose but or then so if after before
+    because though although into upon,""".split()
+) | {",", ".", ";", ":", "!", "?", "—"}
+_PREP_BEFORE = re.compile(
+    r"\b(?:to|at|with|from|of|for|by|on|upon|towards|toward|into|about|than|like|whom|and)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_LISTENER = re.compile(r"\b(?:to|at|towards|toward)\s+$", re.IGNORECASE)
+_ANY_PERSON = frozenset("i me my myself he him his himself she her hers herself".split())
+_FAMILY = {"mother": ("f", "mrs"), "father": ("m", "mr"), "wife": ("f", "mrs"), "husband": ("m", "mr")}
 _SUBJ_PRON = {"he": "m", "she": "f", "i": "narr", "they": "pl", "we": "pl"}
 _POSS_PRON = {"his": "m", "her": "f", "my": "narr"}
 _DETS = frozenset("the a an his her my their our your this that its one".split())
@@ -49,14 +73,35 @@ _SKIP_BETWEEN = frozenset(
 )
 _PERSON_NOUNS_M = frozenset(
     "man gentleman boy lad father son brother husband uncle king prince lord sir fellow master grandfather "
-    "nephew duke count baron waiter landlord footman butler".split()
+    "nephew duke count baron waiter landlord footman butler policeman mariner barman cabman coachman driver "
+    "porter sailor soldier clerk constable postman shopman gardener groom bridegroom priest vicar curate rector "
+    "monk abbot emperor general colonel captain major officer inspector detective doctor steward boatman "
+    "fisherman farmer shepherd innkeeper landlord gentleman chap".split()
 )
 _PERSON_NOUNS_F = frozenset(
     "woman lady girl mother daughter sister wife aunt queen princess maid grandmother niece duchess "
-    "countess baroness nurse governess landlady housekeeper".split()
+    "countess baroness nurse governess landlady housekeeper maid parlourmaid housemaid widow actress "
+    "waitress nun abbess empress bride hostess mistress".split()
+)
+_MALE_VOCATIVES = frozenset(
+    "sir sirs gentlemen mister lad boy sonny son monsieur signor señor squire".split()
+)
+_GENDERED_VOCATIVE = re.compile(
+    r"(?:^|[,;!?.—]\s*|\b(?:my|dear|my dear|oh|o|good|young)\s+)"
+    r"(sir|madam|madame|ma'am|mam|miss|mademoiselle|lady|mistress|sir|gentlemen|lad|boy|girl|sonny|son|"
+    r"monsieur|signor|signora|señor|señora|squire)(?=\s*[,.!?;—]|\s*$)",
+    re.IGNORECASE,
+)
+_GENERIC_NOUNS = frozenset(
+    """man woman gentleman lady boy girl lad fellow child youth person stranger voice other former latter one
+    visitor figure speaker companion friend creature first second last elder younger eldest youngest pair two
+    others rest party guest host hostess newcomer chap father mother son daughter brother sister husband wife
+    uncle aunt nephew niece grandfather grandmother cousin master mistress""".split()
 )
 _SENT_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’]?\s+(?=[\"“‘']?[A-Z])")
-_SELF_INTRO = re.compile(r"\b(?:[Mm]y name is|[Ii]'m called|[Cc]all me|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})")
+_SELF_INTRO = re.compile(
+    r"\b(?:[Mm]y name is|[Ii]'m called|[Cc]all me|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})"
+)
 _FIRST_WORDS = re.compile(r"\b(?:I|me|my|mine|myself|My|Me|Myself)\b")
 _THIRD_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re.IGNORECASE)
 _WORDS = re.compile(r"\w+")
@@ -71,6 +116,7 @@ class _Ref:
     cid: str | None = None
     gender: str | None = None
     phrase: str | None = None
+    weak: bool = False  # a possessive ("His hands fall") or an object ("The words choke me")
 
 
 @dataclass(slots=True)
@@ -87,9 +133,13 @@ class _Q:
     beats_after: list[_Ref] = field(default_factory=list)
     vocatives: list[str] = field(default_factory=list)  # character ids addressed by name
     inner_names: list[str] = field(default_factory=list)  # characters named inside (not vocative)
+    listeners: list[str] = field(default_factory=list)  # "said he to Catherine", "turned to his sister"
+    prev_subject: _Ref | None = None  # subject of the narration paragraph just before
+    addr_gender: str | None = None  # "sir" / "madam" said in the quotation
     speaker: str | None = None
     rule: str = "none"
     epigraph: bool = False
+    learned_confidence: float | None = None
 
 
 class _Index:
@@ -133,7 +183,11 @@ class _Index:
 
 
 def _words(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
-    return [(m.group(), a + m.start(), a + m.end()) for m in _WORD.finditer(text[a:b])]
+    out = []
+    for m in _WORD.finditer(text, a, b):
+        w = m.group()
+        out.append((w[:-1] if len(w) > 1 and w.endswith(".") else w, m.start(), m.end()))
+    return out
 
 
 def _is_speech(w: str) -> bool:
@@ -159,22 +213,36 @@ def _subject(ix: _Index, toks: list[tuple[str, int, int]], k: int) -> tuple[_Ref
         if g == "pl":
             return _Ref("plural", a), k + 1
         return _Ref("pronoun", a, gender=g), k + 1
+    if wl in ("the", "a") and k + 1 < len(toks) and toks[k + 1][1] in ix.m_at:
+        # "said the General": a role name the characters stage knows
+        return _subject(ix, toks, k + 1)
     if wl in _DETS and k + 1 < len(toks):
         j = k + 1
         words = [wl]
-        while j < len(toks) and j <= k + 3 and toks[j][0][0].isalpha() and not _is_speech(toks[j][0]):
+        while (
+            j < len(toks)
+            and j <= k + 3
+            and toks[j][0][0].isalpha()
+            and toks[j][0].lower() not in _NP_STOP
+            and toks[j][0].lower() not in _DETS
+            and toks[j][0].lower() not in ("s", "'s", "’s")
+            and not toks[j][0].lower().endswith("ly")
+            and not _is_speech(toks[j][0])
+        ):
             words.append(toks[j][0].lower().rstrip("."))
             j += 1
         if len(words) >= 2:
             head = words[-1]
-            g = "m" if head in _PERSON_NOUNS_M else "f" if head in _PERSON_NOUNS_F else None
-            return _Ref("nominal", a, gender=g, phrase=" ".join(words)), j
+            ng = "m" if head in _PERSON_NOUNS_M else "f" if head in _PERSON_NOUNS_F else None
+            return _Ref("nominal", a, gender=ng, phrase=" ".join(words)), j
     return None, k
 
 
 def _tag_after(ix: _Index, a: int, b: int) -> _Ref | None:
     """``said Elizabeth`` / ``Elizabeth said`` / ``she asked`` / ``I whisper`` right after a quotation."""
     toks = _words(ix.text, a, min(b, a + 120))
+    while toks and toks[0][0] in ",—":
+        toks = toks[1:]
     if not toks or toks[0][0] in ".!?;:":
         return None
     toks = toks[:10]
@@ -215,12 +283,16 @@ def _tag_before(ix: _Index, a: int, b: int) -> _Ref | None:
     for k in range(len(toks)):
         if not _is_speech(toks[k][0]):
             continue
-        # subject within three tokens before the verb
+        # subject right before the verb, only adverbs or auxiliaries between
         for j in range(max(0, k - 4), k):
             ref, end = _subject(ix, toks, j)
-            if ref is not None and end <= k and end >= k - 3:
-                if ends_intro or k >= len(toks) - 4:
-                    return ref
+            if (
+                ref is not None
+                and end <= k
+                and all(t[0].lower() in _SKIP_BETWEEN or t[0].lower().endswith("ly") for t in toks[end:k])
+                and (ends_intro or k >= len(toks) - 4)
+            ):
+                return ref
         break
     return None
 
@@ -235,11 +307,18 @@ def _sentence_subjects(ix: _Index, a: int, b: int) -> list[_Ref]:
         off = a + chunk.find(sent, pos)
         pos = off - a + len(sent)
         toks = _words(text, off, off + len(sent))
-        toks = [t for t in toks if t[0] not in ".!?;:"]
+        toks = [t for t in toks if t[0] not in ".!?;:,—"]
         if not toks:
             continue
         k = 0
-        while k < len(toks) - 1 and toks[k][0].lower().rstrip(",") in ("then", "and", "but", "so", "now", "still"):
+        while k < len(toks) - 1 and toks[k][0].lower().rstrip(",") in (
+            "then",
+            "and",
+            "but",
+            "so",
+            "now",
+            "still",
+        ):
             k += 1
         w = toks[k][0].lower()
         ref, _ = _subject(ix, toks, k)
@@ -248,7 +327,11 @@ def _sentence_subjects(ix: _Index, a: int, b: int) -> list[_Ref]:
             continue
         if w in _POSS_PRON:
             g = _POSS_PRON[w]
-            out.append(_Ref("narrator", toks[k][1]) if g == "narr" else _Ref("pronoun", toks[k][1], gender=g))
+            out.append(
+                _Ref("narrator", toks[k][1], weak=True)
+                if g == "narr"
+                else _Ref("pronoun", toks[k][1], gender=g, weak=True)
+            )
             continue
         # first name mention of the sentence within its first few words
         for t in toks[k + 1 : k + 4]:
@@ -256,6 +339,13 @@ def _sentence_subjects(ix: _Index, a: int, b: int) -> list[_Ref]:
             if m is not None:
                 out.append(_Ref("name", t[1], cid=m.character))
                 break
+        else:
+            # "The words choke me." — the narrator as the only person in the sentence
+            people = [
+                t for t in toks if t[0].lower().rstrip(".") in _ANY_PERSON or ix.m_at.get(t[1]) is not None
+            ]
+            if people and all(t[0].lower().rstrip(".") in ("me", "my", "myself", "i") for t in people):
+                out.append(_Ref("narrator", people[0][1], weak=True))
     return out
 
 
@@ -297,6 +387,8 @@ class _Attributor:
         self.extra_mentions: list[Mention] = []
         self.gender = {c.id: c.gender for c in story.characters}
         self.qs: list[_Q] = []
+        self.narr_named: dict[str, str] | None = None
+        self._turn_rule = "turn_taking"
 
     # ------------------------------------------------------------------ evidence
 
@@ -332,16 +424,59 @@ class _Attributor:
                 gap_a, gap_b = self._after_mark(e1), self._before_mark(s2)
                 tag = tag or _tag_after(ix, gap_a, gap_b) or _tag_before(ix, gap_a, gap_b)
                 x.beats_between.extend(_sentence_subjects(ix, gap_a, gap_b))
-            if tag is None and o1 < next_start:
+            # a tag continuing the quotation's sentence ("…," said she) beats an introducing clause ending in
+            # ":" or ","; a new sentence after the quotation ("…!" Freddy snorted) comes after both.
+            cont = o1 < next_start and self._continues(q, o1)
+            if cont and next_start < p1 and text[o1:next_start].rstrip()[-1:] in (",", ":"):
+                # '…?" he said, "Thank you,"': that tag introduces the next quotation, not this one
+                cont = False
+                o1_tag_blocked = True
+            else:
+                o1_tag_blocked = False
+            intro = prev_end < o0 and self.text[prev_end:o0].rstrip(" \n\t\"“‘'")[-1:] in (":", ",")
+            if tag is None and cont:
                 tag = _tag_after(ix, o1, next_start)
-            if tag is None and prev_end < o0:
+            if tag is None and intro:
                 tag = _tag_before(ix, prev_end, o0)
+            if tag is None and o1 < next_start and not cont and not o1_tag_blocked:
+                tag = _tag_after(ix, o1, next_start)
+            if tag is None and prev_end < o0 and not intro:
+                tag = _tag_before(ix, prev_end, o0)
+            first_in_para = not text[p0:o0].strip() and (i == 0 or self.qs[i - 1].last_para < x.para)
+            if tag is None and first_in_para and x.para > 0:
+                # "…he thus explained.\n\n“About a month ago…”": a narration paragraph introducing the speech
+                pp0, pp1 = ix.paras[x.para - 1]
+                if i == 0 or self.qs[i - 1].last_para < x.para - 1:
+                    tag = _tag_before(ix, pp0, pp1)
+                    subj = _sentence_subjects(ix, pp0, pp1)
+                    x.prev_subject = subj[-1] if subj else None
             x.tag = tag
+            x.addr_gender = self._addressed_gender(q)
+            if tag is not None and tag.kind == "pronoun":
+                # "she announced as she slipped into the chair Marilla placed for her": a name in the tag's own
+                # clause after the pronoun is someone else
+                end = tag.pos
+                while end < len(text) and end < tag.pos + 150 and text[end] not in '.!?"“”':
+                    end += 1
+                x.listeners.extend(
+                    m.character
+                    for m in ix.mentions_in(tag.pos, end)
+                    if m.character and m.character not in x.listeners
+                )
             # 2. beats in the same paragraph
             if prev_end < o0:
                 x.beats_before = _sentence_subjects(ix, prev_end, o0)
             if o1 < next_start:
                 x.beats_after = _sentence_subjects(ix, o1, next_start)
+            # listeners named in the quotation's own narration ("said he to Catherine", "turning to Eleanor")
+            regions = [(prev_end, o0), (o1, next_start)] + [
+                (self._after_mark(e1), self._before_mark(s2))
+                for (_, e1), (s2, _) in itertools.pairwise(q.spans)
+            ]
+            for ra, rb in regions:
+                for m in ix.mentions_in(ra, rb):
+                    if m.character and _LISTENER.search(text, max(ra, m.start - 12), m.start):
+                        x.listeners.append(m.character)
             # 3. names inside the quotation
             for a, b in q.spans:
                 for m in ix.mentions_in(a, b):
@@ -351,6 +486,20 @@ class _Attributor:
                         x.vocatives.append(m.character)
                     else:
                         x.inner_names.append(m.character)
+
+    def _addressed_gender(self, q: Quote) -> str | None:
+        """The gender of whoever a quotation addresses as ``sir``, ``madam``, ``my dear boy``…"""
+        for a, b in q.spans:
+            m = _GENDERED_VOCATIVE.search(self.text, a, b)
+            if m:
+                return "m" if m.group(1).lower() in _MALE_VOCATIVES else "f"
+        return None
+
+    def _continues(self, q: Quote, o1: int) -> bool:
+        """Whether narration right after the quotation continues its sentence (``"…," she said``)."""
+        last = self.text[q.spans[-1][0] : q.spans[-1][1]].rstrip()
+        after = self.text[o1 : o1 + 3].lstrip(" \n")
+        return last.endswith((",", "—", "-", "–")) or (after[:1].islower())
 
     def _after_mark(self, pos: int) -> int:
         while pos < len(self.text) and self.text[pos] in "\"”’'»":
@@ -376,6 +525,27 @@ class _Attributor:
             self.gender[cid] = gender
         return cid
 
+    def _role(self, ref: _Ref) -> str | None:
+        """``the mariner``, ``the Mouse``, ``the croupier``: a role that is a character of its own (one per story),
+        unless the phrase is a generic person noun (``the young man``) or a relative (``her sister``)."""
+        words = (ref.phrase or "").split()
+        if not words or words[0] not in ("the", "this", "that") or words[-1] in _GENERIC_NOUNS:
+            return None
+        label = " ".join(words[1:])
+        for c in self.story.characters:
+            names = {c.name.lower(), *(a.lower() for a in c.aliases)}
+            if label in names or f"the {label}" in names or words[-1] in names:
+                return c.id
+        key = (-1, "the " + label)
+        cid = self.unnamed.get(key)
+        if cid is None:
+            cid = f"u{len(self.unnamed)}"
+            self.unnamed[key] = cid
+            g = ref.gender
+            self.new_chars.append(Character(id=cid, name="the " + label, aliases=["the " + label], gender=g))
+            self.gender[cid] = g
+        return cid
+
     def _gender_ok(self, cid: str, gender: str | None) -> bool:
         g = self.gender.get(cid)
         return gender is None or g is None or g == gender
@@ -392,7 +562,7 @@ class _Attributor:
                 out.append(y.speaker)
         return out
 
-    def _resolve_pronoun(self, i: int, ref: _Ref) -> str | None:
+    def _resolve_pronoun(self, i: int, ref: _Ref, recent_only: bool = False) -> str | None:
         """The character a narration ``he``/``she`` at ``ref.pos`` refers to."""
         x = self.qs[i]
         ix = self.ix
@@ -427,21 +597,28 @@ class _Attributor:
             return gparts[0]
         if cands:
             return cands[0]
+        if recent_only:
+            return None
         # earlier paragraphs (up to 6), narration mentions, most recent first
         start = ix.paras[max(0, x.para - 6)][0]
         for m in reversed(ix.mentions_in(start, p0)):
-            if m.character in excluded or m.character is None:
+            if m.character in excluded or m.character is None or not self._salient(m.character):
                 continue
             if self.gender.get(m.character) == g and not ix.in_quote(m.start):
                 return m.character
         # anywhere recent, including names inside quotations, and other sections' narrators
         start = max(0, ref.pos - 20000)
         for m in reversed(ix.mentions_in(start, p0)):
-            if m.character in excluded or m.character is None:
+            if m.character in excluded or m.character is None or not self._salient(m.character):
                 continue
             if self.gender.get(m.character) == g:
                 return m.character
         return None
+
+    def _salient(self, cid: str) -> bool:
+        """Names mentioned once or twice (a painter, an opera) are not antecedents from afar."""
+        c = self.ix.chars.get(cid)
+        return c is None or c.mentions >= min(3, max(1, len(self.ix.mentions) // 50))
 
     def _resolve_ref(self, i: int, ref: _Ref) -> tuple[str | None, str]:
         x = self.qs[i]
@@ -458,6 +635,9 @@ class _Attributor:
                 cid = self._unnamed(x, ref.gender, None)
             return cid, "tag_pronoun"
         if ref.kind == "nominal" and ref.phrase:
+            cid = self._resolve_nominal(i, ref)
+            if cid is not None:
+                return cid, "tag_nominal"
             head = ref.phrase.split(" ", 1)[1] if " " in ref.phrase else ref.phrase
             for c in self.story.characters:
                 if head == c.name.lower() or head in (a.lower() for a in c.aliases):
@@ -468,57 +648,302 @@ class _Attributor:
             return self._unnamed(x, ref.gender, ref.phrase), "tag_nominal"
         return None, "none"
 
-    def _beat(self, i: int) -> str | None:
+    def _resolve_nominal(self, i: int, ref: _Ref) -> str | None:
+        """``the other``, ``the former``/``the latter``, ``her mother`` (Mrs. + the daughter's surname), and person
+        nouns (``the old lady``) resolved like pronouns when a fitting character was mentioned just before."""
         x = self.qs[i]
-        for refs in (x.beats_between, list(reversed(x.beats_before)), x.beats_after[:1]):
-            for ref in refs:
-                if ref.kind == "plural":
+        words = (ref.phrase or "").split()
+        det, head = words[0], words[-1]
+        prev = self.qs[i - 1].speaker if i > 0 else None
+        if words == ["the", "other"]:
+            parts = [c for c in self._participants(i) if c != prev and c not in x.vocatives]
+            return parts[0] if parts else None
+        if words in (["the", "former"], ["the", "latter"]):
+            seen: list[str] = []
+            start = self.ix.paras[max(0, x.para - 2)][0]
+            for m in reversed(self.ix.mentions_in(start, ref.pos)):
+                if m.character and m.character not in seen:
+                    seen.append(m.character)
+                if len(seen) == 2:
+                    break
+            if len(seen) == 2:
+                return seen[1] if words[1] == "former" else seen[0]
+            return None
+        if det in ("his", "her") and head in _FAMILY:
+            owner = self._resolve_pronoun(i, _Ref("pronoun", ref.pos, gender="m" if det == "his" else "f"))
+            c = self.ix.chars.get(owner or "")
+            if c is not None:
+                surname = c.name.split()[-1].lower()
+                cls = _FAMILY[head][1]
+                for d in self.story.characters:
+                    parts = d.name.lower().replace(".", "").split()
+                    if d.id != c.id and parts and parts[0] == cls and parts[-1] == surname:
+                        return d.id
+            return None
+        if ref.gender is not None and det == "the":
+            cid = self._resolve_pronoun(i, _Ref("pronoun", ref.pos, gender=ref.gender), recent_only=True)
+            return cid
+        return None
+
+    def _beat(self, i: int, local: bool = False) -> str | None:
+        """The subject of a narration sentence in the quotation's paragraph: inside the quotation's tag gap, the
+        sentence just before it, the sentence just after it; subjects before possessives (``His hands fall``)."""
+        x = self.qs[i]
+        order = [*x.beats_between, *reversed(x.beats_before), *x.beats_after[:1]]
+        for weak in (False, True):
+            for ref in order:
+                if ref.kind == "plural" or ref.weak != weak:
                     continue
-                cid, _ = self._resolve_ref(i, ref)
-                if cid and cid not in x.vocatives:
+                if local and ref.kind == "pronoun":
+                    cid = self._local_pronoun(i, ref)
+                elif local and ref.kind == "nominal":
+                    continue
+                else:
+                    cid, _ = self._resolve_ref(i, ref)
+                if cid and cid not in x.vocatives and cid not in x.listeners:
                     return cid
         return None
 
     def attribute(self) -> None:
+        """Local evidence first (tags, beats, continuation), then conversation turn-taking around those anchors."""
+        pending: dict[int, str | None] = {}  # quote index -> required gender for quotes left to turn-taking
         for i, x in enumerate(self.qs):
             if x.epigraph:
                 continue
+            ref = x.tag if x.tag is not None and x.tag.kind != "plural" else None
+            if ref is not None:
+                if ref.kind in ("name", "narrator"):
+                    cid, rule = self._resolve_ref(i, ref)
+                    if cid is not None:
+                        self._set(x, cid, rule)
+                        continue
+                elif ref.kind == "pronoun":
+                    cid = self._local_pronoun(i, ref)
+                    if cid is not None:
+                        self._set(x, cid, "tag_pronoun")
+                    else:
+                        pending[i] = ref.gender
+                    continue
+                elif ref.kind == "nominal":
+                    words = (ref.phrase or "").split()
+                    cid = None if words == ["the", "other"] else self._resolve_nominal(i, ref)
+                    if cid is None:
+                        cid = self._role(ref)
+                    if cid is not None:
+                        self._set(x, cid, "tag_nominal")
+                    else:
+                        pending[i] = ref.gender
+                    continue
+            cid = self._beat(i, local=True)
+            if cid is not None:
+                self._set(x, cid, "beat")
+        # continuation: quotations of one paragraph share a speaker unless a vocative forbids it
+        for i, x in enumerate(self.qs):
             prev = self.qs[i - 1] if i > 0 else None
-            same_conv = prev is not None and x.para - prev.last_para <= 2 and prev.section == x.section
-            if x.tag is not None and x.tag.kind != "plural":
+            if prev is None or prev.epigraph or x.epigraph or prev.last_para != x.para:
+                continue
+            if x.speaker is None and prev.speaker and prev.speaker not in x.vocatives and i not in pending:
+                self._set(x, prev.speaker, "continuation")
+        for i in range(len(self.qs) - 2, -1, -1):
+            x, nxt = self.qs[i], self.qs[i + 1]
+            if (
+                x.speaker is None
+                and not x.epigraph
+                and i not in pending
+                and nxt.para == x.last_para
+                and nxt.speaker
+                and nxt.speaker not in x.vocatives
+                and not nxt.epigraph
+            ):
+                self._set(x, nxt.speaker, "continuation")
+        anchors = {i for i, x in enumerate(self.qs) if x.speaker is not None}
+        for i, x in enumerate(self.qs):
+            if x.epigraph or x.speaker is not None:
+                continue
+            gender = pending.get(i)
+            typed = i in pending and x.tag is not None
+            cid = self._by_turns(i, anchors, gender, typed)
+            if cid is not None:
+                rule = (
+                    "tag_pronoun"
+                    if typed and x.tag and x.tag.kind == "pronoun"
+                    else ("tag_nominal" if typed else self._turn_rule)
+                )
+                self._set(x, cid, rule)
+                continue
+            if typed and x.tag is not None:
                 cid, rule = self._resolve_ref(i, x.tag)
                 if cid is not None:
                     self._set(x, cid, rule)
                     continue
-            if prev is not None and prev.last_para == x.para and prev.speaker and not prev.epigraph:
-                if prev.speaker not in x.vocatives:
-                    self._set(x, prev.speaker, "continuation")
-                    continue
-            cid = self._beat(i)
+            cid = self._beat(i, local=False)
             if cid is not None:
                 self._set(x, cid, "beat")
                 continue
-            if same_conv and prev is not None:
-                # the person addressed by the previous turn answers
-                voc = [v for v in prev.vocatives if v != prev.speaker and v not in x.vocatives]
-                if voc:
-                    self._set(x, voc[0], "vocative_reply")
-                    continue
-                parts = [c for c in self._participants(i) if c not in x.vocatives]
-                if prev.speaker in parts and len(parts) >= 2:
-                    parts.remove(prev.speaker)
-                    # two turns back, if it is not the previous speaker
-                    two = self.qs[i - 2].speaker if i >= 2 else None
-                    pick = two if two in parts else parts[0]
-                    self._set(x, pick, "turn_taking")
-                    continue
-                narr = self.narr_ids[x.section] if x.section >= 0 else None
-                if narr and prev.speaker != narr and narr not in x.vocatives:
-                    self._set(x, narr, "turn_taking")
-                    continue
             cid = self._fallback(i)
             if cid is not None:
                 self._set(x, cid, "fallback")
+
+    def _local_pronoun(self, i: int, ref: _Ref) -> str | None:
+        """A pronoun resolved inside its own paragraph: the nearest preceding narration name of that gender that
+        is not the object of a preposition (``turned to Catherine``) nor a listener of the quotation."""
+        x = self.qs[i]
+        ix = self.ix
+        narr = self.narr_ids[x.section] if x.section >= 0 else None
+        p0 = ix.paras[x.para][0]
+        fallback = None
+        for m in reversed(ix.mentions_in(p0, ref.pos)):
+            c = m.character
+            if ix.in_quote(m.start) or c is None or c in x.vocatives or c == narr or c in x.listeners:
+                continue
+            if self.gender.get(c) != ref.gender:
+                continue
+            if self._after_preposition(m.start):
+                fallback = fallback or c
+                continue
+            return c
+        return None if fallback is None else (fallback if ref.weak else None)
+
+    def _local_pronoun_in(self, ref: _Ref, x: _Q) -> str | None:
+        """A pronoun subject of the previous narration paragraph: the nearest fitting name before it."""
+        ix = self.ix
+        pa = ix.paras[max(0, x.para - 2)][0]
+        narr = self.narr_ids[x.section] if x.section >= 0 else None
+        for m in reversed(ix.mentions_in(pa, ref.pos)):
+            c = m.character
+            if (
+                c
+                and not ix.in_quote(m.start)
+                and c != narr
+                and self.gender.get(c) == ref.gender
+                and not self._after_preposition(m.start)
+            ):
+                return c
+        return None
+
+    def _after_preposition(self, pos: int) -> bool:
+        b = _PREP_BEFORE.search(self.text, max(0, pos - 16), pos)
+        return b is not None
+
+    def _conversation(self, i: int) -> tuple[int, int]:
+        """Indices ``[lo, hi)`` of the conversation around quotation ``i`` (paragraphs at most one apart)."""
+        lo = i
+        while lo > 0:
+            a, b = self.qs[lo - 1], self.qs[lo]
+            if a.section != b.section or b.para - a.last_para > 2 or a.epigraph:
+                break
+            lo -= 1
+        hi = i + 1
+        while hi < len(self.qs):
+            a, b = self.qs[hi - 1], self.qs[hi]
+            if a.section != b.section or b.para - a.last_para > 2 or b.epigraph:
+                break
+            hi += 1
+        return lo, hi
+
+    def _by_turns(self, i: int, anchors: set[int], gender: str | None, typed: bool) -> str | None:
+        """Turn-taking: the person addressed by the previous turn, else alternation counted from the nearest
+        attributed turns before and after (even distance: the same speaker; odd: their partner)."""
+        x = self.qs[i]
+        lo, hi = self._conversation(i)
+        # turns = paragraphs
+        turn_of: dict[int, int] = {}
+        t = -1
+        last_para = -10
+        for j in range(lo, hi):
+            if self.qs[j].para != last_para:
+                t += 1
+            turn_of[j] = t
+            last_para = self.qs[j].last_para
+        me = turn_of[i]
+        narr = self.narr_ids[x.section] if x.section >= 0 else None
+
+        def ok(c: str | None) -> bool:
+            return (
+                c is not None
+                and c not in x.vocatives
+                and c not in x.listeners
+                and (gender is None or (self.gender.get(c) == gender and c != narr))
+            )
+
+        prev = self.qs[i - 1] if i > lo else None
+        cands: list[tuple[int, str, str]] = []  # (distance, speaker, rule)
+        if prev is not None and prev.speaker:
+            for v in prev.vocatives:
+                if v != prev.speaker:
+                    cands.append((1, v, "vocative_reply"))
+        speakers_by_turn: dict[int, str] = {}
+        for j in range(lo, hi):
+            if j in anchors and self.qs[j].speaker:
+                speakers_by_turn.setdefault(turn_of[j], self.qs[j].speaker or "")
+        for j in range(i - 1, lo - 1, -1):
+            y = self.qs[j]
+            if y.speaker and j not in anchors:
+                speakers_by_turn.setdefault(turn_of[j], y.speaker)
+        for at, spk in speakers_by_turn.items():
+            d = abs(at - me)
+            if d == 0:
+                continue
+            if d % 2 == 0:
+                cands.append((d, spk, "turn_taking"))
+            else:
+                partner = self._partner(spk, at, speakers_by_turn, lo, hi)
+                if partner:
+                    cands.append((d, partner, "turn_taking"))
+        if x.prev_subject is not None and x.prev_subject.kind in ("name", "narrator", "pronoun"):
+            ps = x.prev_subject
+            c0 = (
+                ps.cid
+                if ps.kind == "name"
+                else narr
+                if ps.kind == "narrator"
+                else self._local_pronoun_in(ps, x)
+            )
+            if c0:
+                cands.append((2, c0, "beat"))
+        cands.sort(key=lambda c: (c[0], c[2] != "vocative_reply"))
+        # the gender the previous turn addressed ("sir") answers; people seldom name themselves
+        want = prev.addr_gender if prev is not None and prev.last_para < x.para and prev.speaker else None
+        for strict in (2, 1, 0):
+            for _, c, rule in cands:
+                if not ok(c):
+                    continue
+                if strict >= 1 and c in x.inner_names:
+                    continue
+                if strict == 2 and want is not None and self.gender.get(c) not in (None, want):
+                    continue
+                self._turn_rule = rule
+                return c
+        if gender is None:
+            parts = [c for c in self._participants(i) if ok(c)]
+            if prev is not None and prev.speaker in parts and len(parts) >= 2:
+                parts.remove(prev.speaker)
+            if parts and prev is not None and i > lo:
+                self._turn_rule = "turn_taking"
+                return parts[0]
+            if narr and prev is not None and i > lo and prev.speaker != narr and ok(narr):
+                self._turn_rule = "turn_taking"
+                return narr
+        return None
+
+    def _partner(self, spk: str, at: int, speakers_by_turn: dict[int, str], lo: int, hi: int) -> str | None:
+        """Who ``spk`` is talking with: the nearest other attributed speaker of the conversation, the person they
+        address by name, or the last other speaker before the conversation."""
+        others = sorted(
+            ((abs(t - at), s) for t, s in speakers_by_turn.items() if s != spk), key=lambda z: z[0]
+        )
+        if others:
+            return others[0][1]
+        for j in range(lo, hi):
+            y = self.qs[j]
+            if y.speaker == spk:
+                for v in y.vocatives:
+                    if v != spk:
+                        return v
+        for c in self._participants(lo):
+            if c != spk:
+                return c
+        return None
 
     def backfill(self) -> None:
         """Quotations still without a speaker inside a conversation: the person the next turn answers."""
@@ -530,7 +955,9 @@ class _Attributor:
             if nxt is None or nxt.section != x.section or nxt.para - x.last_para > 2 or nxt.speaker is None:
                 continue
             after = self._neighbour(i + 1, +1)
-            cands = [c for c in (after, *nxt.quote.addressees) if c and c != nxt.speaker and c not in x.vocatives]
+            cands = [
+                c for c in (after, *nxt.quote.addressees) if c and c != nxt.speaker and c not in x.vocatives
+            ]
             if not cands:
                 cands = [c for c in self._others(i) if c != nxt.speaker and c not in x.vocatives]
             if cands:
@@ -575,7 +1002,7 @@ class _Attributor:
         for i, x in enumerate(self.qs):
             if x.epigraph or x.speaker is None:
                 continue
-            out = [v for v in dict.fromkeys(x.vocatives) if v != x.speaker]
+            out = [v for v in dict.fromkeys([*x.vocatives, *x.listeners]) if v != x.speaker]
             if not out:
                 nxt = self._neighbour(i, +1)
                 prv = self._neighbour(i, -1)
@@ -599,71 +1026,125 @@ class _Attributor:
 
     # ------------------------------------------------------------------ narrators
 
+    def refine_first_person(self) -> None:
+        """A first-person section with dialogue but no ``I said``/``said I`` tag or ``I``-beat is a letter or an
+        embedded text inside a third-person story, not a narrated section."""
+        tags: Counter[int] = Counter()
+        quotes: Counter[int] = Counter()
+        for x in self.qs:
+            quotes[x.section] += 1
+            refs = [x.tag, *x.beats_between, *x.beats_before[-1:], *x.beats_after[:1]]
+            if any(r is not None and r.kind == "narrator" for r in refs):
+                tags[x.section] += 1
+        for k, ph in enumerate(self.narr_ids):
+            if ph is not None and quotes[k] >= 3 and tags[k] == 0:
+                self.narr_ids[k] = None
+                self.first[k] = False
+        for x in self.qs:
+            x.first_person = x.section >= 0 and self.first[x.section]
+
     def name_narrators(self) -> dict[str, str]:
-        """Map each section's narrator placeholder to a named character (or an unnamed narrator)."""
+        """Map each section's narrator placeholder to a named character.
+
+        Evidence is pooled over all first-person sections (one narrator unless a section shows otherwise): names
+        said to the narrator by the other characters (vocatives next to the narrator's turns), self introductions,
+        never the names the narration itself uses in the third person. A section where the pooled narrator is
+        spoken of in the third person, or whose lines another section gives to a named character, gets its own.
+        """
         ix, text = self.ix, self.text
+        fp = [k for k, ph in enumerate(self.narr_ids) if ph is not None]
+        if not fp:
+            return {}
+        placeholders = {self.narr_ids[k] for k in fp}
+        votes: dict[int, dict[str, float]] = {k: {} for k in fp}
+        narr_mentions: dict[int, Counter[str]] = {k: Counter() for k in fp}
+        third_tags: dict[int, Counter[str]] = {k: Counter() for k in fp}
+        for k in fp:
+            sec = ix.sections[k]
+            for m in ix.mentions_in(sec.start, sec.end):
+                if m.character and not ix.in_quote(m.start):
+                    narr_mentions[k][m.character] += 1
+            for sm in _SELF_INTRO.finditer(text, sec.start, sec.end):
+                for mm in ix.mentions_in(sm.start(1), sm.end(1)):
+                    if mm.character:
+                        votes[k][mm.character] = votes[k].get(mm.character, 0.0) + 2.0
+        for i, x in enumerate(self.qs):
+            if x.section not in votes or x.speaker is None:
+                continue
+            if x.rule == "tag_name" and x.speaker not in placeholders:
+                third_tags[x.section][x.speaker] += 1
+            if x.speaker in placeholders:
+                continue
+            near = any(
+                0 <= j < len(self.qs)
+                and self.qs[j].speaker in placeholders
+                and abs(self.qs[j].para - x.para) <= 2
+                for j in (i - 1, i + 1)
+            )
+            for v in x.vocatives:
+                if v != x.speaker:
+                    votes[x.section][v] = votes[x.section].get(v, 0.0) + (1.0 if near else 0.25)
+        pooled: dict[str, float] = {}
+        pooled_narr: Counter[str] = Counter()
+        for k in fp:
+            for cid, score in votes[k].items():
+                pooled[cid] = pooled.get(cid, 0.0) + score
+            pooled_narr.update(narr_mentions[k])
+
+        def best_of(v: dict[str, float], nm: Counter[str]) -> str | None:
+            for cid, score in sorted(v.items(), key=lambda kv: -kv[1]):
+                if score >= 1 and nm[cid] <= max(1.0, score):
+                    return cid
+            return None
+
+        glob = best_of(pooled, pooled_narr)
+        log.debug("narrator votes %s", sorted(pooled.items(), key=lambda kv: -kv[1])[:5])
         mapping: dict[str, str] = {}
+        self.narr_named = mapping
         by_section: dict[int, list[_Q]] = {}
         for x in self.qs:
             by_section.setdefault(x.section, []).append(x)
-        prev_named: str | None = None
-        prev_sec_qs: list[_Q] = []
-        for k, sec in enumerate(ix.sections):
-            placeholder = self.narr_ids[k]
-            if placeholder is None:
-                continue
+        prev_qs: list[_Q] = []
+        for k in fp:
+            ph = self.narr_ids[k]
+            assert ph is not None
             qs = by_section.get(k, [])
-            narration_names: Counter[str] = Counter()
-            for m in ix.mentions_in(sec.start, sec.end):
-                if m.character and not ix.in_quote(m.start):
-                    narration_names[m.character] += 1
-            votes: Counter[str] = Counter()
-            for x in qs:
-                if x.speaker is None or x.speaker == placeholder:
-                    continue
-                for v in x.vocatives:
-                    if v != x.speaker:
-                        votes[v] += 1
-            for m in _SELF_INTRO.finditer(text, sec.start, sec.end):
-                for mm in ix.mentions_in(m.start(1), m.end(1)):
-                    if mm.character and (ix.in_quote(m.start()) or True):
-                        votes[mm.character] += 2
-            best = None
-            for cid, v in votes.most_common():
-                if narration_names[cid] <= max(1, v // 3):
-                    best = cid
-                    break
-            if best is None:
-                best = self._from_other_sections(k, qs, prev_named, prev_sec_qs)
-            if best is None:
-                best = prev_named
-            if best is not None:
-                mapping[placeholder] = best
-                prev_named = best
-            prev_sec_qs = qs
+            own = best_of(votes[k], narr_mentions[k])
+            pick = self._same_lines(k, qs)
+            if (
+                pick is None
+                and glob is not None
+                and (narr_mentions[k][glob] >= 3 or third_tags[k][glob] >= 2)
+            ):
+                # the pooled narrator is spoken of in the third person here: someone else narrates
+                pick = (
+                    own if own is not None and own != glob else self._interlocutor(glob, prev_qs or self.qs)
+                )
+            if pick is None:
+                pick = glob if glob is not None else own
+            if pick is not None:
+                mapping[ph] = pick
+            prev_qs = qs
         return mapping
 
-    def _from_other_sections(
-        self, k: int, qs: list[_Q], prev_named: str | None, prev_qs: list[_Q]
-    ) -> str | None:
-        """Same lines spoken by a named character in another section; or the previous narrator's interlocutor when
-        this section's he/she speakers resolve to that narrator."""
+    def _same_lines(self, k: int, qs: list[_Q]) -> str | None:
+        """The named character who speaks this section's narrator lines in another section (the same scene told
+        from the other side)."""
         placeholder = self.narr_ids[k]
-        mine = {self._norm(x.quote): x for x in qs if x.speaker == placeholder}
+        mine = {self._norm(x.quote) for x in qs if x.speaker == placeholder}
+        mine = {m for m in mine if m.count(" ") >= 5}
         votes: Counter[str] = Counter()
         for y in self.qs:
-            if y.section == k or y.speaker is None or y.speaker.startswith("narrator"):
+            if y.section == k or y.speaker is None or y.speaker.startswith(("narrator", "u")):
                 continue
             if self._norm(y.quote) in mine:
                 votes[y.speaker] += 1
-        if votes:
-            return votes.most_common(1)[0][0]
-        if prev_named is not None and any(x.speaker == prev_named for x in qs):
-            others = Counter(y.speaker for y in prev_qs if y.speaker and y.speaker != prev_named)
-            named = [c for c, _ in others.most_common() if not c.startswith(("narrator", "u"))]
-            if named:
-                return named[0]
-        return None
+        return votes.most_common(1)[0][0] if votes else None
+
+    def _interlocutor(self, who: str, qs: list[_Q]) -> str | None:
+        others = Counter(y.speaker for y in qs if y.speaker and y.speaker != who)
+        named = [c for c, _ in others.most_common() if not c.startswith(("narrator", "u"))]
+        return named[0] if named else None
 
     def _norm(self, q: Quote) -> str:
         return " ".join(w.lower() for a, b in q.spans for w in _WORDS.findall(self.text[a:b]))[:200]
@@ -672,14 +1153,19 @@ class _Attributor:
 
     def finish(self) -> None:
         story = self.story
-        mapping = self.name_narrators()
+        mapping = dict(self.narr_named) if self.narr_named is not None else self.name_narrators()
+        for n in self.narr_ids:
+            if n is not None and not n.startswith("narrator"):
+                mapping[n] = n
         # Narrators left unnamed become characters of their own (one per run of sections).
-        for k, ph in enumerate(self.narr_ids):
+        shared: str | None = None
+        for ph in self.narr_ids:
             if ph is None or ph in mapping:
                 continue
-            cid = f"narrator{k}"
-            mapping[ph] = cid
-            self.new_chars.append(Character(id=cid, name="the narrator", aliases=["I"], narrator=True))
+            if shared is None:
+                shared = ph
+                self.new_chars.append(Character(id=ph, name="the narrator", aliases=["I"], narrator=True))
+            mapping[ph] = shared
         story.characters.extend(self.new_chars)
         chars = {c.id: c for c in story.characters}
         for k, ph in enumerate(self.narr_ids):
@@ -704,12 +1190,17 @@ class _Attributor:
                 continue
             q.speaker = x.speaker
             qtype, conf = RULES[x.rule]
+            if x.learned_confidence is not None:
+                conf = round(x.learned_confidence, 3)
             q.type, q.confidence = qtype, conf
             counts[x.speaker] += 1
             if x.tag is not None and x.rule.startswith("tag"):
-                kind = {"name": "name", "pronoun": "pronoun", "narrator": "narrator"}.get(x.tag.kind, "nominal")
-                if kind != "name":
-                    end = x.tag.pos + len(_WORD.match(self.text, x.tag.pos).group() if _WORD.match(self.text, x.tag.pos) else "")
+                kind = {"name": "name", "pronoun": "pronoun", "narrator": "narrator"}.get(
+                    x.tag.kind, "nominal"
+                )
+                wm = _WORD.match(self.text, x.tag.pos)
+                if kind != "name" and wm is not None:
+                    end = x.tag.pos + len(wm.group().rstrip("."))
                     self.extra_mentions.append(Mention(x.tag.pos, end, x.speaker, kind))  # type: ignore[arg-type]
         for c in story.characters:
             c.quotes = counts.get(c.id, 0)
@@ -725,7 +1216,9 @@ class _Attributor:
                 continue
             for a, b in x.quote.spans:
                 s = self.text[a:b].lower()
-                votes["f"] += len(re.findall(r"\b(?:girl|madam|ma'am|miss|lady|sister|darling girl)\b[,.!?]", s))
+                votes["f"] += len(
+                    re.findall(r"\b(?:girl|madam|ma'am|miss|lady|sister|darling girl)\b[,.!?]", s)
+                )
                 votes["m"] += len(re.findall(r"\b(?:boy|sir|man|lad|son|mister|brother)\b[,.!?]", s))
         if votes["f"] > votes["m"]:
             return "f"
@@ -734,9 +1227,226 @@ class _Attributor:
         return None
 
 
-def run(story: Story) -> None:
+FEATURES: tuple[str, ...] = (
+    *(f"rule_{r}" for r in RULES if r != "none"),
+    "tag_name",
+    "tag_narrator",
+    "tag_pron_match",
+    "tag_pron_mismatch",
+    "tag_pron_local",
+    "tag_nominal",
+    "beat_strong",
+    "beat_weak",
+    "vocative_in",
+    "listener",
+    "inner_name",
+    "prev_vocative",
+    "next_vocative",
+    "prev1",
+    "prev2",
+    "next1",
+    "next2",
+    "same_para_prev",
+    "ment_before",
+    "ment_after",
+    "ment_prev_paras",
+    "recency",
+    "narrator",
+    "freq",
+    "participant",
+    "no_tag",
+    "prev_para_subject",
+    "addr_gender_match",
+    "addr_gender_mismatch",
+)
+
+
+def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], list[list[float]]]]:
+    """For each quotation: candidate speakers (mentioned nearby, recent speakers, addressed, the narrator) and one
+    feature vector per candidate, built from the rule pass (neighbours' speakers are the rules' predictions)."""
+    ix = att.ix
+    qs = att.qs
+    counts: Counter[str] = Counter(x.speaker for x in qs if x.speaker)
+    total = max(1, sum(counts.values()))
+    out: list[tuple[int, list[str], list[list[float]]]] = []
+    fi = {f: k for k, f in enumerate(FEATURES)}
+    for i, x in enumerate(qs):
+        if x.epigraph:
+            continue
+        lo, hi = att._conversation(i)
+        narr = att.narr_ids[x.section] if x.section >= 0 else None
+        p_lo = ix.paras[max(0, x.para - 4)][0]
+        p0 = ix.paras[x.para][0]
+        p1 = ix.paras[x.last_para][1]
+        o0, o1 = x.quote.outer or (x.quote.start, x.quote.end)
+        before: Counter[str] = Counter()
+        after: Counter[str] = Counter()
+        prevp: Counter[str] = Counter()
+        recency: list[str] = []
+        for m in reversed(ix.mentions_in(p_lo, p1)):
+            if m.character is None or ix.in_quote(m.start):
+                continue
+            if m.start >= o1:
+                after[m.character] += 1
+            elif m.start >= p0:
+                before[m.character] += 1
+            else:
+                prevp[m.character] += 1
+            if m.start < o0 and m.character not in recency:
+                recency.append(m.character)
+        cands: list[str] = []
+
+        def add(c: str | None, cands: list[str] = cands) -> None:
+            if c and c not in cands:
+                cands.append(c)
+
+        add(x.speaker)
+        for c in (*before, *after, *prevp):
+            add(c)
+        for j in range(max(lo, i - 8), min(hi, i + 9)):
+            add(qs[j].speaker)
+            for v in qs[j].vocatives:
+                add(v)
+        add(narr)
+        tag = x.tag
+        local = att._local_pronoun(i, tag) if tag is not None and tag.kind == "pronoun" else None
+        nominal = None
+        if tag is not None and tag.kind == "nominal":
+            nominal = att._resolve_nominal(i, tag)
+        strong: set[str] = set()
+        weak: set[str] = set()
+        for ref in [*x.beats_between, *x.beats_before[-1:], *x.beats_after[:1]]:
+            if ref.kind == "name" and ref.cid:
+                (weak if ref.weak else strong).add(ref.cid)
+            elif ref.kind == "narrator" and narr:
+                (weak if ref.weak else strong).add(narr)
+            elif ref.kind == "pronoun":
+                r = att._local_pronoun(i, ref)
+                if r:
+                    (weak if ref.weak else strong).add(r)
+        prev = qs[i - 1] if i > lo else None
+        nxt = qs[i + 1] if i + 1 < hi else None
+        neigh = {d: qs[i + d].speaker for d in (-2, -1, 1, 2) if lo <= i + d < hi}
+        parts = {qs[j].speaker for j in range(lo, hi) if j != i and qs[j].speaker}
+        want = prev.addr_gender if prev is not None and prev.last_para < x.para else None
+        prev_subj = None
+        ps = x.prev_subject
+        if ps is not None:
+            if ps.kind == "name":
+                prev_subj = ps.cid
+            elif ps.kind == "narrator":
+                prev_subj = narr
+            elif ps.kind == "pronoun":
+                prev_subj = att._local_pronoun_in(ps, x)
+        if prev_subj:
+            cands.append(prev_subj)
+        rows = []
+        for c in cands:
+            vec = [0.0] * len(FEATURES)
+            if c == x.speaker and x.rule != "none":
+                vec[fi[f"rule_{x.rule}"]] = 1.0
+            g = att.gender.get(c)
+            if tag is not None:
+                if tag.kind == "name" and tag.cid == c:
+                    vec[fi["tag_name"]] = 1.0
+                elif tag.kind == "narrator" and c == narr:
+                    vec[fi["tag_narrator"]] = 1.0
+                elif tag.kind == "pronoun":
+                    if g is not None and g == tag.gender and c != narr:
+                        vec[fi["tag_pron_match"]] = 1.0
+                    elif (g is not None and g != tag.gender) or c == narr:
+                        vec[fi["tag_pron_mismatch"]] = 1.0
+                    if local == c:
+                        vec[fi["tag_pron_local"]] = 1.0
+                elif tag.kind == "nominal" and nominal == c:
+                    vec[fi["tag_nominal"]] = 1.0
+            else:
+                vec[fi["no_tag"]] = 1.0
+            vec[fi["beat_strong"]] = float(c in strong)
+            vec[fi["beat_weak"]] = float(c in weak)
+            vec[fi["vocative_in"]] = float(c in x.vocatives)
+            vec[fi["inner_name"]] = float(c in x.inner_names)
+            vec[fi["listener"]] = float(c in x.listeners)
+            vec[fi["prev_vocative"]] = float(prev is not None and c in prev.vocatives and prev.speaker != c)
+            vec[fi["next_vocative"]] = float(nxt is not None and c in nxt.vocatives)
+            vec[fi["prev1"]] = float(neigh.get(-1) == c)
+            vec[fi["prev2"]] = float(neigh.get(-2) == c)
+            vec[fi["next1"]] = float(neigh.get(1) == c)
+            vec[fi["next2"]] = float(neigh.get(2) == c)
+            vec[fi["same_para_prev"]] = float(
+                prev is not None and prev.last_para == x.para and prev.speaker == c
+            )
+            vec[fi["ment_before"]] = min(before[c], 3) / 3
+            vec[fi["ment_after"]] = min(after[c], 3) / 3
+            vec[fi["ment_prev_paras"]] = min(prevp[c], 3) / 3
+            vec[fi["recency"]] = 1.0 / (1 + recency.index(c)) if c in recency else 0.0
+            vec[fi["narrator"]] = float(c == narr)
+            vec[fi["freq"]] = counts[c] / total
+            vec[fi["participant"]] = float(c in parts)
+            vec[fi["prev_para_subject"]] = float(c == prev_subj)
+            if want is not None and g is not None:
+                vec[fi["addr_gender_match" if g == want else "addr_gender_mismatch"]] = 1.0
+            rows.append(vec)
+        out.append((i, cands, rows))
+    return out
+
+
+#: Rules whose choice the ranker never overrides (it still gives them a confidence).
+PROTECTED_RULES = frozenset(["tag_name", "tag_narrator", "beat"])
+
+#: A ranker to use instead of the shipped one (leave-novels-out evaluation sets this per fold).
+MODEL_OVERRIDE: dict[str, Any] | None = None
+
+
+def load_model() -> dict[str, Any] | None:
+    """The ranker in use: ``MODEL_OVERRIDE`` when set, else the shipped one, else None (rules only)."""
+    if MODEL_OVERRIDE is not None:
+        return MODEL_OVERRIDE
+    return _shipped_model()
+
+
+@functools.cache
+def _shipped_model() -> dict[str, Any] | None:
+    """The shipped ranker (logistic regression weights as JSON), or None when absent."""
+    try:
+        raw = resources.files("fabula.models").joinpath("attribution/ranker.json").read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
+    model: dict[str, Any] = json.loads(raw)
+    if tuple(model.get("features", ())) != FEATURES:
+        log.warning("attribution ranker features differ from this version; using the rules only")
+        return None
+    return model
+
+
+def rerank(att: _Attributor, model: dict[str, Any]) -> None:
+    """Re-score each quotation's candidates with the learned ranker; the best one becomes the speaker."""
+    w = model["coef"]
+    b = float(model["intercept"])
+    for i, cands, rows in _candidates_and_features(att):
+        if not cands:
+            continue
+        scores = [b + sum(wk * vk for wk, vk in zip(w, v, strict=True)) for v in rows]
+        k = max(range(len(cands)), key=lambda j: scores[j])
+        mx = scores[k]
+        exp = [math.exp(sc - mx) for sc in scores]
+        x = att.qs[i]
+        if x.rule in PROTECTED_RULES and x.speaker in cands:
+            # rules first: a named tag or an action beat stands; the ranker decides the turn-taking guesses
+            k = cands.index(x.speaker)
+        if cands[k] != x.speaker:
+            x.speaker = cands[k]
+            if not x.rule.startswith("tag"):
+                x.rule = "turn_taking" if x.rule in ("none", "fallback") else x.rule
+        prob = min(max(exp[k] / sum(exp), 1e-4), 1 - 1e-4)
+        a, c = model.get("calibration", [1.0, 0.0])
+        x.learned_confidence = 1.0 / (1.0 + math.exp(-(a * math.log(prob / (1 - prob)) + c)))
+
+
+def run(story: Story, use_model: bool = True) -> None:
     att = _Attributor(story)
     att.collect()
+    att.refine_first_person()
     att.attribute()
     if any(att.narr_ids):
         # Second pass with the narrators named, so that vocatives addressed to them exclude them as speakers.
@@ -746,7 +1456,26 @@ def run(story: Story) -> None:
             x.speaker, x.rule = None, "none"
         att.attribute()
     att.backfill()
+    model = load_model() if use_model else None
+    if model is not None:
+        rerank(att, model)
     att.finish()
+
+
+def rule_pass(story: Story) -> _Attributor:
+    """The rule passes only (for training the ranker): returns the attributor with its per-quote state."""
+    att = _Attributor(story)
+    att.collect()
+    att.refine_first_person()
+    att.attribute()
+    if any(att.narr_ids):
+        mapping = att.name_narrators()
+        att.narr_ids = [mapping.get(n, n) if n else None for n in att.narr_ids]
+        for x in att.qs:
+            x.speaker, x.rule = None, "none"
+        att.attribute()
+    att.backfill()
+    return att
 
 
 STAGE = Stage(

@@ -73,7 +73,7 @@ STOP = frozenset(
     ive im dont cant wont didnt doesnt isnt wasnt youre thats whats theres hes shes theyre weve youve ill id
     ofcourse atleast gonna wanna gotta""".split()
 )
-_PLACE_PREP = frozenset("in at to from into near towards toward through across via within inside outside".split())
+_PLACE_PREP = frozenset("in at from into near through across via within inside outside".split())
 _NICKNAMES: dict[str, str] = {
     "lizzy": "elizabeth",
     "lizzie": "elizabeth",
@@ -135,7 +135,6 @@ _NICKNAMES: dict[str, str] = {
     "janey": "jane",
     "annie": "anne",
     "nan": "anne",
-    "nancy": "anne",
     "tony": "anthony",
     "andy": "andrew",
     "drew": "andrew",
@@ -250,9 +249,12 @@ _SPEECH_LEMMAS = frozenset(
     announce beg command urge warn promise concede confess conclude inquire enquire query persist object interpose
     put answer begin go pursue proceed cut correct counter joke tease chide scold pant purr drawl lisp croak rasp
     emphasize emphasise add note muse reason reflect confirm deny assure reassure whine huff mouth blurt venture
-    hazard acknowledge"""
-    .split()
+    hazard acknowledge proclaim vociferate coo comment rap snarl grumble jeer lament chime stutter bawl holler
+    squeak titter simper babble prattle gabble cajole coax entreat implore interject opine pronounce remonstrate
+    reprove rebuke soothe declaim vouchsafe thunder trill chirp assent rejoice recite quote whimper shriek""".split()
 )
+
+
 def _speech_forms() -> frozenset[str]:
     out: set[str] = set()
     irregular = {
@@ -279,7 +281,20 @@ def _speech_forms() -> frozenset[str]:
             out.update([lemma + "s", lemma + "ed"])
             if re.search(r"(?:^|[^aeiou])[aeiou][bdgmnprt]$", lemma):
                 out.add(lemma + lemma[-1] + "ed")
-    out -= {"go", "goes", "put", "puts", "cut", "cuts", "call", "calls", "called", "return", "returns", "begin"}
+    out -= {
+        "go",
+        "goes",
+        "put",
+        "puts",
+        "cut",
+        "cuts",
+        "call",
+        "calls",
+        "called",
+        "return",
+        "returns",
+        "begin",
+    }
     out |= {"returned", "called", "went on", "goes on", "began", "begins"}
     return frozenset(out)
 
@@ -288,7 +303,9 @@ SPEECH_VERBS = _speech_forms()
 
 # ---------------------------------------------------------------------------------------------- scanning
 
-_CAP_WORD = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’\-]*|(?:de|du|des|von|van|le|la|di|da|del|der|den|ten|ter)(?=[ \n][A-Z]))")
+_CAP_WORD = re.compile(
+    r"(?<![\w'’])(?:[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*(?:-[A-Za-z0-9À-ÖØ-öø-ÿ'’]+)*|(?:de|du|des|von|van|le|la|di|da|del|der|den|ten|ter)(?=[ \n][A-Z]))"
+)
 _PARTICLES = frozenset("de du des von van le la di da del der den ten ter".split())
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’]*")
 _APOS_S = re.compile(r"['’]s$")
@@ -379,9 +396,8 @@ def _is_initial(text: str, pos: int) -> bool:
         return b in ".!?…"
     if c in "—–-" and nl:
         return True
-    if nl and text[max(0, i - 1) : i + 1].strip() and text.count("\n", i, pos) >= 2:
-        return True  # a paragraph that ended without punctuation
-    return False
+    # a paragraph that ended without punctuation
+    return bool(nl and text[max(0, i - 1) : i + 1].strip() and text.count("\n", i, pos) >= 2)
 
 
 def _is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> bool:
@@ -396,8 +412,13 @@ def _is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> boo
     b = before.rstrip()
     if b.endswith((",", "—", "–", "-", ";", "!", "?", ".", "…")):
         return True
-    return bool(re.search(r"(?i)(?:\b(?:oh|o|ah|dear|my|my dear|dearest|but|well|yes|no|good|poor|hello|hi|hey|"
-                          r"thank you|thanks|sorry|please|goodbye|mon ami|mon cher|ma chère|come)\s*)$", b))
+    return bool(
+        re.search(
+            r"(?i)(?:\b(?:oh|o|ah|dear|my|my dear|dearest|but|well|yes|no|good|poor|hello|hi|hey|"
+            r"thank you|thanks|sorry|please|goodbye|mon ami|mon cher|ma chère|come)\s*)$",
+            b,
+        )
+    )
 
 
 def scan_names(story: Story) -> list[NameHit]:
@@ -496,12 +517,22 @@ def _mark_cues(text: str, hits: list[NameHit]) -> None:
         nxt = m.group(1).lower() if m else ""
         b = _TAG_BEFORE.search(text, max(0, h.start - 20), h.start)
         prv = b.group(1).lower() if b else ""
-        if nxt in SPEECH_VERBS or prv in SPEECH_VERBS or h.possessive:
-            h.cue = True
-        elif m and m.start(1) == h.end + 1 and nxt.endswith(("ed", "s")) and nxt not in _NOT_VERB and len(nxt) > 3:
+        if (
+            nxt in SPEECH_VERBS
+            or prv in SPEECH_VERBS
+            or h.possessive
+            or (
+                m
+                and m.start(1) == h.end + 1
+                and nxt.endswith(("ed", "s"))
+                and nxt not in _NOT_VERB
+                and len(nxt) > 3
+            )
+        ):
             h.cue = True
 
 
+_ROMAN = re.compile(r"[IVXLCDM]+")
 _PREP_BEFORE = re.compile(r"(\w+)\s+(?:the\s+)?$")
 _NOT_VERB = frozenset("was has is does this its his thus always perhaps less unless yes sometimes".split())
 
@@ -513,7 +544,11 @@ _NOT_VERB = frozenset("was has is does this its his thus always perhaps less unl
 def common_words() -> frozenset[str]:
     """Frequent lower-case English words (from public-domain novels; built by ``fabula.training.attribution``)."""
     try:
-        raw = resources.files("fabula.models").joinpath("attribution/common_words.txt").read_text(encoding="utf-8")
+        raw = (
+            resources.files("fabula.models")
+            .joinpath("attribution/common_words.txt")
+            .read_text(encoding="utf-8")
+        )
     except (FileNotFoundError, ModuleNotFoundError):
         return frozenset()
     return frozenset(raw.split())
@@ -523,7 +558,9 @@ def _lower_counts(text: str) -> Counter[str]:
     return Counter(m.group() for m in _LOWER_WORD.finditer(text))
 
 
-def _keep_forms(text: str, hits: list[NameHit], priors: set[str]) -> dict[tuple[str | None, tuple[str, ...]], Form]:
+def _keep_forms(
+    text: str, hits: list[NameHit], priors: set[str]
+) -> dict[tuple[str | None, tuple[str, ...]], Form]:
     """Group hits into forms and keep the ones that behave like person names."""
     lower = _lower_counts(text)
     common = common_words()
@@ -536,7 +573,7 @@ def _keep_forms(text: str, hits: list[NameHit], priors: set[str]) -> dict[tuple[
         wl = w.lower()
         if w in _PARTICLES:
             return True
-        if wl in STOP or len(w) < 2 or w.isdigit() or not w[0].isupper():
+        if wl in STOP or len(w) < 2 or w.isdigit() or not w[0].isupper() or _ROMAN.fullmatch(w):
             return False
         if wl in priors:
             return True
@@ -552,12 +589,25 @@ def _keep_forms(text: str, hits: list[NameHit], priors: set[str]) -> dict[tuple[
         cues = sum(1 for x in hs if x.cue or x.vocative or x.title)
         return noninit >= 1 or cues >= 1 or caps >= 4
 
+    # Role names written in capitals after "the" ("the Invisible Man", "the Mock Turtle"): kept when repeated,
+    # although their words are ordinary English words.
+    role_runs: Counter[tuple[str, ...]] = Counter(
+        h.words
+        for h in hits
+        if h.title is None
+        and len(h.words) >= 2
+        and not h.initial
+        and text[max(0, h.start - 4) : h.start].lower() == "the "
+    )
     forms: dict[tuple[str | None, tuple[str, ...]], Form] = {}
     for h in hits:
         words = h.words
         if not words:
             continue
-        good = [word_ok(w) for w in words]
+        if role_runs.get(words, 0) >= 3 and not any(w.lower() in STOP for w in words):
+            good = [True] * len(words)
+        else:
+            good = [word_ok(w) for w in words]
         if not all(good):
             # keep the longest good suffix ("Yesterday Ali" → "Ali") when the title is absent
             k = len(words)
@@ -566,11 +616,14 @@ def _keep_forms(text: str, hits: list[NameHit], priors: set[str]) -> dict[tuple[
             if k == len(words) or h.title is not None:
                 continue
             words = words[k:]
+            if len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+                h.title = words[0].lower().rstrip(".")
+                words = words[1:]
             h.words = words
-        key = (h.title, words)
+        key = (h.title, h.words)
         f = forms.get(key)
         if f is None:
-            f = forms[key] = Form(h.title, words)
+            f = forms[key] = Form(h.title, h.words)
         f.hits.append(h)
     # Person vs place: a form used after "in/at/to/from" more than as a person is dropped.
     out = {}
@@ -584,20 +637,27 @@ def _keep_forms(text: str, hits: list[NameHit], priors: set[str]) -> dict[tuple[
             b = _PREP_BEFORE.search(text, max(0, h.start - 20), h.start)
             if b and b.group(1).lower() in _PLACE_PREP:
                 place += 1
-            if h.cue or h.vocative:
+            if h.cue or h.vocative or h.possessive:
                 person += 1
-        if place >= 2 and place > 2 * person:
+        if place >= 2 and place > 3 * person:
             continue
         last = f.words[-1]
+        singular = [
+            forms[k]
+            for k in (
+                (f.title, (*f.words[:-1], last[:-1])),
+                (f.title, (*f.words[:-1], last[:-2])),
+                (None, (last[:-1],)),
+                (None, (last[:-2],)),
+            )
+            if k in forms and k != key
+        ]
+        with_the = sum(1 for h in f.hits if text[max(0, h.start - 4) : h.start].lower() == "the ")
         if last.endswith(("ians", "men", "ese")) or (
             last.endswith("s")
             and not any(h.possessive for h in f.hits)
-            and (
-                (f.title, (*f.words[:-1], last[:-1])) in forms
-                or (f.title, (*f.words[:-1], last[:-2])) in forms
-                or (None, (last[:-1],)) in forms
-                or (None, (last[:-2],)) in forms
-            )
+            and singular
+            and (with_the * 2 >= len(f.hits) or max(len(g.hits) for g in singular) >= 2 * len(f.hits))
         ):
             continue  # plurals: the Bennets, the Lucases, Russians
         out[key] = f
@@ -631,7 +691,7 @@ def name_prior(first: str) -> str | None:
     return None
 
 
-_PRON = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+_PRON = re.compile(r"\b(he|himself|she|herself)\b", re.IGNORECASE)
 
 
 def _pronoun_votes(text: str, form: Form, qi: _QuoteIndex) -> Counter[str]:
@@ -640,13 +700,13 @@ def _pronoun_votes(text: str, form: Form, qi: _QuoteIndex) -> Counter[str]:
     for h in form.hits[:60]:
         if h.in_quote:
             continue
-        window = text[h.end : h.end + 120]
+        window = text[h.end : h.end + 80]
         m = _PRON.search(window)
         if not m:
             continue
         if qi.inside(h.end + m.start()) >= 0:
             continue
-        votes["m" if m.group(1).lower() in ("he", "him", "his", "himself") else "f"] += 1
+        votes["m" if m.group(1).lower() in ("he", "himself") else "f"] += 1
     return votes
 
 
@@ -669,7 +729,9 @@ def _canon_first(w: str) -> str:
     return _NICKNAMES.get(wl, wl)
 
 
-def cluster(text: str, forms: dict[tuple[str | None, tuple[str, ...]], Form], qi: _QuoteIndex) -> list[_Entity]:
+def cluster(
+    text: str, forms: dict[tuple[str | None, tuple[str, ...]], Form], qi: _QuoteIndex
+) -> list[_Entity]:
     """Cluster forms into entities: full names anchor; first names, titled surnames and nicknames attach to them."""
     entities: list[_Entity] = []
     full_by_words: dict[tuple[str, ...], int] = {}
@@ -677,18 +739,24 @@ def cluster(text: str, forms: dict[tuple[str | None, tuple[str, ...]], Form], qi
     by_last: dict[str, list[int]] = defaultdict(list)
 
     def gender_of(fs: list[Form]) -> str | None:
+        tvotes: Counter[str] = Counter()
         for f in fs:
             g = title_gender(f.title)
+            if g is None and f.title is None and len(f.words) == 1:
+                g = title_gender(f.words[0].lower())  # "the General", "the Baroness"
             if g:
-                return g
+                tvotes[g] += len(f.hits)
+        if tvotes:
+            return tvotes.most_common(1)[0][0]
         votes: Counter[str] = Counter()
         for f in fs:
             votes.update(_pronoun_votes(text, f, qi))
         tot = votes["m"] + votes["f"]
-        if tot >= 3 and max(votes["m"], votes["f"]) >= 0.75 * tot:
-            return "m" if votes["m"] > votes["f"] else "f"
         first = next((f.words[0] for f in fs if len(f.words) >= 1), None)
         prior = name_prior(first) if first else None
+        strong = 0.85 if prior else 0.7
+        if tot >= (6 if prior else 3) and max(votes["m"], votes["f"]) >= strong * tot:
+            return "m" if votes["m"] > votes["f"] else "f"
         if prior:
             return prior
         if tot >= 1 and votes["m"] != votes["f"]:
@@ -700,6 +768,8 @@ def cluster(text: str, forms: dict[tuple[str | None, tuple[str, ...]], Form], qi
     for f in multi:
         g = title_gender(f.title)
         key = f.words
+        if f.title in _MARRIED:
+            key = ("Mrs.", *f.words)  # "Mrs. Newland Archer" is his wife, not Newland Archer
         idx = full_by_words.get(key)
         if idx is not None:
             e = entities[idx]
@@ -722,7 +792,9 @@ def cluster(text: str, forms: dict[tuple[str | None, tuple[str, ...]], Form], qi
         if e.last:
             by_last[e.last].append(i)
 
-    singles = sorted((f for f in forms.values() if len(f.words) == 1), key=lambda f: (f.title is None, -len(f.hits)))
+    singles = sorted(
+        (f for f in forms.values() if len(f.words) == 1), key=lambda f: (f.title is None, -len(f.hits))
+    )
     titled_surname: dict[tuple[str, str], int] = {}
     for f in singles:
         w = f.words[0]
@@ -738,7 +810,7 @@ def cluster(text: str, forms: dict[tuple[str | None, tuple[str, ...]], Form], qi
                     continue
                 if g and e.gender and e.gender != g:
                     continue
-                if f.title in _MARRIED and not (e.titles & _MARRIED):
+                if f.title == "mrs" and not (e.titles & _MARRIED):
                     continue
                 if f.title in _UNMARRIED and e.titles & _MARRIED:
                     continue
@@ -747,7 +819,7 @@ def cluster(text: str, forms: dict[tuple[str | None, tuple[str, ...]], Form], qi
                 cands.append(i)
             if len(cands) == 1:
                 target = cands[0]
-            elif len(cands) > 1 and f.title in _UNMARRIED:
+            elif len(cands) > 1 and f.title != "mrs" and g == "f":
                 cands.sort(key=lambda i: -entities[i].count)
                 if entities[cands[0]].count >= 2 * entities[cands[1]].count:
                     target = cands[0]
@@ -764,7 +836,9 @@ def cluster(text: str, forms: dict[tuple[str | None, tuple[str, ...]], Form], qi
             cands = [i for i in by_first.get(_canon_first(w), []) if entities[i].named_full] + [
                 i for i in by_last.get(wl, []) if entities[i].named_full and f.title in entities[i].titles
             ]
-            cands = [i for i in dict.fromkeys(cands) if not (g and entities[i].gender and entities[i].gender != g)]
+            cands = [
+                i for i in dict.fromkeys(cands) if not (g and entities[i].gender and entities[i].gender != g)
+            ]
             if len(cands) == 1:
                 target = cands[0]
             else:
@@ -777,6 +851,14 @@ def cluster(text: str, forms: dict[tuple[str | None, tuple[str, ...]], Form], qi
         else:
             cf = _canon_first(w)
             cands = [i for i in by_first.get(cf, []) if entities[i].named_full]
+            holders_all = by_last.get(wl, [])
+            holders_all = [i for i in holders_all if entities[i].named_full]
+            if cands and holders_all:
+                # "Archer" is Newland Archer's surname more often than anyone's first name: the bigger one wins
+                best_last = max(holders_all, key=lambda i: entities[i].count)
+                best_first = max(cands, key=lambda i: entities[i].count)
+                if entities[best_last].count > entities[best_first].count:
+                    cands = []
             if not cands:
                 # a bare surname: the titled male (Mr. Darcy) or the only holder
                 holders = [i for i in by_last.get(wl, [])]
@@ -800,8 +882,42 @@ def cluster(text: str, forms: dict[tuple[str | None, tuple[str, ...]], Form], qi
         e.forms.append(f)
         if f.title:
             e.titles.add(f.title)
+    # "Dr. Kemp" / "Colonel Adye" and a bare "Kemp" / "Adye": one person when the bare word has no other home.
+    bare: dict[str, int] = {}
+    for i, e in enumerate(entities):
+        for f in e.forms:
+            if f.title is None and len(f.words) == 1:
+                w = f.words[0].lower()
+                bare[w] = -1 if w in bare and bare[w] != i else i
     for e in entities:
-        if e.gender is None:
+        if not e.forms or e.named_full or len(e.titles) != 1:
+            continue
+        t = next(iter(e.titles))
+        if _title_class(t) in ("mr", "mrs", "miss") or len({f.words for f in e.forms}) != 1:
+            continue
+        j = bare.get(e.forms[0].words[0].lower())
+        if j is None or j < 0 or entities[j] is e:
+            continue
+        other = entities[j]
+        g = title_gender(t)
+        if g and other.gender and other.gender != g:
+            continue
+        other.forms.extend(e.forms)
+        other.titles.add(t)
+        e.forms = []
+    # A bare title used as a name ("Mademoiselle", "the Colonel") is the only character holding that title.
+    for e in entities:
+        if len(e.forms) != 1 or e.forms[0].title is not None or len(e.forms[0].words) != 1:
+            continue
+        t = e.forms[0].words[0].lower()
+        if t not in TITLES:
+            continue
+        owners = [o for o in entities if o is not e and o.forms and t in o.titles]
+        if len(owners) == 1:
+            owners[0].forms.extend(e.forms)
+            e.forms = []
+    for e in entities:
+        if e.forms:
             e.gender = gender_of(e.forms)
     return [e for e in entities if e.forms]
 
@@ -860,10 +976,18 @@ def run(story: Story) -> None:
     mentions: list[Mention] = []
     for k, e in enumerate(entities):
         cid = f"c{k}"
-        aliases = sorted({f.text for f in e.forms} | {" ".join(f.words) for f in e.forms if len(f.words) > 1})
-        chars.append(
-            Character(id=cid, name=_display_name(e), aliases=aliases, gender=e.gender, mentions=e.count)
+        aliases = sorted(
+            {f.text for f in e.forms}
+            | {" ".join(f.words) for f in e.forms if len(f.words) > 1 and f.title not in _MARRIED}
         )
+        name = _display_name(e)
+        # Role names: "the Hatter", "the General", "the Mock Turtle" are mostly used with the article.
+        hits = [h for f in e.forms if f.title is None for h in f.hits]
+        with_the = sum(1 for h in hits if text[max(0, h.start - 4) : h.start].lower() == "the ")
+        if hits and with_the * 2 >= len(hits) and with_the >= 2 and name in {" ".join(h.words) for h in hits}:
+            name = "the " + name
+            aliases.append(name)
+        chars.append(Character(id=cid, name=name, aliases=aliases, gender=e.gender, mentions=e.count))
         for f in e.forms:
             for h in f.hits:
                 mentions.append(Mention(h.start, h.end, cid, "name"))

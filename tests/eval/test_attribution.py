@@ -1,0 +1,51 @@
+"""Attribution evaluation: scoring logic on a toy novel, and a floor on two PDNC novels (skipped without data)."""
+
+from __future__ import annotations
+
+import time
+
+from fabula.eval import attribution as ev
+from fabula.eval.corpora import GoldCharacter, GoldNovel, GoldQuote, load_pdnc
+from tests.conftest import DATA, need
+
+TOY = 'Anna looked at Tom.\n\n"You are late," she said.\n\n"The train was slow," said Tom.\n'
+
+
+def _toy() -> GoldNovel:
+    a = TOY.index("You are late")
+    b = TOY.index("The train")
+    quotes = [
+        GoldQuote("Q0", [(a, a + len("You are late,"))], "Anna", ["Tom"], "anaphoric"),
+        GoldQuote("Q1", [(b, b + len("The train was slow,"))], "Tom", ["Anna"], "explicit"),
+    ]
+    chars = [GoldCharacter("0", "Anna", {"Anna", "Miss Anna"}), GoldCharacter("1", "Tom", {"Tom"})]
+    return GoldNovel("toy", TOY, quotes, chars)
+
+
+def test_score_toy_end_to_end_and_gold_quotes() -> None:
+    for gold in (False, True):
+        nov = _toy()
+        res = ev.score_novel(nov, ev.analyse_novel(nov, gold_quotes=gold))
+        assert res["speaker"] == {"n": 2, "correct": 2, "accuracy": 1.0}
+        assert res["addressee"]["accuracy"] == 1.0
+        assert res["by_type"]["explicit"]["accuracy"] == 1.0
+    report = ev.summarise([res], "toy", "gold-quotes")
+    assert report["overall"]["speaker"]["accuracy"] == 1.0
+    text = ev.format_report(report)
+    assert "OVERALL" in text and "toy" in text
+
+
+def test_name_matching_is_lenient_on_punctuation() -> None:
+    assert ev.norm_name("Mr. Darcy") == ev.norm_name("mr darcy")
+
+
+def test_pdnc_floor() -> None:
+    root = need(DATA / "pdnc-dev")
+    t0 = time.perf_counter()
+    novels = list(load_pdnc(root, ["PrideAndPrejudice", "TheMysteriousAffairAtStyles"]))
+    res = ev.summarise([ev.score_novel(n, ev.analyse_novel(n)) for n in novels], "pdnc", "end-to-end")
+    by = {r["novel"]: r for r in res["novels"]}
+    assert by["PrideAndPrejudice"]["speaker"]["accuracy"] >= 0.65
+    assert by["TheMysteriousAffairAtStyles"]["speaker"]["accuracy"] >= 0.65
+    assert by["TheMysteriousAffairAtStyles"]["narrator"]["accuracy"] >= 0.85
+    assert time.perf_counter() - t0 < 30

@@ -1,0 +1,172 @@
+"""Speakers, addressees and named narrators on the seeds and on small fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fabula.api import analyze
+from fabula.story import Story
+
+
+def _run(source: str | Path) -> Story:
+    if isinstance(source, str) and "\n" in source:
+        return analyze(source, input_format="text", upto="attribution")
+    return analyze(source, upto="attribution")
+
+
+def _speakers(story: Story) -> list[str | None]:
+    names = {c.id: c.name for c in story.characters}
+    return [names.get(q.speaker) if q.speaker else None for q in story.quotes]
+
+
+def test_seed_000_rehema_and_ali(seeds: Path) -> None:
+    story = _run(seeds / "000_3483fc9e41e0cb90.txt")
+    got = _speakers(story)
+    expected = ["Ali", "Rehema"] * 9 + [None]
+    assert got == expected
+    # the closing epigraph after --- has no speaker
+    assert story.quotes[-1].speaker is None and story.quotes[-1].type == "none"
+    names = {c.id: c.name for c in story.characters}
+    assert [names[a] for a in story.quotes[0].addressees] == ["Rehema"]
+    assert [names[a] for a in story.quotes[1].addressees] == ["Ali"]
+
+
+def test_seed_001_ikram_narrates_and_the_man_is_unnamed(seeds: Path) -> None:
+    story = _run(seeds / "001_9046866dc1860598.txt")
+    names = {c.id: c.name for c in story.characters}
+    assert [names.get(s.narrator or "") for s in story.sections] == ["Ikram"]
+    ikram = next(c for c in story.characters if c.name == "Ikram")
+    assert ikram.narrator
+    man = [c for c in story.characters if c.id != ikram.id and c.quotes]
+    assert len(man) == 1 and man[0].gender == "m"  # one unnamed character, not Ikram
+    got = "".join("I" if q.speaker == ikram.id else "M" for q in story.quotes)
+    assert len(got) == len(story.quotes) == 31
+    truth = [
+        "M",
+        "I",
+        "I",
+        "M",
+        "I",
+        "M",
+        "I",
+        "M",
+        "I",
+        "M",
+        "I",
+        "M",
+        "I",
+        "M",
+        "M",
+        "I",
+        "I",
+        "M",
+        "I",
+        "M",
+        "M",
+        "I",
+        "M",
+        "I",
+        "I",
+        "M",
+        "I",
+        "I",
+        "I",
+        "I",
+        "M",
+    ]
+    assert got == "".join(truth)  # M = the man, I = Ikram
+    # vocatives: "…, Ikram." is said to Ikram
+    assert story.quotes[0].addressees == [ikram.id]
+
+
+def test_seed_002_alana_then_ares(seeds: Path) -> None:
+    story = _run(seeds / "002_5905779a0c223e00.txt")
+    names = {c.id: c.name for c in story.characters}
+    assert [names.get(s.narrator or "") for s in story.sections] == ["Alana", "Ares"]
+    got = _speakers(story)
+    truth = [
+        "Alana",
+        "Ares",
+        "Alana",
+        "Ares",
+        "Alana",
+        "Ares",
+        "Alana",
+        "Ares",
+        "Alana",
+        "Ares",
+        "Alana",
+        "Ares",
+        "Alana",
+        "Ares",
+        "Alana",
+        "Alana",
+        "Alana",
+        "Ares",
+        "Alana",
+        "Alana",
+        "Alana",
+        "Alana",
+        "Ares",
+        "Alana",
+        "Ares",
+        # the same scene told by Ares
+        "Alana",
+        "Alana",
+        "Ares",
+        "Alana",
+        "Ares",
+    ]
+    assert got == truth
+
+
+FIXTURE_TWO_PARTY = (
+    "Anna looked up from her book when Tom came in.\n\n"
+    '"You are late," she said.\n\n'
+    '"The train was slow."\n\n'
+    '"It always is."\n\n'
+    '"Not always, Anna."\n\n'
+    'Tom sat down. "Is there tea?"\n\n'
+    '"In the pot," replied Anna.\n'
+)
+
+
+def test_turn_taking_two_party() -> None:
+    story = _run(FIXTURE_TWO_PARTY)
+    assert _speakers(story) == ["Anna", "Tom", "Anna", "Tom", "Tom", "Anna"]
+    types = [q.type for q in story.quotes]
+    assert types[0] == "anaphoric" and types[-1] == "explicit" and types[1] == "implicit"
+    assert all(0.0 < q.confidence <= 1.0 for q in story.quotes)
+    names = {c.id: c.name for c in story.characters}
+    assert [names[a] for a in story.quotes[3].addressees] == ["Anna"]
+
+
+def test_vocative_excludes_speaker() -> None:
+    text = (
+        "Mary and John stood by the gate.\n\n"
+        '"Come along, John," said Mary.\n\n'
+        '"Wait a moment."\n\n'
+        '"John, we shall miss it!"\n'
+    )
+    assert _speakers(_run(text)) == ["Mary", "John", "Mary"]
+
+
+def test_first_person_tags_and_named_narrator() -> None:
+    text = (
+        "I waited by the window until Peter came.\n\n"
+        '"You came back, Clara," he said.\n\n'
+        '"I always do," I replied.\n\n'
+        '"Then stay."\n'
+    )
+    story = _run(text)
+    assert _speakers(story) == ["Peter", "Clara", "Peter"]
+    clara = next(c for c in story.characters if c.name == "Clara")
+    assert clara.narrator and story.sections[0].narrator == clara.id
+
+
+@pytest.mark.parametrize("tag", ["said she", "she said", "she murmured", "she asked quietly"])
+def test_pronoun_tags_find_the_right_person(tag: str) -> None:
+    text = f'Henry bowed to Lucy.\n\n"Good evening," {tag}.\n'
+    assert _speakers(_run(text)) == ["Lucy"]

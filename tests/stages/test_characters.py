@@ -1,0 +1,65 @@
+"""Characters: names found in narration and in direct address, aliases clustered, gender guessed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fabula.api import analyze
+from fabula.stages.characters import name_prior, title_gender
+from fabula.story import Story
+
+
+def _chars(text: str) -> Story:
+    return analyze(text, input_format="text", upto="characters")
+
+
+def _by_name(story: Story) -> dict[str, list[str]]:
+    return {c.name: c.aliases for c in story.characters}
+
+
+def test_aliases_cluster_and_titles_split() -> None:
+    text = (
+        'Miss Elizabeth Bennet walked in. "Lizzy," said Mr. Bennet, "come here."\n\n'
+        '"Yes, papa," said Elizabeth. Mrs. Bennet frowned at her.\n\n'
+        '"Jane Bennet is upstairs," said Mrs. Bennet. Elizabeth laughed. Jane came down.\n\n'
+        '"Eliza!" cried Jane. Mr. Bennet smiled at Elizabeth.\n'
+    )
+    story = _chars(text)
+    names = _by_name(story)
+    eliz = next(c for c in story.characters if "Elizabeth" in c.aliases)
+    assert {"Lizzy", "Eliza", "Miss Elizabeth Bennet"} <= set(eliz.aliases)
+    assert eliz.gender == "f"
+    ids = {c.id for c in story.characters if {"Mr. Bennet", "Mrs. Bennet", "Jane"} & set(c.aliases)}
+    assert len(ids) == 3, names  # Mr. Bennet, Mrs. Bennet and Jane are three people
+    mr = next(c for c in story.characters if "Mr. Bennet" in c.aliases)
+    assert mr.gender == "m"
+
+
+def test_sentence_initial_words_are_not_names() -> None:
+    story = _chars('"Later, I have to go." Ouch. Suddenly the door opened. "Fine," said Tom. Tom left.\n')
+    assert [c.name for c in story.characters] == ["Tom"]
+
+
+def test_name_only_in_direct_address() -> None:
+    story = _chars("“Don’t go, Ikram.”\n\n“I must,” I whisper.\n")
+    assert [c.name for c in story.characters] == ["Ikram"]
+
+
+def test_ao3_tags_are_priors() -> None:
+    story = Story(text='"Go," said Sparrow. Sparrow left.\n', meta={"characters": ["Sparrow Hart"]})
+    story = analyze(story, upto="characters")
+    assert any(c.name == "Sparrow" for c in story.characters)
+
+
+def test_gender_helpers() -> None:
+    assert title_gender("mrs") == "f" and title_gender("sir") == "m" and title_gender("dr") is None
+    assert name_prior("Lizzy") == "f" and name_prior("William") == "m" and name_prior("Xq") is None
+
+
+def test_seed_characters(seeds: Path) -> None:
+    s0 = analyze(seeds / "000_3483fc9e41e0cb90.txt", upto="characters")
+    assert {c.name: c.gender for c in s0.characters} == {"Rehema": "f", "Ali": "m"}
+    s1 = analyze(seeds / "001_9046866dc1860598.txt", upto="characters")
+    assert [c.name for c in s1.characters] == ["Ikram"]
+    s2 = analyze(seeds / "002_5905779a0c223e00.txt", upto="characters")
+    assert {"Alana", "Ares"} <= {c.name for c in s2.characters}
