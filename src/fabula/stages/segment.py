@@ -203,11 +203,15 @@ def scenes(text: str, paras: list[Span], chaps: list[Chapter]) -> tuple[list[Spa
     return out, breaks
 
 
+# Speech inside one block of text (no blank line): a closed quotation, or an open one running to the block's end.
+_SPEECH = re.compile(r'"[^"]*(?:"|$)|“[^”]*(?:”|$)|‘[^’]*(?:’(?!\w)|$)')
+_WORDS = re.compile(r"[a-z’']+")
+
+
 def _narration_words(text: str, start: int, end: int) -> list[str]:
     """Lower-cased words outside double-quoted speech (a cheap approximation used only for person/tense)."""
-    chunk = text[start:end]
-    chunk = re.sub(r"[\"“][^\"“”\n]*[\"”]|“[^”]*”", " ", chunk)
-    return re.findall(r"[a-z’']+", chunk.lower())
+    narration = [_SPEECH.sub(" ", block) for block in _BLANK_SPLIT.split(text[start:end])]
+    return _WORDS.findall(" ".join(narration).lower())
 
 
 def person_tense(text: str, start: int, end: int) -> tuple[Person, Tense, str | None]:
@@ -320,10 +324,13 @@ def sections(text: str, scene_spans: list[Span], paras: list[Span]) -> list[Sect
             )
             if (
                 not switched
-                and prev.person == person
+                and (prev.person == person or "unknown" in (prev.person, person))
                 and (prev.tense == tense or "unknown" in (prev.tense, tense))
             ):
+                # a stretch too short to tell (a letter, a line of dialogue) joins its neighbour
                 prev.end = sc.end
+                if prev.person == "unknown":
+                    prev.person = person
                 if prev.tense == "unknown":
                     prev.tense = tense
                 last_other = other or last_other
