@@ -222,7 +222,7 @@ def person_tense(text: str, start: int, end: int) -> tuple[Person, Tense, str | 
     third = sum(c[w] for w in _THIRD) + c["they"] + c["them"]
     n = max(len(words), 1)
     person: Person
-    if first >= 0.02 * n and first >= 0.2 * third:
+    if first >= 0.012 * n and first >= 0.1 * third:
         person = "first"
     elif third > 0 or len(words) > 30:
         person = "third"
