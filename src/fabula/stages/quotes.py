@@ -276,15 +276,30 @@ _SAY_BEFORE = re.compile(
 )
 
 
+_MINOR = frozenset("a an the of and in on at to for by with from or but de la le".split())
+
+
+def _is_title(words: list[str]) -> bool:
+    """Title Case with two or more words ("The Hare and Many Friends", "Coach and Horses")."""
+    core = [w.strip(".,;:!?'’\"") for w in words]
+    core = [w for w in core if w]
+    major = [w for w in core if w.lower() not in _MINOR]
+    return len(core) >= 2 and bool(major) and all(w[0].isupper() for w in major) and core[0][0].isupper()
+
+
 def is_embedded_term(text: str, r: _Raw, para_start: int) -> bool:
     """A scare quote, title or label inside narration ("ran" the Sewing Circle, the "Coach and Horses"): short,
     continuing a sentence, with no sentence-final mark of its own and no speech verb introducing it."""
     content = text[r.start : r.end]
     words = content.split()
-    if len(words) > 5 or not r.closed:
+    if len(words) > 8 or not r.closed:
         return False
     before = text[max(para_start, r.open_at - 40) : r.open_at]
     if not _EMBED_BEFORE.search(before) or _SAY_BEFORE.search(before):
+        return False
+    if _is_title(words):
+        return True
+    if len(words) > 5:
         return False
     stripped = content.rstrip()
     if stripped.endswith(("?", "!")):
