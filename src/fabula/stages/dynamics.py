@@ -251,13 +251,18 @@ def _change_point(seq: list[_Q]) -> dict[str, Any] | None:
             "change": round(after - before, ROUND)}
 
 
+_NEGATED = re.compile(r"\b(?:not|never|no|don['’]?t|doesn['’]?t|didn['’]?t|won['’]?t|can['’]?t|cannot)\b", re.I)
+
+
 def _ask_object(texts: Sequence[str]) -> str | None:
     """The content word most requests share ("leave" in "I want to leave."), if any."""
     if not texts:
         return None
     c: Counter[str] = Counter()
     for t in texts:
-        c.update({w.lower() for w in ASK_RE.findall(t)})
+        # "I don't want to go" does not ask to go: drop clauses with a negation before the content word
+        kept = " ".join(cl for cl in re.split(r"[.!?;]", t) if not _NEGATED.search(cl))
+        c.update({w.lower() for w in ASK_RE.findall(kept)})
     if not c:
         return None
     word, n = c.most_common(1)[0]
@@ -400,7 +405,8 @@ def _summary(
             cl = [f"speaks {_times(n)}" if n else "does not answer"]
         body = cl[0] if len(cl) == 1 else ", ".join(cl[:-1]) + " and " + cl[-1]
         parts.append(f"{_name(story, cid)} {body}")
-    return "; ".join(parts) + "."
+    text = "; ".join(parts) + "."
+    return text[:1].upper() + text[1:]
 
 
 # --------------------------------------------------------------------------------------------------- stage
