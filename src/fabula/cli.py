@@ -259,10 +259,7 @@ def eval_litbank(
     root: Annotated[Path, typer.Argument(help="LitBank folder")], as_json: AsJson = False
 ) -> None:
     """Speaker attribution on LitBank's quotations."""
-    from fabula.eval import attribution
-
-    report = _guard(lambda: attribution.evaluate_litbank(root))
-    _print_json_or(report, as_json, attribution.format_report)
+    _attribution_report("litbank", root, as_json)
 
 
 @eval_app.command("quoteli3")
@@ -270,9 +267,14 @@ def eval_quoteli3(
     root: Annotated[Path, typer.Argument(help="QuoteLi3 folder")], as_json: AsJson = False
 ) -> None:
     """Speaker attribution on QuoteLi3 (Pride and Prejudice, Emma, The Steppe)."""
+    _attribution_report("quoteli3", root, as_json)
+
+
+def _attribution_report(corpus: str, root: Path, as_json: bool) -> None:
     from fabula.eval import attribution
 
-    report = _guard(lambda: attribution.evaluate_quoteli3(root))
+    evaluate = getattr(attribution, f"evaluate_{corpus}")
+    report = _guard(lambda: evaluate(root))
     _print_json_or(report, as_json, attribution.format_report)
 
 
