@@ -17,7 +17,10 @@ from fabula.stages.emotion import (
     EmotionModel,
     Vectorizer,
     char_features,
+    ekman_from_labels,
+    ekman_member_matrix,
     narrative_sentences,
+    negated,
     quote_context,
     quote_text,
     sparse_dot,
@@ -158,6 +161,29 @@ def test_any_text_gives_valid_results(texts: list[str]) -> None:
         assert all(0.0 <= p <= 1.0 for p in r["labels"].values())
         assert math.isclose(sum(r["ekman"].values()), 1.0, abs_tol=1e-3)
         assert all(1.0 <= x <= 5.0 for x in r["vad"])
+
+
+def test_negation_scope_ends_at_punctuation() -> None:
+    toks = word_features("i don't love you, really. not happy", negation=True)
+    neg = [t for t in toks if t.startswith("~")]
+    assert neg == ["~love", "~you", "~happy"]
+    assert negated(["never", "again", "!", "fine"]) == ["~again"]
+    assert not any(t.startswith("~") for t in word_features("i don't love you"))  # off by default
+
+
+def test_ekman_from_labels_is_noisy_or() -> None:
+    labels = ("anger", "annoyance", "joy", "neutral")
+    m = ekman_member_matrix(labels, EKMAN)
+    assert m.shape == (4, 7) and m[:, EKMAN.index("anger")].tolist() == [1, 1, 0, 0]
+    p = np.array([[0.5, 0.5, 0.0, 1.0]])
+    g = ekman_from_labels(p, m)[0]
+    assert math.isclose(g[EKMAN.index("anger")], 0.75, abs_tol=1e-9)
+    assert g[EKMAN.index("fear")] == 0.0 and g[EKMAN.index("neutral")] > 0.999
+
+
+def test_negation_lowers_valence(model: EmotionModel) -> None:
+    love, not_love = model.predict(["I love you.", "I don't love you anymore."])
+    assert not_love["vad"][0] < love["vad"][0]
 
 
 def test_bad_model_file(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -85,6 +85,7 @@ def evaluate_goemotions(data_dir: Path, model_path: Path | None = None) -> dict[
         "ekman_macro_f1_from_28": round(float(f1_per_column(ye, ek_from28).mean()), ROUND),
         "ekman_top1_macro_f1": round(float(f1_per_column(ye, ek_top1).mean()), ROUND),
         "ekman_per_group_f1": {g: round(float(v), ROUND) for g, v in zip(EKMAN, ek_f1, strict=True)},
+        "ekman_mix": model.ekman_mix,
         "scores_per_second": round(len(dev.texts) / score_s) if score_s > 0 else None,
         "utterances_per_second": round(speed),
         "load_seconds": round(load_s, 3),

@@ -6,8 +6,11 @@ model over TF-IDF features (word 1–2-grams and character 2–5-grams inside wo
 
 * ``labels``: one-vs-rest logistic probabilities for the 28 GoEmotions labels (independent, do not sum to 1);
   ``predicted`` lists the labels at or above their tuned per-label thresholds (at least the top one).
-* ``ekman``: a separate one-vs-rest head trained on Ekman-mapped labels, normalised to sum to 1.
-* ``vad``: ridge regression on the same features plus the 35 label logits, EmoBank's 1–5 scale.
+* ``ekman``: a separate one-vs-rest head trained on Ekman-mapped labels, averaged with the group scores implied by
+  the 28 label probabilities (noisy-or of each group's members; the mix weight ``ekman_mix`` is in the model file),
+  normalised to sum to 1.
+* ``vad``: ridge regression on the same features plus the 35 label/Ekman logits and their probabilities,
+  EmoBank's 1–5 scale.
 
 A *context* (for a quotation, the narration around it) is mixed in logit space:
 ``z = (1 - w) · z(text) + w · z(context)`` with ``w = context_weight`` (default from the model file).
@@ -65,10 +68,34 @@ def normalize(text: str) -> str:
     return text.lower().translate(_NORM)
 
 
-def word_features(norm: str) -> list[str]:
-    """Word unigrams and bigrams; punctuation marks and emoji are tokens of their own."""
+_NEGATORS = frozenset(("not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "cannot", "without"))
+_SCOPE_END = frozenset(".,!?;:")
+NEG_MARK = "~"
+
+
+def negated(toks: Sequence[str]) -> list[str]:
+    """``~word`` for each word in a negation scope: after a negator ("not", "never", "don't" …) up to the next
+    punctuation mark ("I don't love you" → ``~love``, ``~you``)."""
+    out: list[str] = []
+    scope = False
+    for t in toks:
+        if t in _SCOPE_END:
+            scope = False
+        elif t in _NEGATORS or t.endswith("n't"):
+            scope = True
+        elif scope and t[0].isalnum():
+            out.append(NEG_MARK + t)
+    return out
+
+
+def word_features(norm: str, negation: bool = False) -> list[str]:
+    """Word unigrams and bigrams (punctuation marks and emoji are tokens of their own); with ``negation``, also
+    the negated words (:func:`negated`)."""
     toks = _WORD.findall(norm)
-    return toks + [a + " " + b for a, b in pairwise(toks)]
+    out = toks + [a + " " + b for a, b in pairwise(toks)]
+    if negation:
+        out.extend(negated(toks))
+    return out
 
 
 def char_features(norm: str) -> list[str]:
@@ -92,6 +119,7 @@ class Vectorizer:
     word_vocab: dict[str, int]
     char_vocab: dict[str, int]
     idf: np.ndarray  # (n_word + n_char,)
+    negation: bool = False  # add negation-scope features (``~word``)
     # word -> the in-vocabulary columns of its character n-grams (words repeat, n-gram extraction is slow)
     _char_cache: dict[str, list[int]] = field(default_factory=dict)
 
@@ -109,7 +137,7 @@ class Vectorizer:
         cache = self._char_cache
         for r, text in enumerate(texts):
             norm = normalize(text)
-            for f, c in Counter(word_features(norm)).items():
+            for f, c in Counter(word_features(norm, self.negation)).items():
                 j = wv.get(f)
                 if j is not None:
                     rows.append(r)
@@ -176,12 +204,28 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
 
+def ekman_member_matrix(labels: Sequence[str], groups: Sequence[str]) -> np.ndarray:
+    """(labels, groups) 0/1 matrix from :data:`EKMAN_MAP` (a label outside the map belongs to no group)."""
+    m = np.zeros((len(labels), len(groups)), dtype=np.float64)
+    for g, members in EKMAN_MAP.items():
+        if g in groups:
+            for lab in members:
+                if lab in labels:
+                    m[labels.index(lab), groups.index(g)] = 1.0
+    return m
+
+
+def ekman_from_labels(p: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Group scores from independent label probabilities: noisy-or, ``1 - Π(1 - p)`` over each group's members."""
+    return 1.0 - np.exp(np.log1p(-np.clip(p, 0.0, 1.0 - 1e-9)) @ members)
+
+
 @dataclass(slots=True)
 class Scores:
     """Raw model outputs for a batch: label and Ekman probabilities (independent) and VAD."""
 
     labels: np.ndarray  # (n, 28)
-    ekman: np.ndarray  # (n, 7), one-vs-rest probabilities (not normalised)
+    ekman: np.ndarray  # (n, 7), group scores in [0, 1] (head and label noisy-or mixed; not normalised)
     vad: np.ndarray  # (n, 3)
 
 
@@ -194,23 +238,36 @@ class EmotionModel:
             self.ekman_names: tuple[str, ...] = tuple(_strings(arrays["ekman"]))
             wv = _strings(arrays["word_vocab"])
             cv = _strings(arrays["char_vocab"])
+            meta = json.loads(bytes(arrays["meta"].astype(np.uint8)).decode("utf-8"))
             self.vectorizer = Vectorizer(
                 {w: i for i, w in enumerate(wv)},
                 {c: i for i, c in enumerate(cv)},
                 arrays["idf"].astype(np.float64),
+                negation=bool(meta.get("negation", False)),
             )
             self.weights = arrays["W"].astype(np.float32)  # (features, 28 + 7 + 3)
             self.bias = arrays["b"].astype(np.float64)
             self.stack = arrays["stack"].astype(np.float64)  # (35, 3): label logits → VAD
+            # (35, 3): label probabilities → VAD (absent in older files)
+            self.stack_probs = (
+                arrays["stack_probs"].astype(np.float64) if "stack_probs" in arrays else np.zeros_like(self.stack)
+            )
             self.thresholds = arrays["thresholds"].astype(np.float64)
             self.ekman_thresholds = arrays["ekman_thresholds"].astype(np.float64)
-            self.meta: dict[str, Any] = json.loads(bytes(arrays["meta"].astype(np.uint8)).decode("utf-8"))
+            self.meta: dict[str, Any] = meta
         except (KeyError, ValueError) as exc:
             raise ModelError(f"emotion model file is incomplete: {exc}") from exc
         nl, ne = len(self.labels), len(self.ekman_names)
-        if self.weights.shape != (self.vectorizer.size, nl + ne + 3) or self.stack.shape != (nl + ne, 3):
+        if (
+            self.weights.shape != (self.vectorizer.size, nl + ne + 3)
+            or self.stack.shape != (nl + ne, 3)
+            or self.stack_probs.shape != (nl + ne, 3)
+        ):
             raise ModelError("emotion model arrays have inconsistent shapes")
         self.context_weight: float = float(self.meta.get("context_weight", 0.0))
+        #: weight of the Ekman head in the Ekman score (the rest: noisy-or of the 28 label probabilities)
+        self.ekman_mix: float = float(self.meta.get("ekman_mix", 1.0))
+        self.ekman_members = ekman_member_matrix(self.labels, self.ekman_names)
 
     @classmethod
     def load(cls) -> EmotionModel:
@@ -249,8 +306,13 @@ class EmotionModel:
         z = z + self.bias
         nl, ne = len(self.labels), len(self.ekman_names)
         cls_z = z[:, : nl + ne]
-        vad = z[:, nl + ne :] + cls_z @ self.stack
-        return Scores(_sigmoid(cls_z[:, :nl]), _sigmoid(cls_z[:, nl:]), np.clip(vad, 1.0, 5.0))
+        cls_p = _sigmoid(cls_z)
+        vad = z[:, nl + ne :] + cls_z @ self.stack + cls_p @ self.stack_probs
+        labels = cls_p[:, :nl]
+        ekman = cls_p[:, nl:]
+        if self.ekman_mix < 1.0:
+            ekman = self.ekman_mix * ekman + (1.0 - self.ekman_mix) * ekman_from_labels(labels, self.ekman_members)
+        return Scores(labels, ekman, np.clip(vad, 1.0, 5.0))
 
     # -- results
 
