@@ -170,3 +170,21 @@ def test_first_person_tags_and_named_narrator() -> None:
 def test_pronoun_tags_find_the_right_person(tag: str) -> None:
     text = f'Henry bowed to Lucy.\n\n"Good evening," {tag}.\n'
     assert _speakers(_run(text)) == ["Lucy"]
+
+
+def test_ranker_rounds_keep_named_tags_and_confidences() -> None:
+    from fabula.stages import attribution as att_mod
+
+    model = att_mod.load_model()
+    if model is None:
+        pytest.skip("no shipped ranker")
+    assert tuple(model["features"]) == att_mod.FEATURES
+    for rounds in (1, 2):
+        att_mod.MODEL_OVERRIDE = {**model, "rounds": rounds}
+        try:
+            story = _run(FIXTURE_TWO_PARTY)
+        finally:
+            att_mod.MODEL_OVERRIDE = None
+        speakers = _speakers(story)
+        assert speakers[-1] == "Anna"  # '"In the pot," replied Anna.' stands whatever the ranker says
+        assert all(0.0 < q.confidence <= 1.0 for q in story.quotes)

@@ -63,3 +63,16 @@ def test_seed_characters(seeds: Path) -> None:
     assert [c.name for c in s1.characters] == ["Ikram"]
     s2 = analyze(seeds / "002_5905779a0c223e00.txt", upto="characters")
     assert {"Alana", "Ares"} <= {c.name for c in s2.characters}
+
+
+def test_titled_surname_joins_the_only_full_name_of_unknown_gender() -> None:
+    text = (
+        "Hercule Poirot arrived at noon.\n\n"
+        '"Good day," said Mr. Poirot. Poirot sat down and he smiled.\n\n'
+        "Monsieur Poirot looked at the clock. Poirot frowned.\n"
+    )
+    story = _chars(text)
+    poirot = [c for c in story.characters if any("Poirot" in a for a in c.aliases)]
+    assert len(poirot) == 1, [c.aliases for c in poirot]
+    assert {"Hercule Poirot", "Mr. Poirot", "Poirot"} <= set(poirot[0].aliases)
+    assert poirot[0].gender == "m"

@@ -13,7 +13,7 @@ First-person narrators are then named from vocatives addressed to them by the ot
 introductions (``my name is …``), and, for a section with no such evidence, the other POV sections (the same lines
 spoken by a named character there, or the interlocutor of the previous narrator).
 
-On top of the rules, a small learned ranker (logistic regression, JSON weights in ``models/attribution``, trained
+On top of the rules, a small learned ranker (a conditional logit, JSON weights in ``models/attribution``, trained
 by ``python -m fabula.training.attribution`` on PDNC) re-scores the candidates of every quotation whose speaker
 came from turn-taking or a pronoun; named tags and action beats stand. ``quote.confidence`` is the ranker's
 calibrated probability, or, without the ranker, the rule's accuracy measured on PDNC (``RULES``).
@@ -1258,6 +1258,15 @@ FEATURES: tuple[str, ...] = (
     "prev_para_subject",
     "addr_gender_match",
     "addr_gender_mismatch",
+    "anchor_even",
+    "anchor_odd",
+    "pron_recency",
+    "pron_x_prev1",
+    "pron_x_prev2",
+    "notag_x_prev1",
+    "notag_x_prev2",
+    "notag_x_prev_vocative",
+    "notag_x_anchor_even",
 )
 
 
@@ -1340,6 +1349,40 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
                 prev_subj = att._local_pronoun_in(ps, x)
         if prev_subj:
             cands.append(prev_subj)
+        # reliable anchors (named tags) in the conversation: turn distances (turns = paragraphs)
+        a_lo, a_hi = max(lo, i - 12), min(hi, i + 13)
+        turn_of: dict[int, int] = {}
+        t, last_para = -1, -10
+        for j in range(a_lo, a_hi):
+            if qs[j].para != last_para:
+                t += 1
+            turn_of[j] = t
+            last_para = qs[j].last_para
+        even: dict[str, int] = {}
+        odd: dict[str, int] = {}
+        for j in range(a_lo, a_hi):
+            y = qs[j]
+            if j == i or y.speaker is None or y.rule not in ("tag_name", "tag_narrator"):
+                continue
+            d = abs(turn_of[j] - turn_of[i])
+            if d == 0:
+                continue
+            best = even if d % 2 == 0 else odd
+            best[y.speaker] = min(best.get(y.speaker, 99), d)
+        pron_rank: dict[str, int] = {}
+        if tag is not None and tag.kind == "pronoun":
+            pstart = ix.paras[max(0, x.para - 6)][0]
+            for m in reversed(ix.mentions_in(pstart, tag.pos)):
+                mc = m.character
+                if (
+                    mc is None
+                    or mc in pron_rank
+                    or mc in x.vocatives
+                    or ix.in_quote(m.start)
+                    or att.gender.get(mc) != tag.gender
+                ):
+                    continue
+                pron_rank[mc] = len(pron_rank)
         rows = []
         for c in cands:
             vec = [0.0] * len(FEATURES)
@@ -1386,6 +1429,17 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             vec[fi["prev_para_subject"]] = float(c == prev_subj)
             if want is not None and g is not None:
                 vec[fi["addr_gender_match" if g == want else "addr_gender_mismatch"]] = 1.0
+            vec[fi["anchor_even"]] = 1.0 / even[c] if c in even else 0.0
+            vec[fi["anchor_odd"]] = 1.0 / odd[c] if c in odd else 0.0
+            vec[fi["pron_recency"]] = 1.0 / (1 + pron_rank[c]) if c in pron_rank else 0.0
+            pm = vec[fi["tag_pron_match"]]
+            nt = vec[fi["no_tag"]]
+            vec[fi["pron_x_prev1"]] = pm * vec[fi["prev1"]]
+            vec[fi["pron_x_prev2"]] = pm * vec[fi["prev2"]]
+            vec[fi["notag_x_prev1"]] = nt * vec[fi["prev1"]]
+            vec[fi["notag_x_prev2"]] = nt * vec[fi["prev2"]]
+            vec[fi["notag_x_prev_vocative"]] = nt * vec[fi["prev_vocative"]]
+            vec[fi["notag_x_anchor_even"]] = nt * vec[fi["anchor_even"]]
             rows.append(vec)
         out.append((i, cands, rows))
     return out
@@ -1407,7 +1461,7 @@ def load_model() -> dict[str, Any] | None:
 
 @functools.cache
 def _shipped_model() -> dict[str, Any] | None:
-    """The shipped ranker (logistic regression weights as JSON), or None when absent."""
+    """The shipped ranker (linear weights as JSON), or None when absent."""
     try:
         raw = resources.files("fabula.models").joinpath("attribution/ranker.json").read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError):
@@ -1419,28 +1473,44 @@ def _shipped_model() -> dict[str, Any] | None:
     return model
 
 
-def rerank(att: _Attributor, model: dict[str, Any]) -> None:
-    """Re-score each quotation's candidates with the learned ranker; the best one becomes the speaker."""
+def _score(model: dict[str, Any], rows: list[list[float]]) -> list[float]:
+    """The ranker's score (logit) of each candidate row."""
     w = model["coef"]
     b = float(model["intercept"])
-    for i, cands, rows in _candidates_and_features(att):
-        if not cands:
-            continue
-        scores = [b + sum(wk * vk for wk, vk in zip(w, v, strict=True)) for v in rows]
-        k = max(range(len(cands)), key=lambda j: scores[j])
-        mx = scores[k]
-        exp = [math.exp(sc - mx) for sc in scores]
+    return [b + sum(wk * vk for wk, vk in zip(w, v, strict=True)) for v in rows]
+
+
+def rerank(att: _Attributor, model: dict[str, Any]) -> None:
+    """Re-score each quotation's candidates with the learned ranker; the best one becomes the speaker.
+
+    The ranker runs ``model["rounds"]`` times (default 2): after the first round, the neighbouring turns'
+    speakers seen by the features are the ranker's own picks rather than the rules' guesses."""
+    rounds = int(model.get("rounds", 2))
+    rules = [x.rule for x in att.qs]
+    picks: dict[int, tuple[str, float]] = {}
+    for _ in range(max(1, rounds)):
+        picks = {}
+        for i, cands, rows in _candidates_and_features(att):
+            if not cands:
+                continue
+            x = att.qs[i]
+            scores = _score(model, rows)
+            k = max(range(len(cands)), key=lambda j: scores[j])
+            if rules[i] in PROTECTED_RULES and x.speaker in cands:
+                # rules first: a named tag or an action beat stands; the ranker decides the turn-taking guesses
+                k = cands.index(x.speaker)
+            mx = max(scores)
+            exp = [math.exp(sc - mx) for sc in scores]
+            picks[i] = (cands[k], exp[k] / sum(exp))
+        for i, (c, _) in picks.items():
+            att.qs[i].speaker = c
+    a, c0 = model.get("calibration", [1.0, 0.0])
+    for i, (_, p) in picks.items():
         x = att.qs[i]
-        if x.rule in PROTECTED_RULES and x.speaker in cands:
-            # rules first: a named tag or an action beat stands; the ranker decides the turn-taking guesses
-            k = cands.index(x.speaker)
-        if cands[k] != x.speaker:
-            x.speaker = cands[k]
-            if not x.rule.startswith("tag"):
-                x.rule = "turn_taking" if x.rule in ("none", "fallback") else x.rule
-        prob = min(max(exp[k] / sum(exp), 1e-4), 1 - 1e-4)
-        a, c = model.get("calibration", [1.0, 0.0])
-        x.learned_confidence = 1.0 / (1.0 + math.exp(-(a * math.log(prob / (1 - prob)) + c)))
+        if x.rule in ("none", "fallback"):
+            x.rule = "turn_taking"
+        prob = min(max(p, 1e-4), 1 - 1e-4)
+        x.learned_confidence = 1.0 / (1.0 + math.exp(-(a * math.log(prob / (1 - prob)) + c0)))
 
 
 def run(story: Story, use_model: bool = True) -> None:

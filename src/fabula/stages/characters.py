@@ -804,17 +804,21 @@ def cluster(
         if f.title is not None and f.title not in NEUTRAL_TITLES | {"sir", "lady"}:
             # Mr./Mrs./Miss + surname: a full name with that surname, compatible gender and marital title.
             cands = []
-            for i in by_last.get(wl, []):
+            full_holders = [i for i in by_last.get(wl, []) if entities[i].named_full]
+            for i in full_holders:
                 e = entities[i]
-                if not e.named_full:
-                    continue
                 if g and e.gender and e.gender != g:
                     continue
                 if f.title == "mrs" and not (e.titles & _MARRIED):
                     continue
                 if f.title in _UNMARRIED and e.titles & _MARRIED:
                     continue
-                if f.title in MALE_TITLES and e.gender != "m":
+                # "Mr. Poirot" → "Hercule Poirot" (gender unknown yet) when he is the only one of that name
+                if (
+                    f.title in MALE_TITLES
+                    and e.gender != "m"
+                    and not (e.gender is None and len(full_holders) == 1)
+                ):
                     continue
                 cands.append(i)
             if len(cands) == 1:
