@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from fabula.eval import attribution as ev
 from fabula.eval.corpora import GoldCharacter, GoldNovel, GoldQuote, load_pdnc
 from tests.conftest import DATA, need
