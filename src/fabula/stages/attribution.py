@@ -107,6 +107,10 @@ _THIRD_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re
 _WORDS = re.compile(r"\w+")
 
 
+# How a character known only by a pronoun is shown ("he" speaks: "the unnamed man").
+_UNNAMED = {"he": "the unnamed man", "she": "the unnamed woman", "someone": "someone unnamed"}
+
+
 @dataclass(slots=True)
 class _Ref:
     """A reference found in narration: a character id, a pronoun gender, the narrator, or a nominal phrase."""
@@ -521,7 +525,8 @@ class _Attributor:
         if cid is None:
             cid = f"u{len(self.unnamed)}"
             self.unnamed[key] = cid
-            self.new_chars.append(Character(id=cid, name=label, aliases=[label], gender=gender))
+            name = _UNNAMED.get(label, label)
+            self.new_chars.append(Character(id=cid, name=name, aliases=[label], gender=gender))
             self.gender[cid] = gender
         return cid
 
