@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import json
-import logging
 import math
 from collections.abc import Mapping
 from importlib import resources
@@ -22,6 +21,7 @@ from fabula.errors import InputError, UnsupportedFormat
 from fabula.story import (
     Chapter,
     Character,
+    EmotionSpan,
     Mention,
     NonStory,
     Quote,
@@ -30,8 +30,6 @@ from fabula.story import (
     Span,
     Story,
 )
-
-log = logging.getLogger(__name__)
 
 SCHEMA_ID = "fabula.story/1"
 SCHEMA_FILE = "story.schema.json"
@@ -84,16 +82,14 @@ def _pairs(spans: list[Span] | list[tuple[int, int]]) -> list[list[int]]:
     return out
 
 
-def _emotion_span(e: Any) -> dict[str, Any]:
-    if dataclasses.is_dataclass(e) and not isinstance(e, type):
-        d = {f.name: getattr(e, f.name) for f in dataclasses.fields(e)}
-    elif isinstance(e, Mapping):
-        d = dict(e)
-    else:
-        d = {k: getattr(e, k, None) for k in ("start", "end", "ekman", "vad", "top")}
-    out: dict[str, Any] = jsonable(d)
-    out["start"], out["end"] = int(d["start"]), int(d["end"])
-    return out
+def _emotion_span(e: EmotionSpan) -> dict[str, Any]:
+    return {
+        "start": int(e.start),
+        "end": int(e.end),
+        "ekman": jsonable(e.ekman),
+        "vad": jsonable(list(e.vad)),
+        "top": e.top,
+    }
 
 
 def quote_dict(story: Story, q: Quote) -> dict[str, Any]:
@@ -134,7 +130,10 @@ def to_dict(story: Story, *, tokens: bool = False, text: bool = True) -> dict[st
         d["text"] = t
     d["sections"] = [
         {
-            "start": int(s.start), "end": int(s.end), "person": s.person, "tense": s.tense,
+            "start": int(s.start),
+            "end": int(s.end),
+            "person": s.person,
+            "tense": s.tense,
             "narrator": s.narrator,
         }
         for s in story.sections
@@ -176,9 +175,7 @@ def to_dict(story: Story, *, tokens: bool = False, text: bool = True) -> dict[st
     ]
     d["arcs"] = jsonable(story.arcs)
     d["relationships"] = [jsonable(r) for r in story.relationships]
-    sent_emotions = getattr(story, "sentence_emotions", None)
-    if sent_emotions is not None:
-        d["sentence_emotions"] = [_emotion_span(e) for e in sent_emotions]
+    d["sentence_emotions"] = [_emotion_span(e) for e in story.sentence_emotions]
     if tokens:
         d["tokens"] = _pairs(story.tokens)
     return d
@@ -194,24 +191,11 @@ def _span_list(items: Any) -> list[Span]:
     return [Span(int(a), int(b)) for a, b in items or []]
 
 
-def _sentence_emotions(items: list[dict[str, Any]]) -> list[Any]:
-    """Rebuild ``sentence_emotions`` as ``fabula.story.EmotionSpan`` where that class exists, else dicts."""
-    try:
-        from fabula import story as story_mod
-
-        cls = getattr(story_mod, "EmotionSpan", None)
-    except ImportError:  # pragma: no cover
-        cls = None
-    if not isinstance(cls, type) or not dataclasses.is_dataclass(cls):
-        return [dict(e) for e in items]
-    names = {f.name for f in dataclasses.fields(cls)}
-    out = []
-    for e in items:
-        kw = {k: v for k, v in e.items() if k in names}
-        if "vad" in kw and isinstance(kw["vad"], list):
-            kw["vad"] = tuple(kw["vad"])
-        out.append(cls(**kw))
-    return out
+def _sentence_emotions(items: list[dict[str, Any]]) -> list[EmotionSpan]:
+    return [
+        EmotionSpan(int(e["start"]), int(e["end"]), dict(e["ekman"]), tuple(e["vad"]), str(e["top"]))
+        for e in items
+    ]
 
 
 def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
@@ -227,7 +211,9 @@ def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
     story = Story(
         text=body,
         source=SourceInfo(
-            path=src.get("path"), format=src.get("format", "text"), encoding=src.get("encoding"),
+            path=src.get("path"),
+            format=src.get("format", "text"),
+            encoding=src.get("encoding"),
             sha256=src.get("sha256"),
         ),
         meta=dict(d.get("meta") or {}),
@@ -238,7 +224,9 @@ def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
         tokens=[(int(a), int(b)) for a, b in d.get("tokens", [])],
         chapters=[
             Chapter(
-                c["start"], c["end"], c.get("title"),
+                c["start"],
+                c["end"],
+                c.get("title"),
                 Span(*c["heading"]) if c.get("heading") is not None else None,
             )
             for c in d.get("chapters", [])
@@ -267,8 +255,12 @@ def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
         thoughts=_span_list(d.get("thoughts")),
         characters=[
             Character(
-                id=c["id"], name=c["name"], aliases=list(c.get("aliases") or []), gender=c.get("gender"),
-                narrator=bool(c.get("narrator", False)), mentions=int(c.get("mentions", 0)),
+                id=c["id"],
+                name=c["name"],
+                aliases=list(c.get("aliases") or []),
+                gender=c.get("gender"),
+                narrator=bool(c.get("narrator", False)),
+                mentions=int(c.get("mentions", 0)),
                 quotes=int(c.get("quotes", 0)),
             )
             for c in d.get("characters", [])
@@ -281,11 +273,7 @@ def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
         relationships=[dict(r) for r in d.get("relationships", [])],
         done=list(d.get("stages", [])),
     )
-    if "sentence_emotions" in d:
-        if any(f.name == "sentence_emotions" for f in dataclasses.fields(Story)):
-            setattr(story, "sentence_emotions", _sentence_emotions(d["sentence_emotions"]))  # noqa: B010
-        else:
-            log.debug("dropping sentence_emotions: this Story has no such layer")
+    story.sentence_emotions = _sentence_emotions(d.get("sentence_emotions", []))
     return story
 
 
