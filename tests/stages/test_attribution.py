@@ -188,3 +188,34 @@ def test_ranker_rounds_keep_named_tags_and_confidences() -> None:
         speakers = _speakers(story)
         assert speakers[-1] == "Anna"  # '"In the pot," replied Anna.' stands whatever the ranker says
         assert all(0.0 < q.confidence <= 1.0 for q in story.quotes)
+
+
+def test_conversation_decode_follows_alternation_and_keeps_anchors() -> None:
+    from fabula.stages.attribution import _Turn, decode_conversation
+
+    lp = [-0.6, -0.8]  # the ranker slightly prefers A everywhere
+    turns = [
+        _Turn(0, 0, ["A", "B"], [-0.1, -3.0], fixed=0),  # "…," said A (fixed)
+        _Turn(1, 1, ["B", "A"], [-0.3, -1.5], fixed=None),
+        _Turn(2, 2, ["A", "B"], lp, fixed=None),
+        _Turn(3, 3, ["B", "A"], [-0.8, -0.6], fixed=None),
+    ]
+    # no transition weights: the ranker's own picks
+    assert decode_conversation(turns, [0.0, 0.0, 0.0]) == [0, 0, 0, 1]
+    # rewarding A-B-A returns: the last turn goes back to B
+    got = decode_conversation(turns, [0.0, 0.5, 0.0])
+    assert [t.cands[k] for t, k in zip(turns, got, strict=True)] == ["A", "B", "A", "B"]
+    # a fixed turn stays fixed whatever the weights
+    assert decode_conversation(turns, [0.0, -5.0, 0.0])[0] == 0
+
+
+def test_conversation_decode_keeps_speaker_within_a_paragraph() -> None:
+    from fabula.stages.attribution import _Turn, decode_conversation
+
+    turns = [
+        _Turn(0, 0, ["A", "B"], [-0.2, -2.0]),
+        _Turn(0, 0, ["B", "A"], [-0.6, -0.8]),  # second quotation of the same paragraph
+    ]
+    assert decode_conversation(turns, [0.0, 0.0, 0.0]) == [0, 0]
+    assert decode_conversation(turns, [0.0, 0.0, 1.0]) == [0, 1]
+    assert decode_conversation([], [1.0, 1.0, 1.0]) == []

@@ -29,6 +29,7 @@ import logging
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -1493,22 +1494,35 @@ def rerank(att: _Attributor, model: dict[str, Any]) -> None:
     rounds = int(model.get("rounds", 2))
     rules = [x.rule for x in att.qs]
     picks: dict[int, tuple[str, float]] = {}
+    last: dict[int, _Turn] = {}
     for _ in range(max(1, rounds)):
         picks = {}
+        last = {}
         for i, cands, rows in _candidates_and_features(att):
             if not cands:
                 continue
             x = att.qs[i]
             scores = _score(model, rows)
             k = max(range(len(cands)), key=lambda j: scores[j])
+            fixed = None
             if rules[i] in PROTECTED_RULES and x.speaker in cands:
                 # rules first: a named tag or an action beat stands; the ranker decides the turn-taking guesses
-                k = cands.index(x.speaker)
-            mx = max(scores)
-            exp = [math.exp(sc - mx) for sc in scores]
-            picks[i] = (cands[k], exp[k] / sum(exp))
+                k = fixed = cands.index(x.speaker)
+            logp = _log_softmax(scores)
+            picks[i] = (cands[k], math.exp(logp[k]))
+            last[i] = _Turn(x.para, x.last_para, cands, logp, fixed)
         for i, (c, _) in picks.items():
             att.qs[i].speaker = c
+    weights = model.get("decode")
+    if weights:
+        for conv in _conversations(att, sorted(last)):
+            if len(conv) < 2:
+                continue
+            turns = [last[i] for i in conv]
+            for i, t, k in zip(conv, turns, decode_conversation(turns, weights), strict=True):
+                if k >= 0:
+                    picks[i] = (t.cands[k], math.exp(t.logp[k]))
+                    att.qs[i].speaker = t.cands[k]
     a, c0 = model.get("calibration", [1.0, 0.0])
     for i, (_, p) in picks.items():
         x = att.qs[i]
@@ -1516,6 +1530,98 @@ def rerank(att: _Attributor, model: dict[str, Any]) -> None:
             x.rule = "turn_taking"
         prob = min(max(p, 1e-4), 1 - 1e-4)
         x.learned_confidence = 1.0 / (1.0 + math.exp(-(a * math.log(prob / (1 - prob)) + c0)))
+
+
+# ------------------------------------------------------------------------------------- conversation decode
+
+#: Names of the transition weights of the conversation decode (``model["decode"]``), in order.
+DECODE_WEIGHTS = ("alternate", "abab", "same_para")
+
+
+@dataclass(slots=True)
+class _Turn:
+    """One quotation for the conversation decode: its paragraphs, candidates, their log-probabilities, and the
+    index of a candidate it is fixed to (a named or narrator tag), if any."""
+
+    para: int
+    last_para: int
+    cands: list[str]
+    logp: list[float]
+    fixed: int | None = None
+
+
+def decode_conversation(
+    turns: Sequence[_Turn], weights: Sequence[float], beam: int = 6, top: int = 4
+) -> list[int]:
+    """Joint speaker choice over one conversation: beam search maximising the sum of the ranker's
+    log-probabilities plus transition rewards: ``alternate`` when a turn (a new paragraph) changes speaker from
+    the turn before, ``abab`` when it goes back to the speaker two turns before (A-B-A), ``same_para`` when a
+    quotation keeps the speaker of the quotation before it in the same paragraph. Fixed turns only allow their
+    candidate, so they anchor the chain. Returns one candidate index per turn."""
+    w_alt, w_abab, w_same = (float(w) for w in weights)
+    n = len(turns)
+    # the previous quotation in another paragraph (j1), and the one before that in yet another paragraph (j2)
+    j1s: list[int] = []
+    j2s: list[int] = []
+    for t, x in enumerate(turns):
+        j1 = t - 1
+        while j1 >= 0 and turns[j1].last_para >= x.para:
+            j1 -= 1
+        j2 = j1 - 1
+        while j2 >= 0 and j1 >= 0 and turns[j2].last_para >= turns[j1].para:
+            j2 -= 1
+        j1s.append(j1)
+        j2s.append(j2 if j1 >= 0 else -1)
+    states: list[tuple[float, list[int]]] = [(0.0, [])]
+    for t, x in enumerate(turns):
+        if not x.cands:
+            states = [(s, [*p, -1]) for s, p in states]
+            continue
+        if x.fixed is not None:
+            options = [x.fixed]
+        else:
+            options = sorted(range(len(x.cands)), key=lambda k: -x.logp[k])[:top]
+        j1, j2 = j1s[t], j2s[t]
+        same = t - 1 if t > 0 and turns[t - 1].last_para >= x.para else -1
+        nxt: list[tuple[float, list[int]]] = []
+        for s, path in states:
+            s1 = turns[j1].cands[path[j1]] if j1 >= 0 and path[j1] >= 0 else None
+            s2 = turns[j2].cands[path[j2]] if j2 >= 0 and path[j2] >= 0 else None
+            s0 = turns[same].cands[path[same]] if same >= 0 and path[same] >= 0 else None
+            for k in options:
+                c = x.cands[k]
+                sc = s + x.logp[k]
+                if s1 is not None and c != s1:
+                    sc += w_alt
+                if s2 is not None and c == s2 and c != s1:
+                    sc += w_abab
+                if s0 is not None and c == s0:
+                    sc += w_same
+                nxt.append((sc, [*path, k]))
+        nxt.sort(key=lambda z: -z[0])
+        states = nxt[:beam]
+    best = states[0][1] if states else []
+    return [max(k, 0) if turns[t].cands else -1 for t, k in enumerate(best)] if n else []
+
+
+def _log_softmax(scores: Sequence[float]) -> list[float]:
+    mx = max(scores)
+    z = mx + math.log(sum(math.exp(s - mx) for s in scores))
+    return [s - z for s in scores]
+
+
+def _conversations(att: _Attributor, idx: Sequence[int]) -> list[list[int]]:
+    """The quotation indices ``idx`` (sorted) grouped by conversation."""
+    out: list[list[int]] = []
+    seen_lo = -1
+    for i in idx:
+        lo, _ = att._conversation(i)
+        if out and lo == seen_lo:
+            out[-1].append(i)
+        else:
+            out.append([i])
+            seen_lo = lo
+    return out
 
 
 def run(story: Story, use_model: bool = True) -> None:
