@@ -1625,18 +1625,7 @@ def _conversations(att: _Attributor, idx: Sequence[int]) -> list[list[int]]:
 
 
 def run(story: Story, use_model: bool = True) -> None:
-    att = _Attributor(story)
-    att.collect()
-    att.refine_first_person()
-    att.attribute()
-    if any(att.narr_ids):
-        # Second pass with the narrators named, so that vocatives addressed to them exclude them as speakers.
-        mapping = att.name_narrators()
-        att.narr_ids = [mapping.get(n, n) if n else None for n in att.narr_ids]
-        for x in att.qs:
-            x.speaker, x.rule = None, "none"
-        att.attribute()
-    att.backfill()
+    att = rule_pass(story)
     model = load_model() if use_model else None
     if model is not None:
         rerank(att, model)
@@ -1650,6 +1639,7 @@ def rule_pass(story: Story) -> _Attributor:
     att.refine_first_person()
     att.attribute()
     if any(att.narr_ids):
+        # Second pass with the narrators named, so that vocatives addressed to them exclude them as speakers.
         mapping = att.name_narrators()
         att.narr_ids = [mapping.get(n, n) if n else None for n in att.narr_ids]
         for x in att.qs:
