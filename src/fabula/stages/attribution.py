@@ -35,7 +35,7 @@ from importlib import resources
 from typing import Any
 
 from fabula.pipeline import Stage
-from fabula.stages.characters import SPEECH_VERBS, _is_vocative, title_gender
+from fabula.stages.characters import SPEECH_VERBS, TITLES, _is_vocative, title_gender
 from fabula.story import Character, Mention, Quote, QuoteType, Story
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ RULES: dict[str, tuple[QuoteType, float]] = {
     "tag_narrator": ("anaphoric", 0.99),
     "tag_pronoun": ("anaphoric", 0.72),
     "tag_nominal": ("anaphoric", 0.45),
+    "tag_role": ("explicit", 0.6),
     "continuation": ("implicit", 0.45),
     "beat": ("implicit", 0.72),
     "vocative_reply": ("implicit", 0.67),
@@ -70,7 +71,8 @@ _SUBJ_PRON = {"he": "m", "she": "f", "i": "narr", "they": "pl", "we": "pl"}
 _POSS_PRON = {"his": "m", "her": "f", "my": "narr"}
 _DETS = frozenset("the a an his her my their our your this that its one".split())
 _SKIP_BETWEEN = frozenset(
-    "had has have was then again now at last finally softly quietly only just still also once more".split()
+    "had has have was then again now at last finally softly quietly only just still also once more thus aloud "
+    "presently".split()
 )
 _PERSON_NOUNS_M = frozenset(
     "man gentleman boy lad father son brother husband uncle king prince lord sir fellow master grandfather "
@@ -195,6 +197,18 @@ def _words(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
     return out
 
 
+_NON_PERSON = re.compile(r"(?:ion|ment|ness|ity|ship|ance|ence|ing|ure|ism)$")
+_PERSON_SUFFIX = re.compile(r"(?:er|or|ist|man|men|ess|ian|ant|ent|ee|ard|ier|eer|ite|ic)$")
+
+
+def _personish(head: str) -> bool:
+    """Whether a description's head noun can name a person (``croupier``, ``mariner``, ``chairman``), not a thing
+    or an abstraction (``cross-examination``, ``circumstance``)."""
+    if head in _PERSON_NOUNS_M or head in _PERSON_NOUNS_F or head in TITLES:
+        return True
+    return not _NON_PERSON.search(head) and bool(_PERSON_SUFFIX.search(head))
+
+
 def _is_speech(w: str) -> bool:
     return w.lower().rstrip(".") in SPEECH_VERBS
 
@@ -239,6 +253,24 @@ def _subject(ix: _Index, toks: list[tuple[str, int, int]], k: int) -> tuple[_Ref
         if len(words) >= 2:
             head = words[-1]
             ng = "m" if head in _PERSON_NOUNS_M else "f" if head in _PERSON_NOUNS_F else None
+            # "the man with the black beard", "a lady in the group", "the elder of the two gentlemen": a definite
+            # modifier makes the description a character of its own
+            if (
+                j + 2 < len(toks)
+                and toks[j][0].lower() in ("with", "in", "of")
+                and toks[j + 1][0].lower() == "the"
+                and toks[j + 2][1] - toks[j][2] < 8
+            ):
+                ext = [toks[j][0].lower(), "the"]
+                m2 = j + 2
+                while m2 < len(toks) and m2 <= j + 4 and toks[m2][0][0].isalpha():
+                    w2 = toks[m2][0].lower().rstrip(".")
+                    if w2 in _NP_STOP or w2 in _DETS or _is_speech(w2) or w2.endswith("ly"):
+                        break
+                    ext.append(w2)
+                    m2 += 1
+                if len(ext) > 2:
+                    return _Ref("nominal", a, gender=ng, phrase=" ".join([*words, *ext])), m2
             return _Ref("nominal", a, gender=ng, phrase=" ".join(words)), j
     return None, k
 
@@ -532,25 +564,55 @@ class _Attributor:
         return cid
 
     def _role(self, ref: _Ref) -> str | None:
-        """``the mariner``, ``the Mouse``, ``the croupier``: a role that is a character of its own (one per story),
-        unless the phrase is a generic person noun (``the young man``) or a relative (``her sister``)."""
+        """``the mariner``, ``the Mouse``, ``the croupier``, ``the man with the black beard``: a role that is a
+        character of its own (one per story), unless the phrase is a generic person noun (``the young man``) or a
+        relative (``her sister``). A title (``the Duchess``, ``the general``) is the character holding it."""
         words = (ref.phrase or "").split()
-        if not words or words[0] not in ("the", "this", "that") or words[-1] in _GENERIC_NOUNS:
+        modified = len(words) >= 4 and words[-3] in ("with", "in", "of") and words[-2] == "the"
+        if not words or words[0] not in ("the", "this", "that", *(("a", "an") if modified else ())):
+            return None
+        head = words[-1] if not modified else words[words.index(words[-3]) - 1]
+        if not modified and head in _GENERIC_NOUNS:
             return None
         label = " ".join(words[1:])
         for c in self.story.characters:
             names = {c.name.lower(), *(a.lower() for a in c.aliases)}
-            if label in names or f"the {label}" in names or words[-1] in names:
+            if label in names or f"the {label}" in names or (not modified and head in names):
                 return c.id
-        key = (-1, "the " + label)
+        titled = self._titled(head, ref.pos) if not modified else None
+        if titled is not None:
+            return titled
+        capital = head[:1].upper() + head[1:]
+        if not modified and not _personish(head) and capital not in self.ix.text[ref.pos : ref.pos + 60]:
+            return None
+        det = words[0] if modified else "the"
+        name = " ".join([det, *words[1:]])
+        key = (-1, name)
         cid = self.unnamed.get(key)
         if cid is None:
             cid = f"u{len(self.unnamed)}"
             self.unnamed[key] = cid
             g = ref.gender
-            self.new_chars.append(Character(id=cid, name="the " + label, aliases=["the " + label], gender=g))
+            self.new_chars.append(Character(id=cid, name=name, aliases=[name], gender=g))
             self.gender[cid] = g
         return cid
+
+    def _titled(self, head: str, pos: int) -> str | None:
+        """``the duchess`` → the character whose name carries that title (the one mentioned last when several)."""
+        title = {"doctor": "dr"}.get(head, head)
+        if title not in TITLES:
+            return None
+        holders = {
+            c.id
+            for c in self.story.characters
+            if title in (w.lower().rstrip(".") for n in (c.name, *c.aliases) for w in n.split()[:-1] or [""])
+        }
+        if len(holders) <= 1:
+            return next(iter(holders), None)
+        for m in reversed(self.ix.mentions_in(0, pos)):
+            if m.character in holders:
+                return m.character
+        return None
 
     def _gender_ok(self, cid: str, gender: str | None) -> bool:
         g = self.gender.get(cid)
@@ -732,11 +794,12 @@ class _Attributor:
                     continue
                 elif ref.kind == "nominal":
                     words = (ref.phrase or "").split()
-                    cid = None if words == ["the", "other"] else self._resolve_nominal(i, ref)
-                    if cid is None:
-                        cid = self._role(ref)
+                    cid = self._role(ref) if words[-1] not in _GENERIC_NOUNS or len(words) > 3 else None
+                    rule = "tag_role"
+                    if cid is None and words != ["the", "other"]:
+                        cid, rule = self._resolve_nominal(i, ref), "tag_nominal"
                     if cid is not None:
-                        self._set(x, cid, "tag_nominal")
+                        self._set(x, cid, rule)
                     else:
                         pending[i] = ref.gender
                     continue
@@ -1452,7 +1515,7 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
 
 
 #: Rules whose choice the ranker never overrides (it still gives them a confidence).
-PROTECTED_RULES = frozenset(["tag_name", "tag_narrator", "beat"])
+PROTECTED_RULES = frozenset(["tag_name", "tag_narrator", "tag_role", "beat"])
 
 #: A ranker to use instead of the shipped one (leave-novels-out evaluation sets this per fold).
 MODEL_OVERRIDE: dict[str, Any] | None = None

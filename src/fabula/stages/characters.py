@@ -251,7 +251,8 @@ _SPEECH_LEMMAS = frozenset(
     emphasize emphasise add note muse reason reflect confirm deny assure reassure whine huff mouth blurt venture
     hazard acknowledge proclaim vociferate coo comment rap snarl grumble jeer lament chime stutter bawl holler
     squeak titter simper babble prattle gabble cajole coax entreat implore interject opine pronounce remonstrate
-    reprove rebuke soothe declaim vouchsafe thunder trill chirp assent rejoice recite quote whimper shriek""".split()
+    reprove rebuke soothe declaim vouchsafe thunder trill chirp assent rejoice recite quote whimper shriek
+    nod croon ejaculate falter quaver hum sing intone rumble wheeze bluster supplement volunteer""".split()
 )
 
 
@@ -267,6 +268,7 @@ def _speech_forms() -> frozenset[str]:
         "cut": ["cuts"],
         "spit": ["spat"],
         "breathe": ["breathed", "breathes"],
+        "sing": ["sang", "sings"],
     }
     for lemma in _SPEECH_LEMMAS:
         out.add(lemma)
@@ -779,7 +781,9 @@ def cluster(
                 if f.title:
                     e.titles.add(f.title)
                 continue
-        e = _Entity([f], first=_canon_first(f.words[0]), last=f.words[-1].lower(), named_full=True)
+        # "Mrs. Charles Musgrove": the first name is her husband's, so a bare "Charles" is not her
+        first = None if f.title in _MARRIED else _canon_first(f.words[0])
+        e = _Entity([f], first=first, last=f.words[-1].lower(), named_full=True)
         if f.title:
             e.titles.add(f.title)
         entities.append(e)
@@ -876,8 +880,11 @@ def cluster(
             elif len(cands) == 1:
                 target = cands[0]
             else:
-                cands.sort(key=lambda i: -entities[i].count)
-                target = cands[0]
+                # several "Charles": the one of the family the story is about (its surname is mentioned most)
+                def family(i: int) -> int:
+                    return sum(entities[j].count for j in by_last.get(entities[i].last or "", []))
+
+                target = max(cands, key=lambda i: (family(i), entities[i].count))
             if target is None:
                 entities.append(_Entity([], first=cf))
                 target = len(entities) - 1
