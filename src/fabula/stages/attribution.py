@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 from fabula.pipeline import Stage
 from fabula.stages.characters import SPEECH_VERBS, TITLES, _is_vocative, title_gender
 from fabula.story import Character, Mention, Quote, QuoteType, Story
@@ -412,6 +414,54 @@ def _first_person_sections(ix: _Index) -> list[bool]:
     return flags
 
 
+class _Style:
+    """Each speaker's words, from the quotations the rules pin on them (a named or ``I`` tag); a quotation is
+    scored against a speaker by the mean log-ratio of its words under their profile versus all dialogue. A
+    quotation that built a profile is left out of it when scored (so the ranker learns honest weights)."""
+
+    SMOOTH = 0.5
+    MU = 200.0
+    MIN_WORDS = 40
+
+    def __init__(self, att: _Attributor) -> None:
+        self.words: list[Counter[str]] = []
+        self.owner: list[str | None] = []
+        bg: Counter[str] = Counter()
+        prof: dict[str, Counter[str]] = {}
+        for x in att.qs:
+            c = Counter(w.lower() for a, b in x.quote.spans for w in _WORDS.findall(att.text, a, b))
+            self.words.append(c)
+            bg.update(c)
+            own = x.speaker if x.rule in ("tag_name", "tag_narrator") and x.speaker else None
+            self.owner.append(own)
+            if own:
+                prof.setdefault(own, Counter()).update(c)
+        self.bg = bg
+        self.bg_total = sum(bg.values()) + self.SMOOTH * (len(bg) + 1)
+        self.prof = {k: v for k, v in prof.items() if sum(v.values()) >= self.MIN_WORDS}
+        self.totals = {k: sum(v.values()) for k, v in self.prof.items()}
+
+    def score(self, i: int, cid: str) -> float | None:
+        """Mean log-ratio of quotation ``i``'s words under ``cid``'s profile versus all dialogue, or None."""
+        p = self.prof.get(cid)
+        if p is None:
+            return None
+        words = self.words[i]
+        own = self.owner[i] == cid
+        total = self.totals[cid] - (sum(words.values()) if own else 0)
+        if total < self.MIN_WORDS:
+            return None
+        n = sum(words.values())
+        if not n:
+            return None
+        acc = 0.0
+        for w, k in words.items():
+            pb = (self.bg[w] + self.SMOOTH) / self.bg_total
+            pw = (p[w] - (k if own else 0) + self.MU * pb) / (total + self.MU)
+            acc += k * math.log(pw / pb)
+        return acc / n
+
+
 class _Attributor:
     def __init__(self, story: Story) -> None:
         self.story = story
@@ -426,6 +476,13 @@ class _Attributor:
         self.qs: list[_Q] = []
         self.narr_named: dict[str, str] | None = None
         self._turn_rule = "turn_taking"
+        self._style: _Style | None = None
+
+    def style(self) -> _Style:
+        """Speaker idiolects learnt from this story's quotations with a named or narrator tag."""
+        if self._style is None:
+            self._style = _Style(self)
+        return self._style
 
     # ------------------------------------------------------------------ evidence
 
@@ -1336,6 +1393,9 @@ FEATURES: tuple[str, ...] = (
     "notag_x_prev2",
     "notag_x_prev_vocative",
     "notag_x_anchor_even",
+    "style",
+    "style_best",
+    "style_known",
 )
 
 
@@ -1348,6 +1408,7 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
     total = max(1, sum(counts.values()))
     out: list[tuple[int, list[str], list[list[float]]]] = []
     fi = {f: k for k, f in enumerate(FEATURES)}
+    style = att.style()
     for i, x in enumerate(qs):
         if x.epigraph:
             continue
@@ -1501,6 +1562,10 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             vec[fi["anchor_even"]] = 1.0 / even[c] if c in even else 0.0
             vec[fi["anchor_odd"]] = 1.0 / odd[c] if c in odd else 0.0
             vec[fi["pron_recency"]] = 1.0 / (1 + pron_rank[c]) if c in pron_rank else 0.0
+            st = style.score(i, c)
+            if st is not None:
+                vec[fi["style_known"]] = 1.0
+                vec[fi["style"]] = max(-2.0, min(2.0, st))
             pm = vec[fi["tag_pron_match"]]
             nt = vec[fi["no_tag"]]
             vec[fi["pron_x_prev1"]] = pm * vec[fi["prev1"]]
@@ -1510,6 +1575,13 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             vec[fi["notag_x_prev_vocative"]] = nt * vec[fi["prev_vocative"]]
             vec[fi["notag_x_anchor_even"]] = nt * vec[fi["anchor_even"]]
             rows.append(vec)
+        known = [row[fi["style"]] for row in rows if row[fi["style_known"]]]
+        if len(known) >= 2:
+            top = max(known)
+            for row in rows:
+                if row[fi["style_known"]]:
+                    row[fi["style"]] -= top
+                    row[fi["style_best"]] = float(row[fi["style"]] == 0.0)
         out.append((i, cands, rows))
     return out
 
@@ -1542,11 +1614,18 @@ def _shipped_model() -> dict[str, Any] | None:
     return model
 
 
-def _score(model: dict[str, Any], rows: list[list[float]]) -> list[float]:
+def pairwise(x: np.ndarray) -> np.ndarray:
+    """The features and all their pairwise products (row-wise): the ranker's input when ``model["pairs"]``."""
+    iu = np.triu_indices(x.shape[1], 1)
+    return np.hstack([x, x[:, iu[0]] * x[:, iu[1]]])
+
+
+def score_rows(model: dict[str, Any], rows: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
     """The ranker's score (logit) of each candidate row."""
-    w = model["coef"]
-    b = float(model["intercept"])
-    return [b + sum(wk * vk for wk, vk in zip(w, v, strict=True)) for v in rows]
+    x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
+    if model.get("pairs"):
+        x = pairwise(x)
+    return x @ np.asarray(model["coef"], dtype=float) + float(model.get("intercept", 0.0))
 
 
 def rerank(att: _Attributor, model: dict[str, Any]) -> None:
@@ -1565,7 +1644,7 @@ def rerank(att: _Attributor, model: dict[str, Any]) -> None:
             if not cands:
                 continue
             x = att.qs[i]
-            scores = _score(model, rows)
+            scores = [float(v) for v in score_rows(model, rows)]
             k = max(range(len(cands)), key=lambda j: scores[j])
             fixed = None
             if rules[i] in PROTECTED_RULES and x.speaker in cands:
