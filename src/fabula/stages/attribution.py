@@ -1376,6 +1376,7 @@ FEATURES: tuple[str, ...] = (
     "ment_before",
     "ment_after",
     "ment_prev_paras",
+    "ment_conv",
     "recency",
     "narrator",
     "freq",
@@ -1433,6 +1434,13 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
                 prevp[m.character] += 1
             if m.start < o0 and m.character not in recency:
                 recency.append(m.character)
+        # everyone named in the narration since the conversation began (up to 30 quotations back)
+        conv: Counter[str] = Counter()
+        c_lo = ix.paras[max(0, qs[max(lo, i - 30)].para - 3)][0]
+        if c_lo < p_lo:
+            for m in ix.mentions_in(c_lo, p_lo):
+                if m.character is not None and not ix.in_quote(m.start):
+                    conv[m.character] += 1
         cands: list[str] = []
 
         def add(c: str | None, cands: list[str] = cands) -> None:
@@ -1447,6 +1455,8 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             for v in qs[j].vocatives:
                 add(v)
         add(narr)
+        for c in conv:
+            add(c)
         tag = x.tag
         local = att._local_pronoun(i, tag) if tag is not None and tag.kind == "pronoun" else None
         nominal = None
@@ -1552,6 +1562,7 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             vec[fi["ment_before"]] = min(before[c], 3) / 3
             vec[fi["ment_after"]] = min(after[c], 3) / 3
             vec[fi["ment_prev_paras"]] = min(prevp[c], 3) / 3
+            vec[fi["ment_conv"]] = min(conv[c], 5) / 5
             vec[fi["recency"]] = 1.0 / (1 + recency.index(c)) if c in recency else 0.0
             vec[fi["narrator"]] = float(c == narr)
             vec[fi["freq"]] = counts[c] / total
@@ -1620,12 +1631,15 @@ def pairwise(x: np.ndarray) -> np.ndarray:
     return np.hstack([x, x[:, iu[0]] * x[:, iu[1]]])
 
 
-def score_rows(model: dict[str, Any], rows: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
-    """The ranker's score (logit) of each candidate row."""
+def score_rows(
+    model: dict[str, Any], rows: Sequence[Sequence[float]] | np.ndarray, key: str = "coef"
+) -> np.ndarray:
+    """The ranker's score (logit) of each candidate row, with the weights ``model[key]`` (``coef`` for the first
+    round, ``coef2`` for later ones)."""
     x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
     if model.get("pairs"):
         x = pairwise(x)
-    return x @ np.asarray(model["coef"], dtype=float) + float(model.get("intercept", 0.0))
+    return x @ np.asarray(model.get(key, model["coef"]), dtype=float) + float(model.get("intercept", 0.0))
 
 
 def rerank(att: _Attributor, model: dict[str, Any]) -> None:
@@ -1637,14 +1651,14 @@ def rerank(att: _Attributor, model: dict[str, Any]) -> None:
     rules = [x.rule for x in att.qs]
     picks: dict[int, tuple[str, float]] = {}
     last: dict[int, _Turn] = {}
-    for _ in range(max(1, rounds)):
+    for r in range(max(1, rounds)):
         picks = {}
         last = {}
         for i, cands, rows in _candidates_and_features(att):
             if not cands:
                 continue
             x = att.qs[i]
-            scores = [float(v) for v in score_rows(model, rows)]
+            scores = [float(v) for v in score_rows(model, rows, "coef2" if r else "coef")]
             k = max(range(len(cands)), key=lambda j: scores[j])
             fixed = None
             if rules[i] in PROTECTED_RULES and x.speaker in cands:

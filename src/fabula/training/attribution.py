@@ -26,6 +26,7 @@ from fabula.eval.attribution import _gold_names, char_names, story_with_gold_quo
 from fabula.eval.corpora import GoldNovel, load_pdnc
 from fabula.stages import attribution as att_mod
 from fabula.stages import characters
+from fabula.story import Character
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ class NovelData:
     rules: list[str]  # the rule that made each group's rule pick
     # per group: (conversation start, paragraph, last paragraph, candidate ids) for the conversation decode
     meta: list[tuple[int, int, int, list[str]]] = field(default_factory=list)
+    nov: GoldNovel | None = None
+    att: att_mod._Attributor | None = None
 
 
 def novel_data(nov: GoldNovel) -> NovelData:
@@ -55,8 +58,12 @@ def novel_data(nov: GoldNovel) -> NovelData:
     story = story_with_gold_quotes(nov)
     characters.run(story)
     story.done.append("characters")
-    att = att_mod.rule_pass(story)
-    chars = {c.id: c for c in story.characters}
+    return _collect(nov, att_mod.rule_pass(story))
+
+
+def _collect(nov: GoldNovel, att: att_mod._Attributor) -> NovelData:
+    """The ranker's training groups for the quotations of ``att`` (neighbours' speakers as they stand now)."""
+    chars = {c.id: c for c in [*att.story.characters, *att.new_chars]}
     gold_by_start = {min(g.spans)[0]: g for g in nov.quotes}
     groups = []
     rules: list[str] = []
@@ -69,7 +76,7 @@ def novel_data(nov: GoldNovel) -> NovelData:
         gnames = _gold_names(nov, g.speaker)
         # Unnamed placeholders ("he", "she", an unnamed narrator) can never match a gold name: leave them out of
         # training rather than teach the ranker that unnamed speakers are always wrong.
-        keep = [k for k, c in enumerate(cands) if char_names(chars.get(c))]
+        keep = [k for k, c in enumerate(cands) if _named(chars.get(c))]
         if not keep:
             continue
         cands = [cands[k] for k in keep]
@@ -81,7 +88,29 @@ def novel_data(nov: GoldNovel) -> NovelData:
         rules.append(att.qs[i].rule)
         x = att.qs[i]
         meta.append((att._conversation(i)[0], x.para, x.last_para, cands))
-    return NovelData(nov.name, groups, rules, meta)
+    return NovelData(nov.name, groups, rules, meta, nov, att)
+
+
+def _named(c: Character | None) -> bool:
+    return bool(char_names(c)) and c is not None and c.name not in att_mod._UNNAMED.values()
+
+
+def round_two(nd: NovelData, model: dict[str, Any]) -> NovelData:
+    """``nd`` again, with the neighbours' speakers the ranker's round-one picks (as ``rerank`` sees them)."""
+    att = nd.att
+    assert att is not None and nd.nov is not None
+    saved = [(x.speaker, x.rule) for x in att.qs]
+    picks = {}
+    for i, cands, rows in att_mod._candidates_and_features(att):
+        if cands and not (att.qs[i].rule in att_mod.PROTECTED_RULES and att.qs[i].speaker in cands):
+            picks[i] = cands[int(np.argmax(att_mod.score_rows(model, rows)))]
+    for i, c in picks.items():
+        att.qs[i].speaker = c
+    try:
+        return _collect(nd.nov, att)
+    finally:
+        for x, (sp, rule) in zip(att.qs, saved, strict=True):
+            x.speaker, x.rule = sp, rule
 
 
 def fit(data: Sequence[NovelData], c: float = 0.5) -> dict[str, Any]:
@@ -192,22 +221,23 @@ def fit_decode(convs: Sequence[Conv]) -> list[float]:
 
 
 def cross_validate(data: Sequence[NovelData], folds: int) -> dict[str, Any]:
-    """Leave-novels-out: each novel is scored by a ranker trained on the other folds' novels."""
+    """Leave-novels-out: each novel is scored by rankers trained on the other folds' novels. Round one sees the
+    rules' picks as neighbours; round two sees round one's (held-out) picks, as ``rerank`` does."""
+    fold_of = {nd.name: j % folds for j, nd in enumerate(data)}
+    models1 = {k: fit([nd for nd in data if fold_of[nd.name] != k]) for k in range(folds)}
     per: dict[str, dict[str, float]] = {}
+    for nd in data:
+        r, rules, rec = accuracy(models1[fold_of[nd.name]], nd)
+        per[nd.name] = {"ranker": round(r, 4), "rules": round(rules, 4), "candidate_recall": round(rec, 4)}
+    data2 = [round_two(nd, models1[fold_of[nd.name]]) for nd in data]
     probs: list[tuple[float, bool]] = []
     convs: dict[str, list[Conv]] = {}
     for k in range(folds):
-        test = [nd for j, nd in enumerate(data) if j % folds == k]
-        train = [nd for j, nd in enumerate(data) if j % folds != k]
-        model = fit(train)
-        for nd in test:
-            r, rules, rec = accuracy(model, nd, probs)
-            per[nd.name] = {
-                "ranker": round(r, 4),
-                "rules": round(rules, 4),
-                "candidate_recall": round(rec, 4),
-            }
-            convs[nd.name] = conversations(model, nd)
+        model2 = fit([nd for nd in data2 if fold_of[nd.name] != k])
+        for nd in data2:
+            if fold_of[nd.name] == k:
+                per[nd.name]["ranker2"] = round(accuracy(model2, nd, probs)[0], 4)
+                convs[nd.name] = conversations(model2, nd)
     weights = {nd.name: sum(g[3] for g in nd.groups) for nd in data}
     total = sum(weights.values())
     decode = fit_decode([c for v in convs.values() for c in v])
@@ -215,7 +245,7 @@ def cross_validate(data: Sequence[NovelData], folds: int) -> dict[str, Any]:
         per[n]["decoded"] = round(decoded_correct(v, decode) / weights[n], 4) if weights[n] else 0.0
     summary = {
         key: round(sum(per[n][key] * weights[n] for n in per) / total, 4)
-        for key in ("ranker", "decoded", "rules", "candidate_recall")
+        for key in ("ranker", "ranker2", "decoded", "rules", "candidate_recall")
     }
     return {
         "folds": folds,
@@ -223,6 +253,7 @@ def cross_validate(data: Sequence[NovelData], folds: int) -> dict[str, Any]:
         "overall": summary,
         "calibration": calibrate(probs),
         "decode": decode,
+        "round_two": data2,
     }
 
 
@@ -236,17 +267,27 @@ def calibrate(probs: list[tuple[float, bool]]) -> list[float]:
     return [round(float(clf.coef_[0][0]), 4), round(float(clf.intercept_[0]), 4)]
 
 
+def ship(data: Sequence[NovelData], cv: dict[str, Any] | None) -> dict[str, Any]:
+    """The ranker trained on all of ``data``: round one's weights (``coef``), round two's (``coef2``, trained on
+    the held-out round-one picks of ``cv``), and the calibration and decode weights fitted in ``cv``."""
+    model = fit(data)
+    if cv is None:
+        return model
+    model["coef2"] = fit(cv["round_two"])["coef"]
+    model["calibration"] = cv["calibration"]
+    if DECODE:
+        model["decode"] = cv["decode"]
+    return model
+
+
 def fold_models(root: Path | str, folds: int) -> dict[str, dict[str, Any]]:
     """One ranker per novel, trained on the novels of the other folds (for ``fabula eval pdnc --folds K``)."""
     data = [novel_data(n) for n in load_pdnc(root)]
     out: dict[str, dict[str, Any]] = {}
     for k in range(folds):
         train = [nd for j, nd in enumerate(data) if j % folds != k]
-        model = fit(train)
         inner = cross_validate(train, max(2, folds - 1)) if len(train) > 2 else None
-        model["calibration"] = inner["calibration"] if inner else [1, 0]
-        if inner and DECODE:
-            model["decode"] = inner["decode"]
+        model = ship(train, inner)
         for j, nd in enumerate(data):
             if j % folds == k:
                 out[nd.name] = model
@@ -266,11 +307,14 @@ def common_words(root: Path | str) -> list[str]:
 
 def write_card(cv: dict[str, Any], model: dict[str, Any], novels: list[str], path: Path) -> None:
     rows = "\n".join(
-        f"| {n} | {v['ranker']:.3f} | {v['decoded']:.3f} | {v['rules']:.3f} | {v['candidate_recall']:.3f} |"
+        f"| {n} | {v['ranker']:.3f} | {v['ranker2']:.3f} | {v['decoded']:.3f} | {v['rules']:.3f} | {v['candidate_recall']:.3f} |"
         for n, v in sorted(cv["per_novel"].items())
     )
     feats = list(model["features"])
-    names = feats + [f"{a} × {b}" for a, b in zip(*(np.array(feats)[k] for k in np.triu_indices(len(feats), 1)), strict=True)]
+    names = feats + [
+        f"{a} × {b}"
+        for a, b in zip(*(np.array(feats)[k] for k in np.triu_indices(len(feats), 1)), strict=True)
+    ]
     coef = model["coef"]
     base = [(f, w) for f, w in zip(feats, coef, strict=False)]
     pairs = sorted(zip(names[len(feats) :], coef[len(feats) :], strict=False), key=lambda t: -abs(t[1]))[:25]
@@ -304,21 +348,22 @@ mentions of the pronoun tag's gender; idiolect (how well the quotation's words f
 quotations of this novel that carry a named tag for them, leave-one-out, relative to the best candidate); interactions (pronoun tag × speaker of the turn before / two before; no tag
 × speaker of the turn before / two before / addressed by the previous turn / even-distance anchor).
 
-**Decoding**: the ranker runs `rounds = {model.get("rounds", 2)}` times: from the second round on, the neighbouring
-turns' speakers seen by the features are the ranker's own previous picks instead of the rules' guesses. Then a
+**Decoding**: the ranker runs `rounds = {model.get("rounds", 2)}` times. Round one (weights `coef`) sees the rules'
+picks as the neighbouring turns' speakers; later rounds (weights `coef2`) see the ranker's own previous picks, and
+`coef2` was trained on exactly that: the held-out round-one picks of the cross-validation below. Then a
 conversation decode (beam search over each conversation's speaker sequence; quotations with a named tag, a narrator
-tag or an action beat are fixed and anchor the chain) adds transition rewards to the ranker's log-probabilities:
-`decode = {model.get("decode")}` = (a turn changes speaker from the turn before, a turn goes back to the speaker two
-turns before, a quotation keeps the speaker of the one before it in the same paragraph), chosen on a grid by the
-leave-novels-out cross-validation below. The cross-validation figures score one round (features from the rules),
-so they slightly understate the shipped pipeline; see `fabula eval pdnc … --folds 5` for the end-to-end figures.
+tag, a role tag or an action beat are fixed and anchor the chain) adds transition rewards to the ranker's
+log-probabilities: `decode = {model.get("decode")}` = (a turn changes speaker from the turn before, a turn goes back
+to the speaker two turns before, a quotation keeps the speaker of the one before it in the same paragraph), chosen
+on a grid by the leave-novels-out cross-validation below. See `fabula eval pdnc … --folds 5` for end-to-end figures.
 
 **Leave-novels-out cross-validation** ({cv["folds"]} folds by novel; accuracy per gold sub-quotation span, gold
-quotes): ranker **{ov["ranker"]:.3f}**, ranker + conversation decode **{ov["decoded"]:.3f}**, rules alone {ov["rules"]:.3f}, candidate recall (the right speaker is
-among the candidates) {ov["candidate_recall"]:.3f}.
+quotes): round one **{ov["ranker"]:.3f}**, round two **{ov["ranker2"]:.3f}**, round two + conversation decode
+**{ov["decoded"]:.3f}**, rules alone {ov["rules"]:.3f}, candidate recall (the right speaker is among the candidates)
+{ov["candidate_recall"]:.3f}.
 
-| novel | ranker | + decode | rules | candidate recall |
-|---|---|---|---|---|
+| novel | round one | round two | + decode | rules | candidate recall |
+|---|---|---|---|---|---|
 {rows}
 
 **Weights** (trained on all {len(novels)} novels; the single features, then the 25 largest of the
@@ -361,11 +406,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info(
             "  %-30s ranker %.3f rules %.3f recall %.3f", n, v["ranker"], v["rules"], v["candidate_recall"]
         )
-    model = fit(data)
+    model = ship(data, cv)
     model["cv"] = cv["overall"]
-    model["calibration"] = cv["calibration"]
-    if DECODE:
-        model["decode"] = cv["decode"]
     (out / "ranker.json").write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     write_card(cv, model, [nd.name for nd in data], out / "MODEL_CARD.md")
     att_mod.MODEL_OVERRIDE = prev
