@@ -219,3 +219,79 @@ def test_conversation_decode_keeps_speaker_within_a_paragraph() -> None:
     assert decode_conversation(turns, [0.0, 0.0, 0.0]) == [0, 0]
     assert decode_conversation(turns, [0.0, 0.0, 1.0]) == [0, 1]
     assert decode_conversation([], [1.0, 1.0, 1.0]) == []
+
+
+def test_role_descriptions_are_characters_of_their_own() -> None:
+    text = (
+        "Marvel sat in the bar with the others.\n\n"
+        '"Draw the bolts," said the man with the black beard.\n\n'
+        '"Not with that thing going off behind me," said the barman.\n\n'
+        '"That won\'t do," said the policeman, "that\'s murder."\n\n'
+        '"Draw the bolts," said the man with the black beard again.\n'
+    )
+    story = _run(text)
+    got = _speakers(story)
+    assert got == [
+        "the man with the black beard",
+        "the barman",
+        "the policeman",
+        "the man with the black beard",
+    ]
+    assert story.quotes[0].type == "explicit"
+
+
+def test_a_title_alone_is_the_character_holding_it() -> None:
+    text = (
+        "General Tilney came into the room and looked at Catherine.\n\n"
+        '"You are late, Miss Morland," said the general.\n\n'
+        '"I am sorry, sir," said Catherine.\n'
+    )
+    assert _speakers(_run(text)) == ["General Tilney", "Catherine"]
+
+
+def test_abstract_nouns_are_not_speakers() -> None:
+    from fabula.stages.attribution import _personish
+
+    assert (
+        _personish("croupier") and _personish("mariner") and _personish("chairman") and _personish("duchess")
+    )
+    assert not _personish("cross-examination") and not _personish("circumstance")
+
+
+def test_style_profiles_leave_the_scored_quotation_out() -> None:
+    from fabula.stages import attribution as att_mod
+
+    lines = []
+    for k in range(12):
+        lines.append(f'"Mon ami, the little grey cells, mon ami, number {k}," said Poirot.\n\n')
+        lines.append(f'"Good heavens, old chap, what a rum business, number {k}," said Hastings.\n\n')
+    lines.append('"Ah, mon ami, the little grey cells!"\n')
+    story = _run("".join(lines))
+    att = att_mod.rule_pass(story)
+    style = att.style()
+    names = {c.name: c.id for c in story.characters}
+    last = len(att.qs) - 1
+    poirot, hastings = style.score(last, names["Poirot"]), style.score(last, names["Hastings"])
+    assert poirot is not None and hastings is not None and poirot > hastings
+    # a tagged quotation scored against its own speaker does not see itself
+    own = style.score(0, names["Poirot"])
+    assert own is not None and own < poirot + 1.0
+
+
+def test_ranker_scores_use_pairwise_products_and_second_round_weights() -> None:
+    import numpy as np
+
+    from fabula.stages.attribution import FEATURES, pairwise, score_rows
+
+    n = len(FEATURES)
+    x = np.zeros((2, n))
+    x[0, 0] = x[0, 1] = 1.0
+    x[1, 0] = 1.0
+    p = pairwise(x)
+    assert p.shape == (2, n + n * (n - 1) // 2)
+    assert p[0, n] == 1.0 and p[1, n] == 0.0  # feature 0 × feature 1
+    coef = [0.0] * p.shape[1]
+    coef[n] = 2.0
+    model = {"coef": coef, "coef2": [1.0] * p.shape[1], "pairs": True}
+    assert list(score_rows(model, x)) == [2.0, 0.0]
+    assert list(score_rows(model, x, "coef2")) == [3.0, 1.0]

@@ -267,7 +267,13 @@ def _subject(ix: _Index, toks: list[tuple[str, int, int]], k: int) -> tuple[_Ref
                 m2 = j + 2
                 while m2 < len(toks) and m2 <= j + 4 and toks[m2][0][0].isalpha():
                     w2 = toks[m2][0].lower().rstrip(".")
-                    if w2 in _NP_STOP or w2 in _DETS or _is_speech(w2) or w2.endswith("ly"):
+                    if (
+                        w2 in _NP_STOP
+                        or w2 in _DETS
+                        or w2 in _SKIP_BETWEEN
+                        or _is_speech(w2)
+                        or w2.endswith("ly")
+                    ):
                         break
                     ext.append(w2)
                     m2 += 1
@@ -423,16 +429,20 @@ class _Style:
     MU = 200.0
     MIN_WORDS = 40
 
-    def __init__(self, att: _Attributor) -> None:
+    def __init__(self, att: _Attributor, owners: Sequence[str | None] | None = None) -> None:
+        """Profiles from the tagged quotations, or from ``owners`` (one speaker or None per quotation) when given."""
         self.words: list[Counter[str]] = []
         self.owner: list[str | None] = []
         bg: Counter[str] = Counter()
         prof: dict[str, Counter[str]] = {}
-        for x in att.qs:
+        for k, x in enumerate(att.qs):
             c = Counter(w.lower() for a, b in x.quote.spans for w in _WORDS.findall(att.text, a, b))
             self.words.append(c)
             bg.update(c)
-            own = x.speaker if x.rule in ("tag_name", "tag_narrator") and x.speaker else None
+            if owners is not None:
+                own = owners[k]
+            else:
+                own = x.speaker if x.rule in ("tag_name", "tag_narrator") and x.speaker else None
             self.owner.append(own)
             if own:
                 prof.setdefault(own, Counter()).update(c)
@@ -625,10 +635,18 @@ class _Attributor:
         character of its own (one per story), unless the phrase is a generic person noun (``the young man``) or a
         relative (``her sister``). A title (``the Duchess``, ``the general``) is the character holding it."""
         words = (ref.phrase or "").split()
-        modified = len(words) >= 4 and words[-3] in ("with", "in", "of") and words[-2] == "the"
+        pp = next(
+            (
+                k
+                for k in range(2, len(words) - 1)
+                if words[k] in ("with", "in", "of") and words[k + 1] == "the"
+            ),
+            0,
+        )
+        modified = pp > 0
         if not words or words[0] not in ("the", "this", "that", *(("a", "an") if modified else ())):
             return None
-        head = words[-1] if not modified else words[words.index(words[-3]) - 1]
+        head = words[pp - 1] if modified else words[-1]
         if not modified and head in _GENERIC_NOUNS:
             return None
         label = " ".join(words[1:])
@@ -1669,6 +1687,9 @@ def rerank(att: _Attributor, model: dict[str, Any]) -> None:
             last[i] = _Turn(x.para, x.last_para, cands, logp, fixed)
         for i, (c, _) in picks.items():
             att.qs[i].speaker = c
+        if model.get("self_style"):
+            # later rounds read idiolects learnt from every quotation as attributed so far
+            att._style = _Style(att, [x.speaker for x in att.qs])
     weights = model.get("decode")
     if weights:
         for conv in _conversations(att, sorted(last)):

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
@@ -35,6 +36,9 @@ DECODE = True
 
 #: Whether the ranker sees the pairwise products of the features too (+0.9 point leave-novels-out).
 PAIRS = True
+
+#: Whether rounds after the first rebuild the idiolect profiles from every quotation's current pick.
+SELF_STYLE = True
 
 #: Ranking rounds of the shipped ranker (see ``fabula.stages.attribution.rerank``).
 ROUNDS = 3
@@ -106,9 +110,13 @@ def round_two(nd: NovelData, model: dict[str, Any]) -> NovelData:
             picks[i] = cands[int(np.argmax(att_mod.score_rows(model, rows)))]
     for i, c in picks.items():
         att.qs[i].speaker = c
+    style = att._style
+    if SELF_STYLE:
+        att._style = att_mod._Style(att, [x.speaker for x in att.qs])
     try:
         return _collect(nd.nov, att)
     finally:
+        att._style = style
         for x, (sp, rule) in zip(att.qs, saved, strict=True):
             x.speaker, x.rule = sp, rule
 
@@ -121,18 +129,25 @@ def fit(data: Sequence[NovelData], c: float = 0.5) -> dict[str, Any]:
     pointwise logistic regression does not. With ``PAIRS``, the inputs are the features and their pairwise
     products, so that one cue can weigh differently in the presence of another."""
     groups = [(feats, labels) for nd in data for feats, labels, _, _ in nd.groups if labels.any()]
-    x = np.vstack([g[0] for g in groups])
-    if PAIRS:
-        x = att_mod.pairwise(x)
+    base = np.vstack([g[0] for g in groups])
+    # the pairwise products are mostly zero: a sparse matrix, built in chunks, keeps the fit fast and small
+    step = 20000
+    x = sparse.vstack(
+        [
+            sparse.csr_matrix(att_mod.pairwise(base[k : k + step]) if PAIRS else base[k : k + step])
+            for k in range(0, len(base), step)
+        ]
+    ).tocsr()
     y = np.concatenate([g[1] for g in groups]).astype(float)
-    idx = np.concatenate([np.full(len(g[1]), k) for k, g in enumerate(groups)])
+    sizes = np.array([len(g[1]) for g in groups])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    idx = np.repeat(np.arange(len(groups)), sizes)
     n = len(groups)
     lam = 1.0 / c
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         s = x @ w
-        mx = np.full(n, -np.inf)
-        np.maximum.at(mx, idx, s)
+        mx = np.maximum.reduceat(s, starts)
         e = np.exp(s - mx[idx])
         z = np.bincount(idx, e, n)
         pos = np.bincount(idx, e * y, n)
@@ -147,6 +162,7 @@ def fit(data: Sequence[NovelData], c: float = 0.5) -> dict[str, Any]:
         "coef": [round(float(v), 5) for v in res.x],
         "intercept": 0.0,
         "pairs": PAIRS,
+        "self_style": SELF_STYLE,
         "rounds": ROUNDS,
     }
 
