@@ -916,15 +916,16 @@ def cluster(
         other.forms.extend(e.forms)
         other.titles.add(t)
         e.forms = []
-    # A bare title used as a name ("Mademoiselle", "the Colonel") is the only character holding that title.
+    # A bare title used as a name ("Mademoiselle", "the Colonel") is the character holding that title: the only
+    # one, or the one named five times as often as all the others together.
     for e in entities:
         if len(e.forms) != 1 or e.forms[0].title is not None or len(e.forms[0].words) != 1:
             continue
         t = e.forms[0].words[0].lower()
         if t not in TITLES:
             continue
-        owners = [o for o in entities if o is not e and o.forms and t in o.titles]
-        if len(owners) == 1:
+        owners = sorted((o for o in entities if o is not e and o.forms and t in o.titles), key=lambda o: -o.count)
+        if owners and owners[0].count >= 5 * sum(o.count for o in owners[1:]):
             owners[0].forms.extend(e.forms)
             e.forms = []
     for e in entities:
