@@ -426,7 +426,7 @@ class _Style:
     quotation that built a profile is left out of it when scored (so the ranker learns honest weights)."""
 
     SMOOTH = 0.5
-    MU = 200.0
+    MU = 500.0
     MIN_WORDS = 40
 
     def __init__(self, att: _Attributor, owners: Sequence[str | None] | None = None) -> None:
