@@ -343,7 +343,7 @@ def write_card(cv: dict[str, Any], model: dict[str, Any], novels: list[str], pat
 **What**: a conditional logit (a linear score per candidate over its features and their pairwise products,
 softmax over the candidates of a quotation) that picks the speaker of a quotation among candidates proposed by the rule
 passes of `fabula.stages.attribution` (characters named or referred to near the quotation, the speakers of
-nearby turns, people addressed by name, the narrator). Shipped as plain JSON weights (`ranker.json`, a few KB);
+nearby turns, people addressed by name, the narrator). Shipped as plain JSON weights (`ranker.json`, about 30 KB);
 no pickles, no downloads, CPU only. With no `ranker.json`, fabula runs the rules alone.
 
 **Data**: PDNC dev ({len(novels)} novels: {", ".join(novels)}), gold quotation spans given, labels from the gold
