@@ -869,7 +869,7 @@ class _Attributor:
                     continue
                 elif ref.kind == "nominal":
                     words = (ref.phrase or "").split()
-                    cid = self._role(ref) if words[-1] not in _GENERIC_NOUNS or len(words) > 3 else None
+                    cid = self._role(ref)
                     rule = "tag_role"
                     if cid is None and words != ["the", "other"]:
                         cid, rule = self._resolve_nominal(i, ref), "tag_nominal"
@@ -1660,36 +1660,45 @@ def score_rows(
     return x @ np.asarray(model.get(key, model["coef"]), dtype=float) + float(model.get("intercept", 0.0))
 
 
+def rank_round(
+    att: _Attributor, model: dict[str, Any], key: str, rules: Sequence[str]
+) -> tuple[dict[int, tuple[str, float]], dict[int, _Turn]]:
+    """One ranking round with the weights ``model[key]``: every quotation's best candidate becomes its speaker
+    (a quotation whose rule in ``rules`` is protected keeps the rules' pick). Returns the picks with their
+    probabilities, and the turns for the conversation decode. With ``model["self_style"]``, the idiolects are then
+    rebuilt from every quotation as attributed so far, for the next round."""
+    picks: dict[int, tuple[str, float]] = {}
+    turns: dict[int, _Turn] = {}
+    for i, cands, rows in _candidates_and_features(att):
+        if not cands:
+            continue
+        x = att.qs[i]
+        scores = [float(v) for v in score_rows(model, rows, key)]
+        k = max(range(len(cands)), key=lambda j: scores[j])
+        fixed = None
+        if rules[i] in PROTECTED_RULES and x.speaker in cands:
+            # rules first: a named tag or an action beat stands; the ranker decides the turn-taking guesses
+            k = fixed = cands.index(x.speaker)
+        logp = _log_softmax(scores)
+        picks[i] = (cands[k], math.exp(logp[k]))
+        turns[i] = _Turn(x.para, x.last_para, cands, logp, fixed)
+    for i, (c, _) in picks.items():
+        att.qs[i].speaker = c
+    if model.get("self_style"):
+        att._style = _Style(att, [x.speaker for x in att.qs])
+    return picks, turns
+
+
 def rerank(att: _Attributor, model: dict[str, Any]) -> None:
     """Re-score each quotation's candidates with the learned ranker; the best one becomes the speaker.
 
     The ranker runs ``model["rounds"]`` times (default 2): after the first round, the neighbouring turns'
     speakers seen by the features are the ranker's own picks rather than the rules' guesses."""
-    rounds = int(model.get("rounds", 2))
     rules = [x.rule for x in att.qs]
     picks: dict[int, tuple[str, float]] = {}
     last: dict[int, _Turn] = {}
-    for r in range(max(1, rounds)):
-        picks = {}
-        last = {}
-        for i, cands, rows in _candidates_and_features(att):
-            if not cands:
-                continue
-            x = att.qs[i]
-            scores = [float(v) for v in score_rows(model, rows, "coef2" if r else "coef")]
-            k = max(range(len(cands)), key=lambda j: scores[j])
-            fixed = None
-            if rules[i] in PROTECTED_RULES and x.speaker in cands:
-                # rules first: a named tag or an action beat stands; the ranker decides the turn-taking guesses
-                k = fixed = cands.index(x.speaker)
-            logp = _log_softmax(scores)
-            picks[i] = (cands[k], math.exp(logp[k]))
-            last[i] = _Turn(x.para, x.last_para, cands, logp, fixed)
-        for i, (c, _) in picks.items():
-            att.qs[i].speaker = c
-        if model.get("self_style"):
-            # later rounds read idiolects learnt from every quotation as attributed so far
-            att._style = _Style(att, [x.speaker for x in att.qs])
+    for r in range(max(1, int(model.get("rounds", 2)))):
+        picks, last = rank_round(att, model, "coef2" if r else "coef", rules)
     weights = model.get("decode")
     if weights:
         for conv in _conversations(att, sorted(last)):

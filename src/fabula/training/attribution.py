@@ -104,15 +104,8 @@ def round_two(nd: NovelData, model: dict[str, Any]) -> NovelData:
     att = nd.att
     assert att is not None and nd.nov is not None
     saved = [(x.speaker, x.rule) for x in att.qs]
-    picks = {}
-    for i, cands, rows in att_mod._candidates_and_features(att):
-        if cands and not (att.qs[i].rule in att_mod.PROTECTED_RULES and att.qs[i].speaker in cands):
-            picks[i] = cands[int(np.argmax(att_mod.score_rows(model, rows)))]
-    for i, c in picks.items():
-        att.qs[i].speaker = c
     style = att._style
-    if SELF_STYLE:
-        att._style = att_mod._Style(att, [x.speaker for x in att.qs])
+    att_mod.rank_round(att, model, "coef", [x.rule for x in att.qs])
     try:
         return _collect(nd.nov, att)
     finally:
