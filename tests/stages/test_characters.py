@@ -76,3 +76,28 @@ def test_titled_surname_joins_the_only_full_name_of_unknown_gender() -> None:
     assert len(poirot) == 1, [c.aliases for c in poirot]
     assert {"Hercule Poirot", "Mr. Poirot", "Poirot"} <= set(poirot[0].aliases)
     assert poirot[0].gender == "m"
+
+
+def test_a_month_or_modal_used_as_a_name_is_a_name() -> None:
+    """"May" is a modal and a month, but "said May" and "May's" make her a person; "in May" stays a month."""
+    text = (
+        "They married in May. You may laugh at that.\n\n"
+        '"Where is she?" asked Tom. "May is late," said Ruth.\n\n'
+        '"I may be," said May, taking off May\'s gloves. May smiled. You may go now.\n\n'
+        '"Come, May," said Tom. May\'s face fell.\n'
+    )
+    story = _chars(text)
+    may = next((c for c in story.characters if c.name == "May"), None)
+    assert may is not None and may.gender == "f", _by_name(story)
+
+
+def test_maiden_and_married_names_are_one_woman() -> None:
+    text = (
+        "Rose Hartley was the youngest of the Hartleys. Mr. Hartley adored her. Rose laughed at everything.\n\n"
+        '"Rose," said Mr. Hartley, "Edmund Vane is here." Rose ran out. Edmund Vane bowed. Rose blushed.\n\n'
+        "A year later Rose Vane sat by the fire. Rose sighed. Edmund Vane read. Rose Hartley had been gayer.\n\n"
+        '"Rose," said Edmund, "you are quiet." Rose smiled. Rose looked up. Rose said nothing.\n'
+    )
+    story = _chars(text)
+    rose = [c for c in story.characters if "Rose" in c.aliases or "Rose Vane" in c.aliases]
+    assert len(rose) == 1 and {"Rose Hartley", "Rose Vane", "Rose"} <= set(rose[0].aliases), _by_name(story)

@@ -73,6 +73,13 @@ STOP = frozenset(
     ive im dont cant wont didnt doesnt isnt wasnt youre thats whats theres hes shes theyre weve youve ill id
     ofcourse atleast gonna wanna gotta""".split()
 )
+# STOP words that are also first names: kept where the text uses them as a person ("said May", "May's").
+_STOP_NAMES = frozenset("may april june august christian".split())
+# Words a text capitalises as forms of address, not names of their own ("Mother", "her Ladyship").
+_NOT_RESCUED = frozenset(
+    """mother father brother sister aunt uncle cousin grandmother grandfather granny grandpa son daughter wife
+    husband ladyship lordship majesty highness however""".split()
+)
 _PLACE_PREP = frozenset("in at from into near through across via within inside outside".split())
 _NICKNAMES: dict[str, str] = {
     "lizzy": "elizabeth",
@@ -234,7 +241,7 @@ _FEMALE_NAMES = frozenset(
     jennifer jenny jessica jessie joan joanna josephine joy judith julia juliet june karen kate katherine kathleen
     katie kitty laura lavinia layla leah lila lilian lillian lily linda lisa lizzy lois lottie louisa louise lucia
     lucy lydia mabel madeline maggie margaret maria marian marianne marie marion martha mary matilda maud maude
-    maya meg melanie mildred millie miriam molly monica nadia nancy naomi natalia natasha nell nelly nina nora
+    may maya meg melanie mildred millie miriam molly monica nadia nancy naomi natalia natasha nell nelly nina nora
     norah olive olivia pamela patricia pauline pearl penelope phoebe polina polly priya rachel rebecca rehema
     rosa rosalind rose rosie ruth sally samantha sara sarah selina sheila sophia sophie stella susan susanna
     sybil sylvia tabitha teresa tess theresa una ursula vera veronica victoria violet virginia vivian wendy
@@ -482,7 +489,12 @@ def _emit_run(
     initial = _is_initial(text, start)
     # Drop leading non-name words ("Poor Miss Taylor", "Then Ali", "When Elizabeth").
     lead = 0
-    while lead < len(toks) - 1 and toks[lead].lower() in STOP and toks[lead].lower() not in TITLES:
+    while (
+        lead < len(toks) - 1
+        and toks[lead].lower() in STOP
+        and toks[lead].lower() not in TITLES
+        and toks[lead].lower() not in _STOP_NAMES
+    ):
         lead += 1
     if lead:
         start = run[lead].start()
@@ -571,12 +583,20 @@ def _keep_forms(
         for w in h.words:
             by_word[w].append(h)
 
+    def person_like(hs: list[NameHit]) -> bool:
+        """Used mid-sentence mostly as a person is: tagged, addressed, possessive ("said May", "May's")."""
+        mid = [x for x in hs if not x.initial and len(x.words) == 1]
+        evidence = sum(1 for x in mid if x.cue or x.vocative or x.possessive)
+        return evidence >= 3 and evidence >= 0.2 * len(mid)
+
     def word_ok(w: str) -> bool:
         wl = w.lower()
         if w in _PARTICLES:
             return True
-        if wl in STOP or len(w) < 2 or w.isdigit() or not w[0].isupper() or _ROMAN.fullmatch(w):
+        if len(w) < 2 or w.isdigit() or not w[0].isupper() or _ROMAN.fullmatch(w):
             return False
+        if wl in STOP:
+            return wl in _STOP_NAMES and person_like(by_word.get(w, []))
         if wl in priors:
             return True
         hs = by_word.get(w, [])
@@ -584,7 +604,7 @@ def _keep_forms(
         if w.isupper() and len(w) > 1 and not any(not x.initial for x in hs if len(x.words) == 1):
             return False
         if lower.get(wl, 0) > 0.1 * caps:
-            return False
+            return wl not in _NOT_RESCUED and wl not in _PARTICLES and person_like(hs)  # "Will", "Hope", "Rose" as names in a text full of the words
         noninit = sum(1 for x in hs if not x.initial)
         if wl in common and wl not in _MALE_NAMES and wl not in _FEMALE_NAMES:
             return noninit >= 2
@@ -789,8 +809,12 @@ def cluster(
         entities.append(e)
         if idx is None:
             full_by_words[key] = len(entities) - 1
-    for i, e in enumerate(entities):
+    for e in entities:
         e.gender = gender_of(e.forms)
+    _merge_married_names(entities, forms)
+    for i, e in enumerate(entities):
+        if not e.forms:
+            continue
         if e.first:
             by_first[e.first].append(i)
         if e.last:
@@ -932,6 +956,31 @@ def cluster(
         if e.forms:
             e.gender = gender_of(e.forms)
     return [e for e in entities if e.forms]
+
+
+def _merge_married_names(
+    entities: list[_Entity], forms: dict[tuple[str | None, tuple[str, ...]], Form]
+) -> None:
+    """A woman's maiden and married names are one person: "May Welland" and, later, "May Archer", when a man
+    named Archer and another Welland are in the story and "May" alone is used more than both full names
+    together. The later name's forms move to the earlier one (the emptied entity is dropped by the caller)."""
+    men = {e.last for e in entities if e.named_full and e.gender == "m" and e.last}
+    groups: dict[str, list[_Entity]] = defaultdict(list)
+    for e in entities:
+        if e.named_full and e.gender == "f" and e.first and not e.titles & _MARRIED and e.forms:
+            groups[e.first].append(e)
+    for first, es in groups.items():
+        bare = forms.get((None, (first.capitalize(),)))
+        if len(es) != 2 or bare is None or len(bare.hits) <= sum(e.count for e in es):
+            continue
+        older, newer = sorted(es, key=lambda e: min(h.start for f in e.forms for h in f.hits))
+        family = any(
+            f.words[-1].lower() == older.last and (f.title or len(f.words) > 1) and f not in older.forms
+            for f in forms.values()
+        )
+        if newer.last in men and older.last != newer.last and family:
+            older.forms.extend(newer.forms)
+            newer.forms = []
 
 
 def _title_class(title: str) -> str:
