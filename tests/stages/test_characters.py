@@ -101,3 +101,16 @@ def test_maiden_and_married_names_are_one_woman() -> None:
     story = _chars(text)
     rose = [c for c in story.characters if "Rose" in c.aliases or "Rose Vane" in c.aliases]
     assert len(rose) == 1 and {"Rose Hartley", "Rose Vane", "Rose"} <= set(rose[0].aliases), _by_name(story)
+
+
+def test_a_titled_place_word_is_a_surname() -> None:
+    """"the hall" is a room, but "Mrs. Hall" is a woman and "said Hall" her husband."""
+    text = (
+        "Mrs. Hall crossed the hall. Mr. Hall stood by the door of the hall.\n\n"
+        '"Is he in?" said Mrs. Hall. "He is," said Hall. Hall frowned.\n\n'
+        '"Go up," said Hall\'s wife. "Not I," said Hall. Hall\'s pipe was out.\n'
+    )
+    names = _by_name(_chars(text))
+    assert "Mrs. Hall" in names, names
+    mr = next(n for n, al in names.items() if "Mr. Hall" in al)
+    assert "Hall" in names[mr] and "Mrs. Hall" not in names[mr], names

@@ -75,6 +75,9 @@ STOP = frozenset(
 )
 # STOP words that are also first names: kept where the text uses them as a person ("said May", "May's").
 _STOP_NAMES = frozenset("may april june august christian".split())
+# STOP words (places, buildings) that are surnames after a title: "Mrs. Hall", "Mr. Hill", "Miss Lane".
+_PLACE_SURNAMES = frozenset("street lane park hall house court church castle hill river lake".split())
+_SURNAME_TITLES = frozenset("mr mrs miss ms mme mlle madame mademoiselle monsieur dr".split())
 # Words a text capitalises as forms of address, not names of their own ("Mother", "her Ladyship").
 _NOT_RESCUED = frozenset(
     """mother father brother sister aunt uncle cousin grandmother grandfather granny grandpa son daughter wife
@@ -583,6 +586,8 @@ def _keep_forms(
         for w in h.words:
             by_word[w].append(h)
 
+    titled = {h.words[0] for h in hits if h.title in _SURNAME_TITLES and len(h.words) == 1}
+
     def person_like(hs: list[NameHit]) -> bool:
         """Used mid-sentence mostly as a person is: tagged, addressed, possessive ("said May", "May's")."""
         mid = [x for x in hs if not x.initial and len(x.words) == 1]
@@ -596,7 +601,9 @@ def _keep_forms(
         if len(w) < 2 or w.isdigit() or not w[0].isupper() or _ROMAN.fullmatch(w):
             return False
         if wl in STOP:
-            return wl in _STOP_NAMES and person_like(by_word.get(w, []))
+            # "said May"; "said Hall" where "Mr. Hall" is in the story
+            rescuable = wl in _STOP_NAMES or (wl in _PLACE_SURNAMES and w in titled)
+            return rescuable and person_like(by_word.get(w, []))
         if wl in priors:
             return True
         hs = by_word.get(w, [])
@@ -628,6 +635,8 @@ def _keep_forms(
             continue
         if role_runs.get(words, 0) >= 3 and not any(w.lower() in STOP for w in words):
             good = [True] * len(words)
+        elif h.title in _SURNAME_TITLES and len(words) == 1 and words[0].lower() in _PLACE_SURNAMES:
+            good = [True]  # "Mrs. Hall", "Mr. Hill": a title makes the word a surname
         else:
             good = [word_ok(w) for w in words]
         if not all(good):
