@@ -295,3 +295,19 @@ def test_ranker_scores_use_pairwise_products_and_second_round_weights() -> None:
     model = {"coef": coef, "coef2": [1.0] * p.shape[1], "pairs": True}
     assert list(score_rows(model, x)) == [2.0, 0.0]
     assert list(score_rows(model, x, "coef2")) == [3.0, 1.0]
+
+
+def test_a_role_called_by_name_to_their_face_is_that_character() -> None:
+    """"said the painter", and the others call the painter "Basil": the painter is Basil."""
+    text = "Lord Henry came in the morning.\n\n"
+    for k in range(5):
+        text += (
+            f'"Tell me about the portrait, Basil," said Lord Henry. "I want number {k}."\n\n'
+            f'"It is not finished," said the painter.\n\n'
+        )
+    story = _run(text)
+    got = set(_speakers(story))
+    assert got == {"Basil", "Lord Henry"}, got
+    basil = next(c for c in story.characters if c.name == "Basil")
+    assert "the painter" in basil.aliases and basil.quotes == 5
+    assert not any(c.name == "the painter" for c in story.characters)

@@ -1295,8 +1295,59 @@ class _Attributor:
 
     # ------------------------------------------------------------------ output
 
+    def name_roles(self) -> dict[str, str]:
+        """Map role characters (``the painter``) to the named character the others call them to their face:
+        vocatives in the quotations next to the role's turns, by other speakers, at least 4 and 60% of them, for a
+        named character of a compatible gender who never speaks in those same exchanges."""
+        roles = {c.id for c in self.new_chars if c.id.startswith("u") and not c.narrator}
+        if not roles:
+            return {}
+        votes: dict[str, Counter[str]] = {r: Counter() for r in roles}
+        beside: dict[str, set[str]] = {r: set() for r in roles}
+        turns: Counter[str] = Counter()
+        for i, x in enumerate(self.qs):
+            if x.speaker not in roles:
+                continue
+            turns[x.speaker] += 1
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(self.qs):
+                    continue
+                y = self.qs[j]
+                if y.speaker is None or y.speaker == x.speaker or abs(y.para - x.para) > 2:
+                    continue
+                beside[x.speaker].add(y.speaker)
+                for v in y.vocatives:
+                    votes[x.speaker][v] += 1
+        out: dict[str, str] = {}
+        for r, vs in votes.items():
+            if not vs:
+                continue
+            cid, n = vs.most_common(1)[0]
+            g, gr = self.gender.get(cid), self.gender.get(r)
+            log.debug("role %s: vocatives %s, turns %d", r, vs.most_common(3), turns[r])
+            if (
+                n >= 4
+                and n >= 0.6 * sum(vs.values())
+                and not cid.startswith(("u", "narrator"))
+                and cid not in beside[r]
+                and (g is None or gr is None or g == gr)
+            ):
+                out[r] = cid
+        return out
+
     def finish(self) -> None:
         story = self.story
+        roles = self.name_roles()
+        if roles:
+            chars = {c.id: c for c in story.characters}
+            for x in self.qs:
+                if x.speaker in roles:
+                    x.speaker = roles[x.speaker]
+            for c in self.new_chars:
+                if c.id in roles:
+                    named = chars[roles[c.id]]
+                    named.aliases = [*named.aliases, *(a for a in c.aliases if a not in named.aliases)]
+            self.new_chars = [c for c in self.new_chars if c.id not in roles]
         mapping = dict(self.narr_named) if self.narr_named is not None else self.name_narrators()
         for n in self.narr_ids:
             if n is not None and not n.startswith("narrator"):
