@@ -38,6 +38,8 @@ def test_aliases_cluster_and_titles_split() -> None:
 def test_sentence_initial_words_are_not_names() -> None:
     story = _chars('"Later, I have to go." Ouch. Suddenly the door opened. "Fine," said Tom. Tom left.\n')
     assert [c.name for c in story.characters] == ["Tom"]
+    story = _chars('"Well. Good-bye, Tom. Good-bye!" He left. "Good-night," said Tom. "Good-bye."\n')
+    assert [c.name for c in story.characters] == ["Tom"]
 
 
 def test_name_only_in_direct_address() -> None:

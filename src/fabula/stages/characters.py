@@ -57,7 +57,7 @@ _UNMARRIED = frozenset(["miss", "mlle", "mademoiselle", "fräulein", "fraulein"]
 # Capitalised words that are not names even when never written in lower case.
 STOP = frozenset(
     """i i'm i'd i've i'll oh ah eh ha o ok okay hey hi hello yeah yes no nope yep sorry please thanks goodbye
-    bye alas hush hurrah hurray amen aye nay sir madam ma'am mum mom mama mamma papa dad daddy mummy god lord
+    bye goodnight goodmorning alas hush hurrah hurray amen aye nay sir madam ma'am mum mom mama mamma papa dad daddy mummy god lord
     heaven heavens christ jesus christmas easter monday tuesday wednesday thursday friday saturday sunday january
     february march april may june july august september october november december english french german italian
     spanish russian american british irish scottish welsh dutch swiss european african indian chinese japanese
@@ -600,6 +600,8 @@ def _keep_forms(
             return True
         if len(w) < 2 or w.isdigit() or not w[0].isupper() or _ROMAN.fullmatch(w):
             return False
+        if wl.replace("-", "") in STOP:  # "Good-bye"
+            wl = wl.replace("-", "")
         if wl in STOP:
             # "said May"; "said Hall" where "Mr. Hall" is in the story
             rescuable = wl in _STOP_NAMES or (wl in _PLACE_SURNAMES and w in titled)
