@@ -28,7 +28,7 @@ import json
 import logging
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -1466,6 +1466,7 @@ FEATURES: tuple[str, ...] = (
     "style",
     "style_best",
     "style_known",
+    "nom_prior",
 )
 
 
@@ -1478,6 +1479,11 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
     total = max(1, sum(counts.values()))
     out: list[tuple[int, list[str], list[list[float]]]] = []
     fi = {f: k for k, f in enumerate(FEATURES)}
+    # who each description ("the old man", "the young lady") stands for elsewhere in the story
+    by_phrase: dict[str, Counter[str]] = defaultdict(Counter)
+    for x in qs:
+        if x.tag is not None and x.tag.kind == "nominal" and x.tag.phrase and x.speaker:
+            by_phrase[x.tag.phrase][x.speaker] += 1
     style = att.style()
     for i, x in enumerate(qs):
         if x.epigraph:
@@ -1642,6 +1648,11 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             vec[fi["anchor_even"]] = 1.0 / even[c] if c in even else 0.0
             vec[fi["anchor_odd"]] = 1.0 / odd[c] if c in odd else 0.0
             vec[fi["pron_recency"]] = 1.0 / (1 + pron_rank[c]) if c in pron_rank else 0.0
+            if tag is not None and tag.kind == "nominal" and tag.phrase:
+                seen = by_phrase[tag.phrase]
+                others = seen[c] - (c == x.speaker)  # leave this quotation out
+                rest = sum(seen.values()) - (x.speaker is not None)
+                vec[fi["nom_prior"]] = others / rest if rest > 0 else 0.0
             st = style.score(i, c)
             if st is not None:
                 vec[fi["style_known"]] = 1.0
