@@ -965,6 +965,23 @@ class _Attributor:
                 return c
         return None
 
+    def _focus(self, i: int, ref: _Ref) -> str | None:
+        """The character a ``he``/``she`` tag continues: the most recent narration name of that gender in subject
+        position (starting a sentence or a clause), within six paragraphs; names in object position are skipped."""
+        x = self.qs[i]
+        ix = self.ix
+        start = ix.paras[max(0, x.para - 6)][0]
+        narr = self.narr_ids[x.section] if x.section >= 0 else None
+        for m in reversed(ix.mentions_in(start, ref.pos)):
+            c = m.character
+            if c is None or c == narr or c in x.vocatives or ix.in_quote(m.start):
+                continue
+            if self.gender.get(c) != ref.gender:
+                continue
+            if _SUBJECT_BEFORE.search(self.text, max(0, m.start - 30), m.start):
+                return c
+        return None
+
     def _after_preposition(self, pos: int) -> bool:
         b = _PREP_BEFORE.search(self.text, max(0, pos - 16), pos)
         return b is not None
@@ -1467,6 +1484,14 @@ FEATURES: tuple[str, ...] = (
     "style_best",
     "style_known",
     "nom_prior",
+    "pron_focus",
+)
+
+#: Text before a name that puts it in subject position: a sentence start, or a clause start after a conjunction.
+_SUBJECT_BEFORE = re.compile(
+    r"(?:^|[.!?;:][\"”’']?\s+|\n\s*[\"“]?|\b(?:and|but|then|when|while|as|so|till|until|before|after|"
+    r"because|though|although|where|now)\s+)$",
+    re.IGNORECASE,
 )
 
 
@@ -1534,6 +1559,7 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             add(c)
         tag = x.tag
         local = att._local_pronoun(i, tag) if tag is not None and tag.kind == "pronoun" else None
+        focus = att._focus(i, tag) if tag is not None and tag.kind == "pronoun" else None
         nominal = None
         if tag is not None and tag.kind == "nominal":
             nominal = att._resolve_nominal(i, tag)
@@ -1648,6 +1674,7 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             vec[fi["anchor_even"]] = 1.0 / even[c] if c in even else 0.0
             vec[fi["anchor_odd"]] = 1.0 / odd[c] if c in odd else 0.0
             vec[fi["pron_recency"]] = 1.0 / (1 + pron_rank[c]) if c in pron_rank else 0.0
+            vec[fi["pron_focus"]] = float(focus == c)
             if tag is not None and tag.kind == "nominal" and tag.phrase:
                 seen = by_phrase[tag.phrase]
                 others = seen[c] - (c == x.speaker)  # leave this quotation out
