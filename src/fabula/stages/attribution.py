@@ -966,8 +966,8 @@ class _Attributor:
         return None
 
     def _focus(self, i: int, ref: _Ref) -> str | None:
-        """The character a ``he``/``she`` tag continues: the most recent narration name of that gender in subject
-        position (starting a sentence or a clause), within six paragraphs; names in object position are skipped."""
+        """The character a ``he``/``she`` (or ``the young man``) tag continues: the last narration name of that
+        gender in subject position (starting a sentence or a clause) within six paragraphs; objects are skipped."""
         x = self.qs[i]
         ix = self.ix
         start = ix.paras[max(0, x.para - 6)][0]
@@ -1559,7 +1559,11 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             add(c)
         tag = x.tag
         local = att._local_pronoun(i, tag) if tag is not None and tag.kind == "pronoun" else None
-        focus = att._focus(i, tag) if tag is not None and tag.kind == "pronoun" else None
+        focus = (
+            att._focus(i, tag)
+            if tag is not None and (tag.kind == "pronoun" or (tag.kind == "nominal" and tag.gender))
+            else None
+        )
         nominal = None
         if tag is not None and tag.kind == "nominal":
             nominal = att._resolve_nominal(i, tag)
