@@ -116,3 +116,12 @@ def test_a_titled_place_word_is_a_surname() -> None:
     assert "Mrs. Hall" in names, names
     mr = next(n for n, al in names.items() if "Mr. Hall" in al)
     assert "Hall" in names[mr] and "Mrs. Hall" not in names[mr], names
+
+
+def test_a_strong_name_prior_outweighs_pronouns_about_someone_else() -> None:
+    """Helen's paragraphs mention Paul with "she" all around: Paul stays a man."""
+    text = "".join(
+        f"Helen thought of Paul Wilcox. She wrote to Paul again; she sealed it and she wept. ({k})\n\n" for k in range(4)
+    )
+    paul = next(c for c in _chars(text).characters if "Paul Wilcox" in c.aliases)
+    assert paul.gender == "m"

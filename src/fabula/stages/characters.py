@@ -787,8 +787,8 @@ def cluster(
         tot = votes["m"] + votes["f"]
         first = next((f.words[0] for f in fs if len(f.words) >= 1), None)
         prior = name_prior(first) if first else None
-        strong = 0.85 if prior else 0.7
-        if tot >= (6 if prior else 3) and max(votes["m"], votes["f"]) >= strong * tot:
+        strong = 0.9 if prior else 0.7
+        if tot >= (10 if prior else 3) and max(votes["m"], votes["f"]) >= strong * tot:
             return "m" if votes["m"] > votes["f"] else "f"
         if prior:
             return prior
