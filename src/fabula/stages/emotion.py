@@ -294,6 +294,19 @@ class EmotionModel:
         self, texts: Sequence[str], contexts: Sequence[str | None] | None = None, context_weight: float | None = None
     ) -> Scores:
         """Probabilities and VAD for a batch; ``contexts`` (same length, ``None``/empty for none) mixed in."""
+        cls_z, vad = self.raw(texts, contexts, context_weight)
+        nl = len(self.labels)
+        cls_p = _sigmoid(cls_z)
+        labels = cls_p[:, :nl]
+        ekman = cls_p[:, nl:]
+        if self.ekman_mix < 1.0:
+            ekman = self.ekman_mix * ekman + (1.0 - self.ekman_mix) * ekman_from_labels(labels, self.ekman_members)
+        return Scores(labels, ekman, vad)
+
+    def raw(
+        self, texts: Sequence[str], contexts: Sequence[str | None] | None = None, context_weight: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Label and Ekman logits with bias, (n, 35), and VAD (n, 3, clipped to 1–5); contexts as in :meth:`scores`."""
         z = self.logits(texts)
         if contexts is not None:
             if len(contexts) != len(texts):
@@ -306,13 +319,8 @@ class EmotionModel:
         z = z + self.bias
         nl, ne = len(self.labels), len(self.ekman_names)
         cls_z = z[:, : nl + ne]
-        cls_p = _sigmoid(cls_z)
-        vad = z[:, nl + ne :] + cls_z @ self.stack + cls_p @ self.stack_probs
-        labels = cls_p[:, :nl]
-        ekman = cls_p[:, nl:]
-        if self.ekman_mix < 1.0:
-            ekman = self.ekman_mix * ekman + (1.0 - self.ekman_mix) * ekman_from_labels(labels, self.ekman_members)
-        return Scores(labels, ekman, np.clip(vad, 1.0, 5.0))
+        vad = z[:, nl + ne :] + cls_z @ self.stack + _sigmoid(cls_z) @ self.stack_probs
+        return cls_z, np.clip(vad, 1.0, 5.0)
 
     # -- results
 
