@@ -1485,6 +1485,8 @@ FEATURES: tuple[str, ...] = (
     "style_known",
     "nom_prior",
     "pron_focus",
+    "spoke_before",
+    "spoke_after",
 )
 
 #: Text before a name that puts it in subject position: a sentence start, or a clause start after a conjunction.
@@ -1581,6 +1583,17 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
         prev = qs[i - 1] if i > lo else None
         nxt = qs[i + 1] if i + 1 < hi else None
         neigh = {d: qs[i + d].speaker for d in (-2, -1, 1, 2) if lo <= i + d < hi}
+        # how many quotations ago (or ahead) each character last spoke in this conversation (up to 10)
+        spoke_before: dict[str, int] = {}
+        for j in range(i - 1, max(lo, i - 10) - 1, -1):
+            sp = qs[j].speaker
+            if sp and sp not in spoke_before:
+                spoke_before[sp] = i - j
+        spoke_after: dict[str, int] = {}
+        for j in range(i + 1, min(hi, i + 11)):
+            sp = qs[j].speaker
+            if sp and sp not in spoke_after:
+                spoke_after[sp] = j - i
         parts = {qs[j].speaker for j in range(lo, hi) if j != i and qs[j].speaker}
         want = prev.addr_gender if prev is not None and prev.last_para < x.para else None
         prev_subj = None
@@ -1679,6 +1692,8 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             vec[fi["anchor_odd"]] = 1.0 / odd[c] if c in odd else 0.0
             vec[fi["pron_recency"]] = 1.0 / (1 + pron_rank[c]) if c in pron_rank else 0.0
             vec[fi["pron_focus"]] = float(focus == c)
+            vec[fi["spoke_before"]] = 1.0 / spoke_before[c] if c in spoke_before else 0.0
+            vec[fi["spoke_after"]] = 1.0 / spoke_after[c] if c in spoke_after else 0.0
             if tag is not None and tag.kind == "nominal" and tag.phrase:
                 seen = by_phrase[tag.phrase]
                 others = seen[c] - (c == x.speaker)  # leave this quotation out
