@@ -311,3 +311,16 @@ def test_a_role_called_by_name_to_their_face_is_that_character() -> None:
     basil = next(c for c in story.characters if c.name == "Basil")
     assert "the painter" in basil.aliases and basil.quotes == 5
     assert not any(c.name == "the painter" for c in story.characters)
+
+
+def test_a_generic_noun_written_as_a_name_is_a_role() -> None:
+    """"said a voice" is anyone; "said the Voice", capitalised, is the unseen man the story calls so."""
+    text = (
+        "Mr. Marvel sat down on the bank by the road.\n\n"
+        '"Boots," said the Voice.\n\n'
+        '"Who said that?" cried Mr. Marvel, looking round.\n\n'
+        '"I did," said the Voice.\n\n'
+        '"Where are you?" asked Mr. Marvel.\n'
+    )
+    got = _speakers(_run(text))
+    assert got == ["the Voice", "Mr. Marvel", "the Voice", "Mr. Marvel"], got

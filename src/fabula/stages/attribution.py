@@ -647,7 +647,11 @@ class _Attributor:
         if not words or words[0] not in ("the", "this", "that", *(("a", "an") if modified else ())):
             return None
         head = words[pp - 1] if modified else words[-1]
-        if not modified and head in _GENERIC_NOUNS:
+        capital = head[:1].upper() + head[1:]
+        written = self.ix.text[ref.pos : ref.pos + len(ref.phrase or "") + 1]
+        # a generic noun written as a name ("the Voice", "the Stranger") is a role of its own
+        named = re.search(rf"\b{re.escape(capital)}\b", written) is not None
+        if not modified and head in _GENERIC_NOUNS and not named:
             return None
         label = " ".join(words[1:])
         for c in self.story.characters:
@@ -657,12 +661,11 @@ class _Attributor:
         titled = self._titled(head, ref.pos) if not modified else None
         if titled is not None:
             return titled
-        capital = head[:1].upper() + head[1:]
         if not modified and not _personish(head) and capital not in self.ix.text[ref.pos : ref.pos + 60]:
             return None
         det = words[0] if modified else "the"
-        name = " ".join([det, *words[1:]])
-        key = (-1, name)
+        name = " ".join([det, *words[1:-1], capital if named and not modified else words[-1]])
+        key = (-1, name.lower())
         cid = self.unnamed.get(key)
         if cid is None:
             cid = f"u{len(self.unnamed)}"
