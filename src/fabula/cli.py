@@ -114,6 +114,10 @@ def analyze(
     ] = None,
     upto: Annotated[str | None, typer.Option("--upto", help="Stop after this stage (e.g. quotes).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    encoder: Annotated[
+        bool,
+        typer.Option("--encoder", help="Emotions with the slower MiniLM encoder mode (pip install 'fabula[encoder]')."),
+    ] = False,
 ) -> None:
     """Analyse stories and write JSON, BookNLP-style TSV tables and/or an HTML report."""
     formats = list(OUTPUT_FORMATS) if fmt == "all" else [fmt]
@@ -131,7 +135,10 @@ def analyze(
     try:
         for path in paths:
             try:
-                _analyze_one(path, formats, mode, target, input_format, upto, quiet or mode == "stdout")
+                _analyze_one(
+                    path, formats, mode, target, input_format, upto, quiet or mode == "stdout",
+                    "encoder" if encoder else "ngram",
+                )
             except typer.Exit as exc:
                 if exc.exit_code == 1:
                     raise
@@ -159,13 +166,14 @@ def _analyze_one(
     input_format: str | None,
     upto: str | None,
     quiet: bool,
+    emotion: str = "ngram",
 ) -> None:
     from fabula.api import analyze as run_analysis
     from fabula.writers import render
 
     def work() -> dict[str, str]:
         source: Any = sys.stdin.buffer.read() if path == "-" else Path(path)
-        story = run_analysis(source, input_format=input_format, upto=upto)
+        story = run_analysis(source, input_format=input_format, upto=upto, emotion=emotion)
         if path == "-":
             story.source.path = None
         files: dict[str, str] = {}

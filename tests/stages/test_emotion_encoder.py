@@ -161,3 +161,97 @@ def test_batch_equals_single(model: Any) -> None:
     model.clear_cache()
     alone = np.vstack([model.scores([t]).labels for t in texts])
     assert np.allclose(together, alone, atol=1e-4)
+
+
+# ------------------------------------------------------------------ whole-story analysis in encoder mode
+
+STORY = (
+    "The letter lay open on the table. \u201cI\u2019m so sorry,\u201d Anna whispered, tears pouring down her face. "
+    "\u201cI failed you.\u201d\n\n\u201cThank you so much!\u201d Ben said, and laughed.\n"
+)
+
+
+def test_emotion_mode_stage_selection_needs_no_torch(no_torch: None) -> None:
+    """Choosing a mode builds a stage without loading anything; the n-gram stage stays the default."""
+    from fabula import api
+    from fabula.errors import UsageError
+    from fabula.stages import emotion
+
+    assert emotion.stage_for() is emotion.STAGE and emotion.stage_for("ngram") is emotion.STAGE
+    enc = emotion.stage_for("encoder")
+    assert enc.name == "emotion" and enc.requires == emotion.STAGE.requires and enc is not emotion.STAGE
+    assert [s for s in api.pipeline(upto="emotion") if s.name == "emotion"] == [emotion.STAGE]
+    with pytest.raises(UsageError):
+        emotion.stage_for("bert")
+    with pytest.raises(UsageError):
+        api.analyze(STORY, emotion="bert")
+    with pytest.raises(UsageError):
+        api.analyze(STORY, emotion="encoder", stages=api.pipeline(upto="quotes"))
+    # stages before the emotion stage do not need the encoder
+    assert api.analyze(STORY, upto="quotes", emotion="encoder").quotes
+
+
+def test_analyze_encoder_without_torch_is_model_error(no_torch: None) -> None:
+    from fabula import api
+
+    with pytest.raises(ModelError, match=r"fabula\[encoder\]"):
+        api.analyze(STORY, emotion="encoder")
+    with pytest.raises(ModelError, match=r"fabula\[encoder\]"):
+        api.pipeline(emotion="encoder")
+
+
+def test_cli_analyze_encoder_without_torch_is_one_line() -> None:
+    """``fabula analyze --encoder`` with torch hidden: exit 1, the install hint on one line."""
+    runner = (
+        "import builtins, sys\n"
+        "real = builtins.__import__\n"
+        "def fake(name, *a, **k):\n"
+        f"    if name.split('.')[0] in {MISSING!r}: raise ImportError(name)\n"
+        "    return real(name, *a, **k)\n"
+        "builtins.__import__ = fake\n"
+        "from fabula.cli import main\n"
+        "sys.argv = ['fabula', 'analyze', '-', '-o', '-', '--encoder']\n"
+        "main()\n"
+    )
+    res = subprocess.run([sys.executable, "-c", runner], input=STORY.encode(), capture_output=True, timeout=300)
+    err = res.stderr.decode()
+    assert res.returncode == 1, err
+    assert "Traceback" not in err
+    assert INSTALL_HINT in err
+    assert len(err.strip().splitlines()) == 1
+    assert res.stdout == b""
+
+
+def test_analyze_with_encoder(model: Any) -> None:
+    """``analyze(..., emotion="encoder")`` fills the emotion layers from the encoder model, the default from the
+    n-gram model."""
+    from fabula import api
+    from fabula.stages.emotion import EmotionModel, narrative_sentences
+
+    enc = api.analyze(STORY, upto="emotion", emotion="encoder")
+    ngram = api.analyze(STORY, upto="emotion")
+    assert "emotion" in enc.done and len(enc.quotes) == len(ngram.quotes) >= 2
+    sents = [enc.text[a:b] for a, b in narrative_sentences(enc)]
+    assert [(e.start, e.end) for e in enc.sentence_emotions] == [(e.start, e.end) for e in ngram.sentence_emotions]
+    want_enc, want_ng = model.predict(sents), EmotionModel.load().predict(sents)
+    assert [e.top for e in enc.sentence_emotions] == [r["top"] for r in want_enc]
+    assert [e.ekman for e in enc.sentence_emotions] == [r["ekman"] for r in want_enc]
+    assert [e.ekman for e in ngram.sentence_emotions] == [r["ekman"] for r in want_ng]
+    assert want_enc != want_ng
+    for q in enc.quotes:
+        assert q.emotion is not None and set(q.emotion) == {"labels", "predicted", "top", "ekman", "vad"}
+    sorry, thanks = enc.quotes[0].emotion, enc.quotes[-1].emotion
+    assert sorry is not None and thanks is not None
+    assert sorry["ekman"]["sadness"] > thanks["ekman"]["sadness"] and thanks["top"] == "gratitude"
+
+
+def test_cli_analyze_encoder(model: Any) -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "fabula.cli", "analyze", "-", "-o", "-", "--encoder", "--upto", "emotion"],
+        input=STORY.encode(), capture_output=True, timeout=300,
+    )
+    assert res.returncode == 0, res.stderr.decode()
+    doc = json.loads(res.stdout)
+    emotions = [q["emotion"] for q in doc["quotes"]]
+    assert emotions and all(e and e["top"] for e in emotions)
+    assert emotions[-1]["top"] == "gratitude"

@@ -25,15 +25,15 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import lru_cache, partial
 from importlib import resources
 from itertools import accumulate, pairwise
 from typing import Any
 
 import numpy as np
 
-from fabula.errors import ModelError
+from fabula.errors import ModelError, UsageError
 from fabula.pipeline import Stage
 from fabula.story import EmotionSpan, Quote, Story
 
@@ -433,9 +433,26 @@ def narrative_sentences(story: Story) -> list[tuple[int, int]]:
     return out
 
 
-def run(story: Story) -> None:
+#: Emotion modes: the n-gram model (default, fast) and the optional MiniLM encoder mode (needs torch).
+MODES = ("ngram", "encoder")
+
+
+def load_model(mode: str = "ngram") -> Any:
+    """The shipped model of ``mode`` (loaded once per process): :class:`EmotionModel` or, for ``"encoder"``,
+    :class:`~fabula.stages.emotion_encoder.EncoderEmotionModel` (raises :class:`ModelError` with the install hint
+    when torch is missing; torch is imported only here, when asked for)."""
+    if mode == "ngram":
+        return EmotionModel.load()
+    if mode == "encoder":
+        from fabula.stages.emotion_encoder import EncoderEmotionModel
+
+        return EncoderEmotionModel.load()
+    raise UsageError(f"unknown emotion mode {mode!r} (choose from {', '.join(MODES)})")
+
+
+def run(story: Story, mode: str = "ngram") -> None:
     """Set ``quote.emotion`` for each quotation and ``story.sentence_emotions`` for narrative sentences."""
-    model = EmotionModel.load()
+    model = load_model(mode)
     if story.quotes:
         spans = sorted(sp for q in story.quotes for sp in q.spans)
         span_ends = list(accumulate((e for _, e in spans), max))
@@ -450,7 +467,16 @@ def run(story: Story) -> None:
         EmotionSpan(a, b, ekman=r["ekman"], vad=(r["vad"][0], r["vad"][1], r["vad"][2]), top=r["top"])
         for (a, b), r in zip(sents, results, strict=True)
     ]
-    log.debug("emotion: %d quotations, %d narrative sentences", len(story.quotes), len(sents))
+    log.debug("emotion (%s): %d quotations, %d narrative sentences", mode, len(story.quotes), len(sents))
 
 
 STAGE = Stage("emotion", run, requires=("quotes",), provides=("emotion",))
+
+
+def stage_for(mode: str = "ngram") -> Stage:
+    """The emotion stage running the model of ``mode`` (``"ngram"``: :data:`STAGE` itself)."""
+    if mode not in MODES:
+        raise UsageError(f"unknown emotion mode {mode!r} (choose from {', '.join(MODES)})")
+    if mode == "ngram":
+        return STAGE
+    return replace(STAGE, func=partial(run, mode=mode))

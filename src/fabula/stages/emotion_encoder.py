@@ -8,7 +8,9 @@ Slower and more accurate than :class:`fabula.stages.emotion.EmotionModel`, with 
   ``fabula/models/emotion/emotion_encoder.npz`` with the heads. Texts are cut at 64 word pieces and mean-pooled.
 * A linear head on the pooled embedding gives 28 label + 7 Ekman logits ``z_enc``; the shipped n-gram model gives
   ``z_ng``; each column is blended by a tiny logistic stacker ``z = a·z_enc + b·z_ng + c`` (fitted on training
-  data the heads had not seen). Thresholds and the Ekman mix (head vs noisy-or of the labels) are tuned on train.
+  data the heads had not seen). The 7 Ekman logits may instead come from a stacker that sees all 70 logits
+  (``ekman_stack_W``, one-vs-rest logistic). Thresholds and the Ekman mix (stacker or head vs noisy-or of the labels)
+  are tuned on train.
 * VAD: ridge regression on ``[embedding, n-gram VAD]``.
 * A context is mixed as in the n-gram model: logits (and the embedding for VAD) ``(1 - w)·text + w·context``.
 
@@ -157,6 +159,9 @@ class EncoderEmotionModel:
             self.thresholds = arrays["thresholds"].astype(np.float64)
             self.ekman_thresholds = arrays["ekman_thresholds"].astype(np.float64)
             layers = {k[len(LAYER_PREFIX) :]: v for k, v in arrays.items() if k.startswith(LAYER_PREFIX)}
+            # optional Ekman stacker over all 70 logits ([z_enc, z_ng]); without it the per-column blend is used
+            self.ekman_stack_w = arrays["ekman_stack_W"].astype(np.float64) if "ekman_stack_W" in arrays else None
+            self.ekman_stack_b = arrays["ekman_stack_b"].astype(np.float64) if "ekman_stack_b" in arrays else None
         except (KeyError, ValueError) as exc:
             raise ModelError(f"emotion encoder model file is incomplete: {exc}") from exc
         nc = len(self.labels) + len(self.ekman_names)
@@ -164,6 +169,8 @@ class EncoderEmotionModel:
             self.head_w.shape != (DIM, nc)
             or self.blend.shape != (nc, 3)
             or self.vad_w.shape != (DIM + 3, 3)
+            or (self.ekman_stack_w is not None and self.ekman_stack_w.shape != (2 * nc, len(self.ekman_names)))
+            or (self.ekman_stack_w is not None) != (self.ekman_stack_b is not None)
             or self.labels != ngram.labels
             or self.ekman_names != ngram.ekman_names
         ):
@@ -230,6 +237,8 @@ class EncoderEmotionModel:
                 e_vad[idx] = (1.0 - w) * e[idx] + w * ec
         z_enc = z_enc + self.head_b
         z = self.blend[:, 0] * z_enc + self.blend[:, 1] * z_ng + self.blend[:, 2]
+        if self.ekman_stack_w is not None and self.ekman_stack_b is not None:
+            z[:, len(self.labels) :] = np.hstack([z_enc, z_ng]) @ self.ekman_stack_w + self.ekman_stack_b
         vad = np.hstack([e_vad, vad_ng]) @ self.vad_w + self.vad_b
         return z, np.clip(vad, 1.0, 5.0)
 

