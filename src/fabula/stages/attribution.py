@@ -1490,7 +1490,6 @@ FEATURES: tuple[str, ...] = (
     "pron_focus",
     "spoke_before",
     "spoke_after",
-    "conv_share",
 )
 
 #: Text before a name that puts it in subject position: a sentence start, or a clause start after a conjunction.
@@ -1587,11 +1586,6 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
         prev = qs[i - 1] if i > lo else None
         nxt = qs[i + 1] if i + 1 < hi else None
         neigh = {d: qs[i + d].speaker for d in (-2, -1, 1, 2) if lo <= i + d < hi}
-        # each character's share of the other turns of this conversation (up to 12 quotations either side)
-        share: Counter[str] = Counter(
-            qs[j].speaker for j in range(max(lo, i - 12), min(hi, i + 13)) if j != i and qs[j].speaker
-        )
-        n_share = sum(share.values())
         # how many quotations ago (or ahead) each character last spoke in this conversation (up to 10)
         spoke_before: dict[str, int] = {}
         for j in range(i - 1, max(lo, i - 10) - 1, -1):
@@ -1701,7 +1695,6 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             vec[fi["anchor_odd"]] = 1.0 / odd[c] if c in odd else 0.0
             vec[fi["pron_recency"]] = 1.0 / (1 + pron_rank[c]) if c in pron_rank else 0.0
             vec[fi["pron_focus"]] = float(focus == c)
-            vec[fi["conv_share"]] = share[c] / n_share if n_share else 0.0
             vec[fi["spoke_before"]] = 1.0 / spoke_before[c] if c in spoke_before else 0.0
             vec[fi["spoke_after"]] = 1.0 / spoke_after[c] if c in spoke_after else 0.0
             if tag is not None and tag.kind == "nominal" and tag.phrase:
