@@ -16,8 +16,6 @@ log = logging.getLogger(__name__)
 
 #: Stage names in pipeline order; ``analyze(..., upto="quotes")`` stops after that stage.
 STAGE_ORDER = ("segment", "quotes", "characters", "attribution", "emotion", "acts", "arcs", "dynamics")
-#: ``analyze(..., emotion=...)``: the n-gram model (default) or the slower MiniLM encoder mode (needs torch).
-EMOTION_MODES = ("ngram", "encoder")
 
 
 def stage(name: str) -> Stage:
@@ -41,8 +39,10 @@ def pipeline(upto: str | None = None, skip: Sequence[str] = (), emotion: str = "
 
     ``emotion="encoder"`` makes the emotion stage use the encoder mode; its dependencies are checked here, so a
     missing torch fails (:class:`~fabula.errors.ModelError`) before any stage runs."""
-    if emotion not in EMOTION_MODES:
-        raise UsageError(f"unknown emotion mode {emotion!r} (choose from {', '.join(EMOTION_MODES)})")
+    if emotion != "ngram":
+        from fabula.stages.emotion import check_mode
+
+        check_mode(emotion)  # "encoder", or a UsageError naming the modes
     names = available_stages()
     if upto is not None:
         if upto not in STAGE_ORDER:

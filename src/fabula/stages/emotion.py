@@ -437,17 +437,22 @@ def narrative_sentences(story: Story) -> list[tuple[int, int]]:
 MODES = ("ngram", "encoder")
 
 
+def check_mode(mode: str) -> str:
+    """``mode`` if it is one of :data:`MODES`, else :class:`UsageError`."""
+    if mode not in MODES:
+        raise UsageError(f"unknown emotion mode {mode!r} (choose from {', '.join(MODES)})")
+    return mode
+
+
 def load_model(mode: str = "ngram") -> Any:
     """The shipped model of ``mode`` (loaded once per process): :class:`EmotionModel` or, for ``"encoder"``,
     :class:`~fabula.stages.emotion_encoder.EncoderEmotionModel` (raises :class:`ModelError` with the install hint
     when torch is missing; torch is imported only here, when asked for)."""
-    if mode == "ngram":
+    if check_mode(mode) == "ngram":
         return EmotionModel.load()
-    if mode == "encoder":
-        from fabula.stages.emotion_encoder import EncoderEmotionModel
+    from fabula.stages.emotion_encoder import EncoderEmotionModel
 
-        return EncoderEmotionModel.load()
-    raise UsageError(f"unknown emotion mode {mode!r} (choose from {', '.join(MODES)})")
+    return EncoderEmotionModel.load()
 
 
 def run(story: Story, mode: str = "ngram") -> None:
@@ -475,8 +480,6 @@ STAGE = Stage("emotion", run, requires=("quotes",), provides=("emotion",))
 
 def stage_for(mode: str = "ngram") -> Stage:
     """The emotion stage running the model of ``mode`` (``"ngram"``: :data:`STAGE` itself)."""
-    if mode not in MODES:
-        raise UsageError(f"unknown emotion mode {mode!r} (choose from {', '.join(MODES)})")
-    if mode == "ngram":
+    if check_mode(mode) == "ngram":
         return STAGE
     return replace(STAGE, func=partial(run, mode=mode))
