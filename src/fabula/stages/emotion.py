@@ -229,7 +229,60 @@ class Scores:
     vad: np.ndarray  # (n, 3)
 
 
-class EmotionModel:
+class _Scorer:
+    """What both emotion models share: probabilities from blended logits, and JSON-able results per text.
+
+    Subclasses set ``labels``, ``ekman_names``, ``thresholds``, ``ekman_mix`` and ``ekman_members`` and implement
+    :meth:`raw`; ``predict_batch`` is how many texts :meth:`predict` scores at once."""
+
+    labels: tuple[str, ...]
+    ekman_names: tuple[str, ...]
+    thresholds: np.ndarray
+    ekman_mix: float
+    ekman_members: np.ndarray
+    predict_batch = 1024
+
+    def raw(
+        self, texts: Sequence[str], contexts: Sequence[str | None] | None = None, context_weight: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def scores(
+        self, texts: Sequence[str], contexts: Sequence[str | None] | None = None, context_weight: float | None = None
+    ) -> Scores:
+        """Probabilities and VAD for a batch; ``contexts`` (same length, ``None``/empty for none) mixed in."""
+        cls_z, vad = self.raw(texts, contexts, context_weight)
+        nl = len(self.labels)
+        cls_p = _sigmoid(cls_z)
+        labels = cls_p[:, :nl]
+        ekman = cls_p[:, nl:]
+        if self.ekman_mix < 1.0:
+            ekman = self.ekman_mix * ekman + (1.0 - self.ekman_mix) * ekman_from_labels(labels, self.ekman_members)
+        return Scores(labels, ekman, vad)
+
+    def predict(self, texts: Sequence[str], contexts: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
+        """One JSON-able result per text: ``labels`` (28), ``predicted``, ``top``, ``ekman`` (7, sums to 1), ``vad``."""
+        out: list[dict[str, Any]] = []
+        batch = self.predict_batch
+        for i in range(0, len(texts), batch):
+            sc = self.scores(texts[i : i + batch], None if contexts is None else contexts[i : i + batch])
+            ek = sc.ekman / np.maximum(sc.ekman.sum(axis=1, keepdims=True), 1e-12)
+            for lab, e, v in zip(sc.labels, ek, sc.vad, strict=True):
+                chosen = [self.labels[j] for j in np.argsort(-lab) if lab[j] >= self.thresholds[j]]
+                top = self.labels[int(np.argmax(lab))]
+                out.append(
+                    {
+                        "labels": {n: round(float(p), ROUND) for n, p in zip(self.labels, lab, strict=True)},
+                        "predicted": chosen or [top],
+                        "top": top,
+                        "ekman": {n: round(float(p), ROUND) for n, p in zip(self.ekman_names, e, strict=True)},
+                        "vad": [round(float(x), 3) for x in v],
+                    }
+                )
+        return out
+
+
+class EmotionModel(_Scorer):
     """The shipped linear emotion model. Use :meth:`load`; :meth:`predict` gives JSON-able results."""
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
@@ -290,19 +343,6 @@ class EmotionModel:
         rows, cols, vals = self.vectorizer.transform(texts)
         return sparse_dot(rows, cols, vals, self.weights, len(texts))
 
-    def scores(
-        self, texts: Sequence[str], contexts: Sequence[str | None] | None = None, context_weight: float | None = None
-    ) -> Scores:
-        """Probabilities and VAD for a batch; ``contexts`` (same length, ``None``/empty for none) mixed in."""
-        cls_z, vad = self.raw(texts, contexts, context_weight)
-        nl = len(self.labels)
-        cls_p = _sigmoid(cls_z)
-        labels = cls_p[:, :nl]
-        ekman = cls_p[:, nl:]
-        if self.ekman_mix < 1.0:
-            ekman = self.ekman_mix * ekman + (1.0 - self.ekman_mix) * ekman_from_labels(labels, self.ekman_members)
-        return Scores(labels, ekman, vad)
-
     def raw(
         self, texts: Sequence[str], contexts: Sequence[str | None] | None = None, context_weight: float | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -321,30 +361,6 @@ class EmotionModel:
         cls_z = z[:, : nl + ne]
         vad = z[:, nl + ne :] + cls_z @ self.stack + _sigmoid(cls_z) @ self.stack_probs
         return cls_z, np.clip(vad, 1.0, 5.0)
-
-    # -- results
-
-    def predict(self, texts: Sequence[str], contexts: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
-        """One JSON-able result per text: ``labels`` (28), ``predicted``, ``top``, ``ekman`` (7, sums to 1), ``vad``."""
-        out: list[dict[str, Any]] = []
-        batch = 1024
-        for i in range(0, len(texts), batch):
-            sc = self.scores(texts[i : i + batch], None if contexts is None else contexts[i : i + batch])
-            ek = sc.ekman / np.maximum(sc.ekman.sum(axis=1, keepdims=True), 1e-12)
-            for lab, e, v in zip(sc.labels, ek, sc.vad, strict=True):
-                chosen = [self.labels[j] for j in np.argsort(-lab) if lab[j] >= self.thresholds[j]]
-                top = self.labels[int(np.argmax(lab))]
-                out.append(
-                    {
-                        "labels": {n: round(float(p), ROUND) for n, p in zip(self.labels, lab, strict=True)},
-                        "predicted": chosen or [top],
-                        "top": top,
-                        "ekman": {n: round(float(p), ROUND) for n, p in zip(self.ekman_names, e, strict=True)},
-                        "vad": [round(float(x), 3) for x in v],
-                    }
-                )
-        return out
-
 
 @lru_cache(maxsize=1)
 def _load_shipped() -> EmotionModel:

@@ -32,12 +32,9 @@ import numpy as np
 
 from fabula.errors import ModelError
 from fabula.stages.emotion import (
-    ROUND,
     EmotionModel,
-    Scores,
-    _sigmoid,
+    _Scorer,
     _strings,
-    ekman_from_labels,
     ekman_member_matrix,
 )
 
@@ -143,8 +140,10 @@ class MiniLM:
         return self.pool(h, mask)
 
 
-class EncoderEmotionModel:
+class EncoderEmotionModel(_Scorer):
     """MiniLM + linear heads, blended with the n-gram :class:`EmotionModel`. Use :meth:`load`."""
+
+    predict_batch = 256
 
     def __init__(self, arrays: dict[str, np.ndarray], ngram: EmotionModel, threads: int | None = None) -> None:
         try:
@@ -241,41 +240,6 @@ class EncoderEmotionModel:
             z[:, len(self.labels) :] = np.hstack([z_enc, z_ng]) @ self.ekman_stack_w + self.ekman_stack_b
         vad = np.hstack([e_vad, vad_ng]) @ self.vad_w + self.vad_b
         return z, np.clip(vad, 1.0, 5.0)
-
-    def scores(
-        self, texts: Sequence[str], contexts: Sequence[str | None] | None = None, context_weight: float | None = None
-    ) -> Scores:
-        """Probabilities and VAD for a batch, as :meth:`EmotionModel.scores`."""
-        z, vad = self.raw(texts, contexts, context_weight)
-        nl = len(self.labels)
-        p = _sigmoid(z)
-        labels, ekman = p[:, :nl], p[:, nl:]
-        if self.ekman_mix < 1.0:
-            ekman = self.ekman_mix * ekman + (1.0 - self.ekman_mix) * ekman_from_labels(labels, self.ekman_members)
-        return Scores(labels, ekman, vad)
-
-    # -- results
-
-    def predict(self, texts: Sequence[str], contexts: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
-        """One JSON-able result per text, as :meth:`EmotionModel.predict`."""
-        out: list[dict[str, Any]] = []
-        batch = 256
-        for i in range(0, len(texts), batch):
-            sc = self.scores(texts[i : i + batch], None if contexts is None else contexts[i : i + batch])
-            ek = sc.ekman / np.maximum(sc.ekman.sum(axis=1, keepdims=True), 1e-12)
-            for lab, e, v in zip(sc.labels, ek, sc.vad, strict=True):
-                chosen = [self.labels[j] for j in np.argsort(-lab) if lab[j] >= self.thresholds[j]]
-                top = self.labels[int(np.argmax(lab))]
-                out.append(
-                    {
-                        "labels": {n: round(float(p), ROUND) for n, p in zip(self.labels, lab, strict=True)},
-                        "predicted": chosen or [top],
-                        "top": top,
-                        "ekman": {n: round(float(p), ROUND) for n, p in zip(self.ekman_names, e, strict=True)},
-                        "vad": [round(float(x), 3) for x in v],
-                    }
-                )
-        return out
 
 
 @lru_cache(maxsize=1)
