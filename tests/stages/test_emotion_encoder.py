@@ -63,8 +63,8 @@ def test_fabula_imports_without_torch() -> None:
     assert res.returncode == 0, res.stdout + res.stderr
 
 
-def test_cli_encoder_flag_without_torch_is_one_line(tmp_path: Any) -> None:
-    """``fabula emotions --encoder`` with torch hidden: exit 1, the install hint on one line."""
+def _exits_with_install_hint(args: list[str], stdin: bytes, timeout: int) -> subprocess.CompletedProcess[bytes]:
+    """Run the CLI with torch hidden: it must exit 1 with the install hint on one line and no traceback."""
     runner = (
         "import builtins, sys\n"
         "real = builtins.__import__\n"
@@ -73,15 +73,21 @@ def test_cli_encoder_flag_without_torch_is_one_line(tmp_path: Any) -> None:
         "    return real(name, *a, **k)\n"
         "builtins.__import__ = fake\n"
         "from fabula.cli import main\n"
-        "sys.argv = ['fabula', 'emotions', '--encoder', '-']\n"
+        f"sys.argv = {['fabula', *args]!r}\n"
         "main()\n"
     )
-    res = subprocess.run([sys.executable, "-c", runner], input=b"I'm so sorry\n", capture_output=True, timeout=120)
+    res = subprocess.run([sys.executable, "-c", runner], input=stdin, capture_output=True, timeout=timeout)
     err = res.stderr.decode()
     assert res.returncode == 1, err
     assert "Traceback" not in err
     assert INSTALL_HINT in err
     assert len(err.strip().splitlines()) == 1
+    return res
+
+
+def test_cli_encoder_flag_without_torch_is_one_line(tmp_path: Any) -> None:
+    """``fabula emotions --encoder`` with torch hidden: exit 1, the install hint on one line."""
+    _exits_with_install_hint(["emotions", "--encoder", "-"], b"I'm so sorry\n", timeout=120)
 
 
 # ------------------------------------------------------------------------------------------ with torch
@@ -202,23 +208,7 @@ def test_analyze_encoder_without_torch_is_model_error(no_torch: None) -> None:
 
 def test_cli_analyze_encoder_without_torch_is_one_line() -> None:
     """``fabula analyze --encoder`` with torch hidden: exit 1, the install hint on one line."""
-    runner = (
-        "import builtins, sys\n"
-        "real = builtins.__import__\n"
-        "def fake(name, *a, **k):\n"
-        f"    if name.split('.')[0] in {MISSING!r}: raise ImportError(name)\n"
-        "    return real(name, *a, **k)\n"
-        "builtins.__import__ = fake\n"
-        "from fabula.cli import main\n"
-        "sys.argv = ['fabula', 'analyze', '-', '-o', '-', '--encoder']\n"
-        "main()\n"
-    )
-    res = subprocess.run([sys.executable, "-c", runner], input=STORY.encode(), capture_output=True, timeout=300)
-    err = res.stderr.decode()
-    assert res.returncode == 1, err
-    assert "Traceback" not in err
-    assert INSTALL_HINT in err
-    assert len(err.strip().splitlines()) == 1
+    res = _exits_with_install_hint(["analyze", "-", "-o", "-", "--encoder"], STORY.encode(), timeout=300)
     assert res.stdout == b""
 
 

@@ -362,25 +362,33 @@ def train(
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / MODEL_FILE
+    arrays["meta"] = encode_strings([json.dumps(meta)])
+    np.savez_compressed(path, **arrays)
+    scores: dict[str, Any] = {"train_seconds": round(time.perf_counter() - t0, 1)}
+    scores.update(save_with_dev_scores(path, arrays, meta, data_dir))
+    return scores
+
+
+def save_with_dev_scores(
+    path: Path, arrays: dict[str, Any], meta: dict[str, Any], data_dir: Path, encoder: bool = False
+) -> dict[str, Any]:
+    """Score the model saved at ``path`` on GoEmotions and EmoBank dev, record the scores in its ``meta`` and save
+    it again; returns ``goemotions``, ``emobank`` and the final ``size_bytes``."""
     from fabula.eval.emotion import evaluate_emobank, evaluate_goemotions
 
-    arrays["meta"] = encode_strings([json.dumps(meta)])
-    np.savez_compressed(path, **arrays)
-    scores: dict[str, Any] = {
-        "train_seconds": round(time.perf_counter() - t0, 1),
-        "size_bytes": path.stat().st_size,
-        "goemotions": evaluate_goemotions(data_dir / "goemotions", model_path=path),
-        "emobank": evaluate_emobank(data_dir / "emobank", model_path=path),
+    out: dict[str, Any] = {
+        "goemotions": evaluate_goemotions(data_dir / "goemotions", model_path=path, encoder=encoder),
+        "emobank": evaluate_emobank(data_dir / "emobank", model_path=path, encoder=encoder),
     }
     meta["dev"] = {
-        "macro_f1_28": scores["goemotions"]["macro_f1"],
-        "macro_f1_ekman": scores["goemotions"]["ekman_macro_f1"],
-        "pearson_vad": scores["emobank"]["pearson"],
+        "macro_f1_28": out["goemotions"]["macro_f1"],
+        "macro_f1_ekman": out["goemotions"]["ekman_macro_f1"],
+        "pearson_vad": out["emobank"]["pearson"],
     }
     arrays["meta"] = encode_strings([json.dumps(meta)])
     np.savez_compressed(path, **arrays)
-    scores["size_bytes"] = path.stat().st_size
-    return scores
+    out["size_bytes"] = path.stat().st_size
+    return out
 
 
 def ekman_member_matrix(names: Sequence[str]) -> np.ndarray:

@@ -46,6 +46,7 @@ from fabula.training.emotion import (
     pearson,
     read_emobank,
     read_goemotions,
+    save_with_dev_scores,
     to_csr,
     tune_thresholds,
     vad_design,
@@ -576,18 +577,7 @@ def train(
     result: dict[str, Any] = {"train_seconds": meta["train_seconds"], "size_bytes": path.stat().st_size,
                               "selection": selection, "vad": vad_info}
     if evaluate:
-        from fabula.eval.emotion import evaluate_emobank, evaluate_goemotions
-
-        result["goemotions"] = evaluate_goemotions(data_dir / "goemotions", model_path=path, encoder=True)
-        result["emobank"] = evaluate_emobank(data_dir / "emobank", model_path=path, encoder=True)
-        meta["dev"] = {
-            "macro_f1_28": result["goemotions"]["macro_f1"],
-            "macro_f1_ekman": result["goemotions"]["ekman_macro_f1"],
-            "pearson_vad": result["emobank"]["pearson"],
-        }
-        arrays["meta"] = encode_strings([json.dumps(meta)])
-        np.savez_compressed(path, **arrays)
-        result["size_bytes"] = path.stat().st_size
+        result.update(save_with_dev_scores(path, arrays, meta, data_dir, encoder=True))
     return result
 
 
