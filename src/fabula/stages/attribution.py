@@ -29,7 +29,7 @@ import logging
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -1324,11 +1324,9 @@ class _Attributor:
             return {}
         votes: dict[str, Counter[str]] = {r: Counter() for r in roles}
         beside: dict[str, set[str]] = {r: set() for r in roles}
-        turns: Counter[str] = Counter()
         for i, x in enumerate(self.qs):
             if x.speaker not in roles:
                 continue
-            turns[x.speaker] += 1
             for j in (i - 1, i + 1):
                 if not 0 <= j < len(self.qs):
                     continue
@@ -1344,7 +1342,7 @@ class _Attributor:
                 continue
             cid, n = vs.most_common(1)[0]
             g, gr = self.gender.get(cid), self.gender.get(r)
-            log.debug("role %s: vocatives %s, turns %d", r, vs.most_common(3), turns[r])
+            log.debug("role %s: vocatives %s", r, vs.most_common(3))
             if (
                 n >= 4
                 and n >= 0.6 * sum(vs.values())
@@ -1500,6 +1498,16 @@ _SUBJECT_BEFORE = re.compile(
 )
 
 
+def _nearest_turns(qs: Sequence[_Q], i: int, js: Iterable[int]) -> dict[str, int]:
+    """Each speaker's distance from quotation ``i`` at their first turn among ``js`` (walked in order)."""
+    out: dict[str, int] = {}
+    for j in js:
+        sp = qs[j].speaker
+        if sp and sp not in out:
+            out[sp] = abs(j - i)
+    return out
+
+
 def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], list[list[float]]]]:
     """For each quotation: candidate speakers (mentioned nearby, recent speakers, addressed, the narrator) and one
     feature vector per candidate, built from the rule pass (neighbours' speakers are the rules' predictions)."""
@@ -1587,16 +1595,8 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
         nxt = qs[i + 1] if i + 1 < hi else None
         neigh = {d: qs[i + d].speaker for d in (-2, -1, 1, 2) if lo <= i + d < hi}
         # how many quotations ago (or ahead) each character last spoke in this conversation (up to 10)
-        spoke_before: dict[str, int] = {}
-        for j in range(i - 1, max(lo, i - 10) - 1, -1):
-            sp = qs[j].speaker
-            if sp and sp not in spoke_before:
-                spoke_before[sp] = i - j
-        spoke_after: dict[str, int] = {}
-        for j in range(i + 1, min(hi, i + 11)):
-            sp = qs[j].speaker
-            if sp and sp not in spoke_after:
-                spoke_after[sp] = j - i
+        spoke_before = _nearest_turns(qs, i, range(i - 1, max(lo, i - 10) - 1, -1))
+        spoke_after = _nearest_turns(qs, i, range(i + 1, min(hi, i + 11)))
         parts = {qs[j].speaker for j in range(lo, hi) if j != i and qs[j].speaker}
         want = prev.addr_gender if prev is not None and prev.last_para < x.para else None
         prev_subj = None

@@ -57,7 +57,8 @@ _UNMARRIED = frozenset(["miss", "mlle", "mademoiselle", "fräulein", "fraulein"]
 # Capitalised words that are not names even when never written in lower case.
 STOP = frozenset(
     """i i'm i'd i've i'll oh ah eh ha o ok okay hey hi hello yeah yes no nope yep sorry please thanks goodbye
-    bye goodnight goodmorning alas hush hurrah hurray amen aye nay sir madam ma'am mum mom mama mamma papa dad daddy mummy god lord
+    bye goodnight goodmorning alas hush hurrah hurray amen aye nay sir madam ma'am mum mom mama mamma papa dad daddy
+    mummy god lord
     heaven heavens christ jesus christmas easter monday tuesday wednesday thursday friday saturday sunday january
     february march april may june july august september october november december english french german italian
     spanish russian american british irish scottish welsh dutch swiss european african indian chinese japanese
@@ -600,8 +601,9 @@ def _keep_forms(
             return True
         if len(w) < 2 or w.isdigit() or not w[0].isupper() or _ROMAN.fullmatch(w):
             return False
-        if wl.replace("-", "") in STOP:  # "Good-bye"
-            wl = wl.replace("-", "")
+        unhyphened = wl.replace("-", "")  # "Good-bye"
+        if unhyphened in STOP:
+            wl = unhyphened
         if wl in STOP:
             # "said May"; "said Hall" where "Mr. Hall" is in the story
             rescuable = wl in _STOP_NAMES or (wl in _PLACE_SURNAMES and w in titled)
@@ -613,7 +615,8 @@ def _keep_forms(
         if w.isupper() and len(w) > 1 and not any(not x.initial for x in hs if len(x.words) == 1):
             return False
         if lower.get(wl, 0) > 0.1 * caps:
-            return wl not in _NOT_RESCUED and wl not in _PARTICLES and person_like(hs)  # "Will", "Hope", "Rose" as names in a text full of the words
+            # "Will", "Hope", "Rose": names in a text full of the words
+            return wl not in _NOT_RESCUED and wl not in _PARTICLES and person_like(hs)
         noninit = sum(1 for x in hs if not x.initial)
         if wl in common and wl not in _MALE_NAMES and wl not in _FEMALE_NAMES:
             return noninit >= 2
