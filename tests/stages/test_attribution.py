@@ -324,3 +324,16 @@ def test_a_generic_noun_written_as_a_name_is_a_role() -> None:
     )
     got = _speakers(_run(text))
     assert got == ["the Voice", "Mr. Marvel", "the Voice", "Mr. Marvel"], got
+
+
+def test_a_title_does_not_end_the_sentence_of_a_tag() -> None:
+    """'Jonah looked up, and Mrs. Hale murmured: "…"' — the full stop of "Mrs." does not cut the tag off its
+    subject, even across a line break."""
+    text = (
+        "Mrs. Hale, Mr. Paley and Jonah sat by the stove.\n\n"
+        '"It will snow," said Jonah.\n\n'
+        'Jonah looked up, and Mrs. Hale murmured: "Then we stay."\n\n'
+        'Jonah looked away, and Mr.\nPaley continued with a sigh: "Nobody goes out in this."\n'
+    )
+    got = _speakers(_run(text))
+    assert got == ["Jonah", "Mrs. Hale", "Mr. Paley"], got

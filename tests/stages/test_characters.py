@@ -125,3 +125,14 @@ def test_a_strong_name_prior_outweighs_pronouns_about_someone_else() -> None:
     )
     paul = next(c for c in _chars(text).characters if "Paul Wilcox" in c.aliases)
     assert paul.gender == "m"
+
+
+def test_a_surname_with_two_lower_case_particles() -> None:
+    """"Mr. van der Berg" is one name: two particles before the capital, the title kept."""
+    text = (
+        "Mr. van der Berg came in late. Mrs. van der Berg was already seated.\n\n"
+        '"You are late," said Mrs. van der Berg.\n\n'
+        '"The trains," said Mr. van der Berg.\n'
+    )
+    names = _by_name(_chars(text))
+    assert "Mr. van der Berg" in names and "Mrs. van der Berg" in names, names

@@ -103,7 +103,11 @@ _GENERIC_NOUNS = frozenset(
     others rest party guest host hostess newcomer chap father mother son daughter brother sister husband wife
     uncle aunt nephew niece grandfather grandmother cousin master mistress""".split()
 )
-_SENT_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’]?\s+(?=[\"“‘']?[A-Z])")
+# a sentence break, not after an abbreviated title ("Mrs. Archer murmured:")
+_SENT_SPLIT = re.compile(
+    r"(?<=[.!?…])(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bM\.)(?<!\bMme\.)(?<!\bRev\.)"
+    r"[\"'”’]?\s+(?=[\"“‘']?[A-Z])"
+)
 _SELF_INTRO = re.compile(
     r"\b(?:[Mm]y name is|[Ii]'m called|[Cc]all me|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})"
 )
@@ -325,7 +329,8 @@ def _tag_before(ix: _Index, a: int, b: int) -> _Ref | None:
     if not toks:
         return None
     ends_intro = stripped[-1:] in ":,—–-"
-    for k in range(len(toks)):
+    # the speech verb nearest the quotation first: '…," said Mrs. Hale; and Mrs. Hill murmured: "…"'
+    for k in reversed(range(len(toks))):
         if not _is_speech(toks[k][0]):
             continue
         # subject right before the verb, only adverbs or auxiliaries between
@@ -338,7 +343,6 @@ def _tag_before(ix: _Index, a: int, b: int) -> _Ref | None:
                 and (ends_intro or k >= len(toks) - 4)
             ):
                 return ref
-        break
     return None
 
 

@@ -317,7 +317,7 @@ SPEECH_VERBS = _speech_forms()
 # ---------------------------------------------------------------------------------------------- scanning
 
 _CAP_WORD = re.compile(
-    r"(?<![\w'’])(?:[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*(?:-[A-Za-z0-9À-ÖØ-öø-ÿ'’]+)*|(?:de|du|des|von|van|le|la|di|da|del|der|den|ten|ter)(?=[ \n][A-Z]))"
+    r"(?<![\w'’])(?:[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*(?:-[A-Za-z0-9À-ÖØ-öø-ÿ'’]+)*|(?:de|du|des|von|van|le|la|di|da|del|der|den|ten|ter)(?=(?:[ \n](?:de|du|des|von|van|le|la|di|da|del|der|den|ten|ter))?[ \n][A-Z]))"
 )
 _PARTICLES = frozenset("de du des von van le la di da del der den ten ter".split())
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’]*")
