@@ -337,3 +337,24 @@ def test_a_title_does_not_end_the_sentence_of_a_tag() -> None:
     )
     got = _speakers(_run(text))
     assert got == ["Jonah", "Mrs. Hale", "Mr. Paley"], got
+
+
+def test_a_beat_pronoun_with_no_name_in_its_paragraph_points_at_the_focus() -> None:
+    """'He looked round the room. “…”' opens its paragraph: the "he" is the man the narration last made a subject
+    (``beat_focus``), not the narrator."""
+    from fabula.stages import attribution as att_mod
+
+    text = (
+        "Maurice stood in the study, bent over the desk.\n\n"
+        '"And the last point?" I asked.\n\n'
+        '"No," said Maurice slowly. "That one I keep to myself."\n\n'
+        'He looked round the room. "There is nothing more to be done here."\n'
+    )
+    story = _run(text)
+    att = att_mod.rule_pass(story)
+    maurice = next(c.id for c in story.characters if c.name == "Maurice")
+    k = att_mod.FEATURES.index("beat_focus")
+    rows = {i: dict(zip(cands, (r[k] for r in feats), strict=True)) for i, cands, feats in
+            att_mod._candidates_and_features(att)}
+    assert rows[2][maurice] == 1.0
+    assert all(v == 0.0 for c, v in rows[2].items() if c != maurice)

@@ -1492,6 +1492,7 @@ FEATURES: tuple[str, ...] = (
     "pron_focus",
     "spoke_before",
     "spoke_after",
+    "beat_focus",
 )
 
 #: Text before a name that puts it in subject position: a sentence start, or a clause start after a conjunction.
@@ -1586,6 +1587,7 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             nominal = att._resolve_nominal(i, tag)
         strong: set[str] = set()
         weak: set[str] = set()
+        beat_focus = None  # "He looked round the room. “…”": a beat's pronoun with no name before it in the paragraph
         for ref in [*x.beats_between, *x.beats_before[-1:], *x.beats_after[:1]]:
             if ref.kind == "name" and ref.cid:
                 (weak if ref.weak else strong).add(ref.cid)
@@ -1595,6 +1597,8 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
                 r = att._local_pronoun(i, ref)
                 if r:
                     (weak if ref.weak else strong).add(r)
+                elif beat_focus is None:
+                    beat_focus = att._focus(i, ref)
         prev = qs[i - 1] if i > lo else None
         nxt = qs[i + 1] if i + 1 < hi else None
         neigh = {d: qs[i + d].speaker for d in (-2, -1, 1, 2) if lo <= i + d < hi}
@@ -1699,6 +1703,7 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             vec[fi["anchor_odd"]] = 1.0 / odd[c] if c in odd else 0.0
             vec[fi["pron_recency"]] = 1.0 / (1 + pron_rank[c]) if c in pron_rank else 0.0
             vec[fi["pron_focus"]] = float(focus == c)
+            vec[fi["beat_focus"]] = float(beat_focus == c)
             vec[fi["spoke_before"]] = 1.0 / spoke_before[c] if c in spoke_before else 0.0
             vec[fi["spoke_after"]] = 1.0 / spoke_after[c] if c in spoke_after else 0.0
             if tag is not None and tag.kind == "nominal" and tag.phrase:
