@@ -136,3 +136,19 @@ def test_a_surname_with_two_lower_case_particles() -> None:
     )
     names = _by_name(_chars(text))
     assert "Mr. van der Berg" in names and "Mrs. van der Berg" in names, names
+
+
+def test_a_title_before_a_first_name_joins_the_full_name() -> None:
+    """"Mrs. Rachel" and "Mrs. Rachel Lynde" are Rachel Lynde, and so is "Miss Ellen" for Ellen Doyle; "Mrs.
+    Charles Hale" stays apart from Charles Hale (his wife)."""
+    text = (
+        "Mrs. Rachel Lynde lived where the road dipped. Rachel Lynde saw everything. Ellen Doyle came by.\n\n"
+        '"Good morning, Mrs. Rachel," said Ellen Doyle. "Good morning, Miss Ellen," said Mrs. Rachel.\n\n'
+        "Charles Hale rode past. Mrs. Charles Hale waved from the cart. Rachel Lynde nodded to Charles Hale.\n"
+    )
+    names = _by_name(_chars(text))
+    rachel = next(al for n, al in names.items() if "Rachel Lynde" in al)
+    assert {"Mrs. Rachel", "Mrs. Rachel Lynde"} <= set(rachel), names
+    assert "Miss Ellen" in next(al for n, al in names.items() if "Ellen Doyle" in al), names
+    charles = next(al for n, al in names.items() if "Charles Hale" in al)
+    assert "Mrs. Charles Hale" not in charles, names

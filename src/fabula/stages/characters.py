@@ -804,8 +804,10 @@ def cluster(
     for f in multi:
         g = title_gender(f.title)
         key = f.words
-        if f.title in _MARRIED:
-            key = ("Mrs.", *f.words)  # "Mrs. Newland Archer" is his wife, not Newland Archer
+        # "Mrs. Newland Archer" is his wife, not Newland Archer; "Mrs. Rachel Lynde" is Rachel Lynde
+        husbands = f.title in _MARRIED and name_prior(f.words[0]) != "f"
+        if husbands:
+            key = ("Mrs.", *f.words)
         idx = full_by_words.get(key)
         if idx is not None:
             e = entities[idx]
@@ -816,7 +818,7 @@ def cluster(
                     e.titles.add(f.title)
                 continue
         # "Mrs. Charles Musgrove": the first name is her husband's, so a bare "Charles" is not her
-        first = None if f.title in _MARRIED else _canon_first(f.words[0])
+        first = None if husbands else _canon_first(f.words[0])
         e = _Entity([f], first=first, last=f.words[-1].lower(), named_full=True)
         if f.title:
             e.titles.add(f.title)
@@ -869,6 +871,18 @@ def cluster(
                 cands.sort(key=lambda i: -entities[i].count)
                 if entities[cands[0]].count >= 2 * entities[cands[1]].count:
                     target = cands[0]
+            if target is None and _title_class(f.title) in ("mr", "mrs", "miss") and g and name_prior(w) == g:
+                # "Mrs. Rachel" / "Miss Elizabeth": a first name of the title's gender after the title, when one
+                # full name starts with it ("Mrs. Rachel Lynde"; not "Mrs. Charles Musgrove", a husband's name)
+                firsts = [
+                    i
+                    for i, e in enumerate(entities)
+                    if e.named_full
+                    and e.gender in (None, g)
+                    and any(len(f2.words) >= 2 and f2.words[0] == w for f2 in e.forms)
+                ]
+                if len(firsts) == 1:
+                    target = firsts[0]
             if target is None:
                 key2 = (_title_class(f.title), wl)
                 target = titled_surname.get(key2)
