@@ -354,7 +354,11 @@ the rules gave it; unnamed character; a participant of the conversation; the quo
 (in paragraphs) to the nearest quotation of the conversation with a named tag for the candidate, at an even
 distance (same side of an A-B-A-B alternation) and at an odd one; recency rank of the candidate among narration
 mentions of the pronoun tag's gender; idiolect (how well the quotation's words fit the candidate's words in the
-quotations of this novel that carry a named tag for them, leave-one-out, relative to the best candidate); interactions (pronoun tag × speaker of the turn before / two before; no tag
+quotations of this novel that carry a named tag for them, leave-one-out, relative to the best candidate); who a
+description tag ("the old man") stands for elsewhere in the novel, leave-one-out (`nom_prior`); the last narration
+subject of the tag's gender within six paragraphs (`pron_focus`), and of a beat's pronoun that has no name before
+it in its paragraph (`beat_focus`); how many quotations since the candidate last spoke and until they next speak
+(`spoke_before`, `spoke_after`); interactions (pronoun tag × speaker of the turn before / two before; no tag
 × speaker of the turn before / two before / addressed by the previous turn / even-distance anchor).
 
 **Decoding**: the ranker runs `rounds = {model.get("rounds", 2)}` times. Round one (weights `coef`) sees the rules'
