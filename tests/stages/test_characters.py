@@ -152,3 +152,17 @@ def test_a_title_before_a_first_name_joins_the_full_name() -> None:
     assert "Miss Ellen" in next(al for n, al in names.items() if "Ellen Doyle" in al), names
     charles = next(al for n, al in names.items() if "Charles Hale" in al)
     assert "Mrs. Charles Hale" not in charles, names
+
+
+def test_nationalities_and_a_noun_after_a_good_are_not_people() -> None:
+    """"a touch of the Norwegian about him" is no character, and "a good Embassy." is no one addressed."""
+    text = (
+        "William came in at noon. He was a lively lad, with a touch of the Dane or Norwegian about him.\n\n"
+        '"Can I have my dinner?" he cried.\n\n'
+        '"He is to have an Embassy soon, and it is sure to be a good Embassy," said Rose.\n'
+    )
+    story = analyze(text, input_format="text", upto="attribution")
+    names = {c.name for c in story.characters}
+    assert "Norwegian" not in names and "Dane" not in names, names
+    emb = [c.id for c in story.characters if c.name == "Embassy"]
+    assert emb and not any(set(emb) & set(q.addressees) for q in story.quotes)

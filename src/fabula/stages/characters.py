@@ -63,6 +63,9 @@ STOP = frozenset(
     february march april may june july august september october november december english french german italian
     spanish russian american british irish scottish welsh dutch swiss european african indian chinese japanese
     roman greek latin jewish christian catholic protestant englishman englishwoman frenchman frenchwoman
+    norwegian swedish danish dane swede finnish polish czech hungarian austrian portuguese belgian canadian
+    australian mexican brazilian egyptian arab arabian persian turkish turk prussian bavarian bohemian saxon
+    celtic gaelic yankee asian oriental jew jews jewess mexicans junkers
     chapter book part volume the a an and but or if then there here this that these those what who why when where
     how which my your his her our their its he she we they you it me him us them mine yours hers ours theirs
     well now so yet still just only even also too very much many more most some any every each all both either
@@ -425,6 +428,8 @@ def _is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> boo
     b = before.rstrip()
     if b.endswith((",", "—", "–", "-", ";", "!", "?", ".", "…")):
         return True
+    if _DET_ADJ_BEFORE.search(b):
+        return False  # "it's sure to be a good Embassy."
     return bool(
         re.search(
             r"(?i)(?:\b(?:oh|o|ah|dear|my|my dear|dearest|but|well|yes|no|good|poor|hello|hi|hey|"
@@ -432,6 +437,10 @@ def _is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> boo
             b,
         )
     )
+
+
+#: An article or a third-person possessive before "good/poor/dear/old": a noun phrase, not an address.
+_DET_ADJ_BEFORE = re.compile(r"(?i)\b(?:a|an|the|his|her|their|its|this|that)\s+(?:good|poor|dear|old)\s*$")
 
 
 def scan_names(story: Story) -> list[NameHit]:
