@@ -166,3 +166,15 @@ def test_nationalities_and_a_noun_after_a_good_are_not_people() -> None:
     assert "Norwegian" not in names and "Dane" not in names, names
     emb = [c.id for c in story.characters if c.name == "Embassy"]
     assert emb and not any(set(emb) & set(q.addressees) for q in story.quotes)
+
+
+def test_vocative_after_old_but_not_after_an_article() -> None:
+    from fabula.stages.characters import _is_vocative
+
+    for quote, name, want in [
+        ("Well, old Pet, and how are you?", "Pet", True),
+        ("It is sure to be a good Embassy.", "Embassy", False),
+        ("Good night, my dear Hastings.", "Hastings", True),
+    ]:
+        start = quote.index(name)
+        assert _is_vocative(quote, start, start + len(name), 0, len(quote)) is want, quote

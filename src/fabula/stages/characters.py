@@ -417,7 +417,7 @@ def _is_initial(text: str, pos: int) -> bool:
 
 
 def _is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> bool:
-    """``…, Ali.`` / ``Rehema, …`` / ``Oh, Ali!`` / ``my dear Hastings,`` inside a quotation."""
+    """``…, Ali.`` / ``Rehema, …`` / ``Oh, Ali!`` / ``my dear Hastings,`` / ``Well, old Pet,`` inside a quotation."""
     after = text[end : min(qend, end + 3)].lstrip(" ")
     after_ok = not after or after[0] in ",.!?;…—–-:)" or end >= qend
     if not after_ok:
@@ -432,7 +432,7 @@ def _is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> boo
         return False  # "it's sure to be a good Embassy."
     return bool(
         re.search(
-            r"(?i)(?:\b(?:oh|o|ah|dear|my|my dear|dearest|but|well|yes|no|good|poor|hello|hi|hey|"
+            r"(?i)(?:\b(?:oh|o|ah|dear|my|my dear|dearest|but|well|yes|no|good|poor|old|hello|hi|hey|"
             r"thank you|thanks|sorry|please|goodbye|mon ami|mon cher|ma chère|come)\s*)$",
             b,
         )
