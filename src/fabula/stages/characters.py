@@ -319,10 +319,13 @@ SPEECH_VERBS = _speech_forms()
 
 # ---------------------------------------------------------------------------------------------- scanning
 
-_CAP_WORD = re.compile(
-    r"(?<![\w'’])(?:[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*(?:-[A-Za-z0-9À-ÖØ-öø-ÿ'’]+)*|(?:de|du|des|von|van|le|la|di|da|del|der|den|ten|ter)(?=(?:[ \n](?:de|du|des|von|van|le|la|di|da|del|der|den|ten|ter))?[ \n][A-Z]))"
-)
 _PARTICLES = frozenset("de du des von van le la di da del der den ten ter".split())
+_PARTICLE = "(?:" + "|".join(sorted(_PARTICLES)) + ")"
+# a capitalised word, or a lower-case particle before one (at most one more particle between: "van der Luyden")
+_CAP_WORD = re.compile(
+    r"(?<![\w'’])(?:[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*(?:-[A-Za-z0-9À-ÖØ-öø-ÿ'’]+)*"
+    rf"|{_PARTICLE}(?=(?:[ \n]{_PARTICLE})?[ \n][A-Z]))"
+)
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’]*")
 _APOS_S = re.compile(r"['’]s$")
 _OPEN_MARKS = "\"“‘'«([—–-"
