@@ -358,3 +358,43 @@ def test_a_beat_pronoun_with_no_name_in_its_paragraph_points_at_the_focus() -> N
             att_mod._candidates_and_features(att)}
     assert rows[2][maurice] == 1.0
     assert all(v == 0.0 for c, v in rows[2].items() if c != maurice)
+
+
+def test_introductions_whose_subject_is_not_next_to_the_verb() -> None:
+    """The speaker of an introduction that ends in its speech verb is the subject of that verb's clause ("Her
+    partner drew near, and said,"; "he stopped her by saying,"), in "heard him say" the one heard speaks, and "thus
+    spoke Mr. Marsh:" is inverted."""
+    from fabula.stages import attribution as att_mod
+
+    text = (
+        "Nell and Tom stood by the gate, and old Mr. Marsh watched them from the porch.\n\n"
+        'Mr. Marsh came down the steps, looked at the sky for a while, and said, "Rain before dark."\n\n'
+        'Nell began to answer, but Tom stopped her by saying, "We shall be home by then."\n\n'
+        'Nell heard him say to himself, "Or not at all."\n\n'
+        'And thus spoke Mr. Marsh: "Home, then."\n'
+    )
+    story = _run(text)
+    att = att_mod.rule_pass(story)
+    names = {c.id: c.name for c in story.characters}
+    tags = [(x.tag.kind, names.get(x.tag.cid or "", x.tag.gender)) if x.tag else None for x in att.qs]
+    assert tags == [("name", "Mr. Marsh"), ("name", "Tom"), ("pronoun", "m"), ("name", "Mr. Marsh")], tags
+    assert _speakers(story)[:2] == ["Mr. Marsh", "Tom"]
+
+
+def test_a_possessed_noun_of_speech_is_a_tag() -> None:
+    """'"…," was Mrs. Allen's reply' / 'was her short answer' / 'was Thorpe s reply' (apostrophe lost) name the
+    speaker; 'was the answer' names no one."""
+    from fabula.stages import attribution as att_mod
+
+    text = (
+        "Mrs. Allen and Catherine sat by the window, and Mr. Thorpe stood at the door.\n\n"
+        "\"My dear, you tumble my gown,\" was Mrs. Allen's reply.\n\n"
+        '"I am sorry," was her short answer.\n\n'
+        '"Go on," was Thorpe s reply.\n\n'
+        '"No," was the answer.\n'
+    )
+    story = _run(text)
+    att = att_mod.rule_pass(story)
+    names = {c.id: c.name for c in story.characters}
+    tags = [(x.tag.kind, names.get(x.tag.cid or "", x.tag.gender)) if x.tag else None for x in att.qs]
+    assert tags == [("name", "Mrs. Allen"), ("pronoun", "f"), ("name", "Mr. Thorpe"), None], tags

@@ -178,3 +178,16 @@ def test_vocative_after_old_but_not_after_an_article() -> None:
     ]:
         start = quote.index(name)
         assert _is_vocative(quote, start, start + len(name), 0, len(quote)) is want, quote
+
+
+def test_a_hyphen_joins_capitalised_parts_only() -> None:
+    """"Cold-hearted Elinor!" names Elinor, not "Cold-hearted Elinor"; "To-morrow", "Sunday-school" and a spelled-out
+    "A-n-n-e" are no characters; "Mary-Anne" is one, and a "--" dash after a name keeps the name."""
+    text = (
+        '"Cold-hearted Elinor!" cried Marianne. "To-morrow you will see."\n\n'
+        '"It was the Sunday-school picnic," said Elinor. "A-n-n-e, with an e."\n\n'
+        '"Mary-Anne--I mean Mary-Anne Wills--was there too," said Marianne.\n'
+    )
+    names = set(_by_name(_chars(text)))
+    assert {"Elinor", "Marianne", "Mary-Anne Wills"} <= names, names
+    assert not any("-" in n and n != "Mary-Anne Wills" for n in names), names

@@ -215,8 +215,67 @@ def _personish(head: str) -> bool:
     return not _NON_PERSON.search(head) and bool(_PERSON_SUFFIX.search(head))
 
 
+def _noun_gender(head: str) -> str | None:
+    return "m" if head in _PERSON_NOUNS_M else "f" if head in _PERSON_NOUNS_F else None
+
+
 def _is_speech(w: str) -> bool:
     return w.lower().rstrip(".") in SPEECH_VERBS
+
+
+def _is_speech_ing(w: str) -> bool:
+    """A speech verb's -ing form (``saying``, ``adding``, ``continuing``, ``beginning``)."""
+    w = w.lower()
+    if len(w) < 6 or not w.endswith("ing"):
+        return False
+    s = w[:-3]
+    return s in SPEECH_VERBS or s + "e" in SPEECH_VERBS or (s[-1] == s[-2] and s[:-1] in SPEECH_VERBS)
+
+
+#: Verbs of hearing: in "Archer heard Reggie say", the one heard speaks.
+_PERCEIVE = frozenset("heard hear hears overheard overhear".split())
+_OBJ_PRON = {"him": "m", "her": "f", "me": "narr"}
+#: Tokens after which a new clause (and so a new subject) may start.
+_CLAUSE_START = frozenset([",", ";", "—", "and", "but", "then", "so", "when", "while", "as", "till", "until"])
+
+
+def _heard(ix: _Index, toks: list[tuple[str, int, int]], j: int, k: int) -> _Ref | None:
+    """The speaker in ``heard <j…> <speech verb at k>``: the object of the verb of hearing (a name, a
+    description, or him/her/me)."""
+    if j < 1 or toks[j - 1][0].lower() not in _PERCEIVE:
+        return None
+    w, a, _ = toks[j]
+    g = _OBJ_PRON.get(w.lower())
+    if g is not None:
+        return (_Ref("narrator", a) if g == "narr" else _Ref("pronoun", a, gender=g)) if j + 1 == k else None
+    ref, end = _subject(ix, toks, j)
+    return ref if ref is not None and end == k else None
+
+
+def _clause_subject(ix: _Index, toks: list[tuple[str, int, int]], k: int) -> _Ref | None:
+    """The subject of the clause that ends in the speech verb at ``k`` (``Her partner now drew near, and said,``;
+    ``he prevented her by saying,``): the nearest name, pronoun or person description before it that starts a
+    clause, at most 20 words back."""
+    for j in range(k - 1, max(-1, k - 21), -1):
+        if j and toks[j - 1][0].lower() not in _CLAUSE_START:
+            continue
+        ref, _ = _subject(ix, toks, j)
+        if ref is None or ref.kind == "plural":
+            continue
+        if ref.kind == "nominal":
+            # before its verb, the description may have swallowed it: "her sister kissed" is "her sister"
+            words = (ref.phrase or "").split()
+            n = next((n for n in range(len(words), 1, -1) if _personish(words[n - 1])), 0)
+            if not n:
+                continue
+            return _Ref("nominal", ref.pos, gender=_noun_gender(words[n - 1]), phrase=" ".join(words[:n]))
+        return ref
+    return None
+
+
+def _a_person(ref: _Ref) -> bool:
+    """Whether a parsed subject can be a speaker: any name or pronoun, a description only with a person noun."""
+    return ref.kind != "nominal" or _personish((ref.phrase or "").split()[-1])
 
 
 def _subject(ix: _Index, toks: list[tuple[str, int, int]], k: int) -> tuple[_Ref | None, int]:
@@ -258,7 +317,7 @@ def _subject(ix: _Index, toks: list[tuple[str, int, int]], k: int) -> tuple[_Ref
             j += 1
         if len(words) >= 2:
             head = words[-1]
-            ng = "m" if head in _PERSON_NOUNS_M else "f" if head in _PERSON_NOUNS_F else None
+            ng = _noun_gender(head)
             # "the man with the black beard", "a lady in the group", "the elder of the two gentlemen": a definite
             # modifier makes the description a character of its own
             if (
@@ -295,6 +354,8 @@ def _tag_after(ix: _Index, a: int, b: int) -> _Ref | None:
     if not toks or toks[0][0] in ".!?;:":
         return None
     toks = toks[:10]
+    if toks[0][0].lower() in ("was", "were"):
+        return _possessed_speech(ix, toks)
     # VERB SUBJ: said Elizabeth / cried her mother / said he
     if _is_speech(toks[0][0]):
         k = 1
@@ -308,11 +369,47 @@ def _tag_after(ix: _Index, a: int, b: int) -> _Ref | None:
     ref, k = _subject(ix, toks, 0)
     if ref is None:
         return None
+    if k + 2 < len(toks) and toks[k][0].lower() in _PERCEIVE:
+        # '"…," Archer heard Reggie Chivers say'
+        for v in range(k + 2, min(k + 5, len(toks))):
+            if _is_speech(toks[v][0]) or _is_speech_ing(toks[v][0]):
+                return _heard(ix, toks, k + 1, v)
     for _ in range(3):
         if k < len(toks) and (toks[k][0].lower() in _SKIP_BETWEEN or toks[k][0].lower().endswith("ly")):
             k += 1
     if k < len(toks) and _is_speech(toks[k][0]):
         return ref
+    return None
+
+
+#: Nouns of speech: '"…," was Mrs. Allen's reply'.
+_SPEECH_NOUNS = frozenset(
+    """reply answer rejoinder response remark exclamation observation retort comment language speech words cry
+    salutation greeting question inquiry enquiry explanation advice""".split()
+)
+
+
+def _possessed_speech(ix: _Index, toks: list[tuple[str, int, int]]) -> _Ref | None:
+    """The speaker in ``was Mrs. Allen's reply`` / ``was his short, full answer`` (``toks`` start at "was")."""
+    k = 2 if len(toks) > 2 and toks[1][0].lower() == "the" else 1
+    if k >= len(toks):
+        return None
+    w, a, _ = toks[k]
+    g = _POSS_PRON.get(w.lower())
+    ref: _Ref | None
+    if g is not None:
+        ref, k = (_Ref("narrator", a) if g == "narr" else _Ref("pronoun", a, gender=g)), k + 1
+    else:
+        ref, k = _subject(ix, toks, k)
+        if ref is None or ref.kind != "name" or not re.search(r"['’]s$", toks[k - 1][0]):
+            if not (ref is not None and ref.kind == "name" and k < len(toks) and toks[k][0] == "s"):
+                return None
+            k += 1  # "Mrs. Allen s reply" (an apostrophe lost in the source)
+    for j in range(k, min(k + 4, len(toks))):
+        if toks[j][0].lower() in _SPEECH_NOUNS:
+            return ref
+        if not toks[j][0][0].isalpha() and toks[j][0] != ",":
+            return None
     return None
 
 
@@ -331,8 +428,13 @@ def _tag_before(ix: _Index, a: int, b: int) -> _Ref | None:
     ends_intro = stripped[-1:] in ":,—–-"
     # the speech verb nearest the quotation first: '…," said Mrs. Hale; and Mrs. Hill murmured: "…"'
     for k in reversed(range(len(toks))):
-        if not _is_speech(toks[k][0]):
+        ing = ends_intro and k >= len(toks) - 2 and _is_speech_ing(toks[k][0])
+        if not ing and not _is_speech(toks[k][0]):
             continue
+        for j in range(max(0, k - 4), k):
+            heard = _heard(ix, toks, j, k)
+            if heard is not None:
+                return heard
         # subject right before the verb, only adverbs or auxiliaries between
         for j in range(max(0, k - 4), k):
             ref, end = _subject(ix, toks, j)
@@ -342,6 +444,16 @@ def _tag_before(ix: _Index, a: int, b: int) -> _Ref | None:
                 and all(t[0].lower() in _SKIP_BETWEEN or t[0].lower().endswith("ly") for t in toks[end:k])
                 and (ends_intro or k >= len(toks) - 4)
             ):
+                return ref
+        # inverted: "thus spoke Mary:"
+        if ends_intro and k + 1 < len(toks) - 1:
+            ref, end = _subject(ix, toks, k + 1)
+            if ref is not None and end == len(toks) - 1 and _a_person(ref):
+                return ref
+        # the verb closes the introduction: the subject of its clause ("and said,", "by saying,")
+        if ends_intro and k >= len(toks) - 2:
+            ref = _clause_subject(ix, toks, k)
+            if ref is not None:
                 return ref
     return None
 

@@ -266,7 +266,7 @@ _SPEECH_LEMMAS = frozenset(
     hazard acknowledge proclaim vociferate coo comment rap snarl grumble jeer lament chime stutter bawl holler
     squeak titter simper babble prattle gabble cajole coax entreat implore interject opine pronounce remonstrate
     reprove rebuke soothe declaim vouchsafe thunder trill chirp assent rejoice recite quote whimper shriek
-    nod croon ejaculate falter quaver hum sing intone rumble wheeze bluster supplement volunteer""".split()
+    nod croon ejaculate falter quaver hum sing intone rumble wheeze bluster supplement volunteer speak""".split()
 )
 
 
@@ -283,6 +283,7 @@ def _speech_forms() -> frozenset[str]:
         "spit": ["spat"],
         "breathe": ["breathed", "breathes"],
         "sing": ["sang", "sings"],
+        "speak": ["spoke", "speaks", "spoken"],
     }
     for lemma in _SPEECH_LEMMAS:
         out.add(lemma)
@@ -321,9 +322,10 @@ SPEECH_VERBS = _speech_forms()
 
 _PARTICLES = frozenset("de du des von van le la di da del der den ten ter".split())
 _PARTICLE = "(?:" + "|".join(sorted(_PARTICLES)) + ")"
-# a capitalised word, or a lower-case particle before one (at most one more particle between: "van der Luyden")
+# a capitalised word, or a lower-case particle before one (at most one more particle between: "van der Luyden");
+# a hyphen joins capitalised parts only ("Mary-Anne"): "Cold-hearted", "To-day", "A-n-n-e" are no names
 _CAP_WORD = re.compile(
-    r"(?<![\w'’])(?:[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*(?:-[A-Za-z0-9À-ÖØ-öø-ÿ'’]+)*"
+    r"(?<![\w'’])(?:[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+(?:-[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+)*+(?!-[a-z])"
     rf"|{_PARTICLE}(?=(?:[ \n]{_PARTICLE})?[ \n][A-Z]))"
 )
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’]*")
