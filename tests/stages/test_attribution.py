@@ -398,3 +398,23 @@ def test_a_possessed_noun_of_speech_is_a_tag() -> None:
     names = {c.id: c.name for c in story.characters}
     tags = [(x.tag.kind, names.get(x.tag.cid or "", x.tag.gender)) if x.tag else None for x in att.qs]
     assert tags == [("name", "Mrs. Allen"), ("pronoun", "f"), ("name", "Mr. Thorpe"), None], tags
+
+
+def test_introductions_with_manner_after_the_verb_or_a_relative_clause() -> None:
+    """'Anne, who, on having occasion to …, exclaimed,' is Anne; 'remarked drily:' and 'said in a curious,
+    strained voice' (no mark before the quotation) still introduce; 'Syme went on with his own thoughts.' does not."""
+    from fabula.stages import attribution as att_mod
+
+    text = (
+        "Mary and Anne sat with Mr. Wells and Syme by the fire.\n\n"
+        'Anne, who, on having occasion to note down the day of the month, exclaimed, "Dear me, it is Monday!"\n\n'
+        'Mr. Wells cleared his throat and remarked drily: "Are you sure?"\n\n'
+        'There was a long silence, and then Syme said in a curious, strained voice "You do not know him."\n\n'
+        "They argued, while Syme went on with his own thoughts.\n\n"
+        '"It is late," said Anne.\n'
+    )
+    story = _run(text)
+    att = att_mod.rule_pass(story)
+    names = {c.id: c.name for c in story.characters}
+    tags = [(x.tag.kind, names.get(x.tag.cid or "")) if x.tag else None for x in att.qs]
+    assert tags == [("name", "Anne"), ("name", "Mr. Wells"), ("name", "Syme"), ("name", "Anne")], tags

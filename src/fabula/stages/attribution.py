@@ -259,6 +259,13 @@ def _clause_subject(ix: _Index, toks: list[tuple[str, int, int]], k: int) -> _Re
     for j in range(k - 1, max(-1, k - 21), -1):
         if j and toks[j - 1][0].lower() not in _CLAUSE_START:
             continue
+        if toks[j][0].lower() == "who" and j >= 2 and toks[j - 1][0] == ",":
+            # "Mary, who, on having occasion to …, exclaimed,"
+            for s in range(max(0, j - 6), j - 1):
+                ref, end = _subject(ix, toks, s)
+                if ref is not None and end == j - 1 and ref.kind == "name":
+                    return ref
+            continue
         ref, _ = _subject(ix, toks, j)
         if ref is None or ref.kind == "plural":
             continue
@@ -450,12 +457,31 @@ def _tag_before(ix: _Index, a: int, b: int) -> _Ref | None:
             ref, end = _subject(ix, toks, k + 1)
             if ref is not None and end == len(toks) - 1 and _a_person(ref):
                 return ref
-        # the verb closes the introduction: the subject of its clause ("and said,", "by saying,")
-        if ends_intro and k >= len(toks) - 2:
+        # the verb closes the introduction, at most a manner or a listener after it ("and said,", "by saying,",
+        # "said in a curious, strained voice"): the subject of its clause
+        if _closes_intro(ix, toks, k, stripped[-1]):
             ref = _clause_subject(ix, toks, k)
             if ref is not None:
                 return ref
     return None
+
+
+def _closes_intro(ix: _Index, toks: list[tuple[str, int, int]], k: int, last_char: str) -> bool:
+    """Whether the speech verb at ``k`` introduces the quotation that follows ``toks`` (whose text ends in
+    ``last_char``): nothing after it but a few words of manner or a listener (no other person as a subject), up to
+    a final ``:`` / ``,`` or no mark at all ("She said nothing." is no introduction)."""
+    if not (last_char in ":,—–-" or last_char.isalpha()):
+        return False
+    tail = toks[k + 1 :]
+    if tail and tail[-1][0] in ":,—":
+        tail = tail[:-1]
+    if len(tail) > 8:
+        return False
+    for n, (w, a, _) in enumerate(tail):
+        listener = n > 0 and tail[n - 1][0].lower() in ("to", "at")
+        if not listener and (w.lower() in _SUBJ_PRON or a in ix.m_at):
+            return False
+    return True
 
 
 def _sentence_subjects(ix: _Index, a: int, b: int) -> list[_Ref]:
