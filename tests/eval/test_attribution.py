@@ -33,8 +33,10 @@ def test_score_toy_end_to_end_and_gold_quotes() -> None:
     assert "OVERALL" in text and "toy" in text
 
 
-def test_name_matching_is_lenient_on_punctuation() -> None:
+def test_name_matching_is_lenient_on_punctuation_and_articles() -> None:
     assert ev.norm_name("Mr. Darcy") == ev.norm_name("mr darcy")
+    assert ev.norm_name("A Girl") == ev.norm_name("the girl") == "girl"
+    assert ev.norm_name("Anne") == "anne" and ev.norm_name("Theodore") == "theodore"
 
 
 def test_pdnc_floor() -> None:

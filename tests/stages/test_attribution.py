@@ -418,3 +418,13 @@ def test_introductions_with_manner_after_the_verb_or_a_relative_clause() -> None
     names = {c.id: c.name for c in story.characters}
     tags = [(x.tag.kind, names.get(x.tag.cid or "")) if x.tag else None for x in att.qs]
     assert tags == [("name", "Anne"), ("name", "Mr. Wells"), ("name", "Syme"), ("name", "Anne")], tags
+
+
+def test_a_speaker_known_only_as_she_is_named_by_the_narration() -> None:
+    """No named woman is about: "she" is the girl the narration just described, not "the unnamed woman"."""
+    text = (
+        "Tom was mending the fence when a tall girl came up the path with a basket.\n\n"
+        '"Is this the way to the mill?" she asked.\n\n'
+        '"It is," said Tom.\n'
+    )
+    assert _speakers(_run(text)) == ["the tall girl", "Tom"]

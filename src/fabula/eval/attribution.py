@@ -28,9 +28,10 @@ TYPES = ("explicit", "anaphoric", "implicit")
 
 
 def norm_name(s: str) -> str:
-    """Names compared case- and punctuation-insensitively (``Mr. Darcy`` = ``mr darcy``)."""
+    """Names compared case-, punctuation- and article-insensitively (``Mr. Darcy`` = ``mr darcy``, ``a girl`` =
+    ``the girl``)."""
     out = re.sub(r"\s+", " ", re.sub(r"[.\u2019'’,_]", "", s.lower())).strip()
-    return out[4:] if out.startswith("the ") else out
+    return re.sub(r"^(?:the|an|a) ", "", out)
 
 
 def char_names(c: Character | None) -> set[str]:

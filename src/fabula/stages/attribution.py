@@ -97,6 +97,11 @@ _GENDERED_VOCATIVE = re.compile(
     r"monsieur|signor|signora|señor|señora|squire)(?=\s*[,.!?;—]|\s*$)",
     re.IGNORECASE,
 )
+#: Relatives: "the mother" is someone's mother, no description of a stranger.
+_KIN = frozenset("mother father wife husband son daughter brother sister uncle aunt nephew niece grandfather "
+                 "grandmother bride bridegroom widow".split())
+#: An indefinite or definite description: "a tall girl", "the old man".
+_DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?=((?:[a-z]+\s+){0,2}[a-z]+)\b)")
 _GENERIC_NOUNS = frozenset(
     """man woman gentleman lady boy girl lad fellow child youth person stranger voice other former latter one
     visitor figure speaker companion friend creature first second last elder younger eldest youngest pair two
@@ -761,6 +766,8 @@ class _Attributor:
 
     def _unnamed(self, x: _Q, gender: str | None, phrase: str | None) -> str:
         key_scope = x.section
+        if phrase is None and gender in ("m", "f"):
+            phrase = self._described(x, gender)
         label = phrase or ("he" if gender == "m" else "she" if gender == "f" else "someone")
         key = (key_scope, label)
         cid = self.unnamed.get(key)
@@ -771,6 +778,20 @@ class _Attributor:
             self.new_chars.append(Character(id=cid, name=name, aliases=[label], gender=gender))
             self.gender[cid] = gender
         return cid
+
+    def _described(self, x: _Q, gender: str) -> str | None:
+        """How the narration last described a person of ``gender`` in the quotation's paragraph or the three
+        before it ("A girl came up the path." → ``the girl``): the name of a speaker known only as "she"."""
+        nouns = (_PERSON_NOUNS_M if gender == "m" else _PERSON_NOUNS_F) - _KIN
+        a = self.ix.paras[max(0, x.para - 3)][0]
+        b = (x.quote.outer or (x.quote.start, x.quote.end))[0]
+        best = None
+        for m in _DESCRIPTION.finditer(self.text, a, b):
+            words = m.group(1).split()
+            n = next((k for k, w in enumerate(words) if w in nouns), -1)
+            if n >= 0 and all(w not in _NP_STOP for w in words[:n]) and not self.ix.in_quote(m.start()):
+                best = words[: n + 1]
+        return " ".join(["the", *best]) if best else None
 
     def _role(self, ref: _Ref) -> str | None:
         """``the mariner``, ``the Mouse``, ``the croupier``, ``the man with the black beard``: a role that is a
