@@ -1652,6 +1652,9 @@ FEATURES: tuple[str, ...] = (
     "spoke_before",
     "spoke_after",
     "beat_focus",
+    "prev_listener",
+    "anchor_even_weak",
+    "anchor_odd_weak",
 )
 
 #: Text before a name that puts it in subject position: a sentence start, or a clause start after a conjunction.
@@ -1788,14 +1791,21 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             last_para = qs[j].last_para
         even: dict[str, int] = {}
         odd: dict[str, int] = {}
+        even_weak: dict[str, int] = {}  # the same from weaker anchors: pronoun, description and role tags, beats
+        odd_weak: dict[str, int] = {}
         for j in range(a_lo, a_hi):
             y = qs[j]
-            if j == i or y.speaker is None or y.rule not in ("tag_name", "tag_narrator"):
+            if j == i or y.speaker is None:
                 continue
             d = abs(turn_of[j] - turn_of[i])
             if d == 0:
                 continue
-            best = even if d % 2 == 0 else odd
+            if y.rule in ("tag_name", "tag_narrator"):
+                best = even if d % 2 == 0 else odd
+            elif y.rule in ("tag_pronoun", "tag_nominal", "tag_role", "beat"):
+                best = even_weak if d % 2 == 0 else odd_weak
+            else:
+                continue
             best[y.speaker] = min(best.get(y.speaker, 99), d)
         pron_rank: dict[str, int] = {}
         if tag is not None and tag.kind == "pronoun":
@@ -1860,6 +1870,9 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
                 vec[fi["addr_gender_match" if g == want else "addr_gender_mismatch"]] = 1.0
             vec[fi["anchor_even"]] = 1.0 / even[c] if c in even else 0.0
             vec[fi["anchor_odd"]] = 1.0 / odd[c] if c in odd else 0.0
+            vec[fi["anchor_even_weak"]] = 1.0 / even_weak[c] if c in even_weak else 0.0
+            vec[fi["anchor_odd_weak"]] = 1.0 / odd_weak[c] if c in odd_weak else 0.0
+            vec[fi["prev_listener"]] = float(prev is not None and c in prev.listeners and prev.speaker != c)
             vec[fi["pron_recency"]] = 1.0 / (1 + pron_rank[c]) if c in pron_rank else 0.0
             vec[fi["pron_focus"]] = float(focus == c)
             vec[fi["beat_focus"]] = float(beat_focus == c)
