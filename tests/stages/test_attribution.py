@@ -428,3 +428,21 @@ def test_a_speaker_known_only_as_she_is_named_by_the_narration() -> None:
         '"It is," said Tom.\n'
     )
     assert _speakers(_run(text)) == ["the tall girl", "Tom"]
+
+
+def test_a_noun_of_speech_and_a_possessor_are_no_introduction() -> None:
+    """'evoked the answer:' has no speech verb ("answer" is a noun after "the"); in 'Laurentina's skeleton, when her
+    friend prevented her, by saying,' the possessor Laurentina is not the subject: her friend is."""
+    from fabula.stages import attribution as att_mod
+
+    text = (
+        "Archer and Nastasia stood in the hall.\n\n"
+        'Archer, having put together a phrase out of Dante and Petrarch, evoked the answer: "She is out."\n\n'
+        "Catherine wanted to see Laurentina's skeleton, when her friend prevented her, by saying, "
+        '"Not to-day."\n'
+    )
+    story = _run(text)
+    att = att_mod.rule_pass(story)
+    names = {c.id: c.name for c in story.characters}
+    tags = [(x.tag.kind, names.get(x.tag.cid or "", x.tag.phrase)) if x.tag else None for x in att.qs]
+    assert tags == [None, ("nominal", "her friend")], tags

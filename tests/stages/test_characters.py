@@ -191,3 +191,14 @@ def test_a_hyphen_joins_capitalised_parts_only() -> None:
     names = set(_by_name(_chars(text)))
     assert {"Elinor", "Marianne", "Mary-Anne Wills"} <= names, names
     assert not any("-" in n and n != "Mary-Anne Wills" for n in names), names
+
+
+def test_a_title_after_a_capitalised_lead_word_keeps_its_name() -> None:
+    """In "As Mrs. Weston observed" and "Poor Mr. Woodhouse wept", the title still opens the name."""
+    story = _chars(
+        'Mrs. Weston came in. "Hello," said Emma. As Mrs. Weston observed, "It rains." Poor Mr. Woodhouse wept.\n'
+    )
+    names = {c.id: c.name for c in story.characters}
+    got = [(story.text[m.start : m.end], names.get(m.character or "")) for m in story.mentions]
+    assert ("Mrs. Weston", "Mrs. Weston") in got[2:3], got
+    assert ("Mr. Woodhouse", "Mr. Woodhouse") in got, got

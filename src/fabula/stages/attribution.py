@@ -271,13 +271,18 @@ def _clause_subject(ix: _Index, toks: list[tuple[str, int, int]], k: int) -> _Re
                 if ref is not None and end == j - 1 and ref.kind == "name":
                     return ref
             continue
-        ref, _ = _subject(ix, toks, j)
+        ref, end = _subject(ix, toks, j)
         if ref is None or ref.kind == "plural":
             continue
+        if end < len(toks) and (toks[end][0] == "s" or re.search(r"['’]s$", toks[end - 1][0])):
+            continue  # a possessor: "Laurentina's skeleton"
         if ref.kind == "nominal":
             # before its verb, the description may have swallowed it: "her sister kissed" is "her sister"
             words = (ref.phrase or "").split()
-            n = next((n for n in range(len(words), 1, -1) if _personish(words[n - 1])), 0)
+            n = next(
+                (n for n in range(len(words), 1, -1) if _personish(words[n - 1]) or words[n - 1] in _GENERIC_NOUNS),
+                0,
+            )
             if not n:
                 continue
             return _Ref("nominal", ref.pos, gender=_noun_gender(words[n - 1]), phrase=" ".join(words[:n]))
@@ -443,6 +448,8 @@ def _tag_before(ix: _Index, a: int, b: int) -> _Ref | None:
         ing = ends_intro and k >= len(toks) - 2 and _is_speech_ing(toks[k][0])
         if not ing and not _is_speech(toks[k][0]):
             continue
+        if k and toks[k - 1][0].lower() in _DETS:
+            continue  # a noun: "evoked the answer:"
         for j in range(max(0, k - 4), k):
             heard = _heard(ix, toks, j, k)
             if heard is not None:

@@ -474,10 +474,16 @@ def scan_names(story: Story) -> list[NameHit]:
             pw = prev.group().lower().rstrip(".")
             if _APOS_S.search(prev.group()):
                 break
-            if gap in (" ", "\n", " \n", "\n ") or (
-                pw in TITLES and gap in (". ", ".\n", ". \n") and len(run) == 1
-            ):
+            if gap in (" ", "\n", " \n", "\n "):
                 run.append(words[j])
+                j += 1
+            elif (
+                pw in TITLES
+                and gap in (". ", ".\n", ". \n")
+                and not any(r.group().lower().rstrip(".") in TITLES for r in run[:-1])
+            ):
+                # the title opens the name; capitalised words before it are no part of it ("As Mrs. Weston")
+                run = [*run[-1:], words[j]]
                 j += 1
             else:
                 break
