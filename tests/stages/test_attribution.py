@@ -446,3 +446,21 @@ def test_a_noun_of_speech_and_a_possessor_are_no_introduction() -> None:
     names = {c.id: c.name for c in story.characters}
     tags = [(x.tag.kind, names.get(x.tag.cid or "", x.tag.phrase)) if x.tag else None for x in att.qs]
     assert tags == [None, ("nominal", "her friend")], tags
+
+
+def test_an_introduction_after_the_last_quotation_of_the_paragraph_before() -> None:
+    """'"…" … Mrs. Elton, speaking louder, said,' ends its paragraph: it introduces the quotation that opens the
+    next one."""
+    from fabula.stages import attribution as att_mod
+
+    text = (
+        "Emma and Mrs. Elton sat in the parlour.\n\n"
+        '"It is a fine day," said Emma. After a few whispers, Mrs. Elton, speaking louder, said,\n\n'
+        '"We shall walk to Donwell."\n'
+    )
+    story = _run(text)
+    att = att_mod.rule_pass(story)
+    names = {c.id: c.name for c in story.characters}
+    tags = [(x.tag.kind, names.get(x.tag.cid or "")) if x.tag else None for x in att.qs]
+    assert tags == [("name", "Emma"), ("name", "Mrs. Elton")], tags
+    assert _speakers(story) == ["Emma", "Mrs. Elton"]

@@ -708,6 +708,13 @@ class _Attributor:
                     tag = _tag_before(ix, pp0, pp1)
                     subj = _sentence_subjects(ix, pp0, pp1)
                     x.prev_subject = subj[-1] if subj else None
+                else:
+                    # '"…" … Mrs. Elton, speaking louder, said,\n\n"…"': the narration after the last quotation
+                    # of the paragraph before ends in an introduction
+                    y = self.qs[i - 1].quote
+                    tail0 = (y.outer or (y.start, y.end))[1]
+                    if text[tail0:pp1].rstrip()[-1:] in (":", ","):
+                        tag = _tag_before(ix, tail0, pp1)
             x.tag = tag
             x.addr_gender = self._addressed_gender(q)
             if tag is not None and tag.kind == "pronoun":
