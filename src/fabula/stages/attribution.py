@@ -101,7 +101,7 @@ _GENDERED_VOCATIVE = re.compile(
 _KIN = frozenset("mother father wife husband son daughter brother sister uncle aunt nephew niece grandfather "
                  "grandmother bride bridegroom widow".split())
 #: An indefinite or definite description: "a tall girl", "the old man".
-_DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?=((?:[a-z]+\s+){0,2}[a-z]+)\b)")
+_DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?=((?:[a-z]+\s+){0,3}[a-z]+)\b)")
 _GENERIC_NOUNS = frozenset(
     """man woman gentleman lady boy girl lad fellow child youth person stranger voice other former latter one
     visitor figure speaker companion friend creature first second last elder younger eldest youngest pair two
@@ -795,7 +795,7 @@ class _Attributor:
 
     def _described(self, x: _Q, gender: str) -> str | None:
         """How the narration last described a person of ``gender`` in the quotation's paragraph or the three
-        before it ("A girl came up the path." → ``the girl``): the name of a speaker known only as "she"."""
+        before it ("a lean hunchbacked old woman" → ``the old woman``): the name of a speaker known only as "she"."""
         nouns = (_PERSON_NOUNS_M if gender == "m" else _PERSON_NOUNS_F) - _KIN
         a = self.ix.paras[max(0, x.para - 3)][0]
         b = (x.quote.outer or (x.quote.start, x.quote.end))[0]
@@ -804,7 +804,7 @@ class _Attributor:
             words = m.group(1).split()
             n = next((k for k, w in enumerate(words) if w in nouns), -1)
             if n >= 0 and all(w not in _NP_STOP for w in words[:n]) and not self.ix.in_quote(m.start()):
-                best = words[: n + 1]
+                best = words[max(0, n - 1) : n + 1]  # the noun and the word before it: "the old woman"
         return " ".join(["the", *best]) if best else None
 
     def _role(self, ref: _Ref) -> str | None:
