@@ -38,6 +38,7 @@ import numpy as np
 
 from fabula.pipeline import Stage
 from fabula.stages.characters import SPEECH_VERBS, TITLES, _is_vocative, title_gender
+from fabula.stages.segment import is_abbrev
 from fabula.story import Character, Mention, Quote, QuoteType, Story
 
 log = logging.getLogger(__name__)
@@ -108,11 +109,8 @@ _GENERIC_NOUNS = frozenset(
     others rest party guest host hostess newcomer chap father mother son daughter brother sister husband wife
     uncle aunt nephew niece grandfather grandmother cousin master mistress""".split()
 )
-# a sentence break, not after an abbreviated title ("Mrs. Archer murmured:")
-_SENT_SPLIT = re.compile(
-    r"(?<=[.!?…])(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bM\.)(?<!\bMme\.)(?<!\bRev\.)"
-    r"[\"'”’]?\s+(?=[\"“‘']?[A-Z])"
-)
+# a sentence break candidate; not after an abbreviation ("Mrs. Archer murmured:"), see ``_sentences``
+_SENT_BREAK = re.compile(r"(?<=[.!?…])[\"'”’]?\s+(?=[\"“‘']?[A-Z])")
 _SELF_INTRO = re.compile(
     r"\b(?:[Mm]y name is|[Ii]'m called|[Cc]all me|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})"
 )
@@ -218,6 +216,20 @@ def _personish(head: str) -> bool:
     if head in _PERSON_NOUNS_M or head in _PERSON_NOUNS_F or head in TITLES:
         return True
     return not _NON_PERSON.search(head) and bool(_PERSON_SUFFIX.search(head))
+
+
+def _sentences(text: str) -> list[str]:
+    """``text`` cut into sentences (the break's marks and spaces dropped), never after an abbreviation, with the
+    same rule as the segment stage."""
+    out: list[str] = []
+    start = 0
+    for m in _SENT_BREAK.finditer(text):
+        if text[m.start() - 1] == "." and is_abbrev(text, m.start() - 1):
+            continue
+        out.append(text[start : m.start()])
+        start = m.end()
+    out.append(text[start:])
+    return out
 
 
 def _noun_gender(head: str) -> str | None:
@@ -436,7 +448,7 @@ def _tag_before(ix: _Index, a: int, b: int) -> _Ref | None:
     stripped = chunk.rstrip(" \n\t\"“‘'")
     if not stripped:
         return None
-    sents = _SENT_SPLIT.split(stripped)
+    sents = _sentences(stripped)
     last = sents[-1]
     off = a + len(stripped) - len(last)
     toks = _words(ix.text, off, off + len(last))
@@ -502,7 +514,7 @@ def _sentence_subjects(ix: _Index, a: int, b: int) -> list[_Ref]:
     text = ix.text
     chunk = text[a:b]
     pos = 0
-    for sent in _SENT_SPLIT.split(chunk):
+    for sent in _sentences(chunk):
         off = a + chunk.find(sent, pos)
         pos = off - a + len(sent)
         toks = _words(text, off, off + len(sent))

@@ -116,7 +116,7 @@ def sentences(text: str, paras: Iterable[Span]) -> list[Span]:
         chunk = text[p.start : p.end]
         for m in _SENT_END.finditer(chunk):
             end = p.start + m.end()
-            if m.group().startswith(".") and _is_abbrev(text, p.start + m.start()):
+            if m.group().startswith(".") and is_abbrev(text, p.start + m.start()):
                 continue
             _add_trimmed(text, start, end, out)
             start = end
@@ -124,7 +124,8 @@ def sentences(text: str, paras: Iterable[Span]) -> list[Span]:
     return out
 
 
-def _is_abbrev(text: str, dot: int) -> bool:
+def is_abbrev(text: str, dot: int) -> bool:
+    """Whether the full stop at ``dot`` ends an abbreviation ("Mrs.", "St.", an initial) rather than a sentence."""
     i = dot
     while i > 0 and text[i - 1].isalpha():
         i -= 1
