@@ -1681,8 +1681,6 @@ FEATURES: tuple[str, ...] = (
     "prev_listener",
     "anchor_even_weak",
     "anchor_odd_weak",
-    "ment_scene",
-    "absent",
 )
 
 #: Text before a name that puts it in subject position: a sentence start, or a clause start after a conjunction.
@@ -1749,12 +1747,6 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             for m in ix.mentions_in(c_lo, p_lo):
                 if m.character is not None and not ix.in_quote(m.start):
                     conv[m.character] += 1
-        # who the narration named over the last 40 paragraphs: those present in the scene
-        scene: Counter[str] = Counter(
-            m.character
-            for m in ix.mentions_in(ix.paras[max(0, x.para - 40)][0], o0)
-            if m.character is not None and not ix.in_quote(m.start)
-        )
         cands: list[str] = []
 
         def add(c: str | None, cands: list[str] = cands) -> None:
@@ -1907,8 +1899,6 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             vec[fi["anchor_even_weak"]] = 1.0 / even_weak[c] if c in even_weak else 0.0
             vec[fi["anchor_odd_weak"]] = 1.0 / odd_weak[c] if c in odd_weak else 0.0
             vec[fi["prev_listener"]] = float(prev is not None and c in prev.listeners and prev.speaker != c)
-            vec[fi["ment_scene"]] = min(scene[c], 10) / 10
-            vec[fi["absent"]] = float(scene[c] == 0 and c not in parts and c != narr)
             vec[fi["pron_recency"]] = 1.0 / (1 + pron_rank[c]) if c in pron_rank else 0.0
             vec[fi["pron_focus"]] = float(focus == c)
             vec[fi["beat_focus"]] = float(beat_focus == c)

@@ -354,8 +354,7 @@ the rules gave it; unnamed character; a participant of the conversation; the quo
 (in paragraphs) to the nearest quotation of the conversation with a named tag for the candidate, at an even
 distance (same side of an A-B-A-B alternation) and at an odd one, and the same for weaker anchors (pronoun,
 description and role tags, action beats: `anchor_even_weak`, `anchor_odd_weak`); the one the previous quotation's
-tag spoke to ("said he to Catherine": `prev_listener`); narration mentions over the last 40 paragraphs, and none
-there while not a participant (`ment_scene`, `absent`: who is in the scene); recency rank of the candidate among narration
+tag spoke to ("said he to Catherine": `prev_listener`); recency rank of the candidate among narration
 mentions of the pronoun tag's gender; idiolect (how well the quotation's words fit the candidate's words in the
 quotations of this novel that carry a named tag for them, leave-one-out, relative to the best candidate); who a
 description tag ("the old man") stands for elsewhere in the novel, leave-one-out (`nom_prior`); the last narration
