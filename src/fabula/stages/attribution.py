@@ -3,7 +3,10 @@
 A sieve over each quotation, in order of reliability:
 
 1. explicit tags next to the quotation (``"…," said Elizabeth``, ``Elizabeth said``, ``said she``, ``I whisper``),
-   pronouns resolved to the right character (gender, the sentence subject nearest before, the conversation);
+   and introductions whose subject stands further off (``Her partner drew near, and said,``, ``he stopped her by
+   saying,``, ``Anne, who …, exclaimed,``, ``heard him say``, ``thus spoke Mary:``, ``"…," was Mrs. Allen's
+   reply``); pronouns resolved to the right character (gender, the sentence subject nearest before, the
+   conversation); a speaker known only as "she" is named by the narration's description ("the old woman");
 2. continuation: a second quotation in the same paragraph as an attributed one;
 3. action beats: the subject of a narration sentence in the same paragraph (``He sighs. "…"``);
 4. conversation turn-taking: the person addressed by the previous quotation answers, else the speaker two turns
