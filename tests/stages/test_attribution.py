@@ -21,6 +21,18 @@ def _speakers(story: Story) -> list[str | None]:
     return [names.get(q.speaker) if q.speaker else None for q in story.quotes]
 
 
+def _tags(story: Story) -> list[tuple[str, str | None] | None]:
+    """The tag the rule passes find for each quotation: its kind and the character's name (a description's
+    phrase, a pronoun's gender), or None."""
+    from fabula.stages import attribution as att_mod
+
+    names = {c.id: c.name for c in story.characters}
+    return [
+        (x.tag.kind, names.get(x.tag.cid or "") or x.tag.phrase or x.tag.gender) if x.tag else None
+        for x in att_mod.rule_pass(story).qs
+    ]
+
+
 def test_seed_000_rehema_and_ali(seeds: Path) -> None:
     story = _run(seeds / "000_3483fc9e41e0cb90.txt")
     got = _speakers(story)
@@ -364,8 +376,6 @@ def test_introductions_whose_subject_is_not_next_to_the_verb() -> None:
     """The speaker of an introduction that ends in its speech verb is the subject of that verb's clause ("Her
     partner drew near, and said,"; "he stopped her by saying,"), in "heard him say" the one heard speaks, and "thus
     spoke Mr. Marsh:" is inverted."""
-    from fabula.stages import attribution as att_mod
-
     text = (
         "Nell and Tom stood by the gate, and old Mr. Marsh watched them from the porch.\n\n"
         'Mr. Marsh came down the steps, looked at the sky for a while, and said, "Rain before dark."\n\n'
@@ -374,9 +384,7 @@ def test_introductions_whose_subject_is_not_next_to_the_verb() -> None:
         'And thus spoke Mr. Marsh: "Home, then."\n'
     )
     story = _run(text)
-    att = att_mod.rule_pass(story)
-    names = {c.id: c.name for c in story.characters}
-    tags = [(x.tag.kind, names.get(x.tag.cid or "", x.tag.gender)) if x.tag else None for x in att.qs]
+    tags = _tags(story)
     assert tags == [("name", "Mr. Marsh"), ("name", "Tom"), ("pronoun", "m"), ("name", "Mr. Marsh")], tags
     assert _speakers(story)[:2] == ["Mr. Marsh", "Tom"]
 
@@ -384,8 +392,6 @@ def test_introductions_whose_subject_is_not_next_to_the_verb() -> None:
 def test_a_possessed_noun_of_speech_is_a_tag() -> None:
     """'"…," was Mrs. Allen's reply' / 'was her short answer' / 'was Thorpe s reply' (apostrophe lost) name the
     speaker; 'was the answer' names no one."""
-    from fabula.stages import attribution as att_mod
-
     text = (
         "Mrs. Allen and Catherine sat by the window, and Mr. Thorpe stood at the door.\n\n"
         "\"My dear, you tumble my gown,\" was Mrs. Allen's reply.\n\n"
@@ -394,17 +400,13 @@ def test_a_possessed_noun_of_speech_is_a_tag() -> None:
         '"No," was the answer.\n'
     )
     story = _run(text)
-    att = att_mod.rule_pass(story)
-    names = {c.id: c.name for c in story.characters}
-    tags = [(x.tag.kind, names.get(x.tag.cid or "", x.tag.gender)) if x.tag else None for x in att.qs]
+    tags = _tags(story)
     assert tags == [("name", "Mrs. Allen"), ("pronoun", "f"), ("name", "Mr. Thorpe"), None], tags
 
 
 def test_introductions_with_manner_after_the_verb_or_a_relative_clause() -> None:
     """'Anne, who, on having occasion to …, exclaimed,' is Anne; 'remarked drily:' and 'said in a curious,
     strained voice' (no mark before the quotation) still introduce; 'Syme went on with his own thoughts.' does not."""
-    from fabula.stages import attribution as att_mod
-
     text = (
         "Mary and Anne sat with Mr. Wells and Syme by the fire.\n\n"
         'Anne, who, on having occasion to note down the day of the month, exclaimed, "Dear me, it is Monday!"\n\n'
@@ -414,9 +416,7 @@ def test_introductions_with_manner_after_the_verb_or_a_relative_clause() -> None
         '"It is late," said Anne.\n'
     )
     story = _run(text)
-    att = att_mod.rule_pass(story)
-    names = {c.id: c.name for c in story.characters}
-    tags = [(x.tag.kind, names.get(x.tag.cid or "")) if x.tag else None for x in att.qs]
+    tags = _tags(story)
     assert tags == [("name", "Anne"), ("name", "Mr. Wells"), ("name", "Syme"), ("name", "Anne")], tags
 
 
@@ -433,8 +433,6 @@ def test_a_speaker_known_only_as_she_is_named_by_the_narration() -> None:
 def test_a_noun_of_speech_and_a_possessor_are_no_introduction() -> None:
     """'evoked the answer:' has no speech verb ("answer" is a noun after "the"); in 'Laurentina's skeleton, when her
     friend prevented her, by saying,' the possessor Laurentina is not the subject: her friend is."""
-    from fabula.stages import attribution as att_mod
-
     text = (
         "Archer and Nastasia stood in the hall.\n\n"
         'Archer, having put together a phrase out of Dante and Petrarch, evoked the answer: "She is out."\n\n'
@@ -442,25 +440,19 @@ def test_a_noun_of_speech_and_a_possessor_are_no_introduction() -> None:
         '"Not to-day."\n'
     )
     story = _run(text)
-    att = att_mod.rule_pass(story)
-    names = {c.id: c.name for c in story.characters}
-    tags = [(x.tag.kind, names.get(x.tag.cid or "", x.tag.phrase)) if x.tag else None for x in att.qs]
+    tags = _tags(story)
     assert tags == [None, ("nominal", "her friend")], tags
 
 
 def test_an_introduction_after_the_last_quotation_of_the_paragraph_before() -> None:
     """'"…" … Mrs. Elton, speaking louder, said,' ends its paragraph: it introduces the quotation that opens the
     next one."""
-    from fabula.stages import attribution as att_mod
-
     text = (
         "Emma and Mrs. Elton sat in the parlour.\n\n"
         '"It is a fine day," said Emma. After a few whispers, Mrs. Elton, speaking louder, said,\n\n'
         '"We shall walk to Donwell."\n'
     )
     story = _run(text)
-    att = att_mod.rule_pass(story)
-    names = {c.id: c.name for c in story.characters}
-    tags = [(x.tag.kind, names.get(x.tag.cid or "")) if x.tag else None for x in att.qs]
+    tags = _tags(story)
     assert tags == [("name", "Emma"), ("name", "Mrs. Elton")], tags
     assert _speakers(story) == ["Emma", "Mrs. Elton"]

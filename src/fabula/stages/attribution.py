@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from fabula.pipeline import Stage
-from fabula.stages.characters import SPEECH_VERBS, TITLES, _is_vocative, title_gender
+from fabula.stages.characters import _APOS_S, SPEECH_VERBS, TITLES, _is_vocative, title_gender
 from fabula.stages.segment import is_abbrev
 from fabula.story import Character, Mention, Quote, QuoteType, Story
 
@@ -235,6 +235,21 @@ def _sentences(text: str) -> list[str]:
     return out
 
 
+def _pronoun_ref(g: str, pos: int, weak: bool = False) -> _Ref:
+    """The reference a pronoun of gender ``g`` ("m", "f", or "narr" for I/me/my) makes at ``pos``."""
+    return _Ref("narrator", pos, weak=weak) if g == "narr" else _Ref("pronoun", pos, gender=g, weak=weak)
+
+
+def _after_possessor(toks: list[tuple[str, int, int]], end: int) -> int | None:
+    """Where the words after a possessor ending before token ``end`` start ("Mrs. Allen's reply", or "Mrs. Allen s
+    reply" with the apostrophe lost in the source), or None when it is no possessor."""
+    if _APOS_S.search(toks[end - 1][0]):
+        return end
+    if end < len(toks) and toks[end][0] == "s":
+        return end + 1
+    return None
+
+
 def _noun_gender(head: str) -> str | None:
     return "m" if head in _PERSON_NOUNS_M else "f" if head in _PERSON_NOUNS_F else None
 
@@ -267,7 +282,7 @@ def _heard(ix: _Index, toks: list[tuple[str, int, int]], j: int, k: int) -> _Ref
     w, a, _ = toks[j]
     g = _OBJ_PRON.get(w.lower())
     if g is not None:
-        return (_Ref("narrator", a) if g == "narr" else _Ref("pronoun", a, gender=g)) if j + 1 == k else None
+        return _pronoun_ref(g, a) if j + 1 == k else None
     ref, end = _subject(ix, toks, j)
     return ref if ref is not None and end == k else None
 
@@ -289,7 +304,7 @@ def _clause_subject(ix: _Index, toks: list[tuple[str, int, int]], k: int) -> _Re
         ref, end = _subject(ix, toks, j)
         if ref is None or ref.kind == "plural":
             continue
-        if end < len(toks) and (toks[end][0] == "s" or re.search(r"['’]s$", toks[end - 1][0])):
+        if end < len(toks) and _after_possessor(toks, end) is not None:
             continue  # a possessor: "Laurentina's skeleton"
         if ref.kind == "nominal":
             # before its verb, the description may have swallowed it: "her sister kissed" is "her sister"
@@ -430,13 +445,13 @@ def _possessed_speech(ix: _Index, toks: list[tuple[str, int, int]]) -> _Ref | No
     g = _POSS_PRON.get(w.lower())
     ref: _Ref | None
     if g is not None:
-        ref, k = (_Ref("narrator", a) if g == "narr" else _Ref("pronoun", a, gender=g)), k + 1
+        ref, k = _pronoun_ref(g, a), k + 1
     else:
-        ref, k = _subject(ix, toks, k)
-        if ref is None or ref.kind != "name" or not re.search(r"['’]s$", toks[k - 1][0]):
-            if not (ref is not None and ref.kind == "name" and k < len(toks) and toks[k][0] == "s"):
-                return None
-            k += 1  # "Mrs. Allen s reply" (an apostrophe lost in the source)
+        ref, end = _subject(ix, toks, k)
+        after = _after_possessor(toks, end) if ref is not None and ref.kind == "name" else None
+        if after is None:
+            return None
+        k = after
     for j in range(k, min(k + 4, len(toks))):
         if toks[j][0].lower() in _SPEECH_NOUNS:
             return ref
@@ -541,11 +556,7 @@ def _sentence_subjects(ix: _Index, a: int, b: int) -> list[_Ref]:
             continue
         if w in _POSS_PRON:
             g = _POSS_PRON[w]
-            out.append(
-                _Ref("narrator", toks[k][1], weak=True)
-                if g == "narr"
-                else _Ref("pronoun", toks[k][1], gender=g, weak=True)
-            )
+            out.append(_pronoun_ref(g, toks[k][1], weak=True))
             continue
         # first name mention of the sentence within its first few words
         for t in toks[k + 1 : k + 4]:
