@@ -1539,9 +1539,9 @@ class _Attributor:
                 beside[x.speaker].add(y.speaker)
                 for v in y.vocatives:
                     votes[x.speaker][v] += 1
-        out: dict[str, str] = {}
+        out = self._appositives(roles)
         for r, vs in votes.items():
-            if not vs:
+            if not vs or r in out:
                 continue
             cid, n = vs.most_common(1)[0]
             g, gr = self.gender.get(cid), self.gender.get(r)
@@ -1554,6 +1554,34 @@ class _Attributor:
                 and (g is None or gr is None or g == gr)
             ):
                 out[r] = cid
+        return out
+
+    def _appositives(self, roles: set[str]) -> dict[str, str]:
+        """Roles named by an apposition: ``Mr. Wells, the lawyer,`` or ``the chairman, Mr.
+        Buttons``, for a named character of a compatible gender. The name given most often wins."""
+        ix = self.ix
+        low = ix.text.lower()
+        out: dict[str, str] = {}
+        for c in self.new_chars:
+            lab = c.name.lower()
+            if c.id not in roles or not lab.startswith("the "):
+                continue
+            votes: Counter[str] = Counter()
+            for m in re.finditer(rf"\b{re.escape(lab)}\b", low):
+                near = [
+                    n
+                    for n in ix.mentions_in(m.start() - 40, m.end() + 40)
+                    if re.fullmatch(r",\s+", low[n.end : m.start()]) or re.fullmatch(r",\s+", low[m.end() : n.start])
+                ]
+                for n in near:
+                    if (
+                        n.character
+                        and not n.character.startswith(("u", "narrator"))
+                        and self._gender_ok(n.character, self.gender.get(c.id))
+                    ):
+                        votes[n.character] += 1
+            if votes:
+                out[c.id] = votes.most_common(1)[0][0]
         return out
 
     def finish(self) -> None:

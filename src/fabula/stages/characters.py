@@ -965,6 +965,7 @@ def cluster(
         e.forms.append(f)
         if f.title:
             e.titles.add(f.title)
+    _merge_nicknamed(entities)
     # "Dr. Kemp" / "Colonel Adye" and a bare "Kemp" / "Adye": one person when the bare word has no other home.
     bare: dict[str, int] = {}
     for i, e in enumerate(entities):
@@ -1004,6 +1005,21 @@ def cluster(
         if e.forms:
             e.gender = gender_of(e.forms)
     return [e for e in entities if e.forms]
+
+
+def _merge_nicknamed(entities: list[_Entity]) -> None:
+    """"Jim Vane" and "James Vane": full names whose first names are one by the nickname table are one person
+    (after the titled surnames found their homes, so that the counts they went by are the plain full names')."""
+    home: dict[tuple[str, str], _Entity] = {}
+    for e in entities:
+        if not e.forms or not e.named_full or not e.first or not e.last:
+            continue
+        other = home.setdefault((e.first, e.last), e)
+        if other is e or (e.gender and other.gender and e.gender != other.gender):
+            continue
+        other.forms.extend(e.forms)
+        other.titles |= e.titles
+        e.forms = []
 
 
 def _merge_married_names(
