@@ -456,3 +456,30 @@ def test_an_introduction_after_the_last_quotation_of_the_paragraph_before() -> N
     tags = _tags(story)
     assert tags == [("name", "Emma"), ("name", "Mrs. Elton")], tags
     assert _speakers(story) == ["Emma", "Mrs. Elton"]
+
+
+def test_a_role_named_by_an_apposition_is_that_character() -> None:
+    """"Mr. Wells, the lawyer, came in": every "said the lawyer" is Mr. Wells."""
+    text = (
+        'Mr. Wells, the lawyer, came in with John.\n\n'
+        '"We must read the will," said the lawyer.\n\n'
+        '"Not today," said John.\n\n'
+        '"Then tomorrow," said the lawyer.\n'
+    )
+    assert _speakers(_run(text)) == ["Mr. Wells", "John", "Mr. Wells"]
+
+
+def test_a_title_of_rank_is_the_holder_named_last() -> None:
+    """Two duchesses, each named once with her place; "said the duchess" is the one named last, not a bare
+    "Duchess" character made of the greetings to both."""
+    text = (
+        'Opposite sat the Duchess of Harley.\n\n'
+        '"Good evening, Duchess," said Lord Henry.\n\n'
+        '"We are talking about you," said the duchess.\n\n'
+        'A week later Dorian was talking to the Duchess of Monmouth.\n\n'
+        '"You are late, Duchess," said Lord Henry.\n\n'
+        '"I was rechristened," said the duchess.\n'
+    )
+    assert _speakers(_run(text)) == [
+        "Lord Henry", "Duchess of Harley", "Lord Henry", "Duchess of Monmouth"
+    ]

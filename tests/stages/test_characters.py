@@ -202,3 +202,12 @@ def test_a_title_after_a_capitalised_lead_word_keeps_its_name() -> None:
     got = [(story.text[m.start : m.end], names.get(m.character or "")) for m in story.mentions]
     assert ("Mrs. Weston", "Mrs. Weston") in got[2:3], got
     assert ("Mr. Woodhouse", "Mr. Woodhouse") in got, got
+
+
+def test_a_nickname_full_name_joins_the_full_name() -> None:
+    """"Jim Vane" is "James Vane" by the nickname table; "Jane Vane" is someone else."""
+    story = _chars(
+        'James Vane came home. "Hello," said James Vane. Then Jim Vane left. Jane Vane waved.\n'
+    )
+    names = _by_name(story)
+    assert "Jim Vane" in names["James Vane"] and "Jane Vane" in names, names

@@ -857,11 +857,15 @@ class _Attributor:
         if not modified and head in _GENERIC_NOUNS and not named:
             return None
         label = " ".join(words[1:])
+        # a title of rank with a place first: "the duchess" is the Duchess of Monmouth (named last), not a bare
+        # "Duchess" addressed to both duchesses of the story
+        titled = self._titled(head, ref.pos) if not modified else None
+        if titled is not None and " of " in self.ix.chars[titled].name:
+            return titled
         for c in self.story.characters:
             names = {c.name.lower(), *(a.lower() for a in c.aliases)}
             if label in names or f"the {label}" in names or (not modified and head in names):
                 return c.id
-        titled = self._titled(head, ref.pos) if not modified else None
         if titled is not None:
             return titled
         if not modified and not _personish(head) and capital not in self.ix.text[ref.pos : ref.pos + 60]:

@@ -33,6 +33,11 @@ FEMALE_TITLES = frozenset(
 )
 NEUTRAL_TITLES = frozenset("dr doctor professor prof inspector detective officer judge nurse agent".split())
 TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
+# Titles of rank that take a place: "the Duchess of Monmouth", "the Duke of St. Austrey", "the King of Hearts".
+_NOBLE_TITLES = frozenset(
+    "duke duchess earl countess marquis marquess marchioness prince princess king queen lord lady baron baroness "
+    "count viscount bishop archbishop".split()
+)
 # Titles that are also ordinary capitalised words when alone ("General", "Major", "Sister") and need a name after.
 _TITLE_NEEDS_NAME = frozenset(
     "m don master father uncle brother mother aunt sister king queen prince princess general major count "
@@ -477,6 +482,9 @@ def scan_names(story: Story) -> list[NameHit]:
             if gap in (" ", "\n", " \n", "\n "):
                 run.append(words[j])
                 j += 1
+            elif len(run) == 1 and pw in _NOBLE_TITLES and gap == " of " and words[j].group()[:1].isupper():
+                run.append(words[j])  # "the Duchess of Monmouth"
+                j += 1
             elif (
                 pw in TITLES
                 and gap in (". ", ".\n", ". \n")
@@ -501,6 +509,8 @@ def _emit_run(
 ) -> None:
     toks = [m.group() for m in run]
     start, end = run[0].start(), run[-1].end()
+    if len(run) > 1 and text[run[0].end() : run[1].start()] == " of ":
+        toks = [toks[0], " ".join(["of", *toks[1:]])]  # one name word: "Duchess" + "of Monmouth"
     possessive = False
     last = toks[-1]
     if _APOS_S.search(last):
@@ -617,7 +627,7 @@ def _keep_forms(
 
     def word_ok(w: str) -> bool:
         wl = w.lower()
-        if w in _PARTICLES:
+        if w in _PARTICLES or w.startswith("of "):
             return True
         if len(w) < 2 or w.isdigit() or not w[0].isupper() or _ROMAN.fullmatch(w):
             return False
