@@ -483,3 +483,19 @@ def test_a_title_of_rank_is_the_holder_named_last() -> None:
     assert _speakers(_run(text)) == [
         "Lord Henry", "Duchess of Harley", "Lord Henry", "Duchess of Monmouth"
     ]
+
+
+def test_the_narration_after_a_quotation_gives_its_subject() -> None:
+    """The paragraph after a quotation opens on Catherine: the ranker sees her as that quotation's
+    ``next_subject``; a paragraph that opens with speech gives none."""
+    from fabula.stages import attribution as att_mod
+
+    story = _run(
+        'Henry smiled at Catherine.\n\n"Do you like Bath?"\n\nCatherine turned away her head.\n\n'
+        '"Very much," she said.\n\n"I am glad."\n'
+    )
+    qs = att_mod.rule_pass(story).qs
+    names = {c.id: c.name for c in story.characters}
+    first = qs[0].next_subject
+    assert first is not None and first.kind == "name" and names.get(first.cid or "") == "Catherine"
+    assert qs[1].next_subject is None

@@ -154,6 +154,7 @@ class _Q:
     inner_names: list[str] = field(default_factory=list)  # characters named inside (not vocative)
     listeners: list[str] = field(default_factory=list)  # "said he to Catherine", "turned to his sister"
     prev_subject: _Ref | None = None  # subject of the narration paragraph just before
+    next_subject: _Ref | None = None  # subject of the first sentence of the paragraph after, when narration
     addr_gender: str | None = None  # "sir" / "madam" said in the quotation
     speaker: str | None = None
     rule: str = "none"
@@ -742,6 +743,7 @@ class _Attributor:
                     if text[tail0:pp1].rstrip()[-1:] in (":", ","):
                         tag = _tag_before(ix, tail0, pp1)
             x.tag = tag
+            x.next_subject = self._next_subject(x)
             x.addr_gender = self._addressed_gender(q)
             if tag is not None and tag.kind == "pronoun":
                 # "she announced as she slipped into the chair Marilla placed for her": a name in the tag's own
@@ -1158,8 +1160,22 @@ class _Attributor:
             return c
         return None if fallback is None else (fallback if ref.weak else None)
 
-    def _local_pronoun_in(self, ref: _Ref, x: _Q) -> str | None:
-        """A pronoun subject of the previous narration paragraph: the nearest fitting name before it."""
+    def _next_subject(self, x: _Q) -> _Ref | None:
+        """``"…"\n\nCatherine turned away her head``: who the paragraph after the quotation opens on (the listener
+        reacting, or the speaker going on), when that paragraph opens with narration."""
+        ix = self.ix
+        if x.last_para + 1 >= len(ix.paras):
+            return None
+        a, b = ix.paras[x.last_para + 1]
+        lead = self.text[a:b].lstrip()
+        if not lead or ix.in_quote(b - len(self.text[a:b].lstrip())):
+            return None
+        subj = _sentence_subjects(ix, a, min(b, a + 300))
+        return subj[0] if subj else None
+
+    def _local_pronoun_in(self, i: int, ref: _Ref) -> str | None:
+        """A pronoun subject of the previous (or next) narration paragraph: the nearest fitting name before it."""
+        x = self.qs[i]
         ix = self.ix
         pa = ix.paras[max(0, x.para - 2)][0]
         narr = self.narr_ids[x.section] if x.section >= 0 else None
@@ -1268,7 +1284,7 @@ class _Attributor:
                 if ps.kind == "name"
                 else narr
                 if ps.kind == "narrator"
-                else self._local_pronoun_in(ps, x)
+                else self._local_pronoun_in(i, ps)
             )
             if c0:
                 cands.append((2, c0, "beat"))
@@ -1727,6 +1743,9 @@ FEATURES: tuple[str, ...] = (
     "prev_listener",
     "anchor_even_weak",
     "anchor_odd_weak",
+    "addr_self",
+    "addr_next",
+    "next_para_subject",
 )
 
 #: Text before a name that puts it in subject position: a sentence start, or a clause start after a conjunction.
@@ -1841,6 +1860,8 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
         spoke_after = _nearest_turns(qs, i, range(i + 1, min(hi, i + 11)))
         parts = {qs[j].speaker for j in range(lo, hi) if j != i and qs[j].speaker}
         want = prev.addr_gender if prev is not None and prev.last_para < x.para else None
+        told = x.addr_gender
+        told_next = nxt.addr_gender if nxt is not None and nxt.para > x.last_para else None
         prev_subj = None
         ps = x.prev_subject
         if ps is not None:
@@ -1849,9 +1870,18 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             elif ps.kind == "narrator":
                 prev_subj = narr
             elif ps.kind == "pronoun":
-                prev_subj = att._local_pronoun_in(ps, x)
+                prev_subj = att._local_pronoun_in(i, ps)
         if prev_subj:
             cands.append(prev_subj)
+        next_subj = None
+        ns = x.next_subject
+        if ns is not None and not ns.weak:
+            if ns.kind == "name":
+                next_subj = ns.cid
+            elif ns.kind == "narrator":
+                next_subj = narr
+            elif ns.kind == "pronoun":
+                next_subj = att._local_pronoun_in(i, ns)
         # reliable anchors (named tags) in the conversation: turn distances (turns = paragraphs)
         a_lo, a_hi = max(lo, i - 12), min(hi, i + 13)
         turn_of: dict[int, int] = {}
@@ -1940,6 +1970,9 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             vec[fi["prev_para_subject"]] = float(c == prev_subj)
             if want is not None and g is not None:
                 vec[fi["addr_gender_match" if g == want else "addr_gender_mismatch"]] = 1.0
+            vec[fi["next_para_subject"]] = float(c == next_subj)
+            vec[fi["addr_self"]] = float(g is not None and g == told)
+            vec[fi["addr_next"]] = float(g is not None and g == told_next)
             vec[fi["anchor_even"]] = 1.0 / even[c] if c in even else 0.0
             vec[fi["anchor_odd"]] = 1.0 / odd[c] if c in odd else 0.0
             vec[fi["anchor_even_weak"]] = 1.0 / even_weak[c] if c in even_weak else 0.0

@@ -360,7 +360,9 @@ quotations of this novel that carry a named tag for them, leave-one-out, relativ
 description tag ("the old man") stands for elsewhere in the novel, leave-one-out (`nom_prior`); the last narration
 subject of the tag's gender within six paragraphs (`pron_focus`), and of a beat's pronoun that has no name before
 it in its paragraph (`beat_focus`); how many quotations since the candidate last spoke and until they next speak
-(`spoke_before`, `spoke_after`); interactions (pronoun tag × speaker of the turn before / two before; no tag
+(`spoke_before`, `spoke_after`); the subject of the narration paragraph right after the quotation
+(`next_para_subject`: the listener reacting, or the speaker going on); the candidate's gender is the one this
+quotation addresses ("sir", "madam": `addr_self`) or the one the next turn addresses (`addr_next`); interactions (pronoun tag × speaker of the turn before / two before; no tag
 × speaker of the turn before / two before / addressed by the previous turn / even-distance anchor).
 
 **Decoding**: the ranker runs `rounds = {model.get("rounds", 2)}` times. Round one (weights `coef`) sees the rules'
