@@ -1746,6 +1746,11 @@ FEATURES: tuple[str, ...] = (
     "addr_self",
     "addr_next",
     "next_para_subject",
+    "gap_x_prev1",
+    "gap_x_prev2",
+    "gap",
+    "question",
+    "prev_question",
 )
 
 #: Text before a name that puts it in subject position: a sentence start, or a clause start after a conjunction.
@@ -1873,6 +1878,13 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
                 prev_subj = att._local_pronoun_in(i, ps)
         if prev_subj:
             cands.append(prev_subj)
+        # narration paragraphs between the quotation before and this one (0, 1, 2 or more → 0, 0.5, 1)
+        gap = min(2, max(0, x.para - prev.last_para - 1)) / 2 if prev is not None else 0.0
+        # quotation-level context, constant over the candidates: it weighs through its products with the rest
+        asks = float(att.text[x.quote.start : x.quote.end].rstrip(" \"”’'")[-1:] == "?")
+        prev_asks = (
+            float(att.text[prev.quote.start : prev.quote.end].rstrip(" \"”’'")[-1:] == "?") if prev is not None else 0.0
+        )
         next_subj = None
         ns = x.next_subject
         if ns is not None and not ns.weak:
@@ -1971,6 +1983,11 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
             if want is not None and g is not None:
                 vec[fi["addr_gender_match" if g == want else "addr_gender_mismatch"]] = 1.0
             vec[fi["next_para_subject"]] = float(c == next_subj)
+            vec[fi["gap"]] = gap
+            vec[fi["question"]] = asks
+            vec[fi["prev_question"]] = prev_asks
+            vec[fi["gap_x_prev1"]] = gap * vec[fi["prev1"]]
+            vec[fi["gap_x_prev2"]] = gap * vec[fi["prev2"]]
             vec[fi["addr_self"]] = float(g is not None and g == told)
             vec[fi["addr_next"]] = float(g is not None and g == told_next)
             vec[fi["anchor_even"]] = 1.0 / even[c] if c in even else 0.0

@@ -362,8 +362,12 @@ subject of the tag's gender within six paragraphs (`pron_focus`), and of a beat'
 it in its paragraph (`beat_focus`); how many quotations since the candidate last spoke and until they next speak
 (`spoke_before`, `spoke_after`); the subject of the narration paragraph right after the quotation
 (`next_para_subject`: the listener reacting, or the speaker going on); the candidate's gender is the one this
-quotation addresses ("sir", "madam": `addr_self`) or the one the next turn addresses (`addr_next`); interactions (pronoun tag × speaker of the turn before / two before; no tag
-× speaker of the turn before / two before / addressed by the previous turn / even-distance anchor).
+quotation addresses ("sir", "madam": `addr_self`) or the one the next turn addresses (`addr_next`); the speaker of
+the turn before / two before × the narration paragraphs between that turn and this one (`gap_x_prev1`,
+`gap_x_prev2`: alternation weakens after narration); three facts about the quotation itself, the same for every
+candidate, that weigh through their products with the other features: the narration paragraphs before it (`gap`),
+it asks a question (`question`), the turn before asked one (`prev_question`); interactions (pronoun tag × speaker
+of the turn before / two before; no tag × speaker of the turn before / two before / addressed by the previous turn / even-distance anchor).
 
 **Decoding**: the ranker runs `rounds = {model.get("rounds", 2)}` times. Round one (weights `coef`) sees the rules'
 picks as the neighbouring turns' speakers; later rounds (weights `coef2`) see the ranker's own previous picks, and
