@@ -1168,10 +1168,22 @@ class _Attributor:
             return None
         a, b = ix.paras[x.last_para + 1]
         lead = self.text[a:b].lstrip()
-        if not lead or ix.in_quote(b - len(self.text[a:b].lstrip())):
+        if not lead or ix.in_quote(b - len(lead)):
             return None
         subj = _sentence_subjects(ix, a, min(b, a + 300))
         return subj[0] if subj else None
+
+    def _subject_char(self, i: int, ref: _Ref) -> str | None:
+        """The character a narration subject next to quotation ``i`` stands for: a name, the narrator, or a pronoun
+        resolved to the nearest fitting name (descriptions and plurals stand for no one here)."""
+        if ref.kind == "name":
+            return ref.cid
+        if ref.kind == "narrator":
+            x = self.qs[i]
+            return self.narr_ids[x.section] if x.section >= 0 else None
+        if ref.kind == "pronoun":
+            return self._local_pronoun_in(i, ref)
+        return None
 
     def _local_pronoun_in(self, i: int, ref: _Ref) -> str | None:
         """A pronoun subject of the previous (or next) narration paragraph: the nearest fitting name before it."""
@@ -1277,15 +1289,8 @@ class _Attributor:
                 partner = self._partner(spk, at, speakers_by_turn, lo, hi)
                 if partner:
                     cands.append((d, partner, "turn_taking"))
-        if x.prev_subject is not None and x.prev_subject.kind in ("name", "narrator", "pronoun"):
-            ps = x.prev_subject
-            c0 = (
-                ps.cid
-                if ps.kind == "name"
-                else narr
-                if ps.kind == "narrator"
-                else self._local_pronoun_in(i, ps)
-            )
+        if x.prev_subject is not None:
+            c0 = self._subject_char(i, x.prev_subject)
             if c0:
                 cands.append((2, c0, "beat"))
         cands.sort(key=lambda c: (c[0], c[2] != "vocative_reply"))
@@ -1588,18 +1593,11 @@ class _Attributor:
                 continue
             votes: Counter[str] = Counter()
             for m in re.finditer(rf"\b{re.escape(lab)}\b", low):
-                near = [
-                    n
-                    for n in ix.mentions_in(m.start() - 40, m.end() + 40)
-                    if re.fullmatch(r",\s+", low[n.end : m.start()]) or re.fullmatch(r",\s+", low[m.end() : n.start])
-                ]
-                for n in near:
-                    if (
-                        n.character
-                        and not n.character.startswith(("u", "narrator"))
-                        and self._gender_ok(n.character, self.gender.get(c.id))
-                    ):
-                        votes[n.character] += 1
+                for n in ix.mentions_in(m.start() - 40, m.end() + 40):
+                    beside = re.fullmatch(r",\s+", low[n.end : m.start()]) or re.fullmatch(r",\s+", low[m.end() : n.start])
+                    d = n.character
+                    if beside and d and not d.startswith(("u", "narrator")) and self._gender_ok(d, self.gender.get(c.id)):
+                        votes[d] += 1
             if votes:
                 out[c.id] = votes.most_common(1)[0][0]
         return out
@@ -1761,6 +1759,11 @@ _SUBJECT_BEFORE = re.compile(
 )
 
 
+def _asks(text: str, q: Quote) -> bool:
+    """Whether a quotation ends in a question mark (closing marks aside)."""
+    return text[q.start : q.end].rstrip(" \"”’'")[-1:] == "?"
+
+
 def _nearest_turns(qs: Sequence[_Q], i: int, js: Iterable[int]) -> dict[str, int]:
     """Each speaker's distance from quotation ``i`` at their first turn among ``js`` (walked in order)."""
     out: dict[str, int] = {}
@@ -1867,33 +1870,16 @@ def _candidates_and_features(att: _Attributor) -> list[tuple[int, list[str], lis
         want = prev.addr_gender if prev is not None and prev.last_para < x.para else None
         told = x.addr_gender
         told_next = nxt.addr_gender if nxt is not None and nxt.para > x.last_para else None
-        prev_subj = None
-        ps = x.prev_subject
-        if ps is not None:
-            if ps.kind == "name":
-                prev_subj = ps.cid
-            elif ps.kind == "narrator":
-                prev_subj = narr
-            elif ps.kind == "pronoun":
-                prev_subj = att._local_pronoun_in(i, ps)
+        prev_subj = att._subject_char(i, x.prev_subject) if x.prev_subject is not None else None
         if prev_subj:
             cands.append(prev_subj)
         # narration paragraphs between the quotation before and this one (0, 1, 2 or more → 0, 0.5, 1)
         gap = min(2, max(0, x.para - prev.last_para - 1)) / 2 if prev is not None else 0.0
         # quotation-level context, constant over the candidates: it weighs through its products with the rest
-        asks = float(att.text[x.quote.start : x.quote.end].rstrip(" \"”’'")[-1:] == "?")
-        prev_asks = (
-            float(att.text[prev.quote.start : prev.quote.end].rstrip(" \"”’'")[-1:] == "?") if prev is not None else 0.0
-        )
-        next_subj = None
+        asks = float(_asks(att.text, x.quote))
+        prev_asks = float(_asks(att.text, prev.quote)) if prev is not None else 0.0
         ns = x.next_subject
-        if ns is not None and not ns.weak:
-            if ns.kind == "name":
-                next_subj = ns.cid
-            elif ns.kind == "narrator":
-                next_subj = narr
-            elif ns.kind == "pronoun":
-                next_subj = att._local_pronoun_in(i, ns)
+        next_subj = att._subject_char(i, ns) if ns is not None and not ns.weak else None
         # reliable anchors (named tags) in the conversation: turn distances (turns = paragraphs)
         a_lo, a_hi = max(lo, i - 12), min(hi, i + 13)
         turn_of: dict[int, int] = {}

@@ -367,7 +367,8 @@ the turn before / two before × the narration paragraphs between that turn and t
 `gap_x_prev2`: alternation weakens after narration); three facts about the quotation itself, the same for every
 candidate, that weigh through their products with the other features: the narration paragraphs before it (`gap`),
 it asks a question (`question`), the turn before asked one (`prev_question`); interactions (pronoun tag × speaker
-of the turn before / two before; no tag × speaker of the turn before / two before / addressed by the previous turn / even-distance anchor).
+of the turn before / two before; no tag × speaker of the turn before / two before / addressed by the previous
+turn / even-distance anchor).
 
 **Decoding**: the ranker runs `rounds = {model.get("rounds", 2)}` times. Round one (weights `coef`) sees the rules'
 picks as the neighbouring turns' speakers; later rounds (weights `coef2`) see the ranker's own previous picks, and
