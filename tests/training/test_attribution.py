@@ -1,0 +1,39 @@
+"""Ranker training data: fabula's own quotations are labelled by the gold quotation they overlap."""
+
+from __future__ import annotations
+
+from fabula.eval.corpora import GoldCharacter, GoldNovel, GoldQuote
+from fabula.story import Quote
+from fabula.training import attribution as tr
+
+TEXT = '"Come in," said Anna. "Sit down."\n\n"Thank you," Tom said.\n'
+
+
+def _novel() -> GoldNovel:
+    a, b, c = TEXT.index("Come in"), TEXT.index("Sit down"), TEXT.index("Thank you")
+    quotes = [
+        GoldQuote("Q0", [(a, a + 8), (b, b + 9)], "Anna", ["Tom"], "explicit"),
+        GoldQuote("Q1", [(c, c + 11)], "Tom", ["Anna"], "explicit"),
+    ]
+    chars = [GoldCharacter("0", "Anna", {"Anna"}), GoldCharacter("1", "Tom", {"Tom"})]
+    return GoldNovel("toy", TEXT, quotes, chars)
+
+
+def test_own_quotes_take_the_gold_quote_they_overlap_most() -> None:
+    nov = _novel()
+    a, b, c = TEXT.index("Come in"), TEXT.index("Sit down"), TEXT.index("Thank you")
+    # one quotation of ours covers both sub-spans of Q0; another covers Q1; a third overlaps nothing
+    ours = [Quote(0, [(a, a + 8), (b, b + 9)]), Quote(1, [(c, c + 11)]), Quote(2, [(0, 0)])]
+    gold = tr._gold_by_overlap(nov, ours)
+    assert {s: (g.id, w) for s, (g, w) in gold.items()} == {a: ("Q0", 2.0), c: ("Q1", 1.0)}
+
+
+def test_training_data_views_share_a_fold() -> None:
+    nov = _novel()
+    gold_view, own_view = tr.novel_data(nov), tr.novel_data(nov, own_quotes=True)
+    assert not gold_view.own_quotes and own_view.own_quotes
+    assert sum(g[3] for g in gold_view.groups) == 3.0
+    assert sum(g[3] for g in own_view.groups) == 3.0
+    assert all(labels.any() for _, labels, _, _ in own_view.groups)
+    assert tr._folds([gold_view, own_view], 5) == {"toy": 0}
+    assert tr._key(own_view) != tr._key(gold_view)
