@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +76,7 @@ def _bucket() -> dict[str, int]:
 def score_novel(nov: GoldNovel, story: Story, seconds: float = 0.0) -> dict[str, Any]:
     """Score one analysed novel against its gold quotations."""
     chars = {c.id: c for c in story.characters}
-    spans: list[tuple[int, int, Quote]] = sorted((a, b, q) for q in story.quotes for a, b in q.spans)
-    starts = [s[0] for s in spans]
+    best_overlap = overlap_finder(story.quotes)
     narr_gold = {c.name for c in nov.characters if "_narr" in c.aliases}
     res: dict[str, Any] = {
         "novel": nov.name,
@@ -92,7 +91,7 @@ def score_novel(nov: GoldNovel, story: Story, seconds: float = 0.0) -> dict[str,
         gnames = _gold_names(nov, g.speaker)
         addr_done = False
         for a, b in g.spans:
-            q = _best_overlap(spans, starts, a, b)
+            q = best_overlap(a, b)
             pred = chars.get(q.speaker) if q is not None and q.speaker else None
             ok = bool(gnames & char_names(pred))
             if not ok and pred is not None and pred.narrator and g.speaker and norm_name(g.speaker) == "i":
@@ -129,15 +128,23 @@ def score_novel(nov: GoldNovel, story: Story, seconds: float = 0.0) -> dict[str,
     return _with_rates(res)
 
 
-def _best_overlap(spans: list[tuple[int, int, Quote]], starts: list[int], a: int, b: int) -> Quote | None:
-    i = bisect.bisect_left(starts, b) - 1
-    best, best_ov = None, 0
-    while i >= 0 and spans[i][1] > a - 2000:
-        s, e, q = spans[i]
-        ov = min(e, b) - max(s, a)
-        if ov > best_ov:
-            best, best_ov = q, ov
-        i -= 1
+def overlap_finder(quotes: Sequence[Quote]) -> Callable[[int, int], Quote | None]:
+    """A lookup from a gold sub-span ``(a, b)`` to the quotation whose sub-span overlaps it most (None if none
+    does): how end-to-end mode matches gold quotations to fabula's own."""
+    spans = sorted((a, b, q) for q in quotes for a, b in q.spans)
+    starts = [s[0] for s in spans]
+
+    def best(a: int, b: int) -> Quote | None:
+        i = bisect.bisect_left(starts, b) - 1
+        out, out_ov = None, 0
+        while i >= 0 and spans[i][1] > a - 2000:
+            s, e, q = spans[i]
+            ov = min(e, b) - max(s, a)
+            if ov > out_ov:
+                out, out_ov = q, ov
+            i -= 1
+        return out
+
     return best
 
 

@@ -24,11 +24,11 @@ from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from fabula.api import analyze
-from fabula.eval.attribution import _best_overlap, _gold_names, char_names, story_with_gold_quotes
+from fabula.eval.attribution import _gold_names, char_names, overlap_finder, story_with_gold_quotes
 from fabula.eval.corpora import GoldNovel, GoldQuote, load_pdnc
 from fabula.stages import attribution as att_mod
 from fabula.stages import characters
-from fabula.story import Character
+from fabula.story import Character, Quote
 
 log = logging.getLogger(__name__)
 
@@ -77,25 +77,28 @@ def novel_data(nov: GoldNovel, own_quotes: bool = False) -> NovelData:
         characters.run(story)
         story.done.append("characters")
         gold = {min(g.spans)[0]: (g, float(len(g.spans))) for g in nov.quotes}
-    nd = _collect(nov, att_mod.rule_pass(story), gold)
-    nd.own_quotes = own_quotes
-    return nd
+    return _collect(nov, att_mod.rule_pass(story), gold, own_quotes)
 
 
-def _gold_by_overlap(nov: GoldNovel, quotes: Sequence[Any]) -> dict[int, tuple[GoldQuote, float]]:
+def _gold_by_overlap(nov: GoldNovel, quotes: Sequence[Quote]) -> dict[int, tuple[GoldQuote, float]]:
     """For each quotation, the gold quotation with the most sub-spans whose best overlap it is."""
-    spans = sorted((a, b, q) for q in quotes for a, b in q.spans)
-    starts = [s[0] for s in spans]
+    best_overlap = overlap_finder(quotes)
     votes: dict[int, Counter[int]] = {}
     for k, g in enumerate(nov.quotes):
         for a, b in g.spans:
-            q = _best_overlap(spans, starts, a, b)
+            q = best_overlap(a, b)
             if q is not None:
                 votes.setdefault(q.spans[0][0], Counter())[k] += 1
-    return {s: (nov.quotes[v.most_common(1)[0][0]], float(v.most_common(1)[0][1])) for s, v in votes.items()}
+    out: dict[int, tuple[GoldQuote, float]] = {}
+    for start, v in votes.items():
+        k, n = v.most_common(1)[0]
+        out[start] = (nov.quotes[k], float(n))
+    return out
 
 
-def _collect(nov: GoldNovel, att: att_mod._Attributor, gold: dict[int, tuple[GoldQuote, float]]) -> NovelData:
+def _collect(
+    nov: GoldNovel, att: att_mod._Attributor, gold: dict[int, tuple[GoldQuote, float]], own_quotes: bool
+) -> NovelData:
     """The ranker's training groups for the quotations of ``att`` (neighbours' speakers as they stand now)."""
     chars = {c.id: c for c in [*att.story.characters, *att.new_chars]}
     groups = []
@@ -121,7 +124,7 @@ def _collect(nov: GoldNovel, att: att_mod._Attributor, gold: dict[int, tuple[Gol
         rules.append(att.qs[i].rule)
         x = att.qs[i]
         meta.append((att._conversation(i)[0], x.para, x.last_para, cands))
-    return NovelData(nov.name, groups, rules, meta, nov, att, gold)
+    return NovelData(nov.name, groups, rules, meta, nov, att, gold, own_quotes)
 
 
 def _named(c: Character | None) -> bool:
@@ -136,9 +139,7 @@ def round_two(nd: NovelData, model: dict[str, Any]) -> NovelData:
     style = att._style
     att_mod.rank_round(att, model, "coef", [x.rule for x in att.qs])
     try:
-        out = _collect(nd.nov, att, nd.gold)
-        out.own_quotes = nd.own_quotes
-        return out
+        return _collect(nd.nov, att, nd.gold, nd.own_quotes)
     finally:
         att._style = style
         for x, (sp, rule) in zip(att.qs, saved, strict=True):
@@ -279,13 +280,13 @@ def cross_validate(data: Sequence[NovelData], folds: int) -> dict[str, Any]:
                 per[_key(nd)]["ranker2"] = round(accuracy(model2, nd, None if nd.own_quotes else probs)[0], 4)
                 convs[_key(nd)] = conversations(model2, nd)
     weights = {_key(nd): sum(g[3] for g in nd.groups) for nd in data}
-    decode = fit_decode([c for n, v in convs.items() if not n.endswith(OWN) for c in v])
+    decode = fit_decode([c for nd in data if not nd.own_quotes for c in convs[_key(nd)]])
     for n, v in convs.items():
         per[n]["decoded"] = round(decoded_correct(v, decode) / weights[n], 4) if weights[n] else 0.0
     # the headline figures are on gold quotations; those on fabula's own quotations come as "own_*"
     summary: dict[str, float] = {}
     for own in (False, True):
-        names = [n for n in per if n.endswith(OWN) == own]
+        names = [_key(nd) for nd in data if nd.own_quotes == own]
         total = sum(weights[n] for n in names)
         for key in ("ranker", "ranker2", "decoded", "rules", "candidate_recall"):
             if total:
@@ -300,11 +301,8 @@ def cross_validate(data: Sequence[NovelData], folds: int) -> dict[str, Any]:
     }
 
 
-OWN = " (own quotes)"
-
-
 def _key(nd: NovelData) -> str:
-    return nd.name + (OWN if nd.own_quotes else "")
+    return nd.name + (" (own quotes)" if nd.own_quotes else "")
 
 
 def _folds(data: Sequence[NovelData], folds: int) -> dict[str, int]:
@@ -352,7 +350,7 @@ def fold_models(root: Path | str, folds: int) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for k in range(folds):
         train = [nd for nd in data if fold_of[nd.name] != k]
-        inner = cross_validate(train, max(2, folds - 1)) if len(fold_of) > 2 else None
+        inner = cross_validate(train, max(2, folds - 1)) if len({nd.name for nd in train}) > 2 else None
         model = ship(train, inner)
         for nd in data:
             if fold_of[nd.name] == k:
