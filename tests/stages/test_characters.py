@@ -211,3 +211,14 @@ def test_a_nickname_full_name_joins_the_full_name() -> None:
     )
     names = _by_name(story)
     assert "Jim Vane" in names["James Vane"] and "Jane Vane" in names, names
+
+
+def test_first_name_and_patronymic_join_the_longer_full_name() -> None:
+    """"Pyotr Ilyitch" begins "Pyotr Ilyitch Sorokin" and is him; "Pyotr Semyonov" begins no longer name."""
+    story = _chars(
+        "The cart belonged to Pyotr Ilyitch Sorokin, a merchant. Pyotr Ilyitch cracked the whip and Pyotr "
+        "Ilyitch sang. Later Pyotr Ilyitch Sorokin slept. Pyotr Semyonov walked beside him.\n"
+    )
+    names = _by_name(story)
+    assert "Pyotr Ilyitch" in names["Pyotr Ilyitch Sorokin"], names
+    assert "Pyotr Semyonov" in names and "Pyotr Ilyitch" not in names, names

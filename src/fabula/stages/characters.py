@@ -858,6 +858,7 @@ def cluster(
     for e in entities:
         e.gender = gender_of(e.forms)
     _merge_married_names(entities, forms)
+    _merge_name_prefixes(entities)
     for i, e in enumerate(entities):
         if not e.forms:
             continue
@@ -1029,6 +1030,28 @@ def _merge_nicknamed(entities: list[_Entity]) -> None:
             continue
         other.forms.extend(e.forms)
         other.titles |= e.titles
+        e.forms = []
+
+
+def _merge_name_prefixes(entities: list[_Entity]) -> None:
+    """"Ivan Ivanitch" is "Ivan Ivanitch Kuzmitchov": a two-word name that begins the longer full name of exactly
+    one other character (of a compatible gender) is that character (first name and patronymic, double first
+    names)."""
+    longer: dict[tuple[str, str], list[_Entity]] = defaultdict(list)
+    for e in entities:
+        if e.named_full:
+            for w in {f.words[:2] for f in e.forms if len(f.words) >= 3}:
+                longer[(w[0], w[1])].append(e)  # once per entity: the set holds each prefix once
+    for e in entities:
+        words = {f.words for f in e.forms}
+        if not e.named_full or e.first is None or len(words) != 1 or len(next(iter(words))) != 2:
+            continue
+        w = next(iter(words))
+        homes = [o for o in longer.get((w[0], w[1]), []) if o is not e and o.forms]
+        if len(homes) != 1 or (e.gender and homes[0].gender and e.gender != homes[0].gender):
+            continue
+        homes[0].forms.extend(e.forms)
+        homes[0].titles |= e.titles
         e.forms = []
 
 
