@@ -128,6 +128,8 @@ def _detokenise(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, i
     open_straight = False
     for si, toks in enumerate(sentences):
         offs: list[tuple[int, int]] = []
+        if toks and toks[0] in ('"', "'"):
+            open_straight = False  # a straight quote opening a sentence opens (resyncs after a stray mark)
         if si > 0:
             starts_para = (
                 bool(toks) and (toks[0] in _OPENERS or toks[0] in ('"', "'", "—", "--")) and not open_straight
@@ -136,8 +138,10 @@ def _detokenise(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, i
             parts.append(sep)
             pos += len(sep)
         prev: str | None = None
-        for t in toks:
+        for ti, t in enumerate(toks):
             t = {"``": "“", "''": "”", "`": "‘"}.get(t, t)
+            if t in ('"', "'") and ti > 0 and ti == len(toks) - 1:
+                open_straight = True  # and one ending a sentence closes
             is_open = t in _OPENERS or (t in ('"', "'") and not open_straight)
             is_close = t in _CLOSERS or (t in ('"', "'") and open_straight)
             if t in ('"', "'"):
