@@ -222,3 +222,14 @@ def test_first_name_and_patronymic_join_the_longer_full_name() -> None:
     names = _by_name(story)
     assert "Pyotr Ilyitch" in names["Pyotr Ilyitch Sorokin"], names
     assert "Pyotr Semyonov" in names and "Pyotr Ilyitch" not in names, names
+
+
+def test_a_titled_surname_in_the_plural_is_the_family() -> None:
+    """"the Miss Ashbys" are the sisters, not a character; "Miss Ashby" and "Mrs. Giles" stay."""
+    story = _chars(
+        'Miss Ashby poured the tea. "Sugar?" asked Miss Ashby. The Miss Ashbys had lived at the mill for years, '
+        "and the Miss Ashbys never missed a sermon. Mrs. Giles came in and Mrs. Giles sat down.\n"
+    )
+    names = _by_name(story)
+    assert "Miss Ashby" in names and "Mrs. Giles" in names, names
+    assert not any("Ashbys" in n for n in names), names

@@ -693,7 +693,13 @@ def _keep_forms(
         f.hits.append(h)
     # Person vs place: a form used after "in/at/to/from" more than as a person is dropped.
     out = {}
+    titled_surnames: dict[str, list[Form]] = defaultdict(list)
+    for (t, ws), f in forms.items():
+        if t in _SURNAME_TITLES and len(ws) == 1:
+            titled_surnames[ws[0]].append(f)
     for key, f in forms.items():
+        if f.title in _SURNAME_TITLES and len(f.words) == 1 and _plural(text, f, titled_surnames):
+            continue  # "the Miss Dashwoods", "the Mr. Knightleys": the family, not one person
         if f.title or " ".join(f.words).lower() in priors:
             out[key] = f
             continue
@@ -718,6 +724,8 @@ def _keep_forms(
             )
             if k in forms and k != key
         ]
+        if len(f.words) == 1:
+            singular += titled_surnames.get(last[:-1], []) + titled_surnames.get(last[:-2], [])  # "Mr. Suckling"
         with_the = sum(1 for h in f.hits if text[max(0, h.start - 4) : h.start].lower() == "the ")
         if last.endswith(("ians", "men", "ese")) or (
             last.endswith("s")
@@ -728,6 +736,19 @@ def _keep_forms(
             continue  # plurals: the Bennets, the Lucases, Russians
         out[key] = f
     return out
+
+
+def _plural(text: str, f: Form, titled_surnames: dict[str, list[Form]]) -> bool:
+    """A titled surname in the plural ("Miss Steeles", "Mr. Knightleys") whose singular is a titled surname in the
+    story too, used after "the" or far less often than the singular."""
+    last = f.words[-1]
+    if not last.endswith("s") or any(h.possessive for h in f.hits):
+        return False
+    singular = titled_surnames.get(last[:-1], []) + titled_surnames.get(last[:-2], [])
+    if not singular:
+        return False
+    with_the = sum(1 for h in f.hits if text[max(0, h.start - 4) : h.start].lower() == "the ")
+    return with_the * 2 >= len(f.hits) or max(len(g.hits) for g in singular) >= 2 * len(f.hits)
 
 
 # ---------------------------------------------------------------------------------------------- clustering
