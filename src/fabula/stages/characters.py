@@ -14,6 +14,7 @@ import bisect
 import functools
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -661,7 +662,7 @@ def _keep_forms(
         if h.title is None
         and len(h.words) >= 2
         and not h.initial
-        and text[max(0, h.start - 4) : h.start].lower() == "the "
+        and _after_the(text, [h])
     )
     forms: dict[tuple[str | None, tuple[str, ...]], Form] = {}
     for h in hits:
@@ -725,8 +726,8 @@ def _keep_forms(
             if k in forms and k != key
         ]
         if len(f.words) == 1:
-            singular += titled_surnames.get(last[:-1], []) + titled_surnames.get(last[:-2], [])  # "Mr. Suckling"
-        with_the = sum(1 for h in f.hits if text[max(0, h.start - 4) : h.start].lower() == "the ")
+            singular += _titled_singular(last, titled_surnames)  # "the Sucklings" and "Mr. Suckling"
+        with_the = _after_the(text, f.hits)
         if last.endswith(("ians", "men", "ese")) or (
             last.endswith("s")
             and not any(h.possessive for h in f.hits)
@@ -744,11 +745,20 @@ def _plural(text: str, f: Form, titled_surnames: dict[str, list[Form]]) -> bool:
     last = f.words[-1]
     if not last.endswith("s") or any(h.possessive for h in f.hits):
         return False
-    singular = titled_surnames.get(last[:-1], []) + titled_surnames.get(last[:-2], [])
+    singular = _titled_singular(last, titled_surnames)
     if not singular:
         return False
-    with_the = sum(1 for h in f.hits if text[max(0, h.start - 4) : h.start].lower() == "the ")
-    return with_the * 2 >= len(f.hits) or max(len(g.hits) for g in singular) >= 2 * len(f.hits)
+    return _after_the(text, f.hits) * 2 >= len(f.hits) or max(len(g.hits) for g in singular) >= 2 * len(f.hits)
+
+
+def _titled_singular(plural: str, titled_surnames: dict[str, list[Form]]) -> list[Form]:
+    """The titled surnames that ``plural`` is the plural of ("Steeles" → "Miss Steele", "Coxes" → "Mr. Cox")."""
+    return titled_surnames.get(plural[:-1], []) + titled_surnames.get(plural[:-2], [])
+
+
+def _after_the(text: str, hits: Iterable[NameHit]) -> int:
+    """How many of ``hits`` follow "the " ("the Hatter", "the Miss Steeles")."""
+    return sum(1 for h in hits if text[max(0, h.start - 4) : h.start].lower() == "the ")
 
 
 # ---------------------------------------------------------------------------------------------- clustering
@@ -1162,7 +1172,7 @@ def run(story: Story) -> None:
         name = _display_name(e)
         # Role names: "the Hatter", "the General", "the Mock Turtle" are mostly used with the article.
         hits = [h for f in e.forms if f.title is None for h in f.hits]
-        with_the = sum(1 for h in hits if text[max(0, h.start - 4) : h.start].lower() == "the ")
+        with_the = _after_the(text, hits)
         if hits and with_the * 2 >= len(hits) and with_the >= 2 and name in {" ".join(h.words) for h in hits}:
             name = "the " + name
             aliases.append(name)
