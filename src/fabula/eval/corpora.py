@@ -117,6 +117,10 @@ _OPENERS = frozenset(["“", "‘", "(", "["])
 _CLOSERS = frozenset(["”", "’"])
 
 
+#: Straight quotation marks: whether one opens or closes depends on the marks before it.
+_STRAIGHT = ('"', "'")
+
+
 def _detokenise(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, int]]]]:
     """Rebuild readable text from LitBank's tokenised sentences, keeping each token's character offsets.
 
@@ -128,11 +132,11 @@ def _detokenise(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, i
     open_straight = False
     for si, toks in enumerate(sentences):
         offs: list[tuple[int, int]] = []
-        if toks and toks[0] in ('"', "'"):
+        if toks and toks[0] in _STRAIGHT:
             open_straight = False  # a straight quote opening a sentence opens (resyncs after a stray mark)
         if si > 0:
             starts_para = (
-                bool(toks) and (toks[0] in _OPENERS or toks[0] in ('"', "'", "—", "--")) and not open_straight
+                bool(toks) and (toks[0] in _OPENERS or toks[0] in (*_STRAIGHT, "—", "--")) and not open_straight
             )
             sep = "\n\n" if starts_para else " "
             parts.append(sep)
@@ -140,11 +144,12 @@ def _detokenise(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, i
         prev: str | None = None
         for ti, t in enumerate(toks):
             t = {"``": "“", "''": "”", "`": "‘"}.get(t, t)
-            if t in ('"', "'") and ti > 0 and ti == len(toks) - 1:
+            straight = t in _STRAIGHT
+            if straight and ti > 0 and ti == len(toks) - 1:
                 open_straight = True  # and one ending a sentence closes
-            is_open = t in _OPENERS or (t in ('"', "'") and not open_straight)
-            is_close = t in _CLOSERS or (t in ('"', "'") and open_straight)
-            if t in ('"', "'"):
+            is_open = t in _OPENERS or (straight and not open_straight)
+            is_close = t in _CLOSERS or (straight and open_straight)
+            if straight:
                 open_straight = not open_straight
             contraction = (len(t) > 1 and t[0] in "'’" and t[1:].isalpha()) or t.lower() in ("n't", "n’t")
             space = prev is not None and not (

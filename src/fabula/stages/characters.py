@@ -699,7 +699,9 @@ def _keep_forms(
         if t in _SURNAME_TITLES and len(ws) == 1:
             titled_surnames[ws[0]].append(f)
     for key, f in forms.items():
-        if f.title in _SURNAME_TITLES and len(f.words) == 1 and _plural(text, f, titled_surnames):
+        if f.title in _SURNAME_TITLES and len(f.words) == 1 and _plural_of(
+            text, f, _titled_singular(f.words[0], titled_surnames)
+        ):
             continue  # "the Miss Dashwoods", "the Mr. Knightleys": the family, not one person
         if f.title or " ".join(f.words).lower() in priors:
             out[key] = f
@@ -727,26 +729,16 @@ def _keep_forms(
         ]
         if len(f.words) == 1:
             singular += _titled_singular(last, titled_surnames)  # "the Sucklings" and "Mr. Suckling"
-        with_the = _after_the(text, f.hits)
-        if last.endswith(("ians", "men", "ese")) or (
-            last.endswith("s")
-            and not any(h.possessive for h in f.hits)
-            and singular
-            and (with_the * 2 >= len(f.hits) or max(len(g.hits) for g in singular) >= 2 * len(f.hits))
-        ):
+        if last.endswith(("ians", "men", "ese")) or _plural_of(text, f, singular):
             continue  # plurals: the Bennets, the Lucases, Russians
         out[key] = f
     return out
 
 
-def _plural(text: str, f: Form, titled_surnames: dict[str, list[Form]]) -> bool:
-    """A titled surname in the plural ("Miss Steeles", "Mr. Knightleys") whose singular is a titled surname in the
-    story too, used after "the" or far less often than the singular."""
-    last = f.words[-1]
-    if not last.endswith("s") or any(h.possessive for h in f.hits):
-        return False
-    singular = _titled_singular(last, titled_surnames)
-    if not singular:
+def _plural_of(text: str, f: Form, singular: list[Form]) -> bool:
+    """Whether ``f`` is the plural of one of the forms ``singular`` ("the Bennets", "the Miss Steeles"): it ends in
+    -s, is never possessive, and follows "the" at least half the time or is at most half as frequent."""
+    if not singular or not f.words[-1].endswith("s") or any(h.possessive for h in f.hits):
         return False
     return _after_the(text, f.hits) * 2 >= len(f.hits) or max(len(g.hits) for g in singular) >= 2 * len(f.hits)
 
@@ -1068,17 +1060,16 @@ def _merge_name_prefixes(entities: list[_Entity]) -> None:
     """"Ivan Ivanitch" is "Ivan Ivanitch Kuzmitchov": a two-word name that begins the longer full name of exactly
     one other character (of a compatible gender) is that character (first name and patronymic, double first
     names)."""
-    longer: dict[tuple[str, str], list[_Entity]] = defaultdict(list)
+    longer: dict[tuple[str, ...], list[_Entity]] = defaultdict(list)
     for e in entities:
         if e.named_full:
-            for w in {f.words[:2] for f in e.forms if len(f.words) >= 3}:
-                longer[(w[0], w[1])].append(e)  # once per entity: the set holds each prefix once
+            for prefix in {f.words[:2] for f in e.forms if len(f.words) >= 3}:
+                longer[prefix].append(e)  # once per entity: the set holds each prefix once
     for e in entities:
         words = {f.words for f in e.forms}
         if not e.named_full or e.first is None or len(words) != 1 or len(next(iter(words))) != 2:
             continue
-        w = next(iter(words))
-        homes = [o for o in longer.get((w[0], w[1]), []) if o is not e and o.forms]
+        homes = [o for o in longer.get(next(iter(words)), []) if o is not e and o.forms]
         if len(homes) != 1 or (e.gender and homes[0].gender and e.gender != homes[0].gender):
             continue
         homes[0].forms.extend(e.forms)
