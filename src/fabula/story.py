@@ -6,6 +6,7 @@ Stages read layers and add layers; readers and writers live at the edges.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -54,6 +55,24 @@ class NonStory:
 
 
 @dataclass(slots=True)
+class Emotion:
+    """Emotion of one quotation: the 28 GoEmotions label probabilities, the labels over their thresholds
+    (``predicted``), the ``top`` label, the Ekman groups (sum to 1) and EmoBank valence/arousal/dominance (1–5)."""
+
+    labels: dict[str, float]
+    predicted: list[str]
+    top: str
+    ekman: dict[str, float]
+    vad: tuple[float, float, float]
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Emotion:
+        """From an emotion model's prediction (or its JSON form)."""
+        v = d["vad"]
+        return cls(dict(d["labels"]), list(d["predicted"]), d["top"], dict(d["ekman"]), (v[0], v[1], v[2]))
+
+
+@dataclass(slots=True)
 class Quote:
     """One utterance: one or more sub-spans (quote marks excluded) grouped around tags."""
 
@@ -66,7 +85,7 @@ class Quote:
     # Marks in the source: the offsets of the opening mark of the first span and after the closing mark of the
     # last span (equal to the span ends where there is no mark, e.g. dash dialogue or an unclosed quote).
     outer: tuple[int, int] | None = None
-    emotion: dict[str, Any] | None = None
+    emotion: Emotion | None = None
     act: str | None = None
 
     @property
@@ -109,6 +128,185 @@ class EmotionSpan:
 
 
 @dataclass(slots=True)
+class ArcShape:
+    """The best of Reagan et al.'s six shapes for a curve (``shape`` None for a flat one), its Pearson
+    correlation ``score`` and the correlation with each shape."""
+
+    shape: str | None
+    score: float
+    scores: dict[str, float]
+
+
+@dataclass(slots=True)
+class ArcPeak:
+    """An extreme of a smoothed curve: its ``value``, its place ``at`` in (0, 1) on the curve, and the nearest
+    point (``offset``/``end`` of its quotation or sentence, ``quote`` id or None, ``x`` = offset / text length)."""
+
+    value: float
+    at: float
+    offset: int
+    end: int
+    quote: int | None
+    x: float
+
+
+@dataclass(slots=True)
+class ArcTurn(ArcPeak):
+    """Where the arc turns most: an interior ``peak`` or ``trough``, or the ``steepest`` point of a monotone arc."""
+
+    kind: str
+
+
+@dataclass(slots=True)
+class ArcPeaks:
+    """The highest and lowest points of an arc's ``dct_level`` curve."""
+
+    max: ArcPeak
+    min: ArcPeak
+
+
+@dataclass(slots=True)
+class Arc:
+    """Valence (and Ekman) over narrative time for a run of points (quotations and narrative sentences).
+
+    ``n == 0`` leaves everything else None; the per-point series (``x``, ``offsets``, ``valence``, ``rolling``)
+    and the ``ekman`` curves are None where not computed (chapters, scenes); ``dct``/``dct_level``/``peaks``
+    need two points, ``shape``/``turning_point`` three. Layout in docs/dynamics.md.
+    """
+
+    n: int
+    start: int | None = None
+    end: int | None = None
+    mean: dict[str, float] | None = None
+    low_pass_size: int | None = None
+    x: list[float] | None = None
+    offsets: list[int] | None = None
+    valence: list[float] | None = None
+    rolling: list[float] | None = None
+    dct: list[float] | None = None
+    dct_level: list[float] | None = None
+    ekman: dict[str, list[float]] | None = None
+    peaks: ArcPeaks | None = None
+    shape: ArcShape | None = None
+    turning_point: ArcTurn | None = None
+
+
+@dataclass(slots=True)
+class ArcParams:
+    """The smoothing parameters of the story arc."""
+
+    low_pass_size: int
+    x_reverse_len: int
+    rolling_window: int
+
+
+@dataclass(slots=True)
+class StoryArc(Arc):
+    """The arc of the whole story, with its smoothing parameters."""
+
+    params: ArcParams | None = None
+
+
+@dataclass(slots=True)
+class SceneArc(Arc):
+    """The arc of one scene: its ``index`` in ``Story.scenes`` and its ``span``."""
+
+    index: int = 0
+    span: tuple[int, int] = (0, 0)
+
+
+@dataclass(slots=True)
+class ChapterArc(SceneArc):
+    """The arc of one chapter (``index`` in ``Story.chapters``), with its title."""
+
+    title: str | None = None
+
+
+@dataclass(slots=True)
+class CharacterArc(Arc):
+    """The arc of one character: ``speech`` points are their utterances, ``narration`` points focalised sentences."""
+
+    speech: int = 0
+    narration: int = 0
+
+
+@dataclass(slots=True)
+class Arcs:
+    """The arcs stage's layer: the story's arc, one per chapter and scene, one per character (by id)."""
+
+    story: StoryArc
+    chapters: list[ChapterArc] = field(default_factory=list)
+    scenes: list[SceneArc] = field(default_factory=list)
+    characters: dict[str, CharacterArc] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Directed:
+    """A count each way within a pair: by ``a`` (the pair's first speaker) to ``b``, and back."""
+
+    a_to_b: int
+    b_to_a: int
+
+
+@dataclass(slots=True)
+class ConflictWindow:
+    """Mean conflict (0–1) of a window of ``quotes`` quotations of a pair, from ``start`` to ``end``."""
+
+    start: int
+    end: int
+    value: float
+    quotes: int
+
+
+@dataclass(slots=True)
+class RelationshipTurn:
+    """The quotation where a pair's conflict or valence (``kind``) changes most: the means ``before`` and
+    ``after`` it and their difference."""
+
+    offset: int
+    quote: int
+    by: str
+    kind: str
+    before: float
+    after: float
+    change: float
+
+
+@dataclass(slots=True)
+class Exit:
+    """A leaving action ("storms out") by ``character`` narrated at ``offset`` after a pair's exchange."""
+
+    character: str
+    action: str
+    offset: int
+
+
+@dataclass(slots=True)
+class Relationship:
+    """Dynamics of one pair of characters who talk to each other (``a`` spoke first). Layout in docs/dynamics.md."""
+
+    a: str
+    b: str
+    names: dict[str, str]
+    turns: Directed
+    quotes: Directed
+    words: Directed
+    acts: dict[str, dict[str, int]]  # character id -> act -> count
+    interruptions: dict[str, int]
+    exchanges: int
+    ends: dict[str, int]
+    vad: dict[str, tuple[float, float, float] | None]
+    dominance: float  # [-1, 1], > 0 when a dominates b
+    dominance_components: dict[str, float | None]
+    conflict: list[ConflictWindow]
+    turning_point: RelationshipTurn | None
+    exits: list[Exit]
+    exit: Exit | None
+    span: tuple[int, int]
+    summary: str
+
+
+@dataclass(slots=True)
 class SourceInfo:
     path: str | None = None
     format: str = "text"
@@ -140,8 +338,8 @@ class Story:
     characters: list[Character] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     # Analysis layers (emotion, dynamics).
-    arcs: dict[str, Any] = field(default_factory=dict)
-    relationships: list[dict[str, Any]] = field(default_factory=list)
+    arcs: Arcs | None = None
+    relationships: list[Relationship] = field(default_factory=list)
     # Which stages have run, in order.
     done: list[str] = field(default_factory=list)
     # Emotion of narrative sentences (outside quotations and non-story blocks; emotion stage).

@@ -6,18 +6,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fabula.errors import DataError
-from fabula.eval.emotion import evaluate_emobank, evaluate_goemotions
-from fabula.training.emotion import (
+from fabula.corpora.emotion import (
     EmoBank,
     ekman_targets,
     emobank_contexts,
-    f1_per_column,
-    pearson,
+    evaluate_emobank,
+    evaluate_goemotions,
     read_emobank,
     read_goemotions,
-    tune_thresholds,
 )
+from fabula.corpora.metrics import f1_per_column, pearson
+from fabula.errors import DataError
+from fabula.training.emotion import tune_thresholds
 from tests.conftest import DATA, need
 
 NAMES = [

@@ -111,7 +111,7 @@ def _story(paras: list[str]) -> tuple[Story, list[tuple[int, int]]]:
         paragraphs.append(Span(start, len(text)))
         text += "\n\n"
     story = Story(text=text, paragraphs=paragraphs)
-    story.done.extend(["segment", "quotes"])
+    story.done.extend(["segment", "quotes", "characters", "attribution"])
     return story, spans
 
 
@@ -142,6 +142,8 @@ def test_stage_joins_sub_spans() -> None:
     assert story.quotes[0].act == "plea"
 
 
-def test_stage_requires_quotes() -> None:
+def test_stage_requires_quotes_and_speakers() -> None:
     with pytest.raises(PipelineError):
         STAGE(Story(text="x"))
+    with pytest.raises(PipelineError, match=r"quotes\.speaker"):
+        STAGE(Story(text="x", done=["segment", "quotes"]))

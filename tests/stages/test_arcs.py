@@ -22,17 +22,18 @@ from fabula.stages.arcs import (
     run,
     turning_point,
 )
-from fabula.story import Chapter, Character, Mention, Quote, Section, Span, Story
+from fabula.story import Chapter, Character, Emotion, Mention, Quote, Section, Span, Story
+from fabula.writers.json import arc_dict, arcs_dict
 
 
 class _Story(Story):
     """A Story that accepts ``sentence_emotions`` even before the model declares that layer."""
 
 
-def _emo(v: float, anger: float = 0.0, joy: float = 0.0) -> dict[str, Any]:
+def _emo(v: float, anger: float = 0.0, joy: float = 0.0) -> Emotion:
     ek = {"anger": anger, "disgust": 0.0, "fear": 0.0, "joy": joy, "sadness": 0.0, "surprise": 0.0}
     ek["neutral"] = max(0.0, 1.0 - anger - joy)
-    return {"labels": {}, "ekman": ek, "vad": [v, 3.0, 3.0]}
+    return Emotion(labels={}, predicted=[], top="neutral", ekman=ek, vad=(v, 3.0, 3.0))
 
 
 # --------------------------------------------------------------------------------------------------- DCT
@@ -94,9 +95,9 @@ def test_shape_classification(f: Any, shape: str) -> None:
     t = np.linspace(0, 1, 80)
     noise = np.random.default_rng(1).normal(scale=0.05, size=t.size)
     res = classify_shape(dct_level(f(t) + noise))
-    assert res["shape"] == shape
-    assert res["score"] > 0.5
-    assert set(res["scores"]) == {
+    assert res.shape == shape
+    assert res.score > 0.5
+    assert set(res.scores) == {
         "rise",
         "fall",
         "fall-rise",
@@ -107,7 +108,7 @@ def test_shape_classification(f: Any, shape: str) -> None:
 
 
 def test_flat_curve_has_no_shape() -> None:
-    assert classify_shape(np.ones(100))["shape"] is None
+    assert classify_shape(np.ones(100)).shape is None
 
 
 def test_turning_point_of_man_in_a_hole_is_the_bottom() -> None:
@@ -139,37 +140,39 @@ def _points(vals: list[float]) -> list[Point]:
 @pytest.mark.parametrize("n", [0, 1, 2, 3])
 def test_short_arcs_do_not_crash(n: int) -> None:
     arc = compute_arc(_points([0.1 * i for i in range(n)]), 100)
-    json.dumps(arc)
-    assert arc["n"] == n
+    json.dumps(arc_dict(arc))
+    assert arc.n == n
     if n < 2:
-        assert arc["dct"] is None and arc["shape"] is None
+        assert arc.dct is None and arc.shape is None
     if n == 2:
-        assert len(arc["dct"]) == 100 and arc["shape"] is None
+        assert arc.dct is not None and len(arc.dct) == 100 and arc.shape is None
     if n == 3:
-        assert arc["shape"]["shape"] == "rise"
+        assert arc.shape is not None and arc.shape.shape == "rise"
 
 
 def test_peaks_map_back_to_points() -> None:
     vals = [0.0, 0.2, 0.5, 0.8, 0.9, 0.6, 0.1, -0.5, -0.8, -0.6]
     arc = compute_arc(_points(vals), 200)
-    assert arc["peaks"]["max"]["quote"] in (3, 4, 5)
-    assert arc["peaks"]["min"]["quote"] in (7, 8, 9)
-    assert arc["peaks"]["max"]["offset"] == 10 * arc["peaks"]["max"]["quote"]
-    assert arc["shape"]["shape"] in ("rise-fall", "fall")
-    assert arc["turning_point"]["kind"] == "peak"
+    assert arc.peaks is not None and arc.shape is not None and arc.turning_point is not None
+    assert arc.peaks.max.quote in (3, 4, 5)
+    assert arc.peaks.min.quote in (7, 8, 9)
+    assert arc.peaks.max.offset == 10 * arc.peaks.max.quote
+    assert arc.shape.shape in ("rise-fall", "fall")
+    assert arc.turning_point.kind == "peak"
 
 
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.floats(-1, 1), min_size=0, max_size=60))
 def test_arc_invariants(vals: list[float]) -> None:
     arc = compute_arc(_points(vals), 1000)
-    json.loads(json.dumps(arc))
+    json.loads(json.dumps(arc_dict(arc)))
     if len(vals) >= 2:
-        assert len(arc["dct"]) == 100
-        assert all(-1.0 <= v <= 1.0 for v in arc["dct"])
-        assert len(arc["rolling"]) == len(vals)
-    if len(vals) >= 3 and arc["shape"]["shape"] is not None:
-        assert -1.0 <= arc["shape"]["score"] <= 1.0
+        assert arc.dct is not None and arc.rolling is not None
+        assert len(arc.dct) == 100
+        assert all(-1.0 <= v <= 1.0 for v in arc.dct)
+        assert len(arc.rolling) == len(vals)
+    if len(vals) >= 3 and arc.shape is not None and arc.shape.shape is not None:
+        assert -1.0 <= arc.shape.score <= 1.0
 
 
 def _story() -> _Story:
@@ -205,7 +208,7 @@ def _story() -> _Story:
         SimpleNamespace(
             start=(s := text.index(t)),
             end=s + len(t),
-            ekman=_emo(v)["ekman"],
+            ekman=_emo(v).ekman,
             vad=[v, 3.0, 3.0],
             top="neutral",
         )
@@ -224,24 +227,28 @@ def test_stage_builds_all_arcs() -> None:
     story = _story()
     STAGE(story)
     arcs = story.arcs
-    json.loads(json.dumps(arcs))
-    assert arcs["story"]["n"] == 8
-    assert arcs["story"]["offsets"] == sorted(arcs["story"]["offsets"])
-    assert arcs["story"]["shape"]["shape"] in ("fall", "rise-fall")
-    assert arcs["story"]["mean"]["valence"] == pytest.approx(
+    assert arcs is not None
+    json.loads(json.dumps(arcs_dict(arcs)))
+    assert arcs.story.n == 8
+    assert arcs.story.offsets is not None and arcs.story.shape is not None and arcs.story.mean is not None
+    assert arcs.story.offsets == sorted(arcs.story.offsets)
+    assert arcs.story.shape.shape in ("fall", "rise-fall")
+    assert arcs.story.mean["valence"] == pytest.approx(
         np.mean([(v - 3) / 2 for v in (4.2, 1.8, 3.6, 4.0, 3.9, 2.0, 1.6, 2.2)]), abs=1e-4
     )
-    assert [c["n"] for c in arcs["chapters"]] == [4, 4]
-    assert arcs["chapters"][0]["mean"]["valence"] > 0 > arcs["chapters"][1]["mean"]["valence"]
-    assert len(arcs["scenes"]) == 2
-    ana, ben = arcs["characters"]["ana"], arcs["characters"]["ben"]
+    assert [c.n for c in arcs.chapters] == [4, 4]
+    means = [c.mean["valence"] for c in arcs.chapters if c.mean is not None]
+    assert means[0] > 0 > means[1]
+    assert len(arcs.scenes) == 2
+    ana, ben = arcs.characters["ana"], arcs.characters["ben"]
     # Ana: her quote + the three sentences of her first-person chapter + the grave sentence that mentions her.
-    assert (ana["speech"], ana["narration"]) == (1, 4)
+    assert (ana.speech, ana.narration) == (1, 4)
     # Ben: his quote + the two sentences that name him.
-    assert (ben["speech"], ben["narration"]) == (1, 2)
-    assert set(ana["ekman"]) == {"anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral"}
-    peak = arcs["story"]["peaks"]["max"]
-    assert story.text[peak["offset"] : peak["end"]] in (
+    assert (ben.speech, ben.narration) == (1, 2)
+    assert ana.ekman is not None and arcs.story.peaks is not None
+    assert set(ana.ekman) == {"anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral"}
+    peak = arcs.story.peaks.max
+    assert story.text[peak.offset : peak.end] in (
         "Good morning, Ben!",
         "Ben smiled at me.",
         "The sun was warm.",
@@ -254,20 +261,20 @@ def test_sentences_inside_quotes_are_dropped() -> None:
     q = story.quotes[0]
     cast(Any, story).sentence_emotions.append(
         SimpleNamespace(
-            start=q.start, end=q.end, ekman=_emo(3.0)["ekman"], vad=[3.0, 3.0, 3.0], top="neutral"
+            start=q.start, end=q.end, ekman=_emo(3.0).ekman, vad=[3.0, 3.0, 3.0], top="neutral"
         )
     )
     run(story)
-    assert story.arcs["story"]["n"] == 8
+    assert story.arcs is not None and story.arcs.story.n == 8
 
 
 def test_no_emotion_no_crash() -> None:
     story = Story(text="Nothing happens here.")
-    story.done = ["emotion"]
+    story.done = ["segment", "quotes", "characters", "attribution", "emotion"]
     STAGE(story)
-    assert story.arcs["story"]["n"] == 0
-    assert story.arcs["characters"] == {}
-    json.dumps(story.arcs)
+    assert story.arcs is not None and story.arcs.story.n == 0
+    assert story.arcs.characters == {}
+    json.dumps(arcs_dict(story.arcs))
 
 
 def test_quotes_only_without_sentence_layer() -> None:
@@ -277,6 +284,6 @@ def test_quotes_only_without_sentence_layer() -> None:
         Quote(1, [(18, 21)], speaker="b", emotion=_emo(2.0)),
     ]
     run(story)
-    assert story.arcs["story"]["n"] == 2
-    assert set(story.arcs["characters"]) == {"a", "b"}
-    assert story.arcs["characters"]["a"]["dct"] is None
+    assert story.arcs is not None and story.arcs.story.n == 2
+    assert set(story.arcs.characters) == {"a", "b"}
+    assert story.arcs.characters["a"].dct is None

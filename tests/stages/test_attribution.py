@@ -193,25 +193,45 @@ def test_ranker_rounds_keep_named_tags_and_confidences() -> None:
     assert model is not None, "models/attribution/ranker.json is missing or was trained on other features"
     assert tuple(model["features"]) == att_mod.FEATURES
     for rounds in (1, 2):
-        att_mod.MODEL_OVERRIDE = {**model, "rounds": rounds}
-        try:
-            story = _run(FIXTURE_TWO_PARTY)
-        finally:
-            att_mod.MODEL_OVERRIDE = None
+        config = {"attribution": {"model": {**model, "rounds": rounds}}}
+        story = analyze(FIXTURE_TWO_PARTY, input_format="text", upto="attribution", config=config)
         speakers = _speakers(story)
         assert speakers[-1] == "Anna"  # '"In the pot," replied Anna.' stands whatever the ranker says
         assert all(0.0 < q.confidence <= 1.0 for q in story.quotes)
 
 
+def test_feature_table_is_the_shipped_rankers_feature_list() -> None:
+    """FEATURES is derived from the feature table, and the shipped ranker was trained on exactly those features,
+    in that order."""
+    import json
+    from importlib import resources
+
+    from fabula.stages.attribution import FEATURE_TABLE, FEATURES
+
+    shipped = json.loads(
+        resources.files("fabula.models").joinpath("attribution/ranker.json").read_text(encoding="utf-8")
+    )
+    assert tuple(name for name, _ in FEATURE_TABLE) == FEATURES
+    assert tuple(shipped["features"]) == FEATURES
+    assert len(set(FEATURES)) == len(FEATURES)
+
+
+def test_ranker_ties_go_to_the_first_candidate() -> None:
+    from fabula.stages.attribution.ranker import best
+
+    assert best([0.5, 1.0, 1.0 + 1e-12, 0.9]) == 1
+    assert best([0.5, 1.0, 1.0 + 1e-6]) == 2
+
+
 def test_conversation_decode_follows_alternation_and_keeps_anchors() -> None:
-    from fabula.stages.attribution import _Turn, decode_conversation
+    from fabula.stages.attribution import Turn, decode_conversation
 
     lp = [-0.6, -0.8]  # the ranker slightly prefers A everywhere
     turns = [
-        _Turn(0, 0, ["A", "B"], [-0.1, -3.0], fixed=0),  # "…," said A (fixed)
-        _Turn(1, 1, ["B", "A"], [-0.3, -1.5], fixed=None),
-        _Turn(2, 2, ["A", "B"], lp, fixed=None),
-        _Turn(3, 3, ["B", "A"], [-0.8, -0.6], fixed=None),
+        Turn(0, 0, ["A", "B"], [-0.1, -3.0], fixed=0),  # "…," said A (fixed)
+        Turn(1, 1, ["B", "A"], [-0.3, -1.5], fixed=None),
+        Turn(2, 2, ["A", "B"], lp, fixed=None),
+        Turn(3, 3, ["B", "A"], [-0.8, -0.6], fixed=None),
     ]
     # no transition weights: the ranker's own picks
     assert decode_conversation(turns, [0.0, 0.0, 0.0]) == [0, 0, 0, 1]
@@ -223,11 +243,11 @@ def test_conversation_decode_follows_alternation_and_keeps_anchors() -> None:
 
 
 def test_conversation_decode_keeps_speaker_within_a_paragraph() -> None:
-    from fabula.stages.attribution import _Turn, decode_conversation
+    from fabula.stages.attribution import Turn, decode_conversation
 
     turns = [
-        _Turn(0, 0, ["A", "B"], [-0.2, -2.0]),
-        _Turn(0, 0, ["B", "A"], [-0.6, -0.8]),  # second quotation of the same paragraph
+        Turn(0, 0, ["A", "B"], [-0.2, -2.0]),
+        Turn(0, 0, ["B", "A"], [-0.6, -0.8]),  # second quotation of the same paragraph
     ]
     assert decode_conversation(turns, [0.0, 0.0, 0.0]) == [0, 0]
     assert decode_conversation(turns, [0.0, 0.0, 1.0]) == [0, 1]
@@ -263,12 +283,12 @@ def test_a_title_alone_is_the_character_holding_it() -> None:
 
 
 def test_abstract_nouns_are_not_speakers() -> None:
-    from fabula.stages.attribution import _personish
+    from fabula.stages.attribution.evidence import personish
 
     assert (
-        _personish("croupier") and _personish("mariner") and _personish("chairman") and _personish("duchess")
+        personish("croupier") and personish("mariner") and personish("chairman") and personish("duchess")
     )
-    assert not _personish("cross-examination") and not _personish("circumstance")
+    assert not personish("cross-examination") and not personish("circumstance")
 
 
 def test_style_profiles_leave_the_scored_quotation_out() -> None:
@@ -368,7 +388,7 @@ def test_a_beat_pronoun_with_no_name_in_its_paragraph_points_at_the_focus() -> N
     maurice = next(c.id for c in story.characters if c.name == "Maurice")
     k = att_mod.FEATURES.index("beat_focus")
     rows = {i: dict(zip(cands, (r[k] for r in feats), strict=True)) for i, cands, feats in
-            att_mod._candidates_and_features(att)}
+            att_mod.candidates_and_features(att)}
     assert rows[2][maurice] == 1.0
     assert all(v == 0.0 for c, v in rows[2].items() if c != maurice)
 
@@ -500,3 +520,20 @@ def test_the_narration_after_a_quotation_gives_its_subject() -> None:
     first = qs[0].next_subject
     assert first is not None and first.kind == "name" and names.get(first.cid or "") == "Catherine"
     assert qs[1].next_subject is None
+
+
+def test_turn_partners_match_the_nearest_other_speaker() -> None:
+    """The linear ``turn_partners`` gives what sorting the other speakers by turn distance gives (ties: entered first)."""
+    import random
+
+    from fabula.stages.attribution.sieve import turn_partners
+
+    rng = random.Random(7)
+    for _ in range(500):
+        turns = rng.sample(range(30), rng.randint(0, 12))
+        by_turn = {t: rng.choice("ABC") for t in turns}
+        want = {}
+        for at, spk in by_turn.items():
+            others = sorted(((abs(t - at), s) for t, s in by_turn.items() if s != spk), key=lambda z: z[0])
+            want[at] = others[0][1] if others else None
+        assert turn_partners(by_turn) == want

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fabula.api import analyze
-from fabula.stages.characters import name_prior, title_gender
+from fabula.lexicon import name_prior, title_gender
 from fabula.story import Story
 
 
@@ -169,7 +169,7 @@ def test_nationalities_and_a_noun_after_a_good_are_not_people() -> None:
 
 
 def test_vocative_after_old_but_not_after_an_article() -> None:
-    from fabula.stages.characters import _is_vocative
+    from fabula.stages.characters import is_vocative
 
     for quote, name, want in [
         ("Well, old Pet, and how are you?", "Pet", True),
@@ -177,7 +177,7 @@ def test_vocative_after_old_but_not_after_an_article() -> None:
         ("Good night, my dear Hastings.", "Hastings", True),
     ]:
         start = quote.index(name)
-        assert _is_vocative(quote, start, start + len(name), 0, len(quote)) is want, quote
+        assert is_vocative(quote, start, start + len(name), 0, len(quote)) is want, quote
 
 
 def test_a_hyphen_joins_capitalised_parts_only() -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +11,8 @@ from hypothesis import strategies as st
 from fabula.errors import PipelineError
 from fabula.stages import dynamics
 from fabula.stages.dynamics import STAGE, run
-from fabula.story import Character, Mention, Quote, Span, Story
+from fabula.story import Character, Directed, Emotion, Mention, Quote, Span, Story
+from fabula.writers.json import relationship_dict
 
 # A couple's argument, written for this test. Acts, speakers and VAD are filled by hand per quote below.
 ARGUMENT = """Mara stood by the door with her coat already on. Tom did not look up from the table.
@@ -75,10 +75,10 @@ def _quotes(text: str) -> list[Quote]:
     return out
 
 
-def _emotion(v: float, a: float, d: float, anger: float) -> dict[str, Any]:
+def _emotion(v: float, a: float, d: float, anger: float) -> Emotion:
     rest = (1.0 - anger) / 6
     ek = {g: rest for g in ("disgust", "fear", "joy", "sadness", "surprise", "neutral")}
-    return {"labels": {}, "ekman": {"anger": anger, **ek}, "vad": [v, a, d]}
+    return Emotion(labels={}, predicted=[], top="neutral", ekman={"anger": anger, **ek}, vad=(v, a, d))
 
 
 def argument_story(genders: bool = True) -> Story:
@@ -106,43 +106,43 @@ def test_argument_pair_counts_and_summary() -> None:
     assert story.done[-1] == "dynamics"
     assert len(story.relationships) == 1
     rel = story.relationships[0]
-    assert (rel["a"], rel["b"]) == ("mara", "tom")
-    assert rel["turns"] == {"a_to_b": 4, "b_to_a": 4}
-    assert rel["acts"]["mara"] == {"accusation": 1, "request": 3}
-    assert rel["acts"]["tom"] == {"command": 2, "refusal": 2}
+    assert (rel.a, rel.b) == ("mara", "tom")
+    assert rel.turns == Directed(4, 4)
+    assert rel.acts["mara"] == {"accusation": 1, "request": 3}
+    assert rel.acts["tom"] == {"command": 2, "refusal": 2}
     # Tom's "...walk out on this family—" is cut off by Mara.
-    assert rel["interruptions"] == {"mara": 1, "tom": 0}
-    assert rel["exchanges"] == 1 and rel["ends"] == {"mara": 0, "tom": 1}
+    assert rel.interruptions == {"mara": 1, "tom": 0}
+    assert rel.exchanges == 1 and rel.ends == {"mara": 0, "tom": 1}
     # a = Mara asks and pleads; Tom refuses and commands: Tom dominates, so the index (a over b) is negative.
-    assert -1.0 <= rel["dominance"] < -0.2
-    summary = rel["summary"]
+    assert -1.0 <= rel.dominance < -0.2
+    summary = rel.summary
     assert summary.startswith("Mara asks to leave 3 times")
     assert "Tom refuses twice" in summary
     assert "accuses once" in summary
     assert summary.endswith("and storms out.")
-    assert [(e["character"], e["action"]) for e in rel["exits"]] == [("tom", "storms out")]
-    assert rel["words"]["a_to_b"] > rel["words"]["b_to_a"]
-    json.dumps(story.relationships)
+    assert [(e.character, e.action) for e in rel.exits] == [("tom", "storms out")]
+    assert rel.words.a_to_b > rel.words.b_to_a
+    json.dumps([relationship_dict(r) for r in story.relationships])
 
 
 def test_conflict_rises_and_turning_point_is_a_quote() -> None:
     story = argument_story()
     run(story)
     rel = story.relationships[0]
-    conflict = rel["conflict"]
-    assert conflict and all(0.0 <= c["value"] <= 1.0 for c in conflict)
-    assert all(isinstance(c["start"], int) and c["start"] < c["end"] for c in conflict)
-    assert conflict[-1]["value"] >= conflict[0]["value"]
-    tp = rel["turning_point"]
+    conflict = rel.conflict
+    assert conflict and all(0.0 <= c.value <= 1.0 for c in conflict)
+    assert all(isinstance(c.start, int) and c.start < c.end for c in conflict)
+    assert conflict[-1].value >= conflict[0].value
+    tp = rel.turning_point
     assert tp is not None
     ids = {q.id: q for q in story.quotes}
-    assert tp["offset"] == ids[tp["quote"]].start
+    assert tp.offset == ids[tp.quote].start
 
 
 def test_exit_action_without_genders_uses_name() -> None:
     story = argument_story(genders=False)
     run(story)
-    assert [e["character"] for e in story.relationships[0]["exits"]] == ["tom"]
+    assert [e.character for e in story.relationships[0].exits] == ["tom"]
 
 
 def test_exit_action_pronoun_resolved_by_mentions() -> None:
@@ -152,7 +152,7 @@ def test_exit_action_pronoun_resolved_by_mentions() -> None:
     pos = story.text.index("He grabbed")
     story.mentions = [Mention(pos, pos + 2, "tom", "pronoun")]
     run(story)
-    assert [e["character"] for e in story.relationships[0]["exits"]] == ["tom"]
+    assert [e.character for e in story.relationships[0].exits] == ["tom"]
 
 
 def test_addressees_inferred_from_turn_taking() -> None:
@@ -161,7 +161,7 @@ def test_addressees_inferred_from_turn_taking() -> None:
         q.addressees = []
     run(story)
     assert len(story.relationships) == 1
-    assert story.relationships[0]["turns"] == {"a_to_b": 4, "b_to_a": 4}
+    assert story.relationships[0].turns == Directed(4, 4)
 
 
 def test_no_quotes_no_relationships() -> None:
@@ -190,9 +190,9 @@ def test_missing_layers_do_not_crash() -> None:
     story.paragraphs = []
     run(story)
     rel = story.relationships[0]
-    assert rel["acts"] == {"mara": {}, "tom": {}}
-    assert rel["vad"] == {"mara": None, "tom": None}
-    assert "Mara speaks 4 times" in rel["summary"]
+    assert rel.acts == {"mara": {}, "tom": {}}
+    assert rel.vad == {"mara": None, "tom": None}
+    assert "Mara speaks 4 times" in rel.summary
 
 
 def test_requires_attribution() -> None:
@@ -207,8 +207,8 @@ def test_separate_scenes_are_separate_exchanges() -> None:
     story.scenes = [Span(0, mid), Span(mid, len(story.text))]
     run(story)
     rel = story.relationships[0]
-    assert rel["exchanges"] == 2
-    assert sum(rel["ends"].values()) == 2
+    assert rel.exchanges == 2
+    assert sum(rel.ends.values()) == 2
 
 
 @pytest.mark.parametrize(
@@ -228,10 +228,10 @@ def test_declares_love() -> None:
     story = argument_story()
     story.quotes[6].act = "declaration"
     run(story)
-    assert "declares love" not in story.relationships[0]["summary"]
+    assert "declares love" not in story.relationships[0].summary
     story.text = story.text.replace("You never listened to me. Not once!", "I still love you, Tom. I do!!")
     run(story)
-    assert "Mara asks to leave 3 times and declares love once" in story.relationships[0]["summary"]
+    assert "Mara asks to leave 3 times and declares love once" in story.relationships[0].summary
 
 
 ACTS = ["question", "request", "plea", "command", "refusal", "apology", "accusation", "declaration", "threat"]
@@ -268,18 +268,18 @@ def test_invariants_on_random_conversations(
     story.quotes = quotes
     story.characters = [Character(c, c.upper()) for c in "xyz"]
     run(story)
-    json.loads(json.dumps(story.relationships))
+    json.loads(json.dumps([relationship_dict(r) for r in story.relationships]))
     speakers = {q.speaker for q in quotes if q.speaker}
     seen = set()
     for rel in story.relationships:
-        pair = frozenset((rel["a"], rel["b"]))
+        pair = frozenset((rel.a, rel.b))
         assert len(pair) == 2 and pair <= speakers and pair not in seen
         seen.add(pair)
-        assert -1.0 <= rel["dominance"] <= 1.0
-        assert all(0.0 <= c["value"] <= 1.0 for c in rel["conflict"])
-        assert rel["turns"]["a_to_b"] + rel["turns"]["b_to_a"] >= 1
-        assert sum(rel["ends"].values()) <= rel["exchanges"]
-        assert rel["summary"].endswith(".")
+        assert -1.0 <= rel.dominance <= 1.0
+        assert all(0.0 <= c.value <= 1.0 for c in rel.conflict)
+        assert rel.turns.a_to_b + rel.turns.b_to_a >= 1
+        assert sum(rel.ends.values()) <= rel.exchanges
+        assert rel.summary.endswith(".")
     if len(speakers) < 2:
         assert story.relationships == []
 
@@ -292,8 +292,8 @@ def test_seed_alana_ares_full_pipeline(seeds: Path) -> None:
         pytest.skip("attribution/emotion/acts stages not available yet")
     story = api.analyze(seeds / "002_5905779a0c223e00.txt", upto="dynamics")
     names = {c.id: c.name for c in story.characters}
-    pairs = [r for r in story.relationships if {names.get(r["a"]), names.get(r["b"])} == {"Alana", "Ares"}]
-    assert pairs, [r["summary"] for r in story.relationships]
-    summary = pairs[0]["summary"]
+    pairs = [r for r in story.relationships if {names.get(r.a), names.get(r.b)} == {"Alana", "Ares"}]
+    assert pairs, [r.summary for r in story.relationships]
+    summary = pairs[0].summary
     assert "Alana asks to leave" in summary
     assert "Ares refuses" in summary

@@ -251,8 +251,8 @@ def test_stage_sets_quote_emotion_and_sentence_layer() -> None:
     assert story.done[-1] == "emotion"
     sorry, thanks = story.quotes
     assert sorry.emotion is not None and thanks.emotion is not None
-    assert sorry.emotion["ekman"]["sadness"] > thanks.emotion["ekman"]["sadness"]
-    assert thanks.emotion["top"] == "gratitude"
+    assert sorry.emotion.ekman["sadness"] > thanks.emotion.ekman["sadness"]
+    assert thanks.emotion.top == "gratitude"
     assert [type(e) for e in story.sentence_emotions] == [EmotionSpan] * 4
     first = story.sentence_emotions[0]
     assert story.text[first.start : first.end] == "The letter lay open on the table."

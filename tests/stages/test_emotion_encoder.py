@@ -48,7 +48,7 @@ def test_missing_dependencies_raise_model_error(no_torch: None) -> None:
 
 
 def test_eval_without_torch_is_model_error(no_torch: None, tmp_path: Any) -> None:
-    from fabula.eval.emotion import evaluate_goemotions
+    from fabula.corpora.emotion import evaluate_goemotions
 
     with pytest.raises(ModelError, match=r"fabula\[encoder\]"):
         evaluate_goemotions(tmp_path, encoder=True)
@@ -184,27 +184,26 @@ def test_emotion_mode_stage_selection_needs_no_torch(no_torch: None) -> None:
     from fabula.errors import UsageError
     from fabula.stages import emotion
 
-    assert emotion.stage_for() is emotion.STAGE and emotion.stage_for("ngram") is emotion.STAGE
-    enc = emotion.stage_for("encoder")
-    assert enc.name == "emotion" and enc.requires == emotion.STAGE.requires and enc is not emotion.STAGE
+    enc = emotion.STAGE.with_options(mode="encoder")
+    assert enc.name == "emotion" and enc.reads == emotion.STAGE.reads and dict(enc.options) == {"mode": "encoder"}
     assert [s for s in api.pipeline(upto="emotion") if s.name == "emotion"] == [emotion.STAGE]
     with pytest.raises(UsageError):
-        emotion.stage_for("bert")
+        api.analyze(STORY, config={"emotion": {"mode": "bert"}})
     with pytest.raises(UsageError):
-        api.analyze(STORY, emotion="bert")
+        api.analyze(STORY, config={"emotion": {"model": "encoder"}})
     with pytest.raises(UsageError):
-        api.analyze(STORY, emotion="encoder", stages=api.pipeline(upto="quotes"))
+        api.analyze(STORY, config={"emotions": {"mode": "encoder"}})
     # stages before the emotion stage do not need the encoder
-    assert api.analyze(STORY, upto="quotes", emotion="encoder").quotes
+    assert api.analyze(STORY, upto="quotes", config={"emotion": {"mode": "encoder"}}).quotes
 
 
 def test_analyze_encoder_without_torch_is_model_error(no_torch: None) -> None:
     from fabula import api
 
     with pytest.raises(ModelError, match=r"fabula\[encoder\]"):
-        api.analyze(STORY, emotion="encoder")
+        api.analyze(STORY, config={"emotion": {"mode": "encoder"}})
     with pytest.raises(ModelError, match=r"fabula\[encoder\]"):
-        api.pipeline(emotion="encoder")
+        api.pipeline(config={"emotion": {"mode": "encoder"}})
 
 
 def test_cli_analyze_encoder_without_torch_is_one_line() -> None:
@@ -214,12 +213,13 @@ def test_cli_analyze_encoder_without_torch_is_one_line() -> None:
 
 
 def test_analyze_with_encoder(model: Any) -> None:
-    """``analyze(..., emotion="encoder")`` fills the emotion layers from the encoder model, the default from the
-    n-gram model."""
+    """``analyze(..., config={"emotion": {"mode": "encoder"}})`` fills the emotion layers from the encoder model,
+    the default from the n-gram model."""
     from fabula import api
     from fabula.stages.emotion import EmotionModel, narrative_sentences
+    from fabula.story import Emotion
 
-    enc = api.analyze(STORY, upto="emotion", emotion="encoder")
+    enc = api.analyze(STORY, upto="emotion", config={"emotion": {"mode": "encoder"}})
     ngram = api.analyze(STORY, upto="emotion")
     assert "emotion" in enc.done and len(enc.quotes) == len(ngram.quotes) >= 2
     sents = [enc.text[a:b] for a, b in narrative_sentences(enc)]
@@ -230,10 +230,10 @@ def test_analyze_with_encoder(model: Any) -> None:
     assert [e.ekman for e in ngram.sentence_emotions] == [r["ekman"] for r in want_ng]
     assert want_enc != want_ng
     for q in enc.quotes:
-        assert q.emotion is not None and set(q.emotion) == {"labels", "predicted", "top", "ekman", "vad"}
+        assert isinstance(q.emotion, Emotion)
     sorry, thanks = enc.quotes[0].emotion, enc.quotes[-1].emotion
     assert sorry is not None and thanks is not None
-    assert sorry["ekman"]["sadness"] > thanks["ekman"]["sadness"] and thanks["top"] == "gratitude"
+    assert sorry.ekman["sadness"] > thanks.ekman["sadness"] and thanks.top == "gratitude"
 
 
 def test_cli_analyze_encoder(model: Any) -> None:

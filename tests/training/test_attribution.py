@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fabula.eval.corpora import GoldCharacter, GoldNovel, GoldQuote
+from fabula.corpora.novels import GoldCharacter, GoldNovel, GoldQuote
 from fabula.story import Quote
 from fabula.training import attribution as tr
 

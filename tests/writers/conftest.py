@@ -6,7 +6,27 @@ import re
 
 import pytest
 
-from fabula.story import Chapter, Character, Mention, NonStory, Quote, Section, SourceInfo, Span, Story
+from fabula.story import (
+    Arcs,
+    ArcShape,
+    ArcTurn,
+    Chapter,
+    Character,
+    CharacterArc,
+    ConflictWindow,
+    Directed,
+    Emotion,
+    Mention,
+    NonStory,
+    Quote,
+    Relationship,
+    RelationshipTurn,
+    Section,
+    SourceInfo,
+    Span,
+    Story,
+    StoryArc,
+)
 
 TEXT = (
     "Chapter 1: The <Door>\n"
@@ -69,32 +89,34 @@ def build_full() -> Story:
         Mention(*find(t, "his"), "ares", "pronoun"),
         Mention(*find(t, "she", 1), "alana", "pronoun"),
     ]
-    emo = {"labels": {"desire": 0.6, "sadness": 0.3, "neutral": 0.1}, "ekman": {"joy": 0.2, "sadness": 0.5},
-           "vad": [2.4, 3.1, 2.8]}
+    emo = Emotion(labels={"desire": 0.6, "sadness": 0.3, "neutral": 0.1}, predicted=["desire"], top="desire",
+                  ekman={"joy": 0.2, "sadness": 0.5}, vad=(2.4, 3.1, 2.8))
     story.quotes = [
         Quote(0, [find(t, "I want to leave,"), find(t, "Please, Ares.")], "alana", ["ares"], "explicit", 0.93,
               (find(t, "I want to leave,")[0] - 1, find(t, "Please, Ares.")[1] + 1), emo, "request"),
         Quote(1, [find(t, "No.")], "ares", ["alana"], "implicit", 0.71, None, None, "refusal"),
         Quote(2, [find(t, "I'm sorry,"), find(t, "but I do.")], "alana", ["ares"], "anaphoric", 0.8, None,
-              {"labels": {"remorse": 0.9}, "ekman": {"sadness": 0.9}, "vad": [1.9, 2.5, 2.2]}, "apology"),
+              Emotion({"remorse": 0.9}, ["remorse"], "remorse", {"sadness": 0.9}, (1.9, 2.5, 2.2)), "apology"),
     ]
-    story.arcs = {
-        "story": {"n": 3, "dct_level": [0.1, -0.2, -0.5, -0.1, 0.3], "dct": [0.2, -0.3, -1.0, 0.0, 1.0],
-                  "x": [0.1, 0.5, 0.8], "rolling": [0.0, -0.1, -0.2], "shape": {"shape": "fall-rise"},
-                  "turning_point": {"kind": "trough", "at": 0.5, "offset": find(t, "No.")[0],
-                                    "end": find(t, "No.")[1], "quote": 1}},
-        "characters": {"alana": {"dct_level": [0.0, -0.4, -0.6]}, "ares": {"dct_level": [0.2, 0.1]}},
-    }
-    story.relationships = [{
-        "a": "alana", "b": "ares", "names": {"alana": "Alana", "ares": "Ares"},
-        "turns": {"a_to_b": 2, "b_to_a": 1}, "words": {"a_to_b": 9, "b_to_a": 1},
-        "acts": {"alana": {"request": 1, "apology": 1}, "ares": {"refusal": 1}},
-        "dominance": -0.25, "conflict": [{"start": 0, "end": 10, "value": 0.4, "quotes": 2}, {"value": 0.1}],
-        "turning_point": {"offset": find(t, "No.")[0], "quote": 1, "by": "ares", "kind": "conflict",
-                          "before": 0.1, "after": 0.6, "change": 0.5},
-        "exit": None,
-        "summary": "Alana asks to leave once; Ares refuses once.",
-    }]
+    no = find(t, "No.")
+    story.arcs = Arcs(
+        StoryArc(3, dct_level=[0.1, -0.2, -0.5, -0.1, 0.3], dct=[0.2, -0.3, -1.0, 0.0, 1.0], x=[0.1, 0.5, 0.8],
+                 rolling=[0.0, -0.1, -0.2], shape=ArcShape("fall-rise", 0.9, {"fall-rise": 0.9}),
+                 turning_point=ArcTurn(-0.5, 0.5, no[0], no[1], 1, 0.3, "trough")),
+        characters={"alana": CharacterArc(2, dct_level=[0.0, -0.4, -0.6]), "ares": CharacterArc(1, dct_level=[0.2, 0.1])},
+    )
+    story.relationships = [Relationship(
+        a="alana", b="ares", names={"alana": "Alana", "ares": "Ares"},
+        turns=Directed(2, 1), quotes=Directed(2, 1), words=Directed(9, 1),
+        acts={"alana": {"request": 1, "apology": 1}, "ares": {"refusal": 1}},
+        interruptions={"alana": 0, "ares": 0}, exchanges=1, ends={"alana": 1, "ares": 0},
+        vad={"alana": (2.15, 2.8, 2.5), "ares": None},
+        dominance=-0.25, dominance_components={"words": 0.8, "ends": None},
+        conflict=[ConflictWindow(0, 10, 0.4, 2), ConflictWindow(10, 20, 0.1, 1)],
+        turning_point=RelationshipTurn(no[0], 1, "ares", "conflict", 0.1, 0.6, 0.5),
+        exits=[], exit=None, span=(find(t, "I want to leave,")[0], find(t, "but I do.")[1]),
+        summary="Alana asks to leave once; Ares refuses once.",
+    )]
     story.done = ["segment", "quotes", "characters", "attribution", "emotion", "acts", "arcs", "dynamics"]
     return story
 

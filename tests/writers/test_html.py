@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fabula.story import Character, NonStory, Quote, Span, Story
+from fabula.story import Arc, Arcs, Character, NonStory, Quote, Span, Story, StoryArc
 from fabula.writers.html import arc_series, arc_svg, context, quote_title, render, text_html
 
 from .conftest import build_full
@@ -62,8 +62,8 @@ def hostile_story() -> Story:
     story.characters[1].aliases = ['"><img src=x onerror=alert(1)>']
     story.meta["title"] = "</title><script>alert(2)</script>"
     story.meta["tags"] = {"Fandom": ["<b>bold</b>"]}
-    story.relationships[0]["summary"] = "<script>alert(3)</script> & more"
-    story.relationships[0]["names"] = {"alana": "Alana", "ares": "<i>Ares</i>"}
+    story.relationships[0].summary = "<script>alert(3)</script> & more"
+    story.relationships[0].names = {"alana": "Alana", "ares": "<i>Ares</i>"}
     return story
 
 
@@ -105,7 +105,7 @@ def test_sections_of_a_full_report() -> None:
 
 def test_report_without_arcs_or_relationships() -> None:
     story = build_full()
-    story.arcs = {}
+    story.arcs = None
     story.relationships = []
     doc = render(story)
     parse(doc)
@@ -125,7 +125,7 @@ def test_bare_story_renders(bare: Story) -> None:
 def test_quote_hover_titles() -> None:
     story = build_full()
     names = {c.id: c.name for c in story.characters}
-    assert quote_title(story.quotes[0], names) == "Alana → Ares · request · desire 0.60 · explicit 0.93"
+    assert quote_title(story.quotes[0], names) == "Alana → Ares · request · desire · explicit 0.93"
     assert quote_title(Quote(9, [(0, 1)]), names) == "? → ?"
     doc = render(story)
     assert 'title="Ares → Alana · refusal · implicit 0.71"' in doc
@@ -145,14 +145,15 @@ def test_text_survives_exactly() -> None:
 
 
 def test_arc_series_reads_the_arcs_stage_layout() -> None:
-    assert arc_series([1, 2, 3]) == [1.0, 2.0, 3.0]
-    assert arc_series({"dct": [0.0, 1.0], "dct_level": [0.5, 0.25]}) == [0.5, 0.25]
-    assert arc_series({"valence": {"smoothed": [1, 2]}}) == [1.0, 2.0]
-    assert arc_series({"n": 1, "dct": None}) is None
-    assert arc_series([1.0]) is None
-    story = Story(text="x", arcs={"story": {"n": 0, "dct": None}})
+    assert arc_series(Arc(2, dct=[0.0, 1.0], dct_level=[0.5, 0.25])) == [0.5, 0.25]
+    assert arc_series(Arc(2, dct=[0.0, 1.0])) == [0.0, 1.0]
+    assert arc_series(Arc(2, dct_level=[0.123456, 1.0])) == [0.1235, 1.0]  # as the JSON holds it
+    assert arc_series(Arc(1, dct=None)) is None
+    assert arc_series(Arc(1, dct=[1.0])) is None
+    assert arc_series(None) is None
+    story = Story(text="x", arcs=Arcs(StoryArc(0)))
     assert arc_svg(story) is None
-    story.arcs = {"story": [0.0, float("nan")]}
+    story.arcs = Arcs(StoryArc(2, dct_level=[0.0, float("nan")]))
     assert arc_svg(story) is None
 
 

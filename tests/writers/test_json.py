@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from typing import Any
 
 import jsonschema
@@ -14,7 +13,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fabula.errors import InputError, UnsupportedFormat
-from fabula.story import Character, NonStory, Quote, Section, Span, Story
+from fabula.story import (
+    Arcs,
+    Character,
+    Directed,
+    NonStory,
+    Quote,
+    Relationship,
+    Section,
+    Span,
+    Story,
+    StoryArc,
+)
 from fabula.writers.json import SCHEMA_ID, dumps, from_dict, load_schema, loads, to_dict
 
 from .conftest import build_full
@@ -109,19 +119,28 @@ def test_wrong_schema_is_refused(full: Story) -> None:
         from_dict(d)
 
 
-def test_free_form_layers_become_json_native() -> None:
+def _relationship(dominance: float, exchanges: int) -> Relationship:
+    return Relationship("x", "y", {}, Directed(1, 0), Directed(1, 0), Directed(3, 0), {}, {}, exchanges, {}, {},
+                        dominance, {"words": 1.0}, [], None, [], None, (0, 3), "X speaks once; y does not answer.")
+
+
+def test_layers_become_json_native_and_analysis_floats_are_rounded() -> None:
     story = Story(text="abc")
     story.meta = {"when": __import__("datetime").date(2024, 5, 1), "tags": {"b", "a"}, "pair": ("x", 1)}
-    story.arcs = {"story": {"dct": np.linspace(-1.0, 1.0, 5), "mean": np.float32(0.5), "bad": math.nan}}
-    story.relationships = [{"a": "x", "b": "y", "dominance": np.float64(0.25), "n": np.int64(3)}]
+    numpy_floats: Any = {"valence": np.float32(0.5)}
+    story.arcs = Arcs(StoryArc(5, dct=list(np.linspace(-1.0, 1.0, 5)), dct_level=[1 / 3, 2 / 3], mean=numpy_floats))
+    story.relationships = [_relationship(np.float64(0.123456), np.int64(3))]  # type: ignore[arg-type]
     zero, three = np.int64(0), np.int64(3)
     story.quotes = [Quote(zero, [(zero, three)], confidence=float("nan"))]  # type: ignore[arg-type,list-item]
     d = json.loads(dumps(story))
     VALIDATOR.validate(d)
     assert d["meta"] == {"when": "2024-05-01", "tags": ["a", "b"], "pair": ["x", 1]}
     assert d["arcs"]["story"]["dct"] == [-1.0, -0.5, 0.0, 0.5, 1.0]
-    assert d["arcs"]["story"]["mean"] == 0.5 and d["arcs"]["story"]["bad"] is None
-    assert d["relationships"][0]["n"] == 3
+    assert d["arcs"]["story"]["dct_level"] == [0.3333, 0.6667] and d["arcs"]["story"]["mean"] == {"valence": 0.5}
+    assert "x" not in d["arcs"]["story"] and d["arcs"]["chapters"] == []
+    assert d["relationships"][0]["exchanges"] == 3 and d["relationships"][0]["dominance"] == 0.1235
+    assert from_dict(d).arcs == Arcs(StoryArc(5, dct=[-1.0, -0.5, 0.0, 0.5, 1.0], dct_level=[0.3333, 0.6667],
+                                             mean={"valence": 0.5}))
     assert d["quotes"][0]["confidence"] is None and d["quotes"][0]["spans"] == [[0, 3]]
     assert from_dict(d).quotes[0].confidence == 0.0
 
@@ -161,6 +180,15 @@ def test_schema_rejects_a_broken_document(full: Story) -> None:
     d = to_dict(full)
     d["sections"][0]["person"] = "fourth"
     assert not VALIDATOR.is_valid(d)
+    paths: list[tuple[str | int, ...]] = [("arcs", "story"), ("arcs", "story", "turning_point"),
+                                          ("arcs", "characters", "alana"), ("relationships", 0)]
+    for path in paths:
+        d = to_dict(full)
+        node: Any = d
+        for key in path:
+            node = node[key]
+        node["surprise"] = True
+        assert not VALIDATOR.is_valid(d), path
 
 
 # ------------------------------------------------------------------------------------------- properties

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from fabula.story import Character, Mention, Story
+from fabula.story import Character, Emotion, Mention, Story
 from fabula.writers import render
 from fabula.writers.json import from_dict, load_schema, to_dict
 
@@ -76,9 +76,9 @@ def test_real_arcs_and_dynamics_layouts_render() -> None:
     for i, q in enumerate(story.quotes):
         q.speaker, q.addressees = ("ana", ["ben"]) if i % 2 == 0 else ("ben", ["ana"])
         q.type, q.confidence, q.act = "explicit", 0.9, acts[i % len(acts)]
-        q.emotion = {"labels": {"sadness": rng.random(), "anger": rng.random()},
-                     "ekman": {"sadness": rng.random(), "anger": rng.random(), "joy": rng.random()},
-                     "vad": [rng.uniform(1.5, 4.5), 3.0, rng.uniform(2.0, 4.0)]}
+        q.emotion = Emotion(labels={"sadness": rng.random(), "anger": rng.random()}, predicted=[], top="sadness",
+                            ekman={"sadness": rng.random(), "anger": rng.random(), "joy": rng.random()},
+                            vad=(rng.uniform(1.5, 4.5), 3.0, rng.uniform(2.0, 4.0)))
     story.done += [s for s in ("characters", "attribution", "emotion", "acts") if s not in story.done]
     arcs.STAGE(story)
     dynamics.STAGE(story)
@@ -89,4 +89,4 @@ def test_real_arcs_and_dynamics_layouts_render() -> None:
     doc = render(story, "html")[".html"]
     parse(doc)
     assert "<polyline" in doc and 'class="dom"' in doc
-    assert story.relationships[0]["summary"] in doc.replace("&#39;", "'")
+    assert story.relationships[0].summary in doc.replace("&#39;", "'")

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import html
-import re
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from fabula.api import analyze
-from fabula.errors import DataError
-from fabula.eval.corpora import GoldNovel, GoldQuote
+from fabula.corpora.novels import GoldNovel
 from fabula.story import Story
 
 
@@ -117,61 +112,3 @@ def format_report(scores: list[QuoteScore], text_of: dict[str, str] | None = Non
             for a, b in s.inventions[:examples]:
                 lines.append(f"  extra {s.name} {a}: {t[max(0, a - 40) : b + 20]!r}")
     return "\n".join(lines)
-
-
-_MARKS = "\"“”‘’'«» \n\t"
-
-
-def load_quote_extraction(zip_path: Path | str) -> Iterator[GoldNovel]:
-    """Muzny et al.'s quote-extraction set (``quote_extraction_annotated.zip``): text with ``<quote>`` elements.
-
-    Gold spans are the quotation contents with the marks stripped, as fabula reports them.
-    """
-    zip_path = Path(zip_path)
-    if not zip_path.is_file():
-        raise DataError(f"{zip_path}: quote-extraction archive not found")
-    with zipfile.ZipFile(zip_path) as zf:
-        for name in sorted(zf.namelist()):
-            if not name.endswith(".xml") or "__MACOSX" in name:
-                continue
-            raw = zf.read(name).decode("utf-8-sig", errors="replace")
-            text, quotes = _parse_tagged(re.sub(r"<\?xml[^>]*\?>", "", raw))
-            yield GoldNovel(Path(name).stem, text, quotes)
-
-
-_TAG = re.compile(r"<(/?)(\w+)([^>]*)>")
-_SPEAKER = re.compile(r'speaker="([^"]*)"')
-
-
-def _parse_tagged(raw: str) -> tuple[str, list[GoldQuote]]:
-    """Strip tags (the files are not always well-formed XML) and record outermost ``<quote>`` spans."""
-    parts: list[str] = []
-    pos, last, depth = 0, 0, 0
-    open_at, speaker = 0, None
-    quotes: list[GoldQuote] = []
-    for m in _TAG.finditer(raw):
-        chunk = html.unescape(raw[last : m.start()])
-        parts.append(chunk)
-        pos += len(chunk)
-        last = m.end()
-        if m.group(2) != "quote":
-            continue
-        if not m.group(1):
-            if depth == 0:
-                open_at = pos
-                sp = _SPEAKER.search(m.group(3))
-                speaker = sp.group(1) if sp else None
-            depth += 1
-        elif depth > 0:
-            depth -= 1
-            if depth == 0:
-                text = "".join(parts)
-                a, b = open_at, pos
-                while a < b and text[a] in _MARKS:
-                    a += 1
-                while b > a and text[b - 1] in _MARKS:
-                    b -= 1
-                if b > a:
-                    quotes.append(GoldQuote(f"Q{len(quotes)}", [(a, b)], speaker))
-    parts.append(html.unescape(raw[last:]))
-    return "".join(parts), quotes

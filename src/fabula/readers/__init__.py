@@ -69,11 +69,10 @@ def _read_bytes(path: Path) -> bytes:
 def load(
     source: str | bytes | os.PathLike[str], *, input_format: str | None = None, name: str | None = None
 ) -> Story:
-    """Read ``source`` (a path, raw bytes, or the story text itself) into a Story."""
+    """Read ``source`` into a Story, taken by its type: a ``str`` is the story text itself (never a file name),
+    an ``os.PathLike`` (e.g. :class:`pathlib.Path`) is a file to read, ``bytes`` are a file's raw content."""
     path: str | None = None
-    if isinstance(source, os.PathLike) or (
-        isinstance(source, str) and "\n" not in source and len(source) < 4096 and _is_path(source)
-    ):
+    if isinstance(source, os.PathLike):
         p = Path(source)
         data = _read_bytes(p)
         path = str(p)
@@ -103,10 +102,6 @@ def load(
     if not story.text.strip():
         raise InputError("no story text found in the input", path)
     return story
-
-
-def _is_path(s: str) -> bool:
-    return bool(s) and (os.path.exists(s) or Path(s).suffix.lower() in _EXT or os.sep in s)
 
 
 def _reader(fmt: str):  # type: ignore[no-untyped-def]

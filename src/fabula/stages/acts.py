@@ -558,4 +558,4 @@ def run(story: Story) -> None:
         prev_q, prev_text = q, text
 
 
-STAGE = Stage("acts", run, requires=("quotes",), provides=("acts",))
+STAGE = Stage("acts", run, reads=("text", "paragraphs", "quotes", "quotes.speaker"), writes=("quotes.act",))

@@ -18,19 +18,35 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
 
 import numpy as np
 
 from fabula.pipeline import Stage
-from fabula.story import Quote, Story
+from fabula.story import (
+    Arc,
+    ArcParams,
+    ArcPeak,
+    ArcPeaks,
+    Arcs,
+    ArcShape,
+    ArcTurn,
+    ChapterArc,
+    CharacterArc,
+    Quote,
+    SceneArc,
+    Story,
+    StoryArc,
+)
 
 EKMAN = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
 LOW_PASS_SIZE = 5
 X_REVERSE_LEN = 100
 MIN_SHAPE_POINTS = 3
-ROUND = 4
+SHAPE_DIGITS = 4  # shape correlations are compared at this precision (ties go to the first in SHAPES)
+
+ArcT = TypeVar("ArcT", bound=Arc)
 
 # Reagan et al.'s six shapes as cosine templates on t in (0, 1): ± DCT basis 1, 2, 3.
 SHAPES: tuple[tuple[str, int, int], ...] = (
@@ -139,20 +155,20 @@ def template(name: str, m: int = X_REVERSE_LEN) -> np.ndarray:
     raise ValueError(f"unknown shape {name!r}")
 
 
-def classify_shape(curve: Sequence[float] | np.ndarray) -> dict[str, Any]:
-    """Best of Reagan et al.'s six shapes by Pearson correlation: ``{shape, score, scores}``."""
+def classify_shape(curve: Sequence[float] | np.ndarray) -> ArcShape:
+    """Best of Reagan et al.'s six shapes by Pearson correlation (compared at ``SHAPE_DIGITS`` places)."""
     y = np.asarray(curve, dtype=float)
     if y.size < 3 or float(np.std(y)) < 1e-12:
-        return {"shape": None, "score": 0.0, "scores": {s: 0.0 for s, _, _ in SHAPES}}
+        return ArcShape(None, 0.0, {s: 0.0 for s, _, _ in SHAPES})
     yc = y - y.mean()
     scores: dict[str, float] = {}
     for shape, _, _ in SHAPES:
         tc = template(shape, y.size)
         tc = tc - tc.mean()
         r = float(yc @ tc / (np.linalg.norm(yc) * np.linalg.norm(tc)))
-        scores[shape] = round(r, ROUND)
-    best = max(scores, key=lambda s: scores[s])
-    return {"shape": best, "score": scores[best], "scores": scores}
+        scores[shape] = max(-1.0, min(1.0, r))  # rounding error can take |r| a hair over 1
+    best = max(scores, key=lambda s: round(scores[s], SHAPE_DIGITS))
+    return ArcShape(best, scores[best], scores)
 
 
 # --------------------------------------------------------------------------------------------------- points
@@ -192,10 +208,10 @@ def quote_point(q: Quote) -> Point | None:
     emo = q.emotion
     if not emo:
         return None
-    v = _valence(emo.get("vad"))
+    v = _valence(emo.vad)
     if v is None:
         return None
-    return Point(q.start, q.end, v, _ekman(emo.get("ekman")), quote=q.id, speaker=q.speaker)
+    return Point(q.start, q.end, v, _ekman(emo.ekman), quote=q.id, speaker=q.speaker)
 
 
 def collect_points(story: Story) -> list[Point]:
@@ -229,8 +245,8 @@ def collect_points(story: Story) -> list[Point]:
 # --------------------------------------------------------------------------------------------------- arcs
 
 
-def _r(xs: Iterable[float]) -> list[float]:
-    return [round(float(x), ROUND) for x in xs]
+def _floats(xs: Iterable[float]) -> list[float]:
+    return [float(x) for x in xs]
 
 
 def _grid_to_point(i: int, n: int, m: int) -> int:
@@ -238,12 +254,16 @@ def _grid_to_point(i: int, n: int, m: int) -> int:
     return int(min(n - 1, max(0, round((i + 0.5) * n / m - 0.5))))
 
 
-def _locate(p: Point, text_len: int) -> dict[str, Any]:
+def _mark(level: np.ndarray, i: int, points: Sequence[Point], text_len: int, x_reverse_len: int) -> dict[str, Any]:
+    """Value and place of grid position ``i`` of the curve, and the span of the point nearest to it."""
+    p = points[_grid_to_point(i, len(points), x_reverse_len)]
     return {
+        "value": float(level[i]),
+        "at": (i + 0.5) / x_reverse_len,
         "offset": int(p.start),
         "end": int(p.end),
         "quote": p.quote,
-        "x": round(p.start / text_len, ROUND) if text_len else 0.0,
+        "x": p.start / text_len if text_len else 0.0,
     }
 
 
@@ -289,55 +309,48 @@ def compute_arc(
     include_ekman_curves: bool = True,
     low_pass_size: int = LOW_PASS_SIZE,
     x_reverse_len: int = X_REVERSE_LEN,
-) -> dict[str, Any]:
-    """One arc (JSON-able) over ``points`` in text order. Short series return only what is meaningful."""
+) -> Arc:
+    """One arc over ``points`` in text order. Short series fill only what is meaningful."""
     n = len(points)
-    arc: dict[str, Any] = {"n": n}
     if n == 0:
-        arc.update({"start": None, "end": None, "mean": None, "dct": None, "shape": None, "peaks": None,
-                    "turning_point": None})
-        return arc
+        return Arc(0)
     vals = np.array([p.valence for p in points], dtype=float)
     ek = {g: np.array([p.ekman.get(g, 0.0) for p in points], dtype=float) for g in EKMAN}
-    arc["start"] = int(points[0].start)
-    arc["end"] = int(max(p.end for p in points))
-    arc["mean"] = {"valence": round(float(vals.mean()), ROUND), **{g: round(float(ek[g].mean()), ROUND)
-                                                                   for g in EKMAN}}
-    arc["low_pass_size"] = min(low_pass_size, n)
+    arc = Arc(
+        n,
+        start=int(points[0].start),
+        end=int(max(p.end for p in points)),
+        mean={"valence": float(vals.mean()), **{g: float(ek[g].mean()) for g in EKMAN}},
+        low_pass_size=min(low_pass_size, n),
+    )
     if include_points:
-        arc["x"] = _r(p.start / text_len if text_len else 0.0 for p in points)
-        arc["offsets"] = [int(p.start) for p in points]
-        arc["valence"] = _r(vals)
-        arc["rolling"] = _r(rolling_mean(vals))
+        arc.x = [p.start / text_len if text_len else 0.0 for p in points]
+        arc.offsets = [int(p.start) for p in points]
+        arc.valence = _floats(vals)
+        arc.rolling = _floats(rolling_mean(vals))
     if n < 2:
-        arc.update({"dct": None, "dct_level": None, "shape": None, "peaks": None, "turning_point": None})
         return arc
     level = dct_level(vals, low_pass_size, x_reverse_len)
-    arc["dct"] = _r(rescale(level))
-    arc["dct_level"] = _r(level)
+    arc.dct = _floats(rescale(level))
+    arc.dct_level = _floats(level)
     if include_ekman_curves:
-        arc["ekman"] = {g: _r(dct_level(ek[g], low_pass_size, x_reverse_len)) for g in EKMAN}
-    i_max, i_min = int(np.argmax(level)), int(np.argmin(level))
-    arc["peaks"] = {
-        "max": {"value": round(float(level[i_max]), ROUND), "at": round((i_max + 0.5) / x_reverse_len, ROUND),
-                **_locate(points[_grid_to_point(i_max, n, x_reverse_len)], text_len)},
-        "min": {"value": round(float(level[i_min]), ROUND), "at": round((i_min + 0.5) / x_reverse_len, ROUND),
-                **_locate(points[_grid_to_point(i_min, n, x_reverse_len)], text_len)},
-    }
+        arc.ekman = {g: _floats(dct_level(ek[g], low_pass_size, x_reverse_len)) for g in EKMAN}
+    arc.peaks = ArcPeaks(
+        max=ArcPeak(**_mark(level, int(np.argmax(level)), points, text_len, x_reverse_len)),
+        min=ArcPeak(**_mark(level, int(np.argmin(level)), points, text_len, x_reverse_len)),
+    )
     if n < MIN_SHAPE_POINTS:
-        arc["shape"] = None
-        arc["turning_point"] = None
         return arc
-    arc["shape"] = classify_shape(level)
+    arc.shape = classify_shape(level)
     tp = turning_point(level)
-    if tp is None:
-        arc["turning_point"] = None
-    else:
-        i, kind = tp
-        arc["turning_point"] = {"kind": kind, "at": round((i + 0.5) / x_reverse_len, ROUND),
-                                "value": round(float(level[i]), ROUND),
-                                **_locate(points[_grid_to_point(i, n, x_reverse_len)], text_len)}
+    if tp is not None:
+        arc.turning_point = ArcTurn(**_mark(level, tp[0], points, text_len, x_reverse_len), kind=tp[1])
     return arc
+
+
+def _as(cls: type[ArcT], arc: Arc, **extra: Any) -> ArcT:
+    """``arc`` as the subclass ``cls`` with its extra fields."""
+    return cls(**{f.name: getattr(arc, f.name) for f in fields(arc)}, **extra)
 
 
 def _within(points: Sequence[Point], starts: Sequence[int], start: int, end: int) -> list[Point]:
@@ -377,33 +390,34 @@ def character_points(story: Story, points: Sequence[Point]) -> dict[str, list[Po
 
 
 def run(story: Story) -> None:
-    """Set ``story.arcs = {"story", "chapters", "scenes", "characters"}``."""
+    """Set ``story.arcs``: the story's arc, one per chapter and scene, one per character with points."""
     n_text = len(story.text)
     points = collect_points(story)
     starts = [p.start for p in points]
-    arcs: dict[str, Any] = {"story": compute_arc(points, n_text)}
-    arcs["story"]["params"] = {"low_pass_size": LOW_PASS_SIZE, "x_reverse_len": X_REVERSE_LEN,
-                               "rolling_window": max(1, round(len(points) * 0.1)) if points else 0}
-    arcs["chapters"] = []
+    params = ArcParams(LOW_PASS_SIZE, X_REVERSE_LEN, max(1, round(len(points) * 0.1)) if points else 0)
+    arcs = Arcs(_as(StoryArc, compute_arc(points, n_text), params=params))
     for i, ch in enumerate(story.chapters):
         a = compute_arc(_within(points, starts, ch.start, ch.end), n_text, include_points=False,
                         include_ekman_curves=False)
-        arcs["chapters"].append({"index": i, "title": ch.title, "span": [ch.start, ch.end], **a})
-    arcs["scenes"] = []
+        arcs.chapters.append(_as(ChapterArc, a, index=i, span=(ch.start, ch.end), title=ch.title))
     for i, sc in enumerate(story.scenes):
         a = compute_arc(_within(points, starts, sc.start, sc.end), n_text, include_points=False,
                         include_ekman_curves=False)
-        arcs["scenes"].append({"index": i, "span": [sc.start, sc.end], **a})
-    chars: dict[str, Any] = {}
+        arcs.scenes.append(_as(SceneArc, a, index=i, span=(sc.start, sc.end)))
     for cid, pts in character_points(story, points).items():
-        if not pts:
-            continue
-        a = compute_arc(pts, n_text)
-        a["speech"] = sum(1 for p in pts if p.quote is not None)
-        a["narration"] = len(pts) - a["speech"]
-        chars[cid] = a
-    arcs["characters"] = chars
+        if pts:
+            speech = sum(1 for p in pts if p.quote is not None)
+            arcs.characters[cid] = _as(CharacterArc, compute_arc(pts, n_text), speech=speech,
+                                       narration=len(pts) - speech)
     story.arcs = arcs
 
 
-STAGE = Stage("arcs", run, requires=("emotion",), provides=("arcs",))
+STAGE = Stage(
+    "arcs",
+    run,
+    reads=(
+        "text", "chapters", "scenes", "sections", "sections.narrator", "quotes", "quotes.speaker", "quotes.emotion",
+        "sentence_emotions", "characters", "mentions",
+    ),
+    writes=("arcs",),
+)

@@ -18,10 +18,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fabula.pipeline import Stage
-from fabula.story import Quote, Story
+from fabula.spans import SpanIndex
+from fabula.story import (
+    ConflictWindow,
+    Directed,
+    Exit,
+    Mention,
+    Quote,
+    Relationship,
+    RelationshipTurn,
+    Story,
+)
 
 EXCHANGE_GAP = 3  # paragraphs
-ROUND = 4
+VAD_DIGITS = 4  # mean VAD is compared between the two at this precision
 
 CONFLICT_ACTS = frozenset({"refusal", "accusation", "command", "threat"})
 SUBMISSIVE_ACTS = frozenset({"plea", "request", "apology"})
@@ -103,7 +113,7 @@ def _vad(q: Quote) -> list[float] | None:
     emo = q.emotion
     if not emo:
         return None
-    vad: Any = emo.get("vad")
+    vad = emo.vad
     try:
         out = [float(vad[0]), float(vad[1]), float(vad[2])]
     except (TypeError, IndexError, ValueError):
@@ -112,8 +122,7 @@ def _vad(q: Quote) -> list[float] | None:
 
 
 def _ekman(q: Quote, group: str) -> float:
-    emo = q.emotion or {}
-    ek = emo.get("ekman") or {}
+    ek = q.emotion.ekman if q.emotion is not None else {}
     try:
         return float(ek.get(group, 0.0) or 0.0)
     except (TypeError, ValueError):
@@ -133,7 +142,12 @@ def _ratio(x: float, y: float) -> float | None:
     return None if x + y <= 0 else (x - y) / (x + y)
 
 
-def _vad_gap(va: list[float] | None, vb: list[float] | None) -> float | None:
+def _rounded(vad: tuple[float, float, float] | None) -> tuple[float, ...] | None:
+    """A mean VAD at ``VAD_DIGITS`` places, as the dominance gap has always compared it."""
+    return None if vad is None else tuple(round(x, VAD_DIGITS) for x in vad)
+
+
+def _vad_gap(va: Sequence[float] | None, vb: Sequence[float] | None) -> float | None:
     """Mean VAD dominance of a minus b (1–5 scale), a gap of 0.5 or more saturating at ±1."""
     if va is None or vb is None:
         return None
@@ -220,7 +234,7 @@ def _windows(exchanges: list[list[_Q]], n_total: int) -> list[list[_Q]]:
     return merged
 
 
-def _change_point(seq: list[_Q]) -> dict[str, Any] | None:
+def _change_point(seq: list[_Q]) -> RelationshipTurn | None:
     """Where conflict or valence between the pair changes most (largest before/after difference of means)."""
     n = len(seq)
     if n < 4:
@@ -246,9 +260,7 @@ def _change_point(seq: list[_Q]) -> dict[str, Any] | None:
         return None
     d, i, name, before, after = best
     q = seq[i].quote
-    return {"offset": int(q.start), "quote": q.id, "by": seq[i].speaker, "kind": name,
-            "before": round(before, ROUND), "after": round(after, ROUND),
-            "change": round(after - before, ROUND)}
+    return RelationshipTurn(int(q.start), q.id, seq[i].speaker, name, before, after, after - before)
 
 
 _NEGATED = re.compile(r"\b(?:not|never|no|don['’]?t|doesn['’]?t|didn['’]?t|won['’]?t|can['’]?t|cannot)\b", re.I)
@@ -271,26 +283,23 @@ def _ask_object(texts: Sequence[str]) -> str | None:
     return None
 
 
-@dataclass(slots=True)
-class _Index:
-    """Sorted offsets shared by all pairs, so that per-pair look-ups stay logarithmic."""
-
-    quote_starts: list[int]
-    mentions: list[Any]  # sorted by end
-    mention_ends: list[int]
+# Shared by all pairs, so that per-pair look-ups stay logarithmic: the quotations, and the attributed
+# mentions keyed by where they end (the actor of an action is the mention ending last before it).
+_Indexes = tuple[SpanIndex[Quote], SpanIndex[Mention]]
 
 
-def _index(story: Story) -> _Index:
-    ments = sorted((m for m in story.mentions if m.character is not None), key=lambda m: m.end)
-    return _Index(sorted(q.start for q in story.quotes), ments, [m.end for m in ments])
+def _indexes(story: Story) -> _Indexes:
+    quotes = SpanIndex((q.start, q.end, q) for q in story.quotes)
+    return quotes, SpanIndex((m.end, m.end, m) for m in story.mentions if m.character is not None)
 
 
-def _exit_action(story: Story, last: _Q, pair: tuple[str, str], ix: _Index) -> tuple[str, str, int] | None:
+def _exit_action(story: Story, last: _Q, pair: tuple[str, str], ix: _Indexes) -> tuple[str, str, int] | None:
     """A leaving action narrated right after the pair's last quote ("he just storms out"): (who, verb)."""
     text = story.text
     start = last.quote.outer[1] if last.quote.outer else last.quote.end
-    k = bisect.bisect_left(ix.quote_starts, start)
-    limit = ix.quote_starts[k] if k < len(ix.quote_starts) else len(text)
+    quote_starts = ix[0].starts
+    k = bisect.bisect_left(quote_starts, start)
+    limit = quote_starts[k] if k < len(quote_starts) else len(text)
     # Up to the end of the paragraph holding the last quote, plus two more, stopping at the next quote.
     pos, seen = start, 0
     while seen < 3:
@@ -316,17 +325,18 @@ def _exit_action(story: Story, last: _Q, pair: tuple[str, str], ix: _Index) -> t
     else:
         verb = "leaves"
     line_start = max(start, text.rfind("\n", start, m.start()) + 1)
-    who = _actor(story, pair, line_start, m.start(), ix)
+    who = _actor(story, pair, line_start, m.start(), ix[1])
     return (who, verb, m.start()) if who else None
 
 
-def _actor(story: Story, pair: tuple[str, str], line_start: int, at: int, ix: _Index) -> str | None:
+def _actor(story: Story, pair: tuple[str, str], line_start: int, at: int, by_end: SpanIndex[Mention]) -> str | None:
     """Who does the action at ``at``: the nearest mention on its line, else a name, else a pronoun."""
-    i = bisect.bisect_right(ix.mention_ends, at) - 1
-    while i >= 0 and ix.mentions[i].end > line_start:
-        if ix.mentions[i].character in pair:
-            return str(ix.mentions[i].character)
-        if ix.mentions[i].start < line_start:
+    i = by_end.before(at)
+    while i >= 0 and by_end.items[i].end > line_start:
+        ment = by_end.items[i]
+        if ment.character in pair:
+            return str(ment.character)
+        if ment.start < line_start:
             break
         i -= 1
     words = WORD_RE.findall(story.text[line_start:at])
@@ -412,8 +422,8 @@ def _summary(
 # --------------------------------------------------------------------------------------------------- stage
 
 
-def pair_dynamics(story: Story, a: str, b: str, seq: list[_Q], ix: _Index | None = None) -> dict[str, Any]:
-    """The relationship dict for the pair (``a`` spoke first) from their directed quotes in text order."""
+def pair_dynamics(story: Story, a: str, b: str, seq: list[_Q], ix: _Indexes | None = None) -> Relationship:
+    """The relationship of the pair (``a`` spoke first) from their directed quotes in text order."""
     pair = (a, b)
     exchanges = _exchanges(seq)
     turns = {a: 0, b: 0}
@@ -444,7 +454,7 @@ def pair_dynamics(story: Story, a: str, b: str, seq: list[_Q], ix: _Index | None
             prev = x
         if len({x.speaker for x in ex}) == 2:
             ends[ex[-1].speaker] += 1
-    vad = {c: ([round(t / vn[c], ROUND) for t in vsum[c]] if vn[c] else None) for c in pair}
+    vad = {c: ((vsum[c][0] / vn[c], vsum[c][1] / vn[c], vsum[c][2] / vn[c]) if vn[c] else None) for c in pair}
 
     def cnt(c: str, *names: str) -> int:
         return sum(acts[c].get(n, 0) for n in names)
@@ -458,47 +468,43 @@ def pair_dynamics(story: Story, a: str, b: str, seq: list[_Q], ix: _Index | None
         "words": _ratio(words[a], words[b]),
         "ends": _ratio(ends[a], ends[b]),
         "submission": _ratio(cnt(b, *SUBMISSIVE_ACTS), cnt(a, *SUBMISSIVE_ACTS)),
-        "vad_dominance": _vad_gap(vad[a], vad[b]),
+        "vad_dominance": _vad_gap(_rounded(vad[a]), _rounded(vad[b])),
     }
     num = sum(DOMINANCE_WEIGHTS[k] * v for k, v in comps.items() if v is not None)
     den = sum(DOMINANCE_WEIGHTS[k] for k, v in comps.items() if v is not None)
-    dominance = round(num / den, ROUND) if den else 0.0
-
-    conflict = []
-    for w in _windows(exchanges, len(seq)):
-        val = sum(quote_conflict(x.quote) for x in w) / len(w)
-        conflict.append({"start": int(w[0].quote.start), "end": int(w[-1].quote.end),
-                         "value": round(val, ROUND), "quotes": len(w)})
-    ix = ix if ix is not None else _index(story)
+    conflict = [
+        ConflictWindow(int(w[0].quote.start), int(w[-1].quote.end),
+                       sum(quote_conflict(x.quote) for x in w) / len(w), len(w))
+        for w in _windows(exchanges, len(seq))
+    ]
+    ix = ix if ix is not None else _indexes(story)
     exits = [e for ex in exchanges if (e := _exit_action(story, ex[-1], pair, ix)) is not None]
     plain_acts = {c: dict(sorted(acts[c].items())) for c in pair}
-    return {
-        "a": a,
-        "b": b,
-        "names": {a: _name(story, a), b: _name(story, b)},
-        "turns": {"a_to_b": turns[a], "b_to_a": turns[b]},
-        "quotes": {"a_to_b": sum(1 for x in seq if x.speaker == a),
-                   "b_to_a": sum(1 for x in seq if x.speaker == b)},
-        "words": {"a_to_b": words[a], "b_to_a": words[b]},
-        "acts": plain_acts,
-        "interruptions": {a: interruptions[a], b: interruptions[b]},
-        "exchanges": len(exchanges),
-        "ends": {a: ends[a], b: ends[b]},
-        "vad": vad,
-        "dominance": dominance,
-        "dominance_components": {k: (round(v, ROUND) if v is not None else None) for k, v in comps.items()},
-        "conflict": conflict,
-        "turning_point": _change_point(seq),
-        "exits": [{"character": who, "action": verb, "offset": int(off)} for who, verb, off in exits],
-        "exit": ({"character": exits[-1][0], "action": exits[-1][1], "offset": int(exits[-1][2])}
-                 if exits else None),
-        "span": [int(seq[0].quote.start), int(seq[-1].quote.end)],
-        "summary": _summary(story, a, b, plain_acts, texts, turns, exits),
-    }
+    return Relationship(
+        a=a,
+        b=b,
+        names={a: _name(story, a), b: _name(story, b)},
+        turns=Directed(turns[a], turns[b]),
+        quotes=Directed(sum(1 for x in seq if x.speaker == a), sum(1 for x in seq if x.speaker == b)),
+        words=Directed(words[a], words[b]),
+        acts=plain_acts,
+        interruptions={a: interruptions[a], b: interruptions[b]},
+        exchanges=len(exchanges),
+        ends={a: ends[a], b: ends[b]},
+        vad=vad,
+        dominance=num / den if den else 0.0,
+        dominance_components=comps,
+        conflict=conflict,
+        turning_point=_change_point(seq),
+        exits=[Exit(*e) for e in exits],
+        exit=Exit(*exits[-1]) if exits else None,
+        span=(int(seq[0].quote.start), int(seq[-1].quote.end)),
+        summary=_summary(story, a, b, plain_acts, texts, turns, exits),
+    )
 
 
 def run(story: Story) -> None:
-    """Set ``story.relationships``: one dict per interacting pair, ordered by first interaction."""
+    """Set ``story.relationships``: one per interacting pair, ordered by first interaction."""
     qs = _reduce(story)
     _assign_targets(qs)
     seqs: dict[frozenset[str], list[_Q]] = {}
@@ -512,7 +518,7 @@ def run(story: Story) -> None:
             first.setdefault(key, x.speaker)
             if not seq or seq[-1] is not x:
                 seq.append(x)
-    ix = _index(story)
+    ix = _indexes(story)
     rels = []
     for key, seq in seqs.items():
         a = first[key]
@@ -521,4 +527,12 @@ def run(story: Story) -> None:
     story.relationships = rels
 
 
-STAGE = Stage("dynamics", run, requires=("attribution", "acts", "emotion"), provides=("relationships",))
+STAGE = Stage(
+    "dynamics",
+    run,
+    reads=(
+        "text", "paragraphs", "chapters", "scenes", "quotes", "quotes.speaker", "quotes.addressees", "quotes.act",
+        "quotes.emotion", "characters", "characters.narrator", "mentions",
+    ),
+    writes=("relationships",),
+)

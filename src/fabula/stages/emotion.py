@@ -23,10 +23,9 @@ import logging
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from functools import lru_cache, partial
+from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, pairwise
 from typing import Any
@@ -35,7 +34,7 @@ import numpy as np
 
 from fabula.errors import ModelError, UsageError
 from fabula.pipeline import Stage
-from fabula.story import EmotionSpan, Quote, Story
+from fabula.story import Emotion, EmotionSpan, Quote, Story
 
 log = logging.getLogger(__name__)
 
@@ -121,54 +120,79 @@ class Vectorizer:
     idf: np.ndarray  # (n_word + n_char,)
     negation: bool = False  # add negation-scope features (``~word``)
     # word -> the in-vocabulary columns of its character n-grams (words repeat, n-gram extraction is slow)
-    _char_cache: dict[str, list[int]] = field(default_factory=dict)
+    _char_cache: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
         return len(self.word_vocab) + len(self.char_vocab)
 
     def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        rows: list[int] = []
-        cols: list[int] = []
-        tfs: list[float] = []
-        blocks: list[int] = []
+        """Flat sparse TF-IDF rows: per text its word features, then its char features, each in order of first
+        occurrence (the order fixes the floating-point summation order downstream)."""
+        word_cols: list[int] = []
+        word_lens: list[int] = []
+        char_parts: list[np.ndarray] = []
+        char_lens: list[int] = []
         wv, cv, off = self.word_vocab, self.char_vocab, len(self.word_vocab)
-        log1p = math.log1p
         cache = self._char_cache
-        for r, text in enumerate(texts):
+        for text in texts:
             norm = normalize(text)
-            for f, c in Counter(word_features(norm, self.negation)).items():
-                j = wv.get(f)
-                if j is not None:
-                    rows.append(r)
-                    cols.append(j)
-                    tfs.append(1.0 + log1p(c - 1))
-                    blocks.append(0)
-            char_cols: list[int] = []
+            ids = [j for f in word_features(norm, self.negation) if (j := wv.get(f)) is not None]
+            word_cols.extend(ids)
+            word_lens.append(len(ids))
+            k = 0
             for w in norm.split():
-                ids = cache.get(w)
-                if ids is None:
-                    ids = [j + off for g in char_features(w) if (j := cv.get(g)) is not None]
+                arr = cache.get(w)
+                if arr is None:
+                    arr = np.array([j + off for g in char_features(w) if (j := cv.get(g)) is not None], dtype=np.int64)
                     if len(cache) < 200_000:
-                        cache[w] = ids
-                char_cols.extend(ids)
-            for j, c in Counter(char_cols).items():
-                rows.append(r)
-                cols.append(j)
-                tfs.append(1.0 + log1p(c - 1))
-                blocks.append(1)
+                        cache[w] = arr
+                char_parts.append(arr)
+                k += len(arr)
+            char_lens.append(k)
         n = len(texts)
-        r_a = np.asarray(rows, dtype=np.int64)
-        c_a = np.asarray(cols, dtype=np.int64)
-        vals = np.asarray(tfs, dtype=np.float64) * self.idf[c_a]
-        key = r_a * 2 + np.asarray(blocks, dtype=np.int64)
+        r_w, c_w, n_w = _count_first_seen(np.asarray(word_cols, dtype=np.int64), word_lens)
+        r_c, c_c, n_c = _count_first_seen(np.concatenate([np.zeros(0, np.int64), *char_parts]), char_lens)
+        order = np.argsort(np.concatenate([r_w, r_c]), kind="stable")  # per row: words, then chars
+        r_a = np.concatenate([r_w, r_c])[order]
+        c_a = np.concatenate([c_w, c_c])[order]
+        vals = _sublinear_tf(np.concatenate([n_w, n_c])[order]) * self.idf[c_a]
+        key = r_a * 2 + (c_a >= off)
         norms = np.sqrt(np.bincount(key, weights=vals * vals, minlength=2 * n))
         vals = vals / np.where(norms[key] > 0, norms[key], 1.0)
         return r_a, c_a, vals
 
 
+def _count_first_seen(cols: np.ndarray, lens: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, columns and counts of the distinct columns of each row (``cols`` holds ``lens[r]`` entries for row
+    ``r``, rows in order), in order of first occurrence: a vectorised ``Counter`` per row."""
+    rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
+    width = int(cols.max()) + 1 if len(cols) else 1
+    uniq, first, counts = np.unique(rows * width + cols, return_index=True, return_counts=True)
+    keys = uniq[np.argsort(first)]
+    return keys // width, keys % width, counts[np.argsort(first)]
+
+
+@lru_cache(maxsize=1)
+def _tf_table(size: int) -> np.ndarray:
+    return np.array([0.0] + [1.0 + math.log1p(c - 1) for c in range(1, size)], dtype=np.float64)
+
+
+def _sublinear_tf(counts: np.ndarray) -> np.ndarray:
+    """``1 + log(count)`` (computed as ``math.log1p(count - 1)``, looked up for the usual small counts)."""
+    if not len(counts):
+        return np.zeros(0, dtype=np.float64)
+    top = int(counts.max()) + 1
+    table = _tf_table(max(256, 1 << (top - 1).bit_length()))
+    return table[counts]
+
+
 def sparse_dot(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:
-    """``X @ w`` for the flat sparse ``X`` (``n`` rows, row-sorted) and dense ``w`` (features × k)."""
+    """``X @ w`` for the flat sparse ``X`` (``n`` rows, row-sorted) and dense ``w`` (features × k).
+
+    A scipy CSR product is about 7× faster but sums each row's terms in another order than ``np.add.reduceat``
+    (float32): about 1,500 of the 4.7 million figures of the predictions snapshot then move in the last digit, so
+    the products stay as they are."""
     out = np.zeros((n, w.shape[1]), dtype=np.float64)
     if len(rows) == 0:
         return out
@@ -190,17 +214,18 @@ def sparse_dot(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, w: np.ndarr
 # ------------------------------------------------------------------------------------------------- model
 
 
-def _strings(arr: np.ndarray) -> list[str]:
+def decode_strings(arr: np.ndarray) -> list[str]:
     """Decode a ``\\n``-joined UTF-8 byte array (how vocabularies and names are stored: no pickle)."""
     return bytes(arr.astype(np.uint8)).decode("utf-8").split("\n") if arr.size else []
 
 
 def encode_strings(items: Iterable[str]) -> np.ndarray:
-    """The inverse of :func:`_strings`."""
+    """``\\n``-join and UTF-8-encode ``items`` as a uint8 array: the inverse of :func:`decode_strings`."""
     return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8).copy()
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function, its input clipped to ±40."""
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
 
@@ -229,8 +254,10 @@ class Scores:
     vad: np.ndarray  # (n, 3)
 
 
-class _Scorer:
-    """What both emotion models share: probabilities from blended logits, and JSON-able results per text.
+class Scorer:
+    """The interface both emotion models share (:class:`EmotionModel` and the encoder mode's
+    :class:`~fabula.stages.emotion_encoder.EncoderEmotionModel`): :meth:`raw` logits, :meth:`scores` (label and
+    Ekman probabilities and VAD as arrays) and :meth:`predict` (JSON-able results per text).
 
     Subclasses set ``labels``, ``ekman_names``, ``thresholds``, ``ekman_mix`` and ``ekman_members`` and implement
     :meth:`raw`; ``predict_batch`` is how many texts :meth:`predict` scores at once."""
@@ -253,7 +280,7 @@ class _Scorer:
         """Probabilities and VAD for a batch; ``contexts`` (same length, ``None``/empty for none) mixed in."""
         cls_z, vad = self.raw(texts, contexts, context_weight)
         nl = len(self.labels)
-        cls_p = _sigmoid(cls_z)
+        cls_p = sigmoid(cls_z)
         labels = cls_p[:, :nl]
         ekman = cls_p[:, nl:]
         if self.ekman_mix < 1.0:
@@ -282,15 +309,15 @@ class _Scorer:
         return out
 
 
-class EmotionModel(_Scorer):
+class EmotionModel(Scorer):
     """The shipped linear emotion model. Use :meth:`load`; :meth:`predict` gives JSON-able results."""
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         try:
-            self.labels: tuple[str, ...] = tuple(_strings(arrays["labels"]))
-            self.ekman_names: tuple[str, ...] = tuple(_strings(arrays["ekman"]))
-            wv = _strings(arrays["word_vocab"])
-            cv = _strings(arrays["char_vocab"])
+            self.labels: tuple[str, ...] = tuple(decode_strings(arrays["labels"]))
+            self.ekman_names: tuple[str, ...] = tuple(decode_strings(arrays["ekman"]))
+            wv = decode_strings(arrays["word_vocab"])
+            cv = decode_strings(arrays["char_vocab"])
             meta = json.loads(bytes(arrays["meta"].astype(np.uint8)).decode("utf-8"))
             self.vectorizer = Vectorizer(
                 {w: i for i, w in enumerate(wv)},
@@ -359,7 +386,7 @@ class EmotionModel(_Scorer):
         z = z + self.bias
         nl, ne = len(self.labels), len(self.ekman_names)
         cls_z = z[:, : nl + ne]
-        vad = z[:, nl + ne :] + cls_z @ self.stack + _sigmoid(cls_z) @ self.stack_probs
+        vad = z[:, nl + ne :] + cls_z @ self.stack + sigmoid(cls_z) @ self.stack_probs
         return cls_z, np.clip(vad, 1.0, 5.0)
 
 @lru_cache(maxsize=1)
@@ -453,10 +480,15 @@ def narrative_sentences(story: Story) -> list[tuple[int, int]]:
 MODES = ("ngram", "encoder")
 
 
-def check_mode(mode: str) -> str:
-    """``mode`` if it is one of :data:`MODES`, else :class:`UsageError`."""
+def check_mode(mode: str = "ngram") -> str:
+    """``mode`` if it is one of :data:`MODES`, else :class:`UsageError`; for ``"encoder"`` its dependencies are
+    checked too (:class:`ModelError` with the install hint when torch is missing). The stage's ``check`` hook."""
     if mode not in MODES:
         raise UsageError(f"unknown emotion mode {mode!r} (choose from {', '.join(MODES)})")
+    if mode == "encoder":
+        from fabula.stages.emotion_encoder import require_encoder
+
+        require_encoder()
     return mode
 
 
@@ -471,8 +503,9 @@ def load_model(mode: str = "ngram") -> Any:
     return EncoderEmotionModel.load()
 
 
-def run(story: Story, mode: str = "ngram") -> None:
-    """Set ``quote.emotion`` for each quotation and ``story.sentence_emotions`` for narrative sentences."""
+def run(story: Story, *, mode: str = "ngram") -> None:
+    """Set ``quote.emotion`` for each quotation and ``story.sentence_emotions`` for narrative sentences, with the
+    model of ``mode`` (:data:`MODES`; the stage option ``{"emotion": {"mode": "encoder"}}``)."""
     model = load_model(mode)
     if story.quotes:
         spans = sorted(sp for q in story.quotes for sp in q.spans)
@@ -481,7 +514,7 @@ def run(story: Story, mode: str = "ngram") -> None:
         texts = [quote_text(story, q) for q in story.quotes]
         contexts = [quote_context(story, q, spans, span_ends, para_starts) for q in story.quotes]
         for q, res in zip(story.quotes, model.predict(texts, contexts), strict=True):
-            q.emotion = res
+            q.emotion = Emotion.from_dict(res)
     sents = narrative_sentences(story)
     results = model.predict([story.text[a:b] for a, b in sents]) if sents else []
     story.sentence_emotions = [
@@ -491,11 +524,10 @@ def run(story: Story, mode: str = "ngram") -> None:
     log.debug("emotion (%s): %d quotations, %d narrative sentences", mode, len(story.quotes), len(sents))
 
 
-STAGE = Stage("emotion", run, requires=("quotes",), provides=("emotion",))
-
-
-def stage_for(mode: str = "ngram") -> Stage:
-    """The emotion stage running the model of ``mode`` (``"ngram"``: :data:`STAGE` itself)."""
-    if check_mode(mode) == "ngram":
-        return STAGE
-    return replace(STAGE, func=partial(run, mode=mode))
+STAGE = Stage(
+    "emotion",
+    run,
+    reads=("text", "nonstory", "paragraphs", "sentences", "quotes"),
+    writes=("quotes.emotion", "sentence_emotions"),
+    check=check_mode,
+)

@@ -31,12 +31,7 @@ from typing import Any
 import numpy as np
 
 from fabula.errors import ModelError
-from fabula.stages.emotion import (
-    EmotionModel,
-    _Scorer,
-    _strings,
-    ekman_member_matrix,
-)
+from fabula.stages.emotion import EmotionModel, Scorer, decode_strings, ekman_member_matrix
 
 ENCODER_FILE = "emotion_encoder.npz"
 MAX_LEN = 64
@@ -140,15 +135,15 @@ class MiniLM:
         return self.pool(h, mask)
 
 
-class EncoderEmotionModel(_Scorer):
+class EncoderEmotionModel(Scorer):
     """MiniLM + linear heads, blended with the n-gram :class:`EmotionModel`. Use :meth:`load`."""
 
     predict_batch = 256
 
     def __init__(self, arrays: dict[str, np.ndarray], ngram: EmotionModel, threads: int | None = None) -> None:
         try:
-            self.labels: tuple[str, ...] = tuple(_strings(arrays["labels"]))
-            self.ekman_names: tuple[str, ...] = tuple(_strings(arrays["ekman"]))
+            self.labels: tuple[str, ...] = tuple(decode_strings(arrays["labels"]))
+            self.ekman_names: tuple[str, ...] = tuple(decode_strings(arrays["ekman"]))
             self.meta: dict[str, Any] = json.loads(bytes(arrays["meta"].astype(np.uint8)).decode("utf-8"))
             self.head_w = arrays["head_W"].astype(np.float64)  # (384, 35)
             self.head_b = arrays["head_b"].astype(np.float64)

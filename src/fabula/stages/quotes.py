@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE
 from fabula.pipeline import Stage
 from fabula.story import Quote, Span, Story
 
@@ -30,15 +31,6 @@ _MAX_OPEN_LINES = 6  # a curly quotation left open may close up to this many par
 _TAG_GAP_MAX = 160  # longest narration between two sub-spans that can still be one utterance's tag
 _LETTER = re.compile(r"\w")
 _GAP_SENT = re.compile(r"[.!?…]\s+\S")
-_SPEECH_VERB = re.compile(
-    r"\b(?:said|says|say|asked|asks|ask|replied|replies|answered|answers|cried|cries|whispered|whispers|murmured|"
-    r"murmurs|shouted|shouts|called|calls|added|adds|continued|continues|went on|exclaimed|exclaims|snapped|snaps|"
-    r"muttered|mutters|mumbled|mumbles|repeated|repeats|began|begins|returned|observed|remarked|spits|spat|sighed|"
-    r"sighs|admitted|admits|declared|declares|insisted|insists|laughed|laughs|sobbed|sobs|pleaded|pleads|"
-    r"interrupted|interrupts|yelled|yells|screamed|screams|growled|growls|breathed|breathes|hissed|hisses|"
-    r"told|tells|demanded|demands|whimpered|stammered|stammers|states|stated|rejoined|resumed|cried out|explained|"
-    r"explains|thought|thinks|wondered|wonders)\b"
-)
 
 
 def _style(text: str) -> str:
@@ -265,15 +257,12 @@ def _is_tag_gap(gap: str, text: str, last: _Raw) -> bool:
         return True
     content_end = text[last.start : last.end].rstrip()
     if content_end.endswith((",", "—", "–", "-", "…", "...")) or g.endswith((",", ":")):
-        return bool(_SPEECH_VERB.search(g)) or len(g) < 60
+        return bool(SPEECH_VERB_RE.search(g)) or len(g) < 60
     # “No.” I shake my head. “No—…” : one short beat between two sentences of the same speaker.
     return len(g) < 120 and "\n" not in g and len(_GAP_SENT.findall(g.rstrip(".!?… "))) == 0
 
 
 _EMBED_BEFORE = re.compile(r"(?:\w|[(\[])[ \t\n]*$")
-_SAY_BEFORE = re.compile(
-    r"\b(?:" + _SPEECH_VERB.pattern[5:-3] + r"|say|saying|cry|exclaim|answer|reply)\s*[,:]?[ \t\n]*$"
-)
 
 
 _MINOR = frozenset("a an the of and in on at to for by with from or but de la le".split())
@@ -295,7 +284,7 @@ def is_embedded_term(text: str, r: _Raw, para_start: int) -> bool:
     if len(words) > 8 or not r.closed:
         return False
     before = text[max(para_start, r.open_at - 40) : r.open_at]
-    if not _EMBED_BEFORE.search(before) or _SAY_BEFORE.search(before):
+    if not _EMBED_BEFORE.search(before) or SAY_BEFORE_RE.search(before):
         return False
     if _is_title(words):
         return True
@@ -340,4 +329,6 @@ def run(story: Story) -> None:
     story.thoughts = thoughts(story, [q.outer or (q.start, q.end) for q in quotes])
 
 
-STAGE = Stage(name="quotes", func=run, requires=("segment",), provides=("quotes", "thoughts"))
+STAGE = Stage(
+    name="quotes", func=run, reads=("text", "nonstory", "italics", "paragraphs"), writes=("quotes", "thoughts")
+)

@@ -387,5 +387,6 @@ def _shrink(sc: Span, story_paras: list[Span]) -> Span | None:
 STAGE = Stage(
     name="segment",
     func=run,
-    provides=("paragraphs", "sentences", "tokens", "chapters", "scenes", "sections", "nonstory"),
+    reads=("text", "meta", "nonstory"),
+    writes=("paragraphs", "sentences", "tokens", "chapters", "scenes", "sections", "nonstory"),
 )

@@ -24,8 +24,8 @@ from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from fabula.api import analyze
-from fabula.eval.attribution import _gold_names, char_names, overlap_finder, story_with_gold_quotes
-from fabula.eval.corpora import GoldNovel, GoldQuote, load_pdnc
+from fabula.corpora.align import char_names, gold_names, overlap_finder, story_with_gold_quotes
+from fabula.corpora.novels import GoldNovel, GoldQuote, load_pdnc
 from fabula.stages import attribution as att_mod
 from fabula.stages import characters
 from fabula.story import Character, Quote
@@ -59,7 +59,7 @@ class NovelData:
     # per group: (conversation start, paragraph, last paragraph, candidate ids) for the conversation decode
     meta: list[tuple[int, int, int, list[str]]] = field(default_factory=list)
     nov: GoldNovel | None = None
-    att: att_mod._Attributor | None = None
+    att: att_mod.AttributionState | None = None
     #: quotation start -> (the gold quotation it stands for, its weight in sub-spans)
     gold: dict[int, tuple[GoldQuote, float]] = field(default_factory=dict)
     own_quotes: bool = False
@@ -97,19 +97,19 @@ def _gold_by_overlap(nov: GoldNovel, quotes: Sequence[Quote]) -> dict[int, tuple
 
 
 def _collect(
-    nov: GoldNovel, att: att_mod._Attributor, gold: dict[int, tuple[GoldQuote, float]], own_quotes: bool
+    nov: GoldNovel, att: att_mod.AttributionState, gold: dict[int, tuple[GoldQuote, float]], own_quotes: bool
 ) -> NovelData:
     """The ranker's training groups for the quotations of ``att`` (neighbours' speakers as they stand now)."""
     chars = {c.id: c for c in [*att.story.characters, *att.new_chars]}
     groups = []
     rules: list[str] = []
     meta: list[tuple[int, int, int, list[str]]] = []
-    for i, cands, rows in att_mod._candidates_and_features(att):
+    for i, cands, rows in att_mod.candidates_and_features(att):
         q = att.qs[i].quote
         g, weight = gold.get(q.spans[0][0], (None, 0.0))
         if g is None or not g.speaker:
             continue
-        gnames = _gold_names(nov, g.speaker)
+        gnames = gold_names(nov, g.speaker)
         # Unnamed placeholders ("he", "she", an unnamed narrator) can never match a gold name: leave them out of
         # training rather than teach the ranker that unnamed speakers are always wrong.
         keep = [k for k, c in enumerate(cands) if _named(chars.get(c))]
@@ -123,12 +123,12 @@ def _collect(
         groups.append((np.array(rows, dtype=float), labels, rule_pick, weight))
         rules.append(att.qs[i].rule)
         x = att.qs[i]
-        meta.append((att._conversation(i)[0], x.para, x.last_para, cands))
+        meta.append((att.conversation(i)[0], x.para, x.last_para, cands))
     return NovelData(nov.name, groups, rules, meta, nov, att, gold, own_quotes)
 
 
 def _named(c: Character | None) -> bool:
-    return bool(char_names(c)) and c is not None and c.name not in att_mod._UNNAMED.values()
+    return bool(char_names(c)) and c is not None and c.name not in att_mod.UNNAMED.values()
 
 
 def round_two(nd: NovelData, model: dict[str, Any]) -> NovelData:
@@ -136,12 +136,12 @@ def round_two(nd: NovelData, model: dict[str, Any]) -> NovelData:
     att = nd.att
     assert att is not None and nd.nov is not None
     saved = [(x.speaker, x.rule) for x in att.qs]
-    style = att._style
+    style = att.style_cache
     att_mod.rank_round(att, model, "coef", [x.rule for x in att.qs])
     try:
         return _collect(nd.nov, att, nd.gold, nd.own_quotes)
     finally:
-        att._style = style
+        att.style_cache = style
         for x, (sp, rule) in zip(att.qs, saved, strict=True):
             x.speaker, x.rule = sp, rule
 
@@ -214,7 +214,7 @@ def accuracy(
     return (rank_ok / tot if tot else 0.0, rule_ok / tot if tot else 0.0, recall / tot if tot else 0.0)
 
 
-Conv = tuple[list[att_mod._Turn], list[np.ndarray], list[float]]  # turns, labels, weights of one conversation
+Conv = tuple[list[att_mod.Turn], list[np.ndarray], list[float]]  # turns, labels, weights of one conversation
 
 #: Transition weights tried for the conversation decode (alternate, abab, same_para).
 DECODE_GRID = [
@@ -234,7 +234,7 @@ def conversations(model: dict[str, Any], nd: NovelData) -> list[Conv]:
         sc = att_mod.score_rows(model, feats)
         logp = sc - sc.max() - np.log(np.exp(sc - sc.max()).sum())
         fixed = rule_pick if rule in att_mod.PROTECTED_RULES and rule_pick >= 0 else None
-        turn = att_mod._Turn(para, last_para, cands, [float(v) for v in logp], fixed)
+        turn = att_mod.Turn(para, last_para, cands, [float(v) for v in logp], fixed)
         if not out or lo != last_lo:
             out.append(([], [], []))
             last_lo = lo
@@ -479,8 +479,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     if args.words:
         (out / "common_words.txt").write_text("\n".join(common_words(args.data)) + "\n", encoding="utf-8")
-    prev = att_mod.MODEL_OVERRIDE
-    att_mod.MODEL_OVERRIDE = None
     data = training_data(args.data)
     cv = cross_validate(data, args.folds)
     log.info("leave-novels-out: %s", json.dumps(cv["overall"]))
@@ -492,7 +490,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     model["cv"] = cv["overall"]
     (out / "ranker.json").write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     write_card(cv, model, list(dict.fromkeys(nd.name for nd in data)), out / "MODEL_CARD.md")
-    att_mod.MODEL_OVERRIDE = prev
     return 0
 
 

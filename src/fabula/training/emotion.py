@@ -10,28 +10,33 @@ The output is a compressed npz of float16 weights and ``\\n``-joined vocabularie
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from fabula.errors import DataError
+from fabula.corpora.emotion import (
+    ekman_matrix,
+    evaluate_emobank,
+    evaluate_goemotions,
+    read_emobank,
+    read_goemotions,
+)
+from fabula.corpora.metrics import f1_per_column, pearson
 from fabula.stages.emotion import (
     EKMAN,
-    EKMAN_MAP,
     MODEL_FILE,
     Vectorizer,
     char_features,
     ekman_from_labels,
     encode_strings,
     normalize,
+    sigmoid,
     word_features,
 )
 
@@ -42,129 +47,7 @@ EKMAN_MIX_GRID = (1.0, 0.7, 0.5, 0.3, 0.0)
 ALPHA_GRID = (1.0, 2.0, 3.0, 5.0, 8.0)
 
 
-# ---------------------------------------------------------------------------------------------------- data
-
-
-@dataclass(slots=True)
-class GoEmotions:
-    texts: list[str]
-    labels: list[list[int]]  # label ids per text
-    names: list[str]  # the 28 label names
-
-    def matrix(self) -> np.ndarray:
-        y = np.zeros((len(self.texts), len(self.names)), dtype=np.int8)
-        for i, ls in enumerate(self.labels):
-            y[i, ls] = 1
-        return y
-
-    def ekman_matrix(self) -> np.ndarray:
-        return ekman_targets(self.matrix(), self.names)
-
-
-@dataclass(slots=True)
-class EmoBank:
-    ids: list[str]
-    texts: list[str]
-    vad: np.ndarray  # (n, 3)
-    genres: list[str]
-
-
-def read_goemotions(data_dir: Path, split: str) -> GoEmotions:
-    """``train`` or ``dev`` from a GoEmotions folder (``text<TAB>ids<TAB>comment id``)."""
-    path = data_dir / f"{split}.tsv"
-    names_path = data_dir / "labels.txt"
-    if not path.is_file() or not names_path.is_file():
-        raise DataError(f"GoEmotions {split} data not found under {data_dir}")
-    names = [x.strip() for x in names_path.read_text(encoding="utf-8").splitlines() if x.strip()]
-    texts: list[str] = []
-    labels: list[list[int]] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        parts = line.split("\t")
-        if len(parts) < 2:
-            raise DataError(f"{path}:{n}: expected text<TAB>labels")
-        try:
-            ids = [int(x) for x in parts[1].split(",") if x]
-        except ValueError as exc:
-            raise DataError(f"{path}:{n}: bad label ids {parts[1]!r}") from exc
-        texts.append(parts[0])
-        labels.append(ids)
-    return GoEmotions(texts, labels, names)
-
-
-def read_emobank(data_dir: Path, split: str) -> EmoBank:
-    """Rows of ``emobank.csv`` in one split, with the genre from ``meta.tsv`` (``""`` where unknown)."""
-    path = data_dir / "emobank.csv"
-    if not path.is_file():
-        raise DataError(f"EmoBank not found under {data_dir}")
-    genres: dict[str, str] = {}
-    meta = data_dir / "meta.tsv"
-    if meta.is_file():
-        for line in meta.read_text(encoding="utf-8").splitlines()[1:]:
-            parts = line.split("\t")
-            if len(parts) >= 3:
-                genres[parts[0]] = parts[2].strip()
-    ids: list[str] = []
-    texts: list[str] = []
-    vad: list[list[float]] = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row.get("split") != split:
-                continue
-            try:
-                vad.append([float(row["V"]), float(row["A"]), float(row["D"])])
-            except (KeyError, ValueError) as exc:
-                raise DataError(f"{path}: bad row {row.get('id')}") from exc
-            ids.append(row["id"])
-            texts.append(row["text"])
-    if not ids:
-        raise DataError(f"{path}: no rows in split {split!r}")
-    return EmoBank(ids, texts, np.asarray(vad, dtype=np.float64), [genres.get(i, "") for i in ids])
-
-
-def emobank_contexts(bank: EmoBank) -> list[str]:
-    """For each sentence, its neighbours (previous and next sentence of the same document, same split).
-
-    Ids are ``document_start_end``; SemEval headlines stand alone (empty context).
-    """
-    by_doc: dict[str, list[tuple[int, int]]] = {}
-    for i, sid in enumerate(bank.ids):
-        parts = sid.rsplit("_", 2)
-        if len(parts) != 3 or not parts[1].isdigit() or bank.genres[i] == "SemEval":
-            continue
-        by_doc.setdefault(parts[0], []).append((int(parts[1]), i))
-    out = [""] * len(bank.ids)
-    for items in by_doc.values():
-        items.sort()
-        for k, (_, i) in enumerate(items):
-            near = [items[j][1] for j in (k - 1, k + 1) if 0 <= j < len(items)]
-            out[i] = " ".join(bank.texts[j] for j in near)
-    return out
-
-
-def ekman_targets(y: np.ndarray, names: Sequence[str]) -> np.ndarray:
-    """Multi-hot Ekman groups from multi-hot GoEmotions labels."""
-    m = ekman_matrix(names)
-    return (y.astype(np.int32) @ m > 0).astype(np.int8)
-
-
-def ekman_matrix(names: Sequence[str]) -> np.ndarray:
-    """(28, 7) 0/1 matrix: label → Ekman group."""
-    m = np.zeros((len(names), len(EKMAN)), dtype=np.int32)
-    for g, members in EKMAN_MAP.items():
-        for lab in members:
-            m[names.index(lab), EKMAN.index(g)] = 1
-    return m
-
-
 # ------------------------------------------------------------------------------------------------ metrics
-
-
-def f1_per_column(y: np.ndarray, pred: np.ndarray) -> np.ndarray:
-    """F1 of each column of multi-hot ``y`` against boolean ``pred`` (0 where a column has no gold and no pred)."""
-    y = y.astype(bool)
-    tp = (y & pred).sum(0).astype(float)
-    denom = y.sum(0) + pred.sum(0)
-    return np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
 
 
 def tune_thresholds(p: np.ndarray, y: np.ndarray, grid: np.ndarray = THRESHOLD_GRID) -> np.ndarray:
@@ -175,13 +58,6 @@ def tune_thresholds(p: np.ndarray, y: np.ndarray, grid: np.ndarray = THRESHOLD_G
         best = np.flatnonzero(f >= f.max() - 1e-9)
         out[j] = grid[best[len(best) // 2]]
     return out
-
-
-def pearson(a: np.ndarray, b: np.ndarray) -> float:
-    a = a - a.mean()
-    b = b - b.mean()
-    d = float(np.sqrt((a * a).sum() * (b * b).sum()))
-    return float((a * b).sum() / d) if d > 0 else 0.0
 
 
 # --------------------------------------------------------------------------------------------- training
@@ -231,7 +107,7 @@ def nb_scale(x: Any, y: np.ndarray, beta: float) -> np.ndarray:
     return out
 
 
-def _fit_ovr(x: Any, y: np.ndarray, c: float, jobs: int, nb: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def fit_ovr(x: Any, y: np.ndarray, c: float, jobs: int, nb: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """One binary logistic regression per column (liblinear, threads), on NB-scaled features when ``nb > 0``.
 
     Returns weights on the *unscaled* features (features, k) and biases (k): scaling is folded into the weights.
@@ -252,10 +128,6 @@ def _fit_ovr(x: Any, y: np.ndarray, c: float, jobs: int, nb: float = 0.0) -> tup
     return np.column_stack([f[0] for f in fits]), np.array([f[1] for f in fits])
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
-
-
 def _oof_probs(x: Any, y: np.ndarray, c: float, folds: int, jobs: int, seed: int, nb: float) -> np.ndarray:
     """Out-of-fold probabilities over the training set."""
     rng = np.random.default_rng(seed)
@@ -263,8 +135,8 @@ def _oof_probs(x: Any, y: np.ndarray, c: float, folds: int, jobs: int, seed: int
     p = np.zeros(y.shape, dtype=np.float64)
     for k in range(folds):
         tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-        w, b = _fit_ovr(x[tr], y[tr], c, jobs, nb)
-        p[te] = _sigmoid(x[te] @ w + b)
+        w, b = fit_ovr(x[tr], y[tr], c, jobs, nb)
+        p[te] = sigmoid(x[te] @ w + b)
         log.info("fold %d/%d done", k + 1, folds)
     return p
 
@@ -309,8 +181,8 @@ def train(
         log.info("ekman mix (out-of-fold macro-F1): %s", mix_f1)
     else:
         thresholds, ek_thresholds, ekman_mix, mix_f1 = np.full(28, 0.3), np.full(7, 0.3), 1.0, {}
-    w_lab, b_lab = _fit_ovr(x_go, y, c, jobs, nb)
-    w_ek, b_ek = _fit_ovr(x_go, ye, c_ekman, jobs, nb)
+    w_lab, b_lab = fit_ovr(x_go, y, c, jobs, nb)
+    w_ek, b_ek = fit_ovr(x_go, ye, c_ekman, jobs, nb)
     log.info("classifiers done (%.1fs)", time.perf_counter() - t0)
 
     # Round the classifier weights now so the VAD head is stacked on exactly what inference computes.
@@ -374,8 +246,6 @@ def save_with_dev_scores(
 ) -> dict[str, Any]:
     """Score the model saved at ``path`` on GoEmotions and EmoBank dev, record the scores in its ``meta`` and save
     it again; returns ``goemotions``, ``emobank`` and the final ``size_bytes``."""
-    from fabula.eval.emotion import evaluate_emobank, evaluate_goemotions
-
     out: dict[str, Any] = {
         "goemotions": evaluate_goemotions(data_dir / "goemotions", model_path=path, encoder=encoder),
         "emobank": evaluate_emobank(data_dir / "emobank", model_path=path, encoder=encoder),
@@ -417,7 +287,7 @@ def vad_design(x: Any, z: np.ndarray, stack_scale: float, prob_scale: float) -> 
     """Ridge design matrix: TF-IDF features, scaled classifier logits and scaled classifier probabilities."""
     import scipy.sparse as sp
 
-    return sp.hstack([x, sp.csr_matrix(z * stack_scale), sp.csr_matrix(_sigmoid(z) * prob_scale)]).tocsr()
+    return sp.hstack([x, sp.csr_matrix(z * stack_scale), sp.csr_matrix(sigmoid(z) * prob_scale)]).tocsr()
 
 
 def choose_alpha(

@@ -38,14 +38,14 @@ from typing import Any
 
 import numpy as np
 
-from fabula.stages.emotion import EKMAN, EmotionModel, encode_strings
+from fabula.corpora.emotion import read_emobank, read_goemotions
+from fabula.corpora.metrics import f1_per_column, pearson
+from fabula.stages.emotion import EKMAN, EmotionModel, encode_strings, sigmoid
 from fabula.stages.emotion_encoder import DIM, ENCODER_FILE, LAYER_PREFIX, N_LAYERS, MiniLM, require_encoder
 from fabula.training.emotion import (
     choose_ekman_mix,
     ekman_member_matrix,
-    pearson,
-    read_emobank,
-    read_goemotions,
+    fit_ovr,
     save_with_dev_scores,
     to_csr,
     tune_thresholds,
@@ -127,8 +127,6 @@ def ngram_oof(
         z: np.ndarray = np.load(path)
         if z.shape == y.shape:
             return z
-    from fabula.training.emotion import _fit_ovr
-
     params = ngram.meta.get("params", {})
     c, c_ek, nb = float(params.get("c", 1.0)), float(params.get("c_ekman", 1.0)), float(params.get("nb", 0.5))
     x = to_csr(ngram.vectorizer, texts)
@@ -137,8 +135,8 @@ def ngram_oof(
     z = np.zeros(y.shape, dtype=np.float64)
     for f in range(folds):
         tr, te = np.flatnonzero(fold != f), np.flatnonzero(fold == f)
-        w_l, b_l = _fit_ovr(x[tr], y[tr, :nl], c, 2, nb)
-        w_e, b_e = _fit_ovr(x[tr], y[tr, nl:], c_ek, 2, nb)
+        w_l, b_l = fit_ovr(x[tr], y[tr, :nl], c, 2, nb)
+        w_e, b_e = fit_ovr(x[tr], y[tr, nl:], c_ek, 2, nb)
         z[te] = x[te] @ np.hstack([w_l, w_e]) + np.concatenate([b_l, b_e])
         log.info("n-gram out-of-fold %d/%d", f + 1, folds)
     cache.mkdir(parents=True, exist_ok=True)
@@ -208,11 +206,6 @@ def apply_blend(blend: np.ndarray, z_enc: np.ndarray, z_ng: np.ndarray) -> np.nd
     return out
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
-    return out
-
-
 def choose_ekman_head(
     z_enc: np.ndarray, z_ng: np.ndarray, y: np.ndarray, nl: int, members: np.ndarray, seed: int, folds: int = 5
 ) -> dict[str, Any]:
@@ -232,11 +225,11 @@ def choose_ekman_head(
     for f in range(folds):
         tr, te = fold != f, fold == f
         b = fit_blend(z_enc[tr], z_ng[tr], y[tr])
-        p = _sigmoid(apply_blend(b, z_enc[te], z_ng[te]))
+        p = sigmoid(apply_blend(b, z_enc[te], z_ng[te]))
         lab_oof[te], oof["column"][te] = p[:, :nl], p[:, nl:]
         for c in STACK_C_GRID:
             w, b0 = fit_logistic_heads(x[tr], ye[tr], c, max_iter=2000)
-            oof[f"stack C={c}"][te] = _sigmoid(x[te] @ w + b0)
+            oof[f"stack C={c}"][te] = sigmoid(x[te] @ w + b0)
         log.info("Ekman stacker inner CV %d/%d", f + 1, folds)
     scores: dict[str, dict[str, float]] = {}
     best: tuple[float, str, float, np.ndarray] = (-1.0, "column", 1.0, np.full(ye.shape[1], 0.3))
@@ -411,6 +404,110 @@ def _layer_arrays(enc: MiniLM, k: int) -> dict[str, np.ndarray]:
     return out
 
 
+def _run_schedule(
+    enc: MiniLM,
+    hs: np.ndarray,
+    mask: np.ndarray,
+    y: np.ndarray,
+    fit_rows: np.ndarray,
+    k: int,
+    cache: Path,
+    head: tuple[np.ndarray, np.ndarray] | None,
+    *,
+    init: Path | None,
+    finetune_layers: int,
+    schedule: Sequence[tuple[float, float, float]],
+    holdout: float,
+    batch: int,
+    seed: int,
+    max_minutes: float,
+    reuse: bool,
+) -> tuple[tuple[np.ndarray, np.ndarray] | None, list[dict[str, Any]]]:
+    """Fine-tune the layers from ``k`` and the head through the stages of ``schedule`` (each cached under ``cache``
+    and, with ``reuse``, taken from there); returns the final head and a log entry per stage."""
+    stages: list[dict[str, Any]] = []
+    for i, (ep, lr_i, hlr_i) in enumerate(schedule):
+        stage_path = cache / f"ft_{_stage_key(init, finetune_layers, holdout, batch, seed, schedule[: i + 1])}.npz"
+        if reuse and stage_path.is_file():
+            with np.load(stage_path, allow_pickle=False) as zf:
+                state = {n[len(LAYER_PREFIX) :]: enc.torch.from_numpy(zf[n].astype(np.float32))
+                         for n in zf.files if n.startswith(LAYER_PREFIX)}
+                head = (zf["head_W"].astype(np.float64), zf["head_b"].astype(np.float64))
+                done = json.loads(bytes(zf["meta"].astype(np.uint8)).decode("utf-8"))
+            enc.model.load_state_dict(state, strict=False)
+            stages.append({**done, "cached": str(stage_path)})
+            log.info("stage %d: reusing %s", i + 1, stage_path)
+            continue
+        hw, hb, st_info = finetune(
+            enc, hs, mask, y, fit_rows, k, epochs=ep, batch=batch, lr=lr_i, head_lr=hlr_i, seed=seed,
+            max_seconds=max_minutes * 60, init_head=head,
+        )
+        _round_layers(enc, k)  # as stored: the next stage starts from what a saved file would hold
+        head = (hw.astype(np.float32).astype(np.float64), hb.astype(np.float32).astype(np.float64))
+        st_info = {"stage": i + 1, "epochs": ep, "lr": lr_i, "head_lr": hlr_i, **st_info}
+        stages.append(st_info)
+        if st_info["steps"] == st_info["planned_steps"]:  # a stage cut by the time limit is not cached
+            cache.mkdir(parents=True, exist_ok=True)
+            saved: dict[str, Any] = {**_layer_arrays(enc, k), "head_W": head[0].astype(np.float32),
+                                     "head_b": head[1].astype(np.float32), "meta": encode_strings([json.dumps(st_info)])}
+            np.savez_compressed(stage_path, **saved)
+    return head, stages
+
+
+def _selection(
+    z_enc: np.ndarray,
+    z_ng: np.ndarray,
+    yc: np.ndarray,
+    p: np.ndarray,
+    thresholds: np.ndarray,
+    members: np.ndarray,
+    ek: dict[str, Any],
+) -> dict[str, Any]:
+    """The selection figures on the rows the blend was fitted on: the blend, the Ekman head, and for the record the
+    encoder alone and the n-gram model alone."""
+    nl = members.shape[0]
+
+    def sel(zz: np.ndarray) -> dict[str, float]:
+        pp = 1.0 / (1.0 + np.exp(-np.clip(zz, -40, 40)))
+        t = tune_thresholds(pp[:, :nl], yc[:, :nl])
+        _, _, mix = choose_ekman_mix(pp[:, :nl], pp[:, nl:], yc[:, nl:], members)
+        return {"macro_f1_28": round(float(f1_per_column(yc[:, :nl], pp[:, :nl] >= t).mean()), 4), "ekman": max(mix.values())}
+
+    return {
+        "n": len(yc),
+        "blend": {"macro_f1_28": round(float(f1_per_column(yc[:, :nl], p[:, :nl] >= thresholds).mean()), 4)},
+        "ekman": {"kind": ek["kind"], "mix": ek["mix"], **ek["selection"]},
+        "encoder_only": sel(z_enc),
+        "ngram_only": sel(z_ng),
+    }
+
+
+def _model_arrays(
+    names: Sequence[str],
+    head: tuple[np.ndarray, np.ndarray],
+    blend: np.ndarray,
+    vad: tuple[np.ndarray, np.ndarray],
+    thresholds: np.ndarray,
+    ek: dict[str, Any],
+) -> dict[str, Any]:
+    """The arrays of the model file, apart from the fine-tuned layers and ``meta``."""
+    arrays: dict[str, Any] = {
+        "labels": encode_strings(names),
+        "ekman": encode_strings(EKMAN),
+        "head_W": head[0].astype(np.float32),
+        "head_b": head[1].astype(np.float32),
+        "blend": blend.astype(np.float32),
+        "vad_W": vad[0].astype(np.float32),
+        "vad_b": vad[1].astype(np.float32),
+        "thresholds": thresholds.astype(np.float32),
+        "ekman_thresholds": ek["thresholds"].astype(np.float32),
+    }
+    if ek["W"] is not None:
+        arrays["ekman_stack_W"] = ek["W"].astype(np.float32)
+        arrays["ekman_stack_b"] = ek["b"].astype(np.float32)
+    return arrays
+
+
 def train(
     data_dir: Path,
     out_dir: Path,
@@ -464,33 +561,10 @@ def train(
         cal, fit_rows = np.sort(cal[:n_cal]), np.sort(cal[n_cal:])
         if not schedule and init_head is None:
             raise ValueError("fine-tuning needs a schedule or an --init model")
-        head: tuple[np.ndarray, np.ndarray] | None = init_head
-        stages: list[dict[str, Any]] = []
-        for i, (ep, lr_i, hlr_i) in enumerate(schedule):
-            stage_path = cache / f"ft_{_stage_key(init, finetune_layers, holdout, batch, seed, schedule[: i + 1])}.npz"
-            if reuse and stage_path.is_file():
-                with np.load(stage_path, allow_pickle=False) as zf:
-                    state = {n[len(LAYER_PREFIX) :]: torch.from_numpy(zf[n].astype(np.float32))
-                             for n in zf.files if n.startswith(LAYER_PREFIX)}
-                    head = (zf["head_W"].astype(np.float64), zf["head_b"].astype(np.float64))
-                    done = json.loads(bytes(zf["meta"].astype(np.uint8)).decode("utf-8"))
-                enc.model.load_state_dict(state, strict=False)
-                stages.append({**done, "cached": str(stage_path)})
-                log.info("stage %d: reusing %s", i + 1, stage_path)
-                continue
-            hw, hb, st_info = finetune(
-                enc, hs, mask, y, fit_rows, k, epochs=ep, batch=batch, lr=lr_i, head_lr=hlr_i, seed=seed,
-                max_seconds=max_minutes * 60, init_head=head,
-            )
-            _round_layers(enc, k)  # as stored: the next stage starts from what a saved file would hold
-            head = (hw.astype(np.float32).astype(np.float64), hb.astype(np.float32).astype(np.float64))
-            st_info = {"stage": i + 1, "epochs": ep, "lr": lr_i, "head_lr": hlr_i, **st_info}
-            stages.append(st_info)
-            if st_info["steps"] == st_info["planned_steps"]:  # a stage cut by the time limit is not cached
-                cache.mkdir(parents=True, exist_ok=True)
-                saved: dict[str, Any] = {**_layer_arrays(enc, k), "head_W": head[0].astype(np.float32),
-                                         "head_b": head[1].astype(np.float32), "meta": encode_strings([json.dumps(st_info)])}
-                np.savez_compressed(stage_path, **saved)
+        head, stages = _run_schedule(
+            enc, hs, mask, y, fit_rows, k, cache, init_head, init=init, finetune_layers=finetune_layers,
+            schedule=schedule, holdout=holdout, batch=batch, seed=seed, max_minutes=max_minutes, reuse=reuse,
+        )
         assert head is not None
         head_w, head_b = head
         info["finetune"] = stages
@@ -504,29 +578,14 @@ def train(
 
     yc = y[cal]
     blend = fit_blend(z_enc_cal, z_ng[cal], yc)
-    p = _sigmoid(apply_blend(blend, z_enc_cal, z_ng[cal]))
+    p = sigmoid(apply_blend(blend, z_enc_cal, z_ng[cal]))
     thresholds = tune_thresholds(p[:, :nl], yc[:, :nl])
     members = ekman_member_matrix(names)
     ek = choose_ekman_head(z_enc_cal, z_ng[cal], yc, nl, members, seed)
-    ekman_mix, ek_thresholds = ek["mix"], ek["thresholds"]
+    ekman_mix = ek["mix"]
     log.info("Ekman: %s (mix %s), inner-CV macro-F1 %s", ek["kind"], ekman_mix, ek["selection"]["macro_f1"])
-    # the same figures for the encoder alone and for the n-gram alone (on the same rows), for the record
-    from fabula.training.emotion import f1_per_column
-
-    def sel(zz: np.ndarray) -> dict[str, float]:
-        pp = 1.0 / (1.0 + np.exp(-np.clip(zz, -40, 40)))
-        t = tune_thresholds(pp[:, :nl], yc[:, :nl])
-        _, _, mix = choose_ekman_mix(pp[:, :nl], pp[:, nl:], yc[:, nl:], members)
-        return {"macro_f1_28": round(float(f1_per_column(yc[:, :nl], pp[:, :nl] >= t).mean()), 4), "ekman": max(mix.values())}
-
-    selection = {
-        "rows": "held-out slice of train" if finetune_layers > 0 else "out-of-fold over train",
-        "n": len(cal),
-        "blend": {"macro_f1_28": round(float(f1_per_column(yc[:, :nl], p[:, :nl] >= thresholds).mean()), 4)},
-        "ekman": {"kind": ek["kind"], "mix": ekman_mix, **ek["selection"]},
-        "encoder_only": sel(z_enc_cal),
-        "ngram_only": sel(z_ng[cal]),
-    }
+    selection = _selection(z_enc_cal, z_ng[cal], yc, p, thresholds, members, ek)
+    selection = {"rows": "held-out slice of train" if finetune_layers > 0 else "out-of-fold over train", **selection}
     log.info("selection (train only): %s", selection)
 
     if finetune_layers > 0:
@@ -553,20 +612,7 @@ def train(
         "train": info,
         "init": init_meta or None,  # the run this one continued (its parameters and training log)
     }
-    arrays: dict[str, Any] = {
-        "labels": encode_strings(names),
-        "ekman": encode_strings(EKMAN),
-        "head_W": head_w.astype(np.float32),
-        "head_b": head_b.astype(np.float32),
-        "blend": blend.astype(np.float32),
-        "vad_W": vad_w.astype(np.float32),
-        "vad_b": vad_b.astype(np.float32),
-        "thresholds": thresholds.astype(np.float32),
-        "ekman_thresholds": ek_thresholds.astype(np.float32),
-    }
-    if ek["W"] is not None:
-        arrays["ekman_stack_W"] = ek["W"].astype(np.float32)
-        arrays["ekman_stack_b"] = ek["b"].astype(np.float32)
+    arrays = _model_arrays(names, (head_w, head_b), blend, (vad_w, vad_b), thresholds, ek)
     if finetune_layers > 0:
         arrays.update(_layer_arrays(enc, k))
     meta["train_seconds"] = round(time.perf_counter() - t0)

@@ -16,7 +16,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from fabula import __version__
-from fabula.story import Quote, Story
+from fabula.story import Arc, Emotion, Quote, Relationship, Story
+from fabula.writers.json import rounded
 
 PALETTE = (
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22",
@@ -28,7 +29,6 @@ STAT_KEYS = (
     "reads", "votes", "comments", "words", "chapters", "kudos", "hits", "bookmarks", "published", "updated",
 )
 _HEAD_KEYS = {"title", "author", "authors", "summary"}
-_ARC_KEYS = ("dct_level", "dct", "smoothed", "rolling", "values", "valence", "series")
 _MAX_CHARACTER_ARCS = 6
 
 
@@ -151,29 +151,18 @@ def _cast(story: Story, colours: Mapping[str, str]) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------------------------------- arcs
 
 
-def _numbers(v: Any) -> list[float] | None:
-    if isinstance(v, (list, tuple)) and len(v) >= 2 and all(
-        isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in v
-    ):
-        return [float(x) for x in v]
-    tolist = getattr(v, "tolist", None)
-    if callable(tolist) and not isinstance(v, (list, tuple)):
-        return _numbers(tolist())
+def _numbers(v: Sequence[float] | None) -> list[float] | None:
+    """At least two finite numbers, at the precision the JSON holds; else None."""
+    if v is not None and len(v) >= 2 and all(math.isfinite(x) for x in v):
+        return [float(x) for x in rounded(list(v))]
     return None
 
 
-def arc_series(arc: Any) -> list[float] | None:
-    """The smoothed curve of an arc: a list of numbers, or the first of ``_ARC_KEYS`` in a dict."""
-    nums = _numbers(arc)
-    if nums is not None:
-        return nums
-    if isinstance(arc, Mapping):
-        for key in _ARC_KEYS:
-            if key in arc:
-                found = arc_series(arc[key])
-                if found is not None:
-                    return found
-    return None
+def arc_series(arc: Arc | None) -> list[float] | None:
+    """The smoothed curve of an arc (``dct_level``, else ``dct``), or None when it has fewer than two points."""
+    if arc is None:
+        return None
+    return _numbers(arc.dct_level) or _numbers(arc.dct)
 
 
 def _polyline(values: Sequence[float], xs: Sequence[float] | None, box: tuple[float, float, float, float],
@@ -190,14 +179,15 @@ def _polyline(values: Sequence[float], xs: Sequence[float] | None, box: tuple[fl
 
 def arc_lines(story: Story, colours: Mapping[str, str]) -> list[tuple[str, str, list[float], float]]:
     """``(label, colour, values, stroke width)`` for the story's curve and the main characters' curves."""
-    arcs = story.arcs if isinstance(story.arcs, Mapping) else {}
     names = _names(story)
     lines: list[tuple[str, str, list[float], float]] = []
-    main = arc_series(arcs.get("story"))
+    if story.arcs is None:
+        return lines
+    main = arc_series(story.arcs.story)
     if main is not None:
         lines.append(("story", STORY_COLOUR, main, 2.5))
-    chars = arcs.get("characters")
-    if isinstance(chars, Mapping):
+    chars = story.arcs.characters
+    if chars:
         ranked = [cid for cid in colours if cid in chars] + [cid for cid in chars if cid not in colours]
         n_chars = 0
         for cid in ranked:
@@ -213,10 +203,10 @@ def arc_svg(story: Story, colours: Mapping[str, str] | None = None) -> Markup | 
     lines = arc_lines(story, colours or {})
     if not lines:
         return None
-    story_arc = story.arcs.get("story") if isinstance(story.arcs, Mapping) else None
+    story_arc = story.arcs.story if story.arcs is not None else None
     xs = raw = None
-    if isinstance(story_arc, Mapping):  # the per-point rolling mean, drawn faintly behind the curves
-        xs, raw = _numbers(story_arc.get("x")), _numbers(story_arc.get("rolling"))
+    if story_arc is not None:  # the per-point rolling mean, drawn faintly behind the curves
+        xs, raw = _numbers(story_arc.x), _numbers(story_arc.rolling)
         if xs is None or raw is None or len(xs) != len(raw):
             xs = raw = None
     width, height, left, top, right, bottom = 760, 240, 46, 14, 14, 30
@@ -247,59 +237,39 @@ def arc_svg(story: Story, colours: Mapping[str, str] | None = None) -> Markup | 
     for label, colour, vals, w in reversed(lines):
         out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="{w}" stroke-linejoin="round" '
                    f'points="{_polyline(vals, None, box, lo, hi)}"><title>{escape(label)}</title></polyline>')
-    if isinstance(story_arc, Mapping):
-        tp = story_arc.get("turning_point")
-        if isinstance(tp, Mapping) and isinstance(tp.get("at"), (int, float)):
-            x = left + float(tp["at"]) * box[2]
-            kind = escape(tp.get("kind") or "")
-            out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + box[3]:.0f}" stroke="#c0392b" '
-                       f'stroke-dasharray="2 2"><title>turning point ({kind})</title></line>')
+    tp = story_arc.turning_point if story_arc is not None else None
+    if tp is not None:
+        x = left + rounded(tp.at) * box[2]
+        kind = escape(tp.kind)
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + box[3]:.0f}" stroke="#c0392b" '
+                   f'stroke-dasharray="2 2"><title>turning point ({kind})</title></line>')
     out.append("</svg>")
     return Markup("".join(out))
 
 
 def _arc_info(story: Story) -> dict[str, Any] | None:
-    arc = story.arcs.get("story") if isinstance(story.arcs, Mapping) else None
-    if not isinstance(arc, Mapping):
+    arc = story.arcs.story if story.arcs is not None else None
+    if arc is None:
         return None
-    shape = arc.get("shape")
-    if isinstance(shape, Mapping):
-        shape = shape.get("shape")
-    tp = arc.get("turning_point")
-    if not isinstance(tp, Mapping):
-        tp = None
-    quote = tp.get("quote") if tp is not None else None
+    tp = arc.turning_point
     return {
-        "shape": shape,
-        "points": arc.get("n"),
-        "turning_kind": tp.get("kind") if tp is not None else None,
-        "turning_text": _snippet(story, tp) if tp is not None else None,
-        "turning_quote": quote,
+        "shape": arc.shape.shape if arc.shape is not None else None,
+        "points": arc.n,
+        "turning_kind": tp.kind if tp is not None else None,
+        "turning_text": _snippet(story, tp.offset, tp.end) if tp is not None else None,
+        "turning_quote": tp.quote if tp is not None else None,
     }
 
 
-def _snippet(story: Story, loc: Mapping[str, Any], limit: int = 160) -> str | None:
-    s, e = loc.get("offset"), loc.get("end")
-    if not isinstance(s, int):
-        return None
-    if not isinstance(e, int) or e <= s:
+def _snippet(story: Story, s: int, e: int | None, limit: int = 160) -> str:
+    """The text from ``s`` to ``e`` (at most ``limit`` code points), whitespace collapsed."""
+    if e is None or e <= s:
         e = s + limit
     text = " ".join(story.text[s : min(e, s + limit)].split())
     return text + ("…" if e - s > limit else "")
 
 
 # ------------------------------------------------------------------------------------------ relationships
-
-
-def _pair_value(v: Any, a: str, b: str) -> tuple[Any, Any] | None:
-    """``(a→b, b→a)`` from ``{"a_to_b", "b_to_a"}`` or ``{a_id, b_id}`` dicts."""
-    if not isinstance(v, Mapping):
-        return None
-    if "a_to_b" in v or "b_to_a" in v:
-        return v.get("a_to_b"), v.get("b_to_a")
-    if a in v or b in v:
-        return v.get(a), v.get(b)
-    return None
 
 
 def _sparkline(values: Sequence[float], colour: str = "#c0392b") -> Markup:
@@ -315,79 +285,47 @@ def _sparkline(values: Sequence[float], colour: str = "#c0392b") -> Markup:
                   f'xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>')
 
 
-def _relationship(story: Story, r: Mapping[str, Any], colours: Mapping[str, str]) -> dict[str, Any]:
+def _relationship(story: Story, r: Relationship, colours: Mapping[str, str]) -> dict[str, Any]:
+    """One relationship card's values (floats at the precision the JSON holds)."""
     names = _names(story)
-    a, b = str(r.get("a", "?")), str(r.get("b", "?"))
-    raw_names = r.get("names")
-    given: Mapping[str, Any] = raw_names if isinstance(raw_names, Mapping) else {}
-    na = str(given.get(a) or names.get(a, a))
-    nb = str(given.get(b) or names.get(b, b))
-    rows: list[tuple[str, str, str]] = []
-    for key in ("turns", "quotes", "words", "interruptions", "ends"):
-        pv = _pair_value(r.get(key), a, b)
-        if pv is not None:
-            rows.append((key, _num(pv[0]), _num(pv[1])))
-    acts: list[tuple[str, str, str]] = []
-    raw_acts = r.get("acts")
-    if isinstance(raw_acts, Mapping):
-        pa, pb = _pair_value(raw_acts, a, b) or (None, None)
-        da = pa if isinstance(pa, Mapping) else {}
-        db = pb if isinstance(pb, Mapping) else {}
-        for act in sorted(set(da) | set(db)):
-            acts.append((str(act), _num(da.get(act, 0)), _num(db.get(act, 0))))
-    dom = r.get("dominance")
-    share = None
-    if isinstance(dom, (int, float)) and not isinstance(dom, bool) and math.isfinite(dom):
-        share = (min(max(float(dom), -1.0), 1.0) + 1.0) / 2.0
-    conflict_vals: list[float] = []
-    conflict = r.get("conflict")
-    if isinstance(conflict, list):
-        for c in conflict:
-            v = c.get("value") if isinstance(c, Mapping) else c
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
-                conflict_vals.append(float(v))
-    tp = r.get("turning_point")
+    a, b = r.a, r.b
+    na = str(r.names.get(a) or names.get(a, a))
+    nb = str(r.names.get(b) or names.get(b, b))
+    rows = [(key, _num(d.a_to_b), _num(d.b_to_a)) for key, d in (("turns", r.turns), ("quotes", r.quotes),
+                                                                 ("words", r.words))]
+    rows += [(key, _num(d.get(a)), _num(d.get(b))) for key, d in (("interruptions", r.interruptions),
+                                                                  ("ends", r.ends))]
+    da, db = r.acts.get(a, {}), r.acts.get(b, {})
+    acts = [(act, _num(da.get(act, 0)), _num(db.get(act, 0))) for act in sorted(set(da) | set(db))]
+    dom = rounded(r.dominance)
+    share = (min(max(dom, -1.0), 1.0) + 1.0) / 2.0 if math.isfinite(dom) else None
+    conflict_vals = [v for c in r.conflict if math.isfinite(v := rounded(c.value))]
+    tp = r.turning_point
     turning = None
-    if isinstance(tp, Mapping):
-        by = tp.get("by")
-        who = names.get(str(by), str(by)) if by is not None else None
+    if tp is not None:
         turning = {
-            "kind": tp.get("kind"), "by": who, "before": tp.get("before"), "after": tp.get("after"),
-            "text": _snippet(story, {"offset": tp.get("offset")}, 120),
+            "kind": tp.kind, "by": names.get(tp.by, tp.by), "before": rounded(tp.before),
+            "after": rounded(tp.after), "text": _snippet(story, tp.offset, None, 120),
         }
-    ex = r.get("exit")
-    exit_text = None
-    if isinstance(ex, Mapping) and ex.get("character"):
-        exit_text = f"{names.get(str(ex['character']), str(ex['character']))} {ex.get('action', 'leaves')}"
+    ex = r.exit
+    exit_text = f"{names.get(ex.character, ex.character)} {ex.action}" if ex is not None and ex.character else None
     return {
         "a": na, "b": nb, "colour_a": colours.get(a, UNKNOWN), "colour_b": colours.get(b, UNKNOWN),
-        "summary": r.get("summary") if isinstance(r.get("summary"), str) else None,
+        "summary": r.summary,
         "rows": rows, "acts": acts,
         "dominance": dom if share is not None else None,
         "share_a": round(share * 100, 1) if share is not None else None,
         "conflict": _sparkline(conflict_vals) if conflict_vals else None,
         "turning": turning, "exit": exit_text,
-        "exchanges": r.get("exchanges") if isinstance(r.get("exchanges"), int) else None,
+        "exchanges": r.exchanges,
     }
 
 
 # ------------------------------------------------------------------------------------------------- text
 
 
-def _top_emotion(emotion: Mapping[str, Any] | None) -> str | None:
-    if not isinstance(emotion, Mapping):
-        return None
-    top = emotion.get("top")
-    if isinstance(top, str):
-        return top
-    for key in ("labels", "ekman"):
-        dist = emotion.get(key)
-        if isinstance(dist, Mapping) and dist:
-            nums = {k: v for k, v in dist.items() if isinstance(v, (int, float))}
-            if nums:
-                best = max(nums, key=lambda k: nums[k])
-                return f"{best} {nums[best]:.2f}"
-    return None
+def _top_emotion(emotion: Emotion | None) -> str | None:
+    return None if emotion is None else emotion.top
 
 
 def quote_title(q: Quote, names: Mapping[str, str]) -> str:
@@ -463,7 +401,7 @@ def context(story: Story) -> dict[str, Any]:
     """Everything the template shows, as plain values (useful to test without parsing HTML)."""
     colours = _colours(story)
     names = _names(story)
-    rels = [_relationship(story, r, colours) for r in story.relationships if isinstance(r, Mapping)]
+    rels = [_relationship(story, r, colours) for r in story.relationships]
     return {
         "version": __version__,
         "header": _header(story),

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import json
 import math
+import types
+import typing
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
@@ -19,12 +22,16 @@ from typing import Any
 from fabula import __version__
 from fabula.errors import InputError, UnsupportedFormat
 from fabula.story import (
+    Arc,
+    Arcs,
     Chapter,
     Character,
+    Emotion,
     EmotionSpan,
     Mention,
     NonStory,
     Quote,
+    Relationship,
     Section,
     SourceInfo,
     Span,
@@ -33,6 +40,9 @@ from fabula.story import (
 
 SCHEMA_ID = "fabula.story/1"
 SCHEMA_FILE = "story.schema.json"
+ANALYSIS_DIGITS = 4  # the floats of the arcs and relationships layers are written to this many places
+# Arc curves left out of the JSON where the arcs stage did not compute them (``dct_level`` too when n == 0).
+_ARC_UNSET = ("low_pass_size", "x", "offsets", "valence", "rolling", "ekman")
 
 
 def load_schema() -> dict[str, Any]:
@@ -43,7 +53,7 @@ def load_schema() -> dict[str, Any]:
 
 
 def jsonable(value: Any) -> Any:
-    """Turn free-form layer values (meta, arcs, relationships, emotions) into JSON-native values.
+    """Turn free-form layer values (meta) and dataclasses (arcs, relationships, emotions) into JSON-native values.
 
     Tuples and sets become lists, numpy scalars and arrays become numbers and lists, dates become ISO
     strings, dataclasses become dicts, NaN and infinities become ``null``; the rest becomes ``str(value)``.
@@ -70,6 +80,46 @@ def jsonable(value: Any) -> Any:
     if callable(tolist):
         return jsonable(tolist())
     return str(value)
+
+
+def rounded(value: Any, digits: int = ANALYSIS_DIGITS) -> Any:
+    """JSON-native ``value`` with every float rounded to ``digits`` places (how analysis layers are written)."""
+    if isinstance(value, float):
+        return round(value, digits)
+    if isinstance(value, dict):
+        return {k: rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [rounded(v, digits) for v in value]
+    return value
+
+
+def arc_dict(arc: Arc) -> dict[str, Any]:
+    """One arc as written under ``arcs``: floats rounded, curves the stage did not compute left out."""
+    d: dict[str, Any] = rounded(jsonable(arc))
+    for key in _ARC_UNSET:
+        if d[key] is None:
+            del d[key]
+    if arc.n == 0:
+        del d["dct_level"]
+    return d
+
+
+def arcs_dict(arcs: Arcs | None) -> dict[str, Any]:
+    """The ``arcs`` layer as written (``{}`` when the arcs stage did not run)."""
+    if arcs is None:
+        return {}
+    return {
+        "story": arc_dict(arcs.story),
+        "chapters": [arc_dict(a) for a in arcs.chapters],
+        "scenes": [arc_dict(a) for a in arcs.scenes],
+        "characters": {cid: arc_dict(a) for cid, a in arcs.characters.items()},
+    }
+
+
+def relationship_dict(r: Relationship) -> dict[str, Any]:
+    """One relationship as written under ``relationships[]``, floats rounded."""
+    d: dict[str, Any] = rounded(jsonable(r))
+    return d
 
 
 def _pairs(spans: list[Span] | list[tuple[int, int]]) -> list[list[int]]:
@@ -173,8 +223,8 @@ def to_dict(story: Story, *, tokens: bool = False, text: bool = True) -> dict[st
         {"start": int(m.start), "end": int(m.end), "character": m.character, "kind": m.kind}
         for m in story.mentions
     ]
-    d["arcs"] = jsonable(story.arcs)
-    d["relationships"] = [jsonable(r) for r in story.relationships]
+    d["arcs"] = arcs_dict(story.arcs)
+    d["relationships"] = [relationship_dict(r) for r in story.relationships]
     d["sentence_emotions"] = [_emotion_span(e) for e in story.sentence_emotions]
     if tokens:
         d["tokens"] = _pairs(story.tokens)
@@ -196,6 +246,31 @@ def _sentence_emotions(items: list[dict[str, Any]]) -> list[EmotionSpan]:
         EmotionSpan(int(e["start"]), int(e["end"]), dict(e["ekman"]), tuple(e["vad"]), str(e["top"]))
         for e in items
     ]
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def typed(tp: Any, value: Any) -> Any:
+    """Parsed JSON ``value`` as type ``tp``: dataclasses from objects (fields not written keep their defaults)
+    and tuples from arrays, through ``X | None``, ``list[X]`` and ``dict[str, X]``."""
+    if value is None:
+        return None
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is types.UnionType or origin is typing.Union:
+        return typed(next(a for a in args if a is not type(None)), value)
+    if origin is list:
+        return [typed(args[0], v) for v in value]
+    if origin is dict:
+        return {k: typed(args[1], v) for k, v in value.items()}
+    if origin is tuple:
+        return tuple(typed(a, v) for a, v in zip(args, value, strict=True))
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        hints = _hints(tp)
+        return tp(**{f.name: typed(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value})
+    return value
 
 
 def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
@@ -247,7 +322,7 @@ def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
                 type=q.get("type", "none"),
                 confidence=float(q.get("confidence") or 0.0),
                 outer=(q["outer"][0], q["outer"][1]) if q.get("outer") is not None else None,
-                emotion=q.get("emotion"),
+                emotion=Emotion.from_dict(q["emotion"]) if q.get("emotion") is not None else None,
                 act=q.get("act"),
             )
             for q in d.get("quotes", [])
@@ -269,8 +344,8 @@ def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
             Mention(m["start"], m["end"], m.get("character"), m.get("kind", "name"))
             for m in d.get("mentions", [])
         ],
-        arcs=dict(d.get("arcs") or {}),
-        relationships=[dict(r) for r in d.get("relationships", [])],
+        arcs=typed(Arcs, d["arcs"]) if d.get("arcs") else None,
+        relationships=[typed(Relationship, r) for r in d.get("relationships", [])],
         done=list(d.get("stages", [])),
     )
     story.sentence_emotions = _sentence_emotions(d.get("sentence_emotions", []))

@@ -12,9 +12,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from fabula.io import atomic_write
-from fabula.story import Mention, Quote, Span, Story
+from fabula.spans import SpanIndex
+from fabula.story import Mention, Quote, Story
 
 TOKEN_COLUMNS = (
     "paragraph_ID", "sentence_ID", "token_ID_within_sentence", "token_ID_within_document", "word", "lemma",
@@ -52,62 +54,54 @@ def _table(columns: Sequence[str], rows: list[list[object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-class _Index:
-    """Maps code-point offsets to token, sentence and paragraph indices by binary search."""
+class _Layers(NamedTuple):
+    """Tokens, sentences and paragraphs, each indexed once; an item is the span's number in its layer."""
 
-    def __init__(self, story: Story) -> None:
-        self.tokens = sorted(story.tokens)
-        self.tok_starts = [s for s, _ in self.tokens]
-        self.tok_ends = [e for _, e in self.tokens]
-        self.sents = sorted(story.sentences, key=lambda s: s.start)
-        self.sent_starts = [s.start for s in self.sents]
-        self.paras = sorted(story.paragraphs, key=lambda s: s.start)
-        self.para_starts = [p.start for p in self.paras]
-
-    def token_range(self, start: int, end: int) -> tuple[int, int]:
-        """First and last (inclusive) token overlapping ``[start, end)``; ``(-1, -1)`` if none."""
-        first = bisect_right(self.tok_ends, start)
-        last = bisect_left(self.tok_starts, end) - 1
-        if first > last or first >= len(self.tokens):
-            return -1, -1
-        return first, last
-
-    @staticmethod
-    def _containing(spans: list[Span], starts: list[int], pos: int) -> int:
-        i = bisect_right(starts, pos) - 1
-        return i if i >= 0 and pos < spans[i].end else -1
-
-    def paragraph_bounds(self, start: int, end: int) -> tuple[int, int]:
-        """From the start of the paragraph holding ``start`` to the end of the one holding ``end - 1``
-        (the whole text when there are no paragraphs)."""
-        if not self.paras:
-            return 0, 2**62
-        i, j = self.paragraph(start), self.paragraph(max(start, end - 1))
-        return (self.paras[i].start if i >= 0 else start), (self.paras[j].end if j >= 0 else end)
-
-    def sentence(self, pos: int) -> int:
-        return self._containing(self.sents, self.sent_starts, pos)
-
-    def paragraph(self, pos: int) -> int:
-        return self._containing(self.paras, self.para_starts, pos)
+    tokens: SpanIndex[int]
+    sentences: SpanIndex[int]
+    paragraphs: SpanIndex[int]
 
 
-def tokens_table(story: Story, index: _Index | None = None) -> str:
+def _layers(story: Story) -> _Layers:
+    return _Layers(
+        SpanIndex.of(story.tokens),
+        SpanIndex.of((s.start, s.end) for s in story.sentences),
+        SpanIndex.of((p.start, p.end) for p in story.paragraphs),
+    )
+
+
+def token_range(tokens: SpanIndex[int], start: int, end: int) -> tuple[int, int]:
+    """First and last (inclusive) token overlapping ``[start, end)``; ``(-1, -1)`` if none."""
+    first = bisect_right(tokens.ends, start)  # tokens do not overlap, so their ends are sorted too
+    last = bisect_left(tokens.starts, end) - 1
+    return (first, last) if first <= last else (-1, -1)
+
+
+def paragraph_bounds(paras: SpanIndex[int], start: int, end: int) -> tuple[int, int]:
+    """From the start of the paragraph holding ``start`` to the end of the one holding ``end - 1``
+    (the whole text when there are no paragraphs)."""
+    if not len(paras):
+        return 0, 2**62
+    i, j = paras.containing(start), paras.containing(max(start, end - 1))
+    return (paras.starts[i] if i >= 0 else start), (paras.ends[j] if j >= 0 else end)
+
+
+def tokens_table(story: Story, index: _Layers | None = None) -> str:
     """``<stem>.tokens``: one row per token, BookNLP's 13 columns (built as strings, for speed)."""
-    ix = index or _Index(story)
+    ix = index or _layers(story)
     text = story.text
     lines = ["\t".join(TOKEN_COLUMNS)]
     rest = "\t".join([NA] * 5)
     prev_sent, within = -2, 0
-    for i, (s, e) in enumerate(ix.tokens):
-        sent = ix.sentence(s)
+    for i, (s, e, _) in enumerate(ix.tokens):
+        sent = ix.sentences.containing(s)
         within = within + 1 if sent == prev_sent else 0
         prev_sent = sent
         word = text[s:e]
         if not word or "\t" in word or "\n" in word or "\r" in word:
             word = cell(word)
         ws = within if sent >= 0 else -1
-        lines.append(f"{ix.paragraph(s)}\t{sent}\t{ws}\t{i}\t{word}\t{NA}\t{s}\t{e}\t{rest}")
+        lines.append(f"{ix.paragraphs.containing(s)}\t{sent}\t{ws}\t{i}\t{word}\t{NA}\t{s}\t{e}\t{rest}")
     return "\n".join(lines) + "\n"
 
 
@@ -142,9 +136,9 @@ def _speaker_mention(
     return best_m
 
 
-def quotes_table(story: Story, index: _Index | None = None) -> str:
+def quotes_table(story: Story, index: _Layers | None = None) -> str:
     """``<stem>.quotes``: one row per quoted sub-span (BookNLP's unit), grouped by ``quote_id``."""
-    ix = index or _Index(story)
+    ix = index or _layers(story)
     by_char: dict[str, list[Mention]] = {}
     for m in sorted(story.mentions, key=lambda m: m.start):
         if m.character is not None:
@@ -152,11 +146,11 @@ def quotes_table(story: Story, index: _Index | None = None) -> str:
     quote_spans = sorted((s, e) for q in story.quotes for s, e in q.spans)
     rows: list[list[object]] = []
     for q in story.quotes:
-        sm = _speaker_mention(q, by_char, quote_spans, ix.paragraph_bounds(q.start, q.end))
-        ms, me = ix.token_range(sm.start, sm.end) if sm is not None else (-1, -1)
+        sm = _speaker_mention(q, by_char, quote_spans, paragraph_bounds(ix.paragraphs, q.start, q.end))
+        ms, me = token_range(ix.tokens, sm.start, sm.end) if sm is not None else (-1, -1)
         phrase = story.text[sm.start : sm.end] if sm is not None else None
         for s, e in q.spans:
-            ts, te = ix.token_range(s, e)
+            ts, te = token_range(ix.tokens, s, e)
             rows.append([
                 ts, te, ms, me, phrase, q.speaker, story.text[s:e],
                 q.id, s, e, ";".join(q.addressees), q.type, f"{q.confidence:.3f}",
@@ -164,12 +158,12 @@ def quotes_table(story: Story, index: _Index | None = None) -> str:
     return _table(QUOTE_COLUMNS, rows)
 
 
-def entities_table(story: Story, index: _Index | None = None) -> str:
+def entities_table(story: Story, index: _Layers | None = None) -> str:
     """``<stem>.entities``: one row per character mention (``cat`` is always PER)."""
-    ix = index or _Index(story)
+    ix = index or _layers(story)
     rows: list[list[object]] = []
     for m in sorted(story.mentions, key=lambda m: (m.start, m.end)):
-        ts, te = ix.token_range(m.start, m.end)
+        ts, te = token_range(ix.tokens, m.start, m.end)
         phrase = story.text[m.start : m.end]
         rows.append([m.character, ts, te, _PROP.get(m.kind, NA), "PER", phrase, m.start, m.end])
     return _table(ENTITY_COLUMNS, rows)
@@ -186,7 +180,7 @@ def characters_table(story: Story) -> str:
 
 def tables(story: Story) -> dict[str, str]:
     """All four tables keyed by file suffix: ``.tokens``, ``.quotes``, ``.entities``, ``.characters.tsv``."""
-    ix = _Index(story)
+    ix = _layers(story)
     return {
         ".tokens": tokens_table(story, ix),
         ".quotes": quotes_table(story, ix),

@@ -1,10 +1,13 @@
-"""Loaders for annotated corpora in ../shared/data: each yields ``GoldNovel`` records (text + gold quotes)."""
+"""Readers of the gold quotation corpora in ../shared/data (PDNC, LitBank, QuoteLi3): each yields ``GoldNovel``
+records (text, gold quotations, gold characters)."""
 
 from __future__ import annotations
 
 import ast
 import csv
+import html
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +124,7 @@ _CLOSERS = frozenset(["”", "’"])
 _STRAIGHT = ('"', "'")
 
 
-def _detokenise(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, int]]]]:
+def detokenise(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, int]]]]:
     """Rebuild readable text from LitBank's tokenised sentences, keeping each token's character offsets.
 
     Paragraph breaks (a blank line) are guessed: a sentence opening with a quotation mark or a dash starts one.
@@ -177,7 +180,7 @@ def load_litbank(root: Path | str) -> Iterator[GoldNovel]:
         if not txt.exists():
             continue
         sentences = [ln.split(" ") if ln else [] for ln in txt.read_text(encoding="utf-8").split("\n")]
-        text, offs = _detokenise(sentences)
+        text, offs = detokenise(sentences)
         quotes: list[GoldQuote] = []
         attrib: dict[str, str] = {}
         rows = [ln.split("\t") for ln in ann.read_text(encoding="utf-8").splitlines() if ln.strip()]
@@ -199,7 +202,7 @@ def load_litbank(root: Path | str) -> Iterator[GoldNovel]:
                 b -= 1
             if b > a:
                 spk = attrib.get(r[1])
-                quotes.append(GoldQuote(r[1], [(a, b)], _chain_name(spk) if spk else None))
+                quotes.append(GoldQuote(r[1], [(a, b)], chain_name(spk) if spk else None))
         chars = _litbank_characters(root / "coref" / "tsv" / ann.name, attrib.values())
         if not quotes:
             continue
@@ -207,7 +210,7 @@ def load_litbank(root: Path | str) -> Iterator[GoldNovel]:
         yield GoldNovel(ann.stem.replace("_brat", ""), text, quotes, chars)
 
 
-def _chain_name(chain: str) -> str:
+def chain_name(chain: str) -> str:
     return chain.rsplit("-", 1)[0].replace("_", " ")
 
 
@@ -224,7 +227,7 @@ def _litbank_characters(coref: Path, chains: Iterable[str]) -> list[GoldCharacte
                 t, kind = mention_text[r[1]]
                 if kind in ("PROP", "NOM"):
                     names[r[2]].add(t.replace(" 's", "'s"))
-    return [GoldCharacter(c, _chain_name(c), al | {_chain_name(c)}) for c, al in names.items()]
+    return [GoldCharacter(c, chain_name(c), al | {chain_name(c)}) for c, al in names.items()]
 
 
 # ---------------------------------------------------------------------------------------------- QuoteLi3
@@ -239,8 +242,6 @@ def load_quoteli3(root: Path | str) -> Iterator[GoldNovel]:
 
     Quotations whose speaker is ``NOTANUTTERANCE`` or ``UNSURE`` are left out.
     """
-    from fabula.eval.quotes import _parse_tagged
-
     root = Path(root)
     if not root.is_dir():
         raise DataError(f"{root}: QuoteLi3 folder not found")
@@ -258,7 +259,7 @@ def load_quoteli3(root: Path | str) -> Iterator[GoldNovel]:
             gender = {"male": "M", "female": "F"}.get(at.get("gender", ""))
             chars.append(GoldCharacter(at.get("id", name), name, aliases | {name}, gender))
         body = re.sub(r"<characters>.*?</characters>", "", raw, flags=re.S)
-        text, quotes = _parse_tagged(body)
+        text, quotes = parse_tagged(body)
         kept = []
         for q in quotes:
             if q.speaker in (None, "", "NOTANUTTERANCE", "UNSURE"):
@@ -266,3 +267,61 @@ def load_quoteli3(root: Path | str) -> Iterator[GoldNovel]:
             q.speaker = q.speaker.replace("_", " ")
             kept.append(q)
         yield GoldNovel(path.stem, text, kept, chars)
+
+
+# ---------------------------------------------------------------------------------------- tagged text
+
+_TAG_MARKS = "\"“”‘’'«» \n\t"
+_TAG = re.compile(r"<(/?)(\w+)([^>]*)>")
+_SPEAKER = re.compile(r'speaker="([^"]*)"')
+
+
+def parse_tagged(raw: str) -> tuple[str, list[GoldQuote]]:
+    """Strip tags (the files are not always well-formed XML) and record outermost ``<quote>`` spans."""
+    parts: list[str] = []
+    pos, last, depth = 0, 0, 0
+    open_at, speaker = 0, None
+    quotes: list[GoldQuote] = []
+    for m in _TAG.finditer(raw):
+        chunk = html.unescape(raw[last : m.start()])
+        parts.append(chunk)
+        pos += len(chunk)
+        last = m.end()
+        if m.group(2) != "quote":
+            continue
+        if not m.group(1):
+            if depth == 0:
+                open_at = pos
+                sp = _SPEAKER.search(m.group(3))
+                speaker = sp.group(1) if sp else None
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0:
+                text = "".join(parts)
+                a, b = open_at, pos
+                while a < b and text[a] in _TAG_MARKS:
+                    a += 1
+                while b > a and text[b - 1] in _TAG_MARKS:
+                    b -= 1
+                if b > a:
+                    quotes.append(GoldQuote(f"Q{len(quotes)}", [(a, b)], speaker))
+    parts.append(html.unescape(raw[last:]))
+    return "".join(parts), quotes
+
+
+def load_quote_extraction(zip_path: Path | str) -> Iterator[GoldNovel]:
+    """Muzny et al.'s quote-extraction set (``quote_extraction_annotated.zip``): text with ``<quote>`` elements.
+
+    Gold spans are the quotation contents with the marks stripped, as fabula reports them.
+    """
+    zip_path = Path(zip_path)
+    if not zip_path.is_file():
+        raise DataError(f"{zip_path}: quote-extraction archive not found")
+    with zipfile.ZipFile(zip_path) as zf:
+        for name in sorted(zf.namelist()):
+            if not name.endswith(".xml") or "__MACOSX" in name:
+                continue
+            raw = zf.read(name).decode("utf-8-sig", errors="replace")
+            text, quotes = parse_tagged(re.sub(r"<\?xml[^>]*\?>", "", raw))
+            yield GoldNovel(Path(name).stem, text, quotes)

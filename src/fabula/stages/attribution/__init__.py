@@ -1,0 +1,180 @@
+"""Who says what to whom: speakers, addressees, quote types, confidences and named first-person narrators.
+
+A sieve over each quotation, in order of reliability (:mod:`.sieve`): explicit tags next to the quotation and
+introductions whose subject stands further off (:mod:`.evidence`), with pronouns and descriptions resolved to the
+right character (:mod:`.resolve`); continuation within a paragraph; action beats; conversation turn-taking.
+
+First-person narrators are then named from vocatives addressed to them by the other characters, self
+introductions, and the other POV sections (:mod:`.narrators`).
+
+On top of the rules, a small learned ranker (:mod:`.ranker`, features in :mod:`.features`, a conversation decode
+in :mod:`.decode`) re-scores the candidates of every quotation whose speaker came from turn-taking or a pronoun;
+named tags and action beats stand. ``quote.confidence`` is the ranker's calibrated probability, or, without the
+ranker, the rule's accuracy measured on PDNC (``RULES``).
+
+Configuration is passed to :func:`run`: ``model`` (a ranker as loaded from JSON; None for the shipped one) and
+``use_model`` (False: the rules alone).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from fabula.pipeline import Stage
+from fabula.stages.attribution.decode import DECODE_WEIGHTS, Turn, decode_conversation
+from fabula.stages.attribution.evidence import WORD, Ref, StoryIndex
+from fabula.stages.attribution.features import FEATURE_TABLE, FEATURES, candidates_and_features
+from fabula.stages.attribution.narrators import (
+    first_person_sections,
+    name_narrators,
+    name_roles,
+    narrator_gender,
+    refine_first_person,
+)
+from fabula.stages.attribution.ranker import (
+    PROTECTED_RULES,
+    load_model,
+    pairwise,
+    rank_round,
+    rerank,
+    score_rows,
+)
+from fabula.stages.attribution.resolve import UNNAMED
+from fabula.stages.attribution.sieve import addressees, attribute, backfill, collect
+from fabula.stages.attribution.state import RULES, AttributionState, QuoteState
+from fabula.story import Character, Mention, Story
+
+
+def run(story: Story, *, model: dict[str, Any] | None = None, use_model: bool = True) -> None:
+    """Attribute every quotation of ``story``: the rule passes, then the ranker ``model`` (None: the shipped one;
+    ``use_model=False``: the rules alone), then narrators and roles named and the results written to the story."""
+    st = rule_pass(story)
+    ranker = (model if model is not None else load_model()) if use_model else None
+    if ranker is not None:
+        rerank(st, ranker)
+    finish(st)
+
+
+def rule_pass(story: Story) -> AttributionState:
+    """The rule passes only (for training the ranker): returns the state with its per-quote evidence and picks."""
+    ix = StoryIndex(story)
+    st = AttributionState(ix, first_person_sections(ix))
+    collect(st)
+    refine_first_person(st)
+    attribute(st)
+    if any(st.narr_ids):
+        # Second pass with the narrators named, so that vocatives addressed to them exclude them as speakers.
+        mapping = name_narrators(st)
+        st.narr_ids = [mapping.get(n, n) if n else None for n in st.narr_ids]
+        for x in st.qs:
+            x.speaker, x.rule = None, "none"
+        attribute(st)
+    backfill(st)
+    return st
+
+
+def finish(st: AttributionState) -> None:
+    """Name roles and narrators, then write speakers, addressees, quote types, confidences, new characters and
+    tag mentions to the story."""
+    story = st.story
+    roles = name_roles(st)
+    if roles:
+        chars = {c.id: c for c in story.characters}
+        for x in st.qs:
+            if x.speaker in roles:
+                x.speaker = roles[x.speaker]
+        for c in st.new_chars:
+            if c.id in roles:
+                named = chars[roles[c.id]]
+                named.aliases = [*named.aliases, *(a for a in c.aliases if a not in named.aliases)]
+        st.new_chars = [c for c in st.new_chars if c.id not in roles]
+    mapping = dict(st.narr_named) if st.narr_named is not None else name_narrators(st)
+    for n in st.narr_ids:
+        if n is not None and not n.startswith("narrator"):
+            mapping[n] = n
+    # Narrators left unnamed become characters of their own (one per run of sections).
+    shared: str | None = None
+    for ph in st.narr_ids:
+        if ph is None or ph in mapping:
+            continue
+        if shared is None:
+            shared = ph
+            st.new_chars.append(Character(id=ph, name="the narrator", aliases=["I"], narrator=True))
+        mapping[ph] = shared
+    story.characters.extend(st.new_chars)
+    chars = {c.id: c for c in story.characters}
+    for k, ph in enumerate(st.narr_ids):
+        if ph is not None:
+            story.sections[k].narrator = mapping[ph]
+            chars[mapping[ph]].narrator = True
+    for x in st.qs:
+        if x.speaker in mapping:
+            x.speaker = mapping[x.speaker]
+        # A speaker never addresses themselves: with the narrator named, fix "…, Ikram." said by Ikram.
+        if x.speaker is not None and x.speaker in x.vocatives:
+            alt = [c for c in st.participants(x.index) if c != x.speaker and c not in x.vocatives]
+            if alt:
+                x.speaker, x.rule = alt[0], "turn_taking"
+    addressees(st)
+    counts: Counter[str] = Counter()
+    for x in st.qs:
+        q = x.quote
+        q.addressees = [mapping.get(a, a) for a in q.addressees if mapping.get(a, a) != x.speaker]
+        if x.epigraph or x.speaker is None:
+            q.speaker, q.type, q.confidence = None, "none", 0.9 if x.epigraph else 0.0
+            continue
+        q.speaker = x.speaker
+        qtype, conf = RULES[x.rule]
+        if x.learned_confidence is not None:
+            conf = round(x.learned_confidence, 3)
+        q.type, q.confidence = qtype, conf
+        counts[x.speaker] += 1
+        if x.tag is not None and x.rule.startswith("tag"):
+            kind = {"name": "name", "pronoun": "pronoun", "narrator": "narrator"}.get(
+                x.tag.kind, "nominal"
+            )
+            wm = WORD.match(st.text, x.tag.pos)
+            if kind != "name" and wm is not None:
+                end = x.tag.pos + len(wm.group().rstrip("."))
+                st.extra_mentions.append(Mention(x.tag.pos, end, x.speaker, kind))  # type: ignore[arg-type]
+    for c in story.characters:
+        c.quotes = counts.get(c.id, 0)
+        if c.narrator and c.gender is None:
+            c.gender = narrator_gender(st, c.id)
+    story.mentions = sorted([*story.mentions, *st.extra_mentions], key=lambda m: (m.start, m.end))
+
+
+STAGE = Stage(
+    name="attribution",
+    func=run,
+    reads=("text", "nonstory", "paragraphs", "sections", "quotes", "characters", "mentions"),
+    writes=(
+        "quotes.speaker", "quotes.addressees", "quotes.type", "quotes.confidence", "characters",
+        "characters.narrator", "characters.quotes", "sections.narrator", "mentions",
+    ),
+)
+
+__all__ = [
+    "DECODE_WEIGHTS",
+    "FEATURES",
+    "FEATURE_TABLE",
+    "PROTECTED_RULES",
+    "RULES",
+    "STAGE",
+    "UNNAMED",
+    "AttributionState",
+    "QuoteState",
+    "Ref",
+    "Turn",
+    "candidates_and_features",
+    "decode_conversation",
+    "finish",
+    "load_model",
+    "pairwise",
+    "rank_round",
+    "rerank",
+    "rule_pass",
+    "run",
+    "score_rows",
+]

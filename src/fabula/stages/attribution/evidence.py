@@ -1,0 +1,454 @@
+"""Local evidence in the narration around a quotation: words, sentences, subjects, speech tags and beats.
+
+Everything here reads the text through a :class:`StoryIndex` (paragraphs, quotations and name mentions of one
+story, each a :class:`fabula.spans.SpanIndex`) and returns :class:`Ref` values: a reference to a character by name,
+pronoun, the narrator, a description ("the old man") or a plural.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fabula.lexicon import (
+    APOS_S,
+    CLAUSE_STARTERS,
+    DETERMINERS,
+    GENERIC_PERSON_NOUNS,
+    NP_STOP,
+    OBJECT_PRONOUNS,
+    PERCEPTION_VERBS,
+    PERSON_NOUNS_F,
+    PERSON_NOUNS_M,
+    PERSON_PRONOUNS,
+    POSSESSIVE_PRONOUNS,
+    SPEECH_NOUNS,
+    SPEECH_VERBS,
+    SUBJECT_PRONOUNS,
+    TAG_FILLERS,
+    TITLES,
+)
+from fabula.spans import SpanIndex
+from fabula.stages.segment import is_abbrev
+from fabula.story import Character, Mention, Section, Story
+
+#: A word (a trailing full stop kept, for abbreviations) or a punctuation mark.
+WORD = re.compile(r"[A-Za-z][\w'’\-]*\.?|[.!?;:,—]")
+# a sentence break candidate; not after an abbreviation ("Mrs. Archer murmured:"), see ``sentences``
+_SENT_BREAK = re.compile(r"(?<=[.!?…])[\"'”’]?\s+(?=[\"“‘']?[A-Z])")
+
+#: A token: the word (without an abbreviation's full stop), its start and end.
+Token = tuple[str, int, int]
+
+
+@dataclass(slots=True)
+class Ref:
+    """A reference found in narration: a character id, a pronoun gender, the narrator, or a nominal phrase."""
+
+    kind: str  # "name" | "pronoun" | "narrator" | "nominal" | "plural"
+    pos: int
+    cid: str | None = None
+    gender: str | None = None
+    phrase: str | None = None
+    weak: bool = False  # a possessive ("His hands fall") or an object ("The words choke me")
+
+
+class StoryIndex:
+    """Per-story lookups: paragraphs, quotations, name mentions, characters, sections."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.text = story.text
+        para_spans = SpanIndex.of([(p.start, p.end) for p in story.paragraphs] or [(0, len(story.text))])
+        self.paras: list[tuple[int, int]] = list(zip(para_spans.starts, para_spans.ends, strict=True))
+        self._paras = para_spans
+        #: the quotations' outer spans (with their quotation marks)
+        self.quotes = SpanIndex.of((q.outer or (q.start, q.end)) for q in story.quotes)
+        self.mentions: list[Mention] = [m for m in story.mentions if m.kind == "name" and m.character]
+        self._mentions = SpanIndex((m.start, m.end, m) for m in self.mentions)
+        self.m_at = {m.start: m for m in self.mentions}
+        self.chars: dict[str, Character] = {c.id: c for c in story.characters}
+        self.sections: list[Section] = story.sections
+        self._sections = SpanIndex((s.start, s.end, k) for k, s in enumerate(story.sections))
+
+    def para_of(self, pos: int) -> int:
+        """The paragraph holding ``pos`` (the one before a gap between paragraphs, the first before them all)."""
+        return max(0, self._paras.before(pos))
+
+    def in_quote(self, pos: int) -> bool:
+        return self.quotes.containing(pos) >= 0
+
+    def mentions_in(self, a: int, b: int) -> list[Mention]:
+        """Name mentions starting in ``[a, b)``, in order."""
+        return self._mentions.within(a, b)
+
+    def section_of(self, pos: int) -> int:
+        k = self._sections.at(pos)
+        return -1 if k is None else k
+
+
+def words(text: str, a: int, b: int) -> list[Token]:
+    out = []
+    for m in WORD.finditer(text, a, b):
+        w = m.group()
+        out.append((w[:-1] if len(w) > 1 and w.endswith(".") else w, m.start(), m.end()))
+    return out
+
+
+_NON_PERSON = re.compile(r"(?:ion|ment|ness|ity|ship|ance|ence|ing|ure|ism)$")
+_PERSON_SUFFIX = re.compile(r"(?:er|or|ist|man|men|ess|ian|ant|ent|ee|ard|ier|eer|ite|ic)$")
+
+
+def personish(head: str) -> bool:
+    """Whether a description's head noun can name a person (``croupier``, ``mariner``, ``chairman``), not a thing
+    or an abstraction (``cross-examination``, ``circumstance``)."""
+    if head in PERSON_NOUNS_M or head in PERSON_NOUNS_F or head in TITLES:
+        return True
+    return not _NON_PERSON.search(head) and bool(_PERSON_SUFFIX.search(head))
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut into sentences (the break's marks and spaces dropped), never after an abbreviation, with the
+    same rule as the segment stage."""
+    out: list[str] = []
+    start = 0
+    for m in _SENT_BREAK.finditer(text):
+        if text[m.start() - 1] == "." and is_abbrev(text, m.start() - 1):
+            continue
+        out.append(text[start : m.start()])
+        start = m.end()
+    out.append(text[start:])
+    return out
+
+
+def _pronoun_ref(g: str, pos: int, weak: bool = False) -> Ref:
+    """The reference a pronoun of gender ``g`` ("m", "f", or "narr" for I/me/my) makes at ``pos``."""
+    return Ref("narrator", pos, weak=weak) if g == "narr" else Ref("pronoun", pos, gender=g, weak=weak)
+
+
+def _after_possessor(toks: list[Token], end: int) -> int | None:
+    """Where the words after a possessor ending before token ``end`` start ("Mrs. Allen's reply", or "Mrs. Allen s
+    reply" with the apostrophe lost in the source), or None when it is no possessor."""
+    if APOS_S.search(toks[end - 1][0]):
+        return end
+    if end < len(toks) and toks[end][0] == "s":
+        return end + 1
+    return None
+
+
+def _noun_gender(head: str) -> str | None:
+    return "m" if head in PERSON_NOUNS_M else "f" if head in PERSON_NOUNS_F else None
+
+
+def _is_speech(w: str) -> bool:
+    return w.lower().rstrip(".") in SPEECH_VERBS
+
+
+def _is_speech_ing(w: str) -> bool:
+    """A speech verb's -ing form (``saying``, ``adding``, ``continuing``, ``beginning``)."""
+    w = w.lower()
+    if len(w) < 6 or not w.endswith("ing"):
+        return False
+    s = w[:-3]
+    return s in SPEECH_VERBS or s + "e" in SPEECH_VERBS or (s[-1] == s[-2] and s[:-1] in SPEECH_VERBS)
+
+
+
+
+
+
+def _heard(ix: StoryIndex, toks: list[Token], j: int, k: int) -> Ref | None:
+    """The speaker in ``heard <j…> <speech verb at k>``: the object of the verb of hearing (a name, a
+    description, or him/her/me)."""
+    if j < 1 or toks[j - 1][0].lower() not in PERCEPTION_VERBS:
+        return None
+    w, a, _ = toks[j]
+    g = OBJECT_PRONOUNS.get(w.lower())
+    if g is not None:
+        return _pronoun_ref(g, a) if j + 1 == k else None
+    ref, end = _subject(ix, toks, j)
+    return ref if ref is not None and end == k else None
+
+
+def clause_subject(ix: StoryIndex, toks: list[Token], k: int) -> Ref | None:
+    """The subject of the clause that ends in the speech verb at ``k`` (``Her partner now drew near, and said,``;
+    ``he prevented her by saying,``): the nearest name, pronoun or person description before it that starts a
+    clause, at most 20 words back."""
+    for j in range(k - 1, max(-1, k - 21), -1):
+        if j and toks[j - 1][0].lower() not in CLAUSE_STARTERS:
+            continue
+        if toks[j][0].lower() == "who" and j >= 2 and toks[j - 1][0] == ",":
+            # "Mary, who, on having occasion to …, exclaimed,"
+            for s in range(max(0, j - 6), j - 1):
+                ref, end = _subject(ix, toks, s)
+                if ref is not None and end == j - 1 and ref.kind == "name":
+                    return ref
+            continue
+        ref, end = _subject(ix, toks, j)
+        if ref is None or ref.kind == "plural":
+            continue
+        if end < len(toks) and _after_possessor(toks, end) is not None:
+            continue  # a possessor: "Laurentina's skeleton"
+        if ref.kind == "nominal":
+            # before its verb, the description may have swallowed it: "her sister kissed" is "her sister"
+            words = (ref.phrase or "").split()
+            n = next(
+                (n for n in range(len(words), 1, -1) if personish(words[n - 1]) or words[n - 1] in GENERIC_PERSON_NOUNS),
+                0,
+            )
+            if not n:
+                continue
+            return Ref("nominal", ref.pos, gender=_noun_gender(words[n - 1]), phrase=" ".join(words[:n]))
+        return ref
+    return None
+
+
+def _a_person(ref: Ref) -> bool:
+    """Whether a parsed subject can be a speaker: any name or pronoun, a description only with a person noun."""
+    return ref.kind != "nominal" or personish((ref.phrase or "").split()[-1])
+
+
+def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int]:
+    """Parse a subject starting at token ``k``: a name mention, a pronoun, or a short noun phrase."""
+    if k >= len(toks):
+        return None, k
+    w, a, _ = toks[k]
+    m = ix.m_at.get(a)
+    if m is not None:
+        j = k + 1
+        while j < len(toks) and toks[j][1] < m.end:
+            j += 1
+        return Ref("name", a, cid=m.character), j
+    wl = w.lower()
+    if wl in SUBJECT_PRONOUNS:
+        g = SUBJECT_PRONOUNS[wl]
+        if g == "narr":
+            return Ref("narrator", a), k + 1
+        if g == "pl":
+            return Ref("plural", a), k + 1
+        return Ref("pronoun", a, gender=g), k + 1
+    if wl in ("the", "a") and k + 1 < len(toks) and toks[k + 1][1] in ix.m_at:
+        # "said the General": a role name the characters stage knows
+        return _subject(ix, toks, k + 1)
+    if wl in DETERMINERS and k + 1 < len(toks):
+        j = k + 1
+        words = [wl]
+        while (
+            j < len(toks)
+            and j <= k + 3
+            and toks[j][0][0].isalpha()
+            and toks[j][0].lower() not in NP_STOP
+            and toks[j][0].lower() not in DETERMINERS
+            and toks[j][0].lower() not in ("s", "'s", "’s")
+            and not toks[j][0].lower().endswith("ly")
+            and not _is_speech(toks[j][0])
+        ):
+            words.append(toks[j][0].lower().rstrip("."))
+            j += 1
+        if len(words) >= 2:
+            head = words[-1]
+            ng = _noun_gender(head)
+            # "the man with the black beard", "a lady in the group", "the elder of the two gentlemen": a definite
+            # modifier makes the description a character of its own
+            if (
+                j + 2 < len(toks)
+                and toks[j][0].lower() in ("with", "in", "of")
+                and toks[j + 1][0].lower() == "the"
+                and toks[j + 2][1] - toks[j][2] < 8
+            ):
+                ext = [toks[j][0].lower(), "the"]
+                m2 = j + 2
+                while m2 < len(toks) and m2 <= j + 4 and toks[m2][0][0].isalpha():
+                    w2 = toks[m2][0].lower().rstrip(".")
+                    if (
+                        w2 in NP_STOP
+                        or w2 in DETERMINERS
+                        or w2 in TAG_FILLERS
+                        or _is_speech(w2)
+                        or w2.endswith("ly")
+                    ):
+                        break
+                    ext.append(w2)
+                    m2 += 1
+                if len(ext) > 2:
+                    return Ref("nominal", a, gender=ng, phrase=" ".join([*words, *ext])), m2
+            return Ref("nominal", a, gender=ng, phrase=" ".join(words)), j
+    return None, k
+
+
+def tag_after(ix: StoryIndex, a: int, b: int) -> Ref | None:
+    """``said Elizabeth`` / ``Elizabeth said`` / ``she asked`` / ``I whisper`` right after a quotation."""
+    toks = words(ix.text, a, min(b, a + 120))
+    while toks and toks[0][0] in ",—":
+        toks = toks[1:]
+    if not toks or toks[0][0] in ".!?;:":
+        return None
+    toks = toks[:10]
+    if toks[0][0].lower() in ("was", "were"):
+        return _possessed_speech(ix, toks)
+    # VERB SUBJ: said Elizabeth / cried her mother / said he
+    if _is_speech(toks[0][0]):
+        k = 1
+        if k < len(toks) and toks[k][0].lower() in ("on", "out", "up"):
+            k += 1
+        if k < len(toks) and toks[k][0].lower().endswith("ly"):
+            k += 1
+        ref, _ = _subject(ix, toks, k)
+        if ref is not None:
+            return ref
+    ref, k = _subject(ix, toks, 0)
+    if ref is None:
+        return None
+    if k + 2 < len(toks) and toks[k][0].lower() in PERCEPTION_VERBS:
+        # '"…," Archer heard Reggie Chivers say'
+        for v in range(k + 2, min(k + 5, len(toks))):
+            if _is_speech(toks[v][0]) or _is_speech_ing(toks[v][0]):
+                return _heard(ix, toks, k + 1, v)
+    for _ in range(3):
+        if k < len(toks) and (toks[k][0].lower() in TAG_FILLERS or toks[k][0].lower().endswith("ly")):
+            k += 1
+    if k < len(toks) and _is_speech(toks[k][0]):
+        return ref
+    return None
+
+
+
+
+
+
+def _possessed_speech(ix: StoryIndex, toks: list[Token]) -> Ref | None:
+    """The speaker in ``was Mrs. Allen's reply`` / ``was his short, full answer`` (``toks`` start at "was")."""
+    k = 2 if len(toks) > 2 and toks[1][0].lower() == "the" else 1
+    if k >= len(toks):
+        return None
+    w, a, _ = toks[k]
+    g = POSSESSIVE_PRONOUNS.get(w.lower())
+    ref: Ref | None
+    if g is not None:
+        ref, k = _pronoun_ref(g, a), k + 1
+    else:
+        ref, end = _subject(ix, toks, k)
+        after = _after_possessor(toks, end) if ref is not None and ref.kind == "name" else None
+        if after is None:
+            return None
+        k = after
+    for j in range(k, min(k + 4, len(toks))):
+        if toks[j][0].lower() in SPEECH_NOUNS:
+            return ref
+        if not toks[j][0][0].isalpha() and toks[j][0] != ",":
+            return None
+    return None
+
+
+def tag_before(ix: StoryIndex, a: int, b: int) -> Ref | None:
+    """``Elizabeth said:`` / ``he added sharply,`` in the last clause before a quotation."""
+    chunk = ix.text[a:b]
+    stripped = chunk.rstrip(" \n\t\"“‘'")
+    if not stripped:
+        return None
+    sents = sentences(stripped)
+    last = sents[-1]
+    off = a + len(stripped) - len(last)
+    toks = words(ix.text, off, off + len(last))
+    if not toks:
+        return None
+    ends_intro = stripped[-1:] in ":,—–-"
+    # the speech verb nearest the quotation first: '…," said Mrs. Hale; and Mrs. Hill murmured: "…"'
+    for k in reversed(range(len(toks))):
+        ing = ends_intro and k >= len(toks) - 2 and _is_speech_ing(toks[k][0])
+        if not ing and not _is_speech(toks[k][0]):
+            continue
+        if k and toks[k - 1][0].lower() in DETERMINERS:
+            continue  # a noun: "evoked the answer:"
+        for j in range(max(0, k - 4), k):
+            heard = _heard(ix, toks, j, k)
+            if heard is not None:
+                return heard
+        # subject right before the verb, only adverbs or auxiliaries between
+        for j in range(max(0, k - 4), k):
+            ref, end = _subject(ix, toks, j)
+            if (
+                ref is not None
+                and end <= k
+                and all(t[0].lower() in TAG_FILLERS or t[0].lower().endswith("ly") for t in toks[end:k])
+                and (ends_intro or k >= len(toks) - 4)
+            ):
+                return ref
+        # inverted: "thus spoke Mary:"
+        if ends_intro and k + 1 < len(toks) - 1:
+            ref, end = _subject(ix, toks, k + 1)
+            if ref is not None and end == len(toks) - 1 and _a_person(ref):
+                return ref
+        # the verb closes the introduction, at most a manner or a listener after it ("and said,", "by saying,",
+        # "said in a curious, strained voice"): the subject of its clause
+        if _closes_intro(ix, toks, k, stripped[-1]):
+            ref = clause_subject(ix, toks, k)
+            if ref is not None:
+                return ref
+    return None
+
+
+def _closes_intro(ix: StoryIndex, toks: list[Token], k: int, last_char: str) -> bool:
+    """Whether the speech verb at ``k`` introduces the quotation that follows ``toks`` (whose text ends in
+    ``last_char``): nothing after it but a few words of manner or a listener (no other person as a subject), up to
+    a final ``:`` / ``,`` or no mark at all ("She said nothing." is no introduction)."""
+    if not (last_char in ":,—–-" or last_char.isalpha()):
+        return False
+    tail = toks[k + 1 :]
+    if tail and tail[-1][0] in ":,—":
+        tail = tail[:-1]
+    if len(tail) > 8:
+        return False
+    for n, (w, a, _) in enumerate(tail):
+        listener = n > 0 and tail[n - 1][0].lower() in ("to", "at")
+        if not listener and (w.lower() in SUBJECT_PRONOUNS or a in ix.m_at):
+            return False
+    return True
+
+
+def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
+    """Subjects of narration sentences in ``[a, b)``: a leading name, pronoun or possessive (``His eyes…``)."""
+    out: list[Ref] = []
+    text = ix.text
+    chunk = text[a:b]
+    pos = 0
+    for sent in sentences(chunk):
+        off = a + chunk.find(sent, pos)
+        pos = off - a + len(sent)
+        toks = words(text, off, off + len(sent))
+        toks = [t for t in toks if t[0] not in ".!?;:,—"]
+        if not toks:
+            continue
+        k = 0
+        while k < len(toks) - 1 and toks[k][0].lower().rstrip(",") in (
+            "then",
+            "and",
+            "but",
+            "so",
+            "now",
+            "still",
+        ):
+            k += 1
+        w = toks[k][0].lower()
+        ref, _ = _subject(ix, toks, k)
+        if ref is not None and ref.kind != "nominal":
+            out.append(ref)
+            continue
+        if w in POSSESSIVE_PRONOUNS:
+            g = POSSESSIVE_PRONOUNS[w]
+            out.append(_pronoun_ref(g, toks[k][1], weak=True))
+            continue
+        # first name mention of the sentence within its first few words
+        for t in toks[k + 1 : k + 4]:
+            m = ix.m_at.get(t[1])
+            if m is not None:
+                out.append(Ref("name", t[1], cid=m.character))
+                break
+        else:
+            # "The words choke me." — the narrator as the only person in the sentence
+            people = [
+                t for t in toks if t[0].lower().rstrip(".") in PERSON_PRONOUNS or ix.m_at.get(t[1]) is not None
+            ]
+            if people and all(t[0].lower().rstrip(".") in ("me", "my", "myself", "i") for t in people):
+                out.append(Ref("narrator", people[0][1], weak=True))
+    return out

@@ -1,0 +1,399 @@
+"""The ranker's candidates and features.
+
+For each quotation: the candidate speakers (mentioned nearby, recent speakers, addressed, the narrator) and, for
+each, one value per feature of :data:`FEATURE_TABLE`, an ordered table of named functions ``(candidate,
+quotation context) -> float``. :data:`FEATURES`, the names in order, is derived from the table: the shipped
+ranker (``models/attribution/ranker.json``) lists the same names in the same order, or it is not used.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from fabula.stages.attribution.evidence import Ref
+from fabula.stages.attribution.resolve import (
+    focus_character,
+    local_pronoun,
+    resolve_nominal,
+    subject_character,
+)
+from fabula.stages.attribution.sieve import turns_of
+from fabula.stages.attribution.state import RULES, AttributionState, QuoteState
+from fabula.stages.attribution.style import Style
+from fabula.story import Quote
+
+#: Rules whose picks are the weaker anchors of turn-taking (the strong ones are named and narrator tags).
+_WEAK_ANCHORS = ("tag_pronoun", "tag_nominal", "tag_role", "beat")
+
+
+@dataclass(slots=True)
+class StoryStats:
+    """Story-wide figures from the rule pass that every quotation's features read."""
+
+    counts: Counter[str]  # quotations per speaker
+    total: int
+    by_phrase: dict[str, Counter[str]]  # who each description ("the old man") stands for elsewhere
+    style: Style
+
+    @classmethod
+    def of(cls, st: AttributionState) -> StoryStats:
+        counts: Counter[str] = Counter(x.speaker for x in st.qs if x.speaker)
+        by_phrase: dict[str, Counter[str]] = defaultdict(Counter)
+        for x in st.qs:
+            if x.tag is not None and x.tag.kind == "nominal" and x.tag.phrase and x.speaker:
+                by_phrase[x.tag.phrase][x.speaker] += 1
+        return cls(counts, max(1, sum(counts.values())), by_phrase, st.style())
+
+
+@dataclass(slots=True)
+class QuoteContext:
+    """What the features of one quotation's candidates read: the quotation, its tag and what that tag resolves
+    to, the narration around it, its neighbours in the conversation and the story-wide figures."""
+
+    i: int
+    x: QuoteState
+    stats: StoryStats
+    gender: dict[str, str | None]
+    narr: str | None = None
+    local: str | None = None  # a pronoun tag resolved in its paragraph
+    focus: str | None = None  # the last subject of the tag's gender
+    nominal: str | None = None  # a description tag resolved
+    beat_focus: str | None = None  # "He looked round the room. “…”": a beat's pronoun with no name before it
+    strong: set[str] = field(default_factory=set)  # subjects of the beats next to the quotation
+    weak: set[str] = field(default_factory=set)  # possessors and objects of those beats
+    prev: QuoteState | None = None
+    nxt: QuoteState | None = None
+    neigh: dict[int, str | None] = field(default_factory=dict)  # speakers of the quotations ±1 and ±2 away
+    spoke_before: dict[str, int] = field(default_factory=dict)  # quotations since each one last spoke
+    spoke_after: dict[str, int] = field(default_factory=dict)
+    parts: set[str] = field(default_factory=set)  # the conversation's other speakers
+    want: str | None = None  # the gender the previous turn addressed ("sir")
+    told: str | None = None  # the gender this quotation addresses
+    told_next: str | None = None
+    prev_subj: str | None = None  # the subject of the narration paragraph before
+    next_subj: str | None = None  # … and of the paragraph after
+    gap: float = 0.0  # narration paragraphs since the quotation before (0, 1, 2 or more → 0, 0.5, 1)
+    asks: float = 0.0
+    prev_asks: float = 0.0
+    before: Counter[str] = field(default_factory=Counter)  # narration mentions in the paragraph before it
+    after: Counter[str] = field(default_factory=Counter)  # … after it
+    prevp: Counter[str] = field(default_factory=Counter)  # … in the four paragraphs before
+    conv: Counter[str] = field(default_factory=Counter)  # … since the conversation began
+    recency: dict[str, int] = field(default_factory=dict)  # rank of the last narration mention before it
+    even: dict[str, int] = field(default_factory=dict)  # turn distance to named anchors, even
+    odd: dict[str, int] = field(default_factory=dict)
+    even_weak: dict[str, int] = field(default_factory=dict)  # … and to weaker anchors (_WEAK_ANCHORS)
+    odd_weak: dict[str, int] = field(default_factory=dict)
+    pron_rank: dict[str, int] = field(default_factory=dict)  # rank of the names of a pronoun tag's gender before it
+    style: dict[str, float] = field(default_factory=dict)  # idiolect scores, less the best when two or more
+    style_top: bool = False  # whether ``style`` was normalised by the best score
+
+
+Feature = Callable[[str, QuoteContext], float]
+
+
+def _g(c: str, q: QuoteContext) -> str | None:
+    return q.gender.get(c)
+
+
+def _rule(r: str) -> Feature:
+    def f(c: str, q: QuoteContext) -> float:
+        return float(c == q.x.speaker and q.x.rule == r)
+
+    return f
+
+
+def _tag_pron_match(c: str, q: QuoteContext) -> float:
+    tag = q.x.tag
+    g = q.gender.get(c)
+    return float(tag is not None and tag.kind == "pronoun" and g is not None and g == tag.gender and c != q.narr)
+
+
+def _tag_pron_mismatch(c: str, q: QuoteContext) -> float:
+    tag = q.x.tag
+    if tag is None or tag.kind != "pronoun" or _tag_pron_match(c, q):
+        return 0.0
+    g = q.gender.get(c)
+    return float((g is not None and g != tag.gender) or c == q.narr)
+
+
+def _tag_is(kind: str, c: str, q: QuoteContext, pick: str | None) -> float:
+    return float(q.x.tag is not None and q.x.tag.kind == kind and pick == c)
+
+
+def _no_tag(c: str, q: QuoteContext) -> float:
+    return float(q.x.tag is None)
+
+
+def _neigh(d: int) -> Feature:
+    def f(c: str, q: QuoteContext) -> float:
+        return float(q.neigh.get(d) == c)
+
+    return f
+
+
+_prev1, _prev2 = _neigh(-1), _neigh(-2)
+
+
+def _prev_vocative(c: str, q: QuoteContext) -> float:
+    return float(q.prev is not None and c in q.prev.vocatives and q.prev.speaker != c)
+
+
+def _inverse(d: dict[str, int], c: str) -> float:
+    return 1.0 / d[c] if c in d else 0.0
+
+
+def _anchor_even(c: str, q: QuoteContext) -> float:
+    return _inverse(q.even, c)
+
+
+def _nom_prior(c: str, q: QuoteContext) -> float:
+    """How often the tag's description stands for ``c`` elsewhere in the story (this quotation left out)."""
+    tag, x = q.x.tag, q.x
+    if tag is None or tag.kind != "nominal" or not tag.phrase:
+        return 0.0
+    seen = q.stats.by_phrase.get(tag.phrase, Counter())
+    others = seen[c] - (c == x.speaker)
+    rest = sum(seen.values()) - (x.speaker is not None)
+    return others / rest if rest > 0 else 0.0
+
+
+#: The ranker's features, in the order of the shipped model's weights.
+FEATURE_TABLE: tuple[tuple[str, Feature], ...] = (
+    *((f"rule_{r}", _rule(r)) for r in RULES if r != "none"),  # the rules' pick, by rule
+    ("tag_name", lambda c, q: float(q.x.tag is not None and q.x.tag.kind == "name" and q.x.tag.cid == c)),
+    ("tag_narrator", lambda c, q: _tag_is("narrator", c, q, q.narr)),
+    ("tag_pron_match", _tag_pron_match),
+    ("tag_pron_mismatch", _tag_pron_mismatch),
+    ("tag_pron_local", lambda c, q: _tag_is("pronoun", c, q, q.local)),
+    ("tag_nominal", lambda c, q: _tag_is("nominal", c, q, q.nominal)),
+    ("beat_strong", lambda c, q: float(c in q.strong)),
+    ("beat_weak", lambda c, q: float(c in q.weak)),
+    ("vocative_in", lambda c, q: float(c in q.x.vocatives)),
+    ("listener", lambda c, q: float(c in q.x.listeners)),
+    ("inner_name", lambda c, q: float(c in q.x.inner_names)),
+    ("prev_vocative", _prev_vocative),
+    ("next_vocative", lambda c, q: float(q.nxt is not None and c in q.nxt.vocatives)),
+    ("prev1", _prev1),
+    ("prev2", _prev2),
+    ("next1", _neigh(1)),
+    ("next2", _neigh(2)),
+    ("same_para_prev", lambda c, q: float(q.prev is not None and q.prev.last_para == q.x.para and q.prev.speaker == c)),
+    ("ment_before", lambda c, q: min(q.before[c], 3) / 3),
+    ("ment_after", lambda c, q: min(q.after[c], 3) / 3),
+    ("ment_prev_paras", lambda c, q: min(q.prevp[c], 3) / 3),
+    ("ment_conv", lambda c, q: min(q.conv[c], 5) / 5),
+    ("recency", lambda c, q: 1.0 / (1 + q.recency[c]) if c in q.recency else 0.0),
+    ("narrator", lambda c, q: float(c == q.narr)),
+    ("freq", lambda c, q: q.stats.counts[c] / q.stats.total),
+    ("participant", lambda c, q: float(c in q.parts)),
+    ("no_tag", _no_tag),
+    ("prev_para_subject", lambda c, q: float(c == q.prev_subj)),
+    ("addr_gender_match", lambda c, q: float(q.want is not None and _g(c, q) is not None and _g(c, q) == q.want)),
+    ("addr_gender_mismatch", lambda c, q: float(q.want is not None and _g(c, q) not in (None, q.want))),
+    ("anchor_even", _anchor_even),
+    ("anchor_odd", lambda c, q: _inverse(q.odd, c)),
+    ("pron_recency", lambda c, q: 1.0 / (1 + q.pron_rank[c]) if c in q.pron_rank else 0.0),
+    ("pron_x_prev1", lambda c, q: _tag_pron_match(c, q) * _prev1(c, q)),
+    ("pron_x_prev2", lambda c, q: _tag_pron_match(c, q) * _prev2(c, q)),
+    ("notag_x_prev1", lambda c, q: _no_tag(c, q) * _prev1(c, q)),
+    ("notag_x_prev2", lambda c, q: _no_tag(c, q) * _prev2(c, q)),
+    ("notag_x_prev_vocative", lambda c, q: _no_tag(c, q) * _prev_vocative(c, q)),
+    ("notag_x_anchor_even", lambda c, q: _no_tag(c, q) * _anchor_even(c, q)),
+    ("style", lambda c, q: q.style.get(c, 0.0)),  # the idiolect's score, less the best candidate's
+    ("style_best", lambda c, q: float(q.style_top and c in q.style and q.style[c] == 0.0)),
+    ("style_known", lambda c, q: float(c in q.style)),
+    ("nom_prior", _nom_prior),
+    ("pron_focus", lambda c, q: float(q.focus == c)),
+    ("spoke_before", lambda c, q: _inverse(q.spoke_before, c)),
+    ("spoke_after", lambda c, q: _inverse(q.spoke_after, c)),
+    ("beat_focus", lambda c, q: float(q.beat_focus == c)),
+    ("prev_listener", lambda c, q: float(q.prev is not None and c in q.prev.listeners and q.prev.speaker != c)),
+    ("anchor_even_weak", lambda c, q: _inverse(q.even_weak, c)),
+    ("anchor_odd_weak", lambda c, q: _inverse(q.odd_weak, c)),
+    ("addr_self", lambda c, q: float(_g(c, q) is not None and _g(c, q) == q.told)),
+    ("addr_next", lambda c, q: float(_g(c, q) is not None and _g(c, q) == q.told_next)),
+    ("next_para_subject", lambda c, q: float(c == q.next_subj)),
+    ("gap_x_prev1", lambda c, q: q.gap * _prev1(c, q)),
+    ("gap_x_prev2", lambda c, q: q.gap * _prev2(c, q)),
+    ("gap", lambda c, q: q.gap),  # quotation-level context: it weighs through its products with the rest
+    ("question", lambda c, q: q.asks),
+    ("prev_question", lambda c, q: q.prev_asks),
+)
+
+#: The features' names, in order (the shipped ranker's ``features``).
+FEATURES: tuple[str, ...] = tuple(name for name, _ in FEATURE_TABLE)
+_FUNCS = tuple(f for _, f in FEATURE_TABLE)
+
+
+def candidates_and_features(st: AttributionState) -> list[tuple[int, list[str], list[list[float]]]]:
+    """For each quotation: candidate speakers and one feature vector per candidate (in :data:`FEATURES` order),
+    built from the rule pass (neighbours' speakers are the rules' predictions)."""
+    stats = StoryStats.of(st)
+    out: list[tuple[int, list[str], list[list[float]]]] = []
+    for i, x in enumerate(st.qs):
+        if x.epigraph:
+            continue
+        q = QuoteContext(i, x, stats, st.gender, narr=st.narrator_of(x))
+        cands = _mentions_around(st, q)
+        _tag_context(st, q)
+        _neighbours(st, q)
+        if q.prev_subj:
+            cands.append(q.prev_subj)  # (even when already a candidate)
+        _anchors(st, q)
+        _pron_rank(st, q)
+        _style(stats.style, q, cands)
+        out.append((i, cands, [[f(c, q) for f in _FUNCS] for c in cands]))
+    return out
+
+
+def _mentions_around(st: AttributionState, q: QuoteContext) -> list[str]:
+    """Count the narration mentions around the quotation into ``q`` and return the candidates: the rules' pick,
+    people mentioned nearby, the conversation's speakers and those they address, the narrator, people mentioned
+    since the conversation began."""
+    ix, qs, i, x = st.ix, st.qs, q.i, q.x
+    lo, hi = st.conversation(i)
+    p_lo = ix.paras[max(0, x.para - 4)][0]
+    p0 = ix.paras[x.para][0]
+    p1 = ix.paras[x.last_para][1]
+    o0, o1 = x.quote.outer or (x.quote.start, x.quote.end)
+    for m in reversed(ix.mentions_in(p_lo, p1)):
+        if m.character is None or ix.in_quote(m.start):
+            continue
+        if m.start >= o1:
+            q.after[m.character] += 1
+        elif m.start >= p0:
+            q.before[m.character] += 1
+        else:
+            q.prevp[m.character] += 1
+        if m.start < o0 and m.character not in q.recency:
+            q.recency[m.character] = len(q.recency)
+    # everyone named in the narration since the conversation began (up to 30 quotations back)
+    c_lo = ix.paras[max(0, qs[max(lo, i - 30)].para - 3)][0]
+    if c_lo < p_lo:
+        for m in ix.mentions_in(c_lo, p_lo):
+            if m.character is not None and not ix.in_quote(m.start):
+                q.conv[m.character] += 1
+    cands: dict[str | None, None] = dict.fromkeys([x.speaker, *q.before, *q.after, *q.prevp])
+    for j in range(max(lo, i - 8), min(hi, i + 9)):
+        cands.update(dict.fromkeys([qs[j].speaker, *qs[j].vocatives]))
+    cands.update(dict.fromkeys([q.narr, *q.conv]))
+    return [c for c in cands if c]
+
+
+def _tag_context(st: AttributionState, q: QuoteContext) -> None:
+    """What the tag and the beats next to the quotation resolve to."""
+    i, x, tag = q.i, q.x, q.x.tag
+    if tag is not None and tag.kind == "pronoun":
+        q.local = local_pronoun(st, i, tag)
+    if tag is not None and (tag.kind == "pronoun" or (tag.kind == "nominal" and tag.gender)):
+        q.focus = focus_character(st, i, tag)
+    if tag is not None and tag.kind == "nominal":
+        q.nominal = resolve_nominal(st, i, tag)
+    refs: list[Ref] = [*x.beats_between, *x.beats_before[-1:], *x.beats_after[:1]]
+    for ref in refs:
+        if ref.kind == "name" and ref.cid:
+            (q.weak if ref.weak else q.strong).add(ref.cid)
+        elif ref.kind == "narrator" and q.narr:
+            (q.weak if ref.weak else q.strong).add(q.narr)
+        elif ref.kind == "pronoun":
+            r = local_pronoun(st, i, ref)
+            if r:
+                (q.weak if ref.weak else q.strong).add(r)
+            elif q.beat_focus is None:
+                q.beat_focus = focus_character(st, i, ref)
+
+
+def _neighbours(st: AttributionState, q: QuoteContext) -> None:
+    """The quotations around this one in its conversation: who spoke, who was addressed, narration between."""
+    qs, i, x = st.qs, q.i, q.x
+    lo, hi = st.conversation(i)
+    prev = q.prev = qs[i - 1] if i > lo else None
+    nxt = q.nxt = qs[i + 1] if i + 1 < hi else None
+    q.neigh = {d: qs[i + d].speaker for d in (-2, -1, 1, 2) if lo <= i + d < hi}
+    # how many quotations ago (or ahead) each character last spoke in this conversation (up to 10)
+    q.spoke_before = _nearest_turns(qs, i, range(i - 1, max(lo, i - 10) - 1, -1))
+    q.spoke_after = _nearest_turns(qs, i, range(i + 1, min(hi, i + 11)))
+    q.parts = {sp for j in range(lo, hi) if j != i and (sp := qs[j].speaker)}
+    q.want = prev.addr_gender if prev is not None and prev.last_para < x.para else None
+    q.told = x.addr_gender
+    q.told_next = nxt.addr_gender if nxt is not None and nxt.para > x.last_para else None
+    q.prev_subj = subject_character(st, i, x.prev_subject) if x.prev_subject is not None else None
+    q.gap = min(2, max(0, x.para - prev.last_para - 1)) / 2 if prev is not None else 0.0
+    q.asks = float(_asks(st.text, x.quote))
+    q.prev_asks = float(_asks(st.text, prev.quote)) if prev is not None else 0.0
+    ns = x.next_subject
+    q.next_subj = subject_character(st, i, ns) if ns is not None and not ns.weak else None
+
+
+def _anchors(st: AttributionState, q: QuoteContext) -> None:
+    """Turn distances (turns = paragraphs) to the reliable anchors within 12 quotations: named tags, and the
+    weaker pronoun, description and role tags and beats."""
+    qs, i = st.qs, q.i
+    lo, hi = st.conversation(i)
+    a_lo, a_hi = max(lo, i - 12), min(hi, i + 13)
+    turn_of = turns_of(qs, a_lo, a_hi)
+    for j in range(a_lo, a_hi):
+        y = qs[j]
+        if j == i or y.speaker is None:
+            continue
+        d = abs(turn_of[j - a_lo] - turn_of[i - a_lo])
+        if d == 0:
+            continue
+        if y.rule in ("tag_name", "tag_narrator"):
+            best = q.even if d % 2 == 0 else q.odd
+        elif y.rule in _WEAK_ANCHORS:
+            best = q.even_weak if d % 2 == 0 else q.odd_weak
+        else:
+            continue
+        best[y.speaker] = min(best.get(y.speaker, 99), d)
+
+
+def _pron_rank(st: AttributionState, q: QuoteContext) -> None:
+    """For a pronoun tag: the narration names of its gender within six paragraphs before it, nearest first."""
+    tag, x, ix = q.x.tag, q.x, st.ix
+    if tag is None or tag.kind != "pronoun":
+        return
+    pstart = ix.paras[max(0, x.para - 6)][0]
+    for m in reversed(ix.mentions_in(pstart, tag.pos)):
+        mc = m.character
+        if (
+            mc is None
+            or mc in q.pron_rank
+            or mc in x.vocatives
+            or ix.in_quote(m.start)
+            or st.gender.get(mc) != tag.gender
+        ):
+            continue
+        q.pron_rank[mc] = len(q.pron_rank)
+
+
+def _style(style: Style, q: QuoteContext, cands: Sequence[str]) -> None:
+    """Each candidate's idiolect score (clipped to ±2); with two or more known, less the best one."""
+    known: list[float] = []
+    for c in cands:
+        s = style.score(q.i, c)
+        if s is not None:
+            q.style[c] = max(-2.0, min(2.0, s))
+            known.append(q.style[c])
+    if len(known) >= 2:
+        top = max(known)
+        q.style = {c: s - top for c, s in q.style.items()}
+        q.style_top = True
+
+
+def _asks(text: str, q: Quote) -> bool:
+    """Whether a quotation ends in a question mark (closing marks aside)."""
+    return text[q.start : q.end].rstrip(" \"”’'")[-1:] == "?"
+
+
+def _nearest_turns(qs: Sequence[QuoteState], i: int, js: Iterable[int]) -> dict[str, int]:
+    """Each speaker's distance from quotation ``i`` at their first turn among ``js`` (walked in order)."""
+    out: dict[str, int] = {}
+    for j in js:
+        sp = qs[j].speaker
+        if sp and sp not in out:
+            out[sp] = abs(j - i)
+    return out

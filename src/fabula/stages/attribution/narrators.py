@@ -1,0 +1,247 @@
+"""First-person narrators: which sections are told in the first person, and who tells them (named from what the
+other characters call them, self introductions, or the other point-of-view sections); role characters ("the
+painter") named from what the others call them to their face.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+
+from fabula.stages.attribution.evidence import StoryIndex
+from fabula.stages.attribution.state import AttributionState, QuoteState
+from fabula.stages.attribution.style import WORDS
+from fabula.story import Quote
+
+log = logging.getLogger(__name__)
+
+_SELF_INTRO = re.compile(
+    r"\b(?:[Mm]y name is|[Ii]'m called|[Cc]all me|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})"
+)
+_FIRST_WORDS = re.compile(r"\b(?:I|me|my|mine|myself|My|Me|Myself)\b")
+_THIRD_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re.IGNORECASE)
+
+
+def first_person_sections(ix: StoryIndex) -> list[bool]:
+    """Which sections are told in the first person, judged on narration outside quotations."""
+    text = ix.text
+    flags: list[bool] = []
+    quotes = ix.quotes
+    for s in ix.sections:
+        pos = s.start
+        parts = []
+        for i in quotes.within(s.start, s.end):
+            parts.append(text[pos : quotes.starts[i]])
+            pos = max(pos, quotes.ends[i])
+        parts.append(text[pos : s.end])
+        narr = " ".join(parts)
+        first = len(_FIRST_WORDS.findall(narr))
+        third = len(_THIRD_WORDS.findall(narr))
+        words = max(1, len(WORDS.findall(narr)))
+        flags.append(s.person == "first" and first >= 0.01 * words and first >= 0.2 * third)
+    # Sections too short to judge follow their neighbours.
+    return flags
+
+
+def refine_first_person(st: AttributionState) -> None:
+    """A first-person section with dialogue but no ``I said``/``said I`` tag or ``I``-beat is a letter or an
+    embedded text inside a third-person story, not a narrated section."""
+    tags: Counter[int] = Counter()
+    quotes: Counter[int] = Counter()
+    for x in st.qs:
+        quotes[x.section] += 1
+        refs = [x.tag, *x.beats_between, *x.beats_before[-1:], *x.beats_after[:1]]
+        if any(r is not None and r.kind == "narrator" for r in refs):
+            tags[x.section] += 1
+    for k, ph in enumerate(st.narr_ids):
+        if ph is not None and quotes[k] >= 3 and tags[k] == 0:
+            st.narr_ids[k] = None
+            st.first[k] = False
+    for x in st.qs:
+        x.first_person = x.section >= 0 and st.first[x.section]
+
+def name_narrators(st: AttributionState) -> dict[str, str]:
+    """Map each section's narrator placeholder to a named character.
+
+    Evidence is pooled over all first-person sections (one narrator unless a section shows otherwise): names
+    said to the narrator by the other characters (vocatives next to the narrator's turns), self introductions,
+    never the names the narration itself uses in the third person. A section where the pooled narrator is
+    spoken of in the third person, or whose lines another section gives to a named character, gets its own.
+    """
+    ix, text = st.ix, st.text
+    fp = [k for k, ph in enumerate(st.narr_ids) if ph is not None]
+    if not fp:
+        return {}
+    placeholders = {st.narr_ids[k] for k in fp}
+    votes: dict[int, dict[str, float]] = {k: {} for k in fp}
+    narr_mentions: dict[int, Counter[str]] = {k: Counter() for k in fp}
+    third_tags: dict[int, Counter[str]] = {k: Counter() for k in fp}
+    for k in fp:
+        sec = ix.sections[k]
+        for m in ix.mentions_in(sec.start, sec.end):
+            if m.character and not ix.in_quote(m.start):
+                narr_mentions[k][m.character] += 1
+        for sm in _SELF_INTRO.finditer(text, sec.start, sec.end):
+            for mm in ix.mentions_in(sm.start(1), sm.end(1)):
+                if mm.character:
+                    votes[k][mm.character] = votes[k].get(mm.character, 0.0) + 2.0
+    for i, x in enumerate(st.qs):
+        if x.section not in votes or x.speaker is None:
+            continue
+        if x.rule == "tag_name" and x.speaker not in placeholders:
+            third_tags[x.section][x.speaker] += 1
+        if x.speaker in placeholders:
+            continue
+        near = any(
+            0 <= j < len(st.qs)
+            and st.qs[j].speaker in placeholders
+            and abs(st.qs[j].para - x.para) <= 2
+            for j in (i - 1, i + 1)
+        )
+        for v in x.vocatives:
+            if v != x.speaker:
+                votes[x.section][v] = votes[x.section].get(v, 0.0) + (1.0 if near else 0.25)
+    pooled: dict[str, float] = {}
+    pooled_narr: Counter[str] = Counter()
+    for k in fp:
+        for cid, score in votes[k].items():
+            pooled[cid] = pooled.get(cid, 0.0) + score
+        pooled_narr.update(narr_mentions[k])
+
+    def best_of(v: dict[str, float], nm: Counter[str]) -> str | None:
+        for cid, score in sorted(v.items(), key=lambda kv: -kv[1]):
+            if score >= 1 and nm[cid] <= max(1.0, score):
+                return cid
+        return None
+
+    glob = best_of(pooled, pooled_narr)
+    log.debug("narrator votes %s", sorted(pooled.items(), key=lambda kv: -kv[1])[:5])
+    mapping: dict[str, str] = {}
+    st.narr_named = mapping
+    by_section: dict[int, list[QuoteState]] = {}
+    for x in st.qs:
+        by_section.setdefault(x.section, []).append(x)
+    prev_qs: list[QuoteState] = []
+    for k in fp:
+        ph = st.narr_ids[k]
+        assert ph is not None
+        qs = by_section.get(k, [])
+        own = best_of(votes[k], narr_mentions[k])
+        pick = _same_lines(st, k, qs)
+        if (
+            pick is None
+            and glob is not None
+            and (narr_mentions[k][glob] >= 3 or third_tags[k][glob] >= 2)
+        ):
+            # the pooled narrator is spoken of in the third person here: someone else narrates
+            pick = (
+                own if own is not None and own != glob else _interlocutor(glob, prev_qs or st.qs)
+            )
+        if pick is None:
+            pick = glob if glob is not None else own
+        if pick is not None:
+            mapping[ph] = pick
+        prev_qs = qs
+    return mapping
+
+def _same_lines(st: AttributionState, k: int, qs: list[QuoteState]) -> str | None:
+    """The named character who speaks this section's narrator lines in another section (the same scene told
+    from the other side)."""
+    placeholder = st.narr_ids[k]
+    mine = {_norm(st, x.quote) for x in qs if x.speaker == placeholder}
+    mine = {m for m in mine if m.count(" ") >= 5}
+    votes: Counter[str] = Counter()
+    for y in st.qs:
+        if y.section == k or y.speaker is None or y.speaker.startswith(("narrator", "u")):
+            continue
+        if _norm(st, y.quote) in mine:
+            votes[y.speaker] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+def _interlocutor(who: str, qs: list[QuoteState]) -> str | None:
+    others = Counter(y.speaker for y in qs if y.speaker and y.speaker != who)
+    named = [c for c, _ in others.most_common() if not c.startswith(("narrator", "u"))]
+    return named[0] if named else None
+
+def _norm(st: AttributionState, q: Quote) -> str:
+    return " ".join(w.lower() for a, b in q.spans for w in WORDS.findall(st.text[a:b]))[:200]
+
+
+def name_roles(st: AttributionState) -> dict[str, str]:
+    """Map role characters (``the painter``) to the named character the others call them to their face:
+    vocatives in the quotations next to the role's turns, by other speakers, at least 4 and 60% of them, for a
+    named character of a compatible gender who never speaks in those same exchanges."""
+    roles = {c.id for c in st.new_chars if c.id.startswith("u") and not c.narrator}
+    if not roles:
+        return {}
+    votes: dict[str, Counter[str]] = {r: Counter() for r in roles}
+    beside: dict[str, set[str]] = {r: set() for r in roles}
+    for i, x in enumerate(st.qs):
+        if x.speaker not in roles:
+            continue
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(st.qs):
+                continue
+            y = st.qs[j]
+            if y.speaker is None or y.speaker == x.speaker or abs(y.para - x.para) > 2:
+                continue
+            beside[x.speaker].add(y.speaker)
+            for v in y.vocatives:
+                votes[x.speaker][v] += 1
+    out = _appositives(st, roles)
+    for r, vs in votes.items():
+        if not vs or r in out:
+            continue
+        cid, n = vs.most_common(1)[0]
+        g, gr = st.gender.get(cid), st.gender.get(r)
+        log.debug("role %s: vocatives %s", r, vs.most_common(3))
+        if (
+            n >= 4
+            and n >= 0.6 * sum(vs.values())
+            and not cid.startswith(("u", "narrator"))
+            and cid not in beside[r]
+            and (g is None or gr is None or g == gr)
+        ):
+            out[r] = cid
+    return out
+
+def _appositives(st: AttributionState, roles: set[str]) -> dict[str, str]:
+    """Roles named by an apposition: ``Mr. Wells, the lawyer,`` or ``the chairman, Mr.
+    Buttons``, for a named character of a compatible gender. The name given most often wins."""
+    ix = st.ix
+    low = ix.text.lower()
+    out: dict[str, str] = {}
+    for c in st.new_chars:
+        lab = c.name.lower()
+        if c.id not in roles or not lab.startswith("the "):
+            continue
+        votes: Counter[str] = Counter()
+        for m in re.finditer(rf"\b{re.escape(lab)}\b", low):
+            for n in ix.mentions_in(m.start() - 40, m.end() + 40):
+                beside = re.fullmatch(r",\s+", low[n.end : m.start()]) or re.fullmatch(r",\s+", low[m.end() : n.start])
+                d = n.character
+                if beside and d and not d.startswith(("u", "narrator")) and st.gender_ok(d, st.gender.get(c.id)):
+                    votes[d] += 1
+        if votes:
+            out[c.id] = votes.most_common(1)[0][0]
+    return out
+
+
+def narrator_gender(st: AttributionState, cid: str) -> str | None:
+    """A narrator's gender from how others address them (girl, boy, sir, madam) and self-descriptions."""
+    votes: Counter[str] = Counter()
+    for x in st.qs:
+        if x.speaker == cid or x.speaker is None:
+            continue
+        for a, b in x.quote.spans:
+            s = st.text[a:b].lower()
+            votes["f"] += len(
+                re.findall(r"\b(?:girl|madam|ma'am|miss|lady|sister|darling girl)\b[,.!?]", s)
+            )
+            votes["m"] += len(re.findall(r"\b(?:boy|sir|man|lad|son|mister|brother)\b[,.!?]", s))
+    if votes["f"] > votes["m"]:
+        return "f"
+    if votes["m"] > votes["f"]:
+        return "m"
+    return None

@@ -1,0 +1,168 @@
+"""The learned ranker: a conditional logit over each quotation's candidates (JSON weights in
+``models/attribution``, trained by ``python -m fabula.training.attribution`` on PDNC).
+
+It re-scores the candidates of every quotation; the picks of named tags, narrator and role tags and action beats
+stand (``PROTECTED_RULES``), the rest (turn-taking, pronouns, descriptions) take the ranker's best candidate. With
+``model["pairs"]`` the score is a quadratic form in the features: ``x·c + Σ_{i<j} U_ij x_i x_j``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from fabula.stages.attribution.decode import Turn, conversations, decode_conversation, log_softmax
+from fabula.stages.attribution.features import FEATURES, candidates_and_features
+from fabula.stages.attribution.state import AttributionState
+from fabula.stages.attribution.style import Style
+
+log = logging.getLogger(__name__)
+
+#: Rules whose choice the ranker never overrides (it still gives them a confidence).
+PROTECTED_RULES = frozenset(["tag_name", "tag_narrator", "tag_role", "beat"])
+
+#: Scores closer than this are a tie, which the candidate listed first wins (so float noise cannot flip a pick).
+TIE = 1e-9
+
+
+def load_model() -> dict[str, Any] | None:
+    """The shipped ranker (linear weights as JSON), or None when absent or trained on other features."""
+    return _shipped_model()
+
+
+@functools.cache
+def _shipped_model() -> dict[str, Any] | None:
+    try:
+        raw = resources.files("fabula.models").joinpath("attribution/ranker.json").read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
+    model: dict[str, Any] = json.loads(raw)
+    if tuple(model.get("features", ())) != FEATURES:
+        log.warning("attribution ranker features differ from this version; using the rules only")
+        return None
+    return model
+
+
+def pairwise(x: np.ndarray) -> np.ndarray:
+    """The features and all their pairwise products (row-wise): the ranker's input when ``model["pairs"]`` (for
+    fitting; scoring uses the same weights as a quadratic form, see :func:`score_rows`)."""
+    iu = np.triu_indices(x.shape[1], 1)
+    return np.hstack([x, x[:, iu[0]] * x[:, iu[1]]])
+
+
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    """One set of ranker weights ready to score: linear part, pairwise products as an upper-triangular matrix."""
+
+    linear: np.ndarray
+    quad: np.ndarray | None
+    intercept: float
+
+
+#: Compiled weights by (id of the model, key), with the model and the weights they were built from (held, so that
+#: an id is not reused while its entry lives, and compared, so that a replaced weight list is seen).
+_COMPILED: dict[tuple[int, str], tuple[dict[str, Any], Any, _Weights]] = {}
+
+
+def _weights(model: dict[str, Any], key: str) -> _Weights:
+    coef = model.get(key, model["coef"])
+    hit = _COMPILED.get((id(model), key))
+    if hit is not None and hit[0] is model and hit[1] is coef:
+        return hit[2]
+    w = np.asarray(coef, dtype=float)
+    n = len(FEATURES)
+    quad = None
+    if model.get("pairs"):
+        iu = np.triu_indices(n, 1)
+        quad = np.zeros((n, n))
+        quad[iu] = w[n:]
+    out = _Weights(w[:n], quad, float(model.get("intercept", 0.0)))
+    if len(_COMPILED) >= 64:
+        _COMPILED.clear()
+    _COMPILED[(id(model), key)] = (model, coef, out)
+    return out
+
+
+def score_rows(
+    model: dict[str, Any], rows: Sequence[Sequence[float]] | np.ndarray, key: str = "coef"
+) -> np.ndarray:
+    """The ranker's score (logit) of each candidate row, with the weights ``model[key]`` (``coef`` for the first
+    round, ``coef2`` for later ones)."""
+    x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
+    w = _weights(model, key)
+    out = x @ w.linear + w.intercept
+    if w.quad is not None:
+        out += ((x @ w.quad) * x).sum(axis=1)
+    return out
+
+
+def best(scores: Sequence[float]) -> int:
+    """The index of the best score; of scores within ``TIE`` of it, the first."""
+    top = max(scores)
+    return next(k for k, s in enumerate(scores) if s >= top - TIE)
+
+
+def rank_round(
+    st: AttributionState, model: dict[str, Any], key: str, rules: Sequence[str]
+) -> tuple[dict[int, tuple[str, float]], dict[int, Turn]]:
+    """One ranking round with the weights ``model[key]``: every quotation's best candidate becomes its speaker
+    (a quotation whose rule in ``rules`` is protected keeps the rules' pick). Returns the picks with their
+    probabilities, and the turns for the conversation decode. With ``model["self_style"]``, the idiolects are then
+    rebuilt from every quotation as attributed so far, for the next round."""
+    picks: dict[int, tuple[str, float]] = {}
+    turns: dict[int, Turn] = {}
+    for i, cands, rows in candidates_and_features(st):
+        if not cands:
+            continue
+        x = st.qs[i]
+        scores = [float(v) for v in score_rows(model, rows, key)]
+        k = best(scores)
+        fixed = None
+        if rules[i] in PROTECTED_RULES and x.speaker in cands:
+            # rules first: a named tag or an action beat stands; the ranker decides the turn-taking guesses
+            k = fixed = cands.index(x.speaker)
+        logp = log_softmax(scores)
+        picks[i] = (cands[k], math.exp(logp[k]))
+        turns[i] = Turn(x.para, x.last_para, cands, logp, fixed)
+    for i, (c, _) in picks.items():
+        st.qs[i].speaker = c
+    if model.get("self_style"):
+        st.style_cache = Style(st, [x.speaker for x in st.qs])
+    return picks, turns
+
+
+def rerank(st: AttributionState, model: dict[str, Any]) -> None:
+    """Re-score each quotation's candidates with the learned ranker; the best one becomes the speaker.
+
+    The ranker runs ``model["rounds"]`` times (default 2): after the first round, the neighbouring turns'
+    speakers seen by the features are the ranker's own picks rather than the rules' guesses."""
+    rules = [x.rule for x in st.qs]
+    picks: dict[int, tuple[str, float]] = {}
+    last: dict[int, Turn] = {}
+    for r in range(max(1, int(model.get("rounds", 2)))):
+        picks, last = rank_round(st, model, "coef2" if r else "coef", rules)
+    weights = model.get("decode")
+    if weights:
+        for conv in conversations(st, sorted(last)):
+            if len(conv) < 2:
+                continue
+            turns = [last[i] for i in conv]
+            for i, t, k in zip(conv, turns, decode_conversation(turns, weights), strict=True):
+                if k >= 0:
+                    picks[i] = (t.cands[k], math.exp(t.logp[k]))
+                    st.qs[i].speaker = t.cands[k]
+    a, c0 = model.get("calibration", [1.0, 0.0])
+    for i, (_, p) in picks.items():
+        x = st.qs[i]
+        if x.rule in ("none", "fallback"):
+            x.rule = "turn_taking"
+        prob = min(max(p, 1e-4), 1 - 1e-4)
+        x.learned_confidence = 1.0 / (1.0 + math.exp(-(a * math.log(prob / (1 - prob)) + c0)))

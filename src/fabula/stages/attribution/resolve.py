@@ -1,0 +1,342 @@
+"""Who a reference stands for: pronouns and descriptions in tags and beats resolved to characters (or to new,
+unnamed ones: "the old woman", a role such as "the mariner"), and the subjects of the narration around a quotation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fabula.lexicon import (
+    FAMILY_TITLES,
+    GENERIC_PERSON_NOUNS,
+    KIN,
+    NP_STOP,
+    PERSON_NOUNS_F,
+    PERSON_NOUNS_M,
+    TITLES,
+)
+from fabula.stages.attribution.evidence import Ref, personish
+from fabula.stages.attribution.state import AttributionState, QuoteState
+from fabula.story import Character
+
+#: How a character known only by a pronoun is shown ("he" speaks: "the unnamed man").
+UNNAMED = {"he": "the unnamed man", "she": "the unnamed woman", "someone": "someone unnamed"}
+#: An indefinite or definite description: "a tall girl", "the old man".
+_DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?=((?:[a-z]+\s+){0,3}[a-z]+)\b)")
+#: Text before a name that puts it in subject position: a sentence start, or a clause start after a conjunction.
+_SUBJECT_BEFORE = re.compile(
+    r"(?:^|[.!?;:][\"”’']?\s+|\n\s*[\"“]?|\b(?:and|but|then|when|while|as|so|till|until|before|after|"
+    r"because|though|although|where|now)\s+)$",
+    re.IGNORECASE,
+)
+
+
+def unnamed_character(st: AttributionState, x: QuoteState, gender: str | None, phrase: str | None) -> str:
+    key_scope = x.section
+    if phrase is None and gender in ("m", "f"):
+        phrase = described(st, x, gender)
+    label = phrase or ("he" if gender == "m" else "she" if gender == "f" else "someone")
+    key = (key_scope, label)
+    cid = st.unnamed.get(key)
+    if cid is None:
+        cid = f"u{len(st.unnamed)}"
+        st.unnamed[key] = cid
+        name = UNNAMED.get(label, label)
+        st.new_chars.append(Character(id=cid, name=name, aliases=[label], gender=gender))
+        st.gender[cid] = gender
+    return cid
+
+def described(st: AttributionState, x: QuoteState, gender: str) -> str | None:
+    """How the narration last described a person of ``gender`` in the quotation's paragraph or the three
+    before it ("a lean hunchbacked old woman" → ``the old woman``): the name of a speaker known only as "she"."""
+    nouns = (PERSON_NOUNS_M if gender == "m" else PERSON_NOUNS_F) - KIN
+    a = st.ix.paras[max(0, x.para - 3)][0]
+    b = (x.quote.outer or (x.quote.start, x.quote.end))[0]
+    best = None
+    for m in _DESCRIPTION.finditer(st.text, a, b):
+        words = m.group(1).split()
+        n = next((k for k, w in enumerate(words) if w in nouns), -1)
+        if n >= 0 and all(w not in NP_STOP for w in words[:n]) and not st.ix.in_quote(m.start()):
+            best = words[max(0, n - 1) : n + 1]  # the noun and the word before it: "the old woman"
+    return " ".join(["the", *best]) if best else None
+
+def role_character(st: AttributionState, ref: Ref) -> str | None:
+    """``the mariner``, ``the Mouse``, ``the croupier``, ``the man with the black beard``: a role that is a
+    character of its own (one per story), unless the phrase is a generic person noun (``the young man``) or a
+    relative (``her sister``). A title (``the Duchess``, ``the general``) is the character holding it."""
+    words = (ref.phrase or "").split()
+    pp = next(
+        (
+            k
+            for k in range(2, len(words) - 1)
+            if words[k] in ("with", "in", "of") and words[k + 1] == "the"
+        ),
+        0,
+    )
+    modified = pp > 0
+    if not words or words[0] not in ("the", "this", "that", *(("a", "an") if modified else ())):
+        return None
+    head = words[pp - 1] if modified else words[-1]
+    capital = head[:1].upper() + head[1:]
+    written = st.ix.text[ref.pos : ref.pos + len(ref.phrase or "") + 1]
+    # a generic noun written as a name ("the Voice", "the Stranger") is a role of its own
+    named = re.search(rf"\b{re.escape(capital)}\b", written) is not None
+    if not modified and head in GENERIC_PERSON_NOUNS and not named:
+        return None
+    label = " ".join(words[1:])
+    # a title of rank with a place first: "the duchess" is the Duchess of Monmouth (named last), not a bare
+    # "Duchess" addressed to both duchesses of the story
+    titled = titled_character(st, head, ref.pos) if not modified else None
+    if titled is not None and " of " in st.ix.chars[titled].name:
+        return titled
+    for c in st.story.characters:
+        names = {c.name.lower(), *(a.lower() for a in c.aliases)}
+        if label in names or f"the {label}" in names or (not modified and head in names):
+            return c.id
+    if titled is not None:
+        return titled
+    if not modified and not personish(head) and capital not in st.ix.text[ref.pos : ref.pos + 60]:
+        return None
+    det = words[0] if modified else "the"
+    name = " ".join([det, *words[1:-1], capital if named and not modified else words[-1]])
+    key = (-1, name.lower())
+    cid = st.unnamed.get(key)
+    if cid is None:
+        cid = f"u{len(st.unnamed)}"
+        st.unnamed[key] = cid
+        g = ref.gender
+        st.new_chars.append(Character(id=cid, name=name, aliases=[name], gender=g))
+        st.gender[cid] = g
+    return cid
+
+def titled_character(st: AttributionState, head: str, pos: int) -> str | None:
+    """``the duchess`` → the character whose name carries that title (the one mentioned last when several)."""
+    title = {"doctor": "dr"}.get(head, head)
+    if title not in TITLES:
+        return None
+    holders = {
+        c.id
+        for c in st.story.characters
+        if title in (w.lower().rstrip(".") for n in (c.name, *c.aliases) for w in n.split()[:-1] or [""])
+    }
+    if len(holders) <= 1:
+        return next(iter(holders), None)
+    for m in reversed(st.ix.mentions_in(0, pos)):
+        if m.character in holders:
+            return m.character
+    return None
+
+
+
+def resolve_pronoun(st: AttributionState, i: int, ref: Ref, recent_only: bool = False) -> str | None:
+    """The character a narration ``he``/``she`` at ``ref.pos`` refers to."""
+    x = st.qs[i]
+    ix = st.ix
+    narr = st.narrator_of(x)
+    excluded = set(x.vocatives)
+    if narr:
+        excluded.add(narr)
+    g = ref.gender
+    # same paragraph, narration mentions before the pronoun: sentence subjects first, then nearest
+    p0 = ix.paras[x.para][0]
+    cands: list[str] = []
+    strict: list[str] = []
+    for m in reversed(ix.mentions_in(p0, ref.pos)):
+        if ix.in_quote(m.start) or m.character is None or m.character in excluded:
+            continue
+        if st.gender.get(m.character) == g:
+            strict.append(m.character)
+        elif st.gender_ok(m.character, g):
+            cands.append(m.character)
+    if strict:
+        return strict[0]
+    # conversation participants
+    parts = [c for c in st.participants(i) if c not in excluded]
+    gparts = [c for c in parts if st.gender.get(c) == g]
+    prev = st.qs[i - 1].speaker if i > 0 else None
+    if len(gparts) == 1:
+        return gparts[0]
+    if len(gparts) > 1:
+        # alternation: not the previous speaker when this is a new paragraph
+        if prev in gparts and st.qs[i - 1].last_para < x.para:
+            gparts.remove(prev)
+        return gparts[0]
+    if cands:
+        return cands[0]
+    if recent_only:
+        return None
+    # earlier paragraphs (up to 6), narration mentions, most recent first
+    start = ix.paras[max(0, x.para - 6)][0]
+    for m in reversed(ix.mentions_in(start, p0)):
+        if m.character in excluded or m.character is None or not st.salient(m.character):
+            continue
+        if st.gender.get(m.character) == g and not ix.in_quote(m.start):
+            return m.character
+    # anywhere recent, including names inside quotations, and other sections' narrators
+    start = max(0, ref.pos - 20000)
+    for m in reversed(ix.mentions_in(start, p0)):
+        if m.character in excluded or m.character is None or not st.salient(m.character):
+            continue
+        if st.gender.get(m.character) == g:
+            return m.character
+    return None
+
+
+
+def resolve_ref(st: AttributionState, i: int, ref: Ref) -> tuple[str | None, str]:
+    x = st.qs[i]
+    if ref.kind == "name":
+        return ref.cid, "tag_name"
+    if ref.kind == "narrator":
+        narr = st.narrator_of(x)
+        if narr:
+            return narr, "tag_narrator"
+        return None, "none"
+    if ref.kind == "pronoun":
+        cid = resolve_pronoun(st, i, ref)
+        if cid is None:
+            cid = unnamed_character(st, x, ref.gender, None)
+        return cid, "tag_pronoun"
+    if ref.kind == "nominal" and ref.phrase:
+        cid = resolve_nominal(st, i, ref)
+        if cid is not None:
+            return cid, "tag_nominal"
+        head = ref.phrase.split(" ", 1)[1] if " " in ref.phrase else ref.phrase
+        for c in st.story.characters:
+            if head == c.name.lower() or head in (a.lower() for a in c.aliases):
+                return c.id, "tag_nominal"
+        if ref.phrase.split()[0] in ("his", "her", "their", "my"):
+            # "her mother": a relative of someone; an unnamed character of its own
+            return unnamed_character(st, x, ref.gender, ref.phrase), "tag_nominal"
+        return unnamed_character(st, x, ref.gender, ref.phrase), "tag_nominal"
+    return None, "none"
+
+def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
+    """``the other``, ``the former``/``the latter``, ``her mother`` (Mrs. + the daughter's surname), and person
+    nouns (``the old lady``) resolved like pronouns when a fitting character was mentioned just before."""
+    x = st.qs[i]
+    words = (ref.phrase or "").split()
+    det, head = words[0], words[-1]
+    prev = st.qs[i - 1].speaker if i > 0 else None
+    if words == ["the", "other"]:
+        parts = [c for c in st.participants(i) if c != prev and c not in x.vocatives]
+        return parts[0] if parts else None
+    if words in (["the", "former"], ["the", "latter"]):
+        seen: list[str] = []
+        start = st.ix.paras[max(0, x.para - 2)][0]
+        for m in reversed(st.ix.mentions_in(start, ref.pos)):
+            if m.character and m.character not in seen:
+                seen.append(m.character)
+            if len(seen) == 2:
+                break
+        if len(seen) == 2:
+            return seen[1] if words[1] == "former" else seen[0]
+        return None
+    if det in ("his", "her") and head in FAMILY_TITLES:
+        owner = resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender="m" if det == "his" else "f"))
+        c = st.ix.chars.get(owner or "")
+        if c is not None:
+            surname = c.name.split()[-1].lower()
+            cls = FAMILY_TITLES[head][1]
+            for d in st.story.characters:
+                parts = d.name.lower().replace(".", "").split()
+                if d.id != c.id and parts and parts[0] == cls and parts[-1] == surname:
+                    return d.id
+        return None
+    if ref.gender is not None and det == "the":
+        cid = resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=ref.gender), recent_only=True)
+        return cid
+    return None
+
+def beat_speaker(st: AttributionState, i: int, local: bool = False) -> str | None:
+    """The subject of a narration sentence in the quotation's paragraph: inside the quotation's tag gap, the
+    sentence just before it, the sentence just after it; subjects before possessives (``His hands fall``)."""
+    x = st.qs[i]
+    order = [*x.beats_between, *reversed(x.beats_before), *x.beats_after[:1]]
+    for weak in (False, True):
+        for ref in order:
+            if ref.kind == "plural" or ref.weak != weak:
+                continue
+            if local and ref.kind == "pronoun":
+                cid = local_pronoun(st, i, ref)
+            elif local and ref.kind == "nominal":
+                continue
+            else:
+                cid, _ = resolve_ref(st, i, ref)
+            if cid and cid not in x.vocatives and cid not in x.listeners:
+                return cid
+    return None
+
+
+
+def local_pronoun(st: AttributionState, i: int, ref: Ref) -> str | None:
+    """A pronoun resolved inside its own paragraph: the nearest preceding narration name of that gender that
+    is not the object of a preposition (``turned to Catherine``) nor a listener of the quotation."""
+    x = st.qs[i]
+    ix = st.ix
+    narr = st.narrator_of(x)
+    p0 = ix.paras[x.para][0]
+    fallback = None
+    for m in reversed(ix.mentions_in(p0, ref.pos)):
+        c = m.character
+        if ix.in_quote(m.start) or c is None or c in x.vocatives or c == narr or c in x.listeners:
+            continue
+        if st.gender.get(c) != ref.gender:
+            continue
+        if st.after_preposition(m.start):
+            fallback = fallback or c
+            continue
+        return c
+    return None if fallback is None else (fallback if ref.weak else None)
+
+
+
+def subject_character(st: AttributionState, i: int, ref: Ref) -> str | None:
+    """The character a narration subject next to quotation ``i`` stands for: a name, the narrator, or a pronoun
+    resolved to the nearest fitting name (descriptions and plurals stand for no one here)."""
+    if ref.kind == "name":
+        return ref.cid
+    if ref.kind == "narrator":
+        x = st.qs[i]
+        return st.narrator_of(x)
+    if ref.kind == "pronoun":
+        return local_pronoun_in(st, i, ref)
+    return None
+
+def local_pronoun_in(st: AttributionState, i: int, ref: Ref) -> str | None:
+    """A pronoun subject of the previous (or next) narration paragraph: the nearest fitting name before it."""
+    x = st.qs[i]
+    ix = st.ix
+    pa = ix.paras[max(0, x.para - 2)][0]
+    narr = st.narrator_of(x)
+    for m in reversed(ix.mentions_in(pa, ref.pos)):
+        c = m.character
+        if (
+            c
+            and not ix.in_quote(m.start)
+            and c != narr
+            and st.gender.get(c) == ref.gender
+            and not st.after_preposition(m.start)
+        ):
+            return c
+    return None
+
+def focus_character(st: AttributionState, i: int, ref: Ref) -> str | None:
+    """The character a ``he``/``she`` (or ``the young man``) tag continues: the last narration name of that
+    gender in subject position (starting a sentence or a clause) within six paragraphs; objects are skipped."""
+    x = st.qs[i]
+    ix = st.ix
+    start = ix.paras[max(0, x.para - 6)][0]
+    narr = st.narrator_of(x)
+    for m in reversed(ix.mentions_in(start, ref.pos)):
+        c = m.character
+        if c is None or c == narr or c in x.vocatives or ix.in_quote(m.start):
+            continue
+        if st.gender.get(c) != ref.gender:
+            continue
+        if _SUBJECT_BEFORE.search(st.text, max(0, m.start - 30), m.start):
+            return c
+    return None
+
+
+

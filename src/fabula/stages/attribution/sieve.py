@@ -1,0 +1,475 @@
+"""The rule passes: evidence gathered around each quotation, then a sieve over it in order of reliability.
+
+1. explicit tags next to the quotation and introductions whose subject stands further off, pronouns and
+   descriptions resolved (:mod:`.resolve`);
+2. continuation: a second quotation in the same paragraph as an attributed one;
+3. action beats: the subject of a narration sentence in the same paragraph (``He sighs. "…"``);
+4. conversation turn-taking: the person addressed by the previous quotation answers, else the speaker two turns
+   back, vocatives never being the speaker; then a backfill from the turn after, and the addressees.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from fabula.lexicon import MALE_VOCATIVES
+from fabula.stages.attribution.evidence import Ref, sentence_subjects, tag_after, tag_before
+from fabula.stages.attribution.resolve import (
+    beat_speaker,
+    local_pronoun,
+    resolve_nominal,
+    resolve_ref,
+    role_character,
+    subject_character,
+)
+from fabula.stages.attribution.state import AttributionState, QuoteState
+from fabula.stages.characters import is_vocative
+from fabula.story import Quote
+
+_LISTENER = re.compile(r"\b(?:to|at|towards|toward)\s+$", re.IGNORECASE)
+_GENDERED_VOCATIVE = re.compile(
+    r"(?:^|[,;!?.—]\s*|\b(?:my|dear|my dear|oh|o|good|young)\s+)"
+    r"(sir|madam|madame|ma'am|mam|miss|mademoiselle|lady|mistress|sir|gentlemen|lad|boy|girl|sonny|son|"
+    r"monsieur|signor|signora|señor|señora|squire)(?=\s*[,.!?;—]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def collect(st: AttributionState) -> None:
+    """Place every quotation (paragraphs, section, epigraph) and gather the evidence around it: its tag, the
+    beats before, between and after, the narration subjects of the paragraphs around, listeners and the names
+    said inside it (vocatives or not)."""
+    story, ix = st.story, st.ix
+    epi = [(n.start, n.end) for n in story.nonstory if n.kind in ("epigraph", "author_note")]
+    for i, q in enumerate(sorted(story.quotes, key=lambda q: q.start)):
+        pi, pj = ix.para_of(q.start), ix.para_of(q.end - 1)
+        sec = ix.section_of(q.start)
+        x = QuoteState(q, i, pi, pj, sec, sec >= 0 and st.first[sec])
+        x.epigraph = any(a <= q.start < b for a, b in epi)
+        st.qs.append(x)
+    for i, x in enumerate(st.qs):
+        if not x.epigraph:
+            _gather(st, i, x)
+
+
+def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
+    """The evidence around quotation ``i`` (see :func:`collect`)."""
+    ix, text, q = st.ix, st.text, x.quote
+    o0, o1 = q.outer or (q.start, q.end)
+    # the narration of the quotation's paragraph(s), up to the quotations before and after in them
+    prev_end = ix.paras[x.para][0]
+    if i > 0 and st.qs[i - 1].last_para == x.para:
+        prev_end = (st.qs[i - 1].quote.outer or (0, st.qs[i - 1].quote.end))[1]
+    next_start = ix.paras[x.last_para][1]
+    if i + 1 < len(st.qs) and st.qs[i + 1].para == x.last_para:
+        nq = st.qs[i + 1].quote
+        next_start = (nq.outer or (nq.start, 0))[0]
+    tag = x.tag = _find_tag(st, i, x, prev_end, next_start)
+    x.next_subject = _next_subject(st, x)
+    x.addr_gender = _addressed_gender(st, q)
+    if tag is not None and tag.kind == "pronoun":
+        # "she announced as she slipped into the chair Marilla placed for her": a name in the tag's own
+        # clause after the pronoun is someone else
+        end = tag.pos
+        while end < len(text) and end < tag.pos + 150 and text[end] not in '.!?"“”':
+            end += 1
+        x.listeners.extend(
+            m.character
+            for m in ix.mentions_in(tag.pos, end)
+            if m.character and m.character not in x.listeners
+        )
+    # 2. beats in the same paragraph
+    if prev_end < o0:
+        x.beats_before = sentence_subjects(ix, prev_end, o0)
+    if o1 < next_start:
+        x.beats_after = sentence_subjects(ix, o1, next_start)
+    # listeners named in the quotation's own narration ("said he to Catherine", "turning to Eleanor")
+    regions = [(prev_end, o0), (o1, next_start)] + [
+        (_after_mark(st, e1), _before_mark(st, s2)) for (_, e1), (s2, _) in itertools.pairwise(q.spans)
+    ]
+    for ra, rb in regions:
+        for m in ix.mentions_in(ra, rb):
+            if m.character and _LISTENER.search(text, max(ra, m.start - 12), m.start):
+                x.listeners.append(m.character)
+    # 3. names inside the quotation
+    for a, b in q.spans:
+        for m in ix.mentions_in(a, b):
+            if m.character is None:
+                continue
+            if is_vocative(text, m.start, m.end, a, b):
+                x.vocatives.append(m.character)
+            else:
+                x.inner_names.append(m.character)
+
+
+def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_start: int) -> Ref | None:
+    """The speech tag of quotation ``i``: between its sub-spans, then after or before it in its paragraph (the
+    narration between ``prev_end`` and ``next_start``), then in the paragraph before. Also fills the beats
+    between the sub-spans and the subject of a narration paragraph just before."""
+    ix, text, q = st.ix, st.text, x.quote
+    o0, o1 = q.outer or (q.start, q.end)
+    p0, p1 = ix.paras[x.para][0], ix.paras[x.last_para][1]
+    # 1. tags: between sub-spans, after, before
+    tag = None
+    for (_, e1), (s2, _) in zip(q.spans, q.spans[1:], strict=False):
+        gap_a, gap_b = _after_mark(st, e1), _before_mark(st, s2)
+        tag = tag or tag_after(ix, gap_a, gap_b) or tag_before(ix, gap_a, gap_b)
+        x.beats_between.extend(sentence_subjects(ix, gap_a, gap_b))
+    # a tag continuing the quotation's sentence ("…," said she) beats an introducing clause ending in
+    # ":" or ","; a new sentence after the quotation ("…!" Freddy snorted) comes after both.
+    cont = o1 < next_start and _continues(st, q, o1)
+    if cont and next_start < p1 and text[o1:next_start].rstrip()[-1:] in (",", ":"):
+        # '…?" he said, "Thank you,"': that tag introduces the next quotation, not this one
+        cont = False
+        o1_tag_blocked = True
+    else:
+        o1_tag_blocked = False
+    intro = prev_end < o0 and text[prev_end:o0].rstrip(" \n\t\"“‘'")[-1:] in (":", ",")
+    if tag is None and cont:
+        tag = tag_after(ix, o1, next_start)
+    if tag is None and intro:
+        tag = tag_before(ix, prev_end, o0)
+    if tag is None and o1 < next_start and not cont and not o1_tag_blocked:
+        tag = tag_after(ix, o1, next_start)
+    if tag is None and prev_end < o0 and not intro:
+        tag = tag_before(ix, prev_end, o0)
+    first_in_para = not text[p0:o0].strip() and (i == 0 or st.qs[i - 1].last_para < x.para)
+    if tag is None and first_in_para and x.para > 0:
+        # "…he thus explained.\n\n“About a month ago…”": a narration paragraph introducing the speech
+        pp0, pp1 = ix.paras[x.para - 1]
+        if i == 0 or st.qs[i - 1].last_para < x.para - 1:
+            tag = tag_before(ix, pp0, pp1)
+            subj = sentence_subjects(ix, pp0, pp1)
+            x.prev_subject = subj[-1] if subj else None
+        else:
+            # '"…" … Mrs. Elton, speaking louder, said,\n\n"…"': the narration after the last quotation
+            # of the paragraph before ends in an introduction
+            y = st.qs[i - 1].quote
+            tail0 = (y.outer or (y.start, y.end))[1]
+            if text[tail0:pp1].rstrip()[-1:] in (":", ","):
+                tag = tag_before(ix, tail0, pp1)
+    return tag
+
+
+def _addressed_gender(st: AttributionState, q: Quote) -> str | None:
+    """The gender of whoever a quotation addresses as ``sir``, ``madam``, ``my dear boy``…"""
+    for a, b in q.spans:
+        m = _GENDERED_VOCATIVE.search(st.text, a, b)
+        if m:
+            return "m" if m.group(1).lower() in MALE_VOCATIVES else "f"
+    return None
+
+def _continues(st: AttributionState, q: Quote, o1: int) -> bool:
+    """Whether narration right after the quotation continues its sentence (``"…," she said``)."""
+    last = st.text[q.spans[-1][0] : q.spans[-1][1]].rstrip()
+    after = st.text[o1 : o1 + 3].lstrip(" \n")
+    return last.endswith((",", "—", "-", "–")) or (after[:1].islower())
+
+def _after_mark(st: AttributionState, pos: int) -> int:
+    while pos < len(st.text) and st.text[pos] in "\"”’'»":
+        pos += 1
+    return pos
+
+def _before_mark(st: AttributionState, pos: int) -> int:
+    while pos > 0 and st.text[pos - 1] in "\"“‘'«":
+        pos -= 1
+    return pos
+
+
+def _next_subject(st: AttributionState, x: QuoteState) -> Ref | None:
+    """``"…"\n\nCatherine turned away her head``: who the paragraph after the quotation opens on (the listener
+    reacting, or the speaker going on), when that paragraph opens with narration."""
+    ix = st.ix
+    if x.last_para + 1 >= len(ix.paras):
+        return None
+    a, b = ix.paras[x.last_para + 1]
+    lead = st.text[a:b].lstrip()
+    if not lead or ix.in_quote(b - len(lead)):
+        return None
+    subj = sentence_subjects(ix, a, min(b, a + 300))
+    return subj[0] if subj else None
+
+
+def attribute(st: AttributionState) -> None:
+    """Local evidence first (tags, beats, continuation), then conversation turn-taking around those anchors."""
+    pending: dict[int, str | None] = {}  # quote index -> required gender for quotes left to turn-taking
+    for i, x in enumerate(st.qs):
+        if x.epigraph:
+            continue
+        ref = x.tag if x.tag is not None and x.tag.kind != "plural" else None
+        if ref is not None:
+            if ref.kind in ("name", "narrator"):
+                cid, rule = resolve_ref(st, i, ref)
+                if cid is not None:
+                    _set(x, cid, rule)
+                    continue
+            elif ref.kind == "pronoun":
+                cid = local_pronoun(st, i, ref)
+                if cid is not None:
+                    _set(x, cid, "tag_pronoun")
+                else:
+                    pending[i] = ref.gender
+                continue
+            elif ref.kind == "nominal":
+                words = (ref.phrase or "").split()
+                cid = role_character(st, ref)
+                rule = "tag_role"
+                if cid is None and words != ["the", "other"]:
+                    cid, rule = resolve_nominal(st, i, ref), "tag_nominal"
+                if cid is not None:
+                    _set(x, cid, rule)
+                else:
+                    pending[i] = ref.gender
+                continue
+        cid = beat_speaker(st, i, local=True)
+        if cid is not None:
+            _set(x, cid, "beat")
+    # continuation: quotations of one paragraph share a speaker unless a vocative forbids it
+    for i, x in enumerate(st.qs):
+        prev = st.qs[i - 1] if i > 0 else None
+        if prev is None or prev.epigraph or x.epigraph or prev.last_para != x.para:
+            continue
+        if x.speaker is None and prev.speaker and prev.speaker not in x.vocatives and i not in pending:
+            _set(x, prev.speaker, "continuation")
+    for i in range(len(st.qs) - 2, -1, -1):
+        x, nxt = st.qs[i], st.qs[i + 1]
+        if (
+            x.speaker is None
+            and not x.epigraph
+            and i not in pending
+            and nxt.para == x.last_para
+            and nxt.speaker
+            and nxt.speaker not in x.vocatives
+            and not nxt.epigraph
+        ):
+            _set(x, nxt.speaker, "continuation")
+    anchors = {i for i, x in enumerate(st.qs) if x.speaker is not None}
+    for i, x in enumerate(st.qs):
+        if x.epigraph or x.speaker is not None:
+            continue
+        gender = pending.get(i)
+        typed = i in pending and x.tag is not None
+        found = by_turns(st, i, anchors, gender)
+        if found is not None:
+            cid, rule = found
+            if typed:
+                rule = "tag_pronoun" if x.tag and x.tag.kind == "pronoun" else "tag_nominal"
+            _set(x, cid, rule)
+            continue
+        if typed and x.tag is not None:
+            cid, rule = resolve_ref(st, i, x.tag)
+            if cid is not None:
+                _set(x, cid, rule)
+                continue
+        cid = beat_speaker(st, i, local=False)
+        if cid is not None:
+            _set(x, cid, "beat")
+            continue
+        cid = _fallback(st, i)
+        if cid is not None:
+            _set(x, cid, "fallback")
+
+
+def by_turns(st: AttributionState, i: int, anchors: set[int], gender: str | None) -> tuple[str, str] | None:
+    """Turn-taking: the person addressed by the previous turn, else alternation counted from the nearest
+    attributed turns before and after (even distance: the same speaker; odd: their partner). Returns the speaker
+    and the rule that found them (``vocative_reply``, ``turn_taking`` or ``beat``)."""
+    x = st.qs[i]
+    lo, hi = st.conversation(i)
+    turn_of = turns_of(st.qs, lo, hi)
+    me = turn_of[i - lo]
+    narr = st.narrator_of(x)
+
+    def ok(c: str | None) -> bool:
+        return (
+            c is not None
+            and c not in x.vocatives
+            and c not in x.listeners
+            and (gender is None or (st.gender.get(c) == gender and c != narr))
+        )
+
+    prev = st.qs[i - 1] if i > lo else None
+    cands: list[tuple[int, str, str]] = []  # (distance, speaker, rule)
+    if prev is not None and prev.speaker:
+        for v in prev.vocatives:
+            if v != prev.speaker:
+                cands.append((1, v, "vocative_reply"))
+    speakers_by_turn: dict[int, str] = {}
+    for j in range(lo, hi):
+        if j in anchors and st.qs[j].speaker:
+            speakers_by_turn.setdefault(turn_of[j - lo], st.qs[j].speaker or "")
+    for j in range(i - 1, lo - 1, -1):
+        y = st.qs[j]
+        if y.speaker and j not in anchors:
+            speakers_by_turn.setdefault(turn_of[j - lo], y.speaker)
+    partners = turn_partners(speakers_by_turn)
+    alone: dict[str, str | None] = {}  # a speaker with no other in the conversation: their partner from elsewhere
+    for at, spk in speakers_by_turn.items():
+        d = abs(at - me)
+        if d == 0:
+            continue
+        if d % 2 == 0:
+            cands.append((d, spk, "turn_taking"))
+            continue
+        partner = partners[at]
+        if partner is None:
+            if spk not in alone:
+                alone[spk] = _partner_elsewhere(st, spk, lo, hi)
+            partner = alone[spk]
+        if partner:
+            cands.append((d, partner, "turn_taking"))
+    if x.prev_subject is not None:
+        c0 = subject_character(st, i, x.prev_subject)
+        if c0:
+            cands.append((2, c0, "beat"))
+    cands.sort(key=lambda c: (c[0], c[2] != "vocative_reply"))
+    # the gender the previous turn addressed ("sir") answers; people seldom name themselves
+    want = prev.addr_gender if prev is not None and prev.last_para < x.para and prev.speaker else None
+    for strict in (2, 1, 0):
+        for _, c, rule in cands:
+            if not ok(c):
+                continue
+            if strict >= 1 and c in x.inner_names:
+                continue
+            if strict == 2 and want is not None and st.gender.get(c) not in (None, want):
+                continue
+            return c, rule
+    if gender is None:
+        parts = [c for c in st.participants(i) if ok(c)]
+        if prev is not None and prev.speaker in parts and len(parts) >= 2:
+            parts.remove(prev.speaker)
+        if parts and prev is not None and i > lo:
+            return parts[0], "turn_taking"
+        if narr and prev is not None and i > lo and prev.speaker != narr and ok(narr):
+            return narr, "turn_taking"
+    return None
+
+
+def turns_of(qs: Sequence[QuoteState], lo: int, hi: int) -> list[int]:
+    """The turn number of each quotation in ``qs[lo:hi]``: turns are paragraphs (a quotation that starts in the
+    paragraph where the one before ends takes its turn)."""
+    out: list[int] = []
+    t, last_para = -1, -10
+    for j in range(lo, hi):
+        if qs[j].para != last_para:
+            t += 1
+        out.append(t)
+        last_para = qs[j].last_para
+    return out
+
+
+def turn_partners(speakers_by_turn: dict[int, str]) -> dict[int, str | None]:
+    """For each turn, who its speaker is talking with: the speaker of the nearest turn with another speaker (of
+    two at the same distance, the one entered first in ``speakers_by_turn``), or None when there is none."""
+    entered = {t: k for k, t in enumerate(speakers_by_turn)}
+    ts = sorted(speakers_by_turn)
+    spk = [speakers_by_turn[t] for t in ts]
+    n = len(ts)
+    left = [-1] * n  # the nearest turn before with another speaker
+    for k in range(1, n):
+        left[k] = k - 1 if spk[k - 1] != spk[k] else left[k - 1]
+    right = [-1] * n
+    for k in range(n - 2, -1, -1):
+        right[k] = k + 1 if spk[k + 1] != spk[k] else right[k + 1]
+    out: dict[int, str | None] = {}
+    for k, t in enumerate(ts):
+        near = [j for j in (left[k], right[k]) if j >= 0]
+        best = min(near, key=lambda j: (abs(ts[j] - t), entered[ts[j]]), default=-1)
+        out[t] = spk[best] if best >= 0 else None
+    return out
+
+
+def _partner_elsewhere(st: AttributionState, spk: str, lo: int, hi: int) -> str | None:
+    """Who ``spk``, the only attributed speaker of the conversation ``[lo, hi)``, is talking with: the person
+    they address by name, or the last other speaker before the conversation."""
+    for j in range(lo, hi):
+        y = st.qs[j]
+        if y.speaker == spk:
+            for v in y.vocatives:
+                if v != spk:
+                    return v
+    for c in st.participants(lo):
+        if c != spk:
+            return c
+    return None
+
+
+def backfill(st: AttributionState) -> None:
+    """Quotations still without a speaker inside a conversation: the person the next turn answers."""
+    for i in range(len(st.qs) - 1, -1, -1):
+        x = st.qs[i]
+        if x.epigraph or x.speaker is not None:
+            continue
+        nxt = st.qs[i + 1] if i + 1 < len(st.qs) else None
+        if nxt is None or nxt.section != x.section or nxt.para - x.last_para > 2 or nxt.speaker is None:
+            continue
+        after = _neighbour(st, i + 1, +1)
+        cands = [
+            c for c in (after, *nxt.quote.addressees) if c and c != nxt.speaker and c not in x.vocatives
+        ]
+        if not cands:
+            cands = [c for c in _others(st, i) if c != nxt.speaker and c not in x.vocatives]
+        if cands:
+            _set(x, cands[0], "turn_taking")
+
+def _others(st: AttributionState, i: int) -> list[str]:
+    x = st.qs[i]
+    out: list[str] = []
+    for y in st.qs[i + 1 : i + 8]:
+        if y.section != x.section:
+            break
+        if y.speaker and y.speaker not in out:
+            out.append(y.speaker)
+    return out
+
+def _fallback(st: AttributionState, i: int) -> str | None:
+    """The nearest narration mention before the quotation that is not the previous speaker or addressed."""
+    x = st.qs[i]
+    ix = st.ix
+    prev = st.qs[i - 1].speaker if i > 0 else None
+    start = ix.paras[max(0, x.para - 3)][0]
+    excluded = set(x.vocatives) | {prev}
+    for m in reversed(ix.mentions_in(start, x.quote.start)):
+        if m.character not in excluded and not ix.in_quote(m.start):
+            return m.character
+    narr = st.narrator_of(x)
+    if narr and narr not in excluded:
+        return narr
+    if x.para > 0:
+        for m in ix.mentions_in(x.quote.end, ix.paras[min(len(ix.paras) - 1, x.last_para + 1)][1]):
+            if m.character not in excluded and not ix.in_quote(m.start):
+                return m.character
+    return None
+
+def _set(x: QuoteState, cid: str, rule: str) -> None:
+    x.speaker = cid
+    x.rule = rule
+
+
+def addressees(st: AttributionState) -> None:
+    for i, x in enumerate(st.qs):
+        if x.epigraph or x.speaker is None:
+            continue
+        out = [v for v in dict.fromkeys([*x.vocatives, *x.listeners]) if v != x.speaker]
+        if not out:
+            nxt = _neighbour(st, i, +1)
+            prv = _neighbour(st, i, -1)
+            for c in (prv, nxt):
+                if c and c != x.speaker and c not in out:
+                    out.append(c)
+                    break
+        x.quote.addressees = out
+
+def _neighbour(st: AttributionState, i: int, step: int) -> str | None:
+    x = st.qs[i]
+    j = i + step
+    while 0 <= j < len(st.qs):
+        y = st.qs[j]
+        if y.section != x.section or abs(y.para - x.para) > 3 + abs(j - i):
+            return None
+        if y.speaker and y.speaker != x.speaker:
+            return y.speaker
+        j += step
+    return None

@@ -1,0 +1,94 @@
+"""Characters: person names in fiction, clustered into characters with aliases, gender and mention counts.
+
+Fiction-specific and fast: capitalised-word runs (with honorifics) scanned once over the story text, kept as names
+when they behave like names (rarely written in lower case, not only ever sentence-initial unless a cue supports
+them: ``said X``, ``X said``, a vocative inside a quotation, a possessive, a following verb). Names used only in
+direct address ("…, Ikram.") are found through the vocative cue. Forms are then clustered: first names and full
+names, titled surnames (``Mr. Bennet`` ≠ ``Mrs. Bennet`` ≠ ``Jane Bennet``), nicknames (``Lizzy`` → Elizabeth).
+AO3 character tags in ``story.meta["characters"]`` act as priors. Unnamed speakers are added later by attribution.
+
+Modules: :mod:`.names` (scanning capitalised runs and their cues), :mod:`.forms` (keeping the forms that behave
+like names), :mod:`.identity` (clustering forms into characters, genders). Word lists live in :mod:`fabula.lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fabula.lexicon import MARRIED
+from fabula.pipeline import Stage
+from fabula.stages.characters.forms import Form, after_the, common_words, keep_forms
+from fabula.stages.characters.identity import Entity, cluster, display_name
+from fabula.stages.characters.names import NameHit, is_vocative, mark_cues, quote_index, scan_names
+from fabula.story import Character, Mention, Story
+
+__all__ = [
+    "STAGE",
+    "Entity",
+    "Form",
+    "NameHit",
+    "cluster",
+    "common_words",
+    "is_vocative",
+    "run",
+    "scan_names",
+]
+
+
+def _ao3_priors(story: Story) -> list[str]:
+    """Character names from AO3 tags and relationship pairs, parenthesised fandoms removed."""
+    names: list[str] = []
+    tags = story.meta.get("characters")
+    if isinstance(tags, list):
+        names.extend(str(t) for t in tags)
+    pairs = story.meta.get("relationship_pairs")
+    if isinstance(pairs, list):
+        for p in pairs:
+            if isinstance(p, (list, tuple)):
+                names.extend(str(x) for x in p)
+            elif isinstance(p, str):
+                names.extend(x.strip() for x in re.split(r"[/&]", p))
+    return [re.sub(r"\s*\(.*?\)\s*", " ", n).strip() for n in names if n and n.strip()]
+
+
+def run(story: Story) -> None:
+    """Find the named characters and their name mentions (``story.characters``, ``story.mentions``)."""
+    text = story.text
+    qi = quote_index(story)
+    priors_full = _ao3_priors(story)
+    priors = {p.lower() for p in priors_full} | {w.lower() for p in priors_full for w in p.split()}
+    hits = scan_names(story)
+    mark_cues(text, hits)
+    forms = keep_forms(text, hits, priors)
+    entities = cluster(text, forms, qi)
+    entities.sort(key=lambda e: min(h.start for f in e.forms for h in f.hits))
+    chars: list[Character] = []
+    mentions: list[Mention] = []
+    for k, e in enumerate(entities):
+        cid = f"c{k}"
+        aliases = sorted(
+            {f.text for f in e.forms}
+            | {" ".join(f.words) for f in e.forms if len(f.words) > 1 and f.title not in MARRIED}
+        )
+        name = display_name(e)
+        # Role names: "the Hatter", "the General", "the Mock Turtle" are mostly used with the article.
+        hits = [h for f in e.forms if f.title is None for h in f.hits]
+        with_the = after_the(text, hits)
+        if hits and with_the * 2 >= len(hits) and with_the >= 2 and name in {" ".join(h.words) for h in hits}:
+            name = "the " + name
+            aliases.append(name)
+        chars.append(Character(id=cid, name=name, aliases=aliases, gender=e.gender, mentions=e.count))
+        for f in e.forms:
+            for h in f.hits:
+                mentions.append(Mention(h.start, h.end, cid, "name"))
+    mentions.sort(key=lambda m: m.start)
+    story.characters = chars
+    story.mentions = mentions
+
+
+STAGE = Stage(
+    name="characters",
+    func=run,
+    reads=("text", "meta", "nonstory", "quotes"),
+    writes=("characters", "mentions"),
+)

@@ -1,0 +1,263 @@
+"""Forms: name hits grouped by surface form (title + words), keeping the forms that behave like person names.
+
+A word is kept as a name word when it is rarely written in lower case and not only ever sentence-initial, unless a
+cue supports it (``said X``, ``X said``, a vocative, a possessive, a title); stop words are rescued only where the
+text uses them as a person ("said May"). Forms used as places ("in Highbury") or plurals ("the Bennets", "the Miss
+Steeles") are dropped.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+
+from fabula.lexicon import (
+    CANON_TITLE,
+    FEMALE_NAMES,
+    MALE_NAMES,
+    NOT_RESCUED,
+    PARTICLES,
+    PLACE_PREP,
+    PLACE_SURNAMES,
+    STOP,
+    STOP_NAMES,
+    SURNAME_TITLES,
+    TITLES,
+)
+from fabula.stages.characters.names import NameHit
+
+#: A form's key: its title (lower case, no period, or None) and its name words.
+FormKey = tuple[str | None, tuple[str, ...]]
+
+_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’]*")
+_ROMAN = re.compile(r"[IVXLCDM]+")
+_PREP_BEFORE = re.compile(r"(\w+)\s+(?:the\s+)?$")
+
+
+@dataclass(slots=True)
+class Form:
+    """A distinct surface form (title + words) with its evidence."""
+
+    title: str | None
+    words: tuple[str, ...]
+    hits: list[NameHit] = field(default_factory=list)
+    entity: int = -1
+
+    @property
+    def text(self) -> str:
+        """The form as written out, with a canonical title ("Mr. Darcy", "Lady Russell")."""
+        t = CANON_TITLE.get(self.title or "", (self.title or "").capitalize()) if self.title else ""
+        return (t + " " if t else "") + " ".join(self.words)
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Frequent lower-case English words (from public-domain novels; built by ``fabula.training.attribution``)."""
+    try:
+        raw = (
+            resources.files("fabula.models")
+            .joinpath("attribution/common_words.txt")
+            .read_text(encoding="utf-8")
+        )
+    except (FileNotFoundError, ModuleNotFoundError):
+        return frozenset()
+    return frozenset(raw.split())
+
+
+def _lower_counts(text: str) -> Counter[str]:
+    return Counter(_LOWER_WORD.findall(text))
+
+
+@dataclass(slots=True)
+class _Evidence:
+    """Counts over the hits that contain one word (a hit counts once per occurrence of the word in it)."""
+
+    caps: int = 0  # hits
+    noninit: int = 0  # not sentence-initial
+    mid: int = 0  # one-word hits, not sentence-initial
+    mid_cued: int = 0  # of those, tagged, addressed or possessive
+    cued: int = 0  # tagged, addressed or titled
+
+    def add(self, h: NameHit, sign: int = 1) -> None:
+        """Count ``h`` in (``sign`` 1) or out (-1)."""
+        mid = not h.initial and len(h.words) == 1
+        self.caps += sign
+        self.noninit += sign * (not h.initial)
+        self.mid += sign * mid
+        self.mid_cued += sign * (mid and (h.cue or h.vocative or h.possessive))
+        self.cued += sign * bool(h.cue or h.vocative or h.title)
+
+    def person_like(self) -> bool:
+        """Used mid-sentence mostly as a person is: tagged, addressed, possessive ("said May", "May's")."""
+        return self.mid_cued >= 3 and self.mid_cued >= 0.2 * self.mid
+
+
+class _NameWords:
+    """Which capitalised words behave like name words, judged on all the hits containing them. The counts are
+    kept up to date as hits are trimmed (:meth:`retitle`), so each judgement costs O(1)."""
+
+    def __init__(self, text: str, hits: list[NameHit], priors: set[str]) -> None:
+        self.lower = _lower_counts(text)
+        self.common = common_words()
+        self.priors = priors
+        self.evidence: dict[str, _Evidence] = defaultdict(_Evidence)
+        for h in hits:
+            for w in h.words:
+                self.evidence[w].add(h)
+        self.titled = {h.words[0] for h in hits if h.title in SURNAME_TITLES and len(h.words) == 1}
+
+    def trim(self, h: NameHit, words: tuple[str, ...], title: str | None) -> None:
+        """Give ``h`` new words and title, moving its counts (under the words it was counted for)."""
+        counted = h.words
+        for w in counted:
+            self.evidence[w].add(h, -1)
+        h.words, h.title = words, title
+        for w in counted:
+            self.evidence[w].add(h)
+
+    def ok(self, w: str) -> bool:
+        """Whether ``w`` behaves like a name word in this text."""
+        wl = w.lower()
+        if w in PARTICLES or w.startswith("of "):
+            return True
+        if len(w) < 2 or w.isdigit() or not w[0].isupper() or _ROMAN.fullmatch(w):
+            return False
+        ev = self.evidence.get(w) or _Evidence()
+        unhyphened = wl.replace("-", "")  # "Good-bye"
+        if unhyphened in STOP:
+            wl = unhyphened
+        if wl in STOP:
+            # "said May"; "said Hall" where "Mr. Hall" is in the story
+            rescuable = wl in STOP_NAMES or (wl in PLACE_SURNAMES and w in self.titled)
+            return rescuable and ev.person_like()
+        if wl in self.priors:
+            return True
+        if w.isupper() and len(w) > 1 and not ev.mid:
+            return False
+        if self.lower.get(wl, 0) > 0.1 * ev.caps:
+            # "Will", "Hope", "Rose": names in a text full of the words
+            return wl not in NOT_RESCUED and wl not in PARTICLES and ev.person_like()
+        if wl in self.common and wl not in MALE_NAMES and wl not in FEMALE_NAMES:
+            return ev.noninit >= 2
+        return ev.noninit >= 1 or ev.cued >= 1 or ev.caps >= 4
+
+
+def keep_forms(text: str, hits: list[NameHit], priors: set[str]) -> dict[FormKey, Form]:
+    """Group hits into forms and keep the ones that behave like person names."""
+    return _drop_non_persons(text, _group_forms(text, hits, priors), priors)
+
+
+def _group_forms(text: str, hits: list[NameHit], priors: set[str]) -> dict[FormKey, Form]:
+    """Hits grouped by (title, words), each trimmed to its longest run of name words or dropped."""
+    name_words = _NameWords(text, hits, priors)
+    # Role names written in capitals after "the" ("the Invisible Man", "the Mock Turtle"): kept when repeated,
+    # although their words are ordinary English words.
+    role_runs: Counter[tuple[str, ...]] = Counter(
+        h.words
+        for h in hits
+        if h.title is None
+        and len(h.words) >= 2
+        and not h.initial
+        and after_the(text, [h])
+    )
+    forms: dict[FormKey, Form] = {}
+    for h in hits:
+        words = h.words
+        if not words:
+            continue
+        if role_runs.get(words, 0) >= 3 and not any(w.lower() in STOP for w in words):
+            good = [True] * len(words)
+        elif h.title in SURNAME_TITLES and len(words) == 1 and words[0].lower() in PLACE_SURNAMES:
+            good = [True]  # "Mrs. Hall", "Mr. Hill": a title makes the word a surname
+        else:
+            good = [name_words.ok(w) for w in words]
+        if not all(good):
+            # keep the longest good suffix ("Yesterday Ali" → "Ali") when the title is absent
+            k = len(words)
+            while k > 0 and good[k - 1]:
+                k -= 1
+            if k == len(words) or h.title is not None:
+                continue
+            words = words[k:]
+            title = h.title
+            if len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+                title = words[0].lower().rstrip(".")
+                words = words[1:]
+            name_words.trim(h, words, title)
+        key = (h.title, h.words)
+        f = forms.get(key)
+        if f is None:
+            f = forms[key] = Form(h.title, h.words)
+        f.hits.append(h)
+    return forms
+
+
+def _drop_non_persons(text: str, forms: dict[FormKey, Form], priors: set[str]) -> dict[FormKey, Form]:
+    """The forms that name a person: not families ("the Miss Dashwoods"), places ("in Highbury") or plurals."""
+    out = {}
+    titled_surnames: dict[str, list[Form]] = defaultdict(list)
+    for (t, ws), f in forms.items():
+        if t in SURNAME_TITLES and len(ws) == 1:
+            titled_surnames[ws[0]].append(f)
+    for key, f in forms.items():
+        if f.title in SURNAME_TITLES and len(f.words) == 1 and _plural_of(
+            text, f, _titled_singular(f.words[0], titled_surnames)
+        ):
+            continue  # "the Miss Dashwoods", "the Mr. Knightleys": the family, not one person
+        if f.title or " ".join(f.words).lower() in priors:
+            out[key] = f
+            continue
+        if _is_place(text, f):
+            continue
+        last = f.words[-1]
+        singular = [
+            forms[k]
+            for k in (
+                (f.title, (*f.words[:-1], last[:-1])),
+                (f.title, (*f.words[:-1], last[:-2])),
+                (None, (last[:-1],)),
+                (None, (last[:-2],)),
+            )
+            if k in forms and k != key
+        ]
+        if len(f.words) == 1:
+            singular += _titled_singular(last, titled_surnames)  # "the Sucklings" and "Mr. Suckling"
+        if last.endswith(("ians", "men", "ese")) or _plural_of(text, f, singular):
+            continue  # plurals: the Bennets, the Lucases, Russians
+        out[key] = f
+    return out
+
+
+def _is_place(text: str, f: Form) -> bool:
+    """Person vs place: a form used after "in/at/to/from" twice and more than three times as often as a person."""
+    place = 0
+    person = 0
+    for h in f.hits:
+        b = _PREP_BEFORE.search(text, max(0, h.start - 20), h.start)
+        if b and b.group(1).lower() in PLACE_PREP:
+            place += 1
+        if h.cue or h.vocative or h.possessive:
+            person += 1
+    return place >= 2 and place > 3 * person
+
+
+def _plural_of(text: str, f: Form, singular: list[Form]) -> bool:
+    """Whether ``f`` is the plural of one of the forms ``singular`` ("the Bennets", "the Miss Steeles"): it ends in
+    -s, is never possessive, and follows "the" at least half the time or is at most half as frequent."""
+    if not singular or not f.words[-1].endswith("s") or any(h.possessive for h in f.hits):
+        return False
+    return after_the(text, f.hits) * 2 >= len(f.hits) or max(len(g.hits) for g in singular) >= 2 * len(f.hits)
+
+
+def _titled_singular(plural: str, titled_surnames: dict[str, list[Form]]) -> list[Form]:
+    """The titled surnames that ``plural`` is the plural of ("Steeles" → "Miss Steele", "Coxes" → "Mr. Cox")."""
+    return titled_surnames.get(plural[:-1], []) + titled_surnames.get(plural[:-2], [])
+
+
+def after_the(text: str, hits: Iterable[NameHit]) -> int:
+    """How many of ``hits`` follow "the " ("the Hatter", "the Miss Steeles")."""
+    return sum(1 for h in hits if text[max(0, h.start - 4) : h.start].lower() == "the ")

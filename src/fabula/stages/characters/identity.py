@@ -1,0 +1,406 @@
+"""Identity: name forms clustered into characters (entities) with genders.
+
+Full names anchor ("Elizabeth Bennet"); first names, titled surnames ("Mr. Bennet" ≠ "Mrs. Bennet" ≠ "Jane
+Bennet"), titled first names ("Sir Walter"), nicknames ("Lizzy" → Elizabeth) and bare titles ("the Colonel")
+attach to them; maiden and married names, name prefixes ("Ivan Ivanitch") and nicknamed full names merge.
+Gender comes from titles, then pronouns after narration mentions, then a first-name prior.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from fabula.lexicon import (
+    MALE_TITLES,
+    MARRIED,
+    NEUTRAL_TITLES,
+    TITLES,
+    UNMARRIED,
+    canon_first,
+    name_prior,
+    title_class,
+    title_gender,
+)
+from fabula.spans import SpanIndex
+from fabula.stages.characters.forms import Form, FormKey
+
+_PRON = re.compile(r"\b(he|himself|she|herself)\b", re.IGNORECASE)
+
+
+def _pronoun_votes(text: str, form: Form, qi: SpanIndex[int]) -> Counter[str]:
+    """Gender votes from the first third-person pronoun after each narration mention (same or next sentence)."""
+    votes: Counter[str] = Counter()
+    for h in form.hits[:60]:
+        if h.in_quote:
+            continue
+        window = text[h.end : h.end + 80]
+        m = _PRON.search(window)
+        if not m:
+            continue
+        if qi.containing(h.end + m.start()) >= 0:
+            continue
+        votes["m" if m.group(1).lower() in ("he", "himself") else "f"] += 1
+    return votes
+
+
+def gender_of(text: str, fs: list[Form], qi: SpanIndex[int]) -> str | None:
+    """A character's gender from its forms: gendered titles by mentions, else narration pronouns weighed against
+    the first-name prior (quotations ``qi`` excluded), else the prior alone."""
+    tvotes: Counter[str] = Counter()
+    for f in fs:
+        g = title_gender(f.title)
+        if g is None and f.title is None and len(f.words) == 1:
+            g = title_gender(f.words[0].lower())  # "the General", "the Baroness"
+        if g:
+            tvotes[g] += len(f.hits)
+    if tvotes:
+        return tvotes.most_common(1)[0][0]
+    votes: Counter[str] = Counter()
+    for f in fs:
+        votes.update(_pronoun_votes(text, f, qi))
+    tot = votes["m"] + votes["f"]
+    first = next((f.words[0] for f in fs if len(f.words) >= 1), None)
+    prior = name_prior(first) if first else None
+    strong = 0.9 if prior else 0.7
+    if tot >= (10 if prior else 3) and max(votes["m"], votes["f"]) >= strong * tot:
+        return "m" if votes["m"] > votes["f"] else "f"
+    if prior:
+        return prior
+    if tot >= 1 and votes["m"] != votes["f"]:
+        return "m" if votes["m"] > votes["f"] else "f"
+    return None
+
+
+@dataclass(slots=True)
+class Entity:
+    """A character being built: its forms, gender, canonical first and last name and titles."""
+
+    forms: list[Form]
+    gender: str | None = None
+    first: str | None = None  # canonical first name (nicknames resolved)
+    last: str | None = None
+    titles: set[str] = field(default_factory=set)
+    named_full: bool = False
+
+    @property
+    def count(self) -> int:
+        """Mentions by name."""
+        return sum(len(f.hits) for f in self.forms)
+
+    def absorb(self, f: Form) -> None:
+        """Take ``f`` (and its title) as one of this character's forms."""
+        self.forms.append(f)
+        if f.title:
+            self.titles.add(f.title)
+
+
+@dataclass(slots=True)
+class _Cast:
+    """Entities under construction with their indexes (positions in ``entities``) by first and last name."""
+
+    entities: list[Entity] = field(default_factory=list)
+    by_first: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_last: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    titled_surname: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def add(self, e: Entity) -> int:
+        """Append ``e``; its index."""
+        self.entities.append(e)
+        return len(self.entities) - 1
+
+    def full(self, ids: list[int]) -> list[int]:
+        """Those of ``ids`` that were named by a full name."""
+        return [i for i in ids if self.entities[i].named_full]
+
+    def titled_home(self, title: str, w: str, *, first: str | None = None, last: str | None = None) -> int:
+        """The entity for a titled single word no full name claims ("Mr. Collins", "Sir Thomas"): one per title
+        class and word, created with the given first or last name (a surname is indexed)."""
+        key = (title_class(title), w.lower())
+        target = self.titled_surname.get(key)
+        if target is None:
+            target = self.add(Entity([], gender=title_gender(title), first=first, last=last, titles={title}))
+            self.titled_surname[key] = target
+            if last is not None:
+                self.by_last[last].append(target)
+        return target
+
+
+def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[Entity]:
+    """Cluster forms into entities: full names anchor; first names, titled surnames and nicknames attach to them."""
+    cast = _Cast()
+    _anchor_full_names(cast, forms)
+    for e in cast.entities:
+        e.gender = gender_of(text, e.forms, qi)
+    _merge_married_names(cast.entities, forms)
+    _merge_name_prefixes(cast.entities)
+    for i, e in enumerate(cast.entities):
+        if not e.forms:
+            continue
+        if e.first:
+            cast.by_first[e.first].append(i)
+        if e.last:
+            cast.by_last[e.last].append(i)
+    singles = sorted(
+        (f for f in forms.values() if len(f.words) == 1), key=lambda f: (f.title is None, -len(f.hits))
+    )
+    for f in singles:
+        if f.title is not None and f.title not in NEUTRAL_TITLES | {"sir", "lady"}:
+            target = _home_of_titled_surname(cast, f)
+        elif f.title is not None:
+            target = _home_of_titled_name(cast, f)
+        else:
+            target = _home_of_bare_name(cast, f)
+        cast.entities[target].absorb(f)
+    entities = cast.entities
+    _merge_nicknamed(entities)
+    _merge_titled_with_bare(entities)
+    _merge_bare_titles(entities)
+    for e in entities:
+        if e.forms:
+            e.gender = gender_of(text, e.forms, qi)
+    return [e for e in entities if e.forms]
+
+
+def _anchor_full_names(cast: _Cast, forms: dict[FormKey, Form]) -> None:
+    """Multi-word forms (first + last), grouped by their words; conflicting title genders split."""
+    full_by_words: dict[tuple[str, ...], int] = {}
+    multi = sorted((f for f in forms.values() if len(f.words) >= 2), key=lambda f: -len(f.hits))
+    for f in multi:
+        g = title_gender(f.title)
+        key = f.words
+        # "Mrs. Newland Archer" is his wife, not Newland Archer; "Mrs. Rachel Lynde" is Rachel Lynde
+        husbands = f.title in MARRIED and name_prior(f.words[0]) != "f"
+        if husbands:
+            key = ("Mrs.", *f.words)
+        idx = full_by_words.get(key)
+        if idx is not None:
+            e = cast.entities[idx]
+            eg = next((title_gender(t) for t in e.titles if title_gender(t)), None)
+            if g is None or eg is None or g == eg:
+                e.absorb(f)
+                continue
+        # "Mrs. Charles Musgrove": the first name is her husband's, so a bare "Charles" is not her
+        first = None if husbands else canon_first(f.words[0])
+        e = Entity([], first=first, last=f.words[-1].lower(), named_full=True)
+        e.absorb(f)
+        new = cast.add(e)
+        if idx is None:
+            full_by_words[key] = new
+
+
+def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
+    """Mr./Mrs./Miss + surname: a full name with that surname, compatible gender and marital title; else a
+    first name of the title's gender ("Mrs. Rachel"); else the title class's own entity for the word."""
+    assert f.title is not None
+    entities = cast.entities
+    w = f.words[0]
+    wl = w.lower()
+    g = title_gender(f.title)
+    target: int | None = None
+    cands = []
+    full_holders = cast.full(cast.by_last.get(wl, []))
+    for i in full_holders:
+        e = entities[i]
+        if g and e.gender and e.gender != g:
+            continue
+        if f.title == "mrs" and not (e.titles & MARRIED):
+            continue
+        if f.title in UNMARRIED and e.titles & MARRIED:
+            continue
+        # "Mr. Poirot" → "Hercule Poirot" (gender unknown yet) when he is the only one of that name
+        if f.title in MALE_TITLES and e.gender != "m" and not (e.gender is None and len(full_holders) == 1):
+            continue
+        cands.append(i)
+    if len(cands) == 1:
+        target = cands[0]
+    elif len(cands) > 1 and f.title != "mrs" and g == "f":
+        cands.sort(key=lambda i: -entities[i].count)
+        if entities[cands[0]].count >= 2 * entities[cands[1]].count:
+            target = cands[0]
+    if target is None and title_class(f.title) in ("mr", "mrs", "miss") and g and name_prior(w) == g:
+        # "Mrs. Rachel" / "Miss Elizabeth": a first name of the title's gender after the title, when one
+        # full name starts with it ("Mrs. Rachel Lynde"; not "Mrs. Charles Musgrove", a husband's name)
+        firsts = [
+            i
+            for i, e in enumerate(entities)
+            if e.named_full
+            and e.gender in (None, g)
+            and any(len(f2.words) >= 2 and f2.words[0] == w for f2 in e.forms)
+        ]
+        if len(firsts) == 1:
+            target = firsts[0]
+    if target is None:
+        target = cast.titled_home(f.title, w, last=wl)
+    return target
+
+
+def _home_of_titled_name(cast: _Cast, f: Form) -> int:
+    """Sir Walter / Lady Russell / Dr. Bauerstein: the one full name with that first name, or with that last name
+    and title, of a compatible gender; else the title class's own entity for the word."""
+    assert f.title is not None
+    entities = cast.entities
+    w = f.words[0]
+    g = title_gender(f.title)
+    cands = cast.full(cast.by_first.get(canon_first(w), [])) + [
+        i for i in cast.full(cast.by_last.get(w.lower(), [])) if f.title in entities[i].titles
+    ]
+    cands = [i for i in dict.fromkeys(cands) if not (g and entities[i].gender and entities[i].gender != g)]
+    if len(cands) == 1:
+        return cands[0]
+    return cast.titled_home(f.title, w, first=canon_first(w))
+
+
+def _home_of_bare_name(cast: _Cast, f: Form) -> int:
+    """An untitled single word: the full name it is the first name of (the bigger one when it is also a surname;
+    the family mentioned most among several), else the surname's titled male or only holder, else its own."""
+    entities = cast.entities
+    w = f.words[0]
+    wl = w.lower()
+    target: int | None = None
+    cf = canon_first(w)
+    cands = cast.full(cast.by_first.get(cf, []))
+    holders_all = cast.full(cast.by_last.get(wl, []))
+    if cands and holders_all:
+        # "Archer" is Newland Archer's surname more often than anyone's first name: the bigger one wins
+        best_last = max(holders_all, key=lambda i: entities[i].count)
+        best_first = max(cands, key=lambda i: entities[i].count)
+        if entities[best_last].count > entities[best_first].count:
+            cands = []
+    if not cands:
+        # a bare surname: the titled male (Mr. Darcy) or the only holder
+        holders = list(cast.by_last.get(wl, []))
+        male = [i for i in holders if entities[i].gender == "m" and entities[i].titles & MALE_TITLES]
+        if len(male) == 1:
+            target = male[0]
+        elif len(holders) == 1:
+            target = holders[0]
+        elif male:
+            target = max(male, key=lambda i: entities[i].count)
+    elif len(cands) == 1:
+        target = cands[0]
+    else:
+        # several "Charles": the one of the family the story is about (its surname is mentioned most)
+        def family(i: int) -> int:
+            return sum(entities[j].count for j in cast.by_last.get(entities[i].last or "", []))
+
+        target = max(cands, key=lambda i: (family(i), entities[i].count))
+    if target is None:
+        target = cast.add(Entity([], first=cf))
+        cast.by_first[cf].append(target)
+    return target
+
+
+def _merge_titled_with_bare(entities: list[Entity]) -> None:
+    """"Dr. Kemp" / "Colonel Adye" and a bare "Kemp" / "Adye": one person when the bare word has no other home."""
+    bare: dict[str, int] = {}
+    for i, e in enumerate(entities):
+        for f in e.forms:
+            if f.title is None and len(f.words) == 1:
+                w = f.words[0].lower()
+                bare[w] = -1 if w in bare and bare[w] != i else i
+    for e in entities:
+        if not e.forms or e.named_full or len(e.titles) != 1:
+            continue
+        t = next(iter(e.titles))
+        if title_class(t) in ("mr", "mrs", "miss") or len({f.words for f in e.forms}) != 1:
+            continue
+        j = bare.get(e.forms[0].words[0].lower())
+        if j is None or j < 0 or entities[j] is e:
+            continue
+        other = entities[j]
+        g = title_gender(t)
+        if g and other.gender and other.gender != g:
+            continue
+        other.forms.extend(e.forms)
+        other.titles.add(t)
+        e.forms = []
+
+
+def _merge_bare_titles(entities: list[Entity]) -> None:
+    """A bare title used as a name ("Mademoiselle", "the Colonel") is the character holding that title: the only
+    one, or the one named five times as often as all the others together."""
+    for e in entities:
+        if len(e.forms) != 1 or e.forms[0].title is not None or len(e.forms[0].words) != 1:
+            continue
+        t = e.forms[0].words[0].lower()
+        if t not in TITLES:
+            continue
+        owners = sorted((o for o in entities if o is not e and o.forms and t in o.titles), key=lambda o: -o.count)
+        if owners and owners[0].count >= 5 * sum(o.count for o in owners[1:]):
+            owners[0].forms.extend(e.forms)
+            e.forms = []
+
+
+def _merge_nicknamed(entities: list[Entity]) -> None:
+    """"Jim Vane" and "James Vane": full names whose first names are one by the nickname table are one person
+    (after the titled surnames found their homes, so that the counts they went by are the plain full names')."""
+    home: dict[tuple[str, str], Entity] = {}
+    for e in entities:
+        if not e.forms or not e.named_full or not e.first or not e.last:
+            continue
+        other = home.setdefault((e.first, e.last), e)
+        if other is e or (e.gender and other.gender and e.gender != other.gender):
+            continue
+        other.forms.extend(e.forms)
+        other.titles |= e.titles
+        e.forms = []
+
+
+def _merge_name_prefixes(entities: list[Entity]) -> None:
+    """"Ivan Ivanitch" is "Ivan Ivanitch Kuzmitchov": a two-word name that begins the longer full name of exactly
+    one other character (of a compatible gender) is that character (first name and patronymic, double first
+    names)."""
+    longer: dict[tuple[str, ...], list[Entity]] = defaultdict(list)
+    for e in entities:
+        if e.named_full:
+            for prefix in {f.words[:2] for f in e.forms if len(f.words) >= 3}:
+                longer[prefix].append(e)  # once per entity: the set holds each prefix once
+    for e in entities:
+        words = {f.words for f in e.forms}
+        if not e.named_full or e.first is None or len(words) != 1 or len(next(iter(words))) != 2:
+            continue
+        homes = [o for o in longer.get(next(iter(words)), []) if o is not e and o.forms]
+        if len(homes) != 1 or (e.gender and homes[0].gender and e.gender != homes[0].gender):
+            continue
+        homes[0].forms.extend(e.forms)
+        homes[0].titles |= e.titles
+        e.forms = []
+
+
+def _merge_married_names(
+    entities: list[Entity], forms: dict[tuple[str | None, tuple[str, ...]], Form]
+) -> None:
+    """A woman's maiden and married names are one person: "May Welland" and, later, "May Archer", when a man
+    named Archer and another Welland are in the story and "May" alone is used more than both full names
+    together. The later name's forms move to the earlier one (the emptied entity is dropped by the caller)."""
+    men = {e.last for e in entities if e.named_full and e.gender == "m" and e.last}
+    groups: dict[str, list[Entity]] = defaultdict(list)
+    for e in entities:
+        if e.named_full and e.gender == "f" and e.first and not e.titles & MARRIED and e.forms:
+            groups[e.first].append(e)
+    for first, es in groups.items():
+        bare = forms.get((None, (first.capitalize(),)))
+        if len(es) != 2 or bare is None or len(bare.hits) <= sum(e.count for e in es):
+            continue
+        older, newer = sorted(es, key=lambda e: min(h.start for f in e.forms for h in f.hits))
+        family = any(
+            f.words[-1].lower() == older.last and (f.title or len(f.words) > 1) and f not in older.forms
+            for f in forms.values()
+        )
+        if newer.last in men and older.last != newer.last and family:
+            older.forms.extend(newer.forms)
+            newer.forms = []
+
+
+def display_name(e: Entity) -> str:
+    """The most natural full form: the most frequent multi-word form, else the most frequent form."""
+    multi = [f for f in e.forms if len(f.words) >= 2]
+    pool = multi or e.forms
+    best = max(pool, key=lambda f: (len(f.hits), f.title is not None))
+    if not multi:
+        return best.text
+    # Prefer the untitled full name when it is used at all ("Elizabeth Bennet" over "Miss Elizabeth Bennet").
+    bare = [f for f in multi if f.title is None and f.words == best.words]
+    return bare[0].text if bare else best.text

@@ -1,0 +1,235 @@
+"""Scanning: capitalised-word runs (titles attached) that may name a person, with their context cues.
+
+A run is one or more capitalised words separated by single spaces or line breaks (``Mary-Anne Wills``, ``van der
+Luyden``, ``the Duchess of Monmouth``, ``Mrs. Weston``). Each :class:`NameHit` records whether it opens a sentence,
+lies inside a quotation, is possessive, is a vocative (``…, Ali.``) or stands next to a speech verb.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fabula.lexicon import (
+    APOS_S,
+    NOBLE_TITLES,
+    NOT_VERB,
+    PARTICLES,
+    SPEECH_VERBS,
+    STOP,
+    STOP_NAMES,
+    TITLES,
+    VOCATIVE_LEAD_RE,
+)
+from fabula.spans import SpanIndex
+from fabula.story import Story
+
+_PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
+# a capitalised word, or a lower-case particle before one (at most one more particle between: "van der Luyden");
+# a hyphen joins capitalised parts only ("Mary-Anne"): "Cold-hearted", "To-day", "A-n-n-e" are no names
+_CAP_WORD = re.compile(
+    r"(?<![\w'’])(?:[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+(?:-[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+)*+(?!-[a-z])"
+    rf"|{_PARTICLE}(?=(?:[ \n]{_PARTICLE})?[ \n][A-Z]))"
+)
+_CLOSE_MARKS = "\"”’'»)]"
+
+
+@dataclass(slots=True)
+class NameHit:
+    """One capitalised-word run in the text that may name a person."""
+
+    start: int
+    end: int
+    title: str | None  # lower-case title word without the period
+    words: tuple[str, ...]  # name words after the title
+    initial: bool  # sentence-initial
+    in_quote: bool
+    possessive: bool = False
+    vocative: bool = False
+    cue: bool = False  # a speech verb next to it
+
+
+def _prev_nonspace(text: str, pos: int) -> tuple[int, bool]:
+    """Index of the previous non-space character before ``pos`` (-1 at text start) and whether a newline lay between."""
+    i = pos - 1
+    nl = False
+    while i >= 0 and text[i] in " \t\r\n\u00a0":
+        if text[i] == "\n":
+            nl = True
+        i -= 1
+    return i, nl
+
+
+def _is_initial(text: str, pos: int) -> bool:
+    """Whether a word at ``pos`` starts a sentence (or an utterance)."""
+    i, nl = _prev_nonspace(text, pos)
+    while i >= 0 and text[i] in "“‘«([":
+        return True
+    if i < 0:
+        return True
+    c = text[i]
+    if c in ".!?…:;":
+        return True
+    if c in "\"'”’»":
+        j, _ = _prev_nonspace(text, i)
+        if j < 0:
+            return True
+        b = text[j]
+        if j == i - 1 and b in ",—–-":
+            return False  # "…," Elizabeth said
+        if i > 0 and text[i - 1] in " \t\n":
+            return True  # an opening straight quote
+        return b in ".!?…"
+    if c in "—–-" and nl:
+        return True
+    # a paragraph that ended without punctuation
+    return bool(nl and text[max(0, i - 1) : i + 1].strip() and text.count("\n", i, pos) >= 2)
+
+
+def is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> bool:
+    """``…, Ali.`` / ``Rehema, …`` / ``Oh, Ali!`` / ``my dear Hastings,`` / ``Well, old Pet,`` inside a quotation."""
+    after = text[end : min(qend, end + 3)].lstrip(" ")
+    after_ok = not after or after[0] in ",.!?;…—–-:)" or end >= qend
+    if not after_ok:
+        return False
+    before = text[max(qstart, start - 24) : start]
+    if start <= qstart or not before.strip():
+        return True
+    b = before.rstrip()
+    if b.endswith((",", "—", "–", "-", ";", "!", "?", ".", "…")):
+        return True
+    if _DET_ADJ_BEFORE.search(b):
+        return False  # "it's sure to be a good Embassy."
+    return bool(VOCATIVE_LEAD_RE.search(b))
+
+
+#: An article or a third-person possessive before "good/poor/dear/old": a noun phrase, not an address.
+_DET_ADJ_BEFORE = re.compile(r"(?i)\b(?:a|an|the|his|her|their|its|this|that)\s+(?:good|poor|dear|old)\s*$")
+
+
+def scan_names(story: Story) -> list[NameHit]:
+    """All capitalised-word runs (titles attached) outside non-story blocks, with their context flags."""
+    text = story.text
+    qi = quote_index(story)
+    blocked = SpanIndex.of((n.start, n.end) for n in story.nonstory)
+    hits: list[NameHit] = []
+    words = list(_CAP_WORD.finditer(text))
+    n = len(words)
+    i = 0
+    while i < n:
+        m = words[i]
+        s = m.start()
+        if blocked.containing(s) >= 0:
+            i += 1
+            continue
+        run = [m]
+        j = i + 1
+        while j < n:
+            prev = run[-1]
+            gap = text[prev.end() : words[j].start()]
+            pw = prev.group().lower().rstrip(".")
+            if APOS_S.search(prev.group()):
+                break
+            if gap in (" ", "\n", " \n", "\n "):
+                run.append(words[j])
+                j += 1
+            elif len(run) == 1 and pw in NOBLE_TITLES and gap == " of " and words[j].group()[:1].isupper():
+                run.append(words[j])  # "the Duchess of Monmouth"
+                j += 1
+            elif (
+                pw in TITLES
+                and gap in (". ", ".\n", ". \n")
+                and not any(r.group().lower().rstrip(".") in TITLES for r in run[:-1])
+            ):
+                # the title opens the name; capitalised words before it are no part of it ("As Mrs. Weston")
+                run = [*run[-1:], words[j]]
+                j += 1
+            else:
+                break
+        i = j
+        _emit_run(text, run, qi, hits)
+    return hits
+
+
+def _emit_run(
+    text: str,
+    run: list[re.Match[str]],
+    qi: SpanIndex[int],
+    hits: list[NameHit],
+) -> None:
+    toks = [m.group() for m in run]
+    start, end = run[0].start(), run[-1].end()
+    if len(run) > 1 and text[run[0].end() : run[1].start()] == " of ":
+        toks = [toks[0], " ".join(["of", *toks[1:]])]  # one name word: "Duchess" + "of Monmouth"
+    possessive = False
+    last = toks[-1]
+    if APOS_S.search(last):
+        toks[-1] = last[:-2]
+        end -= 2
+        possessive = True
+    toks[-1] = toks[-1].rstrip("'’-")
+    if toks[-1] in PARTICLES or toks[0] in PARTICLES:
+        return
+    initial = _is_initial(text, start)
+    # Drop leading non-name words ("Poor Miss Taylor", "Then Ali", "When Elizabeth").
+    lead = 0
+    while (
+        lead < len(toks) - 1
+        and toks[lead].lower() in STOP
+        and toks[lead].lower() not in TITLES
+        and toks[lead].lower() not in STOP_NAMES
+    ):
+        lead += 1
+    if lead:
+        start = run[lead].start()
+        toks = toks[lead:]
+        initial = False
+    title: str | None = None
+    tl = toks[0].lower().rstrip(".")
+    if tl in TITLES and len(toks) > 1:
+        title = tl
+        toks = toks[1:]
+    if len(toks) > 4:
+        return
+    if any(("'" in t[1:] or "’" in t[1:]) and not re.match(r"^[A-Z]['’][A-Z]", t) for t in toks):
+        return  # contractions: Don't, I'm, We'd
+    qidx = qi.containing(start)
+    in_quote = qidx >= 0
+    vocative = False
+    if in_quote:
+        qs, qe = qi.starts[qidx], qi.ends[qidx]
+        vocative = is_vocative(text, start, end, qs + 1, qe - 1 if text[qe - 1 : qe] in _CLOSE_MARKS else qe)
+    hits.append(NameHit(start, end, title, tuple(toks), initial, in_quote, possessive, vocative))
+
+
+_TAG_AFTER = re.compile(r"\s*(?:,\s*)?(\w+)")
+_TAG_BEFORE = re.compile(r"(\w+)\s*$")
+
+
+def mark_cues(text: str, hits: list[NameHit]) -> None:
+    """``said X`` / ``X said`` / ``X smiled`` (a verb right after a name) mark a hit as a person cue."""
+    for h in hits:
+        if h.in_quote:
+            continue
+        m = _TAG_AFTER.match(text, h.end, h.end + 30)
+        nxt = m.group(1).lower() if m else ""
+        b = _TAG_BEFORE.search(text, max(0, h.start - 20), h.start)
+        prv = b.group(1).lower() if b else ""
+        if (
+            nxt in SPEECH_VERBS
+            or prv in SPEECH_VERBS
+            or h.possessive
+            or (
+                m
+                and m.start(1) == h.end + 1
+                and nxt.endswith(("ed", "s"))
+                and nxt not in NOT_VERB
+                and len(nxt) > 3
+            )
+        ):
+            h.cue = True
+
+
+def quote_index(story: Story) -> SpanIndex[int]:
+    """The story's quotations (outer spans, marks included), for "is this position inside speech" checks."""
+    return SpanIndex.of((q.outer or (q.start, q.end)) for q in story.quotes)

@@ -1,0 +1,62 @@
+"""Strict identity scoring and the sealed split, on invented gold lists (no corpus needed)."""
+
+from __future__ import annotations
+
+from fabula.corpora.novels import GoldCharacter, GoldNovel, GoldQuote
+from fabula.eval.sealed import SEALED_PDNC_DEV, is_sealed, sealed_novels
+from fabula.eval.strict import GoldCast, StrictJudge
+from fabula.story import Character
+
+PDNC_DEV = (
+    "ARoomWithAView AlicesAdventuresInWonderland AnneOfGreenGables DaisyMiller Emma HowardsEnd NightAndDay "
+    "NorthangerAbbey Persuasion PrideAndPrejudice SenseAndSensibility TheAgeOfInnocence TheAwakening TheGambler "
+    "TheInvisibleMan TheManWhoWasThursday TheMysteriousAffairAtStyles ThePictureOfDorianGray TheSportOfTheGods"
+).split()
+
+
+def _novel() -> GoldNovel:
+    chars = [
+        GoldCharacter("0", "John Reed", {"John", "Mr. Reed", "John Reed"}),
+        GoldCharacter("1", "John Rivers", {"John", "St. John", "Mr. Rivers"}),
+        GoldCharacter("2", "Jane", {"Jane", "Miss Eyre"}),
+    ]
+    quotes = [
+        GoldQuote("Q0", [(0, 5)], "Mr. Reed", ["Jane"]),
+        GoldQuote("Q1", [(10, 15)], "St. John", ["Miss Eyre"]),
+        GoldQuote("Q2", [(20, 25)], "Bessie", []),
+    ]
+    return GoldNovel("toy", "x" * 30, quotes, chars)
+
+
+def test_sealed_rule_is_pinned() -> None:
+    assert tuple(sealed_novels(PDNC_DEV)) == SEALED_PDNC_DEV
+    assert sealed_novels(reversed(PDNC_DEV)) == list(SEALED_PDNC_DEV)
+    assert is_sealed("Persuasion") and not is_sealed("Emma")
+
+
+def test_main_name_first_then_aliases_in_order() -> None:
+    cast = GoldCast.of(_novel())
+    assert cast.map(Character("c1", "Mr. Reed", ["St. John"])) == "#0"
+    assert cast.map(Character("c2", "John", ["St. John", "Mr. Reed"])) == "#1"  # "John" is ambiguous
+    assert cast.map(Character("c4", "Bessie", [])) == "?bessie"  # a speaker label with no list entry
+    assert cast.map(Character("c5", "the narrator", ["I"], narrator=True)) is None
+    assert cast.hits(Character("c6", "Mr. Reed", ["Mr. Rivers"])) == {"#0", "#1"}
+
+
+def test_strict_judge_is_wrong_for_the_minority_of_a_merge() -> None:
+    nov = _novel()
+    merged = Character("m", "Mr. Reed", ["Mr. Rivers"])
+    jane = Character("j", "Miss Eyre", ["Jane"])
+    judge = StrictJudge(nov, [merged, jane])
+    assert judge.speaker("Mr. Reed", "m")
+    assert not judge.speaker("St. John", "m")  # merged into Reed: wrong for Rivers
+    assert not judge.speaker("Mr. Reed", None)
+    assert judge.addressees(["Jane"], ["j"]) and not judge.addressees(["Jane"], ["m"])
+
+
+def test_unnamed_first_person_narrator() -> None:
+    nov = GoldNovel("lb", "x" * 10, [GoldQuote("Q0", [(0, 3)], "I")], [GoldCharacter("I-0", "I", {"I", "Pip"})])
+    narrator = Character("n", "the narrator", ["I"], narrator=True)
+    judge = StrictJudge(nov, [narrator])
+    assert judge.speaker("I", "n")
+    assert GoldCast.of(nov).map(narrator) == "#I-0"
