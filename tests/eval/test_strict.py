@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fabula.corpora.novels import GoldCharacter, GoldNovel, GoldQuote
-from fabula.eval.sealed import SEALED_PDNC_DEV, is_sealed, sealed_novels
+from fabula.corpora.sealed import SEALED_PDNC_DEV, is_sealed, sealed_novels
 from fabula.eval.strict import GoldCast, StrictJudge
 from fabula.story import Character
 

@@ -297,3 +297,17 @@ def test_seed_alana_ares_full_pipeline(seeds: Path) -> None:
     summary = pairs[0].summary
     assert "Alana asks to leave" in summary
     assert "Ares refuses" in summary
+
+
+def test_ask_object_ties_break_by_order_in_the_text_not_by_hash_seed() -> None:
+    import subprocess
+    import sys
+
+    code = "from fabula.stages.dynamics import _ask_object; print(_ask_object(['Please, I want to go, let me leave.']))"
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={"PYTHONHASHSEED": str(seed)}, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for seed in range(6)
+    }
+    assert seen == {"go"}

@@ -5,7 +5,7 @@ gold span is matched to the predicted quotation overlapping it most. Scoring is 
 character maps to one gold character (:mod:`fabula.eval.strict`) and a speaker is right when that is the gold
 speaker. ``strict=False`` (``--lenient``) counts it right when any of its names (name + aliases) matches the gold
 speaker's name or aliases. With ``gold_quotes=True`` the gold spans replace ``story.quotes`` before the characters
-and attribution stages run. PDNC's sealed novels (:mod:`fabula.eval.sealed`) are reported as one aggregate only.
+and attribution stages run. PDNC's sealed novels (:mod:`fabula.corpora.sealed`) are reported as one aggregate only.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from fabula.api import analyze, stage
 from fabula.corpora.align import char_names, gold_names, norm_name, overlap_finder, story_with_gold_quotes
 from fabula.corpora.novels import GoldNovel, load_litbank, load_pdnc, load_quoteli3
 from fabula.eval.metrics import bucket, with_rates
-from fabula.eval.sealed import is_sealed
+from fabula.corpora.sealed import is_sealed
 from fabula.eval.strict import StrictJudge
 from fabula.story import Story
 

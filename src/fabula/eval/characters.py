@@ -4,7 +4,7 @@ A cast entry is right when it maps to one gold character by the strict mapping o
 Per novel: cast precision, recall of gold characters and of *speaking* gold characters (one gold quotation or
 more), precision among the entries given a quotation, cast size against the gold list, splits (gold characters
 that two or more cast entries map to) and merges (cast entries whose names identify two or more gold characters).
-Sealed PDNC novels (:mod:`fabula.eval.sealed`) are reported only as one aggregate.
+Sealed PDNC novels (:mod:`fabula.corpora.sealed`) are reported only as one aggregate.
 
 LitBank person detection compares fabula's name mentions with the gold PER entities that are proper names
 (see :func:`load_litbank_people` and ``docs/evaluation.md`` for the matching rule).
@@ -22,7 +22,7 @@ from typing import Any
 from fabula.api import analyze
 from fabula.corpora.novels import GoldCharacter, GoldNovel, chain_name, detokenise, load_litbank, load_pdnc
 from fabula.errors import DataError
-from fabula.eval.sealed import is_sealed
+from fabula.corpora.sealed import is_sealed
 from fabula.eval.strict import GoldCast
 from fabula.story import Story
 

@@ -1,7 +1,7 @@
 """Strict identity scoring: each predicted character stands for exactly one gold character, or for none.
 
-A predicted character maps to the gold character that its main name identifies, else the first of its aliases
-(in order) that identifies one. A name identifies a gold character when, normalised as the evaluation normalises
+A predicted character maps to the gold character that its main name identifies, else the one most of its aliases
+identify (ties: alias order). A name identifies a gold character when, normalised as the evaluation normalises
 names, it is that character's main name and no other's, or else an alias (or main name) of that character alone.
 A predicted character that merges two people therefore maps to one of them and is wrong for the other's lines.
 fabula's narrator with no identifying name maps to an unnamed gold first-person narrator (LitBank's "I").
@@ -12,6 +12,7 @@ alias, case-insensitively); a label that names no listed character becomes an id
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -79,13 +80,17 @@ class GoldCast:
         return None
 
     def map(self, char: Character | None) -> str | None:
-        """The gold identity of a predicted character: main name first, then aliases in order."""
+        """The gold identity of a predicted character: the one its main name identifies, else the one most of its
+        aliases identify (ties: the first such alias in order; fabula lists aliases alphabetically, so a vote
+        keeps "Fitzwilliam" from outvoting "Darcy" and "Mr. Darcy" in "Mr. Fitzwilliam Darcy")."""
         if char is None:
             return None
-        for name in (char.name, *char.aliases):
-            key = self.identify(name)
-            if key is not None:
-                return key
+        key = self.identify(char.name)
+        if key is not None:
+            return key
+        votes = Counter(k for k in map(self.identify, char.aliases) if k is not None)
+        if votes:
+            return votes.most_common(1)[0][0]
         return self.first_person if char.narrator else None
 
     def hits(self, char: Character) -> set[str]:

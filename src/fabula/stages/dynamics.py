@@ -274,7 +274,7 @@ def _ask_object(texts: Sequence[str]) -> str | None:
     for t in texts:
         # "I don't want to go" does not ask to go: drop clauses with a negation before the content word
         kept = " ".join(cl for cl in re.split(r"[.!?;]", t) if not _NEGATED.search(cl))
-        c.update({w.lower() for w in ASK_RE.findall(kept)})
+        c.update(list(dict.fromkeys(w.lower() for w in ASK_RE.findall(kept))))  # once per text, in text order
     if not c:
         return None
     word, n = c.most_common(1)[0]

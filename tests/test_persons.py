@@ -1,0 +1,84 @@
+"""The person detector (fabula.persons): features on an invented scene, and the shipped model's ordering."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fabula.api import analyze
+from fabula.persons import FEATURES, PersonModel, form_features, load_model, name_forms, person_probabilities
+from fabula.story import Story
+
+SCENE = """The rain had not stopped for three days when Tobias Fennick reached the Crooked Lantern.
+
+"You are late," said the landlady. "Sit by the fire, Tobias."
+
+Tobias shook the water from his coat. He looked round the low room of the Crooked Lantern and smiled. "Is my
+brother here?"
+
+"Not since Tuesday." She set a cup before him. Tobias drank it slowly, and he watched the door.
+
+Later that night he walked out of the Crooked Lantern and into the lane. In the Crooked Lantern the fire burned low.
+Tobias's boots rang on the stones as he went. "Goodnight, Tobias," the landlady called after him.
+
+At the Crooked Lantern nobody spoke of him again. From the Crooked Lantern the road ran north.
+"""
+
+
+def _occurrences(story: Story, form: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    i = story.text.find(form)
+    while i >= 0:
+        out.append((i, i + len(form)))
+        i = story.text.find(form, i + 1)
+    return out
+
+
+@pytest.fixture(scope="module")
+def scene() -> tuple[Story, dict[str, list[tuple[int, int]]]]:
+    story = analyze(Story(text=SCENE), upto="quotes")
+    forms = {f: _occurrences(story, f) for f in ("Tobias", "Crooked Lantern")}
+    return story, forms
+
+
+def test_model_loads() -> None:
+    model = load_model()
+    assert model.features == FEATURES
+    assert model.coef.shape == (len(FEATURES),)
+    assert 0.0 < model.threshold < 1.0
+
+
+def test_features_finite(scene: tuple[Story, dict[str, list[tuple[int, int]]]]) -> None:
+    story, forms = scene
+    x = form_features(story, forms)
+    assert x.shape == (2, len(FEATURES))
+    assert np.isfinite(x).all()
+    person, place = x
+    col = FEATURES.index
+    assert person[col("action")] > 0 and person[col("vocative")] > 0 and person[col("possessive")] > 0
+    assert place[col("place_cues")] > person[col("place_cues")]
+    assert place[col("the")] > 0.5
+
+
+def test_person_above_place(scene: tuple[Story, dict[str, list[tuple[int, int]]]]) -> None:
+    story, forms = scene
+    probs = person_probabilities(story, forms)
+    assert probs["Tobias"] > probs["Crooked Lantern"]
+    assert probs["Tobias"] >= load_model().threshold
+
+
+def test_name_forms_from_characters_stage() -> None:
+    story = analyze(Story(text=SCENE), upto="characters")
+    forms = name_forms(story)
+    assert "Tobias" in forms
+    assert all(story.text[a:b] == f for f, spans in forms.items() for a, b in spans)
+
+
+def test_roundtrip_and_single_vector() -> None:
+    model = load_model()
+    again = PersonModel.from_json(model.to_json())
+    x = np.zeros(len(FEATURES))
+    assert again.predict_proba(x).shape == (1,)
+    assert abs(float(again.predict_proba(x)[0]) - float(model.predict_proba(x)[0])) < 1e-4
+    with pytest.raises(ValueError):
+        PersonModel.from_json({**model.to_json(), "features": ["x"]})
