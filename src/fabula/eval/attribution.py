@@ -20,8 +20,8 @@ from typing import Any
 from fabula.api import analyze, stage
 from fabula.corpora.align import char_names, gold_names, norm_name, overlap_finder, story_with_gold_quotes
 from fabula.corpora.novels import GoldNovel, load_litbank, load_pdnc, load_quoteli3
-from fabula.eval.metrics import bucket, with_rates
 from fabula.corpora.sealed import is_sealed
+from fabula.eval.metrics import bucket, with_rates
 from fabula.eval.strict import StrictJudge
 from fabula.story import Story
 

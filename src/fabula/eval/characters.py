@@ -21,8 +21,8 @@ from typing import Any
 
 from fabula.api import analyze
 from fabula.corpora.novels import GoldCharacter, GoldNovel, chain_name, detokenise, load_litbank, load_pdnc
-from fabula.errors import DataError
 from fabula.corpora.sealed import is_sealed
+from fabula.errors import DataError
 from fabula.eval.strict import GoldCast
 from fabula.story import Story
 
