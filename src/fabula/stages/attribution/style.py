@@ -44,6 +44,14 @@ class Style:
         self.bg_total = sum(bg.values()) + self.SMOOTH * (len(bg) + 1)
         self.prof = {k: v for k, v in prof.items() if sum(v.values()) >= self.MIN_WORDS}
         self.totals = {k: sum(v.values()) for k, v in self.prof.items()}
+        self.sizes = [sum(c.values()) for c in self.words]
+        self._pb: dict[str, float] = {}  # background probability per word, computed once
+
+    def _background(self, w: str) -> float:
+        pb = self._pb.get(w)
+        if pb is None:
+            pb = self._pb[w] = (self.bg[w] + self.SMOOTH) / self.bg_total
+        return pb
 
     def score(self, i: int, cid: str) -> float | None:
         """Mean log-ratio of quotation ``i``'s words under ``cid``'s profile versus all dialogue, or None."""
@@ -52,15 +60,13 @@ class Style:
             return None
         words = self.words[i]
         own = self.owner[i] == cid
-        total = self.totals[cid] - (sum(words.values()) if own else 0)
-        if total < self.MIN_WORDS:
-            return None
-        n = sum(words.values())
-        if not n:
+        n = self.sizes[i]
+        total = self.totals[cid] - (n if own else 0)
+        if total < self.MIN_WORDS or not n:
             return None
         acc = 0.0
         for w, k in words.items():
-            pb = (self.bg[w] + self.SMOOTH) / self.bg_total
+            pb = self._background(w)
             pw = (p[w] - (k if own else 0) + self.MU * pb) / (total + self.MU)
             acc += k * math.log(pw / pb)
         return acc / n
