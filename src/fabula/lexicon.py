@@ -104,7 +104,9 @@ STOP = frozenset(
     street road lane avenue square park hall house court church hotel inn castle abbey manor hill river lake
     north south east west northern southern eastern western ouch ow oops ugh ahh ohh aww shh psst yay nah
     ive im dont cant wont didnt doesnt isnt wasnt youre thats whats theres hes shes theyre weve youve ill id
-    ofcourse atleast gonna wanna gotta""".split()
+    ofcourse atleast gonna wanna gotta
+    in on at from to for with by of into onto upon after before since until till while though although because
+    as than like without within through across against among""".split()
 )
 # STOP words that are also first names: kept where the text uses them as a person ("said May", "May's").
 STOP_NAMES = frozenset("may april june august christian".split())

@@ -9,8 +9,8 @@ from fabula.lexicon import name_prior, title_gender
 from fabula.story import Story
 
 
-def _chars(text: str) -> Story:
-    return analyze(text, input_format="text", upto="characters")
+def _chars(text: str, persons: bool = True) -> Story:
+    return analyze(text, input_format="text", upto="characters", config={"characters": {"persons": persons}})
 
 
 def _by_name(story: Story) -> dict[str, list[str]]:
@@ -188,7 +188,7 @@ def test_a_hyphen_joins_capitalised_parts_only() -> None:
         '"It was the Sunday-school picnic," said Elinor. "A-n-n-e, with an e."\n\n'
         '"Mary-Anne--I mean Mary-Anne Wills--was there too," said Marianne.\n'
     )
-    names = set(_by_name(_chars(text)))
+    names = set(_by_name(_chars(text, persons=False)))  # the name scanner alone
     assert {"Elinor", "Marianne", "Mary-Anne Wills"} <= names, names
     assert not any("-" in n and n != "Mary-Anne Wills" for n in names), names
 
@@ -233,3 +233,26 @@ def test_a_titled_surname_in_the_plural_is_the_family() -> None:
     names = _by_name(story)
     assert "Miss Ashby" in names and "Mrs. Giles" in names, names
     assert not any("Ashbys" in n for n in names), names
+
+
+def test_the_person_model_keeps_people_and_drops_places() -> None:
+    text = (
+        "Marta Voss came to the Grey Heron at dusk. At the Grey Heron the fire was lit.\n\n"
+        '"You are late, Marta," said the keeper. Marta shrugged and sat down.\n\n'
+        "She left Kelmsby before dawn. From Kelmsby the road ran to the sea. Marta walked it alone, and she did "
+        "not look back at Kelmsby. In Kelmsby they still speak of her.\n"
+    )
+    every = {c.name for c in _chars(text, persons=False).characters}
+    assert any("Heron" in n for n in every), every  # the name scanner alone lists the inn
+    kept = {c.name for c in _chars(text).characters}
+    assert any(n.startswith("Marta") for n in kept)
+    assert not any("Kelmsby" in n or "Heron" in n for n in kept), kept
+
+
+def test_a_sentence_initial_common_word_does_not_open_a_name() -> None:
+    text = (
+        "For Nell the winter was long. She wrote to her brother for news, and waited for a letter for weeks.\n\n"
+        '"Nell," said Ada, "come and sit by the fire." Nell came.\n'
+    )
+    names = {c.name for c in _chars(text).characters}
+    assert "Nell" in names and not any(n.startswith("For ") for n in names)

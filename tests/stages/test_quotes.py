@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from fabula.api import analyze
-from fabula.story import Story
+from fabula.story import Character, Story
 
 
 def _quotes(text: str) -> list[list[str]]:
@@ -104,3 +104,13 @@ def test_seed_002_every_quotation_and_no_debris(seeds) -> None:  # type: ignore[
     spans = [s for q in story.quotes for s in q.spans]
     assert story.text.count('"') == 2 * len(spans)
     assert not any("Where stories live" in story.text[a:b] for a, b in spans)
+
+
+def test_two_speakers_tagged_in_one_paragraph_are_two_quotations() -> None:
+    import fabula
+
+    story = fabula.analyze('"Hello," said Anna. "Hi," Ben replied.')
+    names = [(story.text[q.start : q.end], (story.character(q.speaker) or Character("", "")).name) for q in story.quotes]
+    assert names == [("Hello,", "Anna"), ("Hi,", "Ben")]
+    one = fabula.analyze('"I know," she said, "but I cannot stay." Anna turned away.')
+    assert len(one.quotes) == 1 and len(one.quotes[0].spans) == 2

@@ -1,4 +1,6 @@
-"""Plain text: decode bytes in any common encoding, normalise line ends, drop NULs and control characters."""
+"""Plain text: decode bytes in any common encoding, normalise line ends, drop NULs and control characters.
+
+A Project Gutenberg download gets its header, credits and licence marked non-story (see ``readers.gutenberg``)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import re
 from charset_normalizer import from_bytes
 
 from fabula.errors import UnsupportedFormat
+from fabula.readers import gutenberg
 from fabula.story import SourceInfo, Story
 
 _BINARY_MAGIC = (
@@ -148,4 +151,6 @@ def read(data: bytes, source: SourceInfo) -> Story:
     clean = normalise(text)
     if len(clean) != len(text.replace("\r\n", "\n").replace("\r", "\n")):
         meta["removed_control_characters"] = len(text.replace("\r\n", "\n").replace("\r", "\n")) - len(clean)
-    return Story(text=clean, source=source, meta=meta)
+    story = Story(text=clean, source=source, meta=meta)
+    gutenberg.mark(story)
+    return story

@@ -238,7 +238,12 @@ def group(text: str, raws: list[_Raw]) -> list[list[_Raw]]:
             last = groups[-1][-1]
             if last.para == r.para:
                 gap = text[last.close_end : r.open_at]
-                if len(gap) <= _TAG_GAP_MAX and "\n\n" not in gap and _is_tag_gap(gap, text, last):
+                if (
+                    len(gap) <= _TAG_GAP_MAX
+                    and "\n\n" not in gap
+                    and _is_tag_gap(gap, text, last)
+                    and not (SPEECH_VERB_RE.search(gap) and _tag_follows(text, r))
+                ):
                     groups[-1].append(r)
                     continue
             elif not last.closed and r.para == last.para + 1 and r.open_at < r.start:
@@ -246,6 +251,17 @@ def group(text: str, raws: list[_Raw]) -> list[list[_Raw]]:
                 continue
         groups.append([r])
     return groups
+
+
+_TAG_AFTER_END = re.compile(r"[.!?…\n\"“”‘’']")
+
+
+def _tag_follows(text: str, r: _Raw) -> bool:
+    """Whether narration right after ``r`` (to the end of its sentence) is a speech tag of its own: with a tag
+    before it too, ``r`` is another utterance (“Hello,” said Anna. “Hi,” Ben replied.)."""
+    after = text[r.close_end : r.close_end + 60]
+    m = _TAG_AFTER_END.search(after)
+    return bool(SPEECH_VERB_RE.search(after[: m.start()] if m else after))
 
 
 def _is_tag_gap(gap: str, text: str, last: _Raw) -> bool:

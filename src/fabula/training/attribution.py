@@ -26,6 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from fabula.api import analyze
 from fabula.corpora.align import char_names, gold_names, overlap_finder, story_with_gold_quotes
 from fabula.corpora.novels import GoldNovel, GoldQuote, load_pdnc
+from fabula.corpora.sealed import is_sealed
 from fabula.stages import attribution as att_mod
 from fabula.stages import characters
 from fabula.story import Character, Quote
@@ -311,9 +312,12 @@ def _folds(data: Sequence[NovelData], folds: int) -> dict[str, int]:
 
 
 def training_data(root: Path | str) -> list[NovelData]:
-    """Every PDNC novel with gold quotations, and with ``OWN_QUOTES`` also with fabula's own."""
+    """Every PDNC novel with gold quotations, and with ``OWN_QUOTES`` also with fabula's own; the sealed novels
+    (:mod:`fabula.corpora.sealed`) are left out, so the shipped ranker has never seen them."""
     out = []
     for nov in load_pdnc(root):
+        if is_sealed(nov.name):
+            continue
         out.append(novel_data(nov))
         if OWN_QUOTES:
             out.append(novel_data(nov, own_quotes=True))

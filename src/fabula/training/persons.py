@@ -1,7 +1,7 @@
 """Train the person detector: ``python -m fabula.training.persons [--litbank DIR] [--pdnc DIR] [--folds K]``.
 
 Candidates are the name forms fabula's characters stage finds (its name mentions grouped by surface form), each
-described by :func:`fabula.persons.form_features`. Labels:
+described by :func:`fabula.stages.characters.persons.form_features`. Labels:
 
 * LitBank (100 excerpts): a form is a person when at least half of its occurrences overlap a proper-name (PROP)
   mention of type PER in the coreference layer; otherwise (LOC/GPE/FAC/ORG/VEH, or no entity at all) it is not.
@@ -31,7 +31,7 @@ from fabula.api import analyze
 from fabula.corpora.novels import detokenise, load_pdnc
 from fabula.corpora.sealed import is_sealed
 from fabula.lexicon import TITLES
-from fabula.persons import FEATURES, PersonModel, form_features, name_forms
+from fabula.stages.characters.persons import FEATURES, PersonModel, form_features, name_forms
 from fabula.story import Story
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,9 @@ class Doc:
 # ---------------------------------------------------------------------------------------------- LitBank
 
 
+#: Candidates are every name the characters stage finds before the person model filters them.
+_ALL_NAMES = {"characters": {"persons": False}}
+
 def _litbank_gold(ann: Path, offs: list[list[tuple[int, int]]]) -> list[tuple[int, int, str]]:
     """Proper-name mentions ``(start, end, type)`` of the coreference layer, in character offsets."""
     out: list[tuple[int, int, str]] = []
@@ -92,7 +95,7 @@ def litbank_docs(root: Path) -> Iterator[Doc]:
         text, offs = detokenise(sentences)
         gold = _litbank_gold(ann, offs)
         per = [(a, b) for a, b, t in gold if t == "PER"]
-        story = analyze(Story(text=text), upto="characters")
+        story = analyze(Story(text=text), upto="characters", config=_ALL_NAMES)
         forms = name_forms(story)
         labels: list[int] = []
         hits: list[list[int]] = []
@@ -141,7 +144,7 @@ def pdnc_docs(root: Path) -> Iterator[Doc]:
             continue
         gold = {_norm(n) for c in nov.characters for n in (c.name, *c.aliases)}
         words = {x for g in gold for x in _bare(g) if x not in TITLES and x not in ("my", "dear", "dearest")}
-        story = analyze(root / nov.name / "novel_text.txt", upto="characters")
+        story = analyze(root / nov.name / "novel_text.txt", upto="characters", config=_ALL_NAMES)
         forms = name_forms(story)
         labels = [int(_is_gold(f, gold, words)) for f in forms]
         yield Doc(
@@ -275,7 +278,7 @@ _CARD = """# fabula person detector
 
 **What**: a logistic regression that answers "is this name a person in this story" for each name form (a surface
 string such as "Mr. Hall", "Admiral Benbow", "England") from how the text uses it, aggregated over all its
-occurrences. Code: `fabula.persons` (features, `PersonModel`); weights: `person_model.json` (standardisation means
+occurrences. Code: `fabula.stages.characters.persons` (features, `PersonModel`); weights: `person_model.json` (standardisation means
 and scales, one weight per feature, an intercept; under 2 KB); no pickles, CPU only. Not yet wired into the
 characters stage.
 
@@ -296,13 +299,13 @@ after; possessive 's; addressed inside a quotation (`vocative`); inside a quotat
 the sentence (`pron_person`), it/its/there later in the sentence (`pron_it`); log(1 + lower-case uses of its last
 word / capitalised uses) (`lower_ratio`); its last word is a frequent English word (`common`); its first word is a
 known first name (`name_prior`); the share of its uses in headings and other non-story blocks (`nonstory`);
-log(1 + occurrences) (`log_count`), log(1 + occurrences per 1,000 words) (`rate`) and the share of the story's
+log(1 + occurrences) (`log_count`), log(1 + occurrences per 1,000 words, a text counting as at least 2,000) (`rate`) and the share of the story's
 candidates that occur at most as often (`rank`); log(1 + occurrences with any person cue: title, speech or action
 verb, -ed word, possessive, vocative) (`person_cues`) and with any place cue (after a place preposition, "to" or
 "the") (`place_cues`); number of words; written in capitals; a demonym ending (-ian, -ese, -ish, -ans); a
 place-name ending (-shire, -ton, -bury, Street, Hall, Inn, …: `place_suffix`).
 Speech verbs, titles and first names come from `fabula.lexicon`; the place prepositions and the 40 action verbs are
-constants in `fabula.persons`.
+constants in `fabula.stages.characters.persons`.
 
 **Leave-documents-out cross-validation** ({folds} folds grouped by document, LitBank and PDNC together; threshold
 {threshold}). "all-person" is the trivial baseline that calls every candidate a person, which is what the

@@ -20,6 +20,7 @@ from fabula.pipeline import Stage
 from fabula.stages.characters.forms import Form, after_the, common_words, keep_forms
 from fabula.stages.characters.identity import Entity, cluster, display_name
 from fabula.stages.characters.names import NameHit, is_vocative, mark_cues, quote_index, scan_names
+from fabula.stages.characters.persons import form_features, load_model
 from fabula.story import Character, Mention, Story
 
 __all__ = [
@@ -51,8 +52,34 @@ def _ao3_priors(story: Story) -> list[str]:
     return [re.sub(r"\s*\(.*?\)\s*", " ", n).strip() for n in names if n and n.strip()]
 
 
-def run(story: Story) -> None:
-    """Find the named characters and their name mentions (``story.characters``, ``story.mentions``)."""
+def _people(story: Story, entities: list[Entity], priors: set[str], cut: float) -> list[Entity]:
+    """The entities the person model (:mod:`.persons`) takes for people: the occurrence-weighted mean of their
+    forms' probabilities reaches ``cut``, or a form is an AO3 character tag."""
+    model = load_model()
+    pairs = [(f.text, [(h.start, h.end) for h in f.hits]) for e in entities for f in e.forms]
+    probs = iter(model.predict_proba(form_features(story, pairs)).tolist() if pairs else [])
+    out = []
+    for e in entities:
+        weighted = [(next(probs), len(f.hits)) for f in e.forms]
+        n = sum(k for _, k in weighted)
+        p = sum(pr * k for pr, k in weighted) / n if n else 0.0
+        if p >= cut or any(f.text.lower() in priors for f in e.forms):
+            out.append(e)
+    return out
+
+
+#: The person model's probability below which a name is not taken for a character. Lower than the model's own
+#: 0.5 (which balances precision and recall of name forms): dropping a real speaker costs more than listing a place.
+#: On the 14 open PDNC dev novels, in sample: cast 5.1x -> 1.5x the gold list, cast precision 0.17 -> 0.50,
+#: strict speaker accuracy 0.836 -> 0.833 before the ranker was retrained on the filtered cast.
+PERSON_THRESHOLD = 0.3
+
+
+def run(story: Story, *, persons: bool = True, person_threshold: float = PERSON_THRESHOLD) -> None:
+    """Find the named characters and their name mentions (``story.characters``, ``story.mentions``).
+
+    ``persons``: keep only the names the learned person model takes for people (places, inns, ships, books and
+    interjections are dropped below ``person_threshold``); ``False`` keeps every name that behaves like one."""
     text = story.text
     qi = quote_index(story)
     priors_full = _ao3_priors(story)
@@ -61,6 +88,8 @@ def run(story: Story) -> None:
     mark_cues(text, hits)
     forms = keep_forms(text, hits, priors)
     entities = cluster(text, forms, qi)
+    if persons:
+        entities = _people(story, entities, priors, person_threshold)
     entities.sort(key=lambda e: min(h.start for f in e.forms for h in f.hits))
     chars: list[Character] = []
     mentions: list[Mention] = []
@@ -89,6 +118,6 @@ def run(story: Story) -> None:
 STAGE = Stage(
     name="characters",
     func=run,
-    reads=("text", "meta", "nonstory", "quotes"),
+    reads=("text", "meta", "nonstory", "sentences", "tokens", "quotes"),
     writes=("characters", "mentions"),
 )

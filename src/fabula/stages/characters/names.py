@@ -8,6 +8,7 @@ lies inside a quotation, is possessive, is a vocative (``…, Ali.``) or stands 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from fabula.lexicon import (
@@ -20,6 +21,7 @@ from fabula.lexicon import (
     STOP_NAMES,
     TITLES,
     VOCATIVE_LEAD_RE,
+    name_prior,
 )
 from fabula.spans import SpanIndex
 from fabula.story import Story
@@ -32,6 +34,7 @@ _CAP_WORD = re.compile(
     rf"|{_PARTICLE}(?=(?:[ \n]{_PARTICLE})?[ \n][A-Z]))"
 )
 _CLOSE_MARKS = "\"”’'»)]"
+_LOWER_RUN = re.compile(r"(?<![\w'’])[a-z][\w'’]*")
 
 
 @dataclass(slots=True)
@@ -114,6 +117,7 @@ def scan_names(story: Story) -> list[NameHit]:
     blocked = SpanIndex.of((n.start, n.end) for n in story.nonstory)
     hits: list[NameHit] = []
     words = list(_CAP_WORD.finditer(text))
+    lower = Counter(_LOWER_RUN.findall(text))
     n = len(words)
     i = 0
     while i < n:
@@ -147,8 +151,12 @@ def scan_names(story: Story) -> list[NameHit]:
             else:
                 break
         i = j
-        _emit_run(text, run, qi, hits)
+        _emit_run(text, run, qi, hits, lower)
     return hits
+
+
+#: How often a word must occur in lower case for a capitalised sentence-initial use of it not to open a name.
+COMMON_IN_LOWER = 3
 
 
 def _emit_run(
@@ -156,6 +164,7 @@ def _emit_run(
     run: list[re.Match[str]],
     qi: SpanIndex[int],
     hits: list[NameHit],
+    lower: Counter[str],
 ) -> None:
     toks = [m.group() for m in run]
     start, end = run[0].start(), run[-1].end()
@@ -178,6 +187,16 @@ def _emit_run(
         and toks[lead].lower() in STOP
         and toks[lead].lower() not in TITLES
         and toks[lead].lower() not in STOP_NAMES
+    ):
+        lead += 1
+    # A sentence-initial run that opens with a word the text mostly writes in lower case ("For Jo", "Resisting
+    # Stapleton", "Long ago Pip") starts at the next word, unless that word is a known first name.
+    while (
+        initial
+        and lead < len(toks) - 1
+        and lower[toks[lead].lower()] >= COMMON_IN_LOWER
+        and toks[lead].lower() not in TITLES
+        and name_prior(toks[lead]) is None
     ):
         lead += 1
     if lead:

@@ -28,7 +28,7 @@ import numpy as np
 
 from fabula.lexicon import SPEECH_VERBS, TITLES, name_prior
 from fabula.spans import SpanIndex
-from fabula.stages.characters import common_words
+from fabula.stages.characters.forms import common_words
 from fabula.story import Story
 
 #: Feature names, in the order of the columns :func:`form_features` returns.
@@ -53,7 +53,7 @@ FEATURES: tuple[str, ...] = (
     "person_cues",  # log(1 + occurrences with a person cue: speech, action, -ed verb, possessive, vocative, title)
     "place_cues",  # log(1 + occurrences after a place preposition, "to" or "the")
     "log_count",  # log(1 + occurrences)
-    "rate",  # log(1 + occurrences per 1,000 words of the text)
+    "rate",  # log(1 + occurrences per 1,000 words of the text, a text counting as at least 2,000 words)
     "rank",  # share of the story's candidate forms that occur at most as often as this one
     "n_words",  # words in the form (title included)
     "all_caps",  # written in capitals
@@ -206,14 +206,23 @@ def _form_row(ctx: _Context, form: str, spans: Sequence[tuple[int, int]]) -> lis
     return [out[k] for k in FEATURES]
 
 
-def form_features(story: Story, forms: Mapping[str, Sequence[tuple[int, int]]]) -> np.ndarray:
-    """Feature matrix (one row per form, in the mapping's order; columns :data:`FEATURES`)."""
+#: A text shorter than this counts as this long for the ``rate`` feature: in a short scene every repeated name is
+#: frequent, so frequency would say "person" for a town named five times in eighty words.
+MIN_WORDS_FOR_RATE = 2000
+
+Forms = Mapping[str, Sequence[tuple[int, int]]] | Sequence[tuple[str, Sequence[tuple[int, int]]]]
+
+
+def form_features(story: Story, forms: Forms) -> np.ndarray:
+    """Feature matrix (one row per form, in the given order; columns :data:`FEATURES`). ``forms`` maps each
+    surface form to its occurrences, or lists ``(form, occurrences)`` pairs (a surface may then repeat)."""
     ctx = _context(story)
-    rows = np.asarray([_form_row(ctx, form, spans) for form, spans in forms.items()], dtype=np.float64)
-    rows = rows.reshape(len(forms), len(FEATURES))
-    if len(forms):
-        counts = np.asarray([len(s) for s in forms.values()], dtype=np.float64)
-        words = max(1, len(story.tokens) or len(story.text.split()))
+    items = list(forms.items()) if isinstance(forms, Mapping) else list(forms)
+    rows = np.asarray([_form_row(ctx, form, spans) for form, spans in items], dtype=np.float64)
+    rows = rows.reshape(len(items), len(FEATURES))
+    if len(items):
+        counts = np.asarray([len(s) for _, s in items], dtype=np.float64)
+        words = max(MIN_WORDS_FOR_RATE, len(story.tokens) or len(story.text.split()))
         rows[:, FEATURES.index("rate")] = np.log1p(1000.0 * counts / words)
         rows[:, FEATURES.index("rank")] = np.searchsorted(np.sort(counts), counts, side="right") / len(counts)
     return rows

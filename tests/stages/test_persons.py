@@ -1,4 +1,4 @@
-"""The person detector (fabula.persons): features on an invented scene, and the shipped model's ordering."""
+"""The person detector (fabula.stages.characters.persons): features on an invented scene, and the shipped model's ordering."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from fabula.api import analyze
-from fabula.persons import FEATURES, PersonModel, form_features, load_model, name_forms, person_probabilities
+from fabula.stages.characters.persons import (
+    FEATURES,
+    PersonModel,
+    form_features,
+    load_model,
+    name_forms,
+    person_probabilities,
+)
 from fabula.story import Story
 
 SCENE = """The rain had not stopped for three days when Tobias Fennick reached the Crooked Lantern.
