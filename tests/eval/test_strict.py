@@ -60,3 +60,12 @@ def test_unnamed_first_person_narrator() -> None:
     judge = StrictJudge(nov, [narrator])
     assert judge.speaker("I", "n")
     assert GoldCast.of(nov).map(narrator) == "#I-0"
+
+
+def test_the_quotes_report_shows_sealed_novels_only_in_aggregate() -> None:
+    from fabula.eval.quotes import QuoteScore, format_report
+
+    open_, sealed = QuoteScore("DaisyMiller", gold=10, predicted=10), QuoteScore("Persuasion", gold=5, predicted=6)
+    report = format_report([open_, sealed], text_of={"DaisyMiller": "x", "Persuasion": "y"}, examples=3)
+    assert "DaisyMiller" in report and "Persuasion" not in report
+    assert "SEALED (1 novels)" in report and "TOTAL" in report

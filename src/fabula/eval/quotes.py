@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from fabula.api import analyze
 from fabula.corpora.novels import GoldNovel
+from fabula.corpora.sealed import is_sealed
 from fabula.story import Story
 
 
@@ -89,21 +90,30 @@ def evaluate(novels: Iterable[GoldNovel]) -> list[QuoteScore]:
     return out
 
 
-def format_report(scores: list[QuoteScore], text_of: dict[str, str] | None = None, examples: int = 0) -> str:
-    lines = [f"{'novel':32} {'gold':>6} {'pred':>6} {'recall':>7} {'exact':>7} {'prec':>7}"]
-    tot = QuoteScore("TOTAL")
+def _row(s: QuoteScore) -> str:
+    return f"{s.name[:32]:32} {s.gold:6d} {s.predicted:6d} {s.recall:7.4f} {s.exact_recall:7.4f} {s.precision:7.4f}"
+
+
+def _total(name: str, scores: list[QuoteScore]) -> QuoteScore:
+    tot = QuoteScore(name)
     for s in scores:
-        lines.append(
-            f"{s.name[:32]:32} {s.gold:6d} {s.predicted:6d} {s.recall:7.4f} {s.exact_recall:7.4f} {s.precision:7.4f}"
-        )
         tot.gold += s.gold
         tot.predicted += s.predicted
         tot.exact += s.exact
         tot.overlap += s.overlap
         tot.pred_overlap += s.pred_overlap
-    lines.append(
-        f"{'TOTAL':32} {tot.gold:6d} {tot.predicted:6d} {tot.recall:7.4f} {tot.exact_recall:7.4f} {tot.precision:7.4f}"
-    )
+    return tot
+
+
+def format_report(scores: list[QuoteScore], text_of: dict[str, str] | None = None, examples: int = 0) -> str:
+    """One row per novel and a total; PDNC's sealed novels only as one aggregate row, never with examples."""
+    lines = [f"{'novel':32} {'gold':>6} {'pred':>6} {'recall':>7} {'exact':>7} {'prec':>7}"]
+    sealed = [s for s in scores if is_sealed(s.name)]
+    lines.extend(_row(s) for s in scores if not is_sealed(s.name))
+    if sealed:
+        lines.append(_row(_total(f"SEALED ({len(sealed)} novels)", sealed)))
+    lines.append(_row(_total("TOTAL", scores)))
+    scores = [s for s in scores if not is_sealed(s.name)]
     if examples and text_of:
         for s in scores:
             t = text_of[s.name]
