@@ -282,7 +282,7 @@ occurrences. Code: `fabula.stages.characters.persons` (features, `PersonModel`);
 and scales, one weight per feature, an intercept; under 2 KB); no pickles, CPU only. The characters stage keeps an
 entity when the occurrence-weighted mean of its forms' probabilities is at least 0.3 (`PERSON_THRESHOLD`, chosen on
 the 14 open PDNC novels: cast 5.2x -> 1.7x the gold list at an unchanged strict speaker accuracy), or when a form is
-an AO3 character tag; `config={"characters": {"persons": False}}` turns it off.
+an AO3 character tag; `config={{"characters": {{"persons": False}}}}` turns it off.
 
 **Data**: candidates are the name forms fabula's characters stage finds (its name mentions grouped by surface form).
 LitBank ({litbank} excerpts of about 2,000 words): a form is a person when at least half its occurrences overlap a
