@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE
 from fabula.pipeline import Stage
+from fabula.spans import SpanIndex
 from fabula.story import Quote, Span, Story
 
 
@@ -319,17 +320,20 @@ def thoughts(story: Story, quote_spans: list[tuple[int, int]]) -> list[Span]:
     spans = [(s.start, s.end) for s in story.italics]
     for m in re.finditer(r"(?<![\w*_])([_*])(?=\S)([^\n_*]{1,400}?)(?<=\S)\1(?![\w*_])", text):
         spans.append((m.start(2), m.end(2)))
+    quoted = SpanIndex((s, e, (s, e)) for s, e in quote_spans)
+    nonstory = SpanIndex((n.start, n.end, n) for n in story.nonstory)
     out = []
     for a, b in sorted(set(spans)):
-        if not any(s <= a and b <= e for s, e in quote_spans) and not story.in_nonstory(a):
+        inside = any(s <= a and b <= e for s, e in quoted.overlapping(a - 1, b + 1))
+        if not inside and not nonstory.overlapping(a, a + 1):
             out.append(Span(a, b))
     return out
 
 
 def run(story: Story) -> None:
     text = story.text
-    blocked = [(n.start, n.end) for n in story.nonstory if n.kind != "epigraph"]
-    paras = [p for p in story.paragraphs if not any(s < p.end and p.start < e for s, e in blocked)]
+    blocked = SpanIndex((n.start, n.end, n) for n in story.nonstory if n.kind != "epigraph")
+    paras = [p for p in story.paragraphs if not blocked.overlapping(p.start, p.end)]
     raws = [
         r
         for r in find_raw(text, paras)
