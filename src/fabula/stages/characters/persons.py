@@ -107,8 +107,8 @@ def _context(story: Story) -> _Context:
         text=text,
         quotes=SpanIndex.of((q.outer or (q.start, q.end)) for q in story.quotes),
         sentences=SpanIndex.of((s.start, s.end) for s in story.sentences),
-        lower=Counter(m.group() for m in _LOWER_WORD.finditer(text)),
-        caps=Counter(m.group() for m in _CAP_WORD.finditer(text)),
+        lower=Counter(_LOWER_WORD.findall(text)),
+        caps=Counter(_CAP_WORD.findall(text)),
         nonstory_text="\n".join(text[n.start : n.end] for n in story.nonstory),
     )
 
