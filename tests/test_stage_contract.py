@@ -35,7 +35,8 @@ _She has been crying_, I thought. She laughed. "Tom sleeps through anything. Wak
 
 CHAPTER TWO
 
-Kate had gone out for bread. Tom Baker sat at the kitchen table. Anna poured the tea and smiled at him.
+Kate had gone out for bread. Tom Baker sat at the kitchen table, reading about Queen Victoria again.
+Victoria was his hero. Anna poured the tea and smiled at him.
 
 "Lovely morning," the postman said at the window.
 

@@ -337,6 +337,9 @@ class Story:
     # Entity layers.
     characters: list[Character] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    # Characters only mentioned (no quotation, not addressed, no narrator; attribution stage): not in the cast,
+    # the quotes or the relationships, but their mentions keep pointing at their id.
+    mentioned: list[Character] = field(default_factory=list)
     # Analysis layers (emotion, dynamics).
     arcs: Arcs | None = None
     relationships: list[Relationship] = field(default_factory=list)
@@ -351,7 +354,7 @@ class Story:
     def character(self, cid: str | None) -> Character | None:
         if cid is None:
             return None
-        for c in self.characters:
+        for c in (*self.characters, *self.mentioned):
             if c.id == cid:
                 return c
         return None

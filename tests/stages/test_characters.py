@@ -164,7 +164,7 @@ def test_nationalities_and_a_noun_after_a_good_are_not_people() -> None:
     story = analyze(text, input_format="text", upto="attribution")
     names = {c.name for c in story.characters}
     assert "Norwegian" not in names and "Dane" not in names, names
-    emb = [c.id for c in story.characters if c.name == "Embassy"]
+    emb = [c.id for c in (*story.characters, *story.mentioned) if c.name == "Embassy"]
     assert emb and not any(set(emb) & set(q.addressees) for q in story.quotes)
 
 

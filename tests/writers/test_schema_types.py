@@ -74,7 +74,7 @@ CASES = [
     (Quote, _at("$defs", "quote"), {"start", "end", "text"}, True),
     (Emotion, _at("$defs", "quote", "properties", "emotion", "oneOf", 0), set(), True),
     (Section, _at("properties", "sections", "items"), set(), True),
-    (Character, _at("properties", "characters", "items"), set(), True),
+    (Character, _at("$defs", "character"), set(), True),
     (EmotionSpan, _at("properties", "sentence_emotions", "items"), set(), True),
     (Arcs, _at("properties", "arcs"), set(), True),
     (Arc, _at("$defs", "arc"), set(), False),  # extended by the four below
@@ -102,3 +102,9 @@ def test_schema_properties_are_the_dataclass_fields(
     fields = {f.name for f in dataclasses.fields(cls)}
     assert _properties(obj) == fields | derived
     assert _closed(obj) == closed
+
+
+def test_cast_and_mentioned_share_the_character_object() -> None:
+    ref = {"$ref": "#/$defs/character"}
+    assert _at("properties", "characters", "items") == ref
+    assert _at("properties", "mentioned", "items") == ref

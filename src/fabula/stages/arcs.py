@@ -377,7 +377,7 @@ def character_points(story: Story, points: Sequence[Point]) -> dict[str, list[Po
             hi = bisect.bisect_left(narr_starts, sec.end)
             chosen.setdefault(sec.narrator, set()).update(range(lo, hi))
     for m in story.mentions:
-        if m.character is None:
+        if m.character not in out:  # unattributed, or a character only mentioned (``story.mentioned``)
             continue
         i = bisect.bisect_right(narr_starts, m.start) - 1
         if i >= 0 and narr[i].start <= m.start < narr[i].end:

@@ -532,7 +532,7 @@ STAGE = Stage(
     run,
     reads=(
         "text", "paragraphs", "chapters", "scenes", "quotes", "quotes.speaker", "quotes.addressees", "quotes.act",
-        "quotes.emotion", "characters", "characters.narrator", "mentions",
+        "quotes.emotion", "characters", "characters.narrator", "mentions", "mentioned",
     ),
     writes=("relationships",),
 )

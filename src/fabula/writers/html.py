@@ -413,6 +413,7 @@ def context(story: Story) -> dict[str, Any]:
         ],
         "chapters": [{"title": c.title, "start": c.start} for c in story.chapters],
         "cast": _cast(story, colours),
+        "mentioned": [c.name for c in story.mentioned],
         "unknown_colour": UNKNOWN,
         "counts": {
             "paragraphs": len(story.paragraphs), "sentences": len(story.sentences),

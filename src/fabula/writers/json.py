@@ -160,6 +160,31 @@ def quote_dict(story: Story, q: Quote) -> dict[str, Any]:
     }
 
 
+def character_dict(c: Character) -> dict[str, Any]:
+    """One character as written under ``characters[]`` (and ``mentioned[]``)."""
+    return {
+        "id": c.id,
+        "name": c.name,
+        "aliases": list(c.aliases),
+        "gender": c.gender,
+        "narrator": bool(c.narrator),
+        "mentions": int(c.mentions),
+        "quotes": int(c.quotes),
+    }
+
+
+def _character(c: Mapping[str, Any]) -> Character:
+    return Character(
+        id=c["id"],
+        name=c["name"],
+        aliases=list(c.get("aliases") or []),
+        gender=c.get("gender"),
+        narrator=bool(c.get("narrator", False)),
+        mentions=int(c.get("mentions", 0)),
+        quotes=int(c.get("quotes", 0)),
+    )
+
+
 def to_dict(story: Story, *, tokens: bool = False, text: bool = True) -> dict[str, Any]:
     """The Story as a JSON-ready dict following ``fabula.story/1``.
 
@@ -188,18 +213,8 @@ def to_dict(story: Story, *, tokens: bool = False, text: bool = True) -> dict[st
         }
         for s in story.sections
     ]
-    d["characters"] = [
-        {
-            "id": c.id,
-            "name": c.name,
-            "aliases": list(c.aliases),
-            "gender": c.gender,
-            "narrator": bool(c.narrator),
-            "mentions": int(c.mentions),
-            "quotes": int(c.quotes),
-        }
-        for c in story.characters
-    ]
+    d["characters"] = [character_dict(c) for c in story.characters]
+    d["mentioned"] = [character_dict(c) for c in story.mentioned]
     d["quotes"] = [quote_dict(story, q) for q in story.quotes]
     d["paragraphs"] = _pairs(story.paragraphs)
     d["sentences"] = _pairs(story.sentences)
@@ -328,18 +343,8 @@ def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
             for q in d.get("quotes", [])
         ],
         thoughts=_span_list(d.get("thoughts")),
-        characters=[
-            Character(
-                id=c["id"],
-                name=c["name"],
-                aliases=list(c.get("aliases") or []),
-                gender=c.get("gender"),
-                narrator=bool(c.get("narrator", False)),
-                mentions=int(c.get("mentions", 0)),
-                quotes=int(c.get("quotes", 0)),
-            )
-            for c in d.get("characters", [])
-        ],
+        characters=[_character(c) for c in d.get("characters", [])],
+        mentioned=[_character(c) for c in d.get("mentioned", [])],
         mentions=[
             Mention(m["start"], m["end"], m.get("character"), m.get("kind", "name"))
             for m in d.get("mentions", [])

@@ -143,6 +143,17 @@ def finish(st: AttributionState) -> None:
         if c.narrator and c.gender is None:
             c.gender = narrator_gender(st, c.id)
     story.mentions = sorted([*story.mentions, *st.extra_mentions], key=lambda m: (m.start, m.end))
+    split_mentioned(story)
+
+
+def split_mentioned(story: Story) -> None:
+    """Move the characters who are only mentioned (no quotation, nobody's addressee, no narrator: historical
+    figures, authors, gods) from ``story.characters`` to ``story.mentioned``; their mentions keep their id."""
+    addressed = {a for q in story.quotes for a in q.addressees}
+    cast = [c for c in story.characters if c.quotes or c.narrator or c.id in addressed]
+    kept = {c.id for c in cast}
+    story.mentioned = [*story.mentioned, *(c for c in story.characters if c.id not in kept)]
+    story.characters = cast
 
 
 STAGE = Stage(
@@ -151,7 +162,7 @@ STAGE = Stage(
     reads=("text", "nonstory", "paragraphs", "sections", "quotes", "characters", "mentions"),
     writes=(
         "quotes.speaker", "quotes.addressees", "quotes.type", "quotes.confidence", "characters",
-        "characters.narrator", "characters.quotes", "sections.narrator", "mentions",
+        "characters.narrator", "characters.quotes", "sections.narrator", "mentions", "mentioned",
     ),
 )
 
@@ -177,4 +188,5 @@ __all__ = [
     "rule_pass",
     "run",
     "score_rows",
+    "split_mentioned",
 ]

@@ -1,0 +1,46 @@
+"""Characters only mentioned (no quotation, nobody's addressee, no narrator) go to ``Story.mentioned``, out of
+the cast, the relationships and the character arcs; their mentions keep their id and the JSON keeps them."""
+
+from __future__ import annotations
+
+import jsonschema
+
+from fabula import analyze
+from fabula.writers.html import render
+from fabula.writers.json import from_dict, load_schema, to_dict
+
+# Written for this test: Ruth speaks, Oskar is addressed, Queen Victoria is only talked about.
+SCENE = """Ruth set the kettle on the stove and looked across at her brother.
+
+"You have been reading about Queen Victoria again, Oskar," Ruth said. "Victoria this, Victoria that. She has \
+been dead for a hundred years."
+
+Oskar only shrugged and turned another page.
+"""
+
+
+def test_only_mentioned_character_leaves_the_cast() -> None:
+    story = analyze(SCENE)
+    cast = {c.name: c for c in story.characters}
+    assert set(cast) == {"Ruth", "Oskar"}
+    assert [c.name for c in story.mentioned] == ["Victoria"]
+    vic = story.mentioned[0]
+    assert vic.quotes == 0 and not vic.narrator
+    assert story.character(vic.id) is vic
+    assert any(m.character == vic.id for m in story.mentions)
+    assert [(story.character(r.a).name, story.character(r.b).name) for r in story.relationships] == [  # type: ignore[union-attr]
+        ("Ruth", "Oskar")
+    ]
+    assert all(vic.id not in (q.speaker, *q.addressees) for q in story.quotes)
+    assert story.arcs is not None and vic.id not in story.arcs.characters
+
+
+def test_mentioned_survives_json_and_shows_in_html() -> None:
+    story = analyze(SCENE)
+    d = to_dict(story)
+    jsonschema.validate(d, load_schema())
+    assert [c["name"] for c in d["mentioned"]] == ["Victoria"]
+    back = from_dict(d)
+    assert back.mentioned == story.mentioned
+    assert back.characters == story.characters
+    assert "Also mentioned: Victoria" in render(story)
