@@ -19,7 +19,14 @@ from fabula.lexicon import MARRIED
 from fabula.pipeline import Stage
 from fabula.stages.characters.forms import Form, after_the, common_words, keep_forms
 from fabula.stages.characters.identity import Entity, cluster, display_name
-from fabula.stages.characters.names import NameHit, is_vocative, mark_cues, quote_index, scan_names
+from fabula.stages.characters.names import (
+    NameHit,
+    is_vocative,
+    lower_counts,
+    mark_cues,
+    quote_index,
+    scan_names,
+)
 from fabula.stages.characters.persons import form_features, load_model
 from fabula.story import Character, Mention, Story
 
@@ -85,9 +92,10 @@ def run(story: Story, *, persons: bool = True, person_threshold: float = PERSON_
     qi = quote_index(story)
     priors_full = _ao3_priors(story)
     priors = {p.lower() for p in priors_full} | {w.lower() for p in priors_full for w in p.split()}
-    hits = scan_names(story)
+    lower = lower_counts(text)
+    hits = scan_names(story, lower)
     mark_cues(text, hits)
-    forms = keep_forms(text, hits, priors)
+    forms = keep_forms(text, hits, priors, lower)
     entities = cluster(text, forms, qi)
     if persons:
         entities = _people(story, entities, priors, person_threshold)

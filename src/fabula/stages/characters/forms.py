@@ -33,7 +33,6 @@ from fabula.stages.characters.names import NameHit
 #: A form's key: its title (lower case, no period, or None) and its name words.
 FormKey = tuple[str | None, tuple[str, ...]]
 
-_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’]*")
 _ROMAN = re.compile(r"[IVXLCDM]+")
 _PREP_BEFORE = re.compile(r"(\w+)\s+(?:the\s+)?$")
 
@@ -68,10 +67,6 @@ def common_words() -> frozenset[str]:
     return frozenset(raw.split())
 
 
-def _lower_counts(text: str) -> Counter[str]:
-    return Counter(_LOWER_WORD.findall(text))
-
-
 @dataclass(slots=True)
 class _Evidence:
     """Counts over the hits that contain one word (a hit counts once per occurrence of the word in it)."""
@@ -100,8 +95,8 @@ class _NameWords:
     """Which capitalised words behave like name words, judged on all the hits containing them. The counts are
     kept up to date as hits are trimmed (:meth:`retitle`), so each judgement costs O(1)."""
 
-    def __init__(self, text: str, hits: list[NameHit], priors: set[str]) -> None:
-        self.lower = _lower_counts(text)
+    def __init__(self, hits: list[NameHit], priors: set[str], lower: Counter[str]) -> None:
+        self.lower = lower
         self.common = common_words()
         self.priors = priors
         self.evidence: dict[str, _Evidence] = defaultdict(_Evidence)
@@ -146,14 +141,15 @@ class _NameWords:
         return ev.noninit >= 1 or ev.cued >= 1 or ev.caps >= 4
 
 
-def keep_forms(text: str, hits: list[NameHit], priors: set[str]) -> dict[FormKey, Form]:
-    """Group hits into forms and keep the ones that behave like person names."""
-    return _drop_non_persons(text, _group_forms(text, hits, priors), priors)
+def keep_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counter[str]) -> dict[FormKey, Form]:
+    """Group hits into forms and keep the ones that behave like person names (``lower``: the text's lower-case
+    word counts, :func:`~fabula.stages.characters.names.lower_counts`)."""
+    return _drop_non_persons(text, _group_forms(text, hits, priors, lower), priors)
 
 
-def _group_forms(text: str, hits: list[NameHit], priors: set[str]) -> dict[FormKey, Form]:
+def _group_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counter[str]) -> dict[FormKey, Form]:
     """Hits grouped by (title, words), each trimmed to its longest run of name words or dropped."""
-    name_words = _NameWords(text, hits, priors)
+    name_words = _NameWords(hits, priors, lower)
     # Role names written in capitals after "the" ("the Invisible Man", "the Mock Turtle"): kept when repeated,
     # although their words are ordinary English words.
     role_runs: Counter[tuple[str, ...]] = Counter(

@@ -34,7 +34,12 @@ _CAP_WORD = re.compile(
     rf"|{_PARTICLE}(?=(?:[ \n]{_PARTICLE})?[ \n][A-Z]))"
 )
 _CLOSE_MARKS = "\"”’'»)]"
-_LOWER_RUN = re.compile(r"(?<![\w'’])[a-z][\w'’]*")
+_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’]*")
+
+
+def lower_counts(text: str) -> Counter[str]:
+    """How often each word occurs written in lower case (the scanner and the form filter both ask)."""
+    return Counter(_LOWER_WORD.findall(text))
 
 
 @dataclass(slots=True)
@@ -110,14 +115,14 @@ def is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> bool
 _DET_ADJ_BEFORE = re.compile(r"(?i)\b(?:a|an|the|his|her|their|its|this|that)\s+(?:good|poor|dear|old)\s*$")
 
 
-def scan_names(story: Story) -> list[NameHit]:
-    """All capitalised-word runs (titles attached) outside non-story blocks, with their context flags."""
+def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
+    """All capitalised-word runs (titles attached) outside non-story blocks, with their context flags; ``lower``
+    is :func:`lower_counts` of the story text."""
     text = story.text
     qi = quote_index(story)
     blocked = SpanIndex.of((n.start, n.end) for n in story.nonstory)
     hits: list[NameHit] = []
     words = list(_CAP_WORD.finditer(text))
-    lower = Counter(_LOWER_RUN.findall(text))
     n = len(words)
     i = 0
     while i < n:
