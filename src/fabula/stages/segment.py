@@ -27,6 +27,15 @@ _NOTE_RE = re.compile(
 _POV_RE = re.compile(
     r"[ \t]*(?:([A-Z][A-Za-z]+)['’]?s?['’]?\s+(?:POV|pov|P\.O\.V\.)|POV:?\s*([A-Z][A-Za-z]+)|([A-Z]{2,}))[ \t]*"
 )
+#: A heading that says who narrates what follows: "Narrative Continued by the Doctor", "Mina Harker's Journal".
+NARRATOR_HEADING_RE = re.compile(
+    r"[ \t]*(?:\d+\.?\s+|[IVXLC]+\.\s+)?(?:(?:the\s+)?(?:narrative|story|account|narration|statement)\s+"
+    r"(?:(?:continued|resumed|told|written|begun|concluded|given)\s+)?by\s+"
+    r"(?P<by>(?:the\s+)?[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3})"
+    r"|(?P<own>[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3})['’]s?\s+(?:narrative|story|account|statement"
+    r"|journal|diary))\b[^\n]{0,80}",
+    re.IGNORECASE,
+)
 _SENT_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9\-—])|[.!?…]+[\"'”’»)\]]*(?=\s*$)")
 _ABBREV = frozenset(
     [
@@ -306,21 +315,40 @@ def _pov_marker(text: str, span: Span) -> str | None:
     return name.title()
 
 
-def sections(text: str, scene_spans: list[Span], paras: list[Span]) -> list[Section]:
+def narrator_headings(text: str, paras: Iterable[Span]) -> list[Span]:
+    """Short one-line paragraphs that name the narrator of what follows (``NARRATOR_HEADING_RE``)."""
+    return [
+        p
+        for p in paras
+        if p.end - p.start <= 120
+        and "\n" not in text[p.start : p.end].strip()
+        and NARRATOR_HEADING_RE.fullmatch(text, p.start, p.end)
+    ]
+
+
+def sections(
+    text: str, scene_spans: list[Span], paras: list[Span], breaks: Iterable[int] = ()
+) -> list[Section]:
     """POV sections: adjacent scenes merge while person and tense agree and no POV switch shows.
 
-    A switch shows as a POV marker line (``ARES``, ``Ares' POV``) or, in first person, as the other party's
-    pronouns changing gender (Alana narrates "he", then Ares narrates "she").
+    A switch shows as a POV marker line (``ARES``, ``Ares' POV``), a heading naming the narrator (``breaks``:
+    the first scene after each offset starts a section), or, in first person, as the other party's pronouns
+    changing gender (Alana narrates "he", then Ares narrates "she").
     """
     out: list[Section] = []
     last_other: str | None = None
+    pending = sorted(breaks)
     for sc in scene_spans:
+        forced = False
+        while pending and pending[0] < sc.start + 300:  # the heading ends the last scene or opens this one
+            pending.pop(0)
+            forced = True
         person, tense, other = person_tense(text, sc.start, sc.end)
         first_para = next((p for p in paras if p.start >= sc.start), None)
         marker = _pov_marker(text, first_para) if first_para and first_para.end <= sc.end else None
         if out:
             prev = out[-1]
-            switched = marker is not None or (
+            switched = forced or marker is not None or (
                 person == "first" and other is not None and last_other is not None and other != last_other
             )
             if (
@@ -374,7 +402,8 @@ def run(story: Story) -> None:
     story_paras = [p for p in paras if not any(s < p.end and p.start < e for s, e in blocked)]
     # Scenes and sections cover story text only.
     story.scenes = [s for s in (_shrink(sc, story_paras) for sc in scene_spans) if s is not None]
-    story.sections = sections(text, story.scenes, story_paras)
+    heads = [p.start for p in narrator_headings(text, paras)]
+    story.sections = sections(text, story.scenes, story_paras, heads)
     story.sentences = sentences(text, paras)
     story.tokens = tokens(text)
 

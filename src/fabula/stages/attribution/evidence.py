@@ -230,6 +230,9 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
     if wl in ("the", "a") and k + 1 < len(toks) and toks[k + 1][1] in ix.m_at:
         # "said the General": a role name the characters stage knows
         return _subject(ix, toks, k + 1)
+    if wl in DETERMINERS and k + 1 < len(toks) and toks[k + 1][0].lower() in SUBJECT_PRONOUNS:
+        # "so great a fall that I said": a conjunction, then the subject
+        return _subject(ix, toks, k + 1)
     if wl in DETERMINERS and k + 1 < len(toks):
         j = k + 1
         words = [wl]

@@ -8,6 +8,7 @@ Gender comes from titles, then pronouns after narration mentions, then a first-n
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -104,6 +105,17 @@ class _Cast:
     by_first: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     by_last: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     titled_surname: dict[tuple[str, str], int] = field(default_factory=dict)
+    bare_starts: dict[str, list[int]] = field(default_factory=dict)  # lower-cased bare word -> sorted hit starts
+
+    def side_by_side(self, f: Form, first: str, window: int = 100) -> int:
+        """How often the bare name ``first`` stands within ``window`` characters of a hit of ``f`` (not inside
+        it): "Mr. Emerson and George" twice means two people, not one."""
+        starts = self.bare_starts.get(first, [])
+        n = 0
+        for h in f.hits:
+            i = bisect.bisect_left(starts, h.start - window)
+            n += any(not h.start <= p < h.end for p in starts[i : bisect.bisect_right(starts, h.end + window)])
+        return n
 
     def add(self, e: Entity) -> int:
         """Append ``e``; its index."""
@@ -130,6 +142,9 @@ class _Cast:
 def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[Entity]:
     """Cluster forms into entities: full names anchor; first names, titled surnames and nicknames attach to them."""
     cast = _Cast()
+    for f in forms.values():
+        if f.title is None and len(f.words) == 1:
+            cast.bare_starts[f.words[0].lower()] = sorted(h.start for h in f.hits)
     _anchor_full_names(cast, forms)
     for e in cast.entities:
         e.gender = gender_of(text, e.forms, qi)
@@ -211,6 +226,9 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
             continue
         # "Mr. Poirot" → "Hercule Poirot" (gender unknown yet) when he is the only one of that name
         if f.title in MALE_TITLES and e.gender != "m" and not (e.gender is None and len(full_holders) == 1):
+            continue
+        # "Mr. Emerson" beside "George" again and again: George Emerson's father, not George
+        if e.first and cast.side_by_side(f, e.first) >= 2:
             continue
         cands.append(i)
     if len(cands) == 1:
@@ -395,8 +413,10 @@ def _merge_married_names(
 
 
 def display_name(e: Entity) -> str:
-    """The most natural full form: the most frequent multi-word form, else the most frequent form."""
-    multi = [f for f in e.forms if len(f.words) >= 2]
+    """The most natural full form: the most frequent multi-word form, else the most frequent form. A full form
+    met once in a character's many mentions ("the Parian Psyche Laurie gave…") is a misread, not their name."""
+    total = sum(len(f.hits) for f in e.forms)
+    multi = [f for f in e.forms if len(f.words) >= 2 and (len(f.hits) >= 2 or len(f.hits) >= 0.2 * total)]
     pool = multi or e.forms
     best = max(pool, key=lambda f: (len(f.hits), f.title is not None))
     if not multi:

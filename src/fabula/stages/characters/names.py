@@ -164,6 +164,11 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
 COMMON_IN_LOWER = 3
 
 
+def _participle(word: str) -> bool:
+    """A sentence-opening participle ("Resisting Stapleton's offer", "Turning Holmes said")."""
+    return len(word) > 6 and word.endswith("ing") and word[1:].islower()
+
+
 def _emit_run(
     text: str,
     run: list[re.Match[str]],
@@ -194,12 +199,12 @@ def _emit_run(
         and toks[lead].lower() not in STOP_NAMES
     ):
         lead += 1
-    # A sentence-initial run that opens with a word the text mostly writes in lower case ("For Jo", "Resisting
-    # Stapleton", "Long ago Pip") starts at the next word, unless that word is a known first name.
+    # A sentence-initial run that opens with a word the text mostly writes in lower case ("For Jo", "Long ago
+    # Pip") or a participle ("Resisting Stapleton") starts at the next word, unless that word is a first name.
     while (
         initial
         and lead < len(toks) - 1
-        and lower[toks[lead].lower()] >= COMMON_IN_LOWER
+        and (lower[toks[lead].lower()] >= COMMON_IN_LOWER or _participle(toks[lead]))
         and toks[lead].lower() not in TITLES
         and name_prior(toks[lead]) is None
     ):
