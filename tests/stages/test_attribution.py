@@ -537,3 +537,9 @@ def test_turn_partners_match_the_nearest_other_speaker() -> None:
             others = sorted(((abs(t - at), s) for t, s in by_turn.items() if s != spk), key=lambda z: z[0])
             want[at] = others[0][1] if others else None
         assert turn_partners(by_turn) == want
+
+
+def test_a_description_stops_at_the_end_of_its_sentence() -> None:
+    story = analyze('"Is the ferry running?" asked the tall stranger. He waited by the rail.\n', input_format="text")
+    names = {c.name for c in story.characters if c.quotes}
+    assert names == {"the tall stranger"}, names

@@ -256,3 +256,46 @@ def test_a_sentence_initial_common_word_does_not_open_a_name() -> None:
     )
     names = {c.name for c in _chars(text).characters}
     assert "Nell" in names and not any(n.startswith("For ") for n in names)
+
+
+def test_a_titled_surname_beside_the_first_name_is_another_person() -> None:
+    """"Mr. Hale and Oliver", again and again: Oliver Hale's father, not Oliver Hale."""
+    story = _chars(
+        "Oliver Hale carried the nets. Mr. Hale and Oliver walked down to the boats. Oliver Hale said nothing.\n\n"
+        "At noon Mr. Hale shouted to Oliver, and Oliver ran. Mr. Hale laughed.\n",
+        persons=False,
+    )
+    names = _by_name(story)
+    assert "Mr. Hale" in names and "Mr. Hale" not in names.get("Oliver Hale", []), names
+
+
+def test_an_epithet_before_a_full_name_is_the_same_person() -> None:
+    """"Redbeard Tom Harker" ends with "Tom Harker": the same man with his epithet."""
+    story = _chars(
+        "Tom Harker kept the ferry. Everyone on the river called him Redbeard Tom Harker. Redbeard Tom Harker "
+        "spat. Redbeard Tom Harker swore. Tom Harker laughed at them all.\n",
+        persons=False,
+    )
+    names = _by_name(story)
+    owner = [n for n, aliases in names.items() if "Redbeard Tom Harker" in aliases]
+    assert len(owner) == 1 and "Tom Harker" in names[owner[0]], names
+
+
+def test_an_inn_named_after_an_admiral_is_not_a_person() -> None:
+    text = (
+        "We kept the Admiral Drake by the harbour. The Admiral Drake had a low door and a long bar.\n\n"
+        '"Who owns the Admiral Drake?" asked the stranger. My father said he did.\n\n'
+        "Nobody came to the Admiral Drake that winter. Jonah Kell, the carter, said so. Jonah Kell was right.\n"
+    )
+    names = {c.name for c in _chars(text).characters}
+    assert not any("Drake" in n for n in names), names
+
+
+def test_a_participle_and_a_full_form_met_once_are_no_part_of_the_name() -> None:
+    words = " ".join(["Wren smiled."] * 12)
+    story = _chars(
+        f"{words} Refusing Wren's offer, the boy left. The Marble Goddess Wren kept on the shelf was old.\n",
+        persons=False,
+    )
+    names = {c.name for c in story.characters}
+    assert "Wren" in names and not any(n.startswith(("Refusing", "Marble")) for n in names), names

@@ -208,6 +208,11 @@ def _a_person(ref: Ref) -> bool:
     return ref.kind != "nominal" or personish((ref.phrase or "").split()[-1])
 
 
+def _sentence_gap(text: str, a: Token, b: Token) -> bool:
+    """Whether a sentence or clause ends between two tokens ("the younger man. He …" is no "man he")."""
+    return text[a[2] - 1] in ".!?" or any(c in ".!?;:—\n" for c in text[a[2] : b[1]])
+
+
 def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int]:
     """Parse a subject starting at token ``k``: a name mention, a pronoun, or a short noun phrase."""
     if k >= len(toks):
@@ -240,6 +245,8 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
             j < len(toks)
             and j <= k + 3
             and toks[j][0][0].isalpha()
+            and not _sentence_gap(ix.text, toks[j - 1], toks[j])
+            and toks[j][0].lower() not in SUBJECT_PRONOUNS
             and toks[j][0].lower() not in NP_STOP
             and toks[j][0].lower() not in DETERMINERS
             and toks[j][0].lower() not in ("s", "'s", "’s")

@@ -385,6 +385,28 @@ def _merge_name_prefixes(entities: list[Entity]) -> None:
         homes[0].forms.extend(e.forms)
         homes[0].titles |= e.titles
         e.forms = []
+    _merge_epithets(entities)
+
+
+def _merge_epithets(entities: list[Entity]) -> None:
+    """"Long John Silver" is "John Silver": a full name of three words or more that ends with the two-word full
+    name of exactly one other character (of a compatible gender) is that character with an epithet."""
+    two: dict[tuple[str, ...], list[Entity]] = defaultdict(list)
+    for e in entities:
+        if e.named_full:
+            for w in {f.words for f in e.forms if len(f.words) == 2 and f.title is None}:
+                two[w].append(e)
+    for e in entities:
+        tails = {f.words[-2:] for f in e.forms if len(f.words) >= 3 and f.title is None}
+        homes = {id(o): o for t in tails for o in two.get(t, []) if o is not e and o.forms}
+        if len(homes) != 1:
+            continue
+        home = next(iter(homes.values()))
+        if e.gender and home.gender and e.gender != home.gender:
+            continue
+        home.forms.extend(e.forms)
+        home.titles |= e.titles
+        e.forms = []
 
 
 def _merge_married_names(
