@@ -50,7 +50,8 @@ def test_name_only_in_direct_address() -> None:
 def test_ao3_tags_are_priors() -> None:
     story = Story(text='"Go," said Sparrow. Sparrow left.\n', meta={"characters": ["Sparrow Hart"]})
     story = analyze(story, upto="characters")
-    assert any(c.name == "Sparrow" for c in story.characters)
+    sparrow = [c for c in story.characters if "Sparrow" in c.aliases]
+    assert len(sparrow) == 1 and sparrow[0].name == "Sparrow Hart", story.characters
 
 
 def test_gender_helpers() -> None:

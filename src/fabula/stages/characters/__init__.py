@@ -59,6 +59,20 @@ def _ao3_priors(story: Story) -> list[str]:
     return [re.sub(r"\s*\(.*?\)\s*", " ", n).strip() for n in names if n and n.strip()]
 
 
+def _tag_names(chars: list[Character], tags: list[str]) -> None:
+    """An AO3 character tag gives the full name: a tag "Anna Karlsson" makes the one character called "Anna" (or
+    "Karlsson") in a story that never writes the full name Anna Karlsson."""
+    for tag in dict.fromkeys(tags):
+        words = tag.split()
+        if len(words) < 2 or any(tag in c.aliases or c.name == tag for c in chars):
+            continue
+        holders = [c for c in chars if {words[0], words[-1]} & {c.name, *c.aliases}]
+        if len(holders) == 1:
+            c = holders[0]
+            c.aliases = sorted({*c.aliases, c.name, tag})
+            c.name = tag
+
+
 def _people(story: Story, entities: list[Entity], priors: set[str], cut: float) -> list[Entity]:
     """The entities the person model (:mod:`.persons`) takes for people: the occurrence-weighted mean of their
     forms' probabilities reaches ``cut``, or a form is an AO3 character tag."""
@@ -136,6 +150,7 @@ def run(story: Story, *, persons: bool = True, person_threshold: float = PERSON_
             for h in f.hits:
                 mentions.append(Mention(h.start, h.end, cid, "name"))
     mentions.sort(key=lambda m: m.start)
+    _tag_names(chars, priors_full)
     story.characters = chars
     story.mentions = mentions
 
