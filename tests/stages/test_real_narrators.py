@@ -27,7 +27,8 @@ def _narrators(story: Story) -> set[str]:
 def _narrator_at(story: Story, phrase: str) -> str | None:
     pos = story.text.index(phrase)
     names = {c.id: c.name for c in story.characters}
-    sec = next(s for s in story.sections if s.start <= pos < s.end)
+    # a heading line is not story text (no section holds it): the narrator of what follows it
+    sec = next(s for s in story.sections if pos < s.end)
     return names.get(sec.narrator) if sec.narrator else None
 
 
