@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit bench eval clean
+.PHONY: setup demo test lint typecheck unit bench eval clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,6 +18,10 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/fabula analyze examples/*.txt examples/*.md --format all --output out/
 	@echo "open out/*.html in a browser; JSON in out/*.json"
+
+## PNGs of seed 002's HTML report at desktop and phone widths, in out/screenshots/ (needs /usr/bin/chromium).
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 ## Unit and property tests, lint and type checks.
 test: $(STAMP) unit lint typecheck
@@ -42,9 +46,22 @@ $(BENCH_VENV)/.installed:
 bench: $(STAMP) $(BENCH_VENV)/.installed
 	$(BIN)/python scripts/bench.py --spacy $(BENCH_VENV)/bin/python
 
+## Corpus mode: words/s and peak RSS per worker, 1 and 2 workers, local and Dask, on >= 200 chapters of ../shared/data.
+.PHONY: corpus-bench
+corpus-bench: $(STAMP)
+	$(BIN)/python scripts/corpus_bench.py
+
 eval: $(STAMP)
 	$(BIN)/fabula eval quotes pdnc ../shared/data/pdnc-dev
 	$(BIN)/fabula eval pdnc ../shared/data/pdnc-dev
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) out fabula_out .pytest_cache .mypy_cache .ruff_cache
+
+## The web app (fabula serve): a PNG of its report page for the README, and the load test (50 concurrent analyses).
+.PHONY: screenshot-web web-load
+screenshot-web: $(STAMP)
+	$(BIN)/python scripts/web_screenshot.py --out docs/img/web-report.png
+
+web-load: $(STAMP)
+	$(BIN)/python scripts/web_load.py --requests 50

@@ -134,7 +134,7 @@ def test_skip_leaves_out_the_stages_that_read_its_fields() -> None:
     names = [st.name for st in api.pipeline(skip=["attribution"])]
     assert names == ["segment", "quotes", "characters", "emotion"]
     assert [st.name for st in api.pipeline(skip=["emotion"])] == [
-        "segment", "quotes", "characters", "attribution", "acts",
+        "segment", "quotes", "characters", "attribution", "acts", "craft",
     ]
 
 

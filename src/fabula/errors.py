@@ -34,12 +34,31 @@ class UsageError(FabulaError):
     exit_code = 2
 
 
+class OutputError(FabulaError):
+    """An output cannot be written (read-only or full disk, no permission, a parent that is a file, a target that
+    is not a regular file): the user's environment, not a bug (exit code 4)."""
+
+    exit_code = 4
+
+    def __init__(self, reason: str, path: str | None = None) -> None:
+        self.reason = reason
+        self.path = path
+        super().__init__(f"cannot write {path}: {reason}" if path else f"cannot write: {reason}")
+
+
 class PipelineError(FabulaError):
     """A stage was run without the layers it requires."""
 
 
 class ModelError(FabulaError):
     """A shipped model is missing or cannot be loaded."""
+
+
+class MissingDependency(ModelError):
+    """An optional extra (the encoder mode's torch and MiniLM) is not installed: an environment problem whose
+    message names the command that installs it (exit code 2)."""
+
+    exit_code = 2
 
 
 class DataError(FabulaError):

@@ -12,7 +12,10 @@ from typing import Any, Literal
 
 Person = Literal["first", "second", "third", "unknown"]
 Tense = Literal["past", "present", "unknown"]
-QuoteType = Literal["explicit", "anaphoric", "implicit", "none"]
+QuoteType = Literal["explicit", "anaphoric", "implicit", "none", "mention", "written", "verse"]
+#: Quotation types that are not an utterance (a quoted word or title, a letter or sign, a poem quoted in
+#: narration): the quotes stage sets them, and they never get a speaker.
+NOT_SPEECH: frozenset[str] = frozenset({"mention", "written", "verse"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -282,6 +285,30 @@ class Exit:
 
 
 @dataclass(slots=True)
+class RelationshipNarrative:
+    """The dynamics of a pair told in two or three sentences (``text``), with the facts the text is built from:
+    who ``drives`` the exchange, each one's leading ``moves`` (dialogue acts, most frequent first) and what their
+    requests ``ask_for``, the quotation where it turns (``turn``), how each one ``shifts`` after it (``presses``,
+    ``yields``, ``steady``), whether the ``feeling`` ``darkens``, ``warms`` or stays ``steady``, how it ends
+    (``ending``: an exit action such as "storms out", or ``last word``; ``ended_by``), and who ``retold_by``
+    retells their exchange in a section they narrate (``unsaid``: that section's narration words, the
+    thoughts around the lines, against ``spoken``: their own quoted words there). Layout in docs/dynamics.md."""
+
+    text: str
+    driver: str | None
+    moves: dict[str, list[str]]
+    ask_for: dict[str, str | None]
+    turn: int | None
+    shifts: dict[str, str]
+    feeling: str
+    ending: str | None
+    ended_by: str | None
+    retold_by: str | None = None
+    unsaid: int = 0
+    spoken: int = 0
+
+
+@dataclass(slots=True)
 class Relationship:
     """Dynamics of one pair of characters who talk to each other (``a`` spoke first). Layout in docs/dynamics.md."""
 
@@ -304,6 +331,23 @@ class Relationship:
     exit: Exit | None
     span: tuple[int, int]
     summary: str
+    narrative: RelationshipNarrative | None = None
+
+
+@dataclass(slots=True)
+class CraftNote:
+    """A note for the writer (craft stage): ``kind`` (``dialogue_balance``, ``tag_verbs``, ``tag_adverbs``,
+    ``untagged_run``, ``pov_switch``, ``tense_drift``, ``echo``, ``misspelling``), ``level`` (``info`` for a
+    plain measurement, ``suggestion`` for something worth a look), the note phrased as a suggestion
+    (``message``), the ``places`` it is about (spans of ``Story.text``), the words found there (``examples``)
+    and a measured ``value`` where there is one (a chapter's dialogue share, a run's length)."""
+
+    kind: str
+    level: str
+    message: str
+    places: list[tuple[int, int]] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    value: float | None = None
 
 
 @dataclass(slots=True)
@@ -343,6 +387,8 @@ class Story:
     # Analysis layers (emotion, dynamics).
     arcs: Arcs | None = None
     relationships: list[Relationship] = field(default_factory=list)
+    # Notes for the writer (craft stage), in text order of their first place.
+    craft_notes: list[CraftNote] = field(default_factory=list)
     # Which stages have run, in order.
     done: list[str] = field(default_factory=list)
     # Emotion of narrative sentences (outside quotations and non-story blocks; emotion stage).

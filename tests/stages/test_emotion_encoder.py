@@ -79,7 +79,7 @@ def _exits_with_install_hint(args: list[str], stdin: bytes, timeout: int) -> sub
     )
     res = subprocess.run([sys.executable, "-c", runner], input=stdin, capture_output=True, timeout=timeout)
     err = res.stderr.decode()
-    assert res.returncode == 1, err
+    assert res.returncode == 2, err  # an environment problem: exit 2 with the install command
     assert "Traceback" not in err
     assert INSTALL_HINT in err
     assert len(err.strip().splitlines()) == 1
@@ -87,7 +87,7 @@ def _exits_with_install_hint(args: list[str], stdin: bytes, timeout: int) -> sub
 
 
 def test_cli_encoder_flag_without_torch_is_one_line(tmp_path: Any) -> None:
-    """``fabula emotions --encoder`` with torch hidden: exit 1, the install hint on one line."""
+    """``fabula emotions --encoder`` with torch hidden: exit 2, the install hint on one line."""
     _exits_with_install_hint(["emotions", "--encoder", "-"], b"I'm so sorry\n", timeout=120)
 
 

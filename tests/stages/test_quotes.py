@@ -3,12 +3,12 @@ from __future__ import annotations
 import pytest
 
 from fabula.api import analyze
-from fabula.story import Character, Story
+from fabula.story import NOT_SPEECH, Character, Story
 
 
 def _quotes(text: str) -> list[list[str]]:
     story = analyze(text, input_format="text", upto="quotes")
-    return [[story.text[a:b] for a, b in q.spans] for q in story.quotes]
+    return [[story.text[a:b] for a, b in q.spans] for q in story.quotes if q.type not in NOT_SPEECH]
 
 
 def test_straight_quotes_grouped_around_tag() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 from html.parser import HTMLParser
@@ -10,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fabula.story import Arc, Arcs, Character, NonStory, Quote, Span, Story, StoryArc
-from fabula.writers.html import arc_series, arc_svg, context, quote_title, render, text_html
+from fabula.writers.html import arc_series, arc_svg, context, csp, quote_title, render, script, text_html
 
 from .conftest import build_full
 
-VOID = {"meta", "br", "hr", "img", "input", "link", "rect", "line", "polyline"}
+VOID = {"meta", "br", "hr", "img", "input", "link", "rect", "line", "polyline", "circle"}
 
 
 class _Checker(HTMLParser):
@@ -70,20 +72,35 @@ def hostile_story() -> Story:
 def test_self_contained_and_well_formed() -> None:
     doc = render(build_full())
     p = parse(doc)
-    assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags
-    assert not re.search(r"\b(src|href)=", doc)
+    assert p.tags.count("script") == 1 and "link" not in p.tags and "img" not in p.tags
+    assert not re.search(r"\bsrc=", doc)
+    assert all(h.startswith("#") for h in re.findall(r'href="([^"]*)"', doc))  # in-page links only
     urls = set(re.findall(r"https?://[^\s\"'<>)]+", doc))
     assert urls <= {"http://www.w3.org/2000/svg"}
     assert doc.startswith("<!DOCTYPE html>")
 
 
+def test_content_security_policy_allows_only_the_inline_script_by_hash() -> None:
+    doc = render(build_full())
+    found = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', doc)
+    assert found is not None
+    policy = html.unescape(found.group(1))
+    assert policy.startswith("default-src 'none'") and "img-src data:" in policy
+    inline = re.search(r"<script>(.*?)</script>", doc, re.S)
+    assert inline is not None
+    body = inline.group(1)
+    digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in policy and "unsafe-inline'; img" in policy
+    assert policy == csp(script())
+
+
 def test_everything_is_escaped() -> None:
     doc = render(hostile_story())
     p = parse(doc)
-    assert "script" not in p.tags and "img" not in p.tags
-    assert "<script>" not in doc and "<b>bold</b>" not in doc and "<i>Ares</i>" not in doc
+    assert p.tags.count("script") == 1 and "img" not in p.tags
+    assert "<script>alert" not in doc and "<b>bold</b>" not in doc and "<i>Ares</i>" not in doc
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in doc
-    assert "&lt;script&gt;alert(3)&lt;/script&gt; &amp; more" in doc
+    assert "&lt;/title&gt;&lt;script&gt;alert(2)" in doc
     assert all(not name.startswith("on") for name, _ in p.attrs)
     # The story text itself holds "<Door>" and "<3".
     assert "&lt;Door&gt;" in doc and "&lt;3" in doc
@@ -92,15 +109,29 @@ def test_everything_is_escaped() -> None:
 def test_sections_of_a_full_report() -> None:
     story = build_full()
     doc = render(story)
-    for anchor in ('id="sections"', 'id="cast"', 'id="arc"', 'id="relationships"', 'id="text"'):
+    for anchor in ('id="sections"', 'id="cast"', 'id="arc"', 'id="relationships"', 'id="craft"', 'id="text"'):
         assert anchor in doc
     assert "15,600" in doc and "reads" in doc  # Wattpad stats
-    assert "Mature" in doc and "Alana/Ares" in doc  # tags
-    assert "<polyline" in doc and "fall-rise" in doc  # arc plot and shape
-    assert "Alana asks to leave once; Ares refuses once." in doc
+    assert "The Door" in doc and "by someone" in doc
+    assert "<polyline" in doc and "falls into a low and climbs back out" in doc  # arc in words
+    assert "more positive" in doc and "more negative" in doc
+    assert "Alana asks to leave once; Ares refuses once." in doc  # the summary stands in without a narrative
     assert 'class="dom"' in doc and "width:37.5%" in doc  # dominance -0.25 -> a's share 37.5 %
-    assert 'class="spark"' in doc  # conflict over time
-    assert 'class="ns" title="author_note"' in doc
+    assert "Ares has a slight upper hand" in doc
+    assert 'class="chart spark"' in doc  # conflict over time
+    assert 'data-kind="author note"' in doc
+    assert "The whole story · third person, past" in doc
+    assert "{" not in plain(doc.split("<body>")[1].split('<div class="text">')[0]).replace("{{", "")
+
+
+def test_header_title_falls_back_to_heading_then_file_name() -> None:
+    story = build_full()
+    del story.meta["title"]
+    assert context(story)["header"]["title"] == "Chapter 1: The <Door>"
+    story.chapters[0].heading = None
+    story.chapters[0].title = None
+    story.nonstory = []
+    assert context(story)["header"]["title"] == "door.txt"
 
 
 def test_report_without_arcs_or_relationships() -> None:
@@ -109,7 +140,7 @@ def test_report_without_arcs_or_relationships() -> None:
     story.relationships = []
     doc = render(story)
     parse(doc)
-    assert "No emotion arc" in doc and "No relationship dynamics" in doc
+    assert "No feeling arc" in doc and "No relationships" in doc
     assert "<polyline" not in doc and 'class="card"' not in doc
 
 
@@ -125,10 +156,12 @@ def test_bare_story_renders(bare: Story) -> None:
 def test_quote_hover_titles() -> None:
     story = build_full()
     names = {c.id: c.name for c in story.characters}
-    assert quote_title(story.quotes[0], names) == "Alana → Ares · request · desire · explicit 0.93"
-    assert quote_title(Quote(9, [(0, 1)]), names) == "? → ?"
+    assert quote_title(story.quotes[0], names) == (
+        "Alana → Ares · feeling: desire · act: asks for something · confidence 93% (named in a tag)")
+    assert quote_title(Quote(9, [(0, 1)]), names) == "unknown speaker"
     doc = render(story)
-    assert 'title="Ares → Alana · refusal · implicit 0.71"' in doc
+    assert 'data-tip="Ares → Alana · act: refuses · confidence 71% (untagged)"' in doc
+    assert 'data-who="Alana"' in doc and 'tabindex="0"' in doc and 'data-feel="desire"' in doc
 
 
 def test_quotes_coloured_per_speaker() -> None:
@@ -137,6 +170,8 @@ def test_quotes_coloured_per_speaker() -> None:
     assert fragment.count("solid #112233") == 4  # Alana: two quotes, two sub-spans each
     assert fragment.count("solid #445566") == 1
     assert '<em class="th">She can&#39;t mean it.</em>' in fragment
+    story.quotes[1].confidence = 0.2
+    assert 'class="q s1 low"' in str(text_html(story, {}, {"alana": "s0", "ares": "s1"}))
 
 
 def test_text_survives_exactly() -> None:

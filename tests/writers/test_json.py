@@ -214,7 +214,7 @@ def random_story(draw: st.DrawFn) -> Story:
         spans = [(points[i], points[i + 1]) for i in range(0, len(points), 2)]
         story.quotes.append(Quote(qi, spans, draw(st.sampled_from([None, *ids])),
                                   draw(st.lists(st.sampled_from(ids), max_size=2)),
-                                  draw(st.sampled_from(["explicit", "anaphoric", "implicit", "none"])),
+                                  draw(st.sampled_from(["explicit", "anaphoric", "implicit", "none", "mention", "written", "verse"])),
                                   draw(st.floats(0, 1))))
     story.nonstory = [NonStory(*span(), draw(st.sampled_from(["author_note", "epigraph"]))) for _ in range(2)]
     story.paragraphs = [Span(*span()) for _ in range(draw(st.integers(0, 3)))]

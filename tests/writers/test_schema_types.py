@@ -23,12 +23,14 @@ from fabula.story import (
     Character,
     CharacterArc,
     ConflictWindow,
+    CraftNote,
     Directed,
     Emotion,
     EmotionSpan,
     Exit,
     Quote,
     Relationship,
+    RelationshipNarrative,
     RelationshipTurn,
     SceneArc,
     Section,
@@ -92,6 +94,8 @@ CASES = [
     (ConflictWindow, _at(*REL, "conflict", "items"), set(), True),
     (RelationshipTurn, _resolve(_at(*REL, "turning_point")), set(), True),
     (Exit, _at("$defs", "exit"), set(), True),
+    (RelationshipNarrative, _at("$defs", "relationshipNarrative"), set(), True),
+    (CraftNote, _at("$defs", "craftNote"), set(), True),
 ]
 
 
@@ -108,3 +112,13 @@ def test_cast_and_mentioned_share_the_character_object() -> None:
     ref = {"$ref": "#/$defs/character"}
     assert _at("properties", "characters", "items") == ref
     assert _at("properties", "mentioned", "items") == ref
+
+
+def test_quote_type_enum_is_the_literal() -> None:
+    from typing import get_args
+
+    from fabula.story import NOT_SPEECH, QuoteType
+
+    enum = _at("$defs", "quote", "properties", "type")["enum"]
+    assert enum == list(get_args(QuoteType))
+    assert set(enum) > NOT_SPEECH

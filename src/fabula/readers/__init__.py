@@ -9,14 +9,26 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 from fabula.errors import InputError, InputTooLarge, UnsupportedFormat
 from fabula.story import SourceInfo, Story
 
 FORMATS = ("text", "wattpad", "markdown", "html", "ao3", "epub")
+#: The largest input read (a file, bytes, a stream); bigger ones are refused before they are read whole.
 MAX_INPUT_BYTES = 64 * 1024 * 1024
+#: The most story text (code points, after extraction from HTML/EPUB) analysed: about a million words, what the
+#: pipeline analyses in under 1 GB of memory. Longer texts are refused (:class:`InputTooLarge`).
+MAX_TEXT_CHARS = 6_000_000
+#: The most quotation marks (straight and curly double quotes, opening single curly quotes) in a story: about
+#: 80,000 quotations (a long novel has a few thousand); each costs memory in every stage after ``quotes``.
+MAX_QUOTE_MARKS = 160_000
+#: The most tags (``<`` characters) in the HTML of one input, for the same reason (the parsed tree's memory).
+MAX_MARKUP_TAGS = 1_500_000
+_CHUNK = 1 << 20
 
-_EXT = {
+#: File extensions and the reader that takes them.
+EXTENSIONS = {
     ".txt": "text",
     ".text": "text",
     ".md": "markdown",
@@ -37,14 +49,37 @@ def sniff(data: bytes, name: str | None) -> str:
     if ext == ".epub":
         return "epub"
     if ext in {".html", ".htm", ".xhtml"} or head.startswith((b"<!doctype html", b"<html", b"<?xml")):
-        return "ao3" if b"archiveofourown.org" in data[:20000].lower() else "html"
-    fmt = _EXT.get(ext, "text")
+        low = data[:200_000].lower()
+        ao3 = b"archiveofourown.org" in low or b"archive of our own" in low or b'id="workskin"' in low
+        return "ao3" if ao3 else "html"
+    fmt = EXTENSIONS.get(ext, "text")
     if fmt == "text":
         from fabula.readers import wattpad
 
         if wattpad.detect(data):
             return "wattpad"
     return fmt
+
+
+def _too_large(what: str, size: int, path: str | None) -> InputTooLarge:
+    return InputTooLarge(f"{what} is {size / 2**20:.0f} MB; the limit is {MAX_INPUT_BYTES // 2**20} MB", path)
+
+
+def read_stream(fh: BinaryIO, path: str | None = None) -> bytes:
+    """Read a binary stream (stdin, a pipe, a device) in bounded chunks; :class:`InputTooLarge` as soon as it
+    exceeds :data:`MAX_INPUT_BYTES`, so an endless stream (``/dev/zero``) costs no more than the cap."""
+    buf = bytearray()
+    try:
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                break
+            buf += chunk
+            if len(buf) > MAX_INPUT_BYTES:
+                raise InputTooLarge(f"input is over the limit of {MAX_INPUT_BYTES // 2**20} MB", path)
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror or exc})", path) from exc
+    return bytes(buf)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -57,11 +92,10 @@ def _read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror})", str(path)) from exc
     if size > MAX_INPUT_BYTES:
-        raise InputTooLarge(
-            f"file is {size / 2**20:.0f} MB; the limit is {MAX_INPUT_BYTES // 2**20} MB", str(path)
-        )
-    try:
-        return path.read_bytes()
+        raise _too_large("file", size, str(path))
+    try:  # read with the cap even for a regular file (a device or a FIFO reports size 0; a file may grow)
+        with path.open("rb") as fh:
+            return read_stream(fh, str(path))
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror})", str(path)) from exc
 
@@ -80,13 +114,18 @@ def load(
     elif isinstance(source, bytes):
         data = source
     elif isinstance(source, str):
-        data = source.encode("utf-8")
+        if len(source) > MAX_INPUT_BYTES:
+            raise _too_large("input", len(source), None)
+        try:
+            data = source.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(
+                f"the text is not valid Unicode (a lone surrogate {source[exc.start]!a} at offset {exc.start})"
+            ) from None
     else:
         raise InputError(f"cannot read a {type(source).__name__}")
     if len(data) > MAX_INPUT_BYTES:
-        raise InputTooLarge(
-            f"input is {len(data) / 2**20:.0f} MB; the limit is {MAX_INPUT_BYTES // 2**20} MB", path
-        )
+        raise _too_large("input", len(data), path)
     if not data.strip():
         raise InputError("empty input: there is no text to analyse", path)
     fmt = input_format or sniff(data, name)
@@ -101,7 +140,30 @@ def load(
         raise
     if not story.text.strip():
         raise InputError("no story text found in the input", path)
+    check_text_size(len(story.text), path)
+    check_quote_marks(story.text, path)
     return story
+
+
+def check_quote_marks(text: str, path: str | None = None) -> None:
+    """:class:`InputTooLarge` when ``text`` holds more than :data:`MAX_QUOTE_MARKS` quotation marks."""
+    marks = sum(text.count(m) for m in '"“”„«»‘')
+    if marks > MAX_QUOTE_MARKS:
+        raise InputTooLarge(
+            f"the text has {marks} quotation marks; the limit is {MAX_QUOTE_MARKS} (about "
+            f"{MAX_QUOTE_MARKS // 2} quotations, what fabula analyses in bounded memory); split it into parts",
+            path,
+        )
+
+
+def check_text_size(chars: int, path: str | None = None) -> None:
+    """:class:`InputTooLarge` when a story text of ``chars`` code points is over :data:`MAX_TEXT_CHARS`."""
+    if chars > MAX_TEXT_CHARS:
+        raise InputTooLarge(
+            f"the story text is over {MAX_TEXT_CHARS / 1e6:.0f} million characters (about a million words), "
+            "the most fabula analyses in bounded memory; split it into parts",
+            path,
+        )
 
 
 def _reader(fmt: str):  # type: ignore[no-untyped-def]
@@ -118,3 +180,23 @@ def _reader(fmt: str):  # type: ignore[no-untyped-def]
     else:
         from fabula.readers.epub import read
     return read
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes, read with the :data:`MAX_INPUT_BYTES` cap (:class:`InputError` when it cannot be read)."""
+    return _read_bytes(path)
+
+
+def plain_text(data: bytes, path: str | None = None) -> str:
+    """Raw bytes as plain text, with the same checks as :func:`load`: binary refused, the encoding detected,
+    line ends normalised and control characters removed, the size capped (:data:`MAX_TEXT_CHARS`)."""
+    from fabula.readers.text import decode, normalise
+
+    if len(data) > MAX_INPUT_BYTES:
+        raise _too_large("input", len(data), path)
+    try:
+        text = normalise(decode(data)[0])
+    except InputError as exc:
+        raise type(exc)(exc.reason, path) from None
+    check_text_size(len(text), path)
+    return text

@@ -297,8 +297,84 @@ def read(data: bytes, source: SourceInfo) -> Story:
         story.meta["platform"] = "ao3"
         return story
     source.encoding = encoding
-    root = tree.body or tree.root
-    assert root is not None
-    text, nonstory, b, meta = extract(root)
+    if tree.css_first("#workskin") is not None:
+        text, nonstory, b, meta = extract_site_page(tree)
+    else:
+        root = tree.body or tree.root
+        assert root is not None
+        text, nonstory, b, meta = extract(root)
     meta["platform"] = "ao3"
     return Story(text=text, source=source, meta=meta, nonstory=nonstory, italics=b.italics)
+
+
+def is_site_page(tree: Any) -> bool:
+    """A work page saved from the browser: the site around a ``#workskin`` work."""
+    return tree.css_first("#workskin") is not None and tree.css_first("dl.work.meta, #main") is not None
+
+
+def extract_site_page(tree: Any) -> tuple[str, list[NonStory], TextBuilder, dict[str, Any]]:
+    """A work page saved from the browser, reduced to the work: the tag block (``dl.work.meta``) to meta, then
+    ``#workskin`` only: title and byline (``preface``), summary, notes, each chapter's heading, summary and notes,
+    its text, its end notes, and the work's end notes. Navigation, kudos, comments and the footer are dropped."""
+    meta: dict[str, Any] = {}
+    tags = tree.css_first("dl.work.meta") or tree.css_first("dl.tags")
+    if tags is not None:
+        meta.update(parse_tags(tags))
+    for junk in tree.css("#workskin h3.landmark, #workskin .landmark, #workskin ul.actions, #workskin script"):
+        junk.decompose()
+    work = tree.css_first("#workskin")
+    b = TextBuilder()
+    nonstory: list[NonStory] = []
+    chapters: list[dict[str, Any]] = []
+
+    def region(node: LexborNode | None, kind: str | None) -> tuple[int, int]:
+        if node is None:
+            return b.pos, b.pos
+        start = b.start_region()
+        b.walk(node)
+        b.paragraph_break()
+        if kind is not None and b.pos > start:
+            nonstory.append(NonStory(start, b.pos, kind))
+        return start, b.pos
+
+    preface = work.css_first("div.preface")
+    title = preface.css_first("h2.title") if preface is not None else None
+    if title is not None:
+        meta["title"] = _clean(title.text())
+        region(title, "preface")
+    byline = preface.css_first(".byline") if preface is not None else None
+    if byline is not None:
+        meta["author"] = _clean(byline.text()).removeprefix("by ").strip()
+        region(byline, "preface")
+    for kind in ("summary", "notes"):
+        node = preface.css_first(f"div.{kind} blockquote") if preface is not None else None
+        if node is not None:
+            meta[kind] = _clean(node.text())
+            region(node, kind)
+    bodies = work.css("#chapters div.userstuff") or work.css("div.userstuff")
+    for chapter in work.css("#chapters > div.chapter") or [None]:
+        scope = chapter if chapter is not None else work
+        head = scope.css_first("div.chapter.preface h3.title, h3.title") if chapter is not None else None
+        start = b.start_region()
+        heading = region(head, "chapter_heading") if head is not None else None
+        for kind in ("summary", "notes"):
+            node = scope.css_first(f"div.preface div.{kind} blockquote") if chapter is not None else None
+            region(node, kind)
+        body = scope.css_first("div.userstuff") if chapter is not None else (bodies[0] if bodies else None)
+        region(body, None)
+        if chapter is not None:
+            region(scope.css_first("div.end.notes blockquote"), "end_notes")
+        chapters.append(
+            {
+                "title": _clean(head.text()) if head is not None else None,
+                "start": start,
+                "end": b.pos,
+                **({"heading": list(heading)} if heading and heading[1] > heading[0] else {}),
+            }
+        )
+    region(work.css_first("#work_endnotes blockquote"), "end_notes")
+    text = b.value()
+    meta["chapters"] = [c for c in chapters if c["end"] > c["start"]]
+    for c in meta["chapters"]:
+        c["end"] = min(c["end"], len(text))
+    return text, merge_nonstory(text, nonstory), b, meta

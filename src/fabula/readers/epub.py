@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from fabula.errors import InputError, InputTooLarge
-from fabula.readers import ao3
+from fabula.readers import MAX_MARKUP_TAGS, ao3
 from fabula.readers.html import TextBuilder, decode_html, extract, parse
 from fabula.readers.text import normalise
 from fabula.story import NonStory, SourceInfo, Story
@@ -37,6 +37,7 @@ from fabula.story import NonStory, SourceInfo, Story
 log = logging.getLogger(__name__)
 
 MAX_TOTAL_BYTES = 200 * 2**20
+MAX_SPINE_BYTES = 64 * 2**20  # the spine's (X)HTML documents together, uncompressed
 MAX_ENTRIES = 10_000
 MAX_RATIO = 100
 RATIO_MIN_BYTES = 2**20  # the ratio check applies to entries larger than this
@@ -271,28 +272,42 @@ def read(data: bytes, source: SourceInfo) -> Story:
 
     docs: list[tuple[str, str]] = []
     encodings: list[str] = []
+    tags = 0
+    missing = [p for p in dict.fromkeys(spine_paths) if not arc.has(p)]
+    size = sum(arc.infos[p].file_size for p in dict.fromkeys(spine_paths) if arc.has(p))
+    if size > MAX_SPINE_BYTES:  # declared sizes, before anything is decompressed (reads are capped too)
+        raise InputTooLarge(
+            f"EPUB text documents are {size / 2**20:.0f} MB uncompressed; the limit is {MAX_SPINE_BYTES // 2**20} MB"
+        )
     for path in dict.fromkeys(spine_paths):
         if not arc.has(path):
-            log.warning("EPUB spine names a missing document %s", path)
             continue
         html, enc = decode_html(arc.read(path))
         encodings.append(enc)
+        tags += html.count("<")
+        if tags > MAX_MARKUP_TAGS:
+            raise InputTooLarge(f"EPUB text documents hold over {MAX_MARKUP_TAGS} tags; the limit is {MAX_MARKUP_TAGS}")
         docs.append((path, normalise(html)))
+    if missing:  # one warning, however many are missing
+        log.warning(
+            "EPUB spine names %d missing document%s (%s)",
+            len(missing), "" if len(missing) == 1 else "s", ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else ""),
+        )  # fmt: skip
     if not docs:
         raise InputError("not a valid EPUB archive (no spine document is present)")
     source.encoding = max(set(encodings), key=encodings.count)
 
     publisher = str(meta.get("publisher", ""))
-    trees = [(path, parse(html)) for path, html in docs]
-    if "Archive of Our Own" in publisher or any(t.css_first("dl.tags, #preface") for _, t in trees):
-        return _read_ao3(trees, source, meta)
-    return _read_generic(trees, source, meta, toc)
+    # one parsed document at a time (a tree costs many times its HTML in memory)
+    if "Archive of Our Own" in publisher or any(parse(html).css_first("dl.tags, #preface") for _, html in docs):
+        return _read_ao3(docs, source, meta)
+    return _read_generic(docs, source, meta, toc, _guide(arc, root, opf_dir, items))
 
 
-def _read_ao3(trees: list[tuple[str, Any]], source: SourceInfo, meta: dict[str, Any]) -> Story:
+def _read_ao3(docs: list[tuple[str, str]], source: SourceInfo, meta: dict[str, Any]) -> Story:
     bodies = []
-    for _, tree in trees:
-        body = tree.body
+    for _, html in docs:
+        body = parse(html).body
         bodies.append(f"<div>{body.html if body is not None else ''}</div>")
     combined = parse("<html><body>" + "".join(bodies) + "</body></html>")
     root = combined.body
@@ -303,14 +318,82 @@ def _read_ao3(trees: list[tuple[str, Any]], source: SourceInfo, meta: dict[str, 
     return Story(text=text, source=source, meta=merged, nonstory=nonstory, italics=b.italics)
 
 
+# epub:type / guide / landmark values of documents that are not the narrative.
+_FRONT_TYPES = frozenset(
+    "cover titlepage title-page halftitlepage copyright-page copyright dedication toc contents loi lot"
+    " acknowledgements acknowledgments foreword preface frontmatter imprint imprimatur other-credits"
+    " contributors epigraph seriespage".split()
+)
+_BACK_TYPES = frozenset(
+    "colophon index glossary bibliography backmatter endnotes rearnotes footnotes appendix afterword"
+    " credits ads advertisement teaser".split()
+)
+_MATTER_TITLE = re.compile(
+    r"(?:(?:table[ \t]+of[ \t]+)?contents|copyright(?:[ \t]+page)?|dedication|acknowledge?ments|title[ \t]+page"
+    r"|cover|extracts?|(?:end[ \t]*)?notes|about[ \t]+the[ \t]+(?:author|publisher)|also[ \t]+by\b.*"
+    r"|other[ \t]+(?:books|titles|works)\b.*|praise[ \t]+for\b.*|colophon|index|glossary|bibliography|imprint"
+    r"|(?:more[ \t]+)?from[ \t]+the[ \t]+(?:author|publisher)\b.*|newsletter\b.*|copyright[ \t]*©?.*)\.?",
+    re.I,
+)
+
+
+def _matter(tree: Any, guide_type: str, title: str) -> str | None:
+    """``front`` or ``back`` for a spine document that is front or back matter (by its ``epub:type``, the OPF
+    guide or nav landmarks, or its title: "Contents", "Copyright", "Dedication", "Extracts", "Notes", "Also
+    by …"), else None."""
+    types: set[str] = set(guide_type.lower().split())
+    for node in (tree.body, tree.css_first("body > section"), tree.css_first("body > div")):
+        if node is not None:
+            types |= set((node.attributes.get("epub:type") or "").lower().split())
+    if types & _BACK_TYPES:
+        return "back"
+    if types & _FRONT_TYPES:
+        return "front"
+    if title and _MATTER_TITLE.fullmatch(_WS.sub(" ", title).strip()):
+        return "front"
+    return None
+
+
+def _guide(arc: _Archive, root: ET.Element, opf_dir: str, items: dict[str, _Item]) -> dict[str, str]:
+    """Document path -> its OPF ``<guide>`` reference types and EPUB 3 nav ``landmarks`` types."""
+    out: dict[str, str] = {}
+    for el in root.iter():
+        if _local(el.tag) == "reference" and el.get("href") and el.get("type"):
+            path = _resolve(opf_dir, el.get("href", ""))
+            out[path] = f"{out.get(path, '')} {el.get('type', '')}".strip()
+    nav = next((i for i in items.values() if "nav" in i.properties.split()), None)
+    if nav is None or not arc.has(nav.path):
+        return out
+    try:
+        html, _ = decode_html(arc.read(nav.path))
+    except InputTooLarge:
+        raise
+    except InputError:
+        return out
+    ndir = posixpath.dirname(nav.path)
+    for navnode in parse(html).css("nav"):
+        if "landmarks" not in (navnode.attributes.get("epub:type") or ""):
+            continue
+        for a in navnode.css("a[href]"):
+            path = _resolve(ndir, a.attributes.get("href") or "")
+            out[path] = f"{out.get(path, '')} {a.attributes.get('epub:type') or ''}".strip()
+    return out
+
+
 def _read_generic(
-    trees: list[tuple[str, Any]], source: SourceInfo, meta: dict[str, Any], toc: dict[str, str]
+    docs: list[tuple[str, str]],
+    source: SourceInfo,
+    meta: dict[str, Any],
+    toc: dict[str, str],
+    guide: dict[str, str] | None = None,
 ) -> Story:
+    guide = guide or {}
     b = TextBuilder()
     nonstory: list[NonStory] = []
     chapters: list[dict[str, Any]] = []
     seen_real = False
-    for path, tree in trees:
+    for path, html in docs:
+        tree = parse(html)
         root = tree.body or tree.root
         if root is None:
             continue
@@ -322,6 +405,11 @@ def _read_generic(
         if end <= start:
             continue
         heads = b.headings[first_heading:]
+        label = toc.get(path) or (heads[0][3] if heads else "")
+        matter = _matter(tree, guide.get(path, ""), label)
+        if matter is not None:
+            nonstory.append(NonStory(start, end, "back_matter" if seen_real else "front_matter"))
+            continue
         if not seen_real and end - start < FRONT_MATTER_CHARS:
             nonstory.append(NonStory(start, end, "front_matter"))
             continue

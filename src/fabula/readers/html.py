@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from fabula.errors import InputTooLarge
+from fabula.readers import MAX_MARKUP_TAGS, MAX_TEXT_CHARS, check_text_size
 from fabula.readers.text import decode, normalise
 from fabula.story import NonStory, SourceInfo, Span, Story
 
@@ -61,6 +63,7 @@ class TextBuilder:
     _break: int = 0  # pending break: 0 none, 1 line, 2 paragraph
     _space: bool = False
     _open: list[int | None] = field(default_factory=list)  # open italic starts (None until text arrives)
+    limit: int = MAX_TEXT_CHARS  # InputTooLarge beyond this many characters of text
 
     # -- low level -------------------------------------------------------------------------------------
     def _write(self, s: str) -> None:
@@ -78,6 +81,8 @@ class TextBuilder:
                 self._open[i] = self.pos
         self.parts.append(s)
         self.pos += len(s)
+        if self.pos > self.limit:
+            check_text_size(self.pos)
 
     def text(self, raw: str, pre: bool = False) -> None:
         """Add a run of character data, collapsing white space unless ``pre``."""
@@ -197,7 +202,59 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 
 def parse(html: str) -> LexborHTMLParser:
-    return LexborHTMLParser(html)
+    """Parse HTML; too much markup is :class:`InputTooLarge`, nesting deeper than :data:`MAX_DEPTH` is flattened
+    first (:func:`flatten_deep`: the parser's time grows with the square of the depth)."""
+    tags = html.count("<")
+    if tags > MAX_MARKUP_TAGS:
+        raise InputTooLarge(f"the HTML has {tags} tags; the limit is {MAX_MARKUP_TAGS}")
+    return LexborHTMLParser(flatten_deep(html) if tags > MAX_DEPTH else html)
+
+
+#: Elements nested deeper than this are flattened (their tags dropped, their text kept).
+MAX_DEPTH = 512
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?(/?)>")
+# Elements that never enclose others (void) or that the parser closes by itself (a new ``<p>`` ends the last):
+# they do not count towards the depth.
+_FLAT_TAGS = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+        "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp", "colgroup",
+        "thead", "tbody", "tfoot", "caption",
+    }
+)  # fmt: skip
+
+
+def flatten_deep(html: str, max_depth: int = MAX_DEPTH) -> str:
+    """``html`` with the tags of elements nested deeper than ``max_depth`` removed (their text stays). The depth
+    is counted from the tags as written (void and self-closing elements, and those closed implicitly, do not
+    count); documents nested no deeper are returned unchanged."""
+    depth = peak = 0
+    for m in _TAG.finditer(html):
+        if m.group(3) or m.group(2).lower() in _FLAT_TAGS:
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            peak = max(peak, depth)
+    if peak <= max_depth:
+        return html
+    out: list[str] = []
+    kept: list[bool] = []  # per open counted element: whether its tags are kept
+    pos = 0
+    for m in _TAG.finditer(html):
+        if m.group(3) or m.group(2).lower() in _FLAT_TAGS:
+            continue
+        if m.group(1):
+            keep = kept.pop() if kept else True
+        else:
+            keep = len(kept) < max_depth
+            kept.append(keep)
+        if not keep:
+            out.append(html[pos : m.start()])
+            pos = m.end()
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def title_of(tree: LexborHTMLParser) -> str | None:

@@ -19,40 +19,114 @@ _BINARY_MAGIC = (
     b"\xff\xd8\xff",
     b"%PDF",
     b"PK\x03\x04",
+    b"PK\x05\x06",
     b"\x7fELF",
-    b"MZ",
-    b"\x1f\x8b",
-    b"BM",
-    b"RIFF",
+    b"\x1f\x8b",  # gzip
+    b"\xfd7zXZ\x00",  # xz
+    b"\x28\xb5\x2f\xfd",  # zstd
+    b"\x04\x22\x4d\x18",  # lz4
+    b"BZh91AY&SY",  # bzip2
+    b"SQLite format 3\x00",
     b"OggS",
-    b"ID3",
-    b"\x00\x00\x01\x00",
+    b"fLaC",
+    b"\x1a\x45\xdf\xa3",  # Matroska / WebM
+    b"\x00\x00\x01\x00",  # ICO
+    b"\x00\x00\x00\x0cjP  ",  # JPEG 2000
+    b"II*\x00",  # TIFF
+    b"MM\x00*",
+    b"8BPS",  # Photoshop
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",  # OLE (old .doc, .xls)
+    b"\xca\xfe\xba\xbe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xfe\xed\xfa\xcf",
+    b"\x00asm",
     b"Rar!",
     b"7z\xbc\xaf",
+    b"MThd",
+    b"wOFF",
+    b"wOF2",
+    b"\x00\x01\x00\x00\x00",  # TrueType
 )
+# Short signatures that a text could begin with ("BMW", "MZ Hollow", "ID3 tags"): binary only with a NUL soon after.
+_SHORT_MAGIC = (b"MZ", b"BM", b"RIFF", b"ID3", b"FORM")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that do not occur in text (C0 controls other than tab, line ends, vertical tab, form feed, escape;
+# DEL; the replacement character) and, for a legacy 8-bit decoding, C1 controls (bytes cp1252 leaves undefined).
+_BAD_UTF8 = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
+_BAD_LEGACY = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ufffd]")
+_WINDOW = 256 * 1024
+BINARY_REASON = "not a text file (binary content)"
 
 
-_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+def has_binary_signature(data: bytes) -> bool:
+    """True when ``data`` starts with the signature of a known binary format (image, archive, database, ...)."""
+    if data.startswith(_BINARY_MAGIC):
+        return True
+    if data[4:8] == b"ftyp" or data[257:262] == b"ustar":  # MP4/MOV/HEIC, tar
+        return True
+    return data.startswith(_SHORT_MAGIC) and b"\x00" in data[:64]
+
+
+def _sample(text: str) -> str:
+    """The whole text, or three windows (start, middle, end) of a long one."""
+    if len(text) <= 3 * _WINDOW:
+        return text
+    mid = len(text) // 2
+    return text[:_WINDOW] + text[mid : mid + _WINDOW] + text[-_WINDOW:]
+
+
+def implausible(text: str, legacy: bool = False) -> bool:
+    """True when decoded ``text`` holds more control characters than a text with a few stray bytes would:
+    binary data read as text. ``legacy``: decoded with an 8-bit code page (C1 controls count too)."""
+    sample = _sample(text)
+    bad = len((_BAD_LEGACY if legacy else _BAD_UTF8).findall(sample))
+    return bad > 2 + len(sample) / 200
 
 
 def looks_binary(data: bytes) -> bool:
-    """True for known binary signatures, or many NULs / control bytes outside a UTF-16 pattern."""
-    if any(data.startswith(m) for m in _BINARY_MAGIC):
+    """True when ``data`` is not text in any encoding fabula reads (see :func:`decode`)."""
+    try:
+        decode(data)
+    except UnsupportedFormat:
         return True
-    head = data[:4096]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    nul = head.count(0)
-    if nul:
-        # UTF-16 without BOM: NULs sit on every other byte.
-        even, odd = head[0::2].count(0), head[1::2].count(0)
-        if max(even, odd) > 0.3 * (len(head) / 2) and min(even, odd) < 0.05 * (len(head) / 2):
-            return False
-        if nul > 0.1 * len(head):
-            return True
-    controls = len(_BINARY_BYTES.findall(head))
-    return controls > max(8, 0.1 * len(head))
+    return False
+
+
+_UTF16_SEPARATORS = re.compile(r"[\s\u3000-\u3002\uff0c\uff0e\uff01\uff1f]")
+
+
+def _utf16(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when ``data`` (no BOM) reads as text in it, else None.
+
+    The head must decode strictly (no lone surrogates), hold no control characters beyond a few, have line
+    breaks or spaces (ASCII or ideographic) at least every 200 characters, and next to no unassigned code points:
+    random bytes and 8-bit text fail one of these."""
+    import unicodedata
+
+    head = data[: 64 * 1024]
+    head = head[: len(head) - len(head) % 2]
+    if len(head) < 8:
+        return None
+    best: tuple[int, str] | None = None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head.decode(codec)
+        except UnicodeDecodeError:
+            try:  # the head may end inside a surrogate pair
+                text = head[:-2].decode(codec)
+            except UnicodeDecodeError:
+                continue
+        if not text or implausible(text):
+            continue
+        seps = len(_UTF16_SEPARATORS.findall(text))
+        if seps < max(1, len(text) / 200):
+            continue
+        unassigned = sum(1 for c in text if unicodedata.category(c) in {"Cn", "Co"})
+        if unassigned > len(text) / 100:
+            continue
+        if best is None or seps > best[0]:
+            best = (seps, codec)
+    return best[1] if best else None
 
 
 # Guesses worth trusting (charset-normalizer also proposes mac_* or UTF-16 for plain Latin text).
@@ -84,44 +158,52 @@ def _utf8_share(data: bytes) -> tuple[int, int]:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Return ``(text, encoding)``.
+    """Return ``(text, encoding)``, or raise :class:`UnsupportedFormat` for binary content.
 
-    BOMs decide first (UTF-8, UTF-16 LE/BE); then strict UTF-8; then mostly-UTF-8 text with stray cp1252 bytes
-    (a common copy-paste mix; reported as ``utf-8``, the stray bytes read as cp1252); then UTF-16 without BOM;
-    then charset-normalizer for other legacy encodings, with cp1252 as the fallback for Latin text and for
-    inputs too short to guess from.
+    BOMs decide first (UTF-8, UTF-16 LE/BE); a known binary signature (image, archive, compressed file,
+    database) is refused; then strict UTF-8; then UTF-16 without BOM (Latin or CJK); then mostly-UTF-8 text with
+    stray cp1252 bytes (a common copy-paste mix; reported as ``utf-8``, the stray bytes read as cp1252); then
+    charset-normalizer for other legacy encodings, with cp1252 as the fallback for Latin text and for inputs too
+    short to guess from. Whatever the decoding, a result with more control characters than a few stray bytes
+    explain is binary content (:func:`implausible`).
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors=_CP1252_FALLBACK), "utf-8-sig"
+        return _checked(data[3:].decode("utf-8", errors=_CP1252_FALLBACK), "utf-8-sig")
     if data.startswith(b"\xff\xfe") and not data.startswith(b"\xff\xfe\x00\x00"):
-        return data[2:].decode("utf-16-le", errors="replace"), "utf-16-le"
+        return _checked(data[2:].decode("utf-16-le", errors="replace"), "utf-16-le")
     if data.startswith(b"\xfe\xff"):
-        return data[2:].decode("utf-16-be", errors="replace"), "utf-16-be"
-    if looks_binary(data):
-        raise UnsupportedFormat("not a text file (binary content)")
+        return _checked(data[2:].decode("utf-16-be", errors="replace"), "utf-16-be")
+    if has_binary_signature(data):
+        raise UnsupportedFormat(BINARY_REASON)
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    head = data[:4096]
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    if odd > 0.3 * len(head) / 2 and even == 0:
-        return data.decode("utf-16-le", errors="replace"), "utf-16-le"
-    if even > 0.3 * len(head) / 2 and odd == 0:
-        return data.decode("utf-16-be", errors="replace"), "utf-16-be"
+    else:
+        if not implausible(text):
+            return text, "utf-8"
+    utf16 = _utf16(data)
+    if utf16 is not None:
+        return _checked(data[: len(data) - len(data) % 2].decode(utf16, errors="replace"), utf16)
     valid, invalid = _utf8_share(data[:200_000])
     if valid and valid >= invalid:
-        return data.decode("utf-8", errors=_CP1252_FALLBACK), "utf-8"
+        return _checked(data.decode("utf-8", errors=_CP1252_FALLBACK), "utf-8", legacy=True)
     if invalid < 64:  # too little to guess from: Western text is by far the most common
-        return _latin(data)
+        return _checked(*_latin(data), legacy=True)
     best = from_bytes(data[:200_000]).best()
     enc = best.encoding if best is not None else "cp1252"
     if not _TRUSTED.fullmatch(enc) or enc in {"latin_1", "iso8859_1", "iso8859_15", "cp1250", "cp1252"}:
-        return _latin(data)
+        return _checked(*_latin(data), legacy=True)
     try:
-        return data.decode(enc), enc
+        return _checked(data.decode(enc), enc, legacy=True)
     except (UnicodeDecodeError, LookupError):
-        return _latin(data)
+        return _checked(*_latin(data), legacy=True)
+
+
+def _checked(text: str, encoding: str, legacy: bool = False) -> tuple[str, str]:
+    if implausible(text, legacy):
+        raise UnsupportedFormat(BINARY_REASON)
+    return text, encoding
 
 
 def _latin(data: bytes) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
+from fabula.stages.dynamics_narrative import narrate
 from fabula.story import (
     ConflictWindow,
     Directed,
@@ -480,7 +481,7 @@ def pair_dynamics(story: Story, a: str, b: str, seq: list[_Q], ix: _Indexes | No
     ix = ix if ix is not None else _indexes(story)
     exits = [e for ex in exchanges if (e := _exit_action(story, ex[-1], pair, ix)) is not None]
     plain_acts = {c: dict(sorted(acts[c].items())) for c in pair}
-    return Relationship(
+    rel = Relationship(
         a=a,
         b=b,
         names={a: _name(story, a), b: _name(story, b)},
@@ -501,10 +502,14 @@ def pair_dynamics(story: Story, a: str, b: str, seq: list[_Q], ix: _Indexes | No
         span=(int(seq[0].quote.start), int(seq[-1].quote.end)),
         summary=_summary(story, a, b, plain_acts, texts, turns, exits),
     )
+    asks = {c: _ask_object([*texts[c].get("request", []), *texts[c].get("plea", [])]) for c in pair}
+    rel.narrative = narrate(story, rel, [[x.quote for x in ex] for ex in exchanges], texts, asks)
+    return rel
 
 
 def run(story: Story) -> None:
-    """Set ``story.relationships``: one per interacting pair, ordered by first interaction."""
+    """Set ``story.relationships``: one per interacting pair, ordered by first interaction, each with its
+    dynamics told in words (``narrative``, :mod:`fabula.stages.dynamics_narrative`)."""
     qs = _reduce(story)
     _assign_targets(qs)
     seqs: dict[frozenset[str], list[_Q]] = {}
@@ -532,7 +537,7 @@ STAGE = Stage(
     run,
     reads=(
         "text", "paragraphs", "chapters", "scenes", "quotes", "quotes.speaker", "quotes.addressees", "quotes.act",
-        "quotes.emotion", "characters", "characters.narrator", "mentions", "mentioned",
+        "quotes.emotion", "characters", "characters.narrator", "mentions", "mentioned", "sections", "nonstory",
     ),
     writes=("relationships",),
 )

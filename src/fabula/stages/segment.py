@@ -8,15 +8,11 @@ from collections import Counter
 from collections.abc import Iterable
 
 from fabula.pipeline import Stage
+from fabula.stages import headings
 from fabula.story import Chapter, NonStory, Person, Section, Span, Story, Tense
 
 TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
 _BLANK_SPLIT = re.compile(r"\n[ \t\u00a0]*\n")
-_CHAPTER_RE = re.compile(
-    r"^[ \t]*(?:(?:CHAPTER|Chapter|BOOK|Book|PART|Part|VOLUME|Volume)[ \t]+(?:[IVXLCDM]+|\d+|[A-Z][a-z]+|[A-Z]+)"
-    r"\b[^\n]{0,80}|[IVXLC]{1,7}\.?|(?:Prologue|PROLOGUE|Epilogue|EPILOGUE)\b[^\n]{0,60})[ \t]*$",
-    re.MULTILINE,
-)
 _SCENE_BREAK_RE = re.compile(
     r"[ \t]*(?:(?:\*[ \t]*){3,}|-{3,}|_{3,}|#{1,3}|~+|(?:•[ \t]*){1,5}|o{3}|=+)[ \t]*"
 )
@@ -147,31 +143,12 @@ def tokens(text: str) -> list[tuple[int, int]]:
 
 
 def chapters(story: Story, paras: list[Span]) -> tuple[list[Chapter], list[NonStory]]:
-    """Chapters from reader metadata when present, else from heading lines (``CHAPTER IV``, ``Chapter 3: …``)."""
-    text = story.text
+    """Chapters from reader metadata when present, else from heading lines (``CHAPTER IV``, ``Chapter 3: …``,
+    ``STAVE ONE``, bare numerals; see :mod:`fabula.stages.headings`), with contents and front matter marked."""
     given = story.meta.get("chapters")
     if isinstance(given, list) and given and all(isinstance(c, dict) and "start" in c for c in given):
         return [Chapter(int(c["start"]), int(c["end"]), c.get("title")) for c in given], []
-    heads: list[Span] = []
-    for p in paras:
-        if (
-            p.end - p.start <= 90
-            and "\n" not in text[p.start : p.end]
-            and _CHAPTER_RE.fullmatch(text, p.start, p.end)
-        ):
-            heads.append(p)
-    # Bare roman numerals only count when there are several of them.
-    if sum(1 for h in heads if re.fullmatch(r"[IVXLC]+\.?", text[h.start : h.end].strip())) == 1:
-        heads = [h for h in heads if not re.fullmatch(r"[IVXLC]+\.?", text[h.start : h.end].strip())]
-    if not heads:
-        return [Chapter(0, len(text), None)], []
-    out = []
-    if text[: heads[0].start].strip():
-        out.append(Chapter(0, heads[0].start, None))
-    for i, h in enumerate(heads):
-        end = heads[i + 1].start if i + 1 < len(heads) else len(text)
-        out.append(Chapter(h.start, end, text[h.start : h.end].strip(), h))
-    return out, [NonStory(h.start, h.end, "chapter_heading") for h in heads]
+    return headings.find(story, paras)
 
 
 def _gap_lines(text: str, a: int, b: int) -> int:

@@ -14,7 +14,8 @@ FORMATS = ("json", "tsv", "html")
 
 
 def render(story: Story, fmt: str) -> dict[str, str]:
-    """Render ``story`` as ``fmt`` (one of ``FORMATS``, or ``"all"``): a map of file suffix to content."""
+    """Render ``story`` as ``fmt`` (one of ``FORMATS``, ``"all"``, or ``"summary"`` for the terminal summary):
+    a map of file suffix to content."""
     if fmt == "json":
         from fabula.writers.json import dumps
 
@@ -27,6 +28,12 @@ def render(story: Story, fmt: str) -> dict[str, str]:
         from fabula.writers.html import render as render_html
 
         return {".html": render_html(story)}
+    if fmt == "summary":  # the terminal summary (not a file format: not in FORMATS or "all")
+        import shutil
+
+        from fabula.writers.summary import render as render_summary
+
+        return {".txt": render_summary(story, width=min(100, shutil.get_terminal_size((100, 24)).columns))}
     if fmt == "all":
         out: dict[str, str] = {}
         for f in FORMATS:

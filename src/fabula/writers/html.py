@@ -1,35 +1,65 @@
-"""A self-contained HTML report: metadata, sections, cast, valence arc, relationship cards, annotated text.
+"""The HTML report a writer reads: one self-contained file, no network at all.
 
-No scripts and no network: CSS and SVG plots are inline. All story text goes through escaping (the template
-autoescapes; the annotated text and the SVGs are built here with ``markupsafe.escape``). Every layer is
-optional: a Story with only text still renders.
+``render(story) -> str`` is the stable public entry (the CLI writes it; the web app serves it). The page holds
+inline CSS, inline SVG charts and one small inline script (the hover/focus/tap card), allowed by a
+Content-Security-Policy ``<meta>`` through the script's SHA-256 hash, computed here at render time. Every
+string from the story (text, title, tags, names) is HTML-escaped: the template autoescapes, and the reader view
+and the charts are built with ``markupsafe.escape``. Every layer is optional: a Story with only text renders.
 """
 
 from __future__ import annotations
 
+import base64
+import bisect
+import hashlib
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections import Counter
+from collections.abc import Mapping
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from fabula import __version__
-from fabula.story import Arc, Emotion, Quote, Relationship, Story
+from fabula.story import CraftNote, Relationship, Story
+from fabula.writers.html_charts import (
+    UNKNOWN,
+    arc_lines,
+    arc_series,
+    arc_svg,
+    arc_words,
+    conflict_svg,
+    dominant,
+    graph_svg,
+)
+from fabula.writers.html_text import quote_title, text_html
 from fabula.writers.json import rounded
 
+__all__ = ["arc_series", "arc_svg", "context", "csp", "quote_title", "render", "script", "text_html"]
+
+# Dark enough to read as a border and a swatch on white (contrast >= 3:1), distinct from one another.
 PALETTE = (
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22",
-    "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
+    "#1f63a8", "#c0392b", "#2e7d32", "#7b3fa0", "#c76b00", "#00838f", "#8d5524", "#ad1457", "#5d6d00",
+    "#3949ab", "#6d4c41", "#00695c", "#9e2a6b", "#455a64", "#b8860b", "#4e342e",
 )
-UNKNOWN = "#8a8a8a"
-STORY_COLOUR = "#222222"
-STAT_KEYS = (
-    "reads", "votes", "comments", "words", "chapters", "kudos", "hits", "bookmarks", "published", "updated",
-)
-_HEAD_KEYS = {"title", "author", "authors", "summary"}
-_MAX_CHARACTER_ARCS = 6
+WORDS_PER_MINUTE = 238
+MAX_CARDS = 12
+MAX_CAST = 24
+MAX_PLACES = 12
+STAT_LABELS = (("reads", "reads"), ("votes", "votes"), ("kudos", "kudos"), ("hits", "hits"),
+               ("bookmarks", "bookmarks"), ("comments", "comments"))
+DATE_LABELS = (("published", "published"), ("updated", "updated"), ("completed", "completed"))
+TAG_ROWS = (("fandoms", "Fandom"), ("relationships", "Relationships"), ("characters", "Characters"),
+            ("additional_tags", "Tags"), ("category", "Category"), ("tags", "Tags"), ("subjects", "Subjects"))
+CRAFT_HEADINGS = {
+    "misspelling": "Spelling", "pov_switch": "Point of view", "untagged_run": "Who is speaking?",
+    "tense_drift": "Tense", "tag_verbs": "Dialogue tags", "tag_adverbs": "Adverbs in tags", "echo": "Echoes",
+    "dialogue_balance": "Dialogue and narration",
+}
+WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 
 
 @lru_cache(maxsize=1)
@@ -45,10 +75,24 @@ def _env() -> Environment:
     return env
 
 
+@lru_cache(maxsize=1)
+def script() -> str:
+    """The report's one inline script (the quotation card)."""
+    return resources.files("fabula").joinpath("templates").joinpath("report.js").read_text(encoding="utf-8")
+
+
+def csp(script_text: str) -> str:
+    """The Content-Security-Policy: nothing from anywhere; the inline script by its hash, inline styles,
+    ``data:`` images."""
+    digest = base64.b64encode(hashlib.sha256(script_text.encode("utf-8")).digest()).decode("ascii")
+    return (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; img-src data:; "
+            "base-uri 'none'; form-action 'none'")
+
+
 def _num(value: Any) -> str:
     """Numbers with thousands separators; floats to 2 decimals; anything else as text."""
     if isinstance(value, bool):
-        return str(value).lower()
+        return "yes" if value else "no"
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
@@ -56,16 +100,26 @@ def _num(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _hex_rgba(colour: str, alpha: float) -> str:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
+def _words(s: str) -> int:
+    return len(WORD_RE.findall(s))
+
+
+def snippet(text: str, limit: int = 80) -> str:
+    """``text`` with whitespace collapsed, cut at a word boundary (``…`` added when cut)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit]
+    if " " in cut[limit // 3:]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:—–-") + "…"
 
 
 # ------------------------------------------------------------------------------------------------- header
 
 
 def _find(meta: Mapping[str, Any], key: str) -> Any:
-    """``meta[key]``, else the first ``meta[x][key]`` one level down (e.g. ``meta["wattpad"]["reads"]``)."""
+    """``meta[key]``, else the first ``meta[x][key]`` one level down (e.g. ``meta["stats"]["kudos"]``)."""
     if key in meta:
         return meta[key]
     for v in meta.values():
@@ -74,53 +128,87 @@ def _find(meta: Mapping[str, Any], key: str) -> Any:
     return None
 
 
-def _meta_value(v: Any) -> dict[str, Any]:
-    if isinstance(v, Mapping):
-        return {"kind": "dict", "items": [(str(k), _meta_value(x)) for k, x in v.items()]}
-    if isinstance(v, (list, tuple, set, frozenset)):
-        if all(not isinstance(x, (Mapping, list, tuple)) for x in v):
-            return {"kind": "list", "items": [_num(x) for x in v]}
-        return {"kind": "list", "items": [str(x) for x in v]}
-    return {"kind": "text", "value": _num(v)}
+def _text_of(v: Any) -> str | None:
+    if isinstance(v, str) and v.strip():
+        return v.strip()
+    if isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v):
+        return ", ".join(v)
+    return None
+
+
+def title(story: Story) -> str:
+    """The story's title: from the metadata, else its first heading, else the file name."""
+    found = _text_of(_find(story.meta, "title"))
+    if found:
+        return found
+    for c in story.chapters:
+        if c.heading is not None:
+            return " ".join(story.text[c.heading.start:c.heading.end].split())
+        if c.title:
+            return c.title
+    heads = [n for n in story.nonstory if n.kind == "chapter_heading"]
+    if heads:
+        return " ".join(story.text[heads[0].start:heads[0].end].split())
+    if story.source.path:
+        return story.source.path.replace("\\", "/").rsplit("/", 1)[-1]
+    return "Untitled story"
+
+
+def _chips(v: Any) -> list[str]:
+    if isinstance(v, str):
+        return [v] if v.strip() else []
+    if isinstance(v, (list, tuple)):
+        return [str(x) for x in v if isinstance(x, (str, int, float)) and str(x).strip()]
+    return []
+
+
+def dialogue_words(story: Story) -> tuple[int, int]:
+    """``(words in quotations, words of story)`` (non-story blocks left out)."""
+    spoken = sum(_words(story.text[s:e]) for q in story.quotes for s, e in q.spans)
+    total = _words(story.text) - sum(_words(story.text[n.start:n.end]) for n in story.nonstory)
+    return spoken, max(total, spoken)
+
+
+def _reading_time(words: int) -> str:
+    minutes = max(1, round(words / WORDS_PER_MINUTE))
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def _header(story: Story) -> dict[str, Any]:
     meta = story.meta
-    title = _find(meta, "title")
-    author = _find(meta, "author") or _find(meta, "authors")
-    if isinstance(author, (list, tuple)):
-        author = ", ".join(map(str, author))
-    if not title and story.source.path:
-        title = story.source.path.rsplit("/", 1)[-1]
-    stats = []
-    for k in STAT_KEYS:
-        v = _find(meta, k)
-        if v is not None and not isinstance(v, (Mapping, list)):
-            stats.append((k, _num(v)))
+    author = _text_of(_find(meta, "author")) or _text_of(_find(meta, "authors"))
+    stats = [(_num(v), label) for key, label in STAT_LABELS
+             if isinstance(v := _find(meta, key), (int, float)) and not isinstance(v, bool)]
+    dates = [(label, str(v)) for key, label in DATE_LABELS if isinstance(v := _find(meta, key), str)]
+    spoken, total = dialogue_words(story)
+    rating = _chips(_find(meta, "rating"))
+    warnings = _chips(_find(meta, "warnings"))
+    tags = [(label, chips) for key, label in TAG_ROWS if (chips := _chips(meta.get(key)))]
     summary = _find(meta, "summary")
-    shown = _HEAD_KEYS | {k for k, _ in stats}
+    platform = meta.get("platform")
     return {
-        "title": str(title) if title else "Untitled story",
-        "author": str(author) if author else None,
-        "summary": summary if isinstance(summary, str) else None,
-        "stats": stats,
-        "meta": [(str(k), _meta_value(v)) for k, v in meta.items() if k not in shown],
-        "source": story.source,
-        "stages": list(story.done),
-        "length": len(story.text),
-        "words": len(story.text.split()),
+        "title": title(story),
+        "author": author,
+        "summary": summary if isinstance(summary, str) and summary.strip() else None,
+        "platform": {"ao3": "Archive of Our Own", "wattpad": "Wattpad", "gutenberg": "Project Gutenberg"}.get(
+            str(platform), str(platform)) if isinstance(platform, str) else None,
+        "stats": stats, "dates": dates, "rating": rating, "warnings": warnings, "tags": tags,
+        "language": _text_of(meta.get("language")),
+        "words": total, "reading_time": _reading_time(total),
+        "dialogue_share": round(100 * spoken / total) if total else 0,
+        "file": story.source.path.replace("\\", "/").rsplit("/", 1)[-1] if story.source.path else None,
+        "format": story.source.format,
     }
 
 
-# --------------------------------------------------------------------------------------------------- cast
+# --------------------------------------------------------------------------------------------- structure
 
 
 def _colours(story: Story) -> dict[str, str]:
     """One colour per character id, most quoted first (so the main cast get the most distinct colours)."""
-    counts: dict[str, int] = {}
-    for q in story.quotes:
-        if q.speaker:
-            counts[q.speaker] = counts.get(q.speaker, 0) + 1
+    counts = Counter(q.speaker for q in story.quotes if q.speaker)
     first = {c.id: i for i, c in enumerate(story.characters)}
     for cid in counts:
         first.setdefault(cid, len(first))
@@ -129,306 +217,210 @@ def _colours(story: Story) -> dict[str, str]:
 
 
 def _names(story: Story) -> dict[str, str]:
-    return {c.id: c.name for c in story.characters}
+    return {c.id: c.name for c in (*story.characters, *story.mentioned)}
+
+
+def _chapter_label(story: Story, i: int) -> str:
+    c = story.chapters[i]
+    return f"Chapter {i + 1}" + (f" · {c.title}" if c.title else "")
+
+
+def _chapters(story: Story) -> list[dict[str, Any]]:
+    if len(story.chapters) < 2:
+        return []
+    return [{"n": i + 1, "label": _chapter_label(story, i), "words": _words(story.text[c.start:c.end])}
+            for i, c in enumerate(story.chapters)]
+
+
+def _pov(story: Story, colours: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each section in words: "Chapter 3 · first person, present · narrated by Alana"."""
+    names = _names(story)
+    starts = [c.start for c in story.chapters]
+    out = []
+    for k, s in enumerate(story.sections):
+        if len(story.chapters) > 1:
+            where = f"Chapter {max(0, bisect.bisect_right(starts, s.start) - 1) + 1}"
+        else:
+            where = f"Part {k + 1}" if len(story.sections) > 1 else "The whole story"
+        how = ", ".join(x for x in (f"{s.person} person" if s.person != "unknown" else "",
+                                     s.tense if s.tense != "unknown" else "") if x) or "point of view unclear"
+        parts = [where, how]
+        if s.narrator:
+            parts.append(f"narrated by {names.get(s.narrator, s.narrator)}")
+        out.append({"label": " · ".join(parts), "anchor": s.start,
+                    "colour": colours.get(s.narrator, UNKNOWN) if s.narrator else None})
+    return out
 
 
 def _cast(story: Story, colours: Mapping[str, str]) -> list[dict[str, Any]]:
-    spoken: dict[str, int] = {}
+    names = _names(story)
+    words: Counter[str] = Counter()
+    lines: Counter[str] = Counter()
+    feelings: dict[str, Counter[str]] = {}
+    partners: dict[str, Counter[str]] = {}
     for q in story.quotes:
-        if q.speaker:
-            spoken[q.speaker] = spoken.get(q.speaker, 0) + 1
+        if not q.speaker:
+            continue
+        lines[q.speaker] += 1
+        words[q.speaker] += sum(_words(story.text[s:e]) for s, e in q.spans)
+        if q.emotion is not None and q.emotion.top != "neutral":
+            feelings.setdefault(q.speaker, Counter())[q.emotion.top] += 1
+        for a in q.addressees:
+            partners.setdefault(q.speaker, Counter())[a] += 1
+    for r in story.relationships:  # pairs found by turn-taking where quotes name no addressee
+        for x, y, t in ((r.a, r.b, r.turns.a_to_b), (r.b, r.a, r.turns.b_to_a)):
+            if not partners.get(x):
+                partners.setdefault(x, Counter())[y] += t
     rows: list[dict[str, Any]] = []
     for c in story.characters:
+        talk = [(names.get(p, p), n) for p, n in partners.get(c.id, Counter()).most_common(2) if p in names]
         rows.append({
-            "id": c.id, "name": c.name, "aliases": [a for a in c.aliases if a != c.name], "gender": c.gender,
-            "narrator": c.narrator, "mentions": c.mentions, "quotes": max(c.quotes, spoken.get(c.id, 0)),
-            "colour": colours.get(c.id, UNKNOWN),
+            "id": c.id, "name": c.name, "aliases": [a for a in c.aliases if a != c.name][:4],
+            "narrator": c.narrator, "lines": lines[c.id], "words": words[c.id],
+            "feelings": [f for f, _ in feelings.get(c.id, Counter()).most_common(3)],
+            "talks_to": [n for n, _ in talk], "colour": colours.get(c.id, UNKNOWN),
         })
-    rows.sort(key=lambda r: (-int(r["quotes"]), -int(r["mentions"]), str(r["name"])))
+    rows.sort(key=lambda r: (-words[r["id"]], -lines[r["id"]], str(r["name"])))
     return rows
-
-
-# --------------------------------------------------------------------------------------------------- arcs
-
-
-def _numbers(v: Sequence[float] | None) -> list[float] | None:
-    """At least two finite numbers, at the precision the JSON holds; else None."""
-    if v is not None and len(v) >= 2 and all(math.isfinite(x) for x in v):
-        return [float(x) for x in rounded(list(v))]
-    return None
-
-
-def arc_series(arc: Arc | None) -> list[float] | None:
-    """The smoothed curve of an arc (``dct_level``, else ``dct``), or None when it has fewer than two points."""
-    if arc is None:
-        return None
-    return _numbers(arc.dct_level) or _numbers(arc.dct)
-
-
-def _polyline(values: Sequence[float], xs: Sequence[float] | None, box: tuple[float, float, float, float],
-              lo: float, hi: float) -> str:
-    x0, y0, w, h = box
-    n = len(values)
-    pts = []
-    for i, v in enumerate(values):
-        fx = xs[i] if xs is not None else (i / (n - 1) if n > 1 else 0.5)
-        fy = (v - lo) / (hi - lo) if hi > lo else 0.5
-        pts.append(f"{x0 + fx * w:.1f},{y0 + (1 - fy) * h:.1f}")
-    return " ".join(pts)
-
-
-def arc_lines(story: Story, colours: Mapping[str, str]) -> list[tuple[str, str, list[float], float]]:
-    """``(label, colour, values, stroke width)`` for the story's curve and the main characters' curves."""
-    names = _names(story)
-    lines: list[tuple[str, str, list[float], float]] = []
-    if story.arcs is None:
-        return lines
-    main = arc_series(story.arcs.story)
-    if main is not None:
-        lines.append(("story", STORY_COLOUR, main, 2.5))
-    chars = story.arcs.characters
-    if chars:
-        ranked = [cid for cid in colours if cid in chars] + [cid for cid in chars if cid not in colours]
-        n_chars = 0
-        for cid in ranked:
-            s = arc_series(chars[cid])
-            if s is not None and n_chars < _MAX_CHARACTER_ARCS:
-                lines.append((names.get(str(cid), str(cid)), colours.get(str(cid), UNKNOWN), s, 1.4))
-                n_chars += 1
-    return lines
-
-
-def arc_svg(story: Story, colours: Mapping[str, str] | None = None) -> Markup | None:
-    """An inline SVG of the story's valence arc (and the main characters' arcs); None when there is none."""
-    lines = arc_lines(story, colours or {})
-    if not lines:
-        return None
-    story_arc = story.arcs.story if story.arcs is not None else None
-    xs = raw = None
-    if story_arc is not None:  # the per-point rolling mean, drawn faintly behind the curves
-        xs, raw = _numbers(story_arc.x), _numbers(story_arc.rolling)
-        if xs is None or raw is None or len(xs) != len(raw):
-            xs = raw = None
-    width, height, left, top, right, bottom = 760, 240, 46, 14, 14, 30
-    box = (float(left), float(top), float(width - left - right), float(height - top - bottom))
-    allv = [v for _, _, vals, _ in lines for v in vals] + (raw or [])
-    lo, hi = min(allv), max(allv)
-    pad = (hi - lo) * 0.08 or 0.1
-    lo, hi = lo - pad, hi + pad
-    out = [
-        f'<svg class="arc" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>Valence arc</title>',
-        f'<rect x="{left}" y="{top}" width="{box[2]:.0f}" height="{box[3]:.0f}" '
-        'fill="#fafafa" stroke="#ddd"/>',
-    ]
-    if lo < 0 < hi:
-        y0 = top + (1 - (0 - lo) / (hi - lo)) * box[3]
-        out.append(f'<line x1="{left}" x2="{width - right}" y1="{y0:.1f}" y2="{y0:.1f}" stroke="#bbb" '
-                   'stroke-dasharray="4 3"/>')
-        out.append(f'<text x="{left - 4}" y="{y0 + 4:.1f}" text-anchor="end" class="tick">0</text>')
-    out.append(f'<text x="{left - 4}" y="{top + 10}" text-anchor="end" class="tick">{hi:.2f}</text>')
-    out.append(f'<text x="{left - 4}" y="{top + box[3]:.0f}" text-anchor="end" class="tick">{lo:.2f}</text>')
-    out.append(f'<text x="{left}" y="{height - 8}" class="tick">start</text>')
-    out.append(f'<text x="{width - right}" y="{height - 8}" text-anchor="end" class="tick">end</text>')
-    if raw is not None:
-        pts = _polyline(raw, xs, box, lo, hi)
-        out.append('<polyline fill="none" stroke="#999" stroke-width="1" opacity="0.5" '
-                   f'points="{pts}"><title>rolling mean</title></polyline>')
-    for label, colour, vals, w in reversed(lines):
-        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="{w}" stroke-linejoin="round" '
-                   f'points="{_polyline(vals, None, box, lo, hi)}"><title>{escape(label)}</title></polyline>')
-    tp = story_arc.turning_point if story_arc is not None else None
-    if tp is not None:
-        x = left + rounded(tp.at) * box[2]
-        kind = escape(tp.kind)
-        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + box[3]:.0f}" stroke="#c0392b" '
-                   f'stroke-dasharray="2 2"><title>turning point ({kind})</title></line>')
-    out.append("</svg>")
-    return Markup("".join(out))
-
-
-def _arc_info(story: Story) -> dict[str, Any] | None:
-    arc = story.arcs.story if story.arcs is not None else None
-    if arc is None:
-        return None
-    tp = arc.turning_point
-    return {
-        "shape": arc.shape.shape if arc.shape is not None else None,
-        "points": arc.n,
-        "turning_kind": tp.kind if tp is not None else None,
-        "turning_text": _snippet(story, tp.offset, tp.end) if tp is not None else None,
-        "turning_quote": tp.quote if tp is not None else None,
-    }
-
-
-def _snippet(story: Story, s: int, e: int | None, limit: int = 160) -> str:
-    """The text from ``s`` to ``e`` (at most ``limit`` code points), whitespace collapsed."""
-    if e is None or e <= s:
-        e = s + limit
-    text = " ".join(story.text[s : min(e, s + limit)].split())
-    return text + ("…" if e - s > limit else "")
 
 
 # ------------------------------------------------------------------------------------------ relationships
 
 
-def _sparkline(values: Sequence[float], colour: str = "#c0392b") -> Markup:
-    w, h, n = 220, 36, len(values)
-    bw = w / max(n, 1)
-    bars = []
-    for i, v in enumerate(values):
-        v = min(max(v, 0.0), 1.0)
-        bh = max(1.0, v * (h - 2))
-        bars.append(f'<rect x="{i * bw:.1f}" y="{h - bh:.1f}" width="{max(bw - 1, 1):.1f}" height="{bh:.1f}" '
-                    f'fill="{colour}" opacity="{0.35 + 0.65 * v:.2f}"><title>{v:.2f}</title></rect>')
-    return Markup(f'<svg class="spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-                  f'xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>')
+def _balance(r: Relationship, na: str, nb: str) -> str:
+    d = rounded(r.dominance)
+    lead = dominant(r)
+    if lead is None:
+        return "Evenly balanced"
+    who = na if lead == r.a else nb
+    return f"{who} has {'the upper hand' if abs(d) >= 0.4 else 'a slight upper hand'}"
 
 
 def _relationship(story: Story, r: Relationship, colours: Mapping[str, str]) -> dict[str, Any]:
-    """One relationship card's values (floats at the precision the JSON holds)."""
     names = _names(story)
     a, b = r.a, r.b
-    na = str(r.names.get(a) or names.get(a, a))
-    nb = str(r.names.get(b) or names.get(b, b))
-    rows = [(key, _num(d.a_to_b), _num(d.b_to_a)) for key, d in (("turns", r.turns), ("quotes", r.quotes),
-                                                                 ("words", r.words))]
-    rows += [(key, _num(d.get(a)), _num(d.get(b))) for key, d in (("interruptions", r.interruptions),
-                                                                  ("ends", r.ends))]
+    na, nb = str(r.names.get(a) or names.get(a, a)), str(r.names.get(b) or names.get(b, b))
+    rows = [("turns", r.turns.a_to_b, r.turns.b_to_a), ("lines", r.quotes.a_to_b, r.quotes.b_to_a),
+            ("words", r.words.a_to_b, r.words.b_to_a)]
     da, db = r.acts.get(a, {}), r.acts.get(b, {})
-    acts = [(act, _num(da.get(act, 0)), _num(db.get(act, 0))) for act in sorted(set(da) | set(db))]
+    acts = sorted((set(da) | set(db)) - {"statement"}, key=lambda x: -(da.get(x, 0) + db.get(x, 0)))
+    nouns = {"question": "questions", "request": "requests", "plea": "pleas", "command": "orders",
+             "refusal": "refusals", "apology": "apologies", "accusation": "accusations",
+             "declaration": "declarations", "threat": "threats", "agreement": "agreements", "thanks": "thanks"}
+    rows += [(nouns.get(x, x), da.get(x, 0), db.get(x, 0)) for x in acts[:6]]
+    if any(r.ends.values()):
+        rows.append(("exchanges ended", r.ends.get(a, 0), r.ends.get(b, 0)))
     dom = rounded(r.dominance)
-    share = (min(max(dom, -1.0), 1.0) + 1.0) / 2.0 if math.isfinite(dom) else None
-    conflict_vals = [v for c in r.conflict if math.isfinite(v := rounded(c.value))]
+    share = (min(max(dom, -1.0), 1.0) + 1.0) / 2.0 if math.isfinite(dom) else 0.5
+    conflict = [v for c in r.conflict if math.isfinite(v := rounded(c.value))]
+    narrative = r.narrative.text if r.narrative is not None else r.summary
     tp = r.turning_point
-    turning = None
-    if tp is not None:
-        turning = {
-            "kind": tp.kind, "by": names.get(tp.by, tp.by), "before": rounded(tp.before),
-            "after": rounded(tp.after), "text": _snippet(story, tp.offset, None, 120),
-        }
-    ex = r.exit
-    exit_text = f"{names.get(ex.character, ex.character)} {ex.action}" if ex is not None and ex.character else None
     return {
         "a": na, "b": nb, "colour_a": colours.get(a, UNKNOWN), "colour_b": colours.get(b, UNKNOWN),
-        "summary": r.summary,
-        "rows": rows, "acts": acts,
-        "dominance": dom if share is not None else None,
-        "share_a": round(share * 100, 1) if share is not None else None,
-        "conflict": _sparkline(conflict_vals) if conflict_vals else None,
-        "turning": turning, "exit": exit_text,
-        "exchanges": r.exchanges,
+        "text": narrative, "rows": [(k, _num(x), _num(y)) for k, x, y in rows],
+        "share_a": round(share * 100, 1), "balance": _balance(r, na, nb),
+        "conflict": conflict_svg(conflict) if len(conflict) >= 2 else None,
+        "turn_quote": tp.quote if tp is not None else None,
+        "turns": r.turns.a_to_b + r.turns.b_to_a, "exchanges": r.exchanges, "first": r.span[0],
     }
 
 
-# ------------------------------------------------------------------------------------------------- text
+# ------------------------------------------------------------------------------------------------- craft
 
 
-def _top_emotion(emotion: Emotion | None) -> str | None:
-    return None if emotion is None else emotion.top
+def _place_label(story: Story, s: int, e: int, kind: str) -> str:
+    if kind == "dialogue_balance":
+        return "read it"
+    return f"“{snippet(story.text[s:e], 36)}”"
 
 
-def quote_title(q: Quote, names: Mapping[str, str]) -> str:
-    """Hover text: ``speaker → addressees · act · top emotion · type confidence``."""
-    speaker = names.get(q.speaker, q.speaker) if q.speaker else "?"
-    to = ", ".join(names.get(a, a) for a in q.addressees) or "?"
-    parts = [f"{speaker} → {to}"]
-    if q.act:
-        parts.append(q.act)
-    emo = _top_emotion(q.emotion)
-    if emo:
-        parts.append(emo)
-    if q.type != "none":
-        parts.append(f"{q.type} {q.confidence:.2f}")
-    return " · ".join(parts)
+def _craft(story: Story) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[int]]:
+    """Suggestions grouped by kind, the per-chapter dialogue shares, and every offset the notes link to."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    balance = []
+    anchors: set[int] = set()
+    starts = [c.start for c in story.chapters]
+    for n in story.craft_notes:
+        if n.kind == "dialogue_balance" and n.value is not None and n.places:
+            s = n.places[0][0]
+            i = bisect.bisect_right(starts, s) - 1
+            balance.append({"label": _chapter_label(story, i) if len(story.chapters) > 1 and i >= 0 else "Story",
+                            "pct": round(100 * n.value), "anchor": s, "flag": n.level == "suggestion"})
+            anchors.add(s)
+        if n.level != "suggestion":
+            continue
+        groups.setdefault(n.kind, []).append(_note(story, n, anchors))
+    order = list(CRAFT_HEADINGS)
+    out = [{"kind": k, "heading": CRAFT_HEADINGS.get(k, k.replace("_", " ").capitalize()), "notes": v}
+           for k, v in sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)]
+    return out, balance, anchors
 
 
-def text_html(story: Story, colours: Mapping[str, str] | None = None) -> Markup:
-    """The story text, escaped: quotation sub-spans coloured per speaker, thoughts in italics, non-story
-    blocks greyed. Overlaps are handled by a sweep over all span boundaries (the innermost quote wins)."""
-    colours = colours or {}
-    names = _names(story)
-    text, n = story.text, len(story.text)
-    starts: dict[int, list[tuple[str, int]]] = {}
-    ends: dict[int, list[tuple[str, int]]] = {}
-    bounds = {0, n}
-
-    def add(s: int, e: int, cat: str, i: int) -> None:
-        s, e = max(0, s), min(n, e)
-        if s < e:
-            starts.setdefault(s, []).append((cat, i))
-            ends.setdefault(e, []).append((cat, i))
-            bounds.update((s, e))
-
-    for qi, q in enumerate(story.quotes):
-        for s, e in q.spans:
-            add(s, e, "q", qi)
-    for i, ns in enumerate(story.nonstory):
-        add(ns.start, ns.end, "ns", i)
-    for i, th in enumerate(story.thoughts):
-        add(th.start, th.end, "th", i)
-    titles = [escape(quote_title(q, names)) for q in story.quotes]
-    styles = []
-    for q in story.quotes:
-        c = colours.get(q.speaker, UNKNOWN) if q.speaker else UNKNOWN
-        styles.append(f"background:{_hex_rgba(c, 0.16)};border-bottom:2px solid {c}")
-    active: dict[str, dict[int, int]] = {"q": {}, "ns": {}, "th": {}}
-    ordered = sorted(bounds)
-    out: list[str] = []
-    for k, pos in enumerate(ordered[:-1]):
-        for cat, i in ends.get(pos, ()):
-            active[cat].pop(i, None)
-        for cat, i in starts.get(pos, ()):
-            active[cat][i] = pos
-        seg = str(escape(text[pos : ordered[k + 1]]))
-        if active["q"]:
-            qi = max(active["q"], key=lambda i: (active["q"][i], i))
-            qid = story.quotes[qi].id
-            seg = f'<span class="q" data-q="{qid}" style="{styles[qi]}" title="{titles[qi]}">{seg}</span>'
-        if active["th"]:
-            seg = f'<em class="th">{seg}</em>'
-        if active["ns"]:
-            ni = min(active["ns"])
-            seg = f'<span class="ns" title="{escape(story.nonstory[ni].kind)}">{seg}</span>'
-        out.append(seg)
-    return Markup("".join(out))
+def _note(story: Story, n: CraftNote, anchors: set[int]) -> dict[str, Any]:
+    places = []
+    for s, e in n.places[:MAX_PLACES]:
+        anchors.add(s)
+        places.append({"anchor": s, "label": _place_label(story, s, e, n.kind)})
+    return {"message": n.message, "places": places, "more": max(0, len(n.places) - MAX_PLACES)}
 
 
 # ------------------------------------------------------------------------------------------------ render
 
 
+def _speaker_css(colours: Mapping[str, str]) -> tuple[dict[str, str], Markup]:
+    """A CSS class per speaker and the rules that colour them (colours come from :data:`PALETTE` only)."""
+    classes: dict[str, str] = {}
+    rules = []
+    for i, (cid, colour) in enumerate(colours.items()):
+        classes[cid] = f"s{i}"
+        r, g, b = (int(colour[k:k + 2], 16) for k in (1, 3, 5))
+        rules.append(f".s{i}{{--c:{colour};--bg:rgba({r},{g},{b},0.13)}}")
+    return classes, Markup("\n".join(rules))
+
+
 def context(story: Story) -> dict[str, Any]:
     """Everything the template shows, as plain values (useful to test without parsing HTML)."""
     colours = _colours(story)
-    names = _names(story)
-    rels = [_relationship(story, r, colours) for r in story.relationships]
+    classes, speaker_css = _speaker_css(colours)
+    rels = sorted(story.relationships, key=lambda r: (-(r.turns.a_to_b + r.turns.b_to_a), r.span[0]))
+    cards = [_relationship(story, r, colours) for r in rels]
+    craft, balance, anchors = _craft(story)
+    arc = arc_words(story)
+    if arc is not None and arc["turn_offset"] is not None and arc["turn_quote"] is None:
+        anchors.add(int(arc["turn_offset"]))
+    if arc is not None and arc["turn_offset"] is not None:
+        end = arc["turn_end"] if arc["turn_end"] and arc["turn_end"] > arc["turn_offset"] else None
+        arc["turn_text"] = snippet(story.text[arc["turn_offset"]:end or arc["turn_offset"] + 200], 120)
+    sections = _pov(story, colours)
+    anchors.update(s["anchor"] for s in sections)
+    cast = _cast(story, colours)
     return {
         "version": __version__,
         "header": _header(story),
-        "sections": [
-            {"start": s.start, "end": s.end, "person": s.person, "tense": s.tense,
-             "narrator": names.get(s.narrator, s.narrator) if s.narrator else None,
-             "colour": colours.get(s.narrator, UNKNOWN) if s.narrator else None}
-            for s in story.sections
-        ],
-        "chapters": [{"title": c.title, "start": c.start} for c in story.chapters],
-        "cast": _cast(story, colours),
+        "chapters": _chapters(story),
+        "sections": sections,
+        "cast": cast[:MAX_CAST],
+        "cast_more": cast[MAX_CAST:],
         "mentioned": [c.name for c in story.mentioned],
         "unknown_colour": UNKNOWN,
-        "counts": {
-            "paragraphs": len(story.paragraphs), "sentences": len(story.sentences),
-            "quotes": len(story.quotes), "attributed": sum(1 for q in story.quotes if q.speaker),
-            "scenes": len(story.scenes),
-            "chapters": len(story.chapters), "nonstory": len(story.nonstory),
-        },
+        "quotes": len(story.quotes),
+        "attributed": sum(1 for q in story.quotes if q.speaker),
         "arc_svg": arc_svg(story, colours),
         "arc_legend": [(label, colour) for label, colour, _, _ in arc_lines(story, colours)],
-        "arc": _arc_info(story),
-        "relationships": rels,
-        "text": text_html(story, colours),
+        "arc": arc,
+        "relationships": cards[:MAX_CARDS],
+        "relationships_more": cards[MAX_CARDS:],
+        "graph": graph_svg(story, rels, colours),
+        "craft": craft,
+        "balance": balance if len(balance) > 1 else [],
+        "balance_one": balance[0] if len(balance) == 1 else None,
+        "speaker_css": speaker_css,
+        "text": text_html(story, colours, classes, anchors),
     }
 
 
 def render(story: Story) -> str:
-    """The report as one HTML document (UTF-8, no external resources)."""
-    return _env().get_template("report.html.j2").render(**context(story))
+    """The report as one HTML document (UTF-8, no external resources, nothing fetched)."""
+    js = script()
+    return _env().get_template("report.html.j2").render(**context(story), script=Markup(js), csp=csp(js))
+

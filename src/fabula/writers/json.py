@@ -26,6 +26,7 @@ from fabula.story import (
     Arcs,
     Chapter,
     Character,
+    CraftNote,
     Emotion,
     EmotionSpan,
     Mention,
@@ -119,6 +120,12 @@ def arcs_dict(arcs: Arcs | None) -> dict[str, Any]:
 def relationship_dict(r: Relationship) -> dict[str, Any]:
     """One relationship as written under ``relationships[]``, floats rounded."""
     d: dict[str, Any] = rounded(jsonable(r))
+    return d
+
+
+def craft_note_dict(n: CraftNote) -> dict[str, Any]:
+    """One craft note as written under ``craft_notes[]``, ``value`` rounded."""
+    d: dict[str, Any] = rounded(jsonable(n))
     return d
 
 
@@ -240,6 +247,7 @@ def to_dict(story: Story, *, tokens: bool = False, text: bool = True) -> dict[st
     ]
     d["arcs"] = arcs_dict(story.arcs)
     d["relationships"] = [relationship_dict(r) for r in story.relationships]
+    d["craft_notes"] = [craft_note_dict(n) for n in story.craft_notes]
     d["sentence_emotions"] = [_emotion_span(e) for e in story.sentence_emotions]
     if tokens:
         d["tokens"] = _pairs(story.tokens)
@@ -351,6 +359,7 @@ def from_dict(d: Mapping[str, Any], *, text: str | None = None) -> Story:
         ],
         arcs=typed(Arcs, d["arcs"]) if d.get("arcs") else None,
         relationships=[typed(Relationship, r) for r in d.get("relationships", [])],
+        craft_notes=[typed(CraftNote, n) for n in d.get("craft_notes", [])],
         done=list(d.get("stages", [])),
     )
     story.sentence_emotions = _sentence_emotions(d.get("sentence_emotions", []))

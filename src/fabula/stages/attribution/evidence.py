@@ -63,20 +63,32 @@ class StoryIndex:
         self.paras: list[tuple[int, int]] = list(zip(para_spans.starts, para_spans.ends, strict=True))
         self._paras = para_spans
         #: the quotations' outer spans (with their quotation marks)
-        self.quotes = SpanIndex.of((q.outer or (q.start, q.end)) for q in story.quotes)
+        self.quotes = SpanIndex.of((q.outer or (q.start, q.end)) for q in story.quotes if q.type != "mention")
         self.mentions: list[Mention] = [m for m in story.mentions if m.kind == "name" and m.character]
         self._mentions = SpanIndex((m.start, m.end, m) for m in self.mentions)
         self.m_at = {m.start: m for m in self.mentions}
         self.chars: dict[str, Character] = {c.id: c for c in story.characters}
         self.sections: list[Section] = story.sections
         self._sections = SpanIndex((s.start, s.end, k) for k, s in enumerate(story.sections))
+        self._in_quote: dict[int, bool] = {}
+        self._narration: tuple[list[int], list[str]] | None = None
 
     def para_of(self, pos: int) -> int:
         """The paragraph holding ``pos`` (the one before a gap between paragraphs, the first before them all)."""
         return max(0, self._paras.before(pos))
 
     def in_quote(self, pos: int) -> bool:
-        return self.quotes.containing(pos) >= 0
+        hit = self._in_quote.get(pos)  # asked again and again for the same mentions: remembered
+        if hit is None:
+            hit = self._in_quote[pos] = self.quotes.containing(pos) >= 0
+        return hit
+
+    def narration_mentions(self) -> tuple[list[int], list[str]]:
+        """Starts and characters of the name mentions outside quotations, in order (computed once)."""
+        if self._narration is None:
+            ms = [m for m in self._mentions.items if m.character is not None and not self.in_quote(m.start)]
+            self._narration = ([m.start for m in ms], [m.character for m in ms if m.character is not None])
+        return self._narration
 
     def mentions_in(self, a: int, b: int) -> list[Mention]:
         """Name mentions starting in ``[a, b)``, in order."""

@@ -8,12 +8,14 @@ ranker (``models/attribution/ranker.json``) lists the same names in the same ord
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fabula.stages.attribution.evidence import Ref
 from fabula.stages.attribution.resolve import (
+    PRONOUN_REACH,
     focus_character,
     local_pronoun,
     resolve_nominal,
@@ -233,13 +235,14 @@ def candidates_and_features(st: AttributionState) -> list[tuple[int, list[str], 
     built from the rule pass (neighbours' speakers are the rules' predictions)."""
     stats = StoryStats.of(st)
     out: list[tuple[int, list[str], list[list[float]]]] = []
+    speakers: dict[tuple[int, int], Counter[str]] = {}  # per conversation, computed once (not per quotation)
     for i, x in enumerate(st.qs):
         if x.epigraph:
             continue
         q = QuoteContext(i, x, stats, st.gender, narr=st.narrator_of(x))
         cands = _mentions_around(st, q)
         _tag_context(st, q)
-        _neighbours(st, q)
+        _neighbours(st, q, speakers)
         if q.prev_subj:
             cands.append(q.prev_subj)  # (even when already a candidate)
         _anchors(st, q)
@@ -247,6 +250,11 @@ def candidates_and_features(st: AttributionState) -> list[tuple[int, list[str], 
         _style(stats.style, q, cands)
         out.append((i, cands, [[f(c, q) for f in _FUNCS] for c in cands]))
     return out
+
+
+#: How far (code points) from a quotation :func:`_mentions_around` counts mentions; further than any PDNC
+#: quotation's paragraphs reach (17.5k), so it only bounds the work in pathological, enormous paragraphs.
+MENTION_REACH = 25_000
 
 
 def _mentions_around(st: AttributionState, q: QuoteContext) -> list[str]:
@@ -259,23 +267,23 @@ def _mentions_around(st: AttributionState, q: QuoteContext) -> list[str]:
     p0 = ix.paras[x.para][0]
     p1 = ix.paras[x.last_para][1]
     o0, o1 = x.quote.outer or (x.quote.start, x.quote.end)
-    for m in reversed(ix.mentions_in(p_lo, p1)):
-        if m.character is None or ix.in_quote(m.start):
-            continue
-        if m.start >= o1:
-            q.after[m.character] += 1
-        elif m.start >= p0:
-            q.before[m.character] += 1
-        else:
-            q.prevp[m.character] += 1
-        if m.start < o0 and m.character not in q.recency:
-            q.recency[m.character] = len(q.recency)
+    # narration mentions within MENTION_REACH of the quotation, counted by slices (one huge paragraph is not
+    # walked mention by mention for each of its quotations); nearest first, as the counters' order matters
+    starts, chars = ix.narration_mentions()
+    a = bisect_left(starts, max(p_lo, o0 - MENTION_REACH))
+    z = bisect_left(starts, min(p1, o1 + MENTION_REACH))
+    k_o1 = max(a, bisect_left(starts, o1, a, z))
+    k_p0 = min(k_o1, max(a, bisect_left(starts, p0, a, z)))
+    q.after.update(reversed(chars[k_o1:z]))
+    q.before.update(reversed(chars[k_p0:k_o1]))
+    q.prevp.update(reversed(chars[a:k_p0]))
+    for c in dict.fromkeys(reversed(chars[a : max(a, bisect_left(starts, o0, a, z))])):
+        if c not in q.recency:
+            q.recency[c] = len(q.recency)
     # everyone named in the narration since the conversation began (up to 30 quotations back)
     c_lo = ix.paras[max(0, qs[max(lo, i - 30)].para - 3)][0]
     if c_lo < p_lo:
-        for m in ix.mentions_in(c_lo, p_lo):
-            if m.character is not None and not ix.in_quote(m.start):
-                q.conv[m.character] += 1
+        q.conv.update(chars[bisect_left(starts, c_lo) : bisect_left(starts, p_lo)])
     cands: dict[str | None, None] = dict.fromkeys([x.speaker, *q.before, *q.after, *q.prevp])
     for j in range(max(lo, i - 8), min(hi, i + 9)):
         cands.update(dict.fromkeys([qs[j].speaker, *qs[j].vocatives]))
@@ -306,8 +314,11 @@ def _tag_context(st: AttributionState, q: QuoteContext) -> None:
                 q.beat_focus = focus_character(st, i, ref)
 
 
-def _neighbours(st: AttributionState, q: QuoteContext) -> None:
-    """The quotations around this one in its conversation: who spoke, who was addressed, narration between."""
+def _neighbours(
+    st: AttributionState, q: QuoteContext, speakers: dict[tuple[int, int], Counter[str]] | None = None
+) -> None:
+    """The quotations around this one in its conversation: who spoke, who was addressed, narration between.
+    ``speakers``: a cache of each conversation's speaker counts (keyed by its bounds)."""
     qs, i, x = st.qs, q.i, q.x
     lo, hi = st.conversation(i)
     prev = q.prev = qs[i - 1] if i > lo else None
@@ -316,7 +327,13 @@ def _neighbours(st: AttributionState, q: QuoteContext) -> None:
     # how many quotations ago (or ahead) each character last spoke in this conversation (up to 10)
     q.spoke_before = _nearest_turns(qs, i, range(i - 1, max(lo, i - 10) - 1, -1))
     q.spoke_after = _nearest_turns(qs, i, range(i + 1, min(hi, i + 11)))
-    q.parts = {sp for j in range(lo, hi) if j != i and (sp := qs[j].speaker)}
+    # the conversation's other speakers (a speaker of quotation i counts when it also speaks elsewhere in it)
+    counts = speakers.get((lo, hi)) if speakers is not None else None
+    if counts is None:
+        counts = Counter(sp for j in range(lo, hi) if (sp := qs[j].speaker))
+        if speakers is not None:
+            speakers[(lo, hi)] = counts
+    q.parts = {sp for sp, n in counts.items() if sp != x.speaker or n > 1}
     q.want = prev.addr_gender if prev is not None and prev.last_para < x.para else None
     q.told = x.addr_gender
     q.told_next = nxt.addr_gender if nxt is not None and nxt.para > x.last_para else None
@@ -357,7 +374,7 @@ def _pron_rank(st: AttributionState, q: QuoteContext) -> None:
     if tag is None or tag.kind != "pronoun":
         return
     pstart = ix.paras[max(0, x.para - 6)][0]
-    for m in reversed(ix.mentions_in(pstart, tag.pos)):
+    for m in reversed(ix.mentions_in(max(pstart, tag.pos - PRONOUN_REACH), tag.pos)):
         mc = m.character
         if (
             mc is None

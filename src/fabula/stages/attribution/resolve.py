@@ -128,6 +128,12 @@ def titled_character(st: AttributionState, head: str, pos: int) -> str | None:
 
 
 
+#: How far back (code points) a pronoun's antecedent is looked for (its paragraph, or up to six before): further
+#: than any PDNC novel needs (checked: no attribution changes), so it only bounds the work in pathological,
+#: enormous paragraphs, which would otherwise be walked whole for each quotation.
+PRONOUN_REACH = 40_000
+
+
 def resolve_pronoun(st: AttributionState, i: int, ref: Ref, recent_only: bool = False) -> str | None:
     """The character a narration ``he``/``she`` at ``ref.pos`` refers to."""
     x = st.qs[i]
@@ -140,16 +146,15 @@ def resolve_pronoun(st: AttributionState, i: int, ref: Ref, recent_only: bool = 
     # same paragraph, narration mentions before the pronoun: sentence subjects first, then nearest
     p0 = ix.paras[x.para][0]
     cands: list[str] = []
-    strict: list[str] = []
-    for m in reversed(ix.mentions_in(p0, ref.pos)):
+    # the nearest first: stop at the first of the right gender (an enormous paragraph is not walked whole), and
+    # look no further back than PRONOUN_REACH
+    for m in reversed(ix.mentions_in(max(p0, ref.pos - PRONOUN_REACH), ref.pos)):
         if ix.in_quote(m.start) or m.character is None or m.character in excluded:
             continue
         if st.gender.get(m.character) == g:
-            strict.append(m.character)
-        elif st.gender_ok(m.character, g):
+            return m.character
+        if not cands and st.gender_ok(m.character, g):
             cands.append(m.character)
-    if strict:
-        return strict[0]
     # conversation participants
     parts = [c for c in st.participants(i) if c not in excluded]
     gparts = [c for c in parts if st.gender.get(c) == g]
@@ -277,7 +282,7 @@ def local_pronoun(st: AttributionState, i: int, ref: Ref) -> str | None:
     narr = st.narrator_of(x)
     p0 = ix.paras[x.para][0]
     fallback = None
-    for m in reversed(ix.mentions_in(p0, ref.pos)):
+    for m in reversed(ix.mentions_in(max(p0, ref.pos - PRONOUN_REACH), ref.pos)):
         c = m.character
         if ix.in_quote(m.start) or c is None or c in x.vocatives or c == narr or c in x.listeners:
             continue
@@ -309,7 +314,7 @@ def local_pronoun_in(st: AttributionState, i: int, ref: Ref) -> str | None:
     ix = st.ix
     pa = ix.paras[max(0, x.para - 2)][0]
     narr = st.narrator_of(x)
-    for m in reversed(ix.mentions_in(pa, ref.pos)):
+    for m in reversed(ix.mentions_in(max(pa, ref.pos - PRONOUN_REACH), ref.pos)):
         c = m.character
         if (
             c
@@ -328,13 +333,18 @@ def focus_character(st: AttributionState, i: int, ref: Ref) -> str | None:
     ix = st.ix
     start = ix.paras[max(0, x.para - 6)][0]
     narr = st.narrator_of(x)
-    for m in reversed(ix.mentions_in(start, ref.pos)):
+    for m in reversed(ix.mentions_in(max(start, ref.pos - PRONOUN_REACH), ref.pos)):
         c = m.character
         if c is None or c == narr or c in x.vocatives or ix.in_quote(m.start):
             continue
         if st.gender.get(c) != ref.gender:
             continue
-        if _SUBJECT_BEFORE.search(st.text, max(0, m.start - 30), m.start):
+        subject = st.at_pos.get(("subject", m.start))
+        if subject is None:
+            subject = st.at_pos[("subject", m.start)] = bool(
+                _SUBJECT_BEFORE.search(st.text, max(0, m.start - 30), m.start)
+            )
+        if subject:
             return c
     return None
 

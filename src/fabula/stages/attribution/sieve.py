@@ -26,7 +26,7 @@ from fabula.stages.attribution.resolve import (
 )
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.characters import is_vocative
-from fabula.story import Quote
+from fabula.story import NOT_SPEECH, Quote
 
 _LISTENER = re.compile(r"\b(?:to|at|towards|toward)\s+$", re.IGNORECASE)
 _GENDERED_VOCATIVE = re.compile(
@@ -43,7 +43,10 @@ def collect(st: AttributionState) -> None:
     said inside it (vocatives or not)."""
     story, ix = st.story, st.ix
     epi = [(n.start, n.end) for n in story.nonstory if n.kind in ("epigraph", "author_note")]
-    for i, q in enumerate(sorted(story.quotes, key=lambda q: q.start)):
+    for q in sorted(story.quotes, key=lambda q: q.start):
+        if q.type in NOT_SPEECH:
+            continue  # a quoted word, a letter or sign, verse: nobody says it (the quotes stage typed it)
+        i = len(st.qs)
         pi, pj = ix.para_of(q.start), ix.para_of(q.end - 1)
         sec = ix.section_of(q.start)
         x = QuoteState(q, i, pi, pj, sec, sec >= 0 and st.first[sec])
@@ -462,10 +465,15 @@ def addressees(st: AttributionState) -> None:
                     break
         x.quote.addressees = out
 
+#: How far (in quotations) :func:`_neighbour` looks for another speaker: a run of thousands of quotations by
+#: one speaker (no one else near) would otherwise be walked once per quotation.
+NEIGHBOUR_REACH = 100
+
+
 def _neighbour(st: AttributionState, i: int, step: int) -> str | None:
     x = st.qs[i]
     j = i + step
-    while 0 <= j < len(st.qs):
+    while 0 <= j < len(st.qs) and abs(j - i) <= NEIGHBOUR_REACH:
         y = st.qs[j]
         if y.section != x.section or abs(y.para - x.para) > 3 + abs(j - i):
             return None

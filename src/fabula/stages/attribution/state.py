@@ -78,6 +78,8 @@ class AttributionState:
         self.narr_named: dict[str, str] | None = None
         self.style_cache: Style | None = None
         self._convs: tuple[list[int], list[int]] | None = None
+        #: text tests at a position, remembered (asked again for the same mentions by every quotation near them)
+        self.at_pos: dict[tuple[str, int], bool] = {}
 
     def style(self) -> Style:
         """Speaker idiolects learnt from this story's quotations with a named or narrator tag."""
@@ -100,7 +102,10 @@ class AttributionState:
 
     def after_preposition(self, pos: int) -> bool:
         """Whether the name at ``pos`` follows a preposition ("turned *to* Catherine")."""
-        return _PREP_BEFORE.search(self.text, max(0, pos - 16), pos) is not None
+        hit = self.at_pos.get(("prep", pos))
+        if hit is None:
+            hit = self.at_pos[("prep", pos)] = _PREP_BEFORE.search(self.text, max(0, pos - 16), pos) is not None
+        return hit
 
     def participants(self, i: int, window: int = 8) -> list[str]:
         """Recent speakers of the current conversation, most recent first."""

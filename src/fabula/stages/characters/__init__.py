@@ -158,6 +158,6 @@ def run(story: Story, *, persons: bool = True, person_threshold: float = PERSON_
 STAGE = Stage(
     name="characters",
     func=run,
-    reads=("text", "meta", "nonstory", "sentences", "tokens", "quotes"),
+    reads=("text", "meta", "nonstory", "paragraphs", "sentences", "tokens", "quotes"),
     writes=("characters", "mentions"),
 )

@@ -8,6 +8,7 @@ lies inside a quotation, is possessive, is a vocative (``…, Ali.``) or stands 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -124,6 +125,7 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
     hits: list[NameHit] = []
     words = list(_CAP_WORD.finditer(text))
     n = len(words)
+    para_starts = [p.start for p in story.paragraphs]  # a name never runs across a paragraph break
     i = 0
     while i < n:
         m = words[i]
@@ -138,6 +140,8 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
             gap = text[prev.end() : words[j].start()]
             pw = prev.group().lower().rstrip(".")
             if APOS_S.search(prev.group()):
+                break
+            if "\n" in gap and bisect_right(para_starts, prev.start()) != bisect_right(para_starts, words[j].start()):
                 break
             if gap in (" ", "\n", " \n", "\n "):
                 run.append(words[j])
@@ -261,4 +265,4 @@ def mark_cues(text: str, hits: list[NameHit]) -> None:
 
 def quote_index(story: Story) -> SpanIndex[int]:
     """The story's quotations (outer spans, marks included), for "is this position inside speech" checks."""
-    return SpanIndex.of((q.outer or (q.start, q.end)) for q in story.quotes)
+    return SpanIndex.of((q.outer or (q.start, q.end)) for q in story.quotes if q.type != "mention")

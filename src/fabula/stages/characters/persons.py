@@ -105,7 +105,7 @@ def _context(story: Story) -> _Context:
     text = story.text
     return _Context(
         text=text,
-        quotes=SpanIndex.of((q.outer or (q.start, q.end)) for q in story.quotes),
+        quotes=SpanIndex.of((q.outer or (q.start, q.end)) for q in story.quotes if q.type != "mention"),
         sentences=SpanIndex.of((s.start, s.end) for s in story.sentences),
         lower=Counter(_LOWER_WORD.findall(text)),
         caps=Counter(_CAP_WORD.findall(text)),

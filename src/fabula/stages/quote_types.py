@@ -1,0 +1,246 @@
+"""What a quotation is when it is not dialogue (used by the quotes stage).
+
+``mention``: a quoted word, phrase or title inside narration (scare quotes, "onding on snaw", a book's name, a
+house called "Cissie"). ``written``: a letter (its place and date, salutation, body, valediction and signature),
+a note, telegram, sign or inscription, or a text read out ("'Leonora,'" he read). ``verse``: a poem or song set
+out as verse (indented block lines or short capitalised lines) that nobody is said to sing. A song a character
+sings ("he sang", "it went like this:") stays an utterance. Typed quotations keep their spans but get no speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fabula.lexicon import SPEECH_VERB_RE
+from fabula.story import QuoteType, Span
+
+_SING = re.compile(
+    r"\b(?:sang|sing|sings|singing|sung|hummed|humming|chanted|chanting|chant|carol+ed|carolling|trolled|trolling"
+    r"|crooned|crooning|warbled|warbling|chorused|intoned|went[ \t\n]+like[ \t\n]+this|struck[ \t\n]+up|roared[ \t\n]+out"
+    r"|bawled|song|chorus|refrain|ditty|ballad|tune|hymn|lullaby)\b",
+    re.I,
+)
+# A written text announced right before it ("painted this inscription:", "she had written:", "ran thus:").
+_WRITTEN_BEFORE = re.compile(
+    r"\b(?:wrote|written|writes|scrawled|scribbled|inscribed|engraved|printed|painted|pencilled|penciled|typed"
+    r"|labell?ed|endorsed|inscriptions?|telegram|postscript|post-script"
+    r"|(?:bore|contained|containing)[ \t\n]+(?:the|these)[ \t\n]+words)\b[^.!?;\"“”]{0,40}[:,]?[—–-]*[ \t\n]*$",
+    re.I,
+)
+# A letter announced in the narration paragraph before it ("It was to this effect:", "the following reply:").
+_LETTER_CUE = re.compile(
+    r"\b(?:letters?|notes?|wrote|written|telegram|card|document|postscript|enclosure|epistle"
+    r"|following[ \t\n]+(?:reply|answer|letter|note|lines|message|telegram|words|epistle)"
+    r"|(?:bore|contained|containing)[ \t\n]+the[ \t\n]+words|ran[ \t\n]+thus)\b[^.!?\"“”]{0,80}[:.]?[—–-]*$",
+    re.I,
+)
+# A text read or written, said in the tag between two sub-spans ("the document ran", "she wrote to Helen").
+_WRITTEN_TAG = re.compile(
+    r"\b(?:(?:letter|note|document|telegram|card|message|paper|notice|inscription|postscript|placard|label|sign)"
+    r"[ \t\n]+(?:ran|runs|read|reads|went|continued)|(?:he|she|they|I|we|[A-Z][a-z]+)[ \t\n]+"
+    r"(?:wrote|writes)|(?:wrote|writes)[ \t\n]+(?:to|back|again))\b"
+)
+_SALUTATION = re.compile(
+    r"(?i:(?:my[ \t\n]+(?:own[ \t\n]+)?)?(?:dear(?:est)?(?![ \t\n]+me\b)|darling|sir|madam|madame|gentlemen))\b"
+)
+_VALEDICTION = re.compile(
+    r"(?i:yours|your[ \t\n]+(?:\w+[ \t\n]+)?(?:affectionate|loving|obedient|sincere|faithful|devoted|grateful|ever)"
+    r"|ever[ \t\n]+yours|believe[ \t\n]+me|sincerely|faithfully|affectionately|with[ \t\n]+(?:love|kind))\b"
+)
+_SIGNATURE = re.compile(r"[A-Z][A-Z. '’-]{0,40}[A-Z.]|[A-Z]\.?")
+_WORDS = re.compile(r"\S+")
+
+
+@dataclass(slots=True)
+class Item:
+    """One grouped quotation as the classifier sees it: its sub-spans with their marks and paragraphs."""
+
+    spans: list[tuple[int, int]]  # content spans
+    open_at: int  # the first opening mark
+    close_end: int  # after the last closing mark
+    first_para: int
+    last_para: int
+
+
+def _indent(text: str, pos: int) -> int:
+    line = text.rfind("\n", 0, pos) + 1
+    n = 0
+    while line + n < pos and text[line + n] in " \t\u00a0":
+        n += 1
+    return n
+
+
+def _quote_only(text: str, paras: Sequence[Span], it: Item) -> bool:
+    """The quotation is all there is in its paragraph(s) (no tag, no narration)."""
+    p0, p1 = paras[it.first_para], paras[it.last_para]
+    if len(it.spans) != 1 or it.open_at - p0.start > 8 or p1.end - it.close_end > 8:
+        return False  # (bounded slices: a paragraph may be megabytes long)
+    before = text[p0.start : it.open_at]
+    after = text[it.close_end : p1.end]
+    return not before.strip() and not after.strip(" \t\n.,;:—–-")
+
+
+def _tail(text: str, paras: Sequence[Span], i: int) -> str:
+    """The last 300 characters of paragraph ``i`` ("" for none)."""
+    if i < 0:
+        return ""
+    return text[max(paras[i].start, paras[i].end - 300) : paras[i].end]
+
+
+def _content(text: str, it: Item) -> str:
+    return text[it.spans[0][0] : it.spans[-1][1]].strip().strip("\"“”‘’' \t\n")
+
+
+def _is_verse(text: str, open_at: int, content_end: int, indented: bool, wrapped: bool) -> bool:
+    """Lines set out as verse: the quotation opens its line, and its lines are short and capitalised (an
+    indented block may be one line)."""
+    line_start = text.rfind("\n", 0, open_at) + 1
+    if text[line_start:open_at].strip():
+        return False
+    line_end = text.find("\n", content_end)
+    chunk = text[line_start : len(text) if line_end < 0 else line_end]
+    if not indented and (not wrapped or "\n\n" in chunk):
+        return False  # short lines are verse only in hard-wrapped prose, inside one paragraph
+    lines = [ln.strip() for ln in chunk.split("\n") if ln.strip()]
+    if not lines:
+        return False
+    longest = max(len(ln) for ln in lines)
+    if len(lines) == 1:
+        return indented and longest <= 60
+    capital = sum(1 for ln in lines if ln.lstrip("\"“‘'(_").lstrip()[:1].isupper())
+    short = max(len(ln) for ln in lines[:-1])
+    return longest <= 64 and capital >= 0.75 * len(lines) and (indented or short <= 48)
+
+
+def classify(text: str, paras: Sequence[Span], items: Sequence[Item]) -> list[QuoteType | None]:
+    """The type of each quotation that is not dialogue (``mention`` is decided by the caller), else None."""
+    out: list[QuoteType | None] = [None] * len(items)
+    only = [_quote_only(text, paras, it) for it in items]
+    _letters(text, paras, items, only, out)
+    indents = [_indent(text, p.start) for p in paras]
+    block = sum(1 for i in indents if i >= 2) < 0.2 * max(len(paras), 1)  # indented paragraphs are block quotes
+    lengths = sorted(len(ln) for p in paras for ln in text[p.start : p.end].split("\n") if "\n" in text[p.start : p.end])
+    wrapped = len(lengths) >= 20 and lengths[len(lengths) // 2] >= 55  # hard-wrapped prose
+    for k, it in enumerate(items):
+        if out[k] is not None:
+            continue
+        p0 = paras[it.first_para]
+        before = text[max(p0.start, it.open_at - 200) : it.open_at]
+        prev_para = _tail(text, paras, it.first_para - 1)
+        sung = bool(_SING.search(before[-120:]) or (only[k] and _SING.search(prev_para[-160:]))) or bool(
+            _SING.search(text[it.close_end : min(paras[it.last_para].end, it.close_end + 40)])
+        )
+        indented = block and indents[it.first_para] >= 2
+        gaps = _gaps(text, it)
+        if _WRITTEN_BEFORE.search(before[-80:]) or (
+            len(it.spans) > 1 and _WRITTEN_TAG.search(gaps) and not SPEECH_VERB_RE.search(gaps)
+        ):
+            out[k] = "written"
+        elif (indented or "\n" in text[it.spans[0][0] : it.spans[-1][1]]) and _is_verse(
+            text, it.open_at, it.spans[-1][1], indented, wrapped
+        ):
+            out[k] = None if sung else "verse"
+        elif indented and only[k] and not sung:
+            out[k] = "written"  # a block quotation in prose: a letter, a document
+    return out
+
+
+def _letters(
+    text: str, paras: Sequence[Span], items: Sequence[Item], only: list[bool], out: list[QuoteType | None]
+) -> None:
+    """Letters set out as quoted paragraphs: place and date lines, a salutation, the body, a valediction and a
+    signature, each paragraph a quotation of its own. A letter opens with a salutation or right after narration
+    announcing it ("the following reply:"); a bare short salutation ("Dearest Meg,") counts only when the letter
+    is signed off."""
+    k = 0
+    while k < len(items):
+        if not only[k]:
+            k += 1
+            continue
+        run = [k]  # consecutive paragraphs that are each one quotation
+        while (
+            run[-1] + 1 < len(items)
+            and only[run[-1] + 1]
+            and items[run[-1] + 1].first_para == items[run[-1]].last_para + 1
+        ):
+            run.append(run[-1] + 1)
+        _letters_in_run(text, paras, items, run, out)
+        k = run[-1] + 1
+
+
+def _letters_in_run(
+    text: str, paras: Sequence[Span], items: Sequence[Item], run: list[int], out: list[QuoteType | None]
+) -> None:
+    first = items[run[0]]
+    prev_para = _tail(text, paras, first.first_para - 1)
+    cued = prev_para.rstrip().endswith((":", ":--", ":—", ":-")) and _LETTER_CUE.search(prev_para[-120:]) is not None
+    i = 0
+    while i < len(run):
+        k = run[i]
+        content = _content(text, items[k])
+        words = len(_WORDS.findall(content))
+        dated = i > 0 and _dateline(text, paras, items[run[i - 1]], items[k])
+        salute = _SALUTATION.match(content) is not None
+        strong = (i == 0 and cued) or (salute and (content[:4].isupper() or dated))
+        weak = salute and words <= 6 and content.endswith((",", ":"))
+        if not (strong or weak):
+            closing = _VALEDICTION.match(content) is not None and words <= 8
+            if closing and i + 1 < len(run):
+                # "Believe me," / "Your loving cousin," / "Charlotte.": a letter's close
+                end, _ = _sign_off(text, items, run, i - 1 if i else i)
+                for j in run[i : end + 1]:
+                    out[j] = "written"
+                i = end + 1
+                continue
+            i += 1
+            continue
+        start = i
+        while start > 0 and _dateline(text, paras, items[run[start - 1]], items[run[start]]):
+            start -= 1
+        end, signed = _sign_off(text, items, run, i)
+        if strong or signed:
+            for j in run[start : end + 1]:
+                out[j] = "written"
+            i = end + 1
+        else:
+            i += 1
+
+
+def _sign_off(text: str, items: Sequence[Item], run: list[int], i: int) -> tuple[int, bool]:
+    """Where the letter opening at ``run[i]`` ends (its last signature line) and whether it is signed off;
+    unsigned, it runs to the end of the run."""
+    for j in range(i + 1, len(run)):
+        content = _content(text, items[run[j]])
+        words = len(_WORDS.findall(content))
+        closing = _VALEDICTION.match(content) is not None and words <= 8
+        signature = words <= 5 and _SIGNATURE.fullmatch(content.rstrip(".,")) is not None
+        if closing or signature:
+            end = j
+            while end + 1 < len(run):
+                nxt = _content(text, items[run[end + 1]])
+                if len(_WORDS.findall(nxt)) <= 5 and (
+                    _SIGNATURE.fullmatch(nxt.rstrip(".,")) or _VALEDICTION.match(nxt)
+                ):
+                    end += 1
+                else:
+                    break
+            return end, True
+    return len(run) - 1, False
+
+
+def _dateline(text: str, paras: Sequence[Span], prev: Item, it: Item) -> bool:
+    """``prev`` is a place or date line on its own right before ``it`` ("Howards End," / "Sunday.")."""
+    content = _content(text, prev)
+    words = _WORDS.findall(content)
+    return (
+        prev.last_para == it.first_para - 1
+        and _quote_only(text, paras, prev)
+        and 0 < len(words) <= 5
+        and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in ("of", "the", "on", "upon") for w in words)
+    )
+
+
+def _gaps(text: str, it: Item) -> str:
+    return " ".join(text[a[1] : b[0]] for a, b in zip(it.spans, it.spans[1:], strict=False))

@@ -1,0 +1,86 @@
+"""Quotations that are not dialogue (issue 19): mentions, letters and signs, verse; and the speech that is."""
+
+from __future__ import annotations
+
+from fabula.api import analyze
+from fabula.story import Story
+
+WRAP = (
+    "The harbour was quiet that evening and the lamps burned low along the wall,\n"
+    "while the boats knocked softly together in the dark water below the steps.\n\n"
+)
+
+
+def _typed(text: str, upto: str = "quotes") -> list[tuple[str, str]]:
+    story = analyze(text, input_format="text", upto=upto)
+    return [(story.text[q.start : q.end], q.type) for q in story.quotes]
+
+
+def _story(text: str) -> Story:
+    return analyze(text, input_format="text", upto="attribution")
+
+
+def test_scare_quotes_and_titles_are_mentions() -> None:
+    text = (
+        'She "ran" the Sewing Circle and read "The Hare and Many Friends" daily. It was what people called '
+        '"society." "Duty" always made him sigh.\n\n"Come in," she said.'
+    )
+    got = dict(_typed(text))
+    assert got["ran"] == got["The Hare and Many Friends"] == got["society."] == got["Duty"] == "mention"
+    assert got["Come in,"] != "mention"
+
+
+def test_a_sign_and_an_inscription_are_written() -> None:
+    text = 'Over the door someone had painted this inscription: "Mistrust all new clothes." Anna laughed.'
+    assert ("Mistrust all new clothes.", "written") in _typed(text)
+
+
+def test_a_letter_set_out_as_quoted_paragraphs_is_written() -> None:
+    text = (
+        WRAP + "Next morning she received the following reply by hand:\n\n"
+        '"Harbour House,"\n\n"Tuesday."\n\n"Dear Miss Hollis,"\n\n'
+        '"You should not have written to me in such a way. I called to say that the boat has gone."\n\n'
+        '"Yours truly,"\n\n"T. MARSH."\n\n'
+        '"Well?" said Anna, coming in.\n\n"Nothing," said Wren.'
+    )
+    story = _story(text)
+    typed = {story.text[q.start : q.end]: q for q in story.quotes}
+    for part in ("Harbour House,", "Tuesday.", "Dear Miss Hollis,", "Yours truly,", "T. MARSH."):
+        assert typed[part].type == "written" and typed[part].speaker is None
+    assert typed["Well?"].type not in ("written", "verse", "mention")
+
+
+def test_verse_quoted_in_narration_is_verse_and_unattributed() -> None:
+    text = (
+        WRAP * 10 + "Then Anna folded her hands and began:\n\n"
+        '    "The lamp is lit upon the hill,\n'
+        '    The gulls are gone, the sea is still."\n\n'
+        + WRAP * 2
+    )
+    story = _story(text)
+    verse = [q for q in story.quotes if q.type == "verse"]
+    assert len(verse) == 1 and verse[0].speaker is None
+
+
+def test_a_song_a_character_sings_is_their_utterance() -> None:
+    text = (
+        WRAP * 10 + 'Tobias leaned on the rail, and he sang the old song he always sang:\n\n'
+        '    "Bring the lamp and light the way,\n'
+        '    Home again by break of day!"\n\n'
+        + WRAP * 2
+    )
+    kinds = [t for _, t in _typed(text)]
+    assert kinds and "verse" not in kinds
+
+
+def test_gutenberg_italics_wrapping_a_quotation() -> None:
+    story = analyze('_"Now I am," said a voice._ He turned round.', input_format="text", upto="quotes")
+    assert [story.text[a:b] for q in story.quotes for a, b in q.spans] == ["Now I am,"]
+    assert story.thoughts == []
+
+
+def test_short_quoted_speech_inside_narration() -> None:
+    text = 'He said "Good afternoon," and "Hallo," to everyone he met on the quay.'
+    story = analyze(text, input_format="text", upto="quotes")
+    spoken = [story.text[a:b] for q in story.quotes if q.type != "mention" for a, b in q.spans]
+    assert spoken == ["Good afternoon,", "Hallo,"]
