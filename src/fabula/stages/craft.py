@@ -339,14 +339,17 @@ def echoes(story: Story, tx: _Text) -> list[CraftNote]:
     for p in story.story_paragraphs():
         narr = tx.narration(p.start, p.end)
         words = list(WORD_RE.finditer(narr))
+        low = [w.group().lower() for w in words]
+        # prefix counts: gaps that break a phrase (a blanked quotation, a sentence end) and content words
+        broken = [0, *itertools.accumulate(bool(narr[x.end():y.start()].strip(" ,")) for x, y in
+                                           itertools.pairwise(words))]
+        content = [0, *itertools.accumulate(not (w in FUNCTION_WORDS or len(w) < 4) for w in low)]
         for i in range(len(words) - ECHO_N + 1):
-            chunk = words[i:i + ECHO_N]
-            if any(narr[x.end():y.start()].strip(" ,") for x, y in itertools.pairwise(chunk)):
-                continue  # across a blanked quotation or a sentence end
-            key = tuple(w.group().lower() for w in chunk)
-            if all(w in FUNCTION_WORDS or len(w) < 4 for w in key):
+            j = i + ECHO_N
+            if broken[j - 1] - broken[i] or content[j] == content[i]:
                 continue
-            s, e = p.start + chunk[0].start(), p.start + chunk[-1].end()
+            key = tuple(low[i:j])
+            s, e = p.start + words[i].start(), p.start + words[j - 1].end()
             prev = last.get(key)
             last[key] = (s, e)
             if prev is None or s - prev[1] > ECHO_WINDOW or key in seen:

@@ -108,6 +108,10 @@ def char_features(norm: str) -> list[str]:
     return out
 
 
+#: Words longer than this have their character n-grams generated lazily (bounded memory on hostile input).
+LONG_TOKEN = 1000
+
+
 def _char_grams(word: str) -> Iterator[str]:
     """:func:`char_features` of one word, lazily: a megabyte-long token costs no list of millions of strings."""
     w = " " + word + " "
@@ -153,9 +157,9 @@ class Vectorizer:
             for w in norm.split():
                 arr = cache.get(w)
                 if arr is None:
-                    arr = np.fromiter(
-                        (j + off for g in _char_grams(w) if (j := cv.get(g)) is not None), dtype=np.int64
-                    )
+                    # a megabyte-long token is read lazily; ordinary words take the faster list path
+                    grams = _char_grams(w) if len(w) > LONG_TOKEN else char_features(w)
+                    arr = np.array([j + off for g in grams if (j := cv.get(g)) is not None], dtype=np.int64)
                     if len(cache) < 200_000:
                         cache[w] = arr
                 char_parts.append(arr)
