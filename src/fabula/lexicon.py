@@ -38,6 +38,9 @@ NOBLE_TITLES = frozenset(
     "count viscount bishop archbishop".split()
 )
 # Titles that are also ordinary capitalised words when alone ("General", "Major", "Sister") and need a name after.
+# Titles a person's name takes after "the" ("the Reverend Mr. Collins", "the late Mr. Dashwood"): other titled names
+# after "the" are inns and ships ("the Admiral Benbow").
+ARTICLE_TITLES = frozenset("rev reverend hon honourable honorable late".split())
 TITLE_NEEDS_NAME = frozenset(
     "m don master father uncle brother mother aunt sister king queen prince princess general major count "
     "captain colonel judge agent nurse officer".split()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from fabula.lexicon import MARRIED
+from fabula.lexicon import ARTICLE_TITLES, MARRIED
 from fabula.pipeline import Stage
 from fabula.stages.characters.forms import Form, after_the, common_words, keep_forms
 from fabula.stages.characters.identity import Entity, cluster, display_name
@@ -96,13 +96,10 @@ def _named_after(text: str, e: Entity) -> bool:
     titled = [
         h
         for f in e.forms
-        if f.title is not None and f.title not in _ARTICLE_TITLES and not any(w.startswith("of ") for w in f.words)
+        if f.title is not None and f.title not in ARTICLE_TITLES and not any(w.startswith("of ") for w in f.words)
         for h in f.hits
     ]
     return len(titled) >= 3 and after_the(text, titled) >= 0.5 * e.count
-
-
-_ARTICLE_TITLES = frozenset("rev reverend hon honourable honorable late".split())
 
 
 #: The person model's probability below which a name is not taken for a character. Lower than the model's own

@@ -150,6 +150,7 @@ def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[E
         e.gender = gender_of(text, e.forms, qi)
     _merge_married_names(cast.entities, forms)
     _merge_name_prefixes(cast.entities)
+    _merge_epithets(cast.entities)
     for i, e in enumerate(cast.entities):
         if not e.forms:
             continue
@@ -385,7 +386,6 @@ def _merge_name_prefixes(entities: list[Entity]) -> None:
         homes[0].forms.extend(e.forms)
         homes[0].titles |= e.titles
         e.forms = []
-    _merge_epithets(entities)
 
 
 def _merge_epithets(entities: list[Entity]) -> None:
