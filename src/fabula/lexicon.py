@@ -468,6 +468,11 @@ GENERIC_PERSON_NOUNS = frozenset(
     others rest party guest host hostess newcomer chap father mother son daughter brother sister husband wife
     uncle aunt nephew niece grandfather grandmother cousin master mistress""".split()
 )
+#: Words that open a group as the subject of a speech verb ("cried *several* voices", "*all* exclaimed"): the
+#: quotation is a crowd's, nobody's in particular.
+GROUP_SUBJECTS = frozenset("several many all both everyone everybody voices others".split())
+#: Plural person nouns that do not end in -s ("said the *men*"), and nouns of a crowd.
+PLURAL_PERSON_NOUNS = frozenset("men women children people gentlemen gentlefolk folk crowd chorus".split())
 #: Nouns of speech: '"…," was Mrs. Allen's reply'.
 SPEECH_NOUNS = frozenset(
     """reply answer rejoinder response remark exclamation observation retort comment language speech words cry

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 Person = Literal["first", "second", "third", "unknown"]
 Tense = Literal["past", "present", "unknown"]
-QuoteType = Literal["explicit", "anaphoric", "implicit", "none", "mention", "written", "verse"]
+QuoteType = Literal["explicit", "anaphoric", "implicit", "none", "group", "mention", "written", "verse"]
 #: Quotation types that are not an utterance (a quoted word or title, a letter or sign, a poem quoted in
 #: narration): the quotes stage sets them, and they never get a speaker.
 NOT_SPEECH: frozenset[str] = frozenset({"mention", "written", "verse"})

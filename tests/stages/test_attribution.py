@@ -543,3 +543,25 @@ def test_a_description_stops_at_the_end_of_its_sentence() -> None:
     story = analyze('"Is the ferry running?" asked the tall stranger. He waited by the rail.\n', input_format="text")
     names = {c.name for c in story.characters if c.quotes}
     assert names == {"the tall stranger"}, names
+
+
+def test_a_crowd_speaks_for_nobody_in_particular() -> None:
+    story = _run(
+        "The door of the hall burst open and smoke rolled in.\n\n"
+        '"Fire!" cried several voices.\n\n'
+        '"Where?" asked Tom.\n\n'
+        '"In the barn!" they shouted.\n\n'
+        '"Run and fetch the buckets, Tom," said Mary.\n\n'
+        '"Hurry!" the children called after him.\n'
+    )
+    assert _speakers(story) == [None, "Tom", None, "Mary", None]
+    assert [q.type for q in story.quotes] == ["group", "explicit", "group", "explicit", "group"]
+
+
+def test_a_plural_subject_away_from_the_quotation_is_no_crowd_line() -> None:
+    story = _run(
+        '"You will stay for supper, Jane?" asked Tom.\n\n'
+        '"I cannot, I am expected at home." They laughed at her haste, and Tom opened the door.\n'
+    )
+    assert [q.type for q in story.quotes][1] != "group"
+    assert _speakers(story)[1] == "Jane"

@@ -121,8 +121,8 @@ def finish(st: AttributionState) -> None:
     for x in st.qs:
         q = x.quote
         q.addressees = [mapping.get(a, a) for a in q.addressees if mapping.get(a, a) != x.speaker]
-        if x.epigraph or x.speaker is None:
-            q.speaker, q.type, q.confidence = None, "none", 0.9 if x.epigraph else 0.0
+        if x.nobody or x.speaker is None:
+            q.speaker, q.type, q.confidence = None, "group" if x.group else "none", 0.9 if x.epigraph else 0.0
             continue
         q.speaker = x.speaker
         qtype, conf = RULES[x.rule]

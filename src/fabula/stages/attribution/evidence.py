@@ -15,12 +15,14 @@ from fabula.lexicon import (
     CLAUSE_STARTERS,
     DETERMINERS,
     GENERIC_PERSON_NOUNS,
+    GROUP_SUBJECTS,
     NP_STOP,
     OBJECT_PRONOUNS,
     PERCEPTION_VERBS,
     PERSON_NOUNS_F,
     PERSON_NOUNS_M,
     PERSON_PRONOUNS,
+    PLURAL_PERSON_NOUNS,
     POSSESSIVE_PRONOUNS,
     SPEECH_NOUNS,
     SPEECH_VERBS,
@@ -152,6 +154,16 @@ def _noun_gender(head: str) -> str | None:
     return "m" if head in PERSON_NOUNS_M else "f" if head in PERSON_NOUNS_F else None
 
 
+def plural_person(head: str) -> bool:
+    """A plural person noun or a crowd: "men", "the girls", "the ladies", "the crowd"."""
+    if head in PLURAL_PERSON_NOUNS:
+        return True
+    if len(head) < 4 or not head.endswith("s") or head.endswith(("ss", "us", "is")):
+        return False
+    singular = {head[:-1], head[:-2] if head.endswith("es") else "", head[:-3] + "y" if head.endswith("ies") else ""}
+    return any(w in PERSON_NOUNS_M or w in PERSON_NOUNS_F or w in GENERIC_PERSON_NOUNS for w in singular if w)
+
+
 def _is_speech(w: str) -> bool:
     return w.lower().rstrip(".") in SPEECH_VERBS
 
@@ -244,6 +256,14 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
         if g == "pl":
             return Ref("plural", a), k + 1
         return Ref("pronoun", a, gender=g), k + 1
+    if wl in GROUP_SUBJECTS:
+        # "cried several voices", "all the others exclaimed": a group, with up to three words of its own
+        j = k + 1
+        while j < len(toks) and j <= k + 3 and toks[j][0][0].isalpha() and toks[j][0].lower() not in NP_STOP:
+            if _is_speech(toks[j][0]) or toks[j][0].lower() in TAG_FILLERS:
+                break
+            j += 1
+        return Ref("plural", a), j
     if wl in ("the", "a") and k + 1 < len(toks) and toks[k + 1][1] in ix.m_at:
         # "said the General": a role name the characters stage knows
         return _subject(ix, toks, k + 1)
@@ -269,6 +289,8 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
             j += 1
         if len(words) >= 2:
             head = words[-1]
+            if plural_person(head):
+                return Ref("plural", a), j  # "said the girls": a group
             ng = _noun_gender(head)
             # "the man with the black beard", "a lady in the group", "the elder of the two gentlemen": a definite
             # modifier makes the description a character of its own

@@ -237,7 +237,7 @@ def candidates_and_features(st: AttributionState) -> list[tuple[int, list[str], 
     out: list[tuple[int, list[str], list[list[float]]]] = []
     speakers: dict[tuple[int, int], Counter[str]] = {}  # per conversation, computed once (not per quotation)
     for i, x in enumerate(st.qs):
-        if x.epigraph:
+        if x.nobody:
             continue
         q = QuoteContext(i, x, stats, st.gender, narr=st.narrator_of(x))
         cands = _mentions_around(st, q)

@@ -70,6 +70,15 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
         nq = st.qs[i + 1].quote
         next_start = (nq.outer or (nq.start, 0))[0]
     tag = x.tag = _find_tag(st, i, x, prev_end, next_start)
+    # a crowd's line: a plural subject in the tag that continues the quotation's sentence ("…!" cried several
+    # voices); a plural subject further off is narration about a group, not its speech
+    x.group = (
+        tag is not None
+        and tag.kind == "plural"
+        and o1 <= tag.pos < min(next_start, o1 + 30)
+        and "\n" not in text[o1 : tag.pos]
+        and _continues(st, q, o1)
+    )
     x.next_subject = _next_subject(st, x)
     x.addr_gender = _addressed_gender(st, q)
     if tag is not None and tag.kind == "pronoun":
@@ -199,7 +208,7 @@ def attribute(st: AttributionState) -> None:
     """Local evidence first (tags, beats, continuation), then conversation turn-taking around those anchors."""
     pending: dict[int, str | None] = {}  # quote index -> required gender for quotes left to turn-taking
     for i, x in enumerate(st.qs):
-        if x.epigraph:
+        if x.nobody:
             continue
         ref = x.tag if x.tag is not None and x.tag.kind != "plural" else None
         if ref is not None:
@@ -232,7 +241,7 @@ def attribute(st: AttributionState) -> None:
     # continuation: quotations of one paragraph share a speaker unless a vocative forbids it
     for i, x in enumerate(st.qs):
         prev = st.qs[i - 1] if i > 0 else None
-        if prev is None or prev.epigraph or x.epigraph or prev.last_para != x.para:
+        if prev is None or prev.nobody or x.nobody or prev.last_para != x.para:
             continue
         if x.speaker is None and prev.speaker and prev.speaker not in x.vocatives and i not in pending:
             _set(x, prev.speaker, "continuation")
@@ -240,17 +249,17 @@ def attribute(st: AttributionState) -> None:
         x, nxt = st.qs[i], st.qs[i + 1]
         if (
             x.speaker is None
-            and not x.epigraph
+            and not x.nobody
             and i not in pending
             and nxt.para == x.last_para
             and nxt.speaker
             and nxt.speaker not in x.vocatives
-            and not nxt.epigraph
+            and not nxt.nobody
         ):
             _set(x, nxt.speaker, "continuation")
     anchors = {i for i, x in enumerate(st.qs) if x.speaker is not None}
     for i, x in enumerate(st.qs):
-        if x.epigraph or x.speaker is not None:
+        if x.nobody or x.speaker is not None:
             continue
         gender = pending.get(i)
         typed = i in pending and x.tag is not None
@@ -403,7 +412,7 @@ def backfill(st: AttributionState) -> None:
     """Quotations still without a speaker inside a conversation: the person the next turn answers."""
     for i in range(len(st.qs) - 1, -1, -1):
         x = st.qs[i]
-        if x.epigraph or x.speaker is not None:
+        if x.nobody or x.speaker is not None:
             continue
         nxt = st.qs[i + 1] if i + 1 < len(st.qs) else None
         if nxt is None or nxt.section != x.section or nxt.para - x.last_para > 2 or nxt.speaker is None:
@@ -453,7 +462,7 @@ def _set(x: QuoteState, cid: str, rule: str) -> None:
 
 def addressees(st: AttributionState) -> None:
     for i, x in enumerate(st.qs):
-        if x.epigraph or x.speaker is None:
+        if x.nobody or x.speaker is None:
             continue
         out = [v for v in dict.fromkeys([*x.vocatives, *x.listeners]) if v != x.speaker]
         if not out:

@@ -54,7 +54,13 @@ class QuoteState:
     speaker: str | None = None
     rule: str = "none"
     epigraph: bool = False
+    group: bool = False  # a crowd speaks ("cried several voices", "they all exclaimed"): nobody in particular
     learned_confidence: float | None = None
+
+    @property
+    def nobody(self) -> bool:
+        """No one character says it: an epigraph, or a group."""
+        return self.epigraph or self.group
 
 
 class AttributionState:
