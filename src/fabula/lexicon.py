@@ -468,6 +468,24 @@ GENERIC_PERSON_NOUNS = frozenset(
     others rest party guest host hostess newcomer chap father mother son daughter brother sister husband wife
     uncle aunt nephew niece grandfather grandmother cousin master mistress""".split()
 )
+#: Endings of abstract nouns and of nouns naming people, for a description's head noun that neither the person
+#: lexicon nor the learned person-noun table (``models/persons/person_nouns.json``) knows.
+NON_PERSON_ENDING = re.compile(r"(?:ion|ment|ness|ity|ship|ance|ence|ing|ure|ism)$")
+PERSON_ENDING = re.compile(r"(?:er|or|ist|man|men|ess|ian|ant|ent|ee|ard|ier|eer|ite|ic)$")
+#: The learned table calls a word a person's head from this share of its lower-case uses; it lists words used at
+#: least this many times (see ``fabula.training.nouns``).
+PERSON_NOUN_THRESHOLD = 0.2
+PERSON_NOUN_MIN_COUNT = 3
+
+
+def person_noun_rule(head: str) -> bool:
+    """Whether a head noun can name a person by the lexicon and its ending (``croupier``, ``chairman``), not a
+    thing or an abstraction (``cross-examination``)."""
+    if head in PERSON_NOUNS_M or head in PERSON_NOUNS_F or head in TITLES:
+        return True
+    return not NON_PERSON_ENDING.search(head) and bool(PERSON_ENDING.search(head))
+
+
 #: Words that open a group as the subject of a speech verb ("cried *several* voices", "*all* exclaimed"): the
 #: quotation is a crowd's, nobody's in particular.
 GROUP_SUBJECTS = frozenset("several many all both everyone everybody voices others".split())

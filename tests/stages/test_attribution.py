@@ -565,3 +565,18 @@ def test_a_plural_subject_away_from_the_quotation_is_no_crowd_line() -> None:
     )
     assert [q.type for q in story.quotes][1] != "group"
     assert _speakers(story)[1] == "Jane"
+
+
+def test_a_description_of_no_person_makes_no_speaker() -> None:
+    from fabula.stages.attribution.evidence import personish
+
+    assert personish("landlord") and personish("stranger") and personish("croupier")
+    assert not personish("instant") and not personish("breath")
+    story = _run(
+        "Tom and Jane sat by the window while the rain came down.\n\n"
+        '"It will stop soon," said Tom.\n\n'
+        '"Not before dark," said the instant.\n\n'
+        '"Then we stay," said Tom.\n'
+    )
+    names = {c.name for c in story.characters}
+    assert "the instant" not in names

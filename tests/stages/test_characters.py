@@ -300,3 +300,19 @@ def test_a_participle_and_a_full_form_met_once_are_no_part_of_the_name() -> None
     )
     names = {c.name for c in story.characters}
     assert "Wren" in names and not any(n.startswith(("Refusing", "Marble")) for n in names), names
+
+
+def test_a_bare_surname_beside_mr_and_mrs_follows_its_own_pronouns() -> None:
+    text = (
+        '"Thank you, Mithter Brack," lisped the boy at the lock.\n\n'
+        "Brack rose early; he walked the bank before dawn. Brack knew every eel by name, and he said so.\n\n"
+        '"Good morning, Mr. Brack," said the ferryman.\n\n'
+        "Brack nodded, and he went on. The curtains moved at the window; Mrs. Brack watched from there.\n\n"
+        "At noon Brack ate bread by the sluice; he would not come in.\n"
+    )
+    story = _chars(text, persons=False)
+    # a lisped "Mithter Brack" reads as a full name; the bare "Brack" (he) still joins Mr. Brack, not Mrs. Brack
+    owners = {m.character for m in story.mentions if story.text[m.start : m.end] in ("Brack", "Mr. Brack")}
+    assert len(owners) == 1
+    mrs = {m.character for m in story.mentions if story.text[m.start : m.end] == "Mrs. Brack"}
+    assert mrs and mrs.isdisjoint(owners)

@@ -9,6 +9,7 @@ from fabula.api import analyze
 from fabula.stages.characters.persons import (
     FEATURES,
     PersonModel,
+    Trees,
     form_features,
     load_model,
     name_forms,
@@ -89,3 +90,25 @@ def test_roundtrip_and_single_vector() -> None:
     assert abs(float(again.predict_proba(x)[0]) - float(model.predict_proba(x)[0])) < 1e-4
     with pytest.raises(ValueError):
         PersonModel.from_json({**model.to_json(), "features": ["x"]})
+
+
+def test_trees_walk_each_row_to_its_leaves() -> None:
+    # two stumps on feature 0 and feature 1: x0 <= 0.5 adds -1 else +1; x1 <= 2 adds 0.25 else 0.75
+    trees = Trees(
+        feature=np.array([0, 0, 0, 1, 0, 0]),
+        threshold=np.array([0.5, 0.0, 0.0, 2.0, 0.0, 0.0]),
+        left=np.array([1, -1, -1, 4, -1, -1]),
+        right=np.array([2, -1, -1, 5, -1, -1]),
+        value=np.array([0.0, -1.0, 1.0, 0.0, 0.25, 0.75]),
+        roots=np.array([0, 3]),
+    )
+    x = np.array([[0.0, 1.0], [1.0, 3.0], [0.5, 2.0]])
+    assert trees.log_odds(x).tolist() == [-0.75, 1.75, -0.75]
+    assert Trees.from_json(trees.to_json()).log_odds(x).tolist() == [-0.75, 1.75, -0.75]
+
+
+def test_shipped_model_is_boosted_trees() -> None:
+    model = load_model()
+    assert model.trees is not None and len(model.trees.roots) >= 10
+    probs = model.predict_proba(np.zeros((3, len(FEATURES))))
+    assert probs.shape == (3,) and np.all((probs > 0) & (probs < 1))

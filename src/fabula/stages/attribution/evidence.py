@@ -7,8 +7,11 @@ pronoun, the narrator, a description ("the old man") or a plural.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 from fabula.lexicon import (
     APOS_S,
@@ -19,6 +22,7 @@ from fabula.lexicon import (
     NP_STOP,
     OBJECT_PRONOUNS,
     PERCEPTION_VERBS,
+    PERSON_NOUN_THRESHOLD,
     PERSON_NOUNS_F,
     PERSON_NOUNS_M,
     PERSON_PRONOUNS,
@@ -29,6 +33,7 @@ from fabula.lexicon import (
     SUBJECT_PRONOUNS,
     TAG_FILLERS,
     TITLES,
+    person_noun_rule,
 )
 from fabula.spans import SpanIndex
 from fabula.stages.segment import is_abbrev
@@ -109,16 +114,21 @@ def words(text: str, a: int, b: int) -> list[Token]:
     return out
 
 
-_NON_PERSON = re.compile(r"(?:ion|ment|ness|ity|ship|ance|ence|ing|ure|ism)$")
-_PERSON_SUFFIX = re.compile(r"(?:er|or|ist|man|men|ess|ian|ant|ent|ee|ard|ier|eer|ite|ic)$")
+@functools.cache
+def _person_nouns() -> dict[str, float]:
+    """The learned person-noun table (``fabula/models/persons/person_nouns.json``, see its card)."""
+    raw = resources.files("fabula.models").joinpath("persons/person_nouns.json").read_text(encoding="utf-8")
+    return {str(k): float(v) for k, v in json.loads(raw).items()}
 
 
 def personish(head: str) -> bool:
-    """Whether a description's head noun can name a person (``croupier``, ``mariner``, ``chairman``), not a thing
-    or an abstraction (``cross-examination``, ``circumstance``)."""
+    """Whether a description's head noun can name a person (``croupier``, ``mariner``, ``chairman``), not a thing,
+    an abstraction or an adjective (``cross-examination``, ``instant``, ``bitter``): the person lexicon, else the
+    table learned from LitBank, else the word's ending."""
     if head in PERSON_NOUNS_M or head in PERSON_NOUNS_F or head in TITLES:
         return True
-    return not _NON_PERSON.search(head) and bool(_PERSON_SUFFIX.search(head))
+    share = _person_nouns().get(head)
+    return person_noun_rule(head) if share is None else share >= PERSON_NOUN_THRESHOLD
 
 
 def sentences(text: str) -> list[str]:

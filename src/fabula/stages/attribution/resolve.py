@@ -210,9 +210,11 @@ def resolve_ref(st: AttributionState, i: int, ref: Ref) -> tuple[str | None, str
         for c in st.story.characters:
             if head == c.name.lower() or head in (a.lower() for a in c.aliases):
                 return c.id, "tag_nominal"
-        if ref.phrase.split()[0] in ("his", "her", "their", "my"):
-            # "her mother": a relative of someone; an unnamed character of its own
-            return unnamed_character(st, x, ref.gender, ref.phrase), "tag_nominal"
+        core = ref.phrase.split()
+        core = core[: next((k for k, w in enumerate(core) if k and w in ("with", "in", "of")), len(core))]
+        if not personish(core[-1]) and core[-1] not in GENERIC_PERSON_NOUNS:
+            return None, "none"  # "said the instant", "cried a gay": no person to make a speaker of
+        # "her mother", "the courier": a character of its own, known by the description
         return unnamed_character(st, x, ref.gender, ref.phrase), "tag_nominal"
     return None, "none"
 

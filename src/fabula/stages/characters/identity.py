@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from fabula.lexicon import (
+    FEMALE_TITLES,
     MALE_TITLES,
     MARRIED,
     NEUTRAL_TITLES,
@@ -167,7 +168,7 @@ def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[E
         elif f.title is not None:
             target = _home_of_titled_name(cast, f)
         else:
-            target = _home_of_bare_name(cast, f)
+            target = _home_of_bare_name(cast, f, text, qi)
         cast.entities[target].absorb(f)
     entities = cast.entities
     _merge_nicknamed(entities)
@@ -271,9 +272,10 @@ def _home_of_titled_name(cast: _Cast, f: Form) -> int:
     return cast.titled_home(f.title, w, first=canon_first(w))
 
 
-def _home_of_bare_name(cast: _Cast, f: Form) -> int:
+def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> int:
     """An untitled single word: the full name it is the first name of (the bigger one when it is also a surname;
-    the family mentioned most among several), else the surname's titled male or only holder, else its own."""
+    the family mentioned most among several), else the surname's titled male or only holder (or, among a "Mr."
+    and a "Mrs.", the one of the bare word's own pronoun gender), else its own."""
     entities = cast.entities
     w = f.words[0]
     wl = w.lower()
@@ -297,6 +299,14 @@ def _home_of_bare_name(cast: _Cast, f: Form) -> int:
             target = holders[0]
         elif male:
             target = max(male, key=lambda i: entities[i].count)
+        elif len(holders) > 1:
+            # "Wemmick" beside "Mr. Wemmick" and "Mrs. Wemmick", no gender known yet for either: the bare word's
+            # own pronouns choose
+            g = gender_of(text, [f], qi)
+            titled = MALE_TITLES if g == "m" else FEMALE_TITLES if g == "f" else frozenset()
+            same = [i for i in holders if entities[i].titles & titled and entities[i].gender in (None, g)]
+            if len(same) == 1:
+                target = same[0]
     elif len(cands) == 1:
         target = cands[0]
     else:

@@ -240,8 +240,59 @@ def name_forms(story: Story) -> dict[str, list[tuple[int, int]]]:
 
 
 @dataclass(frozen=True, slots=True)
+class Trees:
+    """A boosted ensemble of small regression trees, all nodes in flat arrays: node ``k`` splits on feature
+    ``feature[k]`` (go ``left[k]`` when the value is at most ``threshold[k]``, else ``right[k]``) or, when
+    ``left[k] < 0``, is a leaf adding ``value[k]`` to the log-odds. ``roots`` holds each tree's first node."""
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    roots: np.ndarray
+
+    def log_odds(self, x: np.ndarray) -> np.ndarray:
+        """The summed leaf values for each row of ``x``."""
+        x = x.astype(np.float32).astype(np.float64)  # trees were grown on float32 features
+        rows = np.arange(len(x))[:, None]
+        nodes = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
+        while True:
+            inner = self.left[nodes] >= 0
+            if not inner.any():
+                break
+            go_left = x[rows, self.feature[nodes]] <= self.threshold[nodes]
+            step = np.where(go_left, self.left[nodes], self.right[nodes])
+            nodes = np.where(inner, step, nodes)
+        return np.asarray(self.value[nodes].sum(axis=1))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "feature": self.feature.tolist(),
+            "threshold": self.threshold.tolist(),
+            "left": self.left.tolist(),
+            "right": self.right.tolist(),
+            "value": [round(float(v), 8) for v in self.value],
+            "roots": self.roots.tolist(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Trees:
+        ints = {k: np.asarray(data[k], dtype=np.int64) for k in ("feature", "left", "right", "roots")}
+        return cls(
+            feature=ints["feature"],
+            threshold=np.asarray(data["threshold"], dtype=np.float64),
+            left=ints["left"],
+            right=ints["right"],
+            value=np.asarray(data["value"], dtype=np.float64),
+            roots=ints["roots"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class PersonModel:
-    """Standardised logistic regression: ``P(person) = σ(((x - mean) / scale) · coef + intercept)``."""
+    """``P(person) = σ(intercept + f(x))`` where ``f`` is a boosted tree ensemble (``trees``) or, without one, a
+    linear form over standardised features ``((x - mean) / scale) · coef``."""
 
     features: tuple[str, ...]
     mean: np.ndarray
@@ -249,22 +300,29 @@ class PersonModel:
     coef: np.ndarray
     intercept: float
     threshold: float = 0.5
+    trees: Trees | None = None
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
         """Probabilities that each row (or the single vector given) is a person."""
         x = np.atleast_2d(np.asarray(features, dtype=np.float64))
-        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        if self.trees is not None:
+            z = self.trees.log_odds(x) + self.intercept
+        else:
+            z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0))))
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "features": list(self.features),
             "mean": [round(float(v), 6) for v in self.mean],
             "scale": [round(float(v), 6) for v in self.scale],
             "coef": [round(float(v), 6) for v in self.coef],
-            "intercept": round(self.intercept, 6),
+            "intercept": round(self.intercept, 8),
             "threshold": round(self.threshold, 4),
         }
+        if self.trees is not None:
+            out["trees"] = self.trees.to_json()
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PersonModel:
@@ -278,6 +336,7 @@ class PersonModel:
             coef=np.asarray(data["coef"], dtype=np.float64),
             intercept=float(data["intercept"]),
             threshold=float(data.get("threshold", 0.5)),
+            trees=Trees.from_json(data["trees"]) if "trees" in data else None,
         )
 
 
