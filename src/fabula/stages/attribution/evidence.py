@@ -32,7 +32,6 @@ from fabula.lexicon import (
     SPEECH_VERBS,
     SUBJECT_PRONOUNS,
     TAG_FILLERS,
-    TITLES,
     person_noun_rule,
 )
 from fabula.spans import SpanIndex
