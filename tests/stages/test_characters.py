@@ -316,3 +316,18 @@ def test_a_bare_surname_beside_mr_and_mrs_follows_its_own_pronouns() -> None:
     assert len(owners) == 1
     mrs = {m.character for m in story.mentions if story.text[m.start : m.end] == "Mrs. Brack"}
     assert mrs and mrs.isdisjoint(owners)
+
+
+def test_a_titled_first_name_joins_the_full_name_with_that_title() -> None:
+    text = (
+        "Sir Walter Pryce rode over from the Hall, and Walter Dunne came with him from the mill.\n\n"
+        "Walter Dunne said little; Sir Walter Pryce said a great deal.\n\n"
+        '"A fine morning," said Sir Walter. "Is it not, Dunne?"\n\n'
+        "Walter Dunne agreed that it was. Walter had never argued with a baronet.\n"
+    )
+    story = _chars(text, persons=False)
+    home = {m.character for m in story.mentions if story.text[m.start : m.end] in ("Sir Walter", "Sir Walter Pryce")}
+    dunne = {m.character for m in story.mentions if story.text[m.start : m.end] == "Walter Dunne"}
+    bare = {m.character for m in story.mentions if story.text[m.start : m.end] == "Walter"}
+    assert len(home) == 1 and home.isdisjoint(dunne)
+    assert bare and bare.isdisjoint(home)  # a first name used with "Sir" is not also used bare

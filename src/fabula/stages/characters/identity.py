@@ -267,6 +267,9 @@ def _home_of_titled_name(cast: _Cast, f: Form) -> int:
         i for i in cast.full(cast.by_last.get(w.lower(), [])) if f.title in entities[i].titles
     ]
     cands = [i for i in dict.fromkeys(cands) if not (g and entities[i].gender and entities[i].gender != g)]
+    if len(cands) > 1:
+        # several Johns, one of them "Sir John Middleton": "Sir John" is the one who carries the title
+        cands = [i for i in cands if f.title in entities[i].titles] or cands
     if len(cands) == 1:
         return cands[0]
     return cast.titled_home(f.title, w, first=canon_first(w))
@@ -281,7 +284,13 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
     wl = w.lower()
     target: int | None = None
     cf = canon_first(w)
-    cands = cast.full(cast.by_first.get(cf, []))
+    # "Lady Catherine", "Sir John": a first name used with a rank title is not also used bare; "Kitty" and "John"
+    # are someone else
+    cands = [
+        i
+        for i in cast.full(cast.by_first.get(cf, []))
+        if not any(g.title in ("sir", "lady") and len(g.words) == 1 for g in entities[i].forms)
+    ]
     holders_all = cast.full(cast.by_last.get(wl, []))
     if cands and holders_all:
         # "Archer" is Newland Archer's surname more often than anyone's first name: the bigger one wins
