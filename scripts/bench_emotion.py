@@ -1,6 +1,8 @@
-"""Emotion model speed: load time and utterances per second on one core (not a test: prints figures).
+"""Emotion model speed: load time and utterances per second on one core (not a test: prints figures, and
+exits 1 when the speed falls below its floor: ``--min-rate`` utterances/s, ``--max-load`` seconds to load).
 
-python scripts/bench_emotion.py [--data ../shared/data/goemotions] [--n 5000] [--repeat 3]
+python scripts/bench_emotion.py [--data ../shared/data/goemotions] [--n 5000] [--repeat 3] [--min-rate 1000]
+                                [--max-load 2.0]
 
 Uses GoEmotions dev comments when available, else a small built-in set of fiction-like lines repeated.
 """
@@ -36,6 +38,8 @@ def main() -> None:
     )
     ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--min-rate", type=float, default=1000.0, help="floor in utterances/s (0: no check)")
+    ap.add_argument("--max-load", type=float, default=2.0, help="ceiling on the model load in seconds (0: none)")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -63,7 +67,15 @@ def main() -> None:
         best = min(best, time.perf_counter() - t2)
     print(f"import: {t_import:.3f} s   load: {t_load:.3f} s")
     print(f"{source}, mean {chars:.0f} chars")
-    print(f"predict: {len(texts) / best:,.0f} utterances/s (best of {args.repeat}, one thread)")
+    rate = len(texts) / best
+    print(f"predict: {rate:,.0f} utterances/s (best of {args.repeat}, one thread)")
+    slow = []
+    if args.min_rate and rate < args.min_rate:
+        slow.append(f"{rate:,.0f} utterances/s is under the floor of {args.min_rate:,.0f}")
+    if args.max_load and t_load > args.max_load:
+        slow.append(f"loading took {t_load:.2f} s, over {args.max_load:.2f} s")
+    if slow:
+        raise SystemExit("too slow: " + "; ".join(slow))
 
 
 if __name__ == "__main__":

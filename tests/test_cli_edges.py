@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -123,12 +126,63 @@ def test_unwritable_proc_is_exit_4(stories: list[Path]) -> None:
     one_line(res, 4, "cannot write")
 
 
-def test_fifo_is_never_replaced(tmp_path: Path, stories: list[Path]) -> None:
+def test_dev_null_discards_the_output(stories: list[Path]) -> None:
+    if not Path("/dev/null").exists():
+        pytest.skip("no /dev/null")
+    before = os.stat("/dev/null")
+    res = fabula_cli("analyze", str(stories[0]), str(stories[1]), "-o", "/dev/null", "-f", "all", "--upto", "quotes")
+    assert res.returncode == 0, res.stderr
+    assert "-> /dev/null" in res.stderr
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_mode == before.st_mode and after.st_rdev == before.st_rdev
+
+
+def _read_fifo(fifo: Path, into: list[bytes]) -> threading.Thread:
+    def read() -> None:
+        with open(fifo, "rb") as fh:
+            into.append(fh.read())
+
+    t = threading.Thread(target=read, daemon=True)
+    t.start()
+    return t
+
+
+def test_fifo_is_written_into_never_replaced(tmp_path: Path, stories: list[Path]) -> None:
     fifo = tmp_path / "out.json"
-    os.mkfifo(fifo)
+    os.mkfifo(fifo, 0o640)
+    got: list[bytes] = []
+    reader = _read_fifo(fifo, got)
     res = fabula_cli("analyze", str(stories[0]), "-o", str(fifo), "--upto", "quotes")
-    one_line(res, 4, "not a regular file")
+    reader.join(timeout=60)
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(got[0])  # the whole JSON came through the FIFO
+    assert doc["schema"] == "fabula.story/1" and doc["quotes"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and stat.S_IMODE(os.stat(fifo).st_mode) == 0o640
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_fifo_beside_regular_files_in_one_write(tmp_path: Path) -> None:
+    fifo, regular = tmp_path / "a.fifo", tmp_path / "a.json"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _read_fifo(fifo, got)
+    atomic_write_all({fifo: "into the fifo", regular: "a file"})
+    reader.join(timeout=10)
+    assert got == [b"into the fifo"] and regular.read_text() == "a file"
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_other_special_files_are_never_replaced(tmp_path: Path, stories: list[Path]) -> None:
+    sock_path = tmp_path / "out.json"
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(sock_path))
+        res = fabula_cli("analyze", str(stories[0]), "-o", str(sock_path), "--upto", "quotes")
+        one_line(res, 4, "not a regular file")
+        assert stat.S_ISSOCK(os.stat(sock_path).st_mode)
+    finally:
+        sock.close()
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_symlink_stays_a_link_and_mode_is_kept(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ Exit codes:
 * 3 an input is unreadable, unsupported, binary or too large (one line on stderr naming the file and the reason;
   with several inputs the others are still analysed);
 * 4 an output cannot be written (read-only or full disk, no permission, a parent that is a file, a target that is
-  not a regular file);
+  a directory or a special file other than a character device or FIFO, which are written into: ``-o /dev/null``);
 * 130 interrupted (Ctrl-C: stops at once), 143 terminated (SIGTERM), 141 stdout closed early (``| head``).
 """
 
@@ -106,11 +106,14 @@ def main_callback(
 
 
 def _plan_outputs(paths: list[str], formats: list[str], output: str | None) -> tuple[str, Path | None]:
-    """Decide where outputs go: ``("stdout", None)``, ``("file", path)`` or ``("dir", path)``.
+    """Decide where outputs go: ``("stdout", None)``, ``("file", path)``, ``("stream", path)`` or ``("dir", path)``.
 
-    ``-`` is stdout; an existing directory, a path ending in ``/`` or a name without a file extension is a
+    ``-`` is stdout; an existing character device or FIFO (``/dev/null``) takes every output, written into it in
+    turn; an existing directory, a path ending in ``/`` or a name without a file extension is a
     directory; a name with an extension (``x.json``) is one file, so it takes one input and one format that is
     one file (json or html): anything else is a usage error, never a directory named ``x.json``."""
+    from fabula.io import is_stream
+
     single = len(paths) == 1 and len(formats) == 1 and formats[0] != "tsv"
     why = "several inputs" if len(paths) > 1 else "--format tsv/all (several files)"
     if output == "-" or (output is None and single):
@@ -120,6 +123,8 @@ def _plan_outputs(paths: list[str], formats: list[str], output: str | None) -> t
     if output is None:
         return "dir", Path("fabula_out")
     out = Path(output)
+    if is_stream(out):
+        return "stream", out
     if out.is_dir() or output.endswith(("/", "\\")) or not out.suffix:
         if out.exists() and not out.is_dir():
             raise UsageError(f"--output {output} is an existing file; several outputs need a directory")
@@ -318,7 +323,7 @@ def _analyze_one(
 
 def _write(files: dict[str, str], stem: str, mode: str, target: Path | None) -> list[Path]:
     """Write one input's outputs (all or nothing) and return their paths; ``stem`` names them in a directory."""
-    from fabula.io import atomic_write_all
+    from fabula.io import atomic_write_all, write_stream
 
     if mode == "stdout":
         for content in files.values():
@@ -328,6 +333,10 @@ def _write(files: dict[str, str], stem: str, mode: str, target: Path | None) -> 
         sys.stdout.flush()
         return []
     assert target is not None
+    if mode == "stream":
+        for content in files.values():
+            write_stream(target, content)
+        return [target]
     if mode == "file":
         (content,) = files.values()
         out = {target: content}

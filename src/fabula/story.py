@@ -99,6 +99,12 @@ class Quote:
     def end(self) -> int:
         return self.spans[-1][1]
 
+    @property
+    def said(self) -> bool:
+        """Whether someone says (or sings) it: not a mention, a written text or verse nobody is said to sing
+        (:data:`NOT_SPEECH`), which carry no speaker, emotion or act and are no line of dialogue."""
+        return self.type not in NOT_SPEECH or self.speaker is not None
+
 
 @dataclass(slots=True)
 class Mention:

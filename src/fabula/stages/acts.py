@@ -537,12 +537,16 @@ def _paragraph_index(story: Story) -> list[int]:
 
 
 def run(story: Story) -> None:
-    """Set ``quote.act`` on every quote (``"plea"`` for a pleading request)."""
+    """Set ``quote.act`` on every quotation someone says (``"plea"`` for a pleading request); a mention, a
+    written text or verse (:attr:`Quote.said` false) gets none and is no previous line for the next."""
     starts = _paragraph_index(story)
     quotes = sorted(story.quotes, key=lambda q: q.start)
     prev_q: Quote | None = None
     prev_text = ""
     for q in quotes:
+        if not q.said:
+            q.act = None
+            continue
         text = quote_text(story, q)
         previous: str | None = None
         if prev_q is not None:

@@ -109,7 +109,8 @@ class _Text:
         outer = [q.outer if q.outer is not None else (q.start, q.end) for q in story.quotes]
         self.quotes = sorted(outer)
         self.q_starts = [s for s, _ in self.quotes]
-        self.spoken = sorted(s for q in story.quotes for s in q.spans)
+        self.spoken = sorted(s for q in story.quotes if q.said for s in q.spans)  # lines of dialogue only
+        self.said_starts = sorted((q.outer or (q.start, q.end))[0] for q in story.quotes if q.said)
         hidden = sorted([*self.quotes, *((t.start, t.end) for t in story.thoughts),
                          *((n.start, n.end) for n in story.nonstory)])
         merged: list[list[int]] = []
@@ -238,8 +239,9 @@ def untagged_runs(story: Story, tx: _Text) -> list[CraftNote]:
 
     for p in story.story_paragraphs():
         inside = tx.narration(p.start, p.end)
-        bare = (not WORD_RE.search(inside)) and any(p.start <= s < p.end for s in tx.q_starts[
-            bisect.bisect_left(tx.q_starts, p.start):bisect.bisect_left(tx.q_starts, p.end)])
+        # a letter or a poem set apart is not a line of dialogue: it breaks a run
+        bare = not WORD_RE.search(inside) and bisect.bisect_left(tx.said_starts, p.start) < bisect.bisect_left(
+            tx.said_starts, p.end)
         if bare:
             run.append((p.start, p.end))
         else:

@@ -471,13 +471,17 @@ def quote_context(
 
 
 def _contexts(
-    story: Story, spans: Sequence[tuple[int, int]], span_ends: Sequence[int], para_starts: Sequence[int]
+    story: Story,
+    quotes: Sequence[Quote],
+    spans: Sequence[tuple[int, int]],
+    span_ends: Sequence[int],
+    para_starts: Sequence[int],
 ) -> list[str]:
-    """:func:`quote_context` of every quotation, built once per paragraph: the quotations of one paragraph get the
-    same string (a long paragraph is not rebuilt, nor rescored, per quotation)."""
+    """:func:`quote_context` of each of ``quotes``, built once per paragraph: the quotations of one paragraph get
+    the same string (a long paragraph is not rebuilt, nor rescored, per quotation)."""
     built: dict[tuple[int, int], str] = {}
     out = []
-    for q in story.quotes:
+    for q in quotes:
         a, b = _outer(q)
         pi = bisect_right(para_starts, a) - 1
         inside = pi >= 0 and a < story.paragraphs[pi].end  # as in quote_context: (lo, hi) decide the context
@@ -542,16 +546,20 @@ def load_model(mode: str = "ngram") -> Any:
 
 
 def run(story: Story, *, mode: str = "ngram") -> None:
-    """Set ``quote.emotion`` for each quotation and ``story.sentence_emotions`` for narrative sentences, with the
-    model of ``mode`` (:data:`MODES`; the stage option ``{"emotion": {"mode": "encoder"}}``)."""
+    """Set ``quote.emotion`` for each quotation someone says (:attr:`Quote.said`: a mention, a written text or
+    verse gets none) and ``story.sentence_emotions`` for narrative sentences, with the model of ``mode``
+    (:data:`MODES`; the stage option ``{"emotion": {"mode": "encoder"}}``)."""
     model = load_model(mode)
-    if story.quotes:
+    said = [q for q in story.quotes if q.said]
+    for q in story.quotes:
+        q.emotion = None
+    if said:
         spans = sorted(sp for q in story.quotes for sp in q.spans)
         span_ends = list(accumulate((e for _, e in spans), max))
         para_starts = [p.start for p in story.paragraphs]
-        texts = [quote_text(story, q) for q in story.quotes]
-        contexts = _contexts(story, spans, span_ends, para_starts)
-        for q, res in zip(story.quotes, model.predict(texts, contexts), strict=True):
+        texts = [quote_text(story, q) for q in said]
+        contexts = _contexts(story, said, spans, span_ends, para_starts)
+        for q, res in zip(said, model.predict(texts, contexts), strict=True):
             q.emotion = Emotion.from_dict(res)
     sents = narrative_sentences(story)
     results = model.predict([story.text[a:b] for a, b in sents]) if sents else []
@@ -559,7 +567,7 @@ def run(story: Story, *, mode: str = "ngram") -> None:
         EmotionSpan(a, b, ekman=r["ekman"], vad=(r["vad"][0], r["vad"][1], r["vad"][2]), top=r["top"])
         for (a, b), r in zip(sents, results, strict=True)
     ]
-    log.debug("emotion (%s): %d quotations, %d narrative sentences", mode, len(story.quotes), len(sents))
+    log.debug("emotion (%s): %d quotations, %d narrative sentences", mode, len(said), len(sents))
 
 
 STAGE = Stage(

@@ -163,8 +163,9 @@ def _chips(v: Any) -> list[str]:
 
 
 def dialogue_words(story: Story) -> tuple[int, int]:
-    """``(words in quotations, words of story)`` (non-story blocks left out)."""
-    spoken = sum(_words(story.text[s:e]) for q in story.quotes for s, e in q.spans)
+    """``(words in lines of dialogue, words of story)`` (non-story blocks left out; a quoted word, a letter or
+    verse nobody says is no dialogue)."""
+    spoken = sum(_words(story.text[s:e]) for q in story.quotes if q.said for s, e in q.spans)
     total = _words(story.text) - sum(_words(story.text[n.start:n.end]) for n in story.nonstory)
     return spoken, max(total, spoken)
 
@@ -403,7 +404,7 @@ def context(story: Story) -> dict[str, Any]:
         "cast_more": cast[MAX_CAST:],
         "mentioned": [c.name for c in story.mentioned],
         "unknown_colour": UNKNOWN,
-        "quotes": len(story.quotes),
+        "quotes": sum(1 for q in story.quotes if q.said),
         "attributed": sum(1 for q in story.quotes if q.speaker),
         "arc_svg": arc_svg(story, colours),
         "arc_legend": [(label, colour) for label, colour, _, _ in arc_lines(story, colours)],

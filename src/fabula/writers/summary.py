@@ -64,7 +64,7 @@ def render(story: Story, width: int = 100, color: bool = False) -> str:
     con.print(Text(title(story), style="bold"))
     author = story.meta.get("author")
     facts = [f"{total:,} words", f"{round(100 * spoken / total) if total else 0}% dialogue",
-             f"{len(story.quotes):,} lines of dialogue"]
+             f"{sum(1 for q in story.quotes if q.said):,} lines of dialogue"]
     if len(story.chapters) > 1:
         facts.insert(1, f"{len(story.chapters)} chapters")
     con.print((f"by {author} · " if isinstance(author, str) and author else "") + " · ".join(facts))

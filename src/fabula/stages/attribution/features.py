@@ -18,6 +18,7 @@ from fabula.stages.attribution.resolve import (
     PRONOUN_REACH,
     focus_character,
     local_pronoun,
+    narration_back,
     resolve_nominal,
     subject_character,
 )
@@ -246,7 +247,7 @@ def candidates_and_features(st: AttributionState) -> list[tuple[int, list[str], 
         if q.prev_subj:
             cands.append(q.prev_subj)  # (even when already a candidate)
         _anchors(st, q)
-        _pron_rank(st, q)
+        _pron_rank(st, q, cands)
         _style(stats.style, q, cands)
         out.append((i, cands, [[f(c, q) for f in _FUNCS] for c in cands]))
     return out
@@ -368,23 +369,23 @@ def _anchors(st: AttributionState, q: QuoteContext) -> None:
         best[y.speaker] = min(best.get(y.speaker, 99), d)
 
 
-def _pron_rank(st: AttributionState, q: QuoteContext) -> None:
-    """For a pronoun tag: the narration names of its gender within six paragraphs before it, nearest first."""
+def _pron_rank(st: AttributionState, q: QuoteContext, cands: Sequence[str]) -> None:
+    """For a pronoun tag: the narration names of its gender within six paragraphs before it, nearest first (the
+    walk stops once every candidate that can rank is ranked: no other rank is read)."""
     tag, x, ix = q.x.tag, q.x, st.ix
     if tag is None or tag.kind != "pronoun":
         return
-    pstart = ix.paras[max(0, x.para - 6)][0]
-    for m in reversed(ix.mentions_in(max(pstart, tag.pos - PRONOUN_REACH), tag.pos)):
-        mc = m.character
-        if (
-            mc is None
-            or mc in q.pron_rank
-            or mc in x.vocatives
-            or ix.in_quote(m.start)
-            or st.gender.get(mc) != tag.gender
-        ):
+    need = {c for c in cands if st.gender.get(c) == tag.gender and c not in x.vocatives}
+    if not need:
+        return
+    lo = max(ix.paras[max(0, x.para - 6)][0], tag.pos - PRONOUN_REACH)
+    for mc in narration_back(st, tag.gender, "all", lo, tag.pos):
+        if mc in q.pron_rank or mc in x.vocatives:
             continue
         q.pron_rank[mc] = len(q.pron_rank)
+        need.discard(mc)
+        if not need:
+            break
 
 
 def _style(style: Style, q: QuoteContext, cands: Sequence[str]) -> None:

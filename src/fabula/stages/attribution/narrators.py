@@ -261,12 +261,24 @@ def _appositives(st: AttributionState, roles: set[str]) -> dict[str, str]:
     ix = st.ix
     low = ix.text.lower()
     out: dict[str, str] = {}
+    at_the: dict[str, list[int]] | None = None  # each "the <word>" of the text, by its word (one pass)
     for c in st.new_chars:
         lab = c.name.lower()
         if c.id not in roles or not lab.startswith("the "):
             continue
+        if at_the is None:
+            at_the = {}
+            for t in _THE.finditer(low):
+                at_the.setdefault(t.group(1), []).append(t.start())
+        whole = re.compile(rf"{re.escape(lab)}\b")
         votes: Counter[str] = Counter()
-        for m in re.finditer(rf"\b{re.escape(lab)}\b", low):
+        end = 0
+        head = _THE.match(lab)
+        for p in at_the.get(head.group(1) if head else "", ()):
+            m = whole.match(low, p) if p >= end else None
+            if m is None:
+                continue
+            end = m.end()  # (matches do not overlap, as with finditer)
             for n in ix.mentions_in(m.start() - 40, m.end() + 40):
                 beside = re.fullmatch(r",\s+", low[n.end : m.start()]) or re.fullmatch(r",\s+", low[m.end() : n.start])
                 d = n.character
@@ -275,6 +287,9 @@ def _appositives(st: AttributionState, roles: set[str]) -> dict[str, str]:
         if votes:
             out[c.id] = votes.most_common(1)[0][0]
     return out
+
+
+_THE = re.compile(r"\bthe (?=(\w*))")
 
 
 def narrator_gender(st: AttributionState, cid: str) -> str | None:

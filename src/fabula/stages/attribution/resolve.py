@@ -5,6 +5,8 @@ unnamed ones: "the old woman", a role such as "the mariner"), and the subjects o
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 
 from fabula.lexicon import (
     FAMILY_TITLES,
@@ -280,22 +282,51 @@ def local_pronoun(st: AttributionState, i: int, ref: Ref) -> str | None:
     """A pronoun resolved inside its own paragraph: the nearest preceding narration name of that gender that
     is not the object of a preposition (``turned to Catherine``) nor a listener of the quotation."""
     x = st.qs[i]
-    ix = st.ix
     narr = st.narrator_of(x)
-    p0 = ix.paras[x.para][0]
-    fallback = None
-    for m in reversed(ix.mentions_in(max(p0, ref.pos - PRONOUN_REACH), ref.pos)):
-        c = m.character
-        if ix.in_quote(m.start) or c is None or c in x.vocatives or c == narr or c in x.listeners:
-            continue
-        if st.gender.get(c) != ref.gender:
-            continue
-        if st.after_preposition(m.start):
-            fallback = fallback or c
-            continue
-        return c
-    return None if fallback is None else (fallback if ref.weak else None)
+    lo = max(st.ix.paras[x.para][0], ref.pos - PRONOUN_REACH)
+    for kind in ("free", "prep") if ref.weak else ("free",):
+        for c in narration_back(st, ref.gender, kind, lo, ref.pos):
+            if c not in x.vocatives and c != narr and c not in x.listeners:
+                return c  # a name after a preposition only when none other (and the pronoun is weak)
+    return None
 
+
+def narration_back(st: AttributionState, gender: str | None, kind: str, lo: int, hi: int) -> Iterator[str]:
+    """The characters of ``gender`` named in narration (outside quotations) in ``[lo, hi)``, nearest first:
+    ``all`` of those names, those in ``subject`` position (starting a sentence or a clause), those not after a
+    preposition (``free``) or those after one (``prep``). An index per gender and kind, built once: a walk back
+    skips every other name (one enormous paragraph is not walked name by name for each quotation)."""
+    starts, chars = _narration(st, gender, kind)
+    for k in range(bisect_left(starts, hi) - 1, bisect_left(starts, lo) - 1, -1):
+        yield chars[k]
+
+
+def _narration(st: AttributionState, gender: str | None, kind: str) -> tuple[list[int], list[str]]:
+    key = (gender, kind)
+    hit = st.by_gender.get(key)
+    if hit is None:
+        starts, chars = st.ix.narration_mentions()
+        keep = [
+            (s, c)
+            for s, c in zip(starts, chars, strict=True)
+            if st.gender.get(c) == gender
+            and (
+                kind == "all"
+                or (kind == "subject" and _subject(st, s))
+                or (kind == "free" and not st.after_preposition(s))
+                or (kind == "prep" and st.after_preposition(s))
+            )
+        ]
+        hit = st.by_gender[key] = ([s for s, _ in keep], [c for _, c in keep])
+    return hit
+
+
+def _subject(st: AttributionState, pos: int) -> bool:
+    """Whether the name at ``pos`` starts a sentence or a clause."""
+    hit = st.at_pos.get(("subject", pos))
+    if hit is None:
+        hit = st.at_pos[("subject", pos)] = bool(_SUBJECT_BEFORE.search(st.text, max(0, pos - 30), pos))
+    return hit
 
 
 def subject_character(st: AttributionState, i: int, ref: Ref) -> str | None:
@@ -313,42 +344,18 @@ def subject_character(st: AttributionState, i: int, ref: Ref) -> str | None:
 def local_pronoun_in(st: AttributionState, i: int, ref: Ref) -> str | None:
     """A pronoun subject of the previous (or next) narration paragraph: the nearest fitting name before it."""
     x = st.qs[i]
-    ix = st.ix
-    pa = ix.paras[max(0, x.para - 2)][0]
+    pa = st.ix.paras[max(0, x.para - 2)][0]
     narr = st.narrator_of(x)
-    for m in reversed(ix.mentions_in(max(pa, ref.pos - PRONOUN_REACH), ref.pos)):
-        c = m.character
-        if (
-            c
-            and not ix.in_quote(m.start)
-            and c != narr
-            and st.gender.get(c) == ref.gender
-            and not st.after_preposition(m.start)
-        ):
-            return c
-    return None
+    return next((c for c in narration_back(st, ref.gender, "free", max(pa, ref.pos - PRONOUN_REACH), ref.pos)
+                 if c != narr), None)
+
 
 def focus_character(st: AttributionState, i: int, ref: Ref) -> str | None:
     """The character a ``he``/``she`` (or ``the young man``) tag continues: the last narration name of that
     gender in subject position (starting a sentence or a clause) within six paragraphs; objects are skipped."""
     x = st.qs[i]
-    ix = st.ix
-    start = ix.paras[max(0, x.para - 6)][0]
+    start = st.ix.paras[max(0, x.para - 6)][0]
     narr = st.narrator_of(x)
-    for m in reversed(ix.mentions_in(max(start, ref.pos - PRONOUN_REACH), ref.pos)):
-        c = m.character
-        if c is None or c == narr or c in x.vocatives or ix.in_quote(m.start):
-            continue
-        if st.gender.get(c) != ref.gender:
-            continue
-        subject = st.at_pos.get(("subject", m.start))
-        if subject is None:
-            subject = st.at_pos[("subject", m.start)] = bool(
-                _SUBJECT_BEFORE.search(st.text, max(0, m.start - 30), m.start)
-            )
-        if subject:
-            return c
-    return None
-
-
-
+    lo = max(start, ref.pos - PRONOUN_REACH)
+    return next((c for c in narration_back(st, ref.gender, "subject", lo, ref.pos)
+                 if c != narr and c not in x.vocatives), None)

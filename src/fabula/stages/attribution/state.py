@@ -86,6 +86,8 @@ class AttributionState:
         self._convs: tuple[list[int], list[int]] | None = None
         #: text tests at a position, remembered (asked again for the same mentions by every quotation near them)
         self.at_pos: dict[tuple[str, int], bool] = {}
+        #: narration names by gender and kind, as (starts, character ids): see ``resolve.narration_back``
+        self.by_gender: dict[tuple[str | None, str], tuple[list[int], list[str]]] = {}
 
     def style(self) -> Style:
         """Speaker idiolects learnt from this story's quotations with a named or narrator tag."""
