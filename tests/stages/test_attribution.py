@@ -580,3 +580,16 @@ def test_a_description_of_no_person_makes_no_speaker() -> None:
     )
     names = {c.name for c in story.characters}
     assert "the instant" not in names
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "When they were out of earshot Miss Bartlett stopped her wails and said quite briskly:",
+        "Tom began to answer, but he was stopped by Miss Bartlett s saying, with a little confusion,",
+        "Tom looked up before Miss Bartlett came running down the stairs, calling out,",
+    ],
+)
+def test_an_introduction_gives_its_clause_subject(intro: str) -> None:
+    story = _run(f'Tom and Miss Bartlett sat in the hall.\n\n{intro} "Have you told him about it yet?"\n')
+    assert _speakers(story) == ["Miss Bartlett"]

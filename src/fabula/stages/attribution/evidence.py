@@ -185,7 +185,12 @@ def _is_speech_ing(w: str) -> bool:
     if len(w) < 6 or not w.endswith("ing"):
         return False
     s = w[:-3]
-    return s in SPEECH_VERBS or s + "e" in SPEECH_VERBS or (s[-1] == s[-2] and s[:-1] in SPEECH_VERBS)
+    return (
+        s in SPEECH_VERBS
+        or s + "e" in SPEECH_VERBS
+        or s + "ed" in SPEECH_VERBS  # "calling": "called"
+        or (s[-1] == s[-2] and s[:-1] in SPEECH_VERBS)
+    )
 
 
 
@@ -205,10 +210,26 @@ def _heard(ix: StoryIndex, toks: list[Token], j: int, k: int) -> Ref | None:
     return ref if ref is not None and end == k else None
 
 
+_PREPOSITIONS = frozenset("to with by for from at of in on upon into than as".split())
+
+
 def clause_subject(ix: StoryIndex, toks: list[Token], k: int) -> Ref | None:
     """The subject of the clause that ends in the speech verb at ``k`` (``Her partner now drew near, and said,``;
     ``he prevented her by saying,``): the nearest name, pronoun or person description before it that starts a
-    clause, at most 20 words back."""
+    clause, at most 20 words back. After "and" (``Miss Bartlett stopped her wails and said``) or a comma before an
+    -ing verb (``John Thorpe came running upstairs, calling out``), the subject of the clause it joins: the nearest name or pronoun followed by a lower-case word (its verb), not after a preposition."""
+    joined = k >= 2 and (toks[k - 1][0].lower() == "and" or (toks[k - 1][0] == "," and _is_speech_ing(toks[k][0])))
+    if joined:  # "… and said", "came running upstairs, calling out"
+        for j in range(k - 2, max(-1, k - 12), -1):
+            ref, end = _subject(ix, toks, j)
+            if (
+                ref is not None
+                and ref.kind in ("name", "pronoun", "narrator")
+                and end < k - 1
+                and toks[end][0][:1].islower()
+                and (j == 0 or toks[j - 1][0].lower() not in _PREPOSITIONS)
+            ):
+                return ref
     for j in range(k - 1, max(-1, k - 21), -1):
         if j and toks[j - 1][0].lower() not in CLAUSE_STARTERS:
             continue
@@ -410,7 +431,9 @@ def tag_before(ix: StoryIndex, a: int, b: int) -> Ref | None:
     ends_intro = stripped[-1:] in ":,—–-"
     # the speech verb nearest the quotation first: '…," said Mrs. Hale; and Mrs. Hill murmured: "…"'
     for k in reversed(range(len(toks))):
-        ing = ends_intro and k >= len(toks) - 2 and _is_speech_ing(toks[k][0])
+        # "…, saying:" / "…, calling out," / "…'s saying, with a little confusion,": an -ing speech verb closing
+        # the introduction
+        ing = ends_intro and _is_speech_ing(toks[k][0]) and _closes_intro(ix, toks, k, stripped[-1])
         if not ing and not _is_speech(toks[k][0]):
             continue
         if k and toks[k - 1][0].lower() in DETERMINERS:
@@ -422,6 +445,8 @@ def tag_before(ix: StoryIndex, a: int, b: int) -> Ref | None:
         # subject right before the verb, only adverbs or auxiliaries between
         for j in range(max(0, k - 4), k):
             ref, end = _subject(ix, toks, j)
+            if ing and ref is not None and end < k and toks[end][0] == "s":
+                end += 1  # "by Miss Tilney s saying," (the apostrophe lost): a possessive before the gerund
             if (
                 ref is not None
                 and end <= k
