@@ -23,6 +23,7 @@ from typing import Any
 
 from fabula import __version__
 from fabula.corpus.engines import Engine, make_engine
+from fabula.corpus.rows import from_ipc
 from fabula.corpus.store import Store, Written
 from fabula.corpus.work import Config, Result, Task, failure
 from fabula.errors import InputError, InputTooLarge, UsageError
@@ -236,7 +237,7 @@ class _Run:
             s.peak_rss_mb[result.worker] = max(s.peak_rss_mb.get(result.worker, 0.0), result.peak_rss_mb)
         if not self.batch:
             self.batch_since = time.perf_counter()
-        self.batch.append(Written(row, result.tables, replace=result.doc_id in self.index))
+        self.batch.append(Written(row, from_ipc(result.tables), replace=result.doc_id in self.index))
         self.index[result.doc_id] = (row.get("key") or "", row["status"])
         if len(self.batch) >= BATCH_DOCS or time.perf_counter() - self.batch_since >= BATCH_SECONDS:
             self.flush()
