@@ -12,8 +12,9 @@ Each run writes a fresh database. words/s leaves out the workers' start-up (repo
 before and after each run is printed because other processes on the machine slow the runs down. Mind Linux's
 autogroup scheduling (``/proc/sys/kernel/sched_autogroup_enabled``): every terminal session gets an equal share of
 the CPUs however many processes it runs, so while other sessions are busy a second worker gets no more CPU and the
-speed-up cannot show; the CPU seconds column (this process and its finished children) still shows the work done.
-Measure speed-ups on an otherwise idle machine.
+speed-up cannot show; the CPU seconds columns (this process, which alone writes the database and hosts a Dask
+LocalCluster's scheduler and nannies, and its worker processes) still show the work done. Measure speed-ups on an
+otherwise idle machine.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from fabula.api import pipeline
 from fabula.corpus import Store, run_corpus
 
 HEADING = re.compile(r"^[ \t]*(?:CHAPTER|Chapter)\b[^\n]{0,60}$", re.MULTILINE)
@@ -86,19 +88,22 @@ def _load() -> str:
         return "?"
 
 
-def _cpu_s() -> float:
-    """CPU seconds of this process and of its finished children (pool workers, Dask nannies and workers)."""
+def _cpu_s() -> tuple[float, float]:
+    """CPU seconds of this process (with a Dask LocalCluster's scheduler and nannies, which run in it) and of its
+    finished children (the pool's or the cluster's worker processes)."""
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 def bench_run(corpus: Path, db: Path, engine: str, workers: int) -> dict[str, Any]:
     load_before = _load()
-    cpu0 = _cpu_s()
+    parent0, kids0 = _cpu_s()
     t0 = time.perf_counter()
     s = run_corpus([str(corpus)], db, engine=engine, workers=workers)
     wall = time.perf_counter() - t0
-    cpu = _cpu_s() - cpu0
+    parent1, kids1 = _cpu_s()
+    parent, kids = parent1 - parent0, kids1 - kids0
+    cpu = parent + kids
     with Store.open(db, read_only=True) as store:
         st = store.stats()
     return {
@@ -112,6 +117,10 @@ def bench_run(corpus: Path, db: Path, engine: str, workers: int) -> dict[str, An
         "words_per_s": round(s.words_per_second),
         "words_per_s_with_startup": round(s.words / wall),
         "cpu_s": round(cpu, 1),
+        "parent_cpu_s": round(parent, 1),
+        "workers_cpu_s": round(kids, 1),
+        "parent_cpu_us_per_word": round(parent / s.words * 1e6, 1) if s.words else None,
+        "workers_cpu_us_per_word": round(kids / s.words * 1e6, 1) if s.words else None,
         "words_per_cpu_s": round(s.words / cpu) if cpu else None,
         "peak_rss_mb_per_worker": sorted(round(v) for v in s.peak_rss_mb.values()),
         "db_bytes": st["bytes"],
@@ -139,6 +148,7 @@ def main() -> None:
         corpus = tmp / "corpus"
         files, books, words = build_corpus(args.data, corpus, args.chapters)
         print(f"corpus: {files} chapter files from {books} books, {words:,} words; {os.cpu_count()} CPUs", flush=True)
+        pipeline()  # the parent's imports, so the first run's CPU figures do not carry them
         results = []
         for spec in args.runs.split(","):
             m = re.fullmatch(r"(local|dask)(\d+)", spec.strip())
@@ -151,13 +161,16 @@ def main() -> None:
     base = next((r for r in results if r["engine"] == "local" and r["workers"] == 1), None)
     print()
     print("| run | workers | docs | words | wall s | start-up s | words/s | × local 1 | CPU s (all processes) "
-          "| peak RSS/worker MB | DB MB/100k words | load before/after |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| parent CPU s | workers CPU s | CPU µs/word parent + workers | peak RSS/worker MB | DB MB/100k words "
+          "| load before/after |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         speed = f"{r['words_per_s'] / base['words_per_s']:.2f}" if base and base["words_per_s"] else "-"
         print(
             f"| {r['engine']} | {r['workers']} | {r['documents']} | {r['words']:,} | {r['wall_s']} | {r['startup_s']} "
-            f"| {r['words_per_s']:,} | {speed} | {r['cpu_s']} | {', '.join(map(str, r['peak_rss_mb_per_worker']))} "
+            f"| {r['words_per_s']:,} | {speed} | {r['cpu_s']} | {r['parent_cpu_s']} | {r['workers_cpu_s']} "
+            f"| {r['parent_cpu_us_per_word']} + {r['workers_cpu_us_per_word']} "
+            f"| {', '.join(map(str, r['peak_rss_mb_per_worker']))} "
             f"| {r['db_mb_per_100k_words']} | {r['load_before'].split('/')[0]} / {r['load_after'].split('/')[0]} |"
         )
     parent_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

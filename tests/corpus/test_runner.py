@@ -15,7 +15,7 @@ import pytest
 
 from fabula.corpus import Config, Store, run_corpus
 from fabula.corpus.engines import LocalEngine
-from fabula.corpus.runner import Progress, doc_id, iter_inputs
+from fabula.corpus.runner import Progress, doc_id, iter_inputs, largest_first
 from fabula.errors import UsageError
 from tests.corpus.conftest import N_DOCS, snapshot
 from tests.corpus.crashy import CRASH_MARK, crash_on_mark
@@ -103,7 +103,7 @@ def test_bad_inputs_are_recorded_per_document(tmp_path: Path) -> None:
     os.mkfifo(fifo)  # not a regular file: reading it would block forever
     missing = corpus / "never-there.txt"
     vanishing = corpus / "vanishing.txt"
-    vanishing.write_text(as_text(story(300)), encoding="utf-8")
+    vanishing.write_text("The end.\n", encoding="utf-8")  # the smallest file that exists: read after the others
 
     def vanish(p: Progress) -> None:
         if p.done == 1 and vanishing.exists():
@@ -163,6 +163,16 @@ def test_inputs_files_dirs_globs(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         run_corpus([str(tmp_path / "*.nothing")], tmp_path / "x.duckdb")
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_largest_first_within_the_lookahead(tmp_path: Path) -> None:
+    sizes = {"a": 1, "b": 5, "c": 3, "d": 9, "e": 2}
+    for name, n in sizes.items():
+        (tmp_path / name).write_text("x" * n)
+    paths = [str(tmp_path / n) for n in sizes] + [str(tmp_path / "missing")]
+    assert [Path(p).name for p in largest_first(paths)] == ["d", "b", "c", "e", "a", "missing"]
+    assert [Path(p).name for p in largest_first(paths, lookahead=2)] == ["b", "d", "c", "e", "a", "missing"]
+    assert sorted(largest_first(paths, lookahead=0)) == sorted(paths)
 
 
 def test_copy_of_corpus_keeps_its_own_rows(corpus_dir: Path, baseline_db: Path, tmp_path: Path) -> None:

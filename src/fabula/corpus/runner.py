@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import heapq
 import itertools
 import logging
 import os
@@ -22,6 +23,7 @@ from typing import Any
 
 from fabula import __version__
 from fabula.corpus.engines import Engine, make_engine
+from fabula.corpus.rows import from_ipc
 from fabula.corpus.store import Store, Written
 from fabula.corpus.work import Config, Result, Task, failure
 from fabula.errors import InputError, InputTooLarge, UsageError
@@ -37,6 +39,8 @@ BATCH_DOCS = 32
 BATCH_SECONDS = 1.0
 #: Failures kept in the summary (all of them are in the database).
 MAX_SUMMARY_FAILURES = 1000
+#: Paths looked at ahead, to send the largest of them first (only the paths are held).
+LOOKAHEAD = 256
 
 
 def _walk(root: str) -> Iterator[str]:
@@ -64,6 +68,23 @@ def iter_inputs(inputs: Iterable[str]) -> Iterator[str]:
             if full not in seen:
                 seen.add(full)
                 yield full
+
+
+def largest_first(paths: Iterable[str], lookahead: int = LOOKAHEAD) -> Iterator[str]:
+    """``paths`` reordered so that, of the next ``lookahead``, the largest file comes first (one that cannot be
+    stat'ed counts as empty): a long document then starts early instead of running alone at the end while the
+    other workers idle. A corpus of at most ``lookahead`` documents comes out sorted, largest first."""
+    heap: list[tuple[int, int, str]] = []
+    for i, path in enumerate(paths):
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = 0
+        heapq.heappush(heap, (-size, i, path))
+        if len(heap) > lookahead:
+            yield heapq.heappop(heap)[2]
+    while heap:
+        yield heapq.heappop(heap)[2]
 
 
 def count_inputs(inputs: Iterable[str]) -> int:
@@ -216,7 +237,7 @@ class _Run:
             s.peak_rss_mb[result.worker] = max(s.peak_rss_mb.get(result.worker, 0.0), result.peak_rss_mb)
         if not self.batch:
             self.batch_since = time.perf_counter()
-        self.batch.append(Written(row, result.tables, replace=result.doc_id in self.index))
+        self.batch.append(Written(row, from_ipc(result.tables), replace=result.doc_id in self.index))
         self.index[result.doc_id] = (row.get("key") or "", row["status"])
         if len(self.batch) >= BATCH_DOCS or time.perf_counter() - self.batch_since >= BATCH_SECONDS:
             self.flush()
@@ -266,8 +287,8 @@ def run_corpus(
 
     ``engine`` is ``"local"`` (a process pool of ``workers``, default one per core, bounded by memory),
     ``"dask"`` (a ``LocalCluster``, or the scheduler at ``scheduler``) or an engine object. Documents already
-    analysed with the same key are skipped; failed ones are retried only with ``retry_failed``. Only this
-    process writes to the database."""
+    analysed with the same key are skipped; failed ones are retried only with ``retry_failed``. Documents go out
+    largest first within a window of :data:`LOOKAHEAD` paths. Only this process writes to the database."""
     config = config or Config()
     if isinstance(engine, str) and engine not in ("local", "dask"):
         raise UsageError(f"unknown --engine {engine!r} (choose local or dask)")
@@ -295,7 +316,10 @@ def run_corpus(
         return eng
 
     try:
-        _drive(_Run(store, config, retry_failed, summary, on_progress), start, itertools.chain([first], paths))
+        _drive(
+            _Run(store, config, retry_failed, summary, on_progress), start,
+            largest_first(itertools.chain([first], paths)),
+        )
     finally:
         store.close()
     return summary

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fabula import __version__
-from fabula.corpus.schema import CHILD_TABLES, SCHEMA_VERSION, TABLES, column_names, ddl
+from fabula.corpus.schema import CHILD_TABLES, SCHEMA_VERSION, TABLES, ddl
 from fabula.errors import FabulaError, InputError, UsageError
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,10 @@ class Store:
         if not read_only:
             p.parent.mkdir(parents=True, exist_ok=True)
         store = cls(_connect(p, read_only), str(path), read_only)
+        if not read_only:
+            # The writer appends a few documents at a time: DuckDB's worker threads would only take CPU from
+            # the analysis workers (a third of the parent's write cost).
+            store.con.execute("SET threads = 1")
         try:
             store._prepare()
         except BaseException:
@@ -137,28 +141,29 @@ class Store:
             return
         import pyarrow as pa
 
+        from fabula.corpus.rows import to_arrow
+
         now = datetime.now(UTC).replace(tzinfo=None)
-        cols = column_names("documents")
-        insert_doc = f"INSERT INTO documents VALUES ({', '.join('?' for _ in cols)})"
+        docs = to_arrow("documents", [{**w.doc, "analysed_at": now} for w in batch])
         with self.transaction():
             stale = [w.doc["doc_id"] for w in batch if w.replace]
             if stale:
                 marks = ", ".join("?" for _ in stale)
                 for table in (*CHILD_TABLES, "documents"):
                     self.sql(f"DELETE FROM {table} WHERE doc_id IN ({marks})", stale)
-            for w in batch:
-                row = {**w.doc, "analysed_at": now}
-                self.sql(insert_doc, [row.get(c) for c in cols])
+            self._insert("documents", docs)
             for table in CHILD_TABLES:
                 parts = [w.tables[table] for w in batch if table in w.tables and w.tables[table].num_rows]
-                if not parts:
-                    continue
-                arrow = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
-                self.con.register("_fabula_rows", arrow)
-                try:
-                    self.sql(f"INSERT INTO {table} SELECT * FROM _fabula_rows")
-                finally:
-                    self.con.unregister("_fabula_rows")
+                if parts:
+                    self._insert(table, pa.concat_tables(parts) if len(parts) > 1 else parts[0])
+
+    def _insert(self, table: str, arrow: Any) -> None:
+        """Append an Arrow table (columns in ``table``'s order) to ``table``."""
+        self.con.register("_fabula_rows", arrow)
+        try:
+            self.sql(f"INSERT INTO {table} SELECT * FROM _fabula_rows")
+        finally:
+            self.con.unregister("_fabula_rows")
 
     # -- reading --------------------------------------------------------------------------------------------
 

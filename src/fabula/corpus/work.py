@@ -50,13 +50,13 @@ class Task:
 
 @dataclass(slots=True)
 class Result:
-    """What comes back: the analysis fields and child tables, or a failure."""
+    """What comes back: the analysis fields and the non-empty child tables (Arrow IPC streams), or a failure."""
 
     doc_id: int
     path: str
     ok: bool
     fields: dict[str, Any] = field(default_factory=dict)
-    tables: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, bytes] = field(default_factory=dict)
     error: str | None = None
     error_type: str | None = None
     traceback: str | None = None
@@ -111,7 +111,7 @@ def peak_rss_mb() -> float | None:
 def analyse(task: Task) -> Result:
     """Analyse one document; any failure becomes a failed :class:`Result` (never an exception)."""
     from fabula.api import analyze
-    from fabula.corpus.rows import story_tables
+    from fabula.corpus.rows import story_tables, to_ipc
     from fabula.readers import load
 
     t0 = time.perf_counter()
@@ -120,7 +120,7 @@ def analyse(task: Task) -> Result:
         story.source.path = task.path
         story = analyze(story, stages=_plan(task.config))
         fields, tables = story_tables(task.doc_id, story)
-        result = Result(task.doc_id, task.path, True, fields=fields, tables=tables)
+        result = Result(task.doc_id, task.path, True, fields=fields, tables=to_ipc(tables))
     except MemoryError as exc:
         result = failure(task.doc_id, task.path, exc, internal=False)
         result.error = "out of memory while analysing this document"
