@@ -114,3 +114,16 @@ def test_two_speakers_tagged_in_one_paragraph_are_two_quotations() -> None:
     assert names == [("Hello,", "Anna"), ("Hi,", "Ben")]
     one = fabula.analyze('"I know," she said, "but I cannot stay." Anna turned away.')
     assert len(one.quotes) == 1 and len(one.quotes[0].spans) == 2
+
+
+def test_a_second_speaker_introduced_in_the_gap_starts_a_new_quotation() -> None:
+    import fabula
+
+    story = fabula.analyze(
+        'Anna and the old gardener stood by the gate.\n\n"Open it!" Anna began, but the old gardener cried out, '
+        '"Not before noon!" and turned the key the other way.'
+    )
+    spans = [[story.text[a:b] for a, b in q.spans] for q in story.quotes]
+    assert spans == [["Open it!"], ["Not before noon!"]]
+    same = fabula.analyze('"Well," said Anna, and then added, "perhaps not."')
+    assert len(same.quotes) == 1 and len(same.quotes[0].spans) == 2

@@ -246,6 +246,7 @@ def group(text: str, raws: list[_Raw]) -> list[list[_Raw]]:
                     and "\n\n" not in gap
                     and _is_tag_gap(gap, text, last)
                     and not (SPEECH_VERB_RE.search(gap) and _tag_follows(text, r))
+                    and not _new_speaker_introduced(gap)
                 ):
                     groups[-1].append(r)
                     continue
@@ -257,6 +258,24 @@ def group(text: str, raws: list[_Raw]) -> list[list[_Raw]]:
 
 
 _TAG_AFTER_END = re.compile(r"[.!?…\n\"“”‘’']")
+#: The subject of a clause that ends a gap between two sub-spans: ", but the White Rabbit cried out," / "; and
+#: Tom said:" (a name, a description or a pronoun right after a clause break, then the verb).
+_NEW_SUBJECT = re.compile(
+    r"(?:[,;—–]|\b(?:and|but|for|while|when|whereupon))\s+"
+    r"(?:(?:the|a|an|his|her|their|my)\s+(?:[\w'’.-]+\s+){0,2}[\w'’.-]+|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}|he|she|they|I|we)"
+    r"\s+(?:\w+ly\s+)?$"
+)
+
+
+def _new_speaker_introduced(gap: str) -> bool:
+    """Whether narration between two sub-spans tags the first and then introduces another speaker ('"…" Alice
+    began, but the White Rabbit cried out, "…"'): two speech verbs, the last one ending the gap with a subject of
+    its own."""
+    verbs = list(SPEECH_VERB_RE.finditer(gap))
+    if len(verbs) < 2 or not SAY_BEFORE_RE.search(gap):
+        return False
+    head = gap[verbs[-2].end() : verbs[-1].start()]
+    return _NEW_SUBJECT.search(head) is not None
 
 
 def _tag_follows(text: str, r: _Raw) -> bool:
