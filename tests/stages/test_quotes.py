@@ -125,5 +125,7 @@ def test_a_second_speaker_introduced_in_the_gap_starts_a_new_quotation() -> None
     )
     spans = [[story.text[a:b] for a, b in q.spans] for q in story.quotes]
     assert spans == [["Open it!"], ["Not before noon!"]]
+    role = fabula.analyze('"Silence!" cried the White Rabbit.\n\n"Silence!" the White Rabbit cried again.')
+    assert [c.name for c in role.characters] == ["the White Rabbit"]  # a role's name as written
     same = fabula.analyze('"Well," said Anna, and then added, "perhaps not."')
     assert len(same.quotes) == 1 and len(same.quotes[0].spans) == 2

@@ -101,6 +101,11 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
         return None
     det = words[0] if modified else "the"
     name = " ".join([det, *words[1:-1], capital if named and not modified else words[-1]])
+    if named and not modified:
+        # as written: "the White Rabbit", not "the white Rabbit"
+        seen = st.ix.text[ref.pos : ref.pos + len(ref.phrase or "") + 8].split()[: len(words)]
+        if [w.lower().strip(".,;:!?") for w in seen] == words:
+            name = " ".join(["the", *(w.strip(".,;:!?") for w in seen[1:])])
     key = (-1, name.lower())
     cid = st.unnamed.get(key)
     if cid is None:
