@@ -331,3 +331,18 @@ def test_a_titled_first_name_joins_the_full_name_with_that_title() -> None:
     bare = {m.character for m in story.mentions if story.text[m.start : m.end] == "Walter"}
     assert len(home) == 1 and home.isdisjoint(dunne)
     assert bare and bare.isdisjoint(home)  # a first name used with "Sir" is not also used bare
+
+
+def test_a_lisped_name_joins_the_character() -> None:
+    text = (
+        "Mr. Hollis kept his office in Little Britain, and Hollis was feared by every clerk in it.\n\n"
+        '"Good morning, Mr. Hollis," said Pip. Hollis nodded; he did not look up.\n\n'
+        '"Holy father, Mithter Hollith!" cried the small boy at the door. "Thee me now, Mithter Hollith!"\n\n'
+        '"Go away," said Pip.\n\n'
+        '"Oh, Mithter Hollith! Half a moment, Mithter Hollith!" the boy cried again.\n\n'
+        "Hollis came out at last, and he took Pip by the sleeve.\n"
+    )
+    story = _chars(text, persons=False)
+    home = [c for c in story.characters if "Mr. Hollis" in c.aliases]
+    assert len(home) == 1 and "Mithter Hollith" in home[0].aliases
+    assert "Mithter" not in home[0].name

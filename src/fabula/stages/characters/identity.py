@@ -85,6 +85,7 @@ class Entity:
     last: str | None = None
     titles: set[str] = field(default_factory=set)
     named_full: bool = False
+    variants: list[Form] = field(default_factory=list)  # dialect spellings among ``forms``, never the display name
 
     @property
     def count(self) -> int:
@@ -174,6 +175,7 @@ def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[E
     _merge_nicknamed(entities)
     _merge_titled_with_bare(entities)
     _merge_bare_titles(entities)
+    _merge_dialect_names(entities, qi)
     for e in entities:
         if e.forms:
             e.gender = gender_of(text, e.forms, qi)
@@ -356,6 +358,46 @@ def _merge_titled_with_bare(entities: list[Entity]) -> None:
         e.forms = []
 
 
+def _edits(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance between two words, or ``limit + 1`` once it is sure to exceed ``limit``."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def _merge_dialect_names(entities: list[Entity], qi: SpanIndex[int]) -> None:
+    """"Mithter Jaggerth", only ever said inside quotations, is Mr. Jaggers in a lisp: a two-word name whose first
+    word is no first name but a spelled-out title within two edits ("mister"), and whose last word is, within two
+    edits, the surname of exactly one titled character."""
+    long_titles = [t for t in TITLES if len(t) >= 5]
+    for e in entities:
+        full = [f for f in e.forms if len(f.words) == 2 and f.title is None]
+        if not e.named_full or e.titles or not full:
+            continue
+        w0, w1 = (w.lower() for w in full[0].words)
+        if name_prior(w0) is not None or len(w1) < 5 or not any(_edits(w0, t) <= 2 for t in long_titles):
+            continue
+        if any(qi.containing(h.start) < 0 for f in e.forms for h in f.hits):
+            continue
+        targets = [
+            o
+            for o in entities
+            if o is not e
+            and o.titles
+            and any(len(x) >= 5 and _edits(w1, x) <= 2 for x in {f.words[-1].lower() for f in o.forms if f.title})
+        ]
+        if len(targets) == 1:
+            targets[0].forms.extend(e.forms)
+            targets[0].variants.extend(e.forms)
+            e.forms = []
+
+
 def _merge_bare_titles(entities: list[Entity]) -> None:
     """A bare title used as a name ("Mademoiselle", "the Colonel") is the character holding that title: the only
     one, or the one named five times as often as all the others together."""
@@ -456,9 +498,10 @@ def _merge_married_names(
 def display_name(e: Entity) -> str:
     """The most natural full form: the most frequent multi-word form, else the most frequent form. A full form
     met once in a character's many mentions ("the Parian Psyche Laurie gave…") is a misread, not their name."""
-    total = sum(len(f.hits) for f in e.forms)
-    multi = [f for f in e.forms if len(f.words) >= 2 and (len(f.hits) >= 2 or len(f.hits) >= 0.2 * total)]
-    pool = multi or e.forms
+    forms = [f for f in e.forms if f not in e.variants] or e.forms
+    total = sum(len(f.hits) for f in forms)
+    multi = [f for f in forms if len(f.words) >= 2 and (len(f.hits) >= 2 or len(f.hits) >= 0.2 * total)]
+    pool = multi or forms
     best = max(pool, key=lambda f: (len(f.hits), f.title is not None))
     if not multi:
         return best.text
