@@ -176,6 +176,7 @@ def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[E
     _merge_titled_with_bare(entities)
     _merge_bare_titles(entities)
     _merge_dialect_names(entities, qi)
+    _merge_miss_first_names(entities)
     for e in entities:
         if e.forms:
             e.gender = gender_of(text, e.forms, qi)
@@ -356,6 +357,32 @@ def _merge_titled_with_bare(entities: list[Entity]) -> None:
         other.forms.extend(e.forms)
         other.titles.add(t)
         e.forms = []
+
+
+def _merge_miss_first_names(entities: list[Entity]) -> None:
+    """"Miss Jo", "Mrs. Meg": a woman's title before a first name, no one's surname, is the one woman of that
+    first name ("Jo", "Meg March"), not a character of her own."""
+    surnames = {e.last for e in entities if e.forms and e.named_full and e.last}
+    for e in entities:
+        if not e.forms or e.named_full or len({f.words for f in e.forms}) != 1:
+            continue
+        f = e.forms[0]
+        if f.title is None or title_class(f.title) not in ("mrs", "miss") or len(f.words) != 1:
+            continue
+        w = f.words[0]
+        if w.lower() in surnames or name_prior(w) == "m":
+            continue
+        first = canon_first(w)
+        homes = sorted(
+            (o for o in entities if o is not e and o.forms and o.first == first and o.gender in (None, "f")),
+            key=lambda o: -o.count,
+        )
+        if len(homes) > 1 and homes[0].count < 2 * homes[1].count:
+            continue  # two women of that name, neither the obvious one
+        if homes and any(g.title is None for g in homes[0].forms):
+            homes[0].forms.extend(e.forms)
+            homes[0].titles |= e.titles
+            e.forms = []
 
 
 def _edits(a: str, b: str, limit: int = 2) -> int:
