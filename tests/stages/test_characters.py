@@ -350,10 +350,10 @@ def test_a_lisped_name_joins_the_character() -> None:
 
 def test_miss_and_a_first_name_is_that_woman() -> None:
     text = (
-        "Jo ran down the lane with her skates, and Jo did not look back; she was late again.\n\n"
+        "Jo Marsh ran down the lane with her skates, and Jo did not look back; she was late again.\n\n"
         '"Miss Jo, your aunt is waiting," said Hannah at the gate.\n\n'
         "Jo laughed, and she ran on. Mrs. March watched her go.\n"
     )
     story = _chars(text, persons=False)
-    homes = {m.character for m in story.mentions if story.text[m.start : m.end] in ("Jo", "Miss Jo")}
+    homes = {m.character for m in story.mentions if story.text[m.start : m.end] in ("Jo", "Jo Marsh", "Miss Jo")}
     assert len(homes) == 1
