@@ -70,6 +70,7 @@ MISSPELLING_RE = re.compile(rf"\b(?:(?i:{_ANY_CASE})|Ive|Im)\b")
 _RUN_RE = re.compile(r"\w+")
 _MIS_LONGEST = max(map(len, (*MISSPELLINGS, *APOSTROPHES)))
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_WORD_SPLIT = re.compile(f"({WORD_RE.pattern})")  # split: the text between the words, and the words
 PAST = frozenset(
     """was were had did didn't wasn't weren't hadn't said went came saw knew thought felt took made got gave
     told found left stood sat ran held kept began brought became heard meant spoke wrote fell drove threw
@@ -344,19 +345,19 @@ def echoes(story: Story, tx: _Text) -> list[CraftNote]:
     seen: set[tuple[str, ...]] = set()
     busy_until = -1
     for p in story.story_paragraphs():
-        narr = tx.narration(p.start, p.end)
-        words = list(WORD_RE.finditer(narr))
-        low = [w.group().lower() for w in words]
+        # the paragraph's narration cut into gaps and words: [gap, word, gap, word, …, gap]
+        pieces = _WORD_SPLIT.split(tx.narration(p.start, p.end))
+        ends = list(itertools.accumulate(map(len, pieces)))
+        starts = ends[0:-1:2]  # of the words (each gap ends where the next word starts)
+        low = [w.lower() for w in pieces[1::2]]
         # prefix counts: gaps that break a phrase (a blanked quotation, a sentence end) and content words
-        broken = [0, *itertools.accumulate(bool(narr[x.end():y.start()].strip(" ,")) for x, y in
-                                           itertools.pairwise(words))]
+        broken = [0, *itertools.accumulate(map(bool, map(str.strip, pieces[2:-1:2], itertools.repeat(" ,"))))]
         content = [0, *itertools.accumulate(not (w in FUNCTION_WORDS or len(w) < 4) for w in low)]
-        for i in range(len(words) - ECHO_N + 1):
+        for i, key in enumerate(zip(*(low[k:] for k in range(ECHO_N)), strict=False)):  # every ECHO_N-word run
             j = i + ECHO_N
             if broken[j - 1] - broken[i] or content[j] == content[i]:
                 continue
-            key = tuple(low[i:j])
-            s, e = p.start + words[i].start(), p.start + words[j - 1].end()
+            s, e = p.start + starts[i], p.start + ends[2 * j - 1]
             prev = last.get(key)
             last[key] = (s, e)
             if prev is None or s - prev[1] > ECHO_WINDOW or key in seen:
