@@ -6,6 +6,8 @@ Stages read layers and add layers; readers and writers live at the edges.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -422,8 +424,11 @@ class Story:
         if not self.nonstory:
             return list(self.paragraphs)
         blocks = sorted((n.start, n.end) for n in self.nonstory)
+        starts = [s for s, _ in blocks]
+        reach = list(itertools.accumulate((e for _, e in blocks), max))  # the furthest end of the blocks so far
         out = []
         for p in self.paragraphs:
-            if not any(s < p.end and p.start < e for s, e in blocks):
+            k = bisect.bisect_left(starts, p.end)  # the blocks that start before the paragraph ends
+            if not (k and reach[k - 1] > p.start):
                 out.append(p)
         return out

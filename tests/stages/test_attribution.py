@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import DATA, need
 
 from fabula.api import analyze
 from fabula.story import Story
@@ -214,6 +215,29 @@ def test_feature_table_is_the_shipped_rankers_feature_list() -> None:
     assert tuple(name for name, _ in FEATURE_TABLE) == FEATURES
     assert tuple(shipped["features"]) == FEATURES
     assert len(set(FEATURES)) == len(FEATURES)
+
+
+def test_feature_rows_match_the_feature_table(seeds: Path) -> None:
+    """The ranker's rows, computed inline for speed, hold exactly the values of FEATURE_TABLE's functions, for every
+    candidate of every quotation of the seeds and of the opening of a PDNC novel (with the rules' speakers and
+    after a ranking round)."""
+    from fabula.stages import attribution as att_mod
+    from fabula.stages.attribution import features
+
+    assert features._ROW_FEATURES == att_mod.FEATURES  # else the table is used, slowly: bring _rows up to date
+    model = att_mod.load_model()
+    assert model is not None
+    checked = 0
+    novel = need(DATA / "pdnc-dev" / "Emma" / "novel_text.txt").read_text(encoding="utf-8")[:150_000]
+    for story in [*map(_run, sorted(seeds.glob("*.txt"))), _run(novel)]:
+        att = att_mod.rule_pass(story)
+        for r in range(2):
+            for q, cands in features.contexts(att):
+                assert features._rows(q, cands) == features.table_rows(q, cands), (story.text[:40], q.i)
+                checked += len(cands)
+            if r == 0:
+                att_mod.rank_round(att, model, "coef", [x.rule for x in att.qs])
+    assert checked > 3000
 
 
 def test_ranker_ties_go_to_the_first_candidate() -> None:

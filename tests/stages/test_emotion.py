@@ -103,6 +103,12 @@ def test_result_shape_and_json(model: EmotionModel) -> None:
     json.dumps(res, allow_nan=False)
 
 
+def test_predict_without_labels_is_the_rest_of_the_result(model: EmotionModel) -> None:
+    texts = ["Where were you last night?", "I hate you!", "", "Thank you so much, dear.", "He walked home."]
+    brief = model.predict(texts, labels=False)
+    assert brief == [{k: r[k] for k in ("top", "ekman", "vad")} for r in model.predict(texts)]
+
+
 def test_apology_is_remorse_and_sadness(model: EmotionModel) -> None:
     res = _one(model, "I'm so sorry, I failed you.")
     assert res["labels"]["remorse"] >= 0.5

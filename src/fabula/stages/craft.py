@@ -67,7 +67,10 @@ APOSTROPHES = {
 }
 _ANY_CASE = "|".join(w for w in (*MISSPELLINGS, *APOSTROPHES) if w.islower())
 MISSPELLING_RE = re.compile(rf"\b(?:(?i:{_ANY_CASE})|Ive|Im)\b")
+_RUN_RE = re.compile(r"\w+")
+_MIS_LONGEST = max(map(len, (*MISSPELLINGS, *APOSTROPHES)))
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_WORD_SPLIT = re.compile(f"({WORD_RE.pattern})")  # split: the text between the words, and the words
 PAST = frozenset(
     """was were had did didn't wasn't weren't hadn't said went came saw knew thought felt took made got gave
     told found left stood sat ran held kept began brought became heard meant spoke wrote fell drove threw
@@ -124,13 +127,17 @@ class _Text:
 
     def narration(self, s: int, e: int) -> str:
         """``text[s:e]`` with quotations, thoughts and non-story blocks blanked out (offsets kept)."""
-        chars = list(self.story.text[s:e])
+        text = self.story.text
+        parts: list[str] = []
+        pos = s
         for hs, he in self.hidden[bisect.bisect_right(self.hidden_ends, s):]:
             if hs >= e:
                 break
-            for k in range(max(hs, s), min(he, e)):
-                chars[k - s] = " "
-        return "".join(chars)
+            a, b = max(hs, s), min(he, e)
+            parts += (text[pos:a], " " * (b - a))
+            pos = b
+        parts.append(text[pos:e])
+        return "".join(parts)
 
     def next_quote(self, pos: int) -> int:
         k = bisect.bisect_left(self.q_starts, pos)
@@ -148,7 +155,8 @@ def dialogue_balance(story: Story, tx: _Text) -> list[CraftNote]:
     for i, (s, e) in enumerate(chapters):
         total = _words(story.text[s:e]) - sum(_words(story.text[max(a, s):min(b, e)]) for a, b in blocks
                                               if a < e and s < b)
-        spoken = sum(_words(story.text[a:b]) for a, b in tx.spoken if s <= a < e)
+        first, last = bisect.bisect_left(tx.spoken, (s,)), bisect.bisect_left(tx.spoken, (e,))
+        spoken = sum(_words(story.text[a:b]) for a, b in tx.spoken[first:last])
         if total <= 0:
             continue
         share = min(1.0, spoken / total)
@@ -339,19 +347,19 @@ def echoes(story: Story, tx: _Text) -> list[CraftNote]:
     seen: set[tuple[str, ...]] = set()
     busy_until = -1
     for p in story.story_paragraphs():
-        narr = tx.narration(p.start, p.end)
-        words = list(WORD_RE.finditer(narr))
-        low = [w.group().lower() for w in words]
+        # the paragraph's narration cut into gaps and words: [gap, word, gap, word, …, gap]
+        pieces = _WORD_SPLIT.split(tx.narration(p.start, p.end))
+        ends = list(itertools.accumulate(map(len, pieces)))
+        starts = ends[0:-1:2]  # of the words (each gap ends where the next word starts)
+        low = [w.lower() for w in pieces[1::2]]
         # prefix counts: gaps that break a phrase (a blanked quotation, a sentence end) and content words
-        broken = [0, *itertools.accumulate(bool(narr[x.end():y.start()].strip(" ,")) for x, y in
-                                           itertools.pairwise(words))]
+        broken = [0, *itertools.accumulate(map(bool, map(str.strip, pieces[2:-1:2], itertools.repeat(" ,"))))]
         content = [0, *itertools.accumulate(not (w in FUNCTION_WORDS or len(w) < 4) for w in low)]
-        for i in range(len(words) - ECHO_N + 1):
+        for i, key in enumerate(zip(*(low[k:] for k in range(ECHO_N)), strict=False)):  # every ECHO_N-word run
             j = i + ECHO_N
             if broken[j - 1] - broken[i] or content[j] == content[i]:
                 continue
-            key = tuple(low[i:j])
-            s, e = p.start + words[i].start(), p.start + words[j - 1].end()
+            s, e = p.start + starts[i], p.start + ends[2 * j - 1]
             prev = last.get(key)
             last[key] = (s, e)
             if prev is None or s - prev[1] > ECHO_WINDOW or key in seen:
@@ -375,9 +383,12 @@ def echoes(story: Story, tx: _Text) -> list[CraftNote]:
 
 
 def misspellings(story: Story) -> list[CraftNote]:
+    # A match is a whole word (a run of \w between two boundaries): the distinct words are tried first, and the
+    # text is walked word by word only when one of them is a misspelling (most texts have none).
+    hits = {w for w in set(_RUN_RE.findall(story.text)) if len(w) <= _MIS_LONGEST and MISSPELLING_RE.fullmatch(w)}
     found: dict[str, list[tuple[int, int]]] = {}
-    for m in MISSPELLING_RE.finditer(story.text):
-        if story.in_nonstory(m.start()) is None:
+    for m in _RUN_RE.finditer(story.text) if hits else ():
+        if m.group() in hits and story.in_nonstory(m.start()) is None:
             found.setdefault(m.group(), []).append((m.start(), m.end()))
     by_word: dict[str, list[tuple[int, int]]] = {}
     for w, places in found.items():

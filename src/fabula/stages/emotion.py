@@ -140,8 +140,9 @@ class Vectorizer:
         return len(self.word_vocab) + len(self.char_vocab)
 
     def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Flat sparse TF-IDF rows: per text its word features, then its char features, each in order of first
-        occurrence (the order fixes the floating-point summation order downstream)."""
+        """Flat sparse TF-IDF rows in (row, column) order: per text its word features, then its char features.
+        Each block's norm sums its features in order of first occurrence in the text, as a ``Counter`` would (the
+        order fixes the floating-point sum); the CSR product downstream reads each row in column order."""
         word_cols: list[int] = []
         word_lens: list[int] = []
         char_parts: list[np.ndarray] = []
@@ -150,7 +151,7 @@ class Vectorizer:
         cache = self._char_cache
         for text in texts:
             norm = normalize(text)
-            ids = [j for f in word_features(norm, self.negation) if (j := wv.get(f)) is not None]
+            ids = [j for j in map(wv.get, word_features(norm, self.negation)) if j is not None]
             word_cols.extend(ids)
             word_lens.append(len(ids))
             k = 0
@@ -166,26 +167,37 @@ class Vectorizer:
                 k += len(arr)
             char_lens.append(k)
         n = len(texts)
-        r_w, c_w, n_w = _count_first_seen(np.asarray(word_cols, dtype=np.int64), word_lens)
-        r_c, c_c, n_c = _count_first_seen(np.concatenate([np.zeros(0, np.int64), *char_parts]), char_lens)
-        order = np.argsort(np.concatenate([r_w, r_c]), kind="stable")  # per row: words, then chars
-        r_a = np.concatenate([r_w, r_c])[order]
-        c_a = np.concatenate([c_w, c_c])[order]
-        vals = _sublinear_tf(np.concatenate([n_w, n_c])[order]) * self.idf[c_a]
-        key = r_a * 2 + (c_a >= off)
-        norms = np.sqrt(np.bincount(key, weights=vals * vals, minlength=2 * n))
-        vals = vals / np.where(norms[key] > 0, norms[key], 1.0)
-        return r_a, c_a, vals
+        r_w, c_w, v_w = self._block(np.asarray(word_cols, dtype=np.int64), word_lens)
+        r_c, c_c, v_c = self._block(np.concatenate([np.zeros(0, np.int64), *char_parts]), char_lens)
+        # merge the blocks row by row (each row's word columns come before its char columns)
+        per_w, per_c = np.bincount(r_w, minlength=n), np.bincount(r_c, minlength=n)
+        start = np.cumsum(per_w + per_c) - per_w - per_c  # where each row begins
+        at_w = start[r_w] + np.arange(len(r_w)) - (np.cumsum(per_w) - per_w)[r_w]
+        at_c = start[r_c] + per_w[r_c] + np.arange(len(r_c)) - (np.cumsum(per_c) - per_c)[r_c]
+        rows, cols = np.empty(len(r_w) + len(r_c), dtype=np.int64), np.empty(len(r_w) + len(r_c), dtype=np.int64)
+        vals = np.empty(len(r_w) + len(r_c), dtype=np.float64)
+        for arr, a, b in ((rows, r_w, r_c), (cols, c_w, c_c), (vals, v_w, v_c)):
+            arr[at_w] = a
+            arr[at_c] = b
+        return rows, cols, vals
 
-
-def _count_first_seen(cols: np.ndarray, lens: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows, columns and counts of the distinct columns of each row (``cols`` holds ``lens[r]`` entries for row
-    ``r``, rows in order), in order of first occurrence: a vectorised ``Counter`` per row."""
-    rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
-    width = int(cols.max()) + 1 if len(cols) else 1
-    uniq, first, counts = np.unique(rows * width + cols, return_index=True, return_counts=True)
-    keys = uniq[np.argsort(first)]
-    return keys // width, keys % width, counts[np.argsort(first)]
+    def _block(self, cols: np.ndarray, lens: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One block's distinct columns per row (``cols`` holds ``lens[r]`` entries for row ``r``, rows in order),
+        in (row, column) order, with their TF-IDF values L2-normalised per row (the squares summed in order of
+        first occurrence)."""
+        rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
+        width = int(cols.max()) + 1 if len(cols) else 1
+        keys, first, inverse, counts = np.unique(
+            rows * width + cols, return_index=True, return_inverse=True, return_counts=True
+        )
+        seen = np.zeros(len(cols), dtype=bool)
+        seen[first] = True
+        order = inverse[seen]  # the distinct entries in order of first occurrence
+        r, c = keys // width, keys % width
+        vals = _sublinear_tf(counts) * self.idf[c]
+        norms = np.sqrt(np.bincount(r[order], weights=(vals * vals)[order], minlength=len(lens)))
+        out: np.ndarray = vals / np.where(norms[r] > 0, norms[r], 1.0)
+        return r, c, out
 
 
 @lru_cache(maxsize=1)
@@ -287,19 +299,33 @@ class Scorer:
             ekman = self.ekman_mix * ekman + (1.0 - self.ekman_mix) * ekman_from_labels(labels, self.ekman_members)
         return Scores(labels, ekman, vad)
 
-    def predict(self, texts: Sequence[str], contexts: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
-        """One JSON-able result per text: ``labels`` (28), ``predicted``, ``top``, ``ekman`` (7, sums to 1), ``vad``."""
+    def predict(
+        self, texts: Sequence[str], contexts: Sequence[str | None] | None = None, *, labels: bool = True
+    ) -> list[dict[str, Any]]:
+        """One JSON-able result per text: ``labels`` (28), ``predicted``, ``top``, ``ekman`` (7, sums to 1), ``vad``
+        (with ``labels=False``, only ``top``, ``ekman`` and ``vad``: what a narrative sentence keeps)."""
         out: list[dict[str, Any]] = []
         batch = self.predict_batch
         for i in range(0, len(texts), batch):
             sc = self.scores(texts[i : i + batch], None if contexts is None else contexts[i : i + batch])
             ek = sc.ekman / np.maximum(sc.ekman.sum(axis=1, keepdims=True), 1e-12)
+            tops = np.argmax(sc.labels, axis=1).tolist()
+            eks, vads = ek.tolist(), sc.vad.tolist()
+            if not labels:
+                out.extend(
+                    {
+                        "top": self.labels[tops[r]],
+                        "ekman": {n: round(p, ROUND) for n, p in zip(self.ekman_names, eks[r], strict=True)},
+                        "vad": [round(x, 3) for x in vads[r]],
+                    }
+                    for r in range(len(eks))
+                )
+                continue
             order = np.argsort(-sc.labels, axis=1)
             above = sc.labels >= self.thresholds
-            tops = np.argmax(sc.labels, axis=1)
-            labs, eks, vads = sc.labels.tolist(), ek.tolist(), sc.vad.tolist()
+            labs = sc.labels.tolist()
             for r in range(len(labs)):
-                top = self.labels[int(tops[r])]
+                top = self.labels[tops[r]]
                 chosen = [self.labels[j] for j in order[r].tolist() if above[r, j]]
                 out.append(
                     {
@@ -562,7 +588,7 @@ def run(story: Story, *, mode: str = "ngram") -> None:
         for q, res in zip(said, model.predict(texts, contexts), strict=True):
             q.emotion = Emotion.from_dict(res)
     sents = narrative_sentences(story)
-    results = model.predict([story.text[a:b] for a, b in sents]) if sents else []
+    results = model.predict([story.text[a:b] for a, b in sents], labels=False) if sents else []
     story.sentence_emotions = [
         EmotionSpan(a, b, ekman=r["ekman"], vad=(r["vad"][0], r["vad"][1], r["vad"][2]), top=r["top"])
         for (a, b), r in zip(sents, results, strict=True)

@@ -7,6 +7,7 @@ ends. Sub-spans of one utterance around a tag (“I do,” he says. “I love yo
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -91,29 +92,32 @@ _ELISIONS = frozenset(
 ) | {f"{d}0s" for d in range(10)}
 
 
+@functools.cache
+def _marks(chars: str) -> re.Pattern[str]:
+    """One of ``chars``."""
+    return re.compile("[" + re.escape(chars) + "]")
+
+
 def _scan_double(text: str, p0: int, p1: int, opens: str, closes: str, straight: str, pi: int) -> list[_Raw]:
     """Find double-style quotations inside one paragraph (nesting of the other style ignored)."""
     out: list[_Raw] = []
     open_at: int | None = None
-    i = p0
-    while i < p1:
-        ch = text[i]
-        if ch in opens or ch in closes or ch == straight:
-            if open_at is None:
-                if ch in closes and ch not in opens and ch != straight:
-                    # A closing mark with nothing open: the quotation started in an earlier paragraph or at p0.
-                    out.append(_Raw(p0, i, p0, i + 1, pi, True, True))
-                else:
-                    open_at = i
+    for m in _marks(opens + closes + straight).finditer(text, p0, p1):  # the other characters do nothing
+        i, ch = m.start(), m.group()
+        if open_at is None:
+            if ch in closes and ch not in opens and ch != straight:
+                # A closing mark with nothing open: the quotation started in an earlier paragraph or at p0.
+                out.append(_Raw(p0, i, p0, i + 1, pi, True, True))
             else:
-                if ch in opens and ch not in closes and ch != straight:
-                    # A new opening mark while one is open: recover by closing before it.
-                    out.append(_Raw(open_at + 1, _rstrip(text, open_at + 1, i), open_at, i, pi, False))
-                    open_at = i
-                else:
-                    out.append(_Raw(open_at + 1, i, open_at, i + 1, pi))
-                    open_at = None
-        i += 1
+                open_at = i
+        else:
+            if ch in opens and ch not in closes and ch != straight:
+                # A new opening mark while one is open: recover by closing before it.
+                out.append(_Raw(open_at + 1, _rstrip(text, open_at + 1, i), open_at, i, pi, False))
+                open_at = i
+            else:
+                out.append(_Raw(open_at + 1, i, open_at, i + 1, pi))
+                open_at = None
     if open_at is not None:
         out.append(_Raw(open_at + 1, _rstrip(text, open_at + 1, p1), open_at, p1, pi, False))
     return out
@@ -124,9 +128,8 @@ def _scan_single(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
     out: list[_Raw] = []
     open_at: int | None = None
     depth_double = False
-    i = p0
-    while i < p1:
-        ch = text[i]
+    for m in _marks('“”"‘’\'').finditer(text, p0, p1):  # the other characters do nothing
+        i, ch = m.start(), m.group()
         if ch in '“”"':
             depth_double = not depth_double if ch == '"' else ch == "“"
         elif ch in "‘’'" and not depth_double:
@@ -146,7 +149,6 @@ def _scan_single(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
                     open_at = None
             elif ch == "‘" and open_at is not None:
                 pass  # nested or stray opening; keep the outer quotation
-        i += 1
     if open_at is not None:
         out.append(_Raw(open_at + 1, _rstrip(text, open_at + 1, p1), open_at, p1, pi, False))
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from fabula.stages.attribution.evidence import Ref
@@ -234,8 +234,13 @@ _FUNCS = tuple(f for _, f in FEATURE_TABLE)
 def candidates_and_features(st: AttributionState) -> list[tuple[int, list[str], list[list[float]]]]:
     """For each quotation: candidate speakers and one feature vector per candidate (in :data:`FEATURES` order),
     built from the rule pass (neighbours' speakers are the rules' predictions)."""
+    rows = _rows if FEATURES == _ROW_FEATURES else table_rows
+    return [(q.i, cands, rows(q, cands)) for q, cands in contexts(st)]
+
+
+def contexts(st: AttributionState) -> Iterator[tuple[QuoteContext, list[str]]]:
+    """Each quotation's context and candidate speakers (epigraphs aside)."""
     stats = StoryStats.of(st)
-    out: list[tuple[int, list[str], list[list[float]]]] = []
     speakers: dict[tuple[int, int], Counter[str]] = {}  # per conversation, computed once (not per quotation)
     for i, x in enumerate(st.qs):
         if x.nobody:
@@ -249,7 +254,139 @@ def candidates_and_features(st: AttributionState) -> list[tuple[int, list[str], 
         _anchors(st, q)
         _pron_rank(st, q, cands)
         _style(stats.style, q, cands)
-        out.append((i, cands, [[f(c, q) for f in _FUNCS] for c in cands]))
+        yield q, cands
+
+
+def table_rows(q: QuoteContext, cands: Sequence[str]) -> list[list[float]]:
+    """The candidates' feature vectors by :data:`FEATURE_TABLE`, one function call per value (the definition)."""
+    return [[f(c, q) for f in _FUNCS] for c in cands]
+
+
+#: The features :func:`_rows` computes, in its order: :data:`FEATURES` as written when it was (a table that
+#: differs, e.g. a feature added, is computed by :func:`table_rows` until ``_rows`` follows it).
+_RULE_NAMES = tuple(r for r in RULES if r != "none")
+_ROW_FEATURES = (
+    *(f"rule_{r}" for r in _RULE_NAMES),
+    *"""tag_name tag_narrator tag_pron_match tag_pron_mismatch tag_pron_local tag_nominal beat_strong beat_weak
+    vocative_in listener inner_name prev_vocative next_vocative prev1 prev2 next1 next2 same_para_prev ment_before
+    ment_after ment_prev_paras ment_conv recency narrator freq participant no_tag prev_para_subject
+    addr_gender_match addr_gender_mismatch anchor_even anchor_odd pron_recency pron_x_prev1 pron_x_prev2
+    notag_x_prev1 notag_x_prev2 notag_x_prev_vocative notag_x_anchor_even style style_best style_known nom_prior
+    pron_focus spoke_before spoke_after beat_focus prev_listener anchor_even_weak anchor_odd_weak addr_self
+    addr_next next_para_subject gap_x_prev1 gap_x_prev2 gap question prev_question""".split(),
+)
+
+
+def _rows(q: QuoteContext, cands: Sequence[str]) -> list[list[float]]:
+    """The same values as :func:`table_rows` (tests/stages/test_attribution.py compares them), computed with the
+    quotation's part once and the candidate's inline: the ranker scores every candidate of every quotation in
+    each of its rounds, and one call per feature dominated its time."""
+    x, tag, narr, gender = q.x, q.x.tag, q.narr, q.gender
+    kind = tag.kind if tag is not None else None
+    pron = kind == "pronoun"
+    tgender = tag.gender if tag is not None else None
+    name_pick = tag.cid if tag is not None and kind == "name" else None
+    narr_pick = narr if kind == "narrator" else None
+    local_pick = q.local if pron else None
+    nominal_pick = q.nominal if kind == "nominal" else None
+    rule_vals = [1.0 if x.rule == r else 0.0 for r in _RULE_NAMES]
+    rule_none = [0.0] * len(_RULE_NAMES)
+    prev, nxt = q.prev, q.nxt
+    prev_voc = prev.vocatives if prev is not None else ()
+    prev_lis = prev.listeners if prev is not None else ()
+    prev_sp = prev.speaker if prev is not None else None
+    next_voc = nxt.vocatives if nxt is not None else ()
+    same_para_sp = prev.speaker if prev is not None and prev.last_para == x.para else None
+    n_m2, n_m1, n_p1, n_p2 = (q.neigh.get(d) for d in (-2, -1, 1, 2))
+    before, after, prevp, conv, recency = q.before, q.after, q.prevp, q.conv, q.recency
+    counts, total = q.stats.counts, q.stats.total
+    no_tag = 1.0 if tag is None else 0.0
+    want, told, told_next = q.want, q.told, q.told_next
+    even, odd, even_weak, odd_weak = q.even, q.odd, q.even_weak, q.odd_weak
+    spoke_before, spoke_after, pron_rank = q.spoke_before, q.spoke_after, q.pron_rank
+    style, style_top = q.style, q.style_top
+    seen: Counter[str] | None = None
+    rest = 0
+    if tag is not None and kind == "nominal" and tag.phrase:
+        seen = q.stats.by_phrase.get(tag.phrase, Counter())
+        rest = sum(seen.values()) - (x.speaker is not None)
+    gap, asks, prev_asks = q.gap, q.asks, q.prev_asks
+    out: list[list[float]] = []
+    for c in cands:
+        g = gender.get(c)
+        pm = 1.0 if pron and g is not None and g == tgender and c != narr else 0.0
+        p1 = 1.0 if n_m1 == c else 0.0
+        p2 = 1.0 if n_m2 == c else 0.0
+        pv = 1.0 if c in prev_voc and prev_sp != c else 0.0
+        ae = 1.0 / even[c] if c in even else 0.0
+        if seen is not None:
+            others = seen.get(c, 0) - (c == x.speaker)
+            nom = others / rest if rest > 0 else 0.0
+        else:
+            nom = 0.0
+        out.append(
+            [
+                *(rule_vals if c == x.speaker else rule_none),
+                1.0 if c == name_pick else 0.0,
+                1.0 if c == narr_pick else 0.0,
+                pm,
+                1.0 if pron and not pm and ((g is not None and g != tgender) or c == narr) else 0.0,
+                1.0 if c == local_pick else 0.0,
+                1.0 if c == nominal_pick else 0.0,
+                1.0 if c in q.strong else 0.0,
+                1.0 if c in q.weak else 0.0,
+                1.0 if c in x.vocatives else 0.0,
+                1.0 if c in x.listeners else 0.0,
+                1.0 if c in x.inner_names else 0.0,
+                pv,
+                1.0 if c in next_voc else 0.0,
+                p1,
+                p2,
+                1.0 if n_p1 == c else 0.0,
+                1.0 if n_p2 == c else 0.0,
+                1.0 if same_para_sp == c else 0.0,
+                min(before.get(c, 0), 3) / 3,
+                min(after.get(c, 0), 3) / 3,
+                min(prevp.get(c, 0), 3) / 3,
+                min(conv.get(c, 0), 5) / 5,
+                1.0 / (1 + recency[c]) if c in recency else 0.0,
+                1.0 if c == narr else 0.0,
+                counts.get(c, 0) / total,
+                1.0 if c in q.parts else 0.0,
+                no_tag,
+                1.0 if c == q.prev_subj else 0.0,
+                1.0 if want is not None and g is not None and g == want else 0.0,
+                1.0 if want is not None and g not in (None, want) else 0.0,
+                ae,
+                1.0 / odd[c] if c in odd else 0.0,
+                1.0 / (1 + pron_rank[c]) if c in pron_rank else 0.0,
+                pm * p1,
+                pm * p2,
+                no_tag * p1,
+                no_tag * p2,
+                no_tag * pv,
+                no_tag * ae,
+                style.get(c, 0.0),
+                1.0 if style_top and c in style and style[c] == 0.0 else 0.0,
+                1.0 if c in style else 0.0,
+                nom,
+                1.0 if q.focus == c else 0.0,
+                1.0 / spoke_before[c] if c in spoke_before else 0.0,
+                1.0 / spoke_after[c] if c in spoke_after else 0.0,
+                1.0 if q.beat_focus == c else 0.0,
+                1.0 if c in prev_lis and prev_sp != c else 0.0,
+                1.0 / even_weak[c] if c in even_weak else 0.0,
+                1.0 / odd_weak[c] if c in odd_weak else 0.0,
+                1.0 if g is not None and g == told else 0.0,
+                1.0 if g is not None and g == told_next else 0.0,
+                1.0 if c == q.next_subj else 0.0,
+                gap * p1,
+                gap * p2,
+                gap,
+                asks,
+                prev_asks,
+            ]
+        )
     return out
 
 

@@ -4,6 +4,7 @@ rule passes, the ranker and the naming of narrators read and update."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from fabula.stages.attribution.evidence import Ref, StoryIndex
@@ -83,6 +84,8 @@ class AttributionState:
         self.qs: list[QuoteState] = []
         self.narr_named: dict[str, str] | None = None
         self.style_cache: Style | None = None
+        #: each quotation's words, counted, and all of them together (see style._quote_words)
+        self.quote_words: tuple[list[Counter[str]], Counter[str]] | None = None
         self._convs: tuple[list[int], list[int]] | None = None
         #: text tests at a position, remembered (asked again for the same mentions by every quotation near them)
         self.at_pos: dict[tuple[str, int], bool] = {}

@@ -25,14 +25,11 @@ class Style:
 
     def __init__(self, att: AttributionState, owners: Sequence[str | None] | None = None) -> None:
         """Profiles from the tagged quotations, or from ``owners`` (one speaker or None per quotation) when given."""
-        self.words: list[Counter[str]] = []
+        self.words, bg = _quote_words(att)
         self.owner: list[str | None] = []
-        bg: Counter[str] = Counter()
         prof: dict[str, Counter[str]] = {}
         for k, x in enumerate(att.qs):
-            c = Counter(w.lower() for a, b in x.quote.spans for w in WORDS.findall(att.text, a, b))
-            self.words.append(c)
-            bg.update(c)
+            c = self.words[k]
             if owners is not None:
                 own = owners[k]
             else:
@@ -46,6 +43,7 @@ class Style:
         self.totals = {k: sum(v.values()) for k, v in self.prof.items()}
         self.sizes = [sum(c.values()) for c in self.words]
         self._pb: dict[str, float] = {}  # background probability per word, computed once
+        self._logs: dict[str, dict[str, float]] = {}  # per speaker, each word's log-ratio (not left out), once
 
     def _background(self, w: str) -> float:
         pb = self._pb.get(w)
@@ -65,8 +63,33 @@ class Style:
         if total < self.MIN_WORDS or not n:
             return None
         acc = 0.0
+        if own:
+            for w, k in words.items():
+                pb = self._background(w)
+                pw = (p[w] - k + self.MU * pb) / (total + self.MU)
+                acc += k * math.log(pw / pb)
+            return acc / n
+        logs = self._logs.setdefault(cid, {})
         for w, k in words.items():
-            pb = self._background(w)
-            pw = (p[w] - (k if own else 0) + self.MU * pb) / (total + self.MU)
-            acc += k * math.log(pw / pb)
+            t = logs.get(w)
+            if t is None:
+                pb = self._background(w)
+                t = logs[w] = math.log((p[w] + self.MU * pb) / (total + self.MU) / pb)
+            acc += k * t
         return acc / n
+
+
+def _quote_words(att: AttributionState) -> tuple[list[Counter[str]], Counter[str]]:
+    """Each quotation's words (lower-cased, counted) and all of them together: the same for every Style of the
+    story, so counted once (kept on ``att``; shared, never changed)."""
+    hit = att.quote_words
+    if hit is not None and len(hit[0]) == len(att.qs):
+        return hit
+    words: list[Counter[str]] = []
+    bg: Counter[str] = Counter()
+    for x in att.qs:
+        c = Counter(w.lower() for a, b in x.quote.spans for w in WORDS.findall(att.text, a, b))
+        words.append(c)
+        bg.update(c)
+    att.quote_words = (words, bg)
+    return words, bg
