@@ -107,3 +107,11 @@ def test_dialogue_balance_per_chapter() -> None:
     assert len(notes) == 2
     assert notes[0].value == 0.0 and notes[1].value is not None and notes[1].value > 0.3
     assert all(n.message for n in notes)
+
+
+def test_a_long_s_is_no_misspelling_and_no_crash() -> None:
+    from fabula.api import analyze
+
+    story = analyze("She wrote ſeperate letters to them all, and alot of them came back.", input_format="text")
+    words = [w for n in story.craft_notes if n.kind == "misspelling" for w in n.examples]
+    assert words == ["alot"]

@@ -396,7 +396,9 @@ def misspellings(story: Story) -> list[CraftNote]:
         by_word.setdefault(key, []).extend(places)
     out = []
     for w, places in by_word.items():
-        right = MISSPELLINGS.get(w) or APOSTROPHES[w]
+        right = MISSPELLINGS.get(w) or APOSTROPHES.get(w)
+        if right is None:
+            continue  # matched only by Unicode case folding ("ſeperate", with a long s): not the web misspelling
         n = len(places)
         msg = f"“{w}” is usually written “{right}” ({n} place{'s' if n > 1 else ''})."
         out.append(CraftNote("misspelling", "suggestion", msg, sorted(places), [w], float(n)))
