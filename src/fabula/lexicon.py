@@ -18,6 +18,7 @@ There are two speech-verb lists, kept apart because each stage's results were tu
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 # ---------------------------------------------------------------------------------------------- titles
 
@@ -486,6 +487,18 @@ def person_noun_rule(head: str) -> bool:
     return not NON_PERSON_ENDING.search(head) and bool(PERSON_ENDING.search(head))
 
 
+def person_noun(head: str, shares: Mapping[str, float]) -> bool:
+    """:func:`person_noun_rule`, vetoed when ``shares`` (a learned table: the share of a word's lower-case uses
+    that head a person mention) puts the word under :data:`PERSON_NOUN_THRESHOLD`; the person lexicon's own nouns
+    are never vetoed."""
+    if not person_noun_rule(head):
+        return False
+    share = shares.get(head)
+    return share is None or share >= PERSON_NOUN_THRESHOLD or head in PERSON_NOUNS_M or head in PERSON_NOUNS_F
+
+
+#: Prepositions before a name that make it no clause's subject ("stopped *by* Miss Tilney").
+PREPOSITIONS = frozenset("to with by for from at of in on upon into than as".split())
 #: Words that open a group as the subject of a speech verb ("cried *several* voices", "*all* exclaimed"): the
 #: quotation is a crowd's, nobody's in particular.
 GROUP_SUBJECTS = frozenset("several many all both everyone everybody voices others".split())

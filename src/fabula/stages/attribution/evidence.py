@@ -22,17 +22,17 @@ from fabula.lexicon import (
     NP_STOP,
     OBJECT_PRONOUNS,
     PERCEPTION_VERBS,
-    PERSON_NOUN_THRESHOLD,
     PERSON_NOUNS_F,
     PERSON_NOUNS_M,
     PERSON_PRONOUNS,
     PLURAL_PERSON_NOUNS,
     POSSESSIVE_PRONOUNS,
+    PREPOSITIONS,
     SPEECH_NOUNS,
     SPEECH_VERBS,
     SUBJECT_PRONOUNS,
     TAG_FILLERS,
-    person_noun_rule,
+    person_noun,
 )
 from fabula.spans import SpanIndex
 from fabula.stages.segment import is_abbrev
@@ -126,10 +126,7 @@ def personish(head: str) -> bool:
     word's ending, vetoed by the table learned from LitBank when the word is seldom a person's head there. The table
     only vetoes: a head it would add ("the baronet", "the cook") is mostly a named character's epithet, which
     turn-taking gives to that character better than a role of its own would."""
-    if not person_noun_rule(head):
-        return False
-    share = _person_nouns().get(head)
-    return share is None or share >= PERSON_NOUN_THRESHOLD or head in PERSON_NOUNS_M or head in PERSON_NOUNS_F
+    return person_noun(head, _person_nouns())
 
 
 def sentences(text: str) -> list[str]:
@@ -210,9 +207,6 @@ def _heard(ix: StoryIndex, toks: list[Token], j: int, k: int) -> Ref | None:
     return ref if ref is not None and end == k else None
 
 
-_PREPOSITIONS = frozenset("to with by for from at of in on upon into than as".split())
-
-
 def clause_subject(ix: StoryIndex, toks: list[Token], k: int) -> Ref | None:
     """The subject of the clause that ends in the speech verb at ``k`` (``Her partner now drew near, and said,``;
     ``he prevented her by saying,``): the nearest name, pronoun or person description before it that starts a
@@ -227,7 +221,7 @@ def clause_subject(ix: StoryIndex, toks: list[Token], k: int) -> Ref | None:
                 and ref.kind in ("name", "pronoun", "narrator")
                 and end < k - 1
                 and toks[end][0][:1].islower()
-                and (j == 0 or toks[j - 1][0].lower() not in _PREPOSITIONS)
+                and (j == 0 or toks[j - 1][0].lower() not in PREPOSITIONS)
             ):
                 return ref
     for j in range(k - 1, max(-1, k - 21), -1):
