@@ -217,7 +217,7 @@ def quote_point(q: Quote) -> Point | None:
 def collect_points(story: Story) -> list[Point]:
     """Quotes and narrative sentences with emotion, in text order (sentences mostly in a quote dropped)."""
     qpoints = [p for p in (quote_point(q) for q in story.quotes) if p is not None]
-    qspans = sorted((s, e) for q in story.quotes for s, e in q.spans)
+    qspans = sorted((s, e) for q in story.quotes if q.said for s, e in q.spans)
     qstarts = [s for s, _ in qspans]
     spoints: list[Point] = []
     for se in getattr(story, "sentence_emotions", None) or []:
@@ -371,11 +371,11 @@ def character_points(story: Story, points: Sequence[Point]) -> dict[str, list[Po
     for p in points:
         if p.quote is not None and p.speaker is not None:
             out.setdefault(p.speaker, []).append(p)
-    for sec in story.sections:
-        if sec.person == "first" and sec.narrator:
-            lo = bisect.bisect_left(narr_starts, sec.start)
-            hi = bisect.bisect_left(narr_starts, sec.end)
-            chosen.setdefault(sec.narrator, set()).update(range(lo, hi))
+    narrated = [(sec.start, sec.end, sec.narrator) for sec in story.sections if sec.person == "first" and sec.narrator]
+    for start, end, who in narrated + letters(story):
+        lo = bisect.bisect_left(narr_starts, start)
+        hi = bisect.bisect_left(narr_starts, end)
+        chosen.setdefault(who, set()).update(range(lo, hi))
     for m in story.mentions:
         if m.character not in out:  # unattributed, or a character only mentioned (``story.mentioned``)
             continue
@@ -386,6 +386,38 @@ def character_points(story: Story, points: Sequence[Point]) -> dict[str, list[Po
         out.setdefault(cid, []).extend(narr[i] for i in idxs)
     for cid in out:
         out[cid].sort(key=lambda p: (p.start, p.end))
+    return out
+
+
+def letters(story: Story) -> list[tuple[int, int, str]]:
+    """Letters with a known writer, as ``(start, end, character)``: a run of consecutive ``written`` quotations
+    (nothing but blank lines between them) closed by a valediction ending in a comma ("Your loving friend,") and a
+    short signature naming one character ("Nell."). Like a first-person narrator's section, the letter's
+    sentences are focalised on its writer and join their arc; the letter stays a written text, not an utterance
+    (its ``speaker`` stays None)."""
+    mentions = sorted((m.start, m.end, m.character) for m in story.mentions if m.character)
+    starts = [m[0] for m in mentions]
+    out: list[tuple[int, int, str]] = []
+    run_: list[Quote] = []
+    for q in sorted(story.quotes, key=lambda q: q.start):
+        if q.type != "written":
+            continue
+        if run_:
+            prev = run_[-1]
+            if story.text[(prev.outer or (prev.start, prev.end))[1] : (q.outer or (q.start, q.end))[0]].strip():
+                run_ = []
+        run_.append(q)
+        a, b = q.spans[-1]
+        if len(run_) < 2 or len(story.text[a:b].split()) > 5 or not story.text[run_[-2].start : run_[-2].end].rstrip().endswith(","):
+            continue
+        i, writers = bisect.bisect_left(starts, a), set()
+        while i < len(mentions) and mentions[i][0] < b:
+            if mentions[i][1] <= b:
+                writers.add(mentions[i][2])
+            i += 1
+        if len(writers) == 1:
+            out.append((run_[0].start, b, writers.pop()))
+            run_ = []
     return out
 
 

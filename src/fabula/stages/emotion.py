@@ -531,8 +531,10 @@ def _disjoint(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def narrative_sentences(story: Story) -> list[tuple[int, int]]:
-    """Sentences outside quotations (outer spans, marks included) and outside non-story blocks."""
-    outers = _disjoint(_outer(q) for q in story.quotes if q.type != "mention")  # a quoted word stays narration
+    """Sentences outside utterances (outer spans, marks included) and outside non-story blocks. A quotation nobody
+    says (:attr:`Quote.said` false: a quoted word, a letter, verse, speech only reported) gets no emotion of its
+    own, so its sentences are scored as the text the reader reads: a chapter of letters still has an arc."""
+    outers = _disjoint(_outer(q) for q in story.quotes if q.said)
     blocks = _disjoint((n.start, n.end) for n in story.nonstory)
     outer_ends, block_ends = [e for _, e in outers], [e for _, e in blocks]
     out = []
