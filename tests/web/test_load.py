@@ -1,5 +1,6 @@
 """A small load test on a real server (loopback, bounded): concurrent analyses all succeed while the health
-endpoint keeps answering. The full one (50 analyses, latency and memory figures) is ``scripts/web_load.py``."""
+endpoint keeps answering. Speed is not asserted here: latency, throughput and memory are measured by the
+benchmark ``scripts/web_load.py`` (50 analyses; ``--health-ms`` fails it on a slow health check)."""
 
 from __future__ import annotations
 
@@ -31,14 +32,11 @@ def test_concurrent_analyses_while_health_answers() -> None:
         port = urlsplit(url).port
         assert port is not None
         stop = threading.Event()
-        health: list[float] = []
+        health: list[int] = []
 
         def poll() -> None:
             while not stop.is_set():
-                t = time.perf_counter()
-                status, _ = _call(port, "GET", "/api/health")
-                assert status == 200
-                health.append(time.perf_counter() - t)
+                health.append(_call(port, "GET", "/api/health")[0])
                 time.sleep(0.05)
 
         poller = threading.Thread(target=poll, daemon=True)
@@ -50,4 +48,4 @@ def test_concurrent_analyses_while_health_answers() -> None:
         poller.join(timeout=10)
     assert [s for s, _ in results] == [200] * 8
     assert all(json.loads(b)["schema"] == "fabula.story/1" for _, b in results)
-    assert health and max(health) < 2.0  # generous for a shared CI machine; the script reports the real figures
+    assert health and set(health) == {200}  # answered all through the load
