@@ -406,18 +406,18 @@ def eval_pdnc(
     Scored strictly (each predicted character is one gold character) unless ``--lenient``. The five sealed novels
     (docs/evaluation.md) are reported as one aggregate beside the other fourteen, never per novel.
 
-    With ``--folds K``, the learned ranker is retrained K times leaving novels out (novel j in fold j mod K, over
-    the whole PDNC folder) and each novel is analysed with the ranker that never saw it."""
+    With ``--folds K``, the learned parts (the attribution ranker and the person model) are retrained K times
+    leaving novels out (open novel j in fold j mod K) and each novel is analysed with models that never saw it."""
     from fabula.eval import attribution
 
     def work() -> dict[str, Any]:
-        models = None
+        configs = None
         if folds:
-            from fabula.training.attribution import fold_models
+            from fabula.training.folds import fold_configs
 
-            models = fold_models(root, folds)
+            configs = fold_configs(root, None, folds)
         return attribution.evaluate_pdnc(
-            root, novels=novels, gold_quotes=gold_quotes, models=models, folds=folds, strict=not lenient
+            root, novels=novels, gold_quotes=gold_quotes, configs=configs, folds=folds, strict=not lenient
         )
 
     report = _guard(work)
@@ -453,18 +453,32 @@ def eval_characters(
     corpus: Annotated[str, typer.Argument(help="pdnc or litbank")],
     root: Annotated[Path, typer.Argument(help="Corpus folder, e.g. ../shared/data/pdnc-dev")],
     novels: Annotated[list[str] | None, typer.Option("--novels", help="Only these PDNC novels.")] = None,
+    folds: Annotated[
+        int | None,
+        typer.Option("--folds", help="Leave-texts-out folds: the learned parts retrained without each text's fold."),
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """The cast against the gold character lists: precision, recall, speaking recall, splits and merges per
-    novel (sealed PDNC novels as one aggregate); on LitBank also proper-name person detection (P, R, F1)."""
+    novel (sealed PDNC novels as one aggregate); on LitBank also proper-name person detection (P, R, F1).
+
+    With ``--folds K`` every text is analysed with a person model (and, on PDNC, an attribution ranker) trained
+    without it; the training data is read from ../shared/data beside the repository (pdnc-dev and litbank)."""
     from fabula.eval import characters
 
     def work() -> dict[str, Any]:
+        if corpus not in ("pdnc", "litbank"):
+            raise UsageError(f"character evaluation supports pdnc and litbank; got {corpus!r}")
+        configs = None
+        if folds:
+            from fabula.training.folds import fold_configs
+            from fabula.training.persons import DATA
+
+            pdnc_root, lit_root = (root, None) if corpus == "pdnc" else (DATA / "pdnc-dev", root)
+            configs = fold_configs(pdnc_root, lit_root, folds, ranker=corpus == "pdnc")
         if corpus == "pdnc":
-            return characters.evaluate_pdnc(root, novels)
-        if corpus == "litbank":
-            return characters.evaluate_litbank(root)
-        raise UsageError(f"character evaluation supports pdnc and litbank; got {corpus!r}")
+            return characters.evaluate_pdnc(root, novels, configs)
+        return characters.evaluate_litbank(root, configs)
 
     report = _guard(work)
     _print_json_or(report, as_json, characters.format_report)

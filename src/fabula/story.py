@@ -125,6 +125,9 @@ class Character:
     narrator: bool = False
     mentions: int = 0
     quotes: int = 0
+    # The person model's probability that the name is a person in this story (None: no decision was made, e.g.
+    # a character known by a description, or the model switched off).
+    person: float | None = None
 
 
 @dataclass(slots=True)

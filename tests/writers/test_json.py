@@ -76,7 +76,7 @@ def test_full_story_validates_and_spans_are_exact(full: Story) -> None:
     assert q0["emotion"]["vad"] == [2.4, 3.1, 2.8] and q0["act"] == "request"
     assert d["nonstory"][-1]["text"] == "A/N: vote & comment <3"
     assert d["characters"][0] == {"id": "alana", "name": "Alana", "aliases": ["Lana"], "gender": "female",
-                                  "narrator": False, "mentions": 2, "quotes": 2}
+                                  "narrator": False, "mentions": 2, "quotes": 2, "person": None}
     assert d["chapters"][0]["title"] == "The <Door>"
 
 

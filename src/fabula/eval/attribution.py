@@ -30,17 +30,19 @@ log = logging.getLogger(__name__)
 TYPES = ("explicit", "anaphoric", "implicit")
 
 
-def analyse_novel(nov: GoldNovel, gold_quotes: bool = False, model: dict[str, Any] | None = None) -> Story:
-    """Run fabula up to attribution on ``nov`` (on its gold quotation spans with ``gold_quotes``), with the ranker
-    ``model`` (None: the shipped one)."""
-    options = {"model": model} if model is not None else {}
+def analyse_novel(
+    nov: GoldNovel, gold_quotes: bool = False, config: Mapping[str, Mapping[str, Any]] | None = None
+) -> Story:
+    """Run fabula up to attribution on ``nov`` (on its gold quotation spans with ``gold_quotes``), with per-stage
+    options ``config`` (``{"attribution": {"model": ranker}, "characters": {"person_model": model}}``; None: the
+    shipped models)."""
     if gold_quotes:
         story = story_with_gold_quotes(nov)
-        stage("characters")(story)
-        stage("attribution").with_options(**options)(story)
+        stage("characters").with_options(**(config or {}).get("characters", {}))(story)
+        stage("attribution").with_options(**(config or {}).get("attribution", {}))(story)
         return story
-    config = {"attribution": options} if options else None
-    return analyze(nov.text.encode("utf-8"), input_format="text", upto="attribution", config=config)
+    cfg = {k: dict(v) for k, v in config.items()} if config else None
+    return analyze(nov.text.encode("utf-8"), input_format="text", upto="attribution", config=cfg)
 
 
 def score_novel(nov: GoldNovel, story: Story, seconds: float = 0.0, strict: bool = True) -> dict[str, Any]:
@@ -149,13 +151,13 @@ def _evaluate(
     novels: Iterable[GoldNovel],
     corpus: str,
     gold_quotes: bool,
-    models: Mapping[str, dict[str, Any]] | None = None,
+    configs: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
     strict: bool = True,
 ) -> dict[str, Any]:
     results = []
     for nov in novels:
         t0 = time.perf_counter()
-        story = analyse_novel(nov, gold_quotes, None if models is None else models.get(nov.name))
+        story = analyse_novel(nov, gold_quotes, None if configs is None else configs.get(nov.name))
         dt = time.perf_counter() - t0
         results.append(score_novel(nov, story, dt, strict))
         if not (corpus == "pdnc" and is_sealed(nov.name)):
@@ -182,18 +184,19 @@ def evaluate_pdnc(
     root: Path | str,
     novels: Sequence[str] | None = None,
     gold_quotes: bool = False,
-    models: Mapping[str, dict[str, Any]] | None = None,
+    configs: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
     folds: int | None = None,
     strict: bool = True,
 ) -> dict[str, Any]:
     """Speaker/addressee accuracy per PDNC novel.
 
-    ``models`` maps a novel to the ranker it is analysed with (``fabula eval pdnc --folds K`` passes the
-    leave-novels-out rankers of :func:`fabula.training.attribution.fold_models`, each never trained on its novel;
-    ``folds`` is reported with the figures). Without ``models``, the shipped ranker is used, which was trained on
-    PDNC dev: figures on those novels are then in-sample. Sealed novels appear only in the ``sealed`` aggregate.
+    ``configs`` maps a novel to the stage options it is analysed with (``fabula eval pdnc --folds K`` passes
+    :func:`fabula.training.folds.fold_configs`: a ranker and a person model never trained on the novel; ``folds``
+    is reported with the figures). Without ``configs``, the shipped models are used, which were trained on the
+    open PDNC dev novels: figures on those are then in-sample. Sealed novels appear only in the ``sealed``
+    aggregate, and no shipped model was trained on them.
     """
-    out = _evaluate(load_pdnc(root, novels), "pdnc", gold_quotes, models, strict)
+    out = _evaluate(load_pdnc(root, novels), "pdnc", gold_quotes, configs, strict)
     out["folds"] = folds
     return out
 

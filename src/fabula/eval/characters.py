@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fabula.api import analyze
 from fabula.corpora.novels import GoldCharacter, GoldNovel, chain_name, detokenise, load_litbank, load_pdnc
 from fabula.corpora.sealed import is_sealed
 from fabula.errors import DataError
+from fabula.eval.attribution import analyse_novel
 from fabula.eval.strict import GoldCast
 from fabula.story import Story
 
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 CAST_COUNTS = (
     "gold", "speaking", "cast", "right", "found", "speaking_found", "quoted", "quoted_right", "splits", "merges",
 )
+#: Stage options per text name (see :func:`fabula.eval.attribution.analyse_novel`).
+Configs = Mapping[str, Mapping[str, Mapping[str, Any]]]
 PERSON_COUNTS = ("gold_names", "pred_names", "exact", "gold_hit", "pred_hit")
 
 
@@ -106,18 +108,22 @@ def _split_summary(rows: list[dict[str, Any]], sealed: set[str]) -> dict[str, An
     return {"novels": open_rows, **blocks}
 
 
-def _analyse(nov: GoldNovel) -> Story:
-    story = analyze(nov.text.encode("utf-8"), input_format="text", upto="attribution")
+def _analyse(nov: GoldNovel, config: Mapping[str, Mapping[str, Any]] | None = None) -> Story:
+    story = analyse_novel(nov, config=config)
     if story.text != nov.text:
         raise DataError(f"{nov.name}: fabula's text differs from the gold text; offsets would not line up")
     return story
 
 
-def evaluate_pdnc(root: Path | str, novels: list[str] | None = None) -> dict[str, Any]:
-    """Cast precision and recall per PDNC novel (shipped models, so in-sample on PDNC dev)."""
+def evaluate_pdnc(
+    root: Path | str, novels: list[str] | None = None, configs: Configs | None = None
+) -> dict[str, Any]:
+    """Cast precision and recall per PDNC novel: with the shipped models (in sample on the open novels), or
+    with ``configs``, stage options per novel (``fabula eval characters pdnc --folds K``: models never trained
+    on it)."""
     rows = []
     for nov in load_pdnc(root, novels):
-        rows.append(score_cast(nov, _analyse(nov)))
+        rows.append(score_cast(nov, _analyse(nov, (configs or {}).get(nov.name))))
     sealed = {r["novel"] for r in rows if is_sealed(r["novel"])}
     for r in rows:
         if r["novel"] in sealed:  # never keep a sealed novel's names around
@@ -226,11 +232,12 @@ def score_names(gold: list[tuple[int, int]], pred: list[tuple[int, int]]) -> dic
     return {"gold_names": len(gold), "pred_names": len(pred), "exact": exact, "gold_hit": hit, "pred_hit": hit}
 
 
-def evaluate_litbank(root: Path | str) -> dict[str, Any]:
-    """Cast figures and proper-name person detection per LitBank text."""
+def evaluate_litbank(root: Path | str, configs: Configs | None = None) -> dict[str, Any]:
+    """Cast figures and proper-name person detection per LitBank text (shipped models, or stage options per text
+    from ``configs``: with ``--folds K``, a person model never trained on the text)."""
     rows = []
     for doc in load_litbank_people(root):
-        story = _analyse(doc.novel)
+        story = _analyse(doc.novel, (configs or {}).get(doc.novel.name))
         row = score_cast(doc.novel, story)
         pred = [(m.start, m.end) for m in story.mentions if m.kind == "name"]
         row.update(score_names(doc.names, pred))

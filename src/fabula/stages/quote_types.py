@@ -50,6 +50,8 @@ _VALEDICTION = re.compile(
     r"|ever[ \t\n]+yours|believe[ \t\n]+me|sincerely|faithfully|affectionately|with[ \t\n]+(?:love|kind))\b"
 )
 _SIGNATURE = re.compile(r"[A-Z][A-Z. '’-]{0,40}[A-Z.]|[A-Z]\.?")
+#: A signature right after a valediction may be a plain name ("Tom.", "L. M. Honeychurch.").
+_NAME_SIGNATURE = re.compile(r"(?:[A-Z][a-z'’-]+|[A-Z]\.)(?:[ ]+(?:[A-Z][a-z'’-]+|[A-Z]\.)){0,2}")
 _WORDS = re.compile(r"\S+")
 
 
@@ -221,7 +223,9 @@ def _sign_off(text: str, items: Sequence[Item], run: list[int], i: int) -> tuple
             while end + 1 < len(run):
                 nxt = _content(text, items[run[end + 1]])
                 if len(_WORDS.findall(nxt)) <= 5 and (
-                    _SIGNATURE.fullmatch(nxt.rstrip(".,")) or _VALEDICTION.match(nxt)
+                    _SIGNATURE.fullmatch(nxt.rstrip(".,"))
+                    or _VALEDICTION.match(nxt)
+                    or (_VALEDICTION.match(_content(text, items[run[end]])) and _NAME_SIGNATURE.fullmatch(nxt.rstrip(".,")))
                 ):
                     end += 1
                 else:

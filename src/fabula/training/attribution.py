@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -308,7 +308,12 @@ def _key(nd: NovelData) -> str:
 
 def _folds(data: Sequence[NovelData], folds: int) -> dict[str, int]:
     """Novel j (in order of first appearance) is in fold j mod ``folds``; both views of a novel share its fold."""
-    return {n: j % folds for j, n in enumerate(dict.fromkeys(nd.name for nd in data))}
+    return novel_folds((nd.name for nd in data), folds)
+
+
+def novel_folds(names: Iterable[str], folds: int) -> dict[str, int]:
+    """Novel j (in order of first appearance in ``names``) is in fold j mod ``folds``."""
+    return {n: j % folds for j, n in enumerate(dict.fromkeys(names))}
 
 
 def training_data(root: Path | str) -> list[NovelData]:

@@ -19,7 +19,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -243,6 +243,34 @@ def cross_validate(docs: Sequence[Doc], folds: int) -> list[np.ndarray]:
     for d in docs:
         out.append(prob[k : k + len(d.y)])
         k += len(d.y)
+    return out
+
+
+def fold_models(
+    litbank: Path | str, pdnc: Path | str, pdnc_folds: Mapping[str, int], folds: int
+) -> dict[str, PersonModel]:
+    """A person model per held-out text (for ``fabula eval --folds K``), keyed by LitBank text and PDNC novel name.
+
+    A PDNC novel in fold ``k`` of ``pdnc_folds`` gets the model fitted without the open PDNC novels of fold ``k``
+    (the ranker's folds, so one novel is held out of both); a LitBank text gets the model fitted without its
+    fold of LitBank (grouped K-fold in text order). Sealed novels are in no training set: they get none here and
+    are analysed with the shipped model, which never saw them either."""
+    docs = [*litbank_docs(Path(litbank)), *pdnc_docs(Path(pdnc))]
+    lit = [i for i, d in enumerate(docs) if d.corpus == "litbank"]
+    fold_of = {i: j % folds for j, i in enumerate(lit)}
+    fold_of.update({i: pdnc_folds[d.name] for i, d in enumerate(docs) if d.corpus == "pdnc" and d.name in pdnc_folds})
+    out: dict[str, PersonModel] = {}
+    w_all = corpus_weights(docs)
+    offsets = np.cumsum([0, *(len(d.y) for d in docs)])
+    for corpus in ("litbank", "pdnc"):
+        for k in range(folds):
+            held = {i for i, d in enumerate(docs) if d.corpus == corpus and fold_of.get(i) == k}
+            if not held:
+                continue
+            keep = [i for i in range(len(docs)) if i not in held]
+            rows = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in keep])
+            model = fit(np.vstack([docs[i].x for i in keep]), np.concatenate([docs[i].y for i in keep]), w_all[rows])
+            out.update({docs[i].name: model for i in held})
     return out
 
 

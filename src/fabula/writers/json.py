@@ -177,6 +177,7 @@ def character_dict(c: Character) -> dict[str, Any]:
         "narrator": bool(c.narrator),
         "mentions": int(c.mentions),
         "quotes": int(c.quotes),
+        "person": c.person,  # unrounded: the JSON reads back to the same Story
     }
 
 
@@ -189,6 +190,7 @@ def _character(c: Mapping[str, Any]) -> Character:
         narrator=bool(c.get("narrator", False)),
         mentions=int(c.get("mentions", 0)),
         quotes=int(c.get("quotes", 0)),
+        person=None if c.get("person") is None else float(c["person"]),
     )
 
 

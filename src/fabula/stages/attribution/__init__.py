@@ -43,6 +43,7 @@ from fabula.stages.attribution.ranker import (
 from fabula.stages.attribution.resolve import UNNAMED
 from fabula.stages.attribution.sieve import addressees, attribute, backfill, collect
 from fabula.stages.attribution.state import RULES, AttributionState, QuoteState
+from fabula.stages.characters import MENTIONED_THRESHOLD
 from fabula.story import Character, Mention, Story
 
 
@@ -148,12 +149,18 @@ def finish(st: AttributionState) -> None:
 
 def split_mentioned(story: Story) -> None:
     """Move the characters who are only mentioned (no quotation, nobody's addressee, no narrator: historical
-    figures, authors, gods) from ``story.characters`` to ``story.mentioned``; their mentions keep their id."""
+    figures, authors, gods) from ``story.characters`` to ``story.mentioned``; their mentions keep their id. One
+    the person model doubts (``Character.person`` under ``MENTIONED_THRESHOLD``: a place or a thing that was kept
+    in case it spoke) is dropped with its mentions."""
     addressed = {a for q in story.quotes for a in q.addressees}
     cast = [c for c in story.characters if c.quotes or c.narrator or c.id in addressed]
     kept = {c.id for c in cast}
-    story.mentioned = [*story.mentioned, *(c for c in story.characters if c.id not in kept)]
+    only = [c for c in story.characters if c.id not in kept]
+    gone = {c.id for c in only if c.person is not None and c.person < MENTIONED_THRESHOLD}
+    story.mentioned = [*story.mentioned, *(c for c in only if c.id not in gone)]
     story.characters = cast
+    if gone:
+        story.mentions = [m for m in story.mentions if m.character not in gone]
 
 
 STAGE = Stage(
