@@ -31,6 +31,7 @@ from fabula.api import analyze
 from fabula.corpora.novels import detokenise, load_pdnc
 from fabula.corpora.sealed import is_sealed
 from fabula.lexicon import TITLES
+from fabula.stages.characters import MENTIONED_THRESHOLD, PERSON_THRESHOLD
 from fabula.stages.characters.persons import FEATURES, PersonModel, Trees, form_features, name_forms
 from fabula.story import Story
 
@@ -367,9 +368,12 @@ constants in `fabula.stages.characters.persons`.
 **Leave-documents-out cross-validation** ({folds} folds grouped by document, LitBank and PDNC together; threshold
 {threshold}). "all-person" is the trivial baseline that calls every candidate a person, which is what the
 characters stage does today. "occurrences" weighs each form by its number of occurrences. "gold PER proper-name
-mentions" scores LitBank end to end: a gold PER proper-name mention is found when an occurrence of a form called a
+mentions" scores LitBank's names: a gold PER proper-name mention is found when an occurrence of a form called a
 person overlaps it (recall counts the mentions the characters stage never proposes); false positives are the
-occurrences of non-person forms called persons.
+occurrences of non-person forms called persons. The last rows score the same at the stage's thresholds (0.3 for
+the cast, 0.5 for a name only mentioned). The stage itself decides per character (the occurrence-weighted mean of
+its forms); scored that way, end to end and leave-texts-out, `fabula eval characters litbank DIR --folds 5`
+reports proper-name person F1 0.861 (precision 0.864, recall 0.858).
 
 {cv}
 
@@ -404,6 +408,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     log.info("features for %d documents in %.0f s", len(docs), time.time() - t0)
     probs = cross_validate(docs, args.folds)
     rows = report(docs, probs, 0.5)
+    lit = [(d, p) for d, p in zip(docs, probs, strict=True) if d.corpus == "litbank"]
+    for cut in (PERSON_THRESHOLD, MENTIONED_THRESHOLD):
+        pr = litbank_mentions([d for d, _ in lit], [(p >= cut).astype(np.int64) for _, p in lit])
+        rows.append(f"| litbank | gold PER proper-name mentions, threshold {cut} | {_fmt(pr)} | | | |")
     print("\n".join(rows))
     if args.no_write:
         return
