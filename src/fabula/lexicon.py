@@ -33,6 +33,9 @@ FEMALE_TITLES = frozenset(
 )
 NEUTRAL_TITLES = frozenset("dr doctor professor prof inspector detective officer judge nurse agent".split())
 TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
+#: Military ranks: a man called by one is seldom also called "Mr." by the same surname ("General Tilney" is not
+#: "Mr. Henry Tilney", his son).
+RANKS = frozenset("general colonel captain major lieutenant sergeant corporal admiral commodore".split())
 # Titles of rank that take a place: "the Duchess of Monmouth", "the Duke of St. Austrey", "the King of Hearts".
 NOBLE_TITLES = frozenset(
     "duke duchess earl countess marquis marquess marchioness prince princess king queen lord lady baron baroness "

@@ -359,3 +359,46 @@ def test_miss_and_a_first_name_is_that_woman() -> None:
     story = _chars(text, persons=False)
     homes = {m.character for m in story.mentions if story.text[m.start : m.end] in ("Jo", "Jo Marsh", "Miss Jo")}
     assert len(homes) == 1
+
+
+def _aliases(text: str) -> dict[str, list[str]]:
+    story = analyze(text, input_format="text", upto="characters")
+    return {c.name: c.aliases for c in story.characters}
+
+
+def test_a_family_form_set_aside_for_two_sisters_is_not_given_to_the_third() -> None:
+    """"Miss Hale" beside Anna and beside Beth is the family's form: no one sister gets it."""
+    text = (
+        "Anna Hale, Beth Hale and Clara Hale lived at the mill. Anna Hale was the eldest.\n\n"
+        '"Miss Hale," said the curate, turning from Anna to Beth, "you are early."\n\n'
+        "Miss Hale smiled at Anna and said nothing. Beth laughed.\n\n"
+        "Miss Hale looked at Beth; Anna shrugged.\n\n"
+        "Clara Hale came in late, and Clara sat by the fire. Miss Hale poured the tea.\n\n"
+        "Later Miss Hale walked with Anna to the gate, and Beth followed.\n"
+    )
+    names = _aliases(text)
+    assert not any("Miss Hale" in a and {"Anna", "Beth", "Clara"} & set(a) for a in names.values()), names
+
+
+def test_a_rank_and_a_first_name_are_two_men() -> None:
+    """"Colonel Carlton" is not Carlton Reeve, whose first name the bare "Carlton" is."""
+    text = (
+        "Carlton Reeve rode in at noon. Carlton was tired and dusty.\n\n"
+        '"Good day," said Colonel Carlton, who kept the inn. Colonel Carlton was a stout old soldier.\n\n'
+        "Carlton nodded to him. Colonel Carlton brought the ale, and Carlton Reeve drank it.\n"
+    )
+    names = _aliases(text)
+    reeve = next(a for n, a in names.items() if "Reeve" in n)
+    assert "Colonel Carlton" not in reeve, names
+
+
+def test_a_general_is_not_the_mr_of_his_surname() -> None:
+    """"General Vane" and "Mr. Robert Vane" are two men (a father and his son)."""
+    text = (
+        "Mr. Robert Vane came down to breakfast. Robert Vane was young and cheerful.\n\n"
+        '"You are late," said General Vane. General Vane was his father, and he disliked waiting.\n\n'
+        '"I am sorry, sir," said Mr. Robert Vane. General Vane grunted.\n'
+    )
+    names = _aliases(text)
+    robert = next(a for n, a in names.items() if "Robert" in n)
+    assert "General Vane" not in robert, names

@@ -18,6 +18,7 @@ from fabula.lexicon import (
     MALE_TITLES,
     MARRIED,
     NEUTRAL_TITLES,
+    RANKS,
     TITLES,
     UNMARRIED,
     canon_first,
@@ -220,6 +221,7 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
     g = title_gender(f.title)
     target: int | None = None
     cands = []
+    beside = False  # a holder was set aside for standing beside the form: the surname is a family's
     full_holders = cast.full(cast.by_last.get(wl, []))
     for i in full_holders:
         e = entities[i]
@@ -232,10 +234,18 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         # "Mr. Poirot" → "Hercule Poirot" (gender unknown yet) when he is the only one of that name
         if f.title in MALE_TITLES and e.gender != "m" and not (e.gender is None and len(full_holders) == 1):
             continue
+        # "General Tilney" is not the "Mr. Henry Tilney" of the story: a rank and "Mr." by one surname, two men
+        if f.title in RANKS and any(g2.title and title_class(g2.title) == "mr" for g2 in e.forms):
+            continue
         # "Mr. Emerson" beside "George" again and again: George Emerson's father, not George
         if e.first and cast.side_by_side(f, e.first) >= 2:
+            beside = True
             continue
         cands.append(i)
+    if beside:
+        # "Miss Bennet" beside Elizabeth and Jane: a form the family shares; the one sister left is no more
+        # likely than the two set aside ("Miss Bennet" is Jane, not Lydia)
+        cands = []
     if len(cands) == 1:
         target = cands[0]
     elif len(cands) > 1 and f.title != "mrs" and g == "f":
@@ -354,6 +364,8 @@ def _merge_titled_with_bare(entities: list[Entity]) -> None:
         g = title_gender(t)
         if g and other.gender and other.gender != g:
             continue
+        if other.named_full and other.last != e.forms[0].words[0].lower():
+            continue  # "Colonel Fitzwilliam" is not Fitzwilliam Darcy: the bare word is that one's first name
         other.forms.extend(e.forms)
         other.titles.add(t)
         e.forms = []
