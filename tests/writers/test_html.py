@@ -159,6 +159,8 @@ def test_quote_hover_titles() -> None:
     assert quote_title(story.quotes[0], names) == (
         "Alana → Ares · feeling: desire · act: asks for something · confidence 93% (named in a tag)")
     assert quote_title(Quote(9, [(0, 1)]), names) == "unknown speaker"
+    assert quote_title(Quote(9, [(0, 1)], type="group"), names) == "several voices at once"
+    assert quote_title(Quote(9, [(0, 1)], type="written"), names) == "written text"
     doc = render(story)
     assert 'data-tip="Ares → Alana · act: refuses · confidence 71% (untagged)"' in doc
     assert 'data-who="Alana"' in doc and 'tabindex="0"' in doc and 'data-feel="desire"' in doc

@@ -23,9 +23,14 @@ TYPES = {"explicit": "named in a tag", "anaphoric": "tagged by a pronoun or desc
          "none": "not attributed"}
 
 
+#: What a quotation with no speaker is, by its type (the hover card says it instead of "unknown speaker").
+NO_SPEAKER = {"group": "several voices at once", "mention": "a quoted word or title", "written": "written text",
+              "verse": "verse"}
+
+
 def quote_title(q: Quote, names: Mapping[str, str]) -> str:
     """The hover card: ``speaker → addressees · feeling · act · how sure``."""
-    speaker = names.get(q.speaker, q.speaker) if q.speaker else "unknown speaker"
+    speaker = names.get(q.speaker, q.speaker) if q.speaker else NO_SPEAKER.get(q.type, "unknown speaker")
     to = ", ".join(names.get(a, a) for a in q.addressees)
     parts = [f"{speaker} → {to}" if to else speaker]
     if q.emotion is not None:
