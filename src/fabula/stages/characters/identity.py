@@ -99,6 +99,15 @@ class Entity:
             self.titles.add(f.title)
 
 
+#: A bare first name shared by several full names goes to the one whose surname stands within ``NEAR_WINDOW``
+#: characters of at least ``NEAR_SHARE`` of its uses and ``NEAR_LEAD`` times as many as any other's.
+NEAR_WINDOW = 1500
+NEAR_SHARE = 0.2
+NEAR_LEAD = 1.5
+#: "Mr. Emerson" is not "George Emerson" when "George" stands beside it in this share of its uses.
+BESIDE_SHARE = 0.1
+
+
 @dataclass(slots=True)
 class _Cast:
     """Entities under construction with their indexes (positions in ``entities``) by first and last name."""
@@ -108,6 +117,16 @@ class _Cast:
     by_last: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     titled_surname: dict[tuple[str, str], int] = field(default_factory=dict)
     bare_starts: dict[str, list[int]] = field(default_factory=dict)  # lower-cased bare word -> sorted hit starts
+    word_starts: dict[str, list[int]] = field(default_factory=dict)  # lower-cased name word -> starts of its hits
+
+    def near(self, f: Form, word: str, window: int = NEAR_WINDOW) -> int:
+        """How many hits of ``f`` have a name hit with ``word`` (another form's) within ``window`` characters."""
+        starts = self.word_starts.get(word, [])
+        n = 0
+        for h in f.hits:
+            i = bisect.bisect_left(starts, h.start - window)
+            n += any(not h.start <= p < h.end for p in starts[i : bisect.bisect_right(starts, h.end + window)])
+        return n
 
     def side_by_side(self, f: Form, first: str, window: int = 100) -> int:
         """How often the bare name ``first`` stands within ``window`` characters of a hit of ``f`` (not inside
@@ -144,9 +163,13 @@ class _Cast:
 def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[Entity]:
     """Cluster forms into entities: full names anchor; first names, titled surnames and nicknames attach to them."""
     cast = _Cast()
+    by_word: dict[str, list[int]] = defaultdict(list)
     for f in forms.values():
         if f.title is None and len(f.words) == 1:
             cast.bare_starts[f.words[0].lower()] = sorted(h.start for h in f.hits)
+        for w in f.words:
+            by_word[w.lower()].extend(h.start for h in f.hits)
+    cast.word_starts = {w: sorted(v) for w, v in by_word.items()}
     _anchor_full_names(cast, forms)
     for e in cast.entities:
         e.gender = gender_of(text, e.forms, qi)
@@ -232,8 +255,15 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         # "Mr. Poirot" → "Hercule Poirot" (gender unknown yet) when he is the only one of that name
         if f.title in MALE_TITLES and e.gender != "m" and not (e.gender is None and len(full_holders) == 1):
             continue
-        # "Mr. Emerson" beside "George" again and again: George Emerson's father, not George
-        if e.first and cast.side_by_side(f, e.first) >= 2:
+        # "Mr. Emerson" beside "George" again and again: George Emerson's father, not George, above all where the
+        # text needs "Mr. George Emerson" to tell them apart or the family has several men; a rare meeting of the
+        # two forms, for the family's only man, is one man ("Mr. Brooke. I call him 'John'")
+        beside = cast.side_by_side(f, e.first) if e.first else 0
+        if beside >= 2 and (
+            beside >= BESIDE_SHARE * len(f.hits)
+            or any(g.title == f.title and len(g.words) >= 2 for g in e.forms)
+            or sum(entities[j].gender == e.gender for j in full_holders) > 1
+        ):
             continue
         cands.append(i)
     if len(cands) == 1:
@@ -254,6 +284,16 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         ]
         if len(firsts) == 1:
             target = firsts[0]
+    if target is None and f.title in MARRIED and name_prior(w) == "m" and not cast.by_last.get(wl):
+        # "Mrs. Joe" is "Mrs. Joe Gargery", her husband's names, when one woman goes by them (a man's first name,
+        # nobody's surname: "Mrs. Manson" is not "Mrs. Manson Mingott")
+        wives = [
+            i
+            for i, e in enumerate(entities)
+            if any(g.title in MARRIED and len(g.words) >= 2 and g.words[0] == w for g in e.forms)
+        ]
+        if len(wives) == 1:
+            target = wives[0]
     if target is None:
         target = cast.titled_home(f.title, w, last=wl)
     return target
@@ -322,11 +362,17 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
     elif len(cands) == 1:
         target = cands[0]
     else:
-        # several "Charles": the one of the family the story is about (its surname is mentioned most)
+        # several "John": the one whose surname stands near the bare name's uses most often ("John" in the scenes
+        # of "Mr. Brooke", not of "Mr. Laurence"), when clearly; else the one of the family the story is about
+        # (its surname is mentioned most)
         def family(i: int) -> int:
             return sum(entities[j].count for j in cast.by_last.get(entities[i].last or "", []))
 
-        target = max(cands, key=lambda i: (family(i), entities[i].count))
+        near = sorted(((cast.near(f, entities[i].last or ""), i) for i in cands), reverse=True)
+        if near[0][0] >= NEAR_SHARE * len(f.hits) and near[0][0] >= NEAR_LEAD * near[1][0]:
+            target = near[0][1]
+        else:
+            target = max(cands, key=lambda i: (family(i), entities[i].count))
     if target is None:
         target = cast.add(Entity([], first=cf))
         cast.by_first[cf].append(target)
