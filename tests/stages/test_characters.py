@@ -409,3 +409,13 @@ def test_a_wife_called_by_her_husbands_first_name_is_one_woman() -> None:
     assert "Mrs. Joe Gargery" in wife.aliases
     assert wife.gender == "f"
     assert not any("Mrs. Joe" in c.aliases for c in story.characters if c is not wife)
+
+
+def test_a_king_is_not_the_man_who_shares_his_first_name() -> None:
+    text = (
+        'George Hollis stood up. "We fight for King George," said George. Hollis laughed, and George sat '
+        'down. "King George is far away," said Hollis. George Hollis shrugged.\n'
+    )
+    story = _chars(text, persons=False)
+    hollis = next(c for c in story.characters if "George Hollis" in c.aliases)
+    assert "King George" not in hollis.aliases

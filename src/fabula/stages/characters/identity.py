@@ -18,6 +18,7 @@ from fabula.lexicon import (
     MALE_TITLES,
     MARRIED,
     NEUTRAL_TITLES,
+    NOBLE_TITLES,
     TITLES,
     UNMARRIED,
     canon_first,
@@ -400,6 +401,8 @@ def _merge_titled_with_bare(entities: list[Entity]) -> None:
         g = title_gender(t)
         if g and other.gender and other.gender != g:
             continue
+        if t in NOBLE_TITLES and other.named_full and other.first == canon_first(e.forms[0].words[0]):
+            continue  # "King George" is not George Merry, whose first name the bare "George" is
         other.forms.extend(e.forms)
         other.titles.add(t)
         e.forms = []
