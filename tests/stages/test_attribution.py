@@ -617,3 +617,43 @@ def test_a_description_of_no_person_makes_no_speaker() -> None:
 def test_an_introduction_gives_its_clause_subject(intro: str) -> None:
     story = _run(f'Tom and Miss Bartlett sat in the hall.\n\n{intro} "Have you told him about it yet?"\n')
     assert _speakers(story) == ["Miss Bartlett"]
+
+
+def test_a_chapter_where_the_narrator_never_speaks_is_still_hers() -> None:
+    """A first-person section with dialogue but no "I said" is a letter in a third-person novel; in a book the
+    narrator tells and speaks in, it is a chapter where she only listens."""
+    talk = (
+        "I waited by the window until Peter came. I had not slept, and I told him so.\n\n"
+        '"You came back, Clara," he said.\n\n"I always do," I replied. I poured the tea and I sat down.\n\n'
+        '"Then stay," he said.\n\n"I might," I said.\n\n'
+    )
+    away = (
+        "Peter walked to the station alone. He bought a paper and he read it on the bench, and the train was "
+        "late, and he did not mind. When it came he took the corner seat and he slept until the city.\n\n"
+    )
+    listen = (
+        "In the morning I went down to the kitchen, where my aunt and the cook were already at work. I sat "
+        "in the corner with my book and I listened, as I had as a child.\n\n"
+        "The cook was rolling pastry. The kettle sang on the range.\n\n"
+        '"The butcher has raised his prices again," said the cook.\n\n'
+        '"Then we shall have fish," said Mrs. Hale.\n\n'
+        '"Fish on a Tuesday!" said the cook.\n\n'
+        '"Fish on any day she likes," said Mrs. Hale.\n\n'
+        "The cook went back to her pastry. It was the last of my quiet mornings there, and I remember it well.\n"
+    )
+    story = _run(f"{talk * 4}* * *\n\n{away}* * *\n\n{listen}")
+    names = {c.id: c.name for c in story.characters}
+    assert [s.person for s in story.sections] == ["first", "third", "first"]
+    assert [names.get(s.narrator or "") for s in story.sections] == ["Clara", None, "Clara"]
+
+
+def test_a_title_holder_speaks_in_the_same_breath() -> None:
+    text = (
+        "Squire Trelawney and Dr. Livesey sat by the fire.\n\n"
+        '"And now, squire," said the doctor.\n\n'
+        '"And now, Livesey," said the squire in the same breath.\n'
+    )
+    story = _run(text)
+    assert "the squire in the same breath" not in {c.name for c in story.characters}
+    names = {c.id: c.name for c in story.characters}
+    assert names.get(story.quotes[1].speaker or "") == "Squire Trelawney"

@@ -402,3 +402,65 @@ def test_a_general_is_not_the_mr_of_his_surname() -> None:
     names = _aliases(text)
     robert = next(a for n, a in names.items() if "Robert" in n)
     assert "General Vane" not in robert, names
+
+
+def test_a_greeting_before_names_is_no_character() -> None:
+    """"Halloa, Tom!" twice: a word that opens its utterances and is followed by a name is an interjection."""
+    text = (
+        'Tom came up the lane and Jenny ran to the gate. "Halloa, Tom!" she called.\n\n'
+        '"Halloa, Jenny!" said Tom. Jenny laughed at him.\n\n'
+        '"Halloa!" cried the farmer from the yard, and Tom waved to him.\n\n'
+        '"Halloa, both of you," said the farmer. Tom and Jenny went in.\n'
+    )
+    written = {a for c in _chars(text).characters for a in (c.name, *c.aliases)}
+    assert "Halloa" not in written
+    assert {"Tom", "Jenny"} <= written
+
+
+def test_a_word_that_only_opens_sentences_does_not_open_a_name() -> None:
+    text = (
+        "Drummle sat by the fire and said nothing to Startop. Hereupon Startop took him in hand. "
+        "Hereupon, the others laughed. Hereupon they left. Hereupon we all went home. Startop's boat was the faster, and Startop "
+        "rowed well.\n"
+    )
+    story = _chars(text)
+    startop = next(c for c in story.characters if c.name == "Startop")
+    assert startop.aliases == ["Startop"]
+
+
+def test_a_shared_first_name_goes_to_the_man_whose_surname_stands_near() -> None:
+    """Two Johns: the bare "John" of the Brooke scenes is John Brooke, though the Laurences are named more."""
+    laurence = "Mr. Laurence walked in his garden. Mr. Laurence looked at the roses and Laurence smiled.\n\n" * 2
+    brooke = (
+        'Mr. Brooke came to tea and Meg poured. "Thank you, John," said Meg, and John smiled at her.\n\n'
+        "John Brooke stayed until dark, and Brooke walked home by the river.\n\n"
+    )
+    filler = "The rain fell on the roofs of the town for a long while, and the lamps were lit early.\n\n" * 20
+    text = f"John Laurence built the house long ago.\n\n{filler}{laurence * 3}{filler}{brooke * 3}{filler}{laurence * 3}"
+    story = _chars(text)
+    john = next(c for c in story.characters if "John" in c.aliases)
+    assert "John Brooke" in john.aliases
+    assert not any("Laurence" in a for a in john.aliases)
+
+
+def test_a_wife_called_by_her_husbands_first_name_is_one_woman() -> None:
+    text = (
+        "My sister, Mrs. Joe Gargery, was more than twenty years older than I. Mrs. Joe was a tall woman, and "
+        'Joe was a mild man. "Where have you been?" said Mrs. Joe. Mrs. Joe scolded me, and Joe Gargery said '
+        "nothing. Joe went to the forge.\n"
+    )
+    story = _chars(text)
+    wife = next(c for c in story.characters if "Mrs. Joe" in c.aliases)
+    assert "Mrs. Joe Gargery" in wife.aliases
+    assert wife.gender == "f"
+    assert not any("Mrs. Joe" in c.aliases for c in story.characters if c is not wife)
+
+
+def test_a_king_is_not_the_man_who_shares_his_first_name() -> None:
+    text = (
+        'George Hollis stood up. "We fight for King George," said George. Hollis laughed, and George sat '
+        'down. "King George is far away," said Hollis. George Hollis shrugged.\n'
+    )
+    story = _chars(text, persons=False)
+    hollis = next(c for c in story.characters if "George Hollis" in c.aliases)
+    assert "King George" not in hollis.aliases

@@ -39,6 +39,18 @@ def test_treasure_island_jim_narrates_and_the_doctor_takes_over() -> None:
     assert _narrator_at(story, story.text[doctor : doctor + 60]) == "Dr. Livesey"
     assert _narrator_at(story, "Narrative Continued by the Doctor: End of the First") == "Dr. Livesey"
     assert _narrator_at(story, "Narrative Resumed by Jim Hawkins") == "Jim Hawkins"
+    # the late chapters: one the narrator mostly watches (chapter 33), one where he never speaks (chapter 34)
+    assert _narrator_at(story, "never was such an overturn in this world") == "Jim Hawkins"
+    assert _narrator_at(story, "next morning we fell early to work") == "Jim Hawkins"
+    assert all(s.narrator for s in story.sections)
+
+
+def test_watson_narrates_every_chapter_of_the_hound() -> None:
+    """Chapter 2 is mostly a manuscript read aloud and chapter 4 mostly Holmes talking: Watson still narrates."""
+    story = _story("hound_of_the_baskervilles.txt")
+    assert all(s.person == "first" for s in story.sections)
+    assert _narrator_at(story, "I have in my pocket a manuscript") == "Watson"
+    assert _narrator_at(story, "Our breakfast table was cleared early") == "Watson"
 
 
 @pytest.mark.parametrize(
@@ -63,6 +75,48 @@ def test_no_character_from_the_licence() -> None:
         story = _story(name)
         cast = {c.name for c in story.characters}
         assert not cast & {"Project", "Project Gutenberg", "Gutenberg", "Foundation", "Michael Hart"}
+
+
+@pytest.mark.parametrize(
+    "name", ["treasure_island.txt", "little_women.txt", "great_expectations.txt", "hound_of_the_baskervilles.txt"]
+)
+def test_the_licence_is_no_story(name: str) -> None:
+    story = _story(name)
+    end = story.text.index("*** END OF TH")
+    licence = next(n for n in story.nonstory if n.start <= end < n.end)
+    assert licence.end == len(story.text)
+    assert all(s.end <= licence.start for s in story.sections)
+    assert all(q.end <= licence.start for q in story.quotes)
+
+
+@pytest.mark.parametrize(
+    ("name", "not_people"),
+    [
+        ("great_expectations.txt", {"Halloa", "Hereupon", "Hereupon Startop"}),  # "Halloa, Pip!"
+        ("treasure_island.txt", {"the squire in the same breath", "Admiral Benbow", "England", "King George"}),
+        ("hound_of_the_baskervilles.txt", {"Project", "Project Gutenberg"}),
+        ("little_women.txt", {"For Jo", "For Amy", "Prut"}),
+    ],
+)
+def test_no_interjection_or_description_in_the_cast(name: str, not_people: set[str]) -> None:
+    story = _story(name)
+    written = {c.name for c in story.characters} | {a for c in story.characters for a in c.aliases}
+    assert not written & not_people
+
+
+def test_one_john_brooke_in_little_women() -> None:
+    """"John", "Mr. Brooke" and "John Brooke" are one man (Meg: "Mr. Brooke. I call him 'John' now")."""
+    story = _story("little_women.txt")
+    ids = {c.id for c in story.characters if {"John", "Mr. Brooke", "John Brooke"} & {c.name, *c.aliases}}
+    assert len(ids) == 1
+
+
+def test_the_squire_speaks_in_the_same_breath() -> None:
+    story = _story("treasure_island.txt")
+    names = {c.id: c.name for c in story.characters}
+    pos = story.text.index("“And now, Livesey,” said the squire in the same breath")
+    q = next(q for q in story.quotes if q.start <= pos + 2 < q.end)
+    assert names.get(q.speaker or "") == "Mr. Trelawney"
 
 
 def test_narrator_headings_are_found() -> None:

@@ -66,3 +66,32 @@ def test_pov_switch_after_gap_makes_two_sections() -> None:
     b = "I watch her cry. She says she is done. I tell her no. She leaves and she slams the door."
     story = _story(f"{a}\n\n{a}\n\n\n{b}\n\n{b}")
     assert [s.person for s in story.sections] == ["first", "first"]
+
+
+_TOLD = (
+    "I walked down to the harbour that morning, for I had promised my uncle I would see the boat off. I found "
+    "him on the quay, and I told him what I had heard at the inn. He listened, and I thought he looked grave.\n\n"
+)
+#: a chapter the narrator mostly watches: others talk, "we" act, one "I"
+_WATCHED = (
+    "The men came over the hill in a body. They stopped when they saw us, and the tallest of them stepped out "
+    "and looked at the boat. He turned to the others and they talked among themselves for a long while. Then "
+    "he waved, and they went down to the water. We followed them at a distance. The old sailor led the way, "
+    "and he did not look back once. They pushed off, and we watched them row out past the point until the "
+    "fog took them. The tide was running hard. He had told them it would. They would be at sea by night, and "
+    "we stood on the beach until the last of them was gone. I think none of us spoke.\n\n"
+)
+
+
+def test_a_watched_chapter_of_a_first_person_book_stays_first_person() -> None:
+    assert segment.person_tense(_WATCHED, 0, len(_WATCHED))[0] == "third"
+    assert segment.person_tense(_WATCHED, 0, len(_WATCHED), first_person_book=True)[0] == "first"
+    text = f"{_TOLD * 3}* * *\n\n{_WATCHED}* * *\n\n{_TOLD * 3}"
+    story = _story(text)
+    assert [s.person for s in story.sections] == ["first"]
+
+
+def test_a_third_person_book_keeps_its_watched_chapter_third_person() -> None:
+    third = _TOLD.replace("I walked", "Tom walked").replace(" I ", " he ").replace("my uncle", "his uncle")
+    story = _story(f"{third * 3}* * *\n\n{_WATCHED}* * *\n\n{third * 3}")
+    assert {s.person for s in story.sections} == {"third"}

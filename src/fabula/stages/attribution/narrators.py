@@ -22,6 +22,7 @@ _SELF_INTRO = re.compile(
     r"\b(?:[Mm]y name is|[Ii]'m called|[Cc]all me|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})"
 )
 EMBEDDED_SHARE = 0.25  # below this share of the text, first-person sections are embedded documents
+NARRATED_BOOK = 0.5  # from this share of the text told in first-person sections where the narrator speaks
 _FIRST_WORDS = re.compile(r"\b(?:I|me|my|mine|myself|My|Me|Myself)\b")
 _THIRD_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re.IGNORECASE)
 
@@ -56,7 +57,8 @@ def first_person_sections(ix: StoryIndex) -> list[bool]:
 
 def refine_first_person(st: AttributionState) -> None:
     """A first-person section with dialogue but no ``I said``/``said I`` tag or ``I``-beat is a letter or an
-    embedded text inside a third-person story, not a narrated section."""
+    embedded text inside a third-person story, not a narrated section: unless the sections whose narrator does
+    speak cover most of the story (``NARRATED_BOOK``), where it is a chapter in which the narrator only watches."""
     tags: Counter[int] = Counter()
     quotes: Counter[int] = Counter()
     for x in st.qs:
@@ -64,6 +66,10 @@ def refine_first_person(st: AttributionState) -> None:
         refs = [x.tag, *x.beats_between, *x.beats_before[-1:], *x.beats_after[:1]]
         if any(r is not None and r.kind == "narrator" for r in refs):
             tags[x.section] += 1
+    secs = st.ix.sections
+    speaking = sum(s.end - s.start for k, s in enumerate(secs) if st.narr_ids[k] is not None and tags[k])
+    if speaking >= NARRATED_BOOK * sum(s.end - s.start for s in secs):
+        return
     for k, ph in enumerate(st.narr_ids):
         if ph is not None and quotes[k] >= 3 and tags[k] == 0:
             st.narr_ids[k] = None

@@ -88,7 +88,11 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
     label = " ".join(words[1:])
     # a title of rank with a place first: "the duchess" is the Duchess of Monmouth (named last), not a bare
     # "Duchess" addressed to both duchesses of the story
-    titled = titled_character(st, head, ref.pos) if not modified else None
+    # "said the squire in the same breath": a title held in the story names its holder whatever follows, unless
+    # "of" makes it another one ("the captain of the other ship")
+    titled = titled_character(st, head, ref.pos) if not modified or words[pp] != "of" else None
+    if titled is not None and modified:
+        return titled
     if titled is not None and " of " in st.ix.chars[titled].name:
         return titled
     for c in st.story.characters:

@@ -27,6 +27,7 @@ from fabula.lexicon import (
     STOP_NAMES,
     SURNAME_TITLES,
     TITLES,
+    name_prior,
 )
 from fabula.stages.characters.names import NameHit
 
@@ -114,6 +115,12 @@ class _NameWords:
         for w in counted:
             self.evidence[w].add(h)
 
+    def only_opens(self, w: str) -> bool:
+        """``w`` is only ever written sentence-initially, never with a cue, and is no known first name: an adverb
+        or interjection capitalised by its place ("Hereupon", "Whereat")."""
+        ev = self.evidence.get(w) or _Evidence()
+        return ev.noninit == 0 and ev.cued == 0 and w.lower() not in self.priors and name_prior(w) is None
+
     def ok(self, w: str) -> bool:
         """Whether ``w`` behaves like a name word in this text."""
         wl = w.lower()
@@ -171,6 +178,8 @@ def _group_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counte
             good = [True]  # "Mrs. Hall", "Mr. Hill": a title makes the word a surname
         else:
             good = [name_words.ok(w) for w in words]
+            if h.initial and h.title is None and len(words) > 1 and name_words.only_opens(words[0]):
+                good[0] = False  # "Hereupon Startop": a word that only ever opens a sentence opens this one
         if not all(good):
             # keep the longest good suffix ("Yesterday Ali" → "Ali") when the title is absent
             k = len(words)
@@ -199,7 +208,10 @@ def _drop_non_persons(text: str, forms: dict[FormKey, Form], priors: set[str]) -
     for (t, ws), f in forms.items():
         if t in SURNAME_TITLES and len(ws) == 1:
             titled_surnames[ws[0]].append(f)
+    name_words = {w for f in forms.values() for w in f.words}
     for key, f in forms.items():
+        if f.title is None and len(f.words) == 1 and _greeting(text, f, name_words):
+            continue
         if f.title in SURNAME_TITLES and len(f.words) == 1 and _plural_of(
             text, f, _titled_singular(f.words[0], titled_surnames)
         ):
@@ -226,6 +238,23 @@ def _drop_non_persons(text: str, forms: dict[FormKey, Form], priors: set[str]) -
             continue  # plurals: the Bennets, the Lucases, Russians
         out[key] = f
     return out
+
+
+_COMMA_NAME = re.compile(r",[ \t\n]+([A-Z][\w'’]*)")
+
+
+def _greeting(text: str, f: Form, name_words: set[str]) -> bool:
+    """An interjection or a foreign word, not a name: it opens its sentence or utterance (all uses but one), and
+    at least twice a name follows it after a comma ("Halloa, Pip!", "Hullo, Joan!", "Mais, Madame") — a vocative
+    is not followed by another one."""
+    word = f.words[0]
+    if sum(not h.initial for h in f.hits) > 1:
+        return False
+    named = 0
+    for h in f.hits:
+        m = _COMMA_NAME.match(text, h.end, h.end + 40)
+        named += m is not None and m.group(1) != word and m.group(1) in name_words
+    return named >= 2
 
 
 def _is_place(text: str, f: Form) -> bool:

@@ -100,6 +100,15 @@ class Entity:
             self.titles.add(f.title)
 
 
+#: A bare first name shared by several full names goes to the one whose surname stands within ``NEAR_WINDOW``
+#: characters of at least ``NEAR_SHARE`` of its uses and ``NEAR_LEAD`` times as many as any other's.
+NEAR_WINDOW = 1500
+NEAR_SHARE = 0.2
+NEAR_LEAD = 1.5
+#: "Mr. Emerson" is not "George Emerson" when "George" stands beside it in this share of its uses.
+BESIDE_SHARE = 0.1
+
+
 @dataclass(slots=True)
 class _Cast:
     """Entities under construction with their indexes (positions in ``entities``) by first and last name."""
@@ -109,6 +118,16 @@ class _Cast:
     by_last: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     titled_surname: dict[tuple[str, str], int] = field(default_factory=dict)
     bare_starts: dict[str, list[int]] = field(default_factory=dict)  # lower-cased bare word -> sorted hit starts
+    word_starts: dict[str, list[int]] = field(default_factory=dict)  # lower-cased name word -> starts of its hits
+
+    def near(self, f: Form, word: str, window: int = NEAR_WINDOW) -> int:
+        """How many hits of ``f`` have a name hit with ``word`` (another form's) within ``window`` characters."""
+        starts = self.word_starts.get(word, [])
+        n = 0
+        for h in f.hits:
+            i = bisect.bisect_left(starts, h.start - window)
+            n += any(not h.start <= p < h.end for p in starts[i : bisect.bisect_right(starts, h.end + window)])
+        return n
 
     def side_by_side(self, f: Form, first: str, window: int = 100) -> int:
         """How often the bare name ``first`` stands within ``window`` characters of a hit of ``f`` (not inside
@@ -145,9 +164,13 @@ class _Cast:
 def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[Entity]:
     """Cluster forms into entities: full names anchor; first names, titled surnames and nicknames attach to them."""
     cast = _Cast()
+    by_word: dict[str, list[int]] = defaultdict(list)
     for f in forms.values():
         if f.title is None and len(f.words) == 1:
             cast.bare_starts[f.words[0].lower()] = sorted(h.start for h in f.hits)
+        for w in f.words:
+            by_word[w.lower()].extend(h.start for h in f.hits)
+    cast.word_starts = {w: sorted(v) for w, v in by_word.items()}
     _anchor_full_names(cast, forms)
     for e in cast.entities:
         e.gender = gender_of(text, e.forms, qi)
@@ -237,8 +260,15 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         # "General Tilney" is not the "Mr. Henry Tilney" of the story: a rank and "Mr." by one surname, two men
         if f.title in RANKS and any(g2.title and title_class(g2.title) == "mr" for g2 in e.forms):
             continue
-        # "Mr. Emerson" beside "George" again and again: George Emerson's father, not George
-        if e.first and cast.side_by_side(f, e.first) >= 2:
+        # "Mr. Emerson" beside "George" again and again: George Emerson's father, not George, above all where the
+        # text needs "Mr. George Emerson" to tell them apart or the family has several men; a rare meeting of the
+        # two forms, for the family's only man, is one man ("Mr. Brooke. I call him 'John'")
+        n_beside = cast.side_by_side(f, e.first) if e.first else 0
+        if n_beside >= 2 and (
+            n_beside >= BESIDE_SHARE * len(f.hits)
+            or any(g.title == f.title and len(g.words) >= 2 for g in e.forms)
+            or sum(entities[j].gender == e.gender for j in full_holders) > 1
+        ):
             beside = True
             continue
         cands.append(i)
@@ -264,6 +294,16 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         ]
         if len(firsts) == 1:
             target = firsts[0]
+    if target is None and f.title in MARRIED and name_prior(w) == "m" and not cast.by_last.get(wl):
+        # "Mrs. Joe" is "Mrs. Joe Gargery", her husband's names, when one woman goes by them (a man's first name,
+        # nobody's surname: "Mrs. Manson" is not "Mrs. Manson Mingott")
+        wives = [
+            i
+            for i, e in enumerate(entities)
+            if any(g.title in MARRIED and len(g.words) >= 2 and g.words[0] == w for g in e.forms)
+        ]
+        if len(wives) == 1:
+            target = wives[0]
     if target is None:
         target = cast.titled_home(f.title, w, last=wl)
     return target
@@ -332,11 +372,17 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
     elif len(cands) == 1:
         target = cands[0]
     else:
-        # several "Charles": the one of the family the story is about (its surname is mentioned most)
+        # several "John": the one whose surname stands near the bare name's uses most often ("John" in the scenes
+        # of "Mr. Brooke", not of "Mr. Laurence"), when clearly; else the one of the family the story is about
+        # (its surname is mentioned most)
         def family(i: int) -> int:
             return sum(entities[j].count for j in cast.by_last.get(entities[i].last or "", []))
 
-        target = max(cands, key=lambda i: (family(i), entities[i].count))
+        near = sorted(((cast.near(f, entities[i].last or ""), i) for i in cands), reverse=True)
+        if near[0][0] >= NEAR_SHARE * len(f.hits) and near[0][0] >= NEAR_LEAD * near[1][0]:
+            target = near[0][1]
+        else:
+            target = max(cands, key=lambda i: (family(i), entities[i].count))
     if target is None:
         target = cast.add(Entity([], first=cf))
         cast.by_first[cf].append(target)
@@ -365,7 +411,9 @@ def _merge_titled_with_bare(entities: list[Entity]) -> None:
         if g and other.gender and other.gender != g:
             continue
         if other.named_full and other.last != e.forms[0].words[0].lower():
-            continue  # "Colonel Fitzwilliam" is not Fitzwilliam Darcy: the bare word is that one's first name
+            # "Colonel Fitzwilliam" is not Fitzwilliam Darcy, "King George" not George Merry: the bare word is
+            # that one's first name
+            continue
         other.forms.extend(e.forms)
         other.titles.add(t)
         e.forms = []
