@@ -119,6 +119,8 @@ STOP = frozenset(
 STOP_NAMES = frozenset("may april june august christian".split())
 # STOP words (places, buildings) that are surnames after a title: "Mrs. Hall", "Mr. Hill", "Miss Lane".
 PLACE_SURNAMES = frozenset("street lane park hall house court church castle hill river lake".split())
+# STOP words (months) that are surnames after a title: "Mrs. March", "Miss May".
+MONTH_SURNAMES = frozenset("january february march april may june july august september october november december".split())
 SURNAME_TITLES = frozenset("mr mrs miss ms mme mlle madame mademoiselle monsieur dr".split())
 # Words a text capitalises as forms of address, not names of their own ("Mother", "her Ladyship").
 NOT_RESCUED = frozenset(

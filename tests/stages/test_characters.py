@@ -464,3 +464,16 @@ def test_a_king_is_not_the_man_who_shares_his_first_name() -> None:
     story = _chars(text, persons=False)
     hollis = next(c for c in story.characters if "George Hollis" in c.aliases)
     assert "King George" not in hollis.aliases
+
+
+def test_a_month_after_a_title_is_a_surname() -> None:
+    """"Mrs. March" and "Aunt March" are people, though "March" is also a month."""
+    text = (
+        "It rained all through March. Mrs. March sat by the window with her sewing.\n\n"
+        '"Girls," said Mrs. March, "Aunt March has asked for one of you."\n\n'
+        '"Not me," said Kit. Aunt March was cross in the mornings, and Mrs. March knew it.\n\n'
+        '"Then I shall go myself," said Mrs. March. Kit laughed at Mrs. March\'s face.\n\n'
+        '"You will go," said Mrs. March, smiling at her.\n'
+    )
+    names = _aliases(text)
+    assert "Mrs. March" in names and any("Aunt March" in a for a in names.values()), names

@@ -19,6 +19,7 @@ from fabula.lexicon import (
     CANON_TITLE,
     FEMALE_NAMES,
     MALE_NAMES,
+    MONTH_SURNAMES,
     NOT_RESCUED,
     PARTICLES,
     PLACE_PREP,
@@ -134,7 +135,7 @@ class _NameWords:
             wl = unhyphened
         if wl in STOP:
             # "said May"; "said Hall" where "Mr. Hall" is in the story
-            rescuable = wl in STOP_NAMES or (wl in PLACE_SURNAMES and w in self.titled)
+            rescuable = wl in STOP_NAMES or ((wl in PLACE_SURNAMES or wl in MONTH_SURNAMES) and w in self.titled)
             return rescuable and ev.person_like()
         if wl in self.priors:
             return True
