@@ -104,6 +104,20 @@ def test_no_interjection_or_description_in_the_cast(name: str, not_people: set[s
     assert not written & not_people
 
 
+@pytest.mark.parametrize("name", ["great_expectations.txt", "treasure_island.txt", "little_women.txt"])
+def test_mentioned_lists_names_not_descriptions(name: str) -> None:
+    """Only named people are "mentioned"; a description that ended with no line ("my sister") is no one."""
+    story = _story(name)
+    # every entry is a name the person model judged (a description attribution made has no such judgement)
+    assert story.mentioned and all(c.person is not None for c in story.mentioned), [c.name for c in story.mentioned]
+
+
+def test_the_marches_are_people_in_little_women() -> None:
+    """"Mrs. March" (the girls' mother) and "Aunt March" are characters, though "March" is also a month."""
+    names = {c.name for c in _story("little_women.txt").characters}
+    assert {"Mrs. March", "Aunt March"} <= names
+
+
 def test_one_john_brooke_in_little_women() -> None:
     """"John", "Mr. Brooke" and "John Brooke" are one man (Meg: "Mr. Brooke. I call him 'John' now")."""
     story = _story("little_women.txt")

@@ -19,6 +19,7 @@ Configuration is passed to :func:`run`: ``model`` (a ranker as loaded from JSON;
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from typing import Any
 
 from fabula.pipeline import Stage
@@ -144,19 +145,20 @@ def finish(st: AttributionState) -> None:
         if c.narrator and c.gender is None:
             c.gender = narrator_gender(st, c.id)
     story.mentions = sorted([*story.mentions, *st.extra_mentions], key=lambda m: (m.start, m.end))
-    split_mentioned(story)
+    split_mentioned(story, {c.id for c in st.new_chars if not c.narrator})
 
 
-def split_mentioned(story: Story) -> None:
+def split_mentioned(story: Story, made: Collection[str] = ()) -> None:
     """Move the characters who are only mentioned (no quotation, nobody's addressee, no narrator: historical
     figures, authors, gods) from ``story.characters`` to ``story.mentioned``; their mentions keep their id. One
     the person model doubts (``Character.person`` under ``MENTIONED_THRESHOLD``: a place or a thing that was kept
-    in case it spoke) is dropped with its mentions."""
+    in case it spoke), or one of ``made``, the descriptions attribution made speakers of ("the man", "my sister")
+    that ended with no line, is dropped with its mentions."""
     addressed = {a for q in story.quotes for a in q.addressees}
     cast = [c for c in story.characters if c.quotes or c.narrator or c.id in addressed]
     kept = {c.id for c in cast}
     only = [c for c in story.characters if c.id not in kept]
-    gone = {c.id for c in only if c.person is not None and c.person < MENTIONED_THRESHOLD}
+    gone = {c.id for c in only if (c.person is not None and c.person < MENTIONED_THRESHOLD) or c.id in made}
     story.mentioned = [*story.mentioned, *(c for c in only if c.id not in gone)]
     story.characters = cast
     if gone:
