@@ -118,6 +118,12 @@ def test_the_marches_are_people_in_little_women() -> None:
     assert {"Mrs. March", "Aunt March"} <= names
 
 
+def test_silver_is_called_by_his_surname() -> None:
+    """The cast shows "John Silver" (the narration says "Silver" two hundred times), not "Long John"."""
+    names = {c.name for c in _story("treasure_island.txt").characters}
+    assert "John Silver" in names and "Long John" not in names
+
+
 def test_one_john_brooke_in_little_women() -> None:
     """"John", "Mr. Brooke" and "John Brooke" are one man (Meg: "Mr. Brooke. I call him 'John' now")."""
     story = _story("little_women.txt")

@@ -588,6 +588,12 @@ def display_name(e: Entity) -> str:
     forms = [f for f in e.forms if f not in e.variants] or e.forms
     total = sum(len(f.hits) for f in forms)
     multi = [f for f in forms if len(f.words) >= 2 and (len(f.hits) >= 2 or len(f.hits) >= 0.2 * total)]
+    # a full name ends in the word the story calls them by most ("John Silver", not "Long John", when "Silver"
+    # is what the narration says)
+    singles = [f for f in forms if len(f.words) == 1]
+    if multi and singles:
+        main = max(singles, key=lambda f: len(f.hits)).words[0]
+        multi = [f for f in multi if f.words[-1] == main] or multi
     pool = multi or forms
     best = max(pool, key=lambda f: (len(f.hits), f.title is not None))
     if not multi:
