@@ -477,3 +477,14 @@ def test_a_month_after_a_title_is_a_surname() -> None:
     )
     names = _aliases(text)
     assert "Mrs. March" in names and any("Aunt March" in a for a in names.values()), names
+
+
+def test_a_professor_by_surname_is_the_one_full_name_of_it() -> None:
+    """"Professor Lind" is Anton Lind, the one full name with that surname, though no title came with it."""
+    text = (
+        "In the autumn the new lodger, Anton Lind, came to the boarding house. Mr. Lind was tall and kind.\n\n"
+        '"Good evening," said Professor Lind to the landlady. Professor Lind always bowed.\n\n'
+        '"Good evening, Professor," said Ida, and Mr. Lind smiled.\n'
+    )
+    names = _aliases(text)
+    assert any({"Anton Lind", "Professor Lind"} <= set(a) for a in names.values()), names

@@ -124,6 +124,13 @@ def test_silver_is_called_by_his_surname() -> None:
     assert "John Silver" in names and "Long John" not in names
 
 
+def test_the_professor_is_bhaer() -> None:
+    """"the Professor", "Professor Bhaer", "Mr. Bhaer" and "Friedrich Bhaer" are one man in Little Women."""
+    story = _story("little_women.txt")
+    ids = {c.id for c in story.characters if {"Professor Bhaer", "Mr. Bhaer", "Friedrich Bhaer"} & {c.name, *c.aliases}}
+    assert len(ids) == 1 and not any(c.name == "the Professor" for c in story.characters)
+
+
 def test_one_john_brooke_in_little_women() -> None:
     """"John", "Mr. Brooke" and "John Brooke" are one man (Meg: "Mr. Brooke. I call him 'John' now")."""
     story = _story("little_women.txt")

@@ -161,9 +161,9 @@ def run(
         )
         name = display_name(e)
         # Role names: "the Hatter", "the General", "the Mock Turtle" are mostly used with the article.
-        hits = [h for f in e.forms if f.title is None for h in f.hits]
+        hits = [h for f in e.forms if f.title is None and " ".join(f.words) == name for h in f.hits]
         with_the = after_the(text, hits)
-        if hits and with_the * 2 >= len(hits) and with_the >= 2 and name in {" ".join(h.words) for h in hits}:
+        if hits and with_the * 2 >= len(hits) and with_the >= 2:
             name = "the " + name
             aliases.append(name)
         chars.append(

@@ -323,6 +323,13 @@ def _home_of_titled_name(cast: _Cast, f: Form) -> int:
     if len(cands) > 1:
         # several Johns, one of them "Sir John Middleton": "Sir John" is the one who carries the title
         cands = [i for i in cands if f.title in entities[i].titles] or cands
+    if not cands and f.title in NEUTRAL_TITLES:
+        # "Professor Bhaer": the one full name of that surname ("Friedrich Bhaer"), titled so or not
+        cands = [
+            i
+            for i in cast.full(cast.by_last.get(w.lower(), []))
+            if not (g and entities[i].gender and entities[i].gender != g)
+        ]
     if len(cands) == 1:
         return cands[0]
     return cast.titled_home(f.title, w, first=canon_first(w))
