@@ -111,7 +111,7 @@ def best(scores: Sequence[float]) -> int:
 
 
 def rank_round(
-    st: AttributionState, model: dict[str, Any], key: str, rules: Sequence[str], fixed: Fixed | None = None
+    st: AttributionState, model: dict[str, Any], key: str, rules: Sequence[str], kept: Fixed | None = None
 ) -> tuple[dict[int, tuple[str, float]], dict[int, Turn]]:
     """One ranking round with the weights ``model[key]``: every quotation's best candidate becomes its speaker
     (a quotation whose rule in ``rules`` is protected keeps the rules' pick). Returns the picks with their
@@ -120,7 +120,7 @@ def rank_round(
     no speaker changes, shared by the rounds over one state (see ``features.contexts``)."""
     picks: dict[int, tuple[str, float]] = {}
     turns: dict[int, Turn] = {}
-    for i, cands, rows in candidates_and_features(st, fixed):
+    for i, cands, rows in candidates_and_features(st, kept):
         if not cands:
             continue
         x = st.qs[i]
@@ -148,9 +148,9 @@ def rerank(st: AttributionState, model: dict[str, Any]) -> None:
     rules = [x.rule for x in st.qs]
     picks: dict[int, tuple[str, float]] = {}
     last: dict[int, Turn] = {}
-    fixed: Fixed = {}  # only the speakers change from one round to the next
+    kept: Fixed = {}  # only the speakers change from one round to the next
     for r in range(max(1, int(model.get("rounds", 2)))):
-        picks, last = rank_round(st, model, "coef2" if r else "coef", rules, fixed)
+        picks, last = rank_round(st, model, "coef2" if r else "coef", rules, kept)
     weights = model.get("decode")
     if weights:
         for conv in conversations(st, sorted(last)):
