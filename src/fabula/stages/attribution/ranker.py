@@ -116,7 +116,7 @@ def rank_round(
     """One ranking round with the weights ``model[key]``: every quotation's best candidate becomes its speaker
     (a quotation whose rule in ``rules`` is protected keeps the rules' pick). Returns the picks with their
     probabilities, and the turns for the conversation decode. With ``model["self_style"]``, the idiolects are then
-    rebuilt from every quotation as attributed so far, for the next round. ``fixed``: the contexts' parts that
+    rebuilt from every quotation as attributed so far, for the next round. ``kept``: the contexts' parts that
     no speaker changes, shared by the rounds over one state (see ``features.contexts``)."""
     picks: dict[int, tuple[str, float]] = {}
     turns: dict[int, Turn] = {}
