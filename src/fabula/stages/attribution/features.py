@@ -261,17 +261,17 @@ def contexts(st: AttributionState, fixed: Fixed | None = None) -> Iterator[tuple
     for i, x in enumerate(st.qs):
         if x.nobody:
             continue
-        q = QuoteContext(i, x, stats, st.gender, narr=st.narrator_of(x))
         old = fixed.get(i) if fixed is not None else None
         if old is None:
+            q = QuoteContext(i, x, stats, st.gender, narr=st.narrator_of(x))
             _mention_counts(st, q)
             _tag_context(st, q)
             _fixed_neighbours(st, q)
             if fixed is not None:
                 fixed[i] = q
         else:
-            for name in FIXED_FIELDS:
-                setattr(q, name, getattr(old, name))
+            kept = {f: getattr(old, f) for f in FIXED_FIELDS}
+            q = QuoteContext(i, x, stats, st.gender, narr=st.narrator_of(x), **kept)
         cands = _candidates(st, q)
         _tag_nominal(st, q)
         _neighbours(st, q, speakers)
