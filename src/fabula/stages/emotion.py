@@ -22,12 +22,13 @@ import json
 import logging
 import math
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate, pairwise
+from itertools import accumulate, pairwise, repeat
 from typing import Any
 
 import numpy as np
@@ -91,8 +92,8 @@ def word_features(norm: str, negation: bool = False) -> list[str]:
     """Word unigrams and bigrams (punctuation marks and emoji are tokens of their own); with ``negation``, also
     the negated words (:func:`negated`)."""
     toks = _WORD.findall(norm)
-    out = toks + [a + " " + b for a, b in pairwise(toks)]
-    if negation:
+    out = toks + list(map(" ".join, pairwise(toks)))
+    if negation and not (_NEGATORS.isdisjoint(toks) and "n't" not in norm):  # no negator: no negated word
         out.extend(negated(toks))
     return out
 
@@ -110,6 +111,8 @@ def char_features(norm: str) -> list[str]:
 
 #: Words longer than this have their character n-grams generated lazily (bounded memory on hostile input).
 LONG_TOKEN = 1000
+#: How many distinct words a :class:`Vectorizer` keeps the char n-gram columns of (bounded memory).
+CHAR_CACHE_MAX = 200_000
 
 
 def _char_grams(word: str) -> Iterator[str]:
@@ -132,8 +135,11 @@ class Vectorizer:
     char_vocab: dict[str, int]
     idf: np.ndarray  # (n_word + n_char,)
     negation: bool = False  # add negation-scope features (``~word``)
-    # word -> the in-vocabulary columns of its character n-grams (words repeat, n-gram extraction is slow)
-    _char_cache: dict[str, np.ndarray] = field(default_factory=dict)
+    # word -> its index in _char_cols: the in-vocabulary columns of its character n-grams (words repeat, n-gram
+    # extraction is slow)
+    _char_cache: dict[str, int] = field(default_factory=dict)
+    _char_cols: list[np.ndarray] = field(default_factory=list)
+    _char_lock: threading.Lock = field(default_factory=threading.Lock)  # (threads share the shipped model)
 
     @property
     def size(self) -> int:
@@ -143,32 +149,33 @@ class Vectorizer:
         """Flat sparse TF-IDF rows in (row, column) order: per text its word features, then its char features.
         Each block's norm sums its features in order of first occurrence in the text, as a ``Counter`` would (the
         order fixes the floating-point sum); the CSR product downstream reads each row in column order."""
-        word_cols: list[int] = []
-        word_lens: list[int] = []
-        char_parts: list[np.ndarray] = []
-        char_lens: list[int] = []
-        wv, cv, off = self.word_vocab, self.char_vocab, len(self.word_vocab)
-        cache = self._char_cache
+        word_ids: list[int] = []  # every text's word features' columns, -1 out of the vocabulary
+        word_feats: list[int] = []  # how many features each text has
+        tok_ids: list[int | None] = []  # every text's words, as indices into the char cache
+        tok_lens: list[int] = []
+        wv_get, cache_get, off = self.word_vocab.get, self._char_cache.get, len(self.word_vocab)
+        extra: dict[str, int] = {}  # words past the cache's bound, for this call: -1 - their index in extra_cols
+        extra_cols: list[np.ndarray] = []
         for text in texts:
             norm = normalize(text)
-            ids = [j for j in map(wv.get, word_features(norm, self.negation)) if j is not None]
-            word_cols.extend(ids)
-            word_lens.append(len(ids))
-            k = 0
-            for w in norm.split():
-                arr = cache.get(w)
-                if arr is None:
-                    # a megabyte-long token is read lazily; ordinary words take the faster list path
-                    grams = _char_grams(w) if len(w) > LONG_TOKEN else char_features(w)
-                    arr = np.array([j + off for g in grams if (j := cv.get(g)) is not None], dtype=np.int64)
-                    if len(cache) < 200_000:
-                        cache[w] = arr
-                char_parts.append(arr)
-                k += len(arr)
-            char_lens.append(k)
+            feats = word_features(norm, self.negation)
+            word_ids.extend(map(wv_get, feats, repeat(-1)))
+            word_feats.append(len(feats))
+            toks = norm.split()
+            ids = list(map(cache_get, toks))
+            if None in ids:
+                for k, j in enumerate(ids):
+                    if j is None:
+                        ids[k] = self._char_index(toks[k], extra, extra_cols, off)
+            tok_ids.extend(ids)
+            tok_lens.append(len(toks))
         n = len(texts)
-        r_w, c_w, v_w = self._block(np.asarray(word_cols, dtype=np.int64), word_lens)
-        r_c, c_c, v_c = self._block(np.concatenate([np.zeros(0, np.int64), *char_parts]), char_lens)
+        w_all = np.asarray(word_ids, dtype=np.int64)
+        keep = w_all >= 0
+        word_lens = np.bincount(np.repeat(np.arange(n), word_feats)[keep], minlength=n)
+        r_w, c_w, v_w = self._block(w_all[keep], word_lens)
+        char_cols, char_lens = self._char_block(tok_ids, tok_lens, extra_cols)
+        r_c, c_c, v_c = self._block(char_cols, char_lens)
         # merge the blocks row by row (each row's word columns come before its char columns)
         per_w, per_c = np.bincount(r_w, minlength=n), np.bincount(r_c, minlength=n)
         start = np.cumsum(per_w + per_c) - per_w - per_c  # where each row begins
@@ -181,15 +188,56 @@ class Vectorizer:
             arr[at_c] = b
         return rows, cols, vals
 
-    def _block(self, cols: np.ndarray, lens: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _char_index(self, word: str, extra: dict[str, int], extra_cols: list[np.ndarray], off: int) -> int:
+        """The index of ``word``'s char n-gram columns (shifted by ``off``) in the cache, added to it; once the
+        cache is full, ``-1 - k`` for this call's ``extra_cols[k]``."""
+        hit = extra.get(word)
+        if hit is not None:
+            return hit
+        cv = self.char_vocab
+        # a megabyte-long token is read lazily; ordinary words take the faster list path
+        grams = _char_grams(word) if len(word) > LONG_TOKEN else char_features(word)
+        arr = np.array([j + off for g in grams if (j := cv.get(g)) is not None], dtype=np.int64)
+        with self._char_lock:
+            hit = self._char_cache.get(word)
+            if hit is not None:
+                return hit
+            if len(self._char_cache) < CHAR_CACHE_MAX:
+                self._char_cols.append(arr)
+                k = self._char_cache[word] = len(self._char_cols) - 1
+                return k
+        k = extra[word] = -1 - len(extra_cols)
+        extra_cols.append(arr)
+        return k
+
+    def _char_block(
+        self, tok_ids: list[int | None], tok_lens: list[int], extra_cols: list[np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The char n-gram columns of every word of every text, in order (``tok_ids``: the words as indices, see
+        :meth:`_char_index`; ``tok_lens``: how many words each text has), and how many columns each text has."""
+        ids = np.asarray(tok_ids, dtype=np.int64)
+        used, inverse = np.unique(ids, return_inverse=True)
+        cols = self._char_cols
+        parts = [cols[j] if j >= 0 else extra_cols[-1 - j] for j in used.tolist()]
+        lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        flat = np.concatenate([np.zeros(0, np.int64), *parts])
+        per_tok = lens[inverse]
+        ends = np.cumsum(per_tok)
+        total = int(ends[-1]) if len(ends) else 0
+        # each word's columns: its slice of ``flat``, the words one after the other
+        at = np.repeat((np.cumsum(lens) - lens)[inverse] - (ends - per_tok), per_tok) + np.arange(total)
+        bounds = np.cumsum([0, *tok_lens])
+        upto = np.concatenate([np.zeros(1, np.int64), ends])
+        out: np.ndarray = flat[at]
+        return out, upto[bounds[1:]] - upto[bounds[:-1]]
+
+    def _block(self, cols: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One block's distinct columns per row (``cols`` holds ``lens[r]`` entries for row ``r``, rows in order),
         in (row, column) order, with their TF-IDF values L2-normalised per row (the squares summed in order of
         first occurrence)."""
         rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
         width = int(cols.max()) + 1 if len(cols) else 1
-        keys, first, inverse, counts = np.unique(
-            rows * width + cols, return_index=True, return_inverse=True, return_counts=True
-        )
+        keys, first, inverse, counts = _distinct(rows * width + cols, len(lens) * width)
         seen = np.zeros(len(cols), dtype=bool)
         seen[first] = True
         order = inverse[seen]  # the distinct entries in order of first occurrence
@@ -198,6 +246,24 @@ class Vectorizer:
         norms = np.sqrt(np.bincount(r[order], weights=(vals * vals)[order], minlength=len(lens)))
         out: np.ndarray = vals / np.where(norms[r] > 0, norms[r], 1.0)
         return r, c, out
+
+
+def _distinct(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_index=True, return_inverse=True, return_counts=True)`` for non-negative ``keys``
+    below ``bound``: sorted as ``key * n + position`` (a plain sort, faster than unique's stable argsort) when that
+    fits in 63 bits."""
+    n = len(keys)
+    if not n or bound > ((1 << 62) - n) // n:
+        out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = np.unique(
+            keys, return_index=True, return_inverse=True, return_counts=True
+        )
+        return out
+    k, at = np.divmod(np.sort(keys * n + np.arange(n, dtype=np.int64)), n)
+    starts = np.flatnonzero(np.concatenate([np.ones(1, dtype=bool), k[1:] != k[:-1]]))
+    counts = np.diff(np.append(starts, n))
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[at] = np.repeat(np.arange(len(starts), dtype=np.int64), counts)
+    return k[starts], at[starts], inverse, counts
 
 
 @lru_cache(maxsize=1)

@@ -139,7 +139,7 @@ def is_abbrev(text: str, dot: int) -> bool:
 
 
 def tokens(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in TOKEN_RE.finditer(text)]
+    return list(map(re.Match.span, TOKEN_RE.finditer(text)))
 
 
 def chapters(story: Story, paras: list[Span]) -> tuple[list[Chapter], list[NonStory]]:

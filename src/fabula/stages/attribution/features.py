@@ -231,23 +231,49 @@ FEATURES: tuple[str, ...] = tuple(name for name, _ in FEATURE_TABLE)
 _FUNCS = tuple(f for _, f in FEATURE_TABLE)
 
 
-def candidates_and_features(st: AttributionState) -> list[tuple[int, list[str], list[list[float]]]]:
+#: The fields of a :class:`QuoteContext` that no quotation's speaker changes: the narration around it, what its
+#: tag's pronoun and its beats resolve to, its neighbours' addressed genders, the subjects of the paragraphs
+#: around it and whether it asks. Ranking rounds change speakers only, so these are worked out once per story.
+FIXED_FIELDS = (
+    "before", "after", "prevp", "conv", "recency", "local", "focus", "beat_focus", "strong", "weak", "prev",
+    "nxt", "want", "told", "told_next", "prev_subj", "next_subj", "gap", "asks", "prev_asks",
+)
+
+#: Each quotation's context as the previous round left it, for :data:`FIXED_FIELDS` (by quotation index).
+Fixed = dict[int, QuoteContext]
+
+
+def candidates_and_features(
+    st: AttributionState, fixed: Fixed | None = None
+) -> list[tuple[int, list[str], list[list[float]]]]:
     """For each quotation: candidate speakers and one feature vector per candidate (in :data:`FEATURES` order),
-    built from the rule pass (neighbours' speakers are the rules' predictions)."""
+    built from the rule pass (neighbours' speakers are the rules' predictions). ``fixed``: see :func:`contexts`."""
     rows = _rows if FEATURES == _ROW_FEATURES else table_rows
-    return [(q.i, cands, rows(q, cands)) for q, cands in contexts(st)]
+    return [(q.i, cands, rows(q, cands)) for q, cands in contexts(st, fixed)]
 
 
-def contexts(st: AttributionState) -> Iterator[tuple[QuoteContext, list[str]]]:
-    """Each quotation's context and candidate speakers (epigraphs aside)."""
+def contexts(st: AttributionState, fixed: Fixed | None = None) -> Iterator[tuple[QuoteContext, list[str]]]:
+    """Each quotation's context and candidate speakers (epigraphs aside). ``fixed``, when given, keeps each
+    context's :data:`FIXED_FIELDS` from one call to the next over the same state, as long as only the quotations'
+    speakers (and the idiolects) change between them, as in the ranker's rounds: the values are the same."""
     stats = StoryStats.of(st)
     speakers: dict[tuple[int, int], Counter[str]] = {}  # per conversation, computed once (not per quotation)
     for i, x in enumerate(st.qs):
         if x.nobody:
             continue
-        q = QuoteContext(i, x, stats, st.gender, narr=st.narrator_of(x))
-        cands = _mentions_around(st, q)
-        _tag_context(st, q)
+        old = fixed.get(i) if fixed is not None else None
+        if old is None:
+            q = QuoteContext(i, x, stats, st.gender, narr=st.narrator_of(x))
+            _mention_counts(st, q)
+            _tag_context(st, q)
+            _fixed_neighbours(st, q)
+            if fixed is not None:
+                fixed[i] = q
+        else:
+            kept = {f: getattr(old, f) for f in FIXED_FIELDS}
+            q = QuoteContext(i, x, stats, st.gender, narr=st.narrator_of(x), **kept)
+        cands = _candidates(st, q)
+        _tag_nominal(st, q)
         _neighbours(st, q, speakers)
         if q.prev_subj:
             cands.append(q.prev_subj)  # (even when already a candidate)
@@ -390,17 +416,16 @@ def _rows(q: QuoteContext, cands: Sequence[str]) -> list[list[float]]:
     return out
 
 
-#: How far (code points) from a quotation :func:`_mentions_around` counts mentions; further than any PDNC
+#: How far (code points) from a quotation :func:`_mention_counts` counts mentions; further than any PDNC
 #: quotation's paragraphs reach (17.5k), so it only bounds the work in pathological, enormous paragraphs.
 MENTION_REACH = 25_000
 
 
-def _mentions_around(st: AttributionState, q: QuoteContext) -> list[str]:
-    """Count the narration mentions around the quotation into ``q`` and return the candidates: the rules' pick,
-    people mentioned nearby, the conversation's speakers and those they address, the narrator, people mentioned
-    since the conversation began."""
+def _mention_counts(st: AttributionState, q: QuoteContext) -> None:
+    """Count the narration mentions around the quotation into ``q``: in its paragraph before and after it, in the
+    four paragraphs before, since the conversation began, and the recency of each name before it."""
     ix, qs, i, x = st.ix, st.qs, q.i, q.x
-    lo, hi = st.conversation(i)
+    lo, _ = st.conversation(i)
     p_lo = ix.paras[max(0, x.para - 4)][0]
     p0 = ix.paras[x.para][0]
     p1 = ix.paras[x.last_para][1]
@@ -422,6 +447,13 @@ def _mentions_around(st: AttributionState, q: QuoteContext) -> list[str]:
     c_lo = ix.paras[max(0, qs[max(lo, i - 30)].para - 3)][0]
     if c_lo < p_lo:
         q.conv.update(chars[bisect_left(starts, c_lo) : bisect_left(starts, p_lo)])
+
+
+def _candidates(st: AttributionState, q: QuoteContext) -> list[str]:
+    """The candidates: the rules' pick, people mentioned nearby (:func:`_mention_counts`), the conversation's
+    speakers and those they address, the narrator, people mentioned since the conversation began."""
+    qs, i, x = st.qs, q.i, q.x
+    lo, hi = st.conversation(i)
     cands: dict[str | None, None] = dict.fromkeys([x.speaker, *q.before, *q.after, *q.prevp])
     for j in range(max(lo, i - 8), min(hi, i + 9)):
         cands.update(dict.fromkeys([qs[j].speaker, *qs[j].vocatives]))
@@ -429,15 +461,20 @@ def _mentions_around(st: AttributionState, q: QuoteContext) -> list[str]:
     return [c for c in cands if c]
 
 
+def _tag_nominal(st: AttributionState, q: QuoteContext) -> None:
+    """What a description tag resolves to (it reads the speakers around the quotation)."""
+    tag = q.x.tag
+    if tag is not None and tag.kind == "nominal":
+        q.nominal = resolve_nominal(st, q.i, tag)
+
+
 def _tag_context(st: AttributionState, q: QuoteContext) -> None:
-    """What the tag and the beats next to the quotation resolve to."""
+    """What the tag (a pronoun) and the beats next to the quotation resolve to; a description: :func:`_tag_nominal`."""
     i, x, tag = q.i, q.x, q.x.tag
     if tag is not None and tag.kind == "pronoun":
         q.local = local_pronoun(st, i, tag)
     if tag is not None and (tag.kind == "pronoun" or (tag.kind == "nominal" and tag.gender)):
         q.focus = focus_character(st, i, tag)
-    if tag is not None and tag.kind == "nominal":
-        q.nominal = resolve_nominal(st, i, tag)
     refs: list[Ref] = [*x.beats_between, *x.beats_before[-1:], *x.beats_after[:1]]
     for ref in refs:
         if ref.kind == "name" and ref.cid:
@@ -455,12 +492,10 @@ def _tag_context(st: AttributionState, q: QuoteContext) -> None:
 def _neighbours(
     st: AttributionState, q: QuoteContext, speakers: dict[tuple[int, int], Counter[str]] | None = None
 ) -> None:
-    """The quotations around this one in its conversation: who spoke, who was addressed, narration between.
+    """Who spoke around this quotation in its conversation (:func:`_fixed_neighbours` first: ``q.prev``).
     ``speakers``: a cache of each conversation's speaker counts (keyed by its bounds)."""
     qs, i, x = st.qs, q.i, q.x
     lo, hi = st.conversation(i)
-    prev = q.prev = qs[i - 1] if i > lo else None
-    nxt = q.nxt = qs[i + 1] if i + 1 < hi else None
     q.neigh = {d: qs[i + d].speaker for d in (-2, -1, 1, 2) if lo <= i + d < hi}
     # how many quotations ago (or ahead) each character last spoke in this conversation (up to 10)
     q.spoke_before = _nearest_turns(qs, i, range(i - 1, max(lo, i - 10) - 1, -1))
@@ -472,6 +507,15 @@ def _neighbours(
         if speakers is not None:
             speakers[(lo, hi)] = counts
     q.parts = {sp for sp, n in counts.items() if sp != x.speaker or n > 1}
+
+
+def _fixed_neighbours(st: AttributionState, q: QuoteContext) -> None:
+    """The quotations around this one in its conversation, who they address, the narration between them and
+    the subjects of the paragraphs around it (none of which reads a speaker)."""
+    qs, i, x = st.qs, q.i, q.x
+    lo, hi = st.conversation(i)
+    prev = q.prev = qs[i - 1] if i > lo else None
+    nxt = q.nxt = qs[i + 1] if i + 1 < hi else None
     q.want = prev.addr_gender if prev is not None and prev.last_para < x.para else None
     q.told = x.addr_gender
     q.told_next = nxt.addr_gender if nxt is not None and nxt.para > x.last_para else None

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from fabula.stages.attribution.decode import Turn, conversations, decode_conversation, log_softmax
-from fabula.stages.attribution.features import FEATURES, candidates_and_features
+from fabula.stages.attribution.features import FEATURES, Fixed, candidates_and_features
 from fabula.stages.attribution.state import AttributionState
 from fabula.stages.attribution.style import Style
 
@@ -111,15 +111,16 @@ def best(scores: Sequence[float]) -> int:
 
 
 def rank_round(
-    st: AttributionState, model: dict[str, Any], key: str, rules: Sequence[str]
+    st: AttributionState, model: dict[str, Any], key: str, rules: Sequence[str], kept: Fixed | None = None
 ) -> tuple[dict[int, tuple[str, float]], dict[int, Turn]]:
     """One ranking round with the weights ``model[key]``: every quotation's best candidate becomes its speaker
     (a quotation whose rule in ``rules`` is protected keeps the rules' pick). Returns the picks with their
     probabilities, and the turns for the conversation decode. With ``model["self_style"]``, the idiolects are then
-    rebuilt from every quotation as attributed so far, for the next round."""
+    rebuilt from every quotation as attributed so far, for the next round. ``kept``: the contexts' parts that
+    no speaker changes, shared by the rounds over one state (see ``features.contexts``)."""
     picks: dict[int, tuple[str, float]] = {}
     turns: dict[int, Turn] = {}
-    for i, cands, rows in candidates_and_features(st):
+    for i, cands, rows in candidates_and_features(st, kept):
         if not cands:
             continue
         x = st.qs[i]
@@ -147,8 +148,9 @@ def rerank(st: AttributionState, model: dict[str, Any]) -> None:
     rules = [x.rule for x in st.qs]
     picks: dict[int, tuple[str, float]] = {}
     last: dict[int, Turn] = {}
+    kept: Fixed = {}  # only the speakers change from one round to the next
     for r in range(max(1, int(model.get("rounds", 2)))):
-        picks, last = rank_round(st, model, "coef2" if r else "coef", rules)
+        picks, last = rank_round(st, model, "coef2" if r else "coef", rules, kept)
     weights = model.get("decode")
     if weights:
         for conv in conversations(st, sorted(last)):
