@@ -29,6 +29,7 @@ from fabula.lexicon import (
 from fabula.spans import SpanIndex
 from fabula.stages.characters.forms import Form, FormKey
 
+_SENTENCE_BREAK = re.compile(r"[.!?;\"“”]")
 _PRON = re.compile(r"\b(he|himself|she|herself)\b", re.IGNORECASE)
 
 
@@ -105,8 +106,6 @@ class Entity:
 NEAR_WINDOW = 1500
 NEAR_SHARE = 0.2
 NEAR_LEAD = 1.5
-#: "Mr. Emerson" is not "George Emerson" when "George" stands beside it in this share of its uses.
-BESIDE_SHARE = 0.1
 
 
 @dataclass(slots=True)
@@ -118,6 +117,8 @@ class _Cast:
     by_last: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     titled_surname: dict[tuple[str, str], int] = field(default_factory=dict)
     bare_starts: dict[str, list[int]] = field(default_factory=dict)  # lower-cased bare word -> sorted hit starts
+    bare_narrated: dict[str, list[int]] = field(default_factory=dict)  # the same, outside quotations only
+    text: str = ""
     word_starts: dict[str, list[int]] = field(default_factory=dict)  # lower-cased name word -> starts of its hits
 
     def near(self, f: Form, word: str, window: int = NEAR_WINDOW) -> int:
@@ -127,6 +128,23 @@ class _Cast:
         for h in f.hits:
             i = bisect.bisect_left(starts, h.start - window)
             n += any(not h.start <= p < h.end for p in starts[i : bisect.bisect_right(starts, h.end + window)])
+        return n
+
+    def told_apart(self, f: Form, first: str, window: int = 100) -> int:
+        """How often the narration names ``f`` and the bare ``first`` in one sentence ("Mr. Emerson looked at
+        George"): two people. A quotation's "Miss Woodhouse" beside the narration's "Emma" is one woman, named
+        two ways by two voices."""
+        starts = self.bare_narrated.get(first, [])
+        n = 0
+        for h in f.hits:
+            if h.in_quote:
+                continue
+            i = bisect.bisect_left(starts, h.start - window)
+            for p in starts[i : bisect.bisect_right(starts, h.end + window)]:
+                a, b = (h.end, p) if p >= h.end else (p, h.start)
+                if not h.start <= p < h.end and not _SENTENCE_BREAK.search(self.text, a, b):
+                    n += 1
+                    break
         return n
 
     def side_by_side(self, f: Form, first: str, window: int = 100) -> int:
@@ -163,11 +181,12 @@ class _Cast:
 
 def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[Entity]:
     """Cluster forms into entities: full names anchor; first names, titled surnames and nicknames attach to them."""
-    cast = _Cast()
+    cast = _Cast(text=text)
     by_word: dict[str, list[int]] = defaultdict(list)
     for f in forms.values():
         if f.title is None and len(f.words) == 1:
             cast.bare_starts[f.words[0].lower()] = sorted(h.start for h in f.hits)
+            cast.bare_narrated[f.words[0].lower()] = sorted(h.start for h in f.hits if not h.in_quote)
         for w in f.words:
             by_word[w.lower()].extend(h.start for h in f.hits)
     cast.word_starts = {w: sorted(v) for w, v in by_word.items()}
@@ -244,7 +263,6 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
     g = title_gender(f.title)
     target: int | None = None
     cands = []
-    beside = False  # a holder was set aside for standing beside the form: the surname is a family's
     full_holders = cast.full(cast.by_last.get(wl, []))
     for i in full_holders:
         e = entities[i]
@@ -260,22 +278,17 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         # "General Tilney" is not the "Mr. Henry Tilney" of the story: a rank and "Mr." by one surname, two men
         if f.title in RANKS and any(g2.title and title_class(g2.title) == "mr" for g2 in e.forms):
             continue
-        # "Mr. Emerson" beside "George" again and again: George Emerson's father, not George, above all where the
-        # text needs "Mr. George Emerson" to tell them apart or the family has several men; a rare meeting of the
-        # two forms, for the family's only man, is one man ("Mr. Brooke. I call him 'John'")
+        # "Mr. Emerson" beside "George" again and again: George Emerson's father, not George, where the narration
+        # names both in one sentence, the text needs "Mr. George Emerson" to tell them apart, or the family has
+        # several men; met only across voices ("'Mr. Denham,' said Katharine" near "Ralph"), one man
         n_beside = cast.side_by_side(f, e.first) if e.first else 0
         if n_beside >= 2 and (
-            n_beside >= BESIDE_SHARE * len(f.hits)
+            (e.first is not None and cast.told_apart(f, e.first) >= 2)
             or any(g.title == f.title and len(g.words) >= 2 for g in e.forms)
             or sum(entities[j].gender == e.gender for j in full_holders) > 1
         ):
-            beside = True
             continue
         cands.append(i)
-    if beside:
-        # "Miss Bennet" beside Elizabeth and Jane: a form the family shares; the one sister left is no more
-        # likely than the two set aside ("Miss Bennet" is Jane, not Lydia)
-        cands = []
     if len(cands) == 1:
         target = cands[0]
     elif len(cands) > 1 and f.title != "mrs" and g == "f":
