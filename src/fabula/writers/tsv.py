@@ -28,7 +28,7 @@ QUOTE_COLUMNS = (
     "quote_id", "start_char", "end_char", "addressees", "type", "confidence",
 )
 ENTITY_COLUMNS = ("COREF", "start_token", "end_token", "prop", "cat", "text", "start_char", "end_char")
-CHARACTER_COLUMNS = ("id", "name", "aliases", "gender", "mentions", "quotes", "narrator")
+CHARACTER_COLUMNS = ("id", "name", "aliases", "gender", "mentions", "quotes", "narrator", "person")
 SUFFIXES = (".tokens", ".quotes", ".entities", ".characters.tsv")
 
 NA = "_"
@@ -170,9 +170,13 @@ def entities_table(story: Story, index: _Layers | None = None) -> str:
 
 
 def characters_table(story: Story) -> str:
-    """``<stem>.characters.tsv``: the cast; aliases joined with ``;``."""
+    """``<stem>.characters.tsv``: the cast; aliases joined with ``;``; ``person`` the person model's probability
+    to three places (``_`` when no decision was made)."""
     rows: list[list[object]] = [
-        [c.id, c.name, ";".join(c.aliases), c.gender, c.mentions, c.quotes, str(c.narrator).lower()]
+        [
+            c.id, c.name, ";".join(c.aliases), c.gender, c.mentions, c.quotes, str(c.narrator).lower(),
+            NA if c.person is None else f"{c.person:.3f}",
+        ]
         for c in story.characters
     ]
     return _table(CHARACTER_COLUMNS, rows)
