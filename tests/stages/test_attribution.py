@@ -240,6 +240,27 @@ def test_feature_rows_match_the_feature_table(seeds: Path) -> None:
     assert checked > 3000
 
 
+def test_contexts_kept_between_rounds_equal_new_ones(seeds: Path) -> None:
+    """A context renewed for another ranking round (its speaker-free fields kept) equals one built afresh, every
+    field of it, after the speakers changed."""
+    from fabula.stages import attribution as att_mod
+    from fabula.stages.attribution import features
+
+    model = att_mod.load_model()
+    assert model is not None
+    checked = 0
+    novel = need(DATA / "pdnc-dev" / "Emma" / "novel_text.txt").read_text(encoding="utf-8")[:80_000]
+    for story in [*map(_run, sorted(seeds.glob("*.txt"))), _run(novel)]:
+        att = att_mod.rule_pass(story)
+        kept: features.Fixed = {}
+        list(features.contexts(att, kept))
+        att_mod.rank_round(att, model, "coef", [x.rule for x in att.qs])
+        fresh = list(features.contexts(att))
+        assert list(features.contexts(att, kept)) == fresh
+        checked += len(fresh)
+    assert checked > 150
+
+
 def test_ranker_ties_go_to_the_first_candidate() -> None:
     from fabula.stages.attribution.ranker import best
 

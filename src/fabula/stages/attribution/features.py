@@ -270,8 +270,7 @@ def contexts(st: AttributionState, fixed: Fixed | None = None) -> Iterator[tuple
             if fixed is not None:
                 fixed[i] = q
         else:
-            kept = {f: getattr(old, f) for f in FIXED_FIELDS}
-            q = QuoteContext(i, x, stats, st.gender, narr=st.narrator_of(x), **kept)
+            q = _renew(old, stats, st.narrator_of(x))
         cands = _candidates(st, q)
         _tag_nominal(st, q)
         _neighbours(st, q, speakers)
@@ -281,6 +280,15 @@ def contexts(st: AttributionState, fixed: Fixed | None = None) -> Iterator[tuple
         _pron_rank(st, q, cands)
         _style(stats.style, q, cands)
         yield q, cands
+
+
+def _renew(q: QuoteContext, stats: StoryStats, narr: str | None) -> QuoteContext:
+    """``q`` for another round: its :data:`FIXED_FIELDS` kept, every other field as a new context has it (the
+    same as a new one built with them, without copying the kept ones over)."""
+    q.stats, q.narr, q.nominal, q.neigh, q.parts = stats, narr, None, {}, set()
+    q.spoke_before, q.spoke_after, q.pron_rank, q.style, q.style_top = {}, {}, {}, {}, False
+    q.even, q.odd, q.even_weak, q.odd_weak = {}, {}, {}, {}
+    return q
 
 
 def table_rows(q: QuoteContext, cands: Sequence[str]) -> list[list[float]]:
