@@ -336,6 +336,26 @@ def test_abstract_nouns_are_not_speakers() -> None:
     assert not personish("cross-examination") and not personish("circumstance")
 
 
+def test_style_scores_together_equal_one_by_one() -> None:
+    """Style.score_all gives every quotation and candidate exactly Style.score's value (own profile or not, with
+    the rules' profiles and with every quotation owned)."""
+    from fabula.stages import attribution as att_mod
+    from fabula.stages.attribution.style import Style
+
+    novel = need(DATA / "pdnc-dev" / "Emma" / "novel_text.txt").read_text(encoding="utf-8")[:150_000]
+    att = att_mod.rule_pass(_run(novel))
+    cands = sorted({x.speaker for x in att.qs if x.speaker})
+    known = 0
+    for owners in (None, [x.speaker for x in att.qs]):
+        style = Style(att, owners)
+        items = [(i, [*cands, cands[0]]) for i in range(len(att.qs))]
+        for (i, cs), got in zip(items, style.score_all(items), strict=True):
+            want = [style.score(i, c) for c in cs]
+            assert [repr(v) for v in got] == [repr(v) for v in want], i
+            known += sum(v is not None for v in want)
+    assert known > 1000
+
+
 def test_style_profiles_leave_the_scored_quotation_out() -> None:
     from fabula.stages import attribution as att_mod
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fabula.stages.attribution.evidence import Ref
@@ -252,12 +252,13 @@ def candidates_and_features(
     return [(q.i, cands, rows(q, cands)) for q, cands in contexts(st, fixed)]
 
 
-def contexts(st: AttributionState, fixed: Fixed | None = None) -> Iterator[tuple[QuoteContext, list[str]]]:
+def contexts(st: AttributionState, fixed: Fixed | None = None) -> list[tuple[QuoteContext, list[str]]]:
     """Each quotation's context and candidate speakers (epigraphs aside). ``fixed``, when given, keeps each
     context's :data:`FIXED_FIELDS` from one call to the next over the same state, as long as only the quotations'
     speakers (and the idiolects) change between them, as in the ranker's rounds: the values are the same."""
     stats = StoryStats.of(st)
     speakers: dict[tuple[int, int], Counter[str]] = {}  # per conversation, computed once (not per quotation)
+    todo: list[tuple[QuoteContext, list[str]]] = []
     for i, x in enumerate(st.qs):
         if x.nobody:
             continue
@@ -278,8 +279,11 @@ def contexts(st: AttributionState, fixed: Fixed | None = None) -> Iterator[tuple
             cands.append(q.prev_subj)  # (even when already a candidate)
         _anchors(st, q)
         _pron_rank(st, q, cands)
-        _style(stats.style, q, cands)
-        yield q, cands
+        todo.append((q, cands))
+    # the idiolect scores of every quotation's candidates, worked out together (nothing above reads them)
+    for (q, cands), scores in zip(todo, stats.style.score_all([(q.i, c) for q, c in todo]), strict=True):
+        _style(q, cands, scores)
+    return todo
 
 
 def _renew(q: QuoteContext, stats: StoryStats, narr: str | None) -> QuoteContext:
@@ -577,11 +581,10 @@ def _pron_rank(st: AttributionState, q: QuoteContext, cands: Sequence[str]) -> N
             break
 
 
-def _style(style: Style, q: QuoteContext, cands: Sequence[str]) -> None:
-    """Each candidate's idiolect score (clipped to ±2); with two or more known, less the best one."""
+def _style(q: QuoteContext, cands: Sequence[str], scores: Sequence[float | None]) -> None:
+    """Each candidate's idiolect score (``scores``, clipped to ±2); with two or more known, less the best one."""
     known: list[float] = []
-    for c in cands:
-        s = style.score(q.i, c)
+    for c, s in zip(cands, scores, strict=True):
         if s is not None:
             q.style[c] = max(-2.0, min(2.0, s))
             known.append(q.style[c])
