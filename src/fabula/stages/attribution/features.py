@@ -92,6 +92,7 @@ class QuoteContext:
     pron_rank: dict[str, int] = field(default_factory=dict)  # rank of the names of a pronoun tag's gender before it
     style: dict[str, float] = field(default_factory=dict)  # idiolect scores, less the best when two or more
     style_top: bool = False  # whether ``style`` was normalised by the best score
+    anchor_turns: list[tuple[int, int, int]] | None = None  # the anchors around it by rule (see _anchor_turns)
 
 
 Feature = Callable[[str, QuoteContext], float]
@@ -233,10 +234,11 @@ _FUNCS = tuple(f for _, f in FEATURE_TABLE)
 
 #: The fields of a :class:`QuoteContext` that no quotation's speaker changes: the narration around it, what its
 #: tag's pronoun and its beats resolve to, its neighbours' addressed genders, the subjects of the paragraphs
-#: around it and whether it asks. Ranking rounds change speakers only, so these are worked out once per story.
+#: around it, whether it asks and which quotations around it are anchors by their rules (not by who says them).
+#: Ranking rounds change speakers only, so these are worked out once per story.
 FIXED_FIELDS = (
     "before", "after", "prevp", "conv", "recency", "local", "focus", "beat_focus", "strong", "weak", "prev",
-    "nxt", "want", "told", "told_next", "prev_subj", "next_subj", "gap", "asks", "prev_asks",
+    "nxt", "want", "told", "told_next", "prev_subj", "next_subj", "gap", "asks", "prev_asks", "anchor_turns",
 )
 
 #: Each quotation's context as the previous round left it, for :data:`FIXED_FIELDS` (by quotation index).
@@ -541,25 +543,36 @@ def _fixed_neighbours(st: AttributionState, q: QuoteContext) -> None:
 
 def _anchors(st: AttributionState, q: QuoteContext) -> None:
     """Turn distances (turns = paragraphs) to the reliable anchors within 12 quotations: named tags, and the
-    weaker pronoun, description and role tags and beats."""
-    qs, i = st.qs, q.i
+    weaker pronoun, description and role tags and beats (where they stand: :func:`_anchor_turns`)."""
+    if q.anchor_turns is None:
+        q.anchor_turns = _anchor_turns(st, q.i)
+    qs = st.qs
+    bests = (q.even, q.odd, q.even_weak, q.odd_weak)
+    for j, d, k in q.anchor_turns:
+        sp = qs[j].speaker
+        if sp is not None:
+            best = bests[k]
+            best[sp] = min(best.get(sp, 99), d)
+
+
+def _anchor_turns(st: AttributionState, i: int) -> list[tuple[int, int, int]]:
+    """The anchors around quotation ``i`` by their rules, whoever speaks them: (quotation, turn distance, which
+    of even, odd, even weak and odd weak it counts for), in order."""
+    qs = st.qs
     lo, hi = st.conversation(i)
     a_lo, a_hi = max(lo, i - 12), min(hi, i + 13)
     turn_of = turns_of(qs, a_lo, a_hi)
+    out: list[tuple[int, int, int]] = []
     for j in range(a_lo, a_hi):
-        y = qs[j]
-        if j == i or y.speaker is None:
-            continue
         d = abs(turn_of[j - a_lo] - turn_of[i - a_lo])
-        if d == 0:
+        if j == i or d == 0:
             continue
-        if y.rule in ("tag_name", "tag_narrator"):
-            best = q.even if d % 2 == 0 else q.odd
-        elif y.rule in _WEAK_ANCHORS:
-            best = q.even_weak if d % 2 == 0 else q.odd_weak
-        else:
-            continue
-        best[y.speaker] = min(best.get(y.speaker, 99), d)
+        rule = qs[j].rule
+        if rule in ("tag_name", "tag_narrator"):
+            out.append((j, d, d % 2))
+        elif rule in _WEAK_ANCHORS:
+            out.append((j, d, 2 + d % 2))
+    return out
 
 
 def _pron_rank(st: AttributionState, q: QuoteContext, cands: Sequence[str]) -> None:
