@@ -240,6 +240,27 @@ def test_feature_rows_match_the_feature_table(seeds: Path) -> None:
     assert checked > 3000
 
 
+def test_contexts_kept_between_rounds_equal_new_ones(seeds: Path) -> None:
+    """A context renewed for another ranking round (its speaker-free fields kept) equals one built afresh, every
+    field of it, after the speakers changed."""
+    from fabula.stages import attribution as att_mod
+    from fabula.stages.attribution import features
+
+    model = att_mod.load_model()
+    assert model is not None
+    checked = 0
+    novel = need(DATA / "pdnc-dev" / "Emma" / "novel_text.txt").read_text(encoding="utf-8")[:80_000]
+    for story in [*map(_run, sorted(seeds.glob("*.txt"))), _run(novel)]:
+        att = att_mod.rule_pass(story)
+        kept: features.Fixed = {}
+        list(features.contexts(att, kept))
+        att_mod.rank_round(att, model, "coef", [x.rule for x in att.qs])
+        fresh = list(features.contexts(att))
+        assert list(features.contexts(att, kept)) == fresh
+        checked += len(fresh)
+    assert checked > 150
+
+
 def test_ranker_ties_go_to_the_first_candidate() -> None:
     from fabula.stages.attribution.ranker import best
 
@@ -313,6 +334,26 @@ def test_abstract_nouns_are_not_speakers() -> None:
         personish("croupier") and personish("mariner") and personish("chairman") and personish("duchess")
     )
     assert not personish("cross-examination") and not personish("circumstance")
+
+
+def test_style_scores_together_equal_one_by_one() -> None:
+    """Style.score_all gives every quotation and candidate exactly Style.score's value (own profile or not, with
+    the rules' profiles and with every quotation owned)."""
+    from fabula.stages import attribution as att_mod
+    from fabula.stages.attribution.style import Style
+
+    novel = need(DATA / "pdnc-dev" / "Emma" / "novel_text.txt").read_text(encoding="utf-8")[:150_000]
+    att = att_mod.rule_pass(_run(novel))
+    cands = sorted({x.speaker for x in att.qs if x.speaker})
+    known = 0
+    for owners in (None, [x.speaker for x in att.qs]):
+        style = Style(att, owners)
+        items = [(i, [*cands, cands[0]]) for i in range(len(att.qs))]
+        for (i, cs), got in zip(items, style.score_all(items), strict=True):
+            want = [style.score(i, c) for c in cs]
+            assert [repr(v) for v in got] == [repr(v) for v in want], i
+            known += sum(v is not None for v in want)
+    assert known > 1000
 
 
 def test_style_profiles_leave_the_scored_quotation_out() -> None:

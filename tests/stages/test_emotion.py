@@ -297,3 +297,23 @@ def test_stage_on_story_without_quotes_or_sentences() -> None:
     story = Story(text="", done=["segment", "quotes"])
     STAGE(story)
     assert story.sentence_emotions == []
+
+
+def test_rounded_is_round_value_for_value() -> None:
+    """emotion.rounded gives exactly Python's round for each value: random ones at several scales, the ties and
+    near-ties of the rounding grid, signed zeros, infinities and NaN (compared by repr)."""
+    import math
+
+    import numpy as np
+
+    from fabula.stages.emotion import rounded
+
+    rng = np.random.default_rng(0)
+    arrays = [rng.random((3000, 7)) * s - s / 3 for s in (1e-6, 1e-3, 1.0, 5.0, 1e3, 1e12)]
+    grid = [k / 2000 for k in range(-2000, 2001)] + [k / 20000 for k in range(0, 20001, 7)]
+    special = [0.0, -0.0, math.inf, -math.inf, math.nan, 1e300, 5e-324, 0.0005, 0.0015, 2.675, 1.0005]
+    arrays.append(np.array(grid + special).reshape(-1, 1))
+    for a in arrays:
+        for d in (3, 4):
+            want = [[repr(round(v, d)) for v in row] for row in a.tolist()]
+            assert [[repr(v) for v in row] for row in rounded(a, d)] == want

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from fabula.api import analyze
@@ -129,3 +131,29 @@ def test_a_second_speaker_introduced_in_the_gap_starts_a_new_quotation() -> None
     assert [c.name for c in role.characters] == ["the White Rabbit"]  # a role's name as written
     same = fabula.analyze('"Well," said Anna, and then added, "perhaps not."')
     assert len(same.quotes) == 1 and len(same.quotes[0].spans) == 2
+
+
+def test_scan_patterns_match_their_lookbehind_first_forms(seeds: Path) -> None:
+    """The whole-text patterns written first-character-first (for speed) find exactly what the lookbehind-first
+    forms they replace find, at the start of a text and after every kind of character."""
+    import re
+
+    from fabula.stages import quotes
+    from fabula.stages.characters import names, persons
+
+    pairs = [
+        (quotes._OPENING_SINGLE, r"(?:^|(?<=[\s(\[—–-]))'(?=\w)"),
+        (quotes._EMPHASIS, r"(?<![\w*_])([_*])(?=\S)([^\n_*]{1,400}?)(?<=\S)\1(?![\w*_])"),
+        (persons._LOWER_WORD, r"(?<![\w'’])[a-z][a-z'’-]*"),
+        (persons._CAP_WORD, r"(?<![\w'’])[A-Z][\w'’-]*"),
+        (names._LOWER_WORD, r"(?<![\w'’])[a-z][\w'’]*"),
+    ]
+    marks = " \n'’\"(—–-_*aZ9.é"
+    texts = [a + b + c + "word_ *em* _it_ 'tis" for a in marks for b in marks for c in marks]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    for new, old in pairs:
+        ref = re.compile(old)
+        for t in texts:
+            assert [(m.span(), m.groups()) for m in new.finditer(t)] == [
+                (m.span(), m.groups()) for m in ref.finditer(t)
+            ], (old, t[:40])

@@ -280,6 +280,23 @@ def _sublinear_tf(counts: np.ndarray) -> np.ndarray:
     return table[counts]
 
 
+def rounded(a: np.ndarray, digits: int) -> list[list[float]]:
+    """``[[round(v, digits) for v in row] for row in a.tolist()]`` for a 2-D float array, the same values: each
+    scaled value rounded to the nearest integer and scaled back (the division is exact to the nearest double, as
+    ``round``'s result is), and by ``round`` itself where the scaled value is within 1e-6 of a tie, where an
+    array's rounding error could decide, or too large (or not finite) to scale exactly."""
+    scale = 10.0**digits
+    y = a * scale
+    out: list[list[float]] = (np.round(y) / scale).tolist()
+    with np.errstate(invalid="ignore"):
+        doubt = ~(np.abs(y - np.floor(y) - 0.5) > 1e-6) | ~(np.abs(y) < 1e9)
+    if doubt.any():
+        src = a.tolist()
+        for r, c in zip(*np.nonzero(doubt), strict=True):
+            out[r][c] = round(src[r][c], digits)
+    return out
+
+
 def sparse_dot(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:
     """``X @ w`` for the flat sparse ``X`` (``n`` rows) and dense float32 ``w`` (features × k), as a scipy CSR
     product in float32, returned as float64."""
@@ -376,30 +393,30 @@ class Scorer:
             sc = self.scores(texts[i : i + batch], None if contexts is None else contexts[i : i + batch])
             ek = sc.ekman / np.maximum(sc.ekman.sum(axis=1, keepdims=True), 1e-12)
             tops = np.argmax(sc.labels, axis=1).tolist()
-            eks, vads = ek.tolist(), sc.vad.tolist()
+            eks, vads = rounded(ek, ROUND), rounded(sc.vad, 3)
             if not labels:
                 out.extend(
                     {
                         "top": self.labels[tops[r]],
-                        "ekman": {n: round(p, ROUND) for n, p in zip(self.ekman_names, eks[r], strict=True)},
-                        "vad": [round(x, 3) for x in vads[r]],
+                        "ekman": dict(zip(self.ekman_names, eks[r], strict=True)),
+                        "vad": vads[r],
                     }
                     for r in range(len(eks))
                 )
                 continue
             order = np.argsort(-sc.labels, axis=1)
             above = sc.labels >= self.thresholds
-            labs = sc.labels.tolist()
+            labs = rounded(sc.labels, ROUND)
             for r in range(len(labs)):
                 top = self.labels[tops[r]]
                 chosen = [self.labels[j] for j in order[r].tolist() if above[r, j]]
                 out.append(
                     {
-                        "labels": {n: round(p, ROUND) for n, p in zip(self.labels, labs[r], strict=True)},
+                        "labels": dict(zip(self.labels, labs[r], strict=True)),
                         "predicted": chosen or [top],
                         "top": top,
-                        "ekman": {n: round(p, ROUND) for n, p in zip(self.ekman_names, eks[r], strict=True)},
-                        "vad": [round(x, 3) for x in vads[r]],
+                        "ekman": dict(zip(self.ekman_names, eks[r], strict=True)),
+                        "vad": vads[r],
                     }
                 )
         return out

@@ -105,12 +105,13 @@ class StoryIndex:
         return -1 if k is None else k
 
 
+#: :data:`WORD` with a word's letters (its full stop left out) as group 1
+_WORD_TOKEN = re.compile(r"([A-Za-z][\w'’\-]*)\.?|[.!?;:,—]")
+
+
 def words(text: str, a: int, b: int) -> list[Token]:
-    out = []
-    for m in WORD.finditer(text, a, b):
-        w = m.group()
-        out.append((w[:-1] if len(w) > 1 and w.endswith(".") else w, m.start(), m.end()))
-    return out
+    """The :data:`WORD` matches in ``text[a:b]``: (the word without its full stop, start, end)."""
+    return [(m[1] or m[0], m.start(), m.end()) for m in _WORD_TOKEN.finditer(text, a, b)]
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fabula.stages.attribution.evidence import Ref
@@ -92,6 +92,7 @@ class QuoteContext:
     pron_rank: dict[str, int] = field(default_factory=dict)  # rank of the names of a pronoun tag's gender before it
     style: dict[str, float] = field(default_factory=dict)  # idiolect scores, less the best when two or more
     style_top: bool = False  # whether ``style`` was normalised by the best score
+    anchor_turns: list[tuple[int, int, int]] | None = None  # the anchors around it by rule (see _anchor_turns)
 
 
 Feature = Callable[[str, QuoteContext], float]
@@ -233,10 +234,11 @@ _FUNCS = tuple(f for _, f in FEATURE_TABLE)
 
 #: The fields of a :class:`QuoteContext` that no quotation's speaker changes: the narration around it, what its
 #: tag's pronoun and its beats resolve to, its neighbours' addressed genders, the subjects of the paragraphs
-#: around it and whether it asks. Ranking rounds change speakers only, so these are worked out once per story.
+#: around it, whether it asks and which quotations around it are anchors by their rules (not by who says them).
+#: Ranking rounds change speakers only, so these are worked out once per story.
 FIXED_FIELDS = (
     "before", "after", "prevp", "conv", "recency", "local", "focus", "beat_focus", "strong", "weak", "prev",
-    "nxt", "want", "told", "told_next", "prev_subj", "next_subj", "gap", "asks", "prev_asks",
+    "nxt", "want", "told", "told_next", "prev_subj", "next_subj", "gap", "asks", "prev_asks", "anchor_turns",
 )
 
 #: Each quotation's context as the previous round left it, for :data:`FIXED_FIELDS` (by quotation index).
@@ -252,12 +254,13 @@ def candidates_and_features(
     return [(q.i, cands, rows(q, cands)) for q, cands in contexts(st, fixed)]
 
 
-def contexts(st: AttributionState, fixed: Fixed | None = None) -> Iterator[tuple[QuoteContext, list[str]]]:
+def contexts(st: AttributionState, fixed: Fixed | None = None) -> list[tuple[QuoteContext, list[str]]]:
     """Each quotation's context and candidate speakers (epigraphs aside). ``fixed``, when given, keeps each
     context's :data:`FIXED_FIELDS` from one call to the next over the same state, as long as only the quotations'
     speakers (and the idiolects) change between them, as in the ranker's rounds: the values are the same."""
     stats = StoryStats.of(st)
     speakers: dict[tuple[int, int], Counter[str]] = {}  # per conversation, computed once (not per quotation)
+    todo: list[tuple[QuoteContext, list[str]]] = []
     for i, x in enumerate(st.qs):
         if x.nobody:
             continue
@@ -270,8 +273,7 @@ def contexts(st: AttributionState, fixed: Fixed | None = None) -> Iterator[tuple
             if fixed is not None:
                 fixed[i] = q
         else:
-            kept = {f: getattr(old, f) for f in FIXED_FIELDS}
-            q = QuoteContext(i, x, stats, st.gender, narr=st.narrator_of(x), **kept)
+            q = _renew(old, stats, st.narrator_of(x))
         cands = _candidates(st, q)
         _tag_nominal(st, q)
         _neighbours(st, q, speakers)
@@ -279,8 +281,20 @@ def contexts(st: AttributionState, fixed: Fixed | None = None) -> Iterator[tuple
             cands.append(q.prev_subj)  # (even when already a candidate)
         _anchors(st, q)
         _pron_rank(st, q, cands)
-        _style(stats.style, q, cands)
-        yield q, cands
+        todo.append((q, cands))
+    # the idiolect scores of every quotation's candidates, worked out together (nothing above reads them)
+    for (q, cands), scores in zip(todo, stats.style.score_all([(q.i, c) for q, c in todo]), strict=True):
+        _style(q, cands, scores)
+    return todo
+
+
+def _renew(q: QuoteContext, stats: StoryStats, narr: str | None) -> QuoteContext:
+    """``q`` for another round: its :data:`FIXED_FIELDS` kept, every other field as a new context has it (the
+    same as a new one built with them, without copying the kept ones over)."""
+    q.stats, q.narr, q.nominal, q.neigh, q.parts = stats, narr, None, {}, set()
+    q.spoke_before, q.spoke_after, q.pron_rank, q.style, q.style_top = {}, {}, {}, {}, False
+    q.even, q.odd, q.even_weak, q.odd_weak = {}, {}, {}, {}
+    return q
 
 
 def table_rows(q: QuoteContext, cands: Sequence[str]) -> list[list[float]]:
@@ -529,25 +543,36 @@ def _fixed_neighbours(st: AttributionState, q: QuoteContext) -> None:
 
 def _anchors(st: AttributionState, q: QuoteContext) -> None:
     """Turn distances (turns = paragraphs) to the reliable anchors within 12 quotations: named tags, and the
-    weaker pronoun, description and role tags and beats."""
-    qs, i = st.qs, q.i
+    weaker pronoun, description and role tags and beats (where they stand: :func:`_anchor_turns`)."""
+    if q.anchor_turns is None:
+        q.anchor_turns = _anchor_turns(st, q.i)
+    qs = st.qs
+    bests = (q.even, q.odd, q.even_weak, q.odd_weak)
+    for j, d, k in q.anchor_turns:
+        sp = qs[j].speaker
+        if sp is not None:
+            best = bests[k]
+            best[sp] = min(best.get(sp, 99), d)
+
+
+def _anchor_turns(st: AttributionState, i: int) -> list[tuple[int, int, int]]:
+    """The anchors around quotation ``i`` by their rules, whoever speaks them: (quotation, turn distance, which
+    of even, odd, even weak and odd weak it counts for), in order."""
+    qs = st.qs
     lo, hi = st.conversation(i)
     a_lo, a_hi = max(lo, i - 12), min(hi, i + 13)
     turn_of = turns_of(qs, a_lo, a_hi)
+    out: list[tuple[int, int, int]] = []
     for j in range(a_lo, a_hi):
-        y = qs[j]
-        if j == i or y.speaker is None:
-            continue
         d = abs(turn_of[j - a_lo] - turn_of[i - a_lo])
-        if d == 0:
+        if j == i or d == 0:
             continue
-        if y.rule in ("tag_name", "tag_narrator"):
-            best = q.even if d % 2 == 0 else q.odd
-        elif y.rule in _WEAK_ANCHORS:
-            best = q.even_weak if d % 2 == 0 else q.odd_weak
-        else:
-            continue
-        best[y.speaker] = min(best.get(y.speaker, 99), d)
+        rule = qs[j].rule
+        if rule in ("tag_name", "tag_narrator"):
+            out.append((j, d, d % 2))
+        elif rule in _WEAK_ANCHORS:
+            out.append((j, d, 2 + d % 2))
+    return out
 
 
 def _pron_rank(st: AttributionState, q: QuoteContext, cands: Sequence[str]) -> None:
@@ -569,11 +594,10 @@ def _pron_rank(st: AttributionState, q: QuoteContext, cands: Sequence[str]) -> N
             break
 
 
-def _style(style: Style, q: QuoteContext, cands: Sequence[str]) -> None:
-    """Each candidate's idiolect score (clipped to ±2); with two or more known, less the best one."""
+def _style(q: QuoteContext, cands: Sequence[str], scores: Sequence[float | None]) -> None:
+    """Each candidate's idiolect score (``scores``, clipped to ±2); with two or more known, less the best one."""
     known: list[float] = []
-    for c in cands:
-        s = style.score(q.i, c)
+    for c, s in zip(cands, scores, strict=True):
         if s is not None:
             q.style[c] = max(-2.0, min(2.0, s))
             known.append(q.style[c])

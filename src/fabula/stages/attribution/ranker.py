@@ -111,13 +111,19 @@ def best(scores: Sequence[float]) -> int:
 
 
 def rank_round(
-    st: AttributionState, model: dict[str, Any], key: str, rules: Sequence[str], kept: Fixed | None = None
+    st: AttributionState,
+    model: dict[str, Any],
+    key: str,
+    rules: Sequence[str],
+    kept: Fixed | None = None,
+    restyle: bool = True,
 ) -> tuple[dict[int, tuple[str, float]], dict[int, Turn]]:
     """One ranking round with the weights ``model[key]``: every quotation's best candidate becomes its speaker
     (a quotation whose rule in ``rules`` is protected keeps the rules' pick). Returns the picks with their
     probabilities, and the turns for the conversation decode. With ``model["self_style"]``, the idiolects are then
     rebuilt from every quotation as attributed so far, for the next round. ``kept``: the contexts' parts that
-    no speaker changes, shared by the rounds over one state (see ``features.contexts``)."""
+    no speaker changes, shared by the rounds over one state (see ``features.contexts``). ``restyle=False``: the
+    idiolects are not rebuilt (no round follows to read them)."""
     picks: dict[int, tuple[str, float]] = {}
     turns: dict[int, Turn] = {}
     for i, cands, rows in candidates_and_features(st, kept):
@@ -135,7 +141,7 @@ def rank_round(
         turns[i] = Turn(x.para, x.last_para, cands, logp, fixed)
     for i, (c, _) in picks.items():
         st.qs[i].speaker = c
-    if model.get("self_style"):
+    if restyle and model.get("self_style"):
         st.style_cache = Style(st, [x.speaker for x in st.qs])
     return picks, turns
 
@@ -149,8 +155,9 @@ def rerank(st: AttributionState, model: dict[str, Any]) -> None:
     picks: dict[int, tuple[str, float]] = {}
     last: dict[int, Turn] = {}
     kept: Fixed = {}  # only the speakers change from one round to the next
-    for r in range(max(1, int(model.get("rounds", 2)))):
-        picks, last = rank_round(st, model, "coef2" if r else "coef", rules, kept)
+    rounds = max(1, int(model.get("rounds", 2)))
+    for r in range(rounds):
+        picks, last = rank_round(st, model, "coef2" if r else "coef", rules, kept, restyle=r + 1 < rounds)
     weights = model.get("decode")
     if weights:
         for conv in conversations(st, sorted(last)):

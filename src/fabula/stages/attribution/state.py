@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from fabula.stages.attribution.evidence import Ref, StoryIndex
-from fabula.stages.attribution.style import Style
+from fabula.stages.attribution.style import Style, Vocabulary
 from fabula.story import Character, Mention, Quote, QuoteType
 
 # Rule → (quote type, confidence). Confidences are rule accuracies measured on PDNC dev with gold quotes.
@@ -86,6 +86,8 @@ class AttributionState:
         self.style_cache: Style | None = None
         #: each quotation's words, counted, and all of them together (see style._quote_words)
         self.quote_words: tuple[list[Counter[str]], Counter[str]] | None = None
+        #: the same words numbered, as arrays (see style.Vocabulary)
+        self.quote_vocab: Vocabulary | None = None
         self._convs: tuple[list[int], list[int]] | None = None
         #: text tests at a position, remembered (asked again for the same mentions by every quotation near them)
         self.at_pos: dict[tuple[str, int], bool] = {}

@@ -8,6 +8,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from fabula.stages.attribution.state import AttributionState
 
@@ -44,6 +46,8 @@ class Style:
         self.sizes = [sum(c.values()) for c in self.words]
         self._pb: dict[str, float] = {}  # background probability per word, computed once
         self._logs: dict[str, dict[str, float]] = {}  # per speaker, each word's log-ratio (not left out), once
+        self._vocab = _vocabulary(att)
+        self._table: np.ndarray | None = None  # see _log_table
 
     def _background(self, w: str) -> float:
         pb = self._pb.get(w)
@@ -77,6 +81,97 @@ class Style:
                 t = logs[w] = math.log((p[w] + self.MU * pb) / (total + self.MU) / pb)
             acc += k * t
         return acc / n
+
+    def score_all(self, items: Sequence[tuple[int, Sequence[str]]]) -> list[list[float | None]]:
+        """:meth:`score` of each quotation ``i`` for each of its candidates, for every ``(i, candidates)`` of
+        ``items``: the same values. A quotation scored against a profile it is not part of is scored with the
+        others of its length together (each row's terms summed in its words' order by a running sum, as ``score``
+        adds them); against its own profile, by ``score``."""
+        out: list[list[float | None]] = []
+        qi: list[int] = []  # the batch: quotation, profile (row of the log table), and where the score goes
+        rows: list[int] = []
+        at: list[tuple[int, int]] = []
+        index = {c: r for r, c in enumerate(self.prof)}
+        for k, (i, cands) in enumerate(items):
+            n, own = self.sizes[i], self.owner[i]
+            vals: list[float | None] = [None] * len(cands)
+            for j, c in enumerate(cands):
+                r = index.get(c)
+                if r is None or not n:
+                    continue
+                if c == own:
+                    vals[j] = self.score(i, c)
+                elif self.totals[c] >= self.MIN_WORDS:
+                    qi.append(i)
+                    rows.append(r)
+                    at.append((k, j))
+            out.append(vals)
+        if qi:
+            for (k, j), v in zip(at, self._batch(np.array(qi), np.array(rows)), strict=True):
+                out[k][j] = v
+        return out
+
+    def _batch(self, qi: np.ndarray, rows: np.ndarray) -> list[float]:
+        """The scores of quotations ``qi`` against the profiles at ``rows`` (none of them their own)."""
+        voc = self._vocab
+        if self._table is None:
+            self._table = self._log_table()
+        table = self._table
+        lens = voc.lens[qi]
+        res = np.empty(len(qi))
+        order = np.argsort(lens, kind="stable")
+        cuts = np.flatnonzero(np.diff(lens[order])) + 1
+        for grp in np.split(order, cuts):
+            m = int(lens[grp[0]])
+            at = voc.offsets[qi[grp]][:, None] + np.arange(m)
+            terms = table[rows[grp][:, None], voc.flat_ids[at]] * voc.flat_counts[at]
+            res[grp] = np.cumsum(terms, axis=1)[:, -1] / voc.sizes[qi[grp]]
+        out: list[float] = res.tolist()
+        return out
+
+    def _log_table(self) -> np.ndarray:
+        """Each profile's log-ratio of every dialogue word (its row), as :meth:`score` works it out when the
+        quotation is not left out; for a word the speaker never says it depends on the word's background count
+        alone."""
+        voc = self._vocab
+        pbs = [(b + self.SMOOTH) / self.bg_total for b in voc.bg_values]
+        table = np.empty((len(self.prof), len(voc.ids)))
+        for r, (c, p) in enumerate(self.prof.items()):
+            total = self.totals[c]
+            table[r] = np.array([math.log((0 + self.MU * pb) / (total + self.MU) / pb) for pb in pbs])[voc.bg_codes]
+            for w, k in p.items():
+                pb = self._background(w)
+                table[r, voc.ids[w]] = math.log((k + self.MU * pb) / (total + self.MU) / pb)
+        return table
+
+
+class Vocabulary:
+    """The dialogue's words numbered (in the order first said); every quotation's words' numbers and counts, in
+    its words' order, one quotation after the other (``flat_ids``, ``flat_counts``: quotation ``i``'s are at
+    ``offsets[i]``, ``lens[i]`` of them; ``sizes[i]`` words in all); the words' background counts as distinct
+    values and each word's index among them."""
+
+    def __init__(self, words: Sequence[Counter[str]], bg: Counter[str]) -> None:
+        self.source = words
+        self.ids: dict[str, int] = {w: k for k, w in enumerate(bg)}
+        ids = self.ids
+        self.flat_ids = np.array([ids[w] for c in words for w in c], dtype=np.intp)
+        self.flat_counts = np.array([k for c in words for k in c.values()], dtype=float)
+        self.lens = np.array([len(c) for c in words], dtype=np.intp)
+        self.offsets = np.cumsum(self.lens) - self.lens
+        self.sizes = np.array([sum(c.values()) for c in words], dtype=np.int64)
+        values, codes = np.unique(np.array(list(bg.values()), dtype=np.int64), return_inverse=True)
+        self.bg_values: list[int] = values.tolist()
+        self.bg_codes: np.ndarray = codes.reshape(-1)
+
+
+def _vocabulary(att: AttributionState) -> Vocabulary:
+    """The story's :class:`Vocabulary` (the same for every Style of it: built once, kept on ``att``)."""
+    words, bg = _quote_words(att)
+    hit = att.quote_vocab
+    if hit is None or hit.source is not words:
+        hit = att.quote_vocab = Vocabulary(words, bg)
+    return hit
 
 
 def _quote_words(att: AttributionState) -> tuple[list[Counter[str]], Counter[str]]:

@@ -35,7 +35,7 @@ _CAP_WORD = re.compile(
     rf"|{_PARTICLE}(?=(?:[ \n]{_PARTICLE})?[ \n][A-Z]))"
 )
 _CLOSE_MARKS = "\"”’'»)]"
-_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’]*")
+_LOWER_WORD = re.compile(r"[a-z](?<![\w'’][a-z])[\w'’]*")  # (?<![\w'’])[a-z]…, the first character first: faster
 
 
 def lower_counts(text: str) -> Counter[str]:
