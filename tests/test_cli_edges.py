@@ -223,7 +223,12 @@ def test_signal_in_a_batch_stops_at_once(tmp_path: Path, sig: int, code: int, wo
     paths = _big_inputs(tmp_path, 3)
     out = tmp_path / "out"
     proc = subprocess.Popen([*CMD, "analyze", *paths, "-o", str(out), "-q"], stderr=subprocess.PIPE)
-    time.sleep(6)
+    # signal mid-batch, while the second input is being analysed: a second after the first input's results are
+    # written (a fixed sleep from the start raced a fast machine, which finished the batch first)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*.json")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(1.0)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == code, err.decode()
