@@ -17,6 +17,16 @@ def _run(source: str | Path) -> Story:
     return analyze(source, upto="attribution")
 
 
+def _emma_opening(chars: int) -> str:
+    """The first ``chars`` characters of PDNC's Emma (skips without ../shared)."""
+    return need(DATA / "pdnc-dev" / "Emma" / "novel_text.txt").read_text(encoding="utf-8")[:chars]
+
+
+def _seed_and_emma_stories(seeds: Path, chars: int) -> list[Story]:
+    """The seeds and the opening of Emma, each analysed up to attribution."""
+    return [*map(_run, sorted(seeds.glob("*.txt"))), _run(_emma_opening(chars))]
+
+
 def _speakers(story: Story) -> list[str | None]:
     names = {c.id: c.name for c in story.characters}
     return [names.get(q.speaker) if q.speaker else None for q in story.quotes]
@@ -228,8 +238,7 @@ def test_feature_rows_match_the_feature_table(seeds: Path) -> None:
     model = att_mod.load_model()
     assert model is not None
     checked = 0
-    novel = need(DATA / "pdnc-dev" / "Emma" / "novel_text.txt").read_text(encoding="utf-8")[:150_000]
-    for story in [*map(_run, sorted(seeds.glob("*.txt"))), _run(novel)]:
+    for story in _seed_and_emma_stories(seeds, 150_000):
         att = att_mod.rule_pass(story)
         for r in range(2):
             for q, cands in features.contexts(att):
@@ -249,8 +258,7 @@ def test_contexts_kept_between_rounds_equal_new_ones(seeds: Path) -> None:
     model = att_mod.load_model()
     assert model is not None
     checked = 0
-    novel = need(DATA / "pdnc-dev" / "Emma" / "novel_text.txt").read_text(encoding="utf-8")[:80_000]
-    for story in [*map(_run, sorted(seeds.glob("*.txt"))), _run(novel)]:
+    for story in _seed_and_emma_stories(seeds, 80_000):
         att = att_mod.rule_pass(story)
         kept: features.Fixed = {}
         list(features.contexts(att, kept))
@@ -342,8 +350,7 @@ def test_style_scores_together_equal_one_by_one() -> None:
     from fabula.stages import attribution as att_mod
     from fabula.stages.attribution.style import Style
 
-    novel = need(DATA / "pdnc-dev" / "Emma" / "novel_text.txt").read_text(encoding="utf-8")[:150_000]
-    att = att_mod.rule_pass(_run(novel))
+    att = att_mod.rule_pass(_run(_emma_opening(150_000)))
     cands = sorted({x.speaker for x in att.qs if x.speaker})
     known = 0
     for owners in (None, [x.speaker for x in att.qs]):

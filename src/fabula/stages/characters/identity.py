@@ -108,6 +108,15 @@ NEAR_SHARE = 0.2
 NEAR_LEAD = 1.5
 
 
+def _hits_near(f: Form, starts: list[int], window: int) -> int:
+    """How many hits of ``f`` have one of the sorted ``starts`` within ``window`` characters (not inside the hit)."""
+    n = 0
+    for h in f.hits:
+        i = bisect.bisect_left(starts, h.start - window)
+        n += any(not h.start <= p < h.end for p in starts[i : bisect.bisect_right(starts, h.end + window)])
+    return n
+
+
 @dataclass(slots=True)
 class _Cast:
     """Entities under construction with their indexes (positions in ``entities``) by first and last name."""
@@ -123,12 +132,7 @@ class _Cast:
 
     def near(self, f: Form, word: str, window: int = NEAR_WINDOW) -> int:
         """How many hits of ``f`` have a name hit with ``word`` (another form's) within ``window`` characters."""
-        starts = self.word_starts.get(word, [])
-        n = 0
-        for h in f.hits:
-            i = bisect.bisect_left(starts, h.start - window)
-            n += any(not h.start <= p < h.end for p in starts[i : bisect.bisect_right(starts, h.end + window)])
-        return n
+        return _hits_near(f, self.word_starts.get(word, []), window)
 
     def told_apart(self, f: Form, first: str, window: int = 100) -> int:
         """How often the narration names ``f`` and the bare ``first`` in one sentence ("Mr. Emerson looked at
@@ -150,12 +154,7 @@ class _Cast:
     def side_by_side(self, f: Form, first: str, window: int = 100) -> int:
         """How often the bare name ``first`` stands within ``window`` characters of a hit of ``f`` (not inside
         it): "Mr. Emerson and George" twice means two people, not one."""
-        starts = self.bare_starts.get(first, [])
-        n = 0
-        for h in f.hits:
-            i = bisect.bisect_left(starts, h.start - window)
-            n += any(not h.start <= p < h.end for p in starts[i : bisect.bisect_right(starts, h.end + window)])
-        return n
+        return _hits_near(f, self.bare_starts.get(first, []), window)
 
     def add(self, e: Entity) -> int:
         """Append ``e``; its index."""
