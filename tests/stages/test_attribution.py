@@ -705,3 +705,22 @@ def test_a_title_holder_speaks_in_the_same_breath() -> None:
     assert "the squire in the same breath" not in {c.name for c in story.characters}
     names = {c.id: c.name for c in story.characters}
     assert names.get(story.quotes[1].speaker or "") == "Squire Trelawney"
+
+
+def test_his_wife_is_the_wife_of_the_man_she_addresses() -> None:
+    """"My dear Mr. Hale," replied his wife: "his" is the man she speaks to, not another man just talked about
+    (Mr. Grant, whose wife the story also names)."""
+    text = (
+        'Mrs. Grant had come to dinner at last, and Mr. Grant with her.\n\n'
+        'Mr. Hale sat by the fire with his paper.\n\n'
+        '"Mr. Grant will sell the farm, they say."\n\n'
+        '"My dear Mr. Hale," replied his wife, "you believe anything you read."\n\n'
+        '"I believe what Mr. Grant tells me," said Mr. Hale.\n\n'
+        'Mrs. Hale laughed.\n'
+    )
+    from fabula.stages import attribution as att_mod
+
+    story = analyze(text, input_format="text", upto="characters")
+    st = att_mod.rule_pass(story)
+    names = {c.id: c.name for c in [*story.characters, *st.new_chars]}
+    assert names[st.qs[1].speaker or ""] == "Mrs. Hale"

@@ -251,7 +251,10 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
             return seen[1] if words[1] == "former" else seen[0]
         return None
     if det in ("his", "her") and head in FAMILY_TITLES:
-        owner = resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender="m" if det == "his" else "f"))
+        # '"My dear Mr. Bennet," replied his wife': the one the quotation addresses is the likeliest "his"
+        g = "m" if det == "his" else "f"
+        owner = next((v for v in x.vocatives if st.gender.get(v) == g), None)
+        owner = owner or resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=g))
         c = st.ix.chars.get(owner or "")
         if c is not None:
             surname = c.name.split()[-1].lower()
