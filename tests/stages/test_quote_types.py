@@ -84,3 +84,59 @@ def test_short_quoted_speech_inside_narration() -> None:
     story = analyze(text, input_format="text", upto="quotes")
     spoken = [story.text[a:b] for q in story.quotes if q.type != "mention" for a, b in q.spans]
     assert spoken == ["Good afternoon,", "Hallo,"]
+
+
+def test_words_held_back_imagined_or_wordless_are_unsaid() -> None:
+    text = (
+        '"Will you stay for supper?" asked Tom.\n\n'
+        'She was going to answer, "Gladly," when the clock struck and she remembered the ferry.\n\n'
+        'Her eyes said: "Ask me another day."\n\n'
+        'Tom would have exclaimed, "Then stay the night!" but he held his tongue.\n\n'
+        'In the end she could not help saying, "I must go."\n\n'
+        '"Go, then," said Tom.'
+    )
+    story = _story(text)
+    typed = {story.text[q.start : q.end]: q for q in story.quotes}
+    for part in ("Gladly,", "Ask me another day.", "Then stay the night!"):
+        assert typed[part].type == "unsaid"
+    assert typed["I must go."].type != "unsaid" and typed["Go, then,"].type != "unsaid"
+    # unsaid words stay in the conversation: whose they would be is still attributed
+    assert typed["Gladly,"].speaker is not None
+
+
+def test_a_text_read_out_word_for_word_is_written() -> None:
+    text = (
+        '"Listen to this," said Wren, opening the almanac.\n\n'
+        "\"'High water at nine, and a strong wind from the west,'\" he read. \"'Small boats keep to harbour.'\"\n\n"
+        '"Then we stay in," said Anna. "\'Tis no weather for the skiff."'
+    )
+    story = analyze(text, input_format="text", upto="quotes")
+    kinds = {story.text[q.spans[0][0] : q.spans[0][1]]: q.type for q in story.quotes}
+    assert kinds["'High water at nine, and a strong wind from the west,'"] == "written"
+    assert kinds["Then we stay in,"] != "written"  # a leading elision ('Tis) is no inner quotation mark
+    assert kinds["Listen to this,"] != "written"
+
+
+def test_a_stanza_with_indented_lines_recited_is_verse() -> None:
+    text = (
+        WRAP * 12 + "Anna stood on the step and began:\n\n"
+        '"Old man of the harbour," the little grey fisher boy cried,\n'
+        '    "Why do you sit by the wall all the day?"\n'
+        '"I count all the boats that go out with the turn of the tide,\n'
+        '    And the ones that come home I send on their way."\n\n'
+        + WRAP * 2
+    )
+    kinds = [q.type for q in analyze(text, input_format="text", upto="quotes").quotes]
+    assert kinds and all(k == "verse" for k in kinds)
+
+
+def test_a_valediction_of_several_words_closes_the_letter() -> None:
+    text = (
+        WRAP + "She opened the letter from her cousin.\n\n"
+        '"Dearest Anna,"\n\n"The boat has gone and I shall not come on Friday after all."\n\n'
+        '"Believe me,"\n\n"Your anxious and loving cousin,"\n\n"Margaret."\n\n'
+        '"Well?" said Tom.'
+    )
+    got = dict(_typed(text))
+    assert got["Your anxious and loving cousin,"] == got["Margaret."] == "written"
+    assert got["Well?"] != "written"

@@ -4,7 +4,11 @@
 house called "Cissie"). ``written``: a letter (its place and date, salutation, body, valediction and signature),
 a note, telegram, sign or inscription, or a text read out ("'Leonora,'" he read). ``verse``: a poem or song set
 out as verse (indented block lines or short capitalised lines) that nobody is said to sing. A song a character
-sings ("he sang", "it went like this:") stays an utterance. Typed quotations keep their spans but get no speaker.
+sings ("he sang", "it went like this:") stays an utterance. ``unsaid``: words nobody utters in the scene: speech
+that is only imagined, held back or counterfactual ("she was going to answer", "he would have exclaimed", "it was on
+the tip of his tongue to ask", "without saying") or wordless ("her eyes said", "a look which meant", "as if to
+say"). Typed quotations keep their spans; ``mention``, ``written`` and ``verse`` get no speaker, while ``unsaid``
+words stay in the conversation (whose words they would be is attributed like any turn) but are no line of dialogue.
 """
 
 from __future__ import annotations
@@ -42,11 +46,67 @@ _WRITTEN_TAG = re.compile(
     r"[ \t\n]+(?:ran|runs|read|reads|went|continued)|(?:he|she|they|I|we|[A-Z][a-z]+)[ \t\n]+"
     r"(?:wrote|writes)|(?:wrote|writes)[ \t\n]+(?:to|back|again))\b"
 )
+_SAY = (
+    r"(?:say|said|saying|exclaim(?:ed|ing)?|answer(?:ed|ing)?|repl(?:y|ied|ying)|retort(?:ed|ing)?|ask(?:ed|ing)?"
+    r"|cry|cried|crying|add(?:ed|ing)?|shout(?:ed|ing)?|murmur(?:ed|ing)?|remark(?:ed|ing)?|quot(?:e|ed|ing)|tell"
+    r"|utter(?:ed|ing)?|whisper(?:ed|ing)?|protest(?:ed|ing)?)"
+)
+# Speech that is imagined, held back or counterfactual, or said without words, ending the narration before a
+# quotation: "would have exclaimed,", "was going to answer,", "nearly said", "instead of saying,", "did not say,",
+# "longed to ask:", "on the tip of his tongue to reply:", "felt like answering:", "her eyes said:", "which meant,".
+_UNSAID_BEFORE = re.compile(
+    r"(?:\b(?:would|could|might|should|must)(?:[ \t\n]+not)?[ \t\n]+have[ \t\n]+(?:\w+ly[ \t\n]+)?" + _SAY
+    + r"|\b(?:was|were)[ \t\n]+(?:not[ \t\n]+)?(?:going|about|tempted|(?:almost[ \t\n]+)?ready)[ \t\n]+to[ \t\n]+"
+    r"(?:\w+[ \t\n]+)?" + _SAY
+    + r"|\b(?:nearly|almost)[ \t\n]+(?:\w+ly[ \t\n]+)?" + _SAY
+    + r"|\b(?:instead[ \t\n]+of|without)[ \t\n]+" + _SAY
+    + r"|\b(?:did|does|do|had|could|would)[ \t\n]*n(?:o|['’])t[ \t\n]+(?!help|resist|forbear|refrain|but)(?:\w+[ \t\n]+)?"
+    + _SAY
+    + r"|\b(?:wanted|wished|longed|yearned|impulse|useless|tongue|lips)[ \t\n]+to[ \t\n]+(?:\w+[ \t\n]+)?" + _SAY
+    + r"|\bfelt[ \t\n]+like[ \t\n]+\w+ing(?:[ \t\n]+\w+)?"
+    r"|\b(?:seemed|seems|meant|appeared)[ \t\n]+to[ \t\n]+say|\bas[ \t\n]+(?:much[ \t\n]+as|if)[ \t\n]+to[ \t\n]+say"
+    r"|\b(?:which|that)[ \t\n]+(?:meant|signified|implied)|\b(?:meant|signified|implied|indicating)"
+    r"|\b(?:eyes|look|looks|glance|attitude|smile|expression|silence|gesture)[ \t\n]+(?:(?!and\b)\w+[ \t\n]+)?"
+    r"(?:said|says|expressed|answered|replied|asked)"
+    r"|\btook[ \t\n]+(?:it[ \t\n]+)?to[ \t\n]+mean"
+    r")\b(?P<rest>[^.!?\"“”]{0,25})[,:;]?[ \t\n—–-]*$",
+    re.I,
+)
+# The same said after the quotation: "…," he felt like answering / "…," it seemed to say / "…" her eyes implored.
+_UNSAID_AFTER = re.compile(
+    r"[ \t\n,]*(?:(?:he|she|I|it|they|we)[ \t\n]+)?(?:felt[ \t\n]+like[ \t\n]+\w+ing|seemed[ \t\n]+to[ \t\n]+say"
+    r"|(?:his|her|their|my)[ \t\n]+(?:\w+[ \t\n]+)?(?:eyes|look|attitude|smile|glance)[ \t\n]+(?:said|expressed|implored))\b",
+    re.I,
+)
+
+
+_INNER_OPEN = re.compile(r"['‘](?!(?:tis|twas|twere|em|ere|neath|cause|bout)\b)\S", re.I)
+
+
+def _quoted_within(text: str, it: Item) -> bool:
+    """Every sub-span is wholly a quotation inside the quotation ("'Leonora,'" he read, "'sat pensive and
+    alone.'"): someone reads out, recites or repeats a text word for word; a leading elision ('Tis) is no mark."""
+    for a, b in it.spans:
+        content = text[a:b].strip()
+        if len(content) < 3 or not _INNER_OPEN.match(content) or content[-1] not in "'’":
+            return False
+    return True
+
+
+def _unsaid(before: str, after: str) -> bool:
+    """Whether the narration around a quotation says its words are never uttered (see the module docstring): a cue
+    that is the last speech verb before the quotation, or one right after it."""
+    m = _UNSAID_BEFORE.search(before[-160:])
+    if m is not None and not SPEECH_VERB_RE.search(m.group("rest")):
+        return True
+    return _UNSAID_AFTER.match(after) is not None
+
+
 _SALUTATION = re.compile(
     r"(?i:(?:my[ \t\n]+(?:own[ \t\n]+)?)?(?:dear(?:est)?(?![ \t\n]+me\b)|darling|sir|madam|madame|gentlemen))\b"
 )
 _VALEDICTION = re.compile(
-    r"(?i:yours|your[ \t\n]+(?:\w+[ \t\n]+)?(?:affectionate|loving|obedient|sincere|faithful|devoted|grateful|ever)"
+    r"(?i:yours|your[ \t\n]+(?:\w+[ \t\n]+){0,3}(?:affectionate|loving|obedient|sincere|faithful|devoted|grateful|ever)"
     r"|ever[ \t\n]+yours|believe[ \t\n]+me|sincerely|faithfully|affectionately|with[ \t\n]+(?:love|kind))\b"
 )
 _SIGNATURE = re.compile(r"[A-Z][A-Z. '’-]{0,40}[A-Z.]|[A-Z]\.?")
@@ -113,7 +173,9 @@ def _is_verse(text: str, open_at: int, content_end: int, indented: bool, wrapped
         return indented and longest <= 60
     capital = sum(1 for ln in lines if ln.lstrip("\"“‘'(_").lstrip()[:1].isupper())
     short = max(len(ln) for ln in lines[:-1])
-    return longest <= 64 and capital >= 0.75 * len(lines) and (indented or short <= 48)
+    # verse set out with indented lines inside an unindented paragraph (alternate lines of a ballad stanza)
+    stanza = any(ln[:2] in ("  ", "\t", " \t") for ln in chunk.split("\n")[1:] if ln.strip()) and chunk[:1] not in " \t"
+    return longest <= 64 and capital >= 0.75 * len(lines) and (indented or short <= 48 or stanza)
 
 
 def classify(text: str, paras: Sequence[Span], items: Sequence[Item]) -> list[QuoteType | None]:
@@ -136,7 +198,11 @@ def classify(text: str, paras: Sequence[Span], items: Sequence[Item]) -> list[Qu
         )
         indented = block and indents[it.first_para] >= 2
         gaps = _gaps(text, it)
-        if _WRITTEN_BEFORE.search(before[-80:]) or (
+        if _quoted_within(text, it):
+            out[k] = "written"  # "'The scene is laid in Florence,'" he read: a text read out or recited
+        elif _unsaid(before, text[it.close_end : min(paras[it.last_para].end, it.close_end + 60)]):
+            out[k] = "unsaid"
+        elif _WRITTEN_BEFORE.search(before[-80:]) or (
             len(it.spans) > 1 and _WRITTEN_TAG.search(gaps) and not SPEECH_VERB_RE.search(gaps)
         ):
             out[k] = "written"

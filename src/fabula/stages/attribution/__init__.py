@@ -123,14 +123,16 @@ def finish(st: AttributionState) -> None:
     for x in st.qs:
         q = x.quote
         q.addressees = [mapping.get(a, a) for a in q.addressees if mapping.get(a, a) != x.speaker]
+        unsaid = q.type == "unsaid"  # words nobody utters aloud keep that type, and the speaker whose they are
         if x.nobody or x.speaker is None:
-            q.speaker, q.type, q.confidence = None, "group" if x.group else "none", 0.9 if x.epigraph else 0.0
+            q.speaker, q.confidence = None, 0.9 if x.epigraph else 0.0
+            q.type = "unsaid" if unsaid else "group" if x.group else "none"
             continue
         q.speaker = x.speaker
         qtype, conf = RULES[x.rule]
         if x.learned_confidence is not None:
             conf = round(x.learned_confidence, 3)
-        q.type, q.confidence = qtype, conf
+        q.type, q.confidence = "unsaid" if unsaid else qtype, conf
         counts[x.speaker] += 1
         if x.tag is not None and x.rule.startswith("tag"):
             kind = {"name": "name", "pronoun": "pronoun", "narrator": "narrator"}.get(
