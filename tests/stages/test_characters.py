@@ -497,3 +497,25 @@ def test_a_titled_surname_beside_a_first_name_across_voices_is_one_man() -> None
     )
     names = _aliases(two)
     assert not any({"George Emerson", "Mr. Emerson"} <= set(a) for a in names.values()), names
+
+
+def test_a_title_shared_by_two_holders_goes_to_the_one_in_the_scene() -> None:
+    """"Duchess" said to two duchesses in two scenes is each of them there, not a "Duchess" of its own; each
+    keeps her own name as the display name."""
+    text = (
+        'Lady Ashton brought in the Duchess of Avonmere. She looked about the room.\n\n'
+        '"You are late, Duchess," said Lord Peter. "Sit by me, Duchess."\n\n'
+        '"I am never late," she said.\n\n'
+        'A week later the Duchess of Kelby called on Lord Peter. She was very old.\n\n'
+        '"Tea, Duchess?" asked Lord Peter. "Or wine, Duchess?"\n\n'
+        '"Wine," she said.\n'
+    )
+    story = _chars(text)
+    names = _by_name(story)
+    assert "Duchess" not in names
+    avon, kelby = names["Duchess of Avonmere"], names["Duchess of Kelby"]
+    assert "Duchess" in avon and "Duchess" in kelby
+    by_id = {c.id: c.name for c in story.characters}
+    cut = text.index("A week later")
+    said = [(m.start < cut, by_id[m.character]) for m in story.mentions if story.text[m.start : m.end] == "Duchess"]
+    assert said == [(True, "Duchess of Avonmere")] * 2 + [(False, "Duchess of Kelby")] * 2

@@ -28,6 +28,7 @@ from fabula.lexicon import (
 )
 from fabula.spans import SpanIndex
 from fabula.stages.characters.forms import Form, FormKey
+from fabula.stages.characters.names import NameHit
 
 _SENTENCE_BREAK = re.compile(r"[.!?;\"“”]")
 _PRON = re.compile(r"\b(he|himself|she|herself)\b", re.IGNORECASE)
@@ -87,7 +88,8 @@ class Entity:
     last: str | None = None
     titles: set[str] = field(default_factory=set)
     named_full: bool = False
-    variants: list[Form] = field(default_factory=list)  # dialect spellings among ``forms``, never the display name
+    #: forms never shown as the name: dialect spellings, a bare title shared with other holders
+    variants: list[Form] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -219,6 +221,7 @@ def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[E
     _merge_bare_titles(entities)
     _merge_dialect_names(entities, qi)
     _merge_miss_first_names(entities)
+    _split_shared_titles(entities)
     for e in entities:
         if e.forms:
             e.gender = gender_of(text, e.forms, qi)
@@ -508,15 +511,46 @@ def _merge_bare_titles(entities: list[Entity]) -> None:
     """A bare title used as a name ("Mademoiselle", "the Colonel") is the character holding that title: the only
     one, or the one named five times as often as all the others together."""
     for e in entities:
-        if len(e.forms) != 1 or e.forms[0].title is not None or len(e.forms[0].words) != 1:
+        if len(e.forms) != 1 or not _bare_title(e.forms[0]):
             continue
         t = e.forms[0].words[0].lower()
-        if t not in TITLES:
-            continue
         owners = sorted((o for o in entities if o is not e and o.forms and t in o.titles), key=lambda o: -o.count)
         if owners and owners[0].count >= 5 * sum(o.count for o in owners[1:]):
             owners[0].forms.extend(e.forms)
             e.forms = []
+
+
+def _split_shared_titles(entities: list[Entity]) -> None:
+    """A bare title left on its own when several characters hold it is split among them by scene (after every
+    other merge, so that the holders' own forms have found their homes first)."""
+    for e in entities:
+        if len(e.forms) != 1 or not _bare_title(e.forms[0]):
+            continue
+        t = e.forms[0].words[0].lower()
+        owners = [o for o in entities if o is not e and o.forms and t in o.titles]
+        if len(owners) >= 2:
+            _split_by_scene(e, owners)
+
+
+def _bare_title(f: Form) -> bool:
+    return f.title is None and len(f.words) == 1 and f.words[0].lower() in TITLES
+
+
+def _split_by_scene(e: Entity, owners: list[Entity]) -> None:
+    """"Good evening, Duchess" to two duchesses: each use of the bare title goes to the holder named last before
+    it (the first one named after it, at the start of the story), so that it makes no character of its own."""
+    marks = sorted((h.start, k) for k, o in enumerate(owners) for f in o.forms for h in f.hits)
+    starts = [s for s, _ in marks]
+    form = e.forms[0]
+    parts: dict[int, list[NameHit]] = defaultdict(list)
+    for h in form.hits:
+        j = bisect.bisect_left(starts, h.start)
+        parts[marks[j - 1][1] if j else marks[0][1]].append(h)
+    for k, hits in parts.items():
+        part = Form(form.title, form.words, hits, form.entity)
+        owners[k].forms.append(part)
+        owners[k].variants.append(part)  # what they are called here, not their name
+    e.forms = []
 
 
 def _merge_nicknamed(entities: list[Entity]) -> None:
