@@ -52,7 +52,7 @@ def scene() -> tuple[Story, dict[str, list[tuple[int, int]]]]:
 def test_model_loads() -> None:
     model = load_model()
     assert model.features == FEATURES
-    assert model.coef.shape == (len(FEATURES),)
+    assert len(model.trees.roots) > 0 and int(model.trees.feature.max()) < len(FEATURES)
     assert 0.0 < model.threshold < 1.0
 
 

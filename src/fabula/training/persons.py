@@ -190,9 +190,7 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> Perso
         roots=np.asarray(roots, dtype=np.int64),
     )
     base = float(np.mean(gb.decision_function(x) - trees.log_odds(x)))  # the prior log-odds
-    scale = x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    return PersonModel(FEATURES, x.mean(axis=0), scale, np.zeros(len(FEATURES)), base, trees=trees)
+    return PersonModel(FEATURES, base, trees)
 
 
 def prf(pred: np.ndarray, gold: np.ndarray, weight: np.ndarray | None = None) -> tuple[float, float, float]:

@@ -292,38 +292,26 @@ class Trees:
 
 @dataclass(frozen=True, slots=True)
 class PersonModel:
-    """``P(person) = σ(intercept + f(x))`` where ``f`` is a boosted tree ensemble (``trees``) or, without one, a
-    linear form over standardised features ``((x - mean) / scale) · coef``."""
+    """``P(person) = σ(intercept + f(x))`` where ``f`` is a boosted tree ensemble over the features."""
 
     features: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
     intercept: float
+    trees: Trees
     threshold: float = 0.5
-    trees: Trees | None = None
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
         """Probabilities that each row (or the single vector given) is a person."""
         x = np.atleast_2d(np.asarray(features, dtype=np.float64))
-        if self.trees is not None:
-            z = self.trees.log_odds(x) + self.intercept
-        else:
-            z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        z = self.trees.log_odds(x) + self.intercept
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0))))
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+        return {
             "features": list(self.features),
-            "mean": [round(float(v), 6) for v in self.mean],
-            "scale": [round(float(v), 6) for v in self.scale],
-            "coef": [round(float(v), 6) for v in self.coef],
             "intercept": round(self.intercept, 8),
             "threshold": round(self.threshold, 4),
+            "trees": self.trees.to_json(),
         }
-        if self.trees is not None:
-            out["trees"] = self.trees.to_json()
-        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PersonModel:
@@ -332,12 +320,9 @@ class PersonModel:
             raise ValueError(f"person model features {names} do not match this fabula's {FEATURES}")
         return cls(
             features=names,
-            mean=np.asarray(data["mean"], dtype=np.float64),
-            scale=np.asarray(data["scale"], dtype=np.float64),
-            coef=np.asarray(data["coef"], dtype=np.float64),
             intercept=float(data["intercept"]),
+            trees=Trees.from_json(data["trees"]),
             threshold=float(data.get("threshold", 0.5)),
-            trees=Trees.from_json(data["trees"]) if "trees" in data else None,
         )
 
 
