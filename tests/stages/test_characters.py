@@ -519,3 +519,14 @@ def test_a_title_shared_by_two_holders_goes_to_the_one_in_the_scene() -> None:
     cut = text.index("A week later")
     said = [(m.start < cut, by_id[m.character]) for m in story.mentions if story.text[m.start : m.end] == "Duchess"]
     assert said == [(True, "Duchess of Avonmere")] * 2 + [(False, "Duchess of Kelby")] * 2
+
+
+def test_two_ranks_by_one_surname_are_two_men() -> None:
+    """"General Vane" is not "Captain Edmund Vane", his son: two ranks by one surname are two men."""
+    text = (
+        "Captain Edmund Vane rode up to the house. Captain Vane was tired.\n\n"
+        '"Where is my father?" asked Captain Vane.\n\n'
+        '"Here," said General Vane. General Vane stood on the steps. General Vane frowned.\n\n'
+        '"You are late, Edmund," said General Vane to Captain Vane.\n'
+    )
+    _assert_apart(text, "Vane", "General Vane")

@@ -255,6 +255,14 @@ def _anchor_full_names(cast: _Cast, forms: dict[FormKey, Form]) -> None:
             full_by_words[key] = new
 
 
+def _rank_conflict(title: str, e: Entity) -> bool:
+    """"General Tilney" is neither the "Mr. Henry Tilney" nor the "Captain Frederick Tilney" of the story: a rank
+    and "Mr.", or two ranks, by one surname are two men."""
+    return title in RANKS and any(
+        f.title and (title_class(f.title) == "mr" or (f.title in RANKS and f.title != title)) for f in e.forms
+    )
+
+
 def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
     """Mr./Mrs./Miss + surname: a full name with that surname, compatible gender and marital title; else a
     first name of the title's gender ("Mrs. Rachel"); else the title class's own entity for the word."""
@@ -277,8 +285,7 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         # "Mr. Poirot" → "Hercule Poirot" (gender unknown yet) when he is the only one of that name
         if f.title in MALE_TITLES and e.gender != "m" and not (e.gender is None and len(full_holders) == 1):
             continue
-        # "General Tilney" is not the "Mr. Henry Tilney" of the story: a rank and "Mr." by one surname, two men
-        if f.title in RANKS and any(g2.title and title_class(g2.title) == "mr" for g2 in e.forms):
+        if _rank_conflict(f.title, e):
             continue
         # "Mr. Emerson" beside "George" again and again: George Emerson's father, not George, where the narration
         # names both in one sentence, the text needs "Mr. George Emerson" to tell them apart, or the family has
@@ -430,7 +437,7 @@ def _merge_titled_with_bare(entities: list[Entity]) -> None:
             continue
         other = entities[j]
         g = title_gender(t)
-        if g and other.gender and other.gender != g:
+        if (g and other.gender and other.gender != g) or _rank_conflict(t, other):
             continue
         if other.named_full and other.last != e.forms[0].words[0].lower():
             # "Colonel Fitzwilliam" is not Fitzwilliam Darcy, "King George" not George Merry: the bare word is
