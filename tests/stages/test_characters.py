@@ -530,3 +530,16 @@ def test_two_ranks_by_one_surname_are_two_men() -> None:
         '"You are late, Edmund," said General Vane to Captain Vane.\n'
     )
     _assert_apart(text, "Vane", "General Vane")
+
+
+def test_miss_and_surname_beside_her_first_name_is_one_woman() -> None:
+    """"Miss Hale" used near "Clara", and "Miss Clara Hale" once: she is the only Miss Hale, and the formal full
+    name is no sign of a second one (as "Mr. George Emerson" is beside his father)."""
+    text = (
+        "Miss Clara Hale came to stay at the rectory.\n\n"
+        '"Good morning, Miss Hale," said Tom. Clara smiled at him.\n\n'
+        '"Miss Hale plays the harp," said Tom. Clara laughed.\n\n'
+        '"Do you, Miss Hale?" asked Ann. Clara Hale shook her head.\n'
+    )
+    names = _aliases(text)
+    assert len([n for n, a in names.items() if "Miss Hale" in a or "Clara" in a]) == 1, names

@@ -288,12 +288,12 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         if _rank_conflict(f.title, e):
             continue
         # "Mr. Emerson" beside "George" again and again: George Emerson's father, not George, where the narration
-        # names both in one sentence, the text needs "Mr. George Emerson" to tell them apart, or the family has
-        # several men; met only across voices ("'Mr. Denham,' said Katharine" near "Ralph"), one man
+        # names both in one sentence, the text needs "Mr. George Emerson" to tell them apart (a woman's formal
+        # "Miss Jane Fairfax" is no such sign), or the family has several men; met only across voices ("'Mr. Denham,' said Katharine" near "Ralph"), one man
         n_beside = cast.side_by_side(f, e.first) if e.first else 0
         if n_beside >= 2 and (
             (e.first is not None and cast.told_apart(f, e.first) >= 2)
-            or any(g.title == f.title and len(g.words) >= 2 for g in e.forms)
+            or (g != "f" and any(g2.title == f.title and len(g2.words) >= 2 for g2 in e.forms))
             or sum(entities[j].gender == e.gender for j in full_holders) > 1
         ):
             continue
