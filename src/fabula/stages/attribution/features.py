@@ -268,6 +268,7 @@ def contexts(st: AttributionState, fixed: Fixed | None = None) -> list[tuple[Quo
     stats = StoryStats.of(st)
     speakers: dict[tuple[int, int], Counter[str]] = {}  # per conversation, computed once (not per quotation)
     todo: list[tuple[QuoteContext, list[str]]] = []
+    turns = _turn_people(st.qs)
     for i, x in enumerate(st.qs):
         if x.nobody:
             continue
@@ -281,7 +282,7 @@ def contexts(st: AttributionState, fixed: Fixed | None = None) -> list[tuple[Quo
                 fixed[i] = q
         else:
             q = _renew(old, stats, st.narrator_of(x))
-        cands = _candidates(st, q)
+        cands = _candidates(st, q, turns)
         _tag_nominal(st, q)
         _neighbours(st, q, speakers)
         if q.prev_subj:
@@ -534,16 +535,29 @@ def _mention_counts(st: AttributionState, q: QuoteContext) -> None:
         q.conv.update(chars[bisect_left(starts, c_lo) : bisect_left(starts, p_lo)])
 
 
-def _candidates(st: AttributionState, q: QuoteContext) -> list[str]:
+def _candidates(st: AttributionState, q: QuoteContext, turns: tuple[list[str | None], list[int]]) -> list[str]:
     """The candidates: the rules' pick, people mentioned nearby (:func:`_mention_counts`), the conversation's
-    speakers and those they address, the narrator, people mentioned since the conversation began."""
-    qs, i, x = st.qs, q.i, q.x
+    speakers and those they address, the narrator, people mentioned since the conversation began. ``turns``:
+    every quotation's speaker and vocatives, one quotation after the other, and where each one's begin
+    (:func:`_turn_people`)."""
+    i, x = q.i, q.x
     lo, hi = st.conversation(i)
-    cands: dict[str | None, None] = dict.fromkeys([x.speaker, *q.before, *q.after, *q.prevp])
-    for j in range(max(lo, i - 8), min(hi, i + 9)):
-        cands.update(dict.fromkeys([qs[j].speaker, *qs[j].vocatives]))
-    cands.update(dict.fromkeys([q.narr, *q.conv]))
+    seq, at = turns
+    near = seq[at[max(lo, i - 8)] : at[min(hi, i + 9)]]
+    cands = dict.fromkeys([x.speaker, *q.before, *q.after, *q.prevp, *near, q.narr, *q.conv])
     return [c for c in cands if c]
+
+
+def _turn_people(qs: Sequence[QuoteState]) -> tuple[list[str | None], list[int]]:
+    """Each quotation's speaker and vocatives, one quotation after the other, and where each one's begin (one
+    more offset: the end)."""
+    seq: list[str | None] = []
+    at = [0]
+    for y in qs:
+        seq.append(y.speaker)
+        seq.extend(y.vocatives)
+        at.append(len(seq))
+    return seq, at
 
 
 def _tag_nominal(st: AttributionState, q: QuoteContext) -> None:
