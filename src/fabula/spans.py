@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
+from operator import sub
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -21,16 +22,22 @@ class SpanIndex(Generic[T]):
 
     def __init__(self, spans: Iterable[tuple[int, int, T]]) -> None:
         rows = sorted(spans, key=lambda s: (s[0], s[1]))
-        self.starts: list[int] = [s for s, _, _ in rows]
-        self.ends: list[int] = [e for _, e, _ in rows]
-        self.items: list[T] = [x for _, _, x in rows]
-        self._max_len = max((e - s for s, e, _ in rows), default=0)
+        self._set([s for s, _, _ in rows], [e for _, e, _ in rows], [x for _, _, x in rows])
+
+    def _set(self, starts: list[int], ends: list[int], items: list[T]) -> None:
+        self.starts = starts
+        self.ends = ends
+        self.items = items
+        self._max_len = max(map(sub, ends, starts), default=0)
 
     @classmethod
     def of(cls, ranges: Iterable[tuple[int, int]]) -> SpanIndex[int]:
-        """An index of bare ranges whose items are their positions in the sorted order."""
+        """An index of bare ranges whose items are their positions in the sorted order (sorted once: the
+        ranges sorted by ``(start, end)`` are in the index's order already)."""
         rows = sorted((a, b) for a, b in ranges)
-        return SpanIndex((a, b, i) for i, (a, b) in enumerate(rows))
+        out: SpanIndex[int] = SpanIndex.__new__(SpanIndex)
+        out._set([a for a, _ in rows], [b for _, b in rows], list(range(len(rows))))
+        return out
 
     def __len__(self) -> int:
         return len(self.starts)

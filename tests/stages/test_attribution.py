@@ -228,22 +228,26 @@ def test_feature_table_is_the_shipped_rankers_feature_list() -> None:
 
 
 def test_feature_rows_match_the_feature_table(seeds: Path) -> None:
-    """The ranker's rows, computed inline for speed, hold exactly the values of FEATURE_TABLE's functions, for every
+    """The ranker's rows, computed as arrays for speed, hold exactly the values of FEATURE_TABLE's functions, for every
     candidate of every quotation of the seeds and of the opening of a PDNC novel (with the rules' speakers and
     after a ranking round)."""
     from fabula.stages import attribution as att_mod
     from fabula.stages.attribution import features
 
-    assert features._ROW_FEATURES == att_mod.FEATURES  # else the table is used, slowly: bring _rows up to date
+    assert features._ROW_FEATURES == att_mod.FEATURES  # else the table is used, slowly: bring the matrix up to date
     model = att_mod.load_model()
     assert model is not None
     checked = 0
     for story in _seed_and_emma_stories(seeds, 150_000):
         att = att_mod.rule_pass(story)
         for r in range(2):
-            for q, cands in features.contexts(att):
-                assert features._rows(q, cands) == features.table_rows(q, cands), (story.text[:40], q.i)
+            todo = features.contexts(att)
+            rows = features.feature_matrix(todo).tolist()
+            for q, cands in todo:
+                assert rows[: len(cands)] == features.table_rows(q, cands), (story.text[:40], q.i)
+                del rows[: len(cands)]
                 checked += len(cands)
+            assert not rows
             if r == 0:
                 att_mod.rank_round(att, model, "coef", [x.rule for x in att.qs])
     assert checked > 3000

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from fabula.pipeline import Stage
+from fabula.spans import SpanIndex
 from fabula.stages import headings
 from fabula.story import Chapter, NonStory, Person, Section, Span, Story, Tense
 
@@ -400,8 +401,8 @@ def run(story: Story) -> None:
     notes = epigraphs_and_notes(text, paras, scene_spans)
     existing = story.nonstory
     story.nonstory = sorted([*existing, *heading_blocks, *breaks, *notes], key=lambda n: (n.start, n.end))
-    blocked = [(n.start, n.end) for n in story.nonstory]
-    story_paras = [p for p in paras if not any(s < p.end and p.start < e for s, e in blocked)]
+    blocked = SpanIndex.of((n.start, n.end) for n in story.nonstory)
+    story_paras = [p for p in paras if not blocked.overlapping(p.start, p.end)]
     # Scenes and sections cover story text only.
     story.scenes = [s for s in (_shrink(sc, story_paras) for sc in scene_spans) if s is not None]
     heads = [p.start for p in narrator_headings(text, paras)]

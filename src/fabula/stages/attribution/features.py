@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
+from operator import contains
+from typing import Any
+
+import numpy as np
 
 from fabula.stages.attribution.evidence import Ref
 from fabula.stages.attribution.resolve import (
@@ -250,8 +255,10 @@ def candidates_and_features(
 ) -> list[tuple[int, list[str], list[list[float]]]]:
     """For each quotation: candidate speakers and one feature vector per candidate (in :data:`FEATURES` order),
     built from the rule pass (neighbours' speakers are the rules' predictions). ``fixed``: see :func:`contexts`."""
-    rows = _rows if FEATURES == _ROW_FEATURES else table_rows
-    return [(q.i, cands, rows(q, cands)) for q, cands in contexts(st, fixed)]
+    todo = contexts(st, fixed)
+    rows = feature_matrix(todo).tolist()
+    ends = list(accumulate(len(cands) for _, cands in todo))
+    return [(q.i, cands, rows[e - len(cands) : e]) for (q, cands), e in zip(todo, ends, strict=True)]
 
 
 def contexts(st: AttributionState, fixed: Fixed | None = None) -> list[tuple[QuoteContext, list[str]]]:
@@ -261,6 +268,7 @@ def contexts(st: AttributionState, fixed: Fixed | None = None) -> list[tuple[Quo
     stats = StoryStats.of(st)
     speakers: dict[tuple[int, int], Counter[str]] = {}  # per conversation, computed once (not per quotation)
     todo: list[tuple[QuoteContext, list[str]]] = []
+    turns = _turn_people(st.qs)
     for i, x in enumerate(st.qs):
         if x.nobody:
             continue
@@ -274,7 +282,7 @@ def contexts(st: AttributionState, fixed: Fixed | None = None) -> list[tuple[Quo
                 fixed[i] = q
         else:
             q = _renew(old, stats, st.narrator_of(x))
-        cands = _candidates(st, q)
+        cands = _candidates(st, q, turns)
         _tag_nominal(st, q)
         _neighbours(st, q, speakers)
         if q.prev_subj:
@@ -302,9 +310,10 @@ def table_rows(q: QuoteContext, cands: Sequence[str]) -> list[list[float]]:
     return [[f(c, q) for f in _FUNCS] for c in cands]
 
 
-#: The features :func:`_rows` computes, in its order: :data:`FEATURES` as written when it was (a table that
-#: differs, e.g. a feature added, is computed by :func:`table_rows` until ``_rows`` follows it).
+#: The features :func:`feature_matrix` computes, by name: :data:`FEATURES` as written when it was (a table that
+#: differs, e.g. a feature added, is computed by :func:`table_rows` until ``feature_matrix`` follows it).
 _RULE_NAMES = tuple(r for r in RULES if r != "none")
+_RULE_INDEX = {r: k for k, r in enumerate(_RULE_NAMES)}
 _ROW_FEATURES = (
     *(f"rule_{r}" for r in _RULE_NAMES),
     *"""tag_name tag_narrator tag_pron_match tag_pron_mismatch tag_pron_local tag_nominal beat_strong beat_weak
@@ -317,117 +326,180 @@ _ROW_FEATURES = (
 )
 
 
-def _rows(q: QuoteContext, cands: Sequence[str]) -> list[list[float]]:
-    """The same values as :func:`table_rows` (tests/stages/test_attribution.py compares them), computed with the
-    quotation's part once and the candidate's inline: the ranker scores every candidate of every quotation in
-    each of its rounds, and one call per feature dominated its time."""
-    x, tag, narr, gender = q.x, q.x.tag, q.narr, q.gender
-    kind = tag.kind if tag is not None else None
-    pron = kind == "pronoun"
-    tgender = tag.gender if tag is not None else None
-    name_pick = tag.cid if tag is not None and kind == "name" else None
-    narr_pick = narr if kind == "narrator" else None
-    local_pick = q.local if pron else None
-    nominal_pick = q.nominal if kind == "nominal" else None
-    rule_vals = [1.0 if x.rule == r else 0.0 for r in _RULE_NAMES]
-    rule_none = [0.0] * len(_RULE_NAMES)
-    prev, nxt = q.prev, q.nxt
-    prev_voc = prev.vocatives if prev is not None else ()
-    prev_lis = prev.listeners if prev is not None else ()
-    prev_sp = prev.speaker if prev is not None else None
-    next_voc = nxt.vocatives if nxt is not None else ()
-    same_para_sp = prev.speaker if prev is not None and prev.last_para == x.para else None
-    n_m2, n_m1, n_p1, n_p2 = (q.neigh.get(d) for d in (-2, -1, 1, 2))
-    before, after, prevp, conv, recency = q.before, q.after, q.prevp, q.conv, q.recency
-    counts, total = q.stats.counts, q.stats.total
-    no_tag = 1.0 if tag is None else 0.0
-    want, told, told_next = q.want, q.told, q.told_next
-    even, odd, even_weak, odd_weak = q.even, q.odd, q.even_weak, q.odd_weak
-    spoke_before, spoke_after, pron_rank = q.spoke_before, q.spoke_after, q.pron_rank
-    style, style_top = q.style, q.style_top
-    seen: Counter[str] | None = None
-    rest = 0
-    if tag is not None and kind == "nominal" and tag.phrase:
-        seen = q.stats.by_phrase.get(tag.phrase, Counter())
-        rest = sum(seen.values()) - (x.speaker is not None)
-    gap, asks, prev_asks = q.gap, q.asks, q.prev_asks
-    out: list[list[float]] = []
-    for c in cands:
-        g = gender.get(c)
-        pm = 1.0 if pron and g is not None and g == tgender and c != narr else 0.0
-        p1 = 1.0 if n_m1 == c else 0.0
-        p2 = 1.0 if n_m2 == c else 0.0
-        pv = 1.0 if c in prev_voc and prev_sp != c else 0.0
-        ae = 1.0 / even[c] if c in even else 0.0
-        if seen is not None:
-            others = seen.get(c, 0) - (c == x.speaker)
-            nom = others / rest if rest > 0 else 0.0
-        else:
-            nom = 0.0
-        out.append(
-            [
-                *(rule_vals if c == x.speaker else rule_none),
-                1.0 if c == name_pick else 0.0,
-                1.0 if c == narr_pick else 0.0,
-                pm,
-                1.0 if pron and not pm and ((g is not None and g != tgender) or c == narr) else 0.0,
-                1.0 if c == local_pick else 0.0,
-                1.0 if c == nominal_pick else 0.0,
-                1.0 if c in q.strong else 0.0,
-                1.0 if c in q.weak else 0.0,
-                1.0 if c in x.vocatives else 0.0,
-                1.0 if c in x.listeners else 0.0,
-                1.0 if c in x.inner_names else 0.0,
-                pv,
-                1.0 if c in next_voc else 0.0,
-                p1,
-                p2,
-                1.0 if n_p1 == c else 0.0,
-                1.0 if n_p2 == c else 0.0,
-                1.0 if same_para_sp == c else 0.0,
-                min(before.get(c, 0), 3) / 3,
-                min(after.get(c, 0), 3) / 3,
-                min(prevp.get(c, 0), 3) / 3,
-                min(conv.get(c, 0), 5) / 5,
-                1.0 / (1 + recency[c]) if c in recency else 0.0,
-                1.0 if c == narr else 0.0,
-                counts.get(c, 0) / total,
-                1.0 if c in q.parts else 0.0,
-                no_tag,
-                1.0 if c == q.prev_subj else 0.0,
-                1.0 if want is not None and g is not None and g == want else 0.0,
-                1.0 if want is not None and g not in (None, want) else 0.0,
-                ae,
-                1.0 / odd[c] if c in odd else 0.0,
-                1.0 / (1 + pron_rank[c]) if c in pron_rank else 0.0,
-                pm * p1,
-                pm * p2,
-                no_tag * p1,
-                no_tag * p2,
-                no_tag * pv,
-                no_tag * ae,
-                style.get(c, 0.0),
-                1.0 if style_top and c in style and style[c] == 0.0 else 0.0,
-                1.0 if c in style else 0.0,
-                nom,
-                1.0 if q.focus == c else 0.0,
-                1.0 / spoke_before[c] if c in spoke_before else 0.0,
-                1.0 / spoke_after[c] if c in spoke_after else 0.0,
-                1.0 if q.beat_focus == c else 0.0,
-                1.0 if c in prev_lis and prev_sp != c else 0.0,
-                1.0 / even_weak[c] if c in even_weak else 0.0,
-                1.0 / odd_weak[c] if c in odd_weak else 0.0,
-                1.0 if g is not None and g == told else 0.0,
-                1.0 if g is not None and g == told_next else 0.0,
-                1.0 if c == q.next_subj else 0.0,
-                gap * p1,
-                gap * p2,
-                gap,
-                asks,
-                prev_asks,
-            ]
-        )
+class _Flat:
+    """Every candidate of a ranking round's quotations, one after the other (quotation by quotation): per-row
+    values from per-quotation ones, as arrays."""
+
+    def __init__(self, todo: Sequence[tuple[QuoteContext, Sequence[str]]]) -> None:
+        self.todo = todo
+        self.codes: dict[str, int] = {}  # every candidate, numbered
+        codes = self.codes
+        self.flat = [c for _, cands in todo for c in cands]
+        self.counts = [len(cands) for _, cands in todo]
+        self.ids = np.array([codes.setdefault(c, len(codes)) for c in self.flat], dtype=np.int64)
+        self.q = np.repeat(np.arange(len(todo)), self.counts)
+
+    def each(self, values: Iterable[float]) -> np.ndarray:
+        """One value per quotation, on each of its rows."""
+        out: np.ndarray = np.array(list(values), dtype=float)[self.q]
+        return out
+
+    def eq(self, values: Iterable[str | None]) -> np.ndarray:
+        """Whether the row's candidate is the quotation's value (None: no candidate is)."""
+        get = self.codes.get
+        picks = np.array([get(v, -1) if v is not None else -1 for v in values], dtype=np.int64)
+        out: np.ndarray = self.ids == picks[self.q]
+        return out
+
+    def _per_row(self, values: Iterable[Any]) -> list[Any]:
+        """The quotations' values, each repeated on its quotation's rows."""
+        out: list[Any] = np.fromiter(values, dtype=object, count=len(self.counts))[self.q].tolist()
+        return out
+
+    def member(self, groups: Iterable[Container[str]]) -> np.ndarray:
+        """Whether the row's candidate is in the quotation's group."""
+        return np.fromiter(map(contains, self._per_row(groups), self.flat), dtype=bool, count=len(self.flat))
+
+    def get(self, maps: Iterable[dict[str, Any]], default: float) -> np.ndarray:
+        """The row's candidate's value in the quotation's mapping (a dict), or ``default``."""
+        values = map(dict.get, self._per_row(maps), self.flat, repeat(default))
+        return np.fromiter(values, dtype=float, count=len(self.flat))
+
+    def inverse(self, maps: Iterable[dict[str, int]], shift: int = 0) -> np.ndarray:
+        """``1 / (shift + value)`` of the row's candidate in the quotation's mapping (values at least ``1 -
+        shift``), 0 where it has none."""
+        v = self.get(maps, -shift) + shift
+        out: np.ndarray = np.divide(1.0, v, out=np.zeros_like(v), where=v > 0)
+        return out
+
+
+def feature_matrix(todo: Sequence[tuple[QuoteContext, Sequence[str]]]) -> np.ndarray:
+    """The feature vectors (:data:`FEATURES` order) of every candidate of every quotation of ``todo``, one
+    quotation's after the other: (candidates, features). The values of :func:`table_rows`, exactly (its
+    conditions and products over arrays; tests/stages/test_attribution.py compares them): the ranker scores every
+    candidate of every quotation in each of its rounds, and one call per feature dominated its time."""
+    if FEATURES != _ROW_FEATURES:
+        rows = [r for q, cands in todo for r in table_rows(q, cands)]
+        return np.array(rows, dtype=float).reshape(-1, len(FEATURES))
+    f = _Flat(todo)
+    qs = [q for q, _ in todo]
+    cols = dict(_pick_columns(f, qs))
+    cols.update(_count_columns(f, qs))
+    cols.update(_product_columns(cols))
+    out = np.empty((len(f.ids), len(FEATURES)))
+    for k, name in enumerate(FEATURES):
+        out[:, k] = cols[name]
     return out
+
+
+def _pick_columns(f: _Flat, qs: Sequence[QuoteContext]) -> Iterator[tuple[str, np.ndarray]]:
+    """The features that compare the candidate with someone (the quotation's speaker, a tag's pick, a neighbour)
+    or test their gender or their membership of a group (:func:`feature_matrix`)."""
+    tags = [q.x.tag for q in qs]
+    kinds = [t.kind if t is not None else None for t in tags]
+    speaker = f.eq(q.x.speaker for q in qs)
+    rule = f.each(_RULE_INDEX.get(q.x.rule, -1) for q in qs)
+    for k, r in enumerate(_RULE_NAMES):
+        yield f"rule_{r}", speaker & (rule == k)
+    yield "tag_name", f.eq(t.cid if t is not None and t.kind == "name" else None for t in tags)
+    yield "tag_narrator", f.eq(q.narr if k == "narrator" else None for q, k in zip(qs, kinds, strict=True))
+    genders: dict[str | None, int] = {None: -1}
+    gender = qs[0].gender if qs else {}
+    g = np.array([genders.setdefault(gender.get(c), len(genders)) for c in f.codes], dtype=np.int64)[f.ids]
+    known = g >= 0
+
+    def same(values: Iterable[str | None]) -> np.ndarray:  # the candidate's gender is known and the value
+        out: np.ndarray = known & (g == f.each(genders.setdefault(v, len(genders)) for v in values))
+        return out
+
+    pron = f.each(k == "pronoun" for k in kinds) > 0
+    narr = f.eq(q.narr for q in qs)
+    tgender = f.each(genders.setdefault(t.gender if t is not None else None, len(genders)) for t in tags)
+    pm = pron & known & (g == tgender) & ~narr
+    yield "tag_pron_match", pm
+    yield "tag_pron_mismatch", pron & ~pm & ((known & (g != tgender)) | narr)
+    yield "tag_pron_local", f.eq(q.local if k == "pronoun" else None for q, k in zip(qs, kinds, strict=True))
+    yield "tag_nominal", f.eq(q.nominal if k == "nominal" else None for q, k in zip(qs, kinds, strict=True))
+    yield "beat_strong", f.member(q.strong for q in qs)
+    yield "beat_weak", f.member(q.weak for q in qs)
+    yield "vocative_in", f.member(q.x.vocatives for q in qs)
+    yield "listener", f.member(q.x.listeners for q in qs)
+    yield "inner_name", f.member(q.x.inner_names for q in qs)
+    prev_sp = f.eq(q.prev.speaker if q.prev is not None else None for q in qs)
+    yield "prev_vocative", f.member(q.prev.vocatives if q.prev is not None else () for q in qs) & ~prev_sp
+    yield "next_vocative", f.member(q.nxt.vocatives if q.nxt is not None else () for q in qs)
+    for name, d in (("prev1", -1), ("prev2", -2), ("next1", 1), ("next2", 2)):
+        yield name, f.eq(q.neigh.get(d) for q in qs)
+    yield "same_para_prev", f.eq(
+        q.prev.speaker if q.prev is not None and q.prev.last_para == q.x.para else None for q in qs
+    )
+    yield "narrator", narr
+    yield "participant", f.member(q.parts for q in qs)
+    yield "prev_para_subject", f.eq(q.prev_subj for q in qs)
+    want = [q.want for q in qs]
+    has_want = f.each(w is not None for w in want) > 0
+    want_same = same(want)
+    yield "addr_gender_match", has_want & want_same
+    yield "addr_gender_mismatch", has_want & known & ~want_same
+    yield "pron_focus", f.eq(q.focus for q in qs)
+    yield "beat_focus", f.eq(q.beat_focus for q in qs)
+    yield "prev_listener", f.member(q.prev.listeners if q.prev is not None else () for q in qs) & ~prev_sp
+    yield "addr_self", same(q.told for q in qs)
+    yield "addr_next", same(q.told_next for q in qs)
+    yield "next_para_subject", f.eq(q.next_subj for q in qs)
+    yield "no_tag", f.each(t is None for t in tags)
+    yield "style_known", f.member(q.style for q in qs)
+    yield "gap", f.each(q.gap for q in qs)
+    yield "question", f.each(q.asks for q in qs)
+    yield "prev_question", f.each(q.prev_asks for q in qs)
+
+
+def _count_columns(f: _Flat, qs: Sequence[QuoteContext]) -> Iterator[tuple[str, np.ndarray]]:
+    """The features that read a number per candidate: mention counts, ranks, distances, frequency, idiolect."""
+    mentions = (("ment_before", "before", 3), ("ment_after", "after", 3), ("ment_prev_paras", "prevp", 3))
+    for name, attr, top in (*mentions, ("ment_conv", "conv", 5)):
+        yield name, np.minimum(f.get((getattr(q, attr) for q in qs), 0), top) / top
+    yield "recency", f.inverse((q.recency for q in qs), 1)
+    counts = qs[0].stats.counts if qs else Counter()
+    total = qs[0].stats.total if qs else 1
+    yield "freq", np.array([counts.get(c, 0) for c in f.codes], dtype=np.float64)[f.ids] / total
+    for name in ("even", "odd", "even_weak", "odd_weak", "spoke_before", "spoke_after"):
+        yield name, f.inverse(getattr(q, name) for q in qs)
+    yield "pron_recency", f.inverse((q.pron_rank for q in qs), 1)
+    style = f.get((q.style for q in qs), 0.0)
+    yield "style", style
+    yield "style_best", (f.each(q.style_top for q in qs) > 0) & f.member(q.style for q in qs) & (style == 0.0)
+    yield "nom_prior", _nom_prior_column(f, qs)
+
+
+def _nom_prior_column(f: _Flat, qs: Sequence[QuoteContext]) -> np.ndarray:
+    """:func:`_nom_prior` of every row."""
+    seen: list[dict[str, int]] = []
+    rest: list[int] = []
+    for q in qs:
+        tag, x = q.x.tag, q.x
+        s = None
+        if tag is not None and tag.kind == "nominal" and tag.phrase:
+            s = q.stats.by_phrase.get(tag.phrase, Counter())
+        seen.append(s if s is not None else {})
+        rest.append(sum(s.values()) - (x.speaker is not None) if s is not None else 0)
+    others = f.get(seen, 0) - f.eq(q.x.speaker for q in qs)
+    r = f.each(rest)
+    out: np.ndarray = np.divide(others, r, out=np.zeros_like(r), where=r > 0)
+    return out
+
+
+def _product_columns(cols: Mapping[str, np.ndarray]) -> Iterator[tuple[str, np.ndarray]]:
+    """The products of two features."""
+    yield "anchor_even", cols["even"]
+    yield "anchor_odd", cols["odd"]
+    yield "anchor_even_weak", cols["even_weak"]
+    yield "anchor_odd_weak", cols["odd_weak"]
+    for a, b in (("pron", "tag_pron_match"), ("notag", "no_tag"), ("gap", "gap")):
+        for d in ("prev1", "prev2"):
+            yield f"{a}_x_{d}", cols[b] * cols[d]
+    yield "notag_x_prev_vocative", cols["no_tag"] * cols["prev_vocative"]
+    yield "notag_x_anchor_even", cols["no_tag"] * cols["even"]
 
 
 #: How far (code points) from a quotation :func:`_mention_counts` counts mentions; further than any PDNC
@@ -463,16 +535,29 @@ def _mention_counts(st: AttributionState, q: QuoteContext) -> None:
         q.conv.update(chars[bisect_left(starts, c_lo) : bisect_left(starts, p_lo)])
 
 
-def _candidates(st: AttributionState, q: QuoteContext) -> list[str]:
+def _candidates(st: AttributionState, q: QuoteContext, turns: tuple[list[str | None], list[int]]) -> list[str]:
     """The candidates: the rules' pick, people mentioned nearby (:func:`_mention_counts`), the conversation's
-    speakers and those they address, the narrator, people mentioned since the conversation began."""
-    qs, i, x = st.qs, q.i, q.x
+    speakers and those they address, the narrator, people mentioned since the conversation began. ``turns``:
+    every quotation's speaker and vocatives, one quotation after the other, and where each one's begin
+    (:func:`_turn_people`)."""
+    i, x = q.i, q.x
     lo, hi = st.conversation(i)
-    cands: dict[str | None, None] = dict.fromkeys([x.speaker, *q.before, *q.after, *q.prevp])
-    for j in range(max(lo, i - 8), min(hi, i + 9)):
-        cands.update(dict.fromkeys([qs[j].speaker, *qs[j].vocatives]))
-    cands.update(dict.fromkeys([q.narr, *q.conv]))
+    seq, at = turns
+    near = seq[at[max(lo, i - 8)] : at[min(hi, i + 9)]]
+    cands = dict.fromkeys([x.speaker, *q.before, *q.after, *q.prevp, *near, q.narr, *q.conv])
     return [c for c in cands if c]
+
+
+def _turn_people(qs: Sequence[QuoteState]) -> tuple[list[str | None], list[int]]:
+    """Each quotation's speaker and vocatives, one quotation after the other, and where each one's begin (one
+    more offset: the end)."""
+    seq: list[str | None] = []
+    at = [0]
+    for y in qs:
+        seq.append(y.speaker)
+        seq.extend(y.vocatives)
+        at.append(len(seq))
+    return seq, at
 
 
 def _tag_nominal(st: AttributionState, q: QuoteContext) -> None:

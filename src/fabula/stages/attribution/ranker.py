@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from fabula.stages.attribution.decode import Turn, conversations, decode_conversation, log_softmax
-from fabula.stages.attribution.features import FEATURES, Fixed, candidates_and_features
+from fabula.stages.attribution.features import FEATURES, Fixed, contexts, feature_matrix
 from fabula.stages.attribution.state import AttributionState
 from fabula.stages.attribution.style import Style
 
@@ -96,11 +96,37 @@ def score_rows(
 ) -> np.ndarray:
     """The ranker's score (logit) of each candidate row, with the weights ``model[key]`` (``coef`` for the first
     round, ``coef2`` for later ones)."""
-    x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
-    w = _weights(model, key)
-    out = x @ w.linear + w.intercept
+    return _score(np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES)), _weights(model, key))
+
+
+def _score(x: np.ndarray, w: _Weights) -> np.ndarray:
+    """:func:`score_rows` of the rows along ``x``'s last axis: of one quotation's candidates, (candidates,
+    features), or of several quotations' as many candidates each, (quotations, candidates, features)."""
+    out: np.ndarray = x @ w.linear + w.intercept
     if w.quad is not None:
-        out += ((x @ w.quad) * x).sum(axis=1)
+        out += ((x @ w.quad) * x).sum(axis=-1)
+    return out
+
+
+def score_quotations(
+    model: dict[str, Any], x: np.ndarray, counts: Sequence[int], key: str = "coef"
+) -> list[list[float]]:
+    """:func:`score_rows` of each quotation's rows, the same values: ``x`` holds ``counts[k]`` rows for quotation
+    ``k``, one quotation after the other. The quotations with as many candidates are stacked and scored together:
+    numpy's stacked products make, per quotation, the same BLAS call on the same (candidates, features) matrix as
+    :func:`score_rows` does (one matrix of several quotations' rows could be summed in another order)."""
+    w = _weights(model, key)
+    starts = np.cumsum(counts, dtype=np.int64) - np.asarray(counts, dtype=np.int64)
+    by_len: dict[int, list[int]] = {}
+    for k, m in enumerate(counts):
+        by_len.setdefault(m, []).append(k)
+    out: list[list[float]] = [[] for _ in counts]
+    for m, ks in by_len.items():
+        if not m:
+            continue
+        at = (starts[ks][:, None] + np.arange(m)).reshape(-1)
+        for k, s in zip(ks, _score(x[at].reshape(len(ks), m, len(FEATURES)), w).tolist(), strict=True):
+            out[k] = s
     return out
 
 
@@ -126,11 +152,12 @@ def rank_round(
     idiolects are not rebuilt (no round follows to read them)."""
     picks: dict[int, tuple[str, float]] = {}
     turns: dict[int, Turn] = {}
-    for i, cands, rows in candidates_and_features(st, kept):
-        if not cands:
-            continue
+    todo = [(q, cands) for q, cands in contexts(st, kept) if cands]
+    counts = [len(cands) for _, cands in todo]
+    scored = score_quotations(model, feature_matrix(todo), counts, key)
+    for (q, cands), scores in zip(todo, scored, strict=True):
+        i = q.i
         x = st.qs[i]
-        scores = [float(v) for v in score_rows(model, rows, key)]
         k = best(scores)
         fixed = None
         if rules[i] in PROTECTED_RULES and x.speaker in cands:

@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,24 +30,27 @@ class Style:
         """Profiles from the tagged quotations, or from ``owners`` (one speaker or None per quotation) when given."""
         self.words, bg = _quote_words(att)
         self.owner: list[str | None] = []
-        prof: dict[str, Counter[str]] = {}
+        said: dict[str, list[Counter[str]]] = {}  # each owner's quotations' words
         for k, x in enumerate(att.qs):
-            c = self.words[k]
             if owners is not None:
                 own = owners[k]
             else:
                 own = x.speaker if x.rule in ("tag_name", "tag_narrator") and x.speaker else None
             self.owner.append(own)
             if own:
-                prof.setdefault(own, Counter()).update(c)
+                said.setdefault(own, []).append(self.words[k])
+        # each profile counted in one pass over its quotations' words (the same counts, keys in the same order
+        # as updating one Counter quotation by quotation)
+        prof = {own: Counter(chain.from_iterable(map(Counter.elements, cs))) for own, cs in said.items()}
         self.bg = bg
         self.bg_total = sum(bg.values()) + self.SMOOTH * (len(bg) + 1)
         self.prof = {k: v for k, v in prof.items() if sum(v.values()) >= self.MIN_WORDS}
         self.totals = {k: sum(v.values()) for k, v in self.prof.items()}
         self.sizes = [sum(c.values()) for c in self.words]
-        self._pb: dict[str, float] = {}  # background probability per word, computed once
-        self._logs: dict[str, dict[str, float]] = {}  # per speaker, each word's log-ratio (not left out), once
         self._vocab = _vocabulary(att)
+        #: background probability per word, computed once per story (every Style of it has the same background)
+        self._pb: dict[str, float] = self._vocab.backgrounds
+        self._logs: dict[str, dict[str, float]] = {}  # per speaker, each word's log-ratio (not left out), once
         self._table: np.ndarray | None = None  # see _log_table
 
     def _background(self, w: str) -> float:
@@ -68,10 +72,13 @@ class Style:
             return None
         acc = 0.0
         if own:
+            pbs, mu, log = self._pb, self.MU, math.log
+            den = total + mu
             for w, k in words.items():
-                pb = self._background(w)
-                pw = (p[w] - k + self.MU * pb) / (total + self.MU)
-                acc += k * math.log(pw / pb)
+                pb = pbs.get(w)
+                if pb is None:
+                    pb = self._background(w)
+                acc += k * log((p[w] - k + mu * pb) / den / pb)
             return acc / n
         logs = self._logs.setdefault(cid, {})
         for w, k in words.items():
@@ -153,6 +160,7 @@ class Vocabulary:
 
     def __init__(self, words: Sequence[Counter[str]], bg: Counter[str]) -> None:
         self.source = words
+        self.backgrounds: dict[str, float] = {}  # see Style._background
         self.ids: dict[str, int] = {w: k for k, w in enumerate(bg)}
         ids = self.ids
         self.flat_ids = np.array([ids[w] for c in words for w in c], dtype=np.intp)
