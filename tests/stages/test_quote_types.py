@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fabula.api import analyze
-from fabula.story import Story
+from fabula.story import Quote, Story
 
 WRAP = (
     "The harbour was quiet that evening and the lamps burned low along the wall,\n"
@@ -18,6 +18,12 @@ def _typed(text: str, upto: str = "quotes") -> list[tuple[str, str]]:
 
 def _story(text: str) -> Story:
     return analyze(text, input_format="text", upto="attribution")
+
+
+def _by_text(text: str) -> dict[str, Quote]:
+    """Each quotation of ``text`` (analysed up to attribution) by its words."""
+    story = _story(text)
+    return {story.text[q.start : q.end]: q for q in story.quotes}
 
 
 def test_scare_quotes_and_titles_are_mentions() -> None:
@@ -43,8 +49,7 @@ def test_a_letter_set_out_as_quoted_paragraphs_is_written() -> None:
         '"Yours truly,"\n\n"T. MARSH."\n\n'
         '"Well?" said Anna, coming in.\n\n"Nothing," said Wren.'
     )
-    story = _story(text)
-    typed = {story.text[q.start : q.end]: q for q in story.quotes}
+    typed = _by_text(text)
     for part in ("Harbour House,", "Tuesday.", "Dear Miss Hollis,", "Yours truly,", "T. MARSH."):
         assert typed[part].type == "written" and typed[part].speaker is None
     assert typed["Well?"].type not in ("written", "verse", "mention")
@@ -95,8 +100,7 @@ def test_words_held_back_imagined_or_wordless_are_unsaid() -> None:
         'In the end she could not help saying, "I must go."\n\n'
         '"Go, then," said Tom.'
     )
-    story = _story(text)
-    typed = {story.text[q.start : q.end]: q for q in story.quotes}
+    typed = _by_text(text)
     for part in ("Gladly,", "Ask me another day.", "Then stay the night!"):
         assert typed[part].type == "unsaid"
     assert typed["I must go."].type != "unsaid" and typed["Go, then,"].type != "unsaid"
