@@ -517,7 +517,7 @@ def test_a_title_shared_by_two_holders_goes_to_the_one_in_the_scene() -> None:
     assert "Duchess" in avon and "Duchess" in kelby
     by_id = {c.id: c.name for c in story.characters}
     cut = text.index("A week later")
-    said = [(m.start < cut, by_id[m.character]) for m in story.mentions if story.text[m.start : m.end] == "Duchess"]
+    said = [(m.start < cut, by_id.get(m.character or "")) for m in story.mentions if story.text[m.start : m.end] == "Duchess"]
     assert said == [(True, "Duchess of Avonmere")] * 2 + [(False, "Duchess of Kelby")] * 2
 
 
