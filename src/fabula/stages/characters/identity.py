@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from fabula.lexicon import (
@@ -289,7 +290,8 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
             continue
         # "Mr. Emerson" beside "George" again and again: George Emerson's father, not George, where the narration
         # names both in one sentence, the text needs "Mr. George Emerson" to tell them apart (a woman's formal
-        # "Miss Jane Fairfax" is no such sign), or the family has several men; met only across voices ("'Mr. Denham,' said Katharine" near "Ralph"), one man
+        # "Miss Jane Fairfax" is no such sign), or the family has several men; met only across voices
+        # ("'Mr. Denham,' said Katharine" near "Ralph"), one man
         n_beside = cast.side_by_side(f, e.first) if e.first else 0
         if n_beside >= 2 and (
             (e.first is not None and cast.told_apart(f, e.first) >= 2)
@@ -517,11 +519,8 @@ def _merge_dialect_names(entities: list[Entity], qi: SpanIndex[int]) -> None:
 def _merge_bare_titles(entities: list[Entity]) -> None:
     """A bare title used as a name ("Mademoiselle", "the Colonel") is the character holding that title: the only
     one, or the one named five times as often as all the others together."""
-    for e in entities:
-        if len(e.forms) != 1 or not _bare_title(e.forms[0]):
-            continue
-        t = e.forms[0].words[0].lower()
-        owners = sorted((o for o in entities if o is not e and o.forms and t in o.titles), key=lambda o: -o.count)
+    for e, owners in _lone_titles(entities):
+        owners.sort(key=lambda o: -o.count)
         if owners and owners[0].count >= 5 * sum(o.count for o in owners[1:]):
             owners[0].forms.extend(e.forms)
             e.forms = []
@@ -530,13 +529,18 @@ def _merge_bare_titles(entities: list[Entity]) -> None:
 def _split_shared_titles(entities: list[Entity]) -> None:
     """A bare title left on its own when several characters hold it is split among them by scene (after every
     other merge, so that the holders' own forms have found their homes first)."""
+    for e, owners in _lone_titles(entities):
+        if len(owners) >= 2:
+            _split_by_scene(e, owners)
+
+
+def _lone_titles(entities: list[Entity]) -> Iterator[tuple[Entity, list[Entity]]]:
+    """Each entity that is only a bare title ("Duchess", "the Colonel"), with the other entities holding it."""
     for e in entities:
         if len(e.forms) != 1 or not _bare_title(e.forms[0]):
             continue
         t = e.forms[0].words[0].lower()
-        owners = [o for o in entities if o is not e and o.forms and t in o.titles]
-        if len(owners) >= 2:
-            _split_by_scene(e, owners)
+        yield e, [o for o in entities if o is not e and o.forms and t in o.titles]
 
 
 def _bare_title(f: Form) -> bool:
