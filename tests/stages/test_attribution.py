@@ -728,3 +728,33 @@ def test_his_wife_is_the_wife_of_the_man_she_addresses() -> None:
     st = att_mod.rule_pass(story)
     names = {c.id: c.name for c in [*story.characters, *st.new_chars]}
     assert names[st.qs[1].speaker or ""] == "Mrs. Hale"
+
+
+@pytest.mark.parametrize(
+    ("line", "tag"),
+    [
+        ('"Evie!" he echoed, and looked away.', ("pronoun", "m")),
+        ('"Send him home when he bores you," instructed her husband as he left.', ("nominal", "her husband")),
+        ('"Away with you!" she was shouting.', ("pronoun", "f")),
+    ],
+)
+def test_a_reporting_clause_tags_whatever_its_verb(line: str, tag: tuple[str, str]) -> None:
+    """A quotation whose sentence runs on into the narration (a comma, or a lower-case clause after "!") is
+    tagged by that clause's subject, even when the verb is not a speech verb; a new sentence is not a tag."""
+    assert _tags(_run(f"Tom and Anna stood at the door.\n\n{line}\n")) == [tag]
+    assert _tags(_run('Tom and Anna stood at the door.\n\n"Evie!" He echoed it twice.\n')) == [None]
+
+
+def test_the_ranker_never_picks_a_speaker_the_tag_rules_out_by_gender() -> None:
+    """'"…," said the son': a woman cannot be the son, whatever the turns around suggest; a candidate of unknown
+    gender stays."""
+    from fabula.stages import attribution as att_mod
+    from fabula.stages.attribution.ranker import RULED_OUT, _gender_masked
+
+    text = 'Lucy sat with Mr. Emerson and George.\n\n"It is so obvious," said the son.\n'
+    st = att_mod.rule_pass(analyze(text, input_format="text", upto="characters"))
+    x = st.qs[0]
+    assert x.tag is not None and x.tag.gender == "m"
+    st.gender.update({"woman": "f", "man": "m"})
+    assert _gender_masked(st, x, ["woman", "man", "unknown"], [3.0, 1.0, 0.5]) == [RULED_OUT, 1.0, 0.5]
+    assert _gender_masked(st, x, ["woman"], [3.0]) == [3.0]  # nobody else: the scores stand

@@ -157,3 +157,16 @@ def test_scan_patterns_match_their_lookbehind_first_forms(seeds: Path) -> None:
             assert [(m.span(), m.groups()) for m in new.finditer(t)] == [
                 (m.span(), m.groups()) for m in ref.finditer(t)
             ], (old, t[:40])
+
+
+def test_a_sentence_split_by_its_tag_is_one_quotation_whatever_follows() -> None:
+    """“Of the house itself,” she said, “nothing could be said against it.” When she thought of the garden…: the
+    narration after the second part is not its own tag (it starts a new sentence), the sentence goes on in lower
+    case after the comma, so both parts are one utterance."""
+    text = (
+        '"Of the house itself," she said, "nothing could be said against it." When she thought of the garden, '
+        "though, her heart sank.\n"
+    )
+    assert _quotes(text) == [["Of the house itself,", "nothing could be said against it."]]
+    # a capitalised second part after a full stop is still a second speaker's line
+    assert _quotes('"Hello," said Anna. "Hi," Ben replied.') == [["Hello,"], ["Hi,"]]

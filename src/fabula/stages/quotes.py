@@ -253,7 +253,10 @@ def group(text: str, raws: list[_Raw]) -> list[list[_Raw]]:
                     len(gap) <= _TAG_GAP_MAX
                     and "\n\n" not in gap
                     and _is_tag_gap(gap, text, last)
-                    and not (SPEECH_VERB_RE.search(gap) and _tag_follows(text, r))
+                    and (
+                        _sentence_goes_on(gap, text, r)
+                        or not (SPEECH_VERB_RE.search(gap) and _tag_follows(text, r))
+                    )
                     and not _new_speaker_introduced(gap)
                 ):
                     groups[-1].append(r)
@@ -284,6 +287,12 @@ def _new_speaker_introduced(gap: str) -> bool:
         return False
     head = gap[verbs[-2].end() : verbs[-1].start()]
     return _NEW_SUBJECT.search(head) is not None
+
+
+def _sentence_goes_on(gap: str, text: str, r: _Raw) -> bool:
+    """Whether ``r`` finishes the sentence the tag interrupted (“To Jane herself,” she exclaimed, “there could
+    be…”): the tag ends in a comma and ``r`` opens in lower case. Narration after ``r`` is then not its tag."""
+    return gap.rstrip(" \t\n\"“‘'«").endswith(",") and text[r.start : r.start + 1].islower()
 
 
 def _tag_follows(text: str, r: _Raw) -> bool:

@@ -311,6 +311,7 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
             and toks[j][0].lower() not in ("s", "'s", "’s")
             and not toks[j][0].lower().endswith("ly")
             and not _is_speech(toks[j][0])
+            and not (toks[j][0].endswith("ed") and _noun_gender(words[-1]) is not None)  # "the lady grieved"
         ):
             words.append(toks[j][0].lower().rstrip("."))
             j += 1
@@ -347,8 +348,10 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
     return None, k
 
 
-def tag_after(ix: StoryIndex, a: int, b: int) -> Ref | None:
-    """``said Elizabeth`` / ``Elizabeth said`` / ``she asked`` / ``I whisper`` right after a quotation."""
+def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None:
+    """``said Elizabeth`` / ``Elizabeth said`` / ``she asked`` / ``I whisper`` right after a quotation.
+    ``loose``: the quotation's sentence runs on into this narration (``"…," he echoed``), so the clause is its
+    reporting clause whatever the verb: a subject then any past-tense verb (or the verb first) is the tag."""
     toks = words(ix.text, a, min(b, a + 120))
     while toks and toks[0][0] in ",—":
         toks = toks[1:]
@@ -367,6 +370,11 @@ def tag_after(ix: StoryIndex, a: int, b: int) -> Ref | None:
         ref, _ = _subject(ix, toks, k)
         if ref is not None:
             return ref
+    if loose and _past_verb(toks, 0) and toks[0][0].islower():
+        # "instructed her husband", "grieved the old lady"
+        ref, _ = _subject(ix, toks, 1)
+        if ref is not None and ref.kind in ("name", "pronoun", "nominal"):
+            return ref
     ref, k = _subject(ix, toks, 0)
     if ref is None:
         return None
@@ -380,9 +388,21 @@ def tag_after(ix: StoryIndex, a: int, b: int) -> Ref | None:
             k += 1
     if k < len(toks) and _is_speech(toks[k][0]):
         return ref
+    person = ref.kind in ("name", "pronoun", "narrator") or (ref.kind == "nominal" and ref.gender is not None)
+    if loose and person and _past_verb(toks, k):
+        return ref
     return None
 
 
+def _past_verb(toks: list[Token], k: int) -> bool:
+    """A past-tense verb of any kind at token ``k`` (``echoed``, ``was shouting``): the verb of a reporting
+    clause whose sentence the quotation began."""
+    if k >= len(toks):
+        return False
+    w = toks[k][0]
+    if k and toks[k - 1][0] in ("was", "were"):
+        return w.isalpha() and len(w) > 4 and w.endswith("ing")
+    return w.isalpha() and len(w) > 4 and w.endswith("ed")
 
 
 

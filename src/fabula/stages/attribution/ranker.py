@@ -21,7 +21,7 @@ import numpy as np
 
 from fabula.stages.attribution.decode import Turn, conversations, decode_conversation, log_softmax
 from fabula.stages.attribution.features import FEATURES, Fixed, contexts, feature_matrix
-from fabula.stages.attribution.state import AttributionState
+from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.attribution.style import Style
 
 log = logging.getLogger(__name__)
@@ -136,6 +136,26 @@ def best(scores: Sequence[float]) -> int:
     return next(k for k, s in enumerate(scores) if s >= top - TIE)
 
 
+#: The score of a candidate the quotation's own tag rules out by gender (below any learned score).
+RULED_OUT = -1e6
+
+
+def _gender_masked(
+    st: AttributionState, x: QuoteState, cands: Sequence[str], scores: list[float]
+) -> list[float]:
+    """``scores`` with the candidates of the other gender ruled out when the quotation's tag names the speaker's
+    gender (``she exclaimed``, ``said the son``), so long as a candidate of the tag's gender or of unknown gender
+    remains: a pick the tag contradicts is wrong whatever the neighbouring turns suggest."""
+    tag = x.tag
+    if tag is None or tag.gender is None or tag.kind not in ("pronoun", "nominal"):
+        return scores
+    out = [
+        RULED_OUT if st.gender.get(c) not in (None, tag.gender) else s
+        for c, s in zip(cands, scores, strict=True)
+    ]
+    return out if max(out) > RULED_OUT else scores
+
+
 def rank_round(
     st: AttributionState,
     model: dict[str, Any],
@@ -158,6 +178,7 @@ def rank_round(
     for (q, cands), scores in zip(todo, scored, strict=True):
         i = q.i
         x = st.qs[i]
+        scores = _gender_masked(st, x, cands, scores)
         k = best(scores)
         fixed = None
         if rules[i] in PROTECTED_RULES and x.speaker in cands:

@@ -127,7 +127,7 @@ def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_s
     tag = None
     for (_, e1), (s2, _) in zip(q.spans, q.spans[1:], strict=False):
         gap_a, gap_b = _after_mark(st, e1), _before_mark(st, s2)
-        tag = tag or tag_after(ix, gap_a, gap_b) or tag_before(ix, gap_a, gap_b)
+        tag = tag or tag_after(ix, gap_a, gap_b, loose=True) or tag_before(ix, gap_a, gap_b)
         x.beats_between.extend(sentence_subjects(ix, gap_a, gap_b))
     # a tag continuing the quotation's sentence ("…," said she) beats an introducing clause ending in
     # ":" or ","; a new sentence after the quotation ("…!" Freddy snorted) comes after both.
@@ -140,7 +140,7 @@ def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_s
         o1_tag_blocked = False
     intro = prev_end < o0 and text[prev_end:o0].rstrip(" \n\t\"“‘'")[-1:] in (":", ",")
     if tag is None and cont:
-        tag = tag_after(ix, o1, next_start)
+        tag = tag_after(ix, o1, next_start, loose=True)
     if tag is None and intro:
         tag = tag_before(ix, prev_end, o0)
     if tag is None and o1 < next_start and not cont and not o1_tag_blocked:
