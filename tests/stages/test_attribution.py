@@ -736,6 +736,7 @@ def test_his_wife_is_the_wife_of_the_man_she_addresses() -> None:
         ('"Evie!" he echoed, and looked away.', ("pronoun", "m")),
         ('"Send him home when he bores you," instructed her husband as he left.', ("nominal", "her husband")),
         ('"Away with you!" she was shouting.', ("pronoun", "f")),
+        ('Tom laughed, and Anna echoed, bewildered:\n\n"Ask the tutor?"', ("name", "Anna")),
     ],
 )
 def test_a_reporting_clause_tags_whatever_its_verb(line: str, tag: tuple[str, str]) -> None:

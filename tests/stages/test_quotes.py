@@ -170,3 +170,10 @@ def test_a_sentence_split_by_its_tag_is_one_quotation_whatever_follows() -> None
     assert _quotes(text) == [["Of the house itself,", "nothing could be said against it."]]
     # a capitalised second part after a full stop is still a second speaker's line
     assert _quotes('"Hello," said Anna. "Hi," Ben replied.') == [["Hello,"], ["Hi,"]]
+
+
+def test_a_second_speaker_after_a_full_stop_in_the_gap_starts_a_new_quotation() -> None:
+    """'"…?" exclaimed a cousin. Uncle Karl replied, "…"': the tag of the first, a new sentence, then another
+    speaker's tag: two utterances."""
+    text = '"Are we slow, Uncle Karl?" exclaimed a cousin. Uncle Karl replied, "Slow enough."\n'
+    assert _quotes(text) == [["Are we slow, Uncle Karl?"], ["Slow enough."]]

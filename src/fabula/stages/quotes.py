@@ -272,7 +272,7 @@ _TAG_AFTER_END = re.compile(r"[.!?…\n\"“”‘’']")
 #: The subject of a clause that ends a gap between two sub-spans: ", but the White Rabbit cried out," / "; and
 #: Tom said:" (a name, a description or a pronoun right after a clause break, then the verb).
 _NEW_SUBJECT = re.compile(
-    r"(?:[,;—–]|\b(?:and|but|for|while|when|whereupon))\s+"
+    r"(?:[,;—–.!?]|\b(?:and|but|for|while|when|whereupon))\s+"
     r"(?:(?:the|a|an|his|her|their|my)\s+(?:[\w'’.-]+\s+){0,2}[\w'’.-]+|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}|he|she|they|I|we)"
     r"\s+(?:\w+ly\s+)?$"
 )

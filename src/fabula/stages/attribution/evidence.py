@@ -431,8 +431,9 @@ def _possessed_speech(ix: StoryIndex, toks: list[Token]) -> Ref | None:
     return None
 
 
-def tag_before(ix: StoryIndex, a: int, b: int) -> Ref | None:
-    """``Elizabeth said:`` / ``he added sharply,`` in the last clause before a quotation."""
+def tag_before(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None:
+    """``Elizabeth said:`` / ``he added sharply,`` in the last clause before a quotation. ``loose``: a clause
+    that introduces the quotation with a colon takes any past-tense verb (``May echoed, bewildered:``)."""
     chunk = ix.text[a:b]
     stripped = chunk.rstrip(" \n\t\"“‘'")
     if not stripped:
@@ -449,7 +450,8 @@ def tag_before(ix: StoryIndex, a: int, b: int) -> Ref | None:
         # "…, saying:" / "…, calling out," / "…'s saying, with a little confusion,": an -ing speech verb closing
         # the introduction
         ing = ends_intro and _is_speech_ing(toks[k][0]) and _closes_intro(ix, toks, k, stripped[-1])
-        if not ing and not _is_speech(toks[k][0]):
+        any_verb = loose and stripped[-1] == ":" and _past_verb(toks, k)
+        if not ing and not any_verb and not _is_speech(toks[k][0]):
             continue
         if k and toks[k - 1][0].lower() in DETERMINERS:
             continue  # a noun: "evoked the answer:"

@@ -142,7 +142,7 @@ def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_s
     if tag is None and cont:
         tag = tag_after(ix, o1, next_start, loose=True)
     if tag is None and intro:
-        tag = tag_before(ix, prev_end, o0)
+        tag = tag_before(ix, prev_end, o0, loose=True)
     if tag is None and o1 < next_start and not cont and not o1_tag_blocked:
         tag = tag_after(ix, o1, next_start)
     if tag is None and prev_end < o0 and not intro:
@@ -152,7 +152,7 @@ def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_s
         # "…he thus explained.\n\n“About a month ago…”": a narration paragraph introducing the speech
         pp0, pp1 = ix.paras[x.para - 1]
         if i == 0 or st.qs[i - 1].last_para < x.para - 1:
-            tag = tag_before(ix, pp0, pp1)
+            tag = tag_before(ix, pp0, pp1, loose=True)
             subj = sentence_subjects(ix, pp0, pp1)
             x.prev_subject = subj[-1] if subj else None
         else:
@@ -161,7 +161,7 @@ def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_s
             y = st.qs[i - 1].quote
             tail0 = (y.outer or (y.start, y.end))[1]
             if text[tail0:pp1].rstrip()[-1:] in (":", ","):
-                tag = tag_before(ix, tail0, pp1)
+                tag = tag_before(ix, tail0, pp1, loose=True)
     return tag
 
 
