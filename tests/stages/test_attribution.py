@@ -759,3 +759,18 @@ def test_the_ranker_never_picks_a_speaker_the_tag_rules_out_by_gender() -> None:
     st.gender.update({"woman": "f", "man": "m"})
     assert _gender_masked(st, x, ["woman", "man", "unknown"], [3.0, 1.0, 0.5]) == [RULED_OUT, 1.0, 0.5]
     assert _gender_masked(st, x, ["woman"], [3.0]) == [3.0]  # nobody else: the scores stand
+
+
+def test_my_mother_is_the_narrators_mother_in_every_section() -> None:
+    """A first-person narrator's "my mother" is the Mrs. of the narrator's surname when the story names her, and
+    one character across the sections the narrator tells, not one per chapter."""
+    text = (
+        "I, Kit Marlow, keep this account. Mrs. Marlow kept the inn.\n\n"
+        '"Go to bed, Kit," said my mother.\n\n"I will," I said.\n\nCHAPTER 2\n\n'
+        'I saw the ship come in.\n\n"Come in now," my mother cried.\n'
+    )
+    story = _run(text)
+    assert _speakers(story) == ["Mrs. Marlow", "Kit Marlow", "Mrs. Marlow"]
+    no_surname = _run(text.replace("Mrs. Marlow kept the inn.", "We kept the inn."))
+    first, _, last = no_surname.quotes
+    assert first.speaker == last.speaker and _speakers(no_surname)[0] == "my mother"

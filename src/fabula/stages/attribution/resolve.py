@@ -34,7 +34,11 @@ _SUBJECT_BEFORE = re.compile(
 
 
 def unnamed_character(st: AttributionState, x: QuoteState, gender: str | None, phrase: str | None) -> str:
-    key_scope = x.section
+    """The character known only by ``phrase`` (or by a pronoun of ``gender``) in the quotation's section; "my
+    mother" is one character in every section the same narrator tells."""
+    key_scope: int | str = x.section
+    if phrase is not None and phrase.startswith("my "):
+        key_scope = st.narrator_of(x) or x.section
     if phrase is None and gender in ("m", "f"):
         phrase = described(st, x, gender)
     label = phrase or ("he" if gender == "m" else "she" if gender == "f" else "someone")
@@ -250,11 +254,15 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
         if len(seen) == 2:
             return seen[1] if words[1] == "former" else seen[0]
         return None
-    if det in ("his", "her") and head in FAMILY_TITLES:
-        # '"My dear Mr. Bennet," replied his wife': the one the quotation addresses is the likeliest "his"
+    if det in ("his", "her", "my") and head in FAMILY_TITLES:
+        # '"My dear Mr. Bennet," replied his wife': the one the quotation addresses is the likeliest "his";
+        # "my mother" is the narrator's
         g = "m" if det == "his" else "f"
-        owner = next((v for v in x.vocatives if st.gender.get(v) == g), None)
-        owner = owner or resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=g))
+        if det == "my":
+            owner = st.narrator_of(x)
+        else:
+            owner = next((v for v in x.vocatives if st.gender.get(v) == g), None)
+            owner = owner or resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=g))
         c = st.ix.chars.get(owner or "")
         if c is not None:
             surname = c.name.split()[-1].lower()

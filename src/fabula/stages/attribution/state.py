@@ -77,7 +77,7 @@ class AttributionState:
         self.text = story.text
         self.first = first
         self.narr_ids: list[str | None] = [f"narrator{k}" if f else None for k, f in enumerate(self.first)]
-        self.unnamed: dict[tuple[int, str], str] = {}
+        self.unnamed: dict[tuple[int | str, str], str] = {}
         self.new_chars: list[Character] = []
         self.extra_mentions: list[Mention] = []
         self.gender: dict[str, str | None] = {c.id: c.gender for c in story.characters}
