@@ -307,9 +307,16 @@ def pov_switches(story: Story) -> list[CraftNote]:
     return out
 
 
+def _lower_words(s: str) -> list[str]:
+    """The :data:`WORD_RE` words of ``s``, lower-cased (ASCII text is lower-cased at once: the same words)."""
+    if s.isascii():
+        return WORD_RE.findall(s.lower())
+    return [w.lower() for w in WORD_RE.findall(s)]
+
+
 def _sentence_tense(narr: str) -> str | None:
     past = present = 0
-    words = [w.lower() for w in WORD_RE.findall(narr)]
+    words = _lower_words(narr)
     for i, w in enumerate(words[:-1]):
         if w not in SUBJECTS or w in ("it", "you") or (i and words[i - 1] in ("if", "though", "wish")):
             continue
@@ -395,18 +402,22 @@ def echoes(story: Story, tx: _Text) -> list[CraftNote]:
 
 
 def _echo_runs(tx: _Text, paras: Sequence[Span]) -> tuple[list[list[str]], list[tuple[int, int, int]]]:
-    """Each paragraph's narration cut into gaps and words (``[gap, word, gap, word, …, gap]``), and the
-    :data:`ECHO_N`-word runs of its words that can echo, in order: (paragraph, first word, phrase). A run can echo
-    when no gap between its words breaks it (a blanked quotation, a sentence end), a content word is in it and
-    another such run has its phrase (the same words, lower-cased; a phrase is numbered); the other runs never
-    echo, nor does a later run echo them."""
-    pieces = [_WORD_SPLIT.split(tx.narration(p.start, p.end)) for p in paras]
+    """Each paragraph's narration cut into gaps and words (``[gap, word, gap, word, …, gap]``; lower-cased when
+    ASCII, as only their lengths are read), and the :data:`ECHO_N`-word runs of its words that can echo, in order:
+    (paragraph, first word, phrase). A run can echo when no gap between its words breaks it (a blanked quotation,
+    a sentence end), a content word is in it and another such run has its phrase (the same words, lower-cased; a
+    phrase is numbered); the other runs never echo, nor does a later run echo them."""
+    pieces: list[list[str]] = []
     low: list[str] = []
     brk: list[bool] = []  # per word: the gap after it breaks a phrase (as does a paragraph's end)
     first = [0]  # each paragraph's first word
-    for ps in pieces:
+    for p in paras:
+        narr = tx.narration(p.start, p.end)
+        ascii = narr.isascii()  # then its words and gaps lower-cased are the pieces of it lower-cased
+        ps = _WORD_SPLIT.split(narr.lower() if ascii else narr)
+        pieces.append(ps)
         words = ps[1::2]
-        low.extend([w.lower() for w in words])
+        low.extend(words if ascii else [w.lower() for w in words])
         brk.extend(map(bool, map(str.strip, ps[2:-1:2], itertools.repeat(" ,"))))
         if words:
             brk.append(True)
