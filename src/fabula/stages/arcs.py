@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
@@ -246,6 +247,9 @@ def collect_points(story: Story) -> list[Point]:
 
 
 def _floats(xs: Iterable[float]) -> list[float]:
+    if isinstance(xs, np.ndarray) and xs.ndim == 1 and xs.dtype == np.float64:
+        out: list[float] = xs.tolist()  # the same floats, at once
+        return out
     return [float(x) for x in xs]
 
 
@@ -301,6 +305,17 @@ def turning_point(curve: np.ndarray) -> tuple[int, str] | None:
     return i, "steepest"
 
 
+def _ekman_columns(points: Sequence[Point]) -> dict[str, np.ndarray]:
+    """Each Ekman group's score at every point (0 where a point has none), as ``np.array([p.ekman.get(g, 0.0) for p
+    in points], dtype=float)``: the points' scores read group by group at once when each point has every group."""
+    try:
+        rows = np.array(list(map(operator.itemgetter(*EKMAN), (p.ekman for p in points))), dtype=float)
+    except KeyError:
+        return {g: np.array([p.ekman.get(g, 0.0) for p in points], dtype=float) for g in EKMAN}
+    cols = rows.reshape(len(points), len(EKMAN)).T.copy()
+    return {g: cols[k] for k, g in enumerate(EKMAN)}
+
+
 def compute_arc(
     points: Sequence[Point],
     text_len: int,
@@ -315,7 +330,7 @@ def compute_arc(
     if n == 0:
         return Arc(0)
     vals = np.array([p.valence for p in points], dtype=float)
-    ek = {g: np.array([p.ekman.get(g, 0.0) for p in points], dtype=float) for g in EKMAN}
+    ek = _ekman_columns(points)
     arc = Arc(
         n,
         start=int(points[0].start),

@@ -19,11 +19,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+
+import numpy as np
 
 from fabula.lexicon import SPEECH_VERBS
 from fabula.pipeline import Stage
-from fabula.story import CraftNote, Section, Story
+from fabula.story import CraftNote, Section, Span, Story
 
 # ------------------------------------------------------------------------------------------------- settings
 
@@ -124,9 +126,22 @@ class _Text:
                 merged.append([a, b])
         self.hidden = [(a, b) for a, b in merged]  # disjoint, sorted
         self.hidden_ends = [b for _, b in self.hidden]
+        # the whole text's narration, built on first use, when the spans are well-formed (see narration)
+        self._full: str | None = None
+        self._sliceable = all(0 <= a <= b <= len(story.text) for a, b in self.hidden)
 
     def narration(self, s: int, e: int) -> str:
-        """``text[s:e]`` with quotations, thoughts and non-story blocks blanked out (offsets kept)."""
+        """``text[s:e]`` with quotations, thoughts and non-story blocks blanked out (offsets kept): a slice of
+        the whole text's narration, built once (the same string)."""
+        n = len(self.story.text)
+        if self._sliceable and 0 <= s <= e <= n:
+            if self._full is None:
+                self._full = self._narration(0, n)
+            return self._full[s:e]
+        return self._narration(s, e)
+
+    def _narration(self, s: int, e: int) -> str:
+        """:meth:`narration`, built piece by piece."""
         text = self.story.text
         parts: list[str] = []
         pos = s
@@ -292,9 +307,16 @@ def pov_switches(story: Story) -> list[CraftNote]:
     return out
 
 
+def _lower_words(s: str) -> list[str]:
+    """The :data:`WORD_RE` words of ``s``, lower-cased (ASCII text is lower-cased at once: the same words)."""
+    if s.isascii():
+        return WORD_RE.findall(s.lower())
+    return [w.lower() for w in WORD_RE.findall(s)]
+
+
 def _sentence_tense(narr: str) -> str | None:
     past = present = 0
-    words = [w.lower() for w in WORD_RE.findall(narr)]
+    words = _lower_words(narr)
     for i, w in enumerate(words[:-1]):
         if w not in SUBJECTS or w in ("it", "you") or (i and words[i - 1] in ("if", "though", "wish")):
             continue
@@ -343,43 +365,92 @@ def tense_drift(story: Story, tx: _Text) -> list[CraftNote]:
 def echoes(story: Story, tx: _Text) -> list[CraftNote]:
     """The same :data:`ECHO_N`-word phrase twice in narration within :data:`ECHO_WINDOW` code points."""
     out: list[CraftNote] = []
-    last: dict[tuple[str, ...], tuple[int, int]] = {}
-    seen: set[tuple[str, ...]] = set()
+    paras = story.story_paragraphs()
+    pieces, runs = _echo_runs(tx, paras)
+    ends: dict[int, list[int]] = {}  # each paragraph's pieces' end offsets, worked out for those walked
+    last: dict[int, tuple[int, int]] = {}
+    seen: set[int] = set()
     busy_until = -1
-    for p in story.story_paragraphs():
-        # the paragraph's narration cut into gaps and words: [gap, word, gap, word, …, gap]
-        pieces = _WORD_SPLIT.split(tx.narration(p.start, p.end))
-        ends = list(itertools.accumulate(map(len, pieces)))
-        starts = ends[0:-1:2]  # of the words (each gap ends where the next word starts)
-        low = [w.lower() for w in pieces[1::2]]
-        # prefix counts: gaps that break a phrase (a blanked quotation, a sentence end) and content words
-        broken = [0, *itertools.accumulate(map(bool, map(str.strip, pieces[2:-1:2], itertools.repeat(" ,"))))]
-        content = [0, *itertools.accumulate(not (w in FUNCTION_WORDS or len(w) < 4) for w in low)]
-        for i, key in enumerate(zip(*(low[k:] for k in range(ECHO_N)), strict=False)):  # every ECHO_N-word run
-            j = i + ECHO_N
-            if broken[j - 1] - broken[i] or content[j] == content[i]:
-                continue
-            s, e = p.start + starts[i], p.start + ends[2 * j - 1]
-            prev = last.get(key)
-            last[key] = (s, e)
-            if prev is None or s - prev[1] > ECHO_WINDOW or key in seen:
-                continue
-            seen.add(key)
-            if out and s < busy_until:  # the echo goes on ("stared at the empty harbour"): grow it
-                (a0, _), (b0, _) = out[-1].places
-                out[-1].places = [(a0, prev[1]), (b0, e)]
-                busy_until = e
-                continue
+    full = -1  # the paragraph in which MAX_ECHOES was reached: the rest of its runs are not walked
+    for k, i, key in runs:
+        if k == full:
+            continue
+        at = ends.get(k)
+        if at is None:
+            at = ends[k] = list(itertools.accumulate(map(len, pieces[k])))
+        s, e = paras[k].start + at[2 * i], paras[k].start + at[2 * (i + ECHO_N) - 1]
+        prev = last.get(key)
+        last[key] = (s, e)
+        if prev is None or s - prev[1] > ECHO_WINDOW or key in seen:
+            continue
+        seen.add(key)
+        if out and s < busy_until:  # the echo goes on ("stared at the empty harbour"): grow it
+            (a0, _), (b0, _) = out[-1].places
+            out[-1].places = [(a0, prev[1]), (b0, e)]
             busy_until = e
-            out.append(CraftNote("echo", "suggestion", "", [prev, (s, e)], [], None))
-            if len(out) >= MAX_ECHOES:
-                break
+            continue
+        busy_until = e
+        out.append(CraftNote("echo", "suggestion", "", [prev, (s, e)], [], None))
+        if len(out) >= MAX_ECHOES:
+            full = k
     for n in out:
         phrase = story.text[n.places[1][0]:n.places[1][1]]
         n.examples = [phrase.lower()]
         n.message = (f"“{phrase}” comes back within a few lines. If the echo is not deliberate, "
                      "a different phrasing keeps the prose fresh.")
     return out
+
+
+def _echo_runs(tx: _Text, paras: Sequence[Span]) -> tuple[list[list[str]], list[tuple[int, int, int]]]:
+    """Each paragraph's narration cut into gaps and words (``[gap, word, gap, word, …, gap]``; lower-cased when
+    ASCII, as only their lengths are read), and the :data:`ECHO_N`-word runs of its words that can echo, in order:
+    (paragraph, first word, phrase). A run can echo when no gap between its words breaks it (a blanked quotation,
+    a sentence end), a content word is in it and another such run has its phrase (the same words, lower-cased; a
+    phrase is numbered); the other runs never echo, nor does a later run echo them."""
+    pieces: list[list[str]] = []
+    low: list[str] = []
+    brk: list[bool] = []  # per word: the gap after it breaks a phrase (as does a paragraph's end)
+    first = [0]  # each paragraph's first word
+    for p in paras:
+        narr = tx.narration(p.start, p.end)
+        ascii = narr.isascii()  # then its words and gaps lower-cased are the pieces of it lower-cased
+        ps = _WORD_SPLIT.split(narr.lower() if ascii else narr)
+        pieces.append(ps)
+        words = ps[1::2]
+        low.extend(words if ascii else [w.lower() for w in words])
+        brk.extend(map(bool, map(str.strip, ps[2:-1:2], itertools.repeat(" ,"))))
+        if words:
+            brk.append(True)
+        first.append(len(low))
+    ids = {w: k for k, w in enumerate(dict.fromkeys(low))}
+    content = np.fromiter((not (w in FUNCTION_WORDS or len(w) < 4) for w in ids), dtype=bool, count=len(ids))
+    wid = np.fromiter(map(ids.__getitem__, low), dtype=np.int64, count=len(low))
+    n = len(low) - ECHO_N + 1
+    if n <= 0:
+        return pieces, []
+    stop, word = np.asarray(brk, dtype=bool), content[wid]
+    ok = np.ones(n, dtype=bool)
+    has = np.zeros(n, dtype=bool)
+    for d in range(ECHO_N):
+        if d < ECHO_N - 1:
+            ok &= ~stop[d : d + n]
+        has |= word[d : d + n]
+    at = np.flatnonzero(ok & has)
+    if len(ids) ** ECHO_N < 1 << 62:  # each phrase as one number, its words' numbers in base len(ids)
+        key = np.zeros(len(at), dtype=np.int64)
+        for d in range(ECHO_N):
+            key = key * len(ids) + wid[at + d]
+    else:
+        grams = zip(*(wid[at + d].tolist() for d in range(ECHO_N)), strict=True)
+        numbers: dict[tuple[int, ...], int] = {}
+        key = np.fromiter((numbers.setdefault(g, len(numbers)) for g in grams), dtype=np.int64, count=len(at))
+    _, phrase, counts = np.unique(key, return_inverse=True, return_counts=True)
+    phrase = phrase.reshape(-1)
+    twice = counts[phrase] >= 2
+    at, phrase = at[twice], phrase[twice]
+    para = np.searchsorted(np.asarray(first), at, side="right") - 1
+    runs = list(zip(para.tolist(), (at - np.asarray(first)[para]).tolist(), phrase.tolist(), strict=True))
+    return pieces, runs
 
 
 def misspellings(story: Story) -> list[CraftNote]:

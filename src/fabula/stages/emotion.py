@@ -140,6 +140,7 @@ class Vectorizer:
     _char_cache: dict[str, int] = field(default_factory=dict)
     _char_cols: list[np.ndarray] = field(default_factory=list)
     _char_lock: threading.Lock = field(default_factory=threading.Lock)  # (threads share the shipped model)
+    _bigrams: dict[tuple[str, str], int] | None = None  # see _bigram_vocab
 
     @property
     def size(self) -> int:
@@ -154,13 +155,21 @@ class Vectorizer:
         tok_ids: list[int | None] = []  # every text's words, as indices into the char cache
         tok_lens: list[int] = []
         wv_get, cache_get, off = self.word_vocab.get, self._char_cache.get, len(self.word_vocab)
+        bi_get = self._bigram_vocab().get
         extra: dict[str, int] = {}  # words past the cache's bound, for this call: -1 - their index in extra_cols
         extra_cols: list[np.ndarray] = []
         for text in texts:
             norm = normalize(text)
-            feats = word_features(norm, self.negation)
-            word_ids.extend(map(wv_get, feats, repeat(-1)))
-            word_feats.append(len(feats))
+            # word_features(norm, self.negation), looked up: the words, their bigrams, the negated words
+            words = _WORD.findall(norm)
+            word_ids.extend(map(wv_get, words, repeat(-1)))
+            word_ids.extend(map(bi_get, pairwise(words), repeat(-1)))
+            n_feats = 2 * len(words) - 1 if words else 0
+            if self.negation and not (_NEGATORS.isdisjoint(words) and "n't" not in norm):
+                neg = negated(words)
+                word_ids.extend(map(wv_get, neg, repeat(-1)))
+                n_feats += len(neg)
+            word_feats.append(n_feats)
             toks = norm.split()
             ids = list(map(cache_get, toks))
             if None in ids:
@@ -187,6 +196,13 @@ class Vectorizer:
             arr[at_w] = a
             arr[at_c] = b
         return rows, cols, vals
+
+    def _bigram_vocab(self) -> dict[tuple[str, str], int]:
+        """The word vocabulary's bigrams by their two words: ``word_vocab[" ".join(pair)]`` is
+        ``_bigram_vocab()[pair]`` for two words (no word holds a space), without joining them."""
+        if self._bigrams is None:
+            self._bigrams = {(a, b): j for w, j in self.word_vocab.items() if " " in w for a, b in [w.split(" ", 1)]}
+        return self._bigrams
 
     def _char_index(self, word: str, extra: dict[str, int], extra_cols: list[np.ndarray], off: int) -> int:
         """The index of ``word``'s char n-gram columns (shifted by ``off``) in the cache, added to it; once the
@@ -236,34 +252,41 @@ class Vectorizer:
         in (row, column) order, with their TF-IDF values L2-normalised per row (the squares summed in order of
         first occurrence)."""
         rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
-        width = int(cols.max()) + 1 if len(cols) else 1
-        keys, first, inverse, counts = _distinct(rows * width + cols, len(lens) * width)
-        seen = np.zeros(len(cols), dtype=bool)
-        seen[first] = True
-        order = inverse[seen]  # the distinct entries in order of first occurrence
-        r, c = keys // width, keys % width
+        bits = int(cols.max()).bit_length() if len(cols) else 0  # a row's columns below 2**bits
+        keys, counts, order = _distinct(rows << bits | cols, len(lens) << bits)
+        r, c = keys >> bits, keys & ((1 << bits) - 1)
         vals = _sublinear_tf(counts) * self.idf[c]
-        norms = np.sqrt(np.bincount(r[order], weights=(vals * vals)[order], minlength=len(lens)))
-        out: np.ndarray = vals / np.where(norms[r] > 0, norms[r], 1.0)
+        # r[order] is r: the rows' entries come one row after the other in either order
+        norms = np.sqrt(np.bincount(r, weights=(vals * vals)[order], minlength=len(lens)))
+        at = norms[r]
+        out: np.ndarray = vals / np.where(at > 0, at, 1.0)
         return r, c, out
 
 
-def _distinct(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``np.unique(keys, return_index=True, return_inverse=True, return_counts=True)`` for non-negative ``keys``
-    below ``bound``: sorted as ``key * n + position`` (a plain sort, faster than unique's stable argsort) when that
-    fits in 63 bits."""
+def _distinct(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct values of ``keys`` (non-negative, below ``bound``), sorted, how often each occurs, and the
+    order of their first occurrences: ``np.unique(keys, return_index=True, return_counts=True)``'s values and
+    counts, and the argsort of its indices. Sorted as ``key << s | position`` (a plain sort, faster than unique's
+    stable argsort) when that fits in 63 bits."""
     n = len(keys)
-    if not n or bound > ((1 << 62) - n) // n:
-        out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = np.unique(
-            keys, return_index=True, return_inverse=True, return_counts=True
-        )
-        return out
-    k, at = np.divmod(np.sort(keys * n + np.arange(n, dtype=np.int64)), n)
-    starts = np.flatnonzero(np.concatenate([np.ones(1, dtype=bool), k[1:] != k[:-1]]))
+    shift = max(n - 1, 0).bit_length()  # positions below 2**shift
+    if not n or bound > (1 << 62) >> shift:
+        values, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        return values, counts, np.argsort(first)
+    s = np.sort(keys << shift | np.arange(n, dtype=np.int64))
+    k = s >> shift
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(k[1:], k[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
     counts = np.diff(np.append(starts, n))
-    inverse = np.empty(n, dtype=np.int64)
-    inverse[at] = np.repeat(np.arange(len(starts), dtype=np.int64), counts)
-    return k[starts], at[starts], inverse, counts
+    first = s[starts] & ((1 << shift) - 1)
+    # the distinct values by their first position: each written at its position, read in position order
+    is_first = np.zeros(n, dtype=bool)
+    is_first[first] = True
+    which = np.empty(n, dtype=np.int64)
+    which[first] = np.arange(len(starts), dtype=np.int64)
+    return k[starts], counts, which[is_first]
 
 
 @lru_cache(maxsize=1)

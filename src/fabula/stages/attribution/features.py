@@ -635,9 +635,13 @@ def _anchors(st: AttributionState, q: QuoteContext) -> None:
     bests = (q.even, q.odd, q.even_weak, q.odd_weak)
     for j, d, k in q.anchor_turns:
         sp = qs[j].speaker
-        if sp is not None:
+        if sp is not None:  # each speaker's least distance (99 at most)
             best = bests[k]
-            best[sp] = min(best.get(sp, 99), d)
+            had = best.get(sp)
+            if had is None:
+                best[sp] = d if d < 99 else 99
+            elif d < had:
+                best[sp] = d
 
 
 def _anchor_turns(st: AttributionState, i: int) -> list[tuple[int, int, int]]:
