@@ -462,6 +462,9 @@ PERSON_NOUNS_F = frozenset(
 )
 #: Forms of address said to a man ("sir", "my boy"); the other gendered vocatives are said to a woman.
 MALE_VOCATIVES = frozenset("sir sirs gentlemen mister lad boy sonny son monsieur signor señor squire".split())
+#: English forms of address that are no one's name when they stand alone ("Mister, sir, Mister--a humble
+#: surgeon"); a bare "Mademoiselle" or "Madame" is often one woman of the story (Mademoiselle Reisz).
+ADDRESS_WORDS = frozenset("mister sir sirs madam ma'am".split())
 #: Relatives: "the mother" is someone's mother, no description of a stranger.
 KIN = frozenset(
     "mother father wife husband son daughter brother sister uncle aunt nephew niece grandfather "

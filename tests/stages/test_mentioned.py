@@ -44,3 +44,24 @@ def test_mentioned_survives_json_and_shows_in_html() -> None:
     assert back.mentioned == story.mentioned
     assert back.characters == story.characters
     assert "Also mentioned: Victoria" in render(story)
+
+
+def test_a_doubted_name_only_addressed_leaves_the_cast_and_the_addressees() -> None:
+    """A name the person model doubts (a place answered to a question: "Where to? Dunmore.") that nobody but a
+    quotation's address makes a participant leaves the cast and the quotations' addressees; a bare "Mister" is
+    no name at all."""
+    from fabula.stages.attribution import split_mentioned
+    from fabula.story import Character, Quote, Story
+
+    story = Story(text="x" * 40)
+    story.characters = [
+        Character("c0", "Ruth", quotes=1, person=0.9),
+        Character("c1", "Dunmore", person=0.4),
+        Character("c2", "Oskar", person=0.8),
+    ]
+    story.quotes = [Quote(id=0, spans=[(0, 10)], speaker="c0", addressees=["c1", "c2"])]
+    split_mentioned(story)
+    assert [c.name for c in story.characters] == ["Ruth", "Oskar"]
+    assert story.quotes[0].addressees == ["c2"]
+    mister = analyze('"Mister, sir, Mister--a humble surgeon," said Dr. Hale to Ruth.\n')
+    assert "Mister" not in {c.name for c in (*mister.characters, *mister.mentioned)}

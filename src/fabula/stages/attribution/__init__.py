@@ -155,14 +155,19 @@ def split_mentioned(story: Story, made: Collection[str] = ()) -> None:
     figures, authors, gods) from ``story.characters`` to ``story.mentioned``; their mentions keep their id. One
     the person model doubts (``Character.person`` under ``MENTIONED_THRESHOLD``: a place or a thing that was kept
     in case it spoke), or one of ``made``, the descriptions attribution made speakers of ("the man", "my sister")
-    that ended with no line, is dropped with its mentions."""
-    addressed = {a for q in story.quotes for a in q.addressees}
+    that ended with no line, is dropped with its mentions. A doubted name only ever addressed ("Where? Grimpen.")
+    is no participant: it leaves the cast and the quotations' addressees."""
+    doubted = {c.id for c in story.characters if c.person is not None and c.person < MENTIONED_THRESHOLD}
+    addressed = {a for q in story.quotes for a in q.addressees if a not in doubted}
     cast = [c for c in story.characters if c.quotes or c.narrator or c.id in addressed]
     kept = {c.id for c in cast}
     only = [c for c in story.characters if c.id not in kept]
     gone = {c.id for c in only if (c.person is not None and c.person < MENTIONED_THRESHOLD) or c.id in made}
     story.mentioned = [*story.mentioned, *(c for c in only if c.id not in gone)]
     story.characters = cast
+    out = {c.id for c in only}
+    for q in story.quotes:
+        q.addressees = [a for a in q.addressees if a not in out]
     if gone:
         story.mentions = [m for m in story.mentions if m.character not in gone]
 

@@ -450,12 +450,21 @@ def tag_before(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | Non
         # "…, saying:" / "…, calling out," / "…'s saying, with a little confusion,": an -ing speech verb closing
         # the introduction
         ing = ends_intro and _is_speech_ing(toks[k][0]) and _closes_intro(ix, toks, k, stripped[-1])
-        any_verb = loose and stripped[-1] == ":" and _past_verb(toks, k)
-        if not ing and not any_verb and not _is_speech(toks[k][0]):
+        speech = ing or _is_speech(toks[k][0])
+        # any past-tense verb closing a colon introduction with no object ("Anna echoed, bewildered:", not
+        # "evoked the answer:"), its subject right before it
+        any_verb = (
+            loose
+            and not speech
+            and stripped[-1] == ":"
+            and _past_verb(toks, k)
+            and not any(t[0].lower() in DETERMINERS for t in toks[k + 1 :])
+        )
+        if not speech and not any_verb:
             continue
         if k and toks[k - 1][0].lower() in DETERMINERS:
             continue  # a noun: "evoked the answer:"
-        for j in range(max(0, k - 4), k):
+        for j in range(max(0, k - 4), k) if speech else ():
             heard = _heard(ix, toks, j, k)
             if heard is not None:
                 return heard
@@ -471,6 +480,8 @@ def tag_before(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | Non
                 and (ends_intro or k >= len(toks) - 4)
             ):
                 return ref
+        if not speech:
+            continue
         # inverted: "thus spoke Mary:"
         if ends_intro and k + 1 < len(toks) - 1:
             ref, end = _subject(ix, toks, k + 1)

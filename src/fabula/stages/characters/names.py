@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from fabula.lexicon import (
+    ADDRESS_WORDS,
     APOS_S,
     NOBLE_TITLES,
     NOT_VERB,
@@ -222,7 +223,7 @@ def _emit_run(
     if tl in TITLES and len(toks) > 1:
         title = tl
         toks = toks[1:]
-    if len(toks) > 4:
+    if len(toks) > 4 or (title is None and len(toks) == 1 and tl in ADDRESS_WORDS):
         return
     if any(("'" in t[1:] or "’" in t[1:]) and not re.match(r"^[A-Z]['’][A-Z]", t) for t in toks):
         return  # contractions: Don't, I'm, We'd
