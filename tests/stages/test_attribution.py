@@ -774,3 +774,20 @@ def test_my_mother_is_the_narrators_mother_in_every_section() -> None:
     no_surname = _run(text.replace("Mrs. Marlow kept the inn.", "We kept the inn."))
     first, _, last = no_surname.quotes
     assert first.speaker == last.speaker and _speakers(no_surname)[0] == "my mother"
+
+
+def test_a_name_only_ever_said_to_someone_is_their_nickname() -> None:
+    """Herbert calls Pip "Handel": a name only quotations use, always to address someone, whom one person
+    answers, is that person's nickname, not a character of its own."""
+    text = (
+        "Herbert and Pip sat by the fire in the old rooms.\n\n"
+        '"My dear Handel, how are you?" said Herbert.\n\n"Very well," said Pip.\n\n'
+        '"Handel, you look tired."\n\n"I am tired, Herbert," said Pip.\n\n"Then rest, Handel."\n\n'
+        '"I will," Pip said.\n\n"Good night, Handel."\n\n"Good night," said Pip.\n'
+    )
+    story = analyze(text)
+    names = {c.name for c in story.characters}
+    assert "Handel" not in names and "Handel" not in {c.name for c in story.mentioned}
+    pip = next(c for c in story.characters if c.name == "Pip")
+    assert "Handel" in pip.aliases
+    assert all(q.addressees in ([], [pip.id]) for q in story.quotes if q.speaker != pip.id)

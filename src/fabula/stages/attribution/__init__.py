@@ -18,10 +18,12 @@ Configuration is passed to :func:`run`: ``model`` (a ranker as loaded from JSON;
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
+from fabula.lexicon import TITLES
 from fabula.pipeline import Stage
 from fabula.stages.attribution.decode import DECODE_WEIGHTS, Turn, decode_conversation
 from fabula.stages.attribution.evidence import WORD, Ref, StoryIndex
@@ -147,7 +149,47 @@ def finish(st: AttributionState) -> None:
         if c.narrator and c.gender is None:
             c.gender = narrator_gender(st, c.id)
     story.mentions = sorted([*story.mentions, *st.extra_mentions], key=lambda m: (m.start, m.end))
+    join_nicknames(st)
     split_mentioned(story, {c.id for c in st.new_chars if not c.narrator})
+
+
+def join_nicknames(st: AttributionState, least: int = 3, share: float = 0.6) -> None:
+    """A name that only quotations use, always as a form of address ("my dear Handel"), is the nickname of the
+    one who answers them: at least ``least`` replies, ``share`` of them by one person of no other gender (Herbert
+    calls Pip "Handel"). The nickname joins that character: its mentions, lines and addresses become theirs."""
+    story, qs = st.story, st.qs
+    narrated = {m.character for m in story.mentions if m.kind == "name" and not st.ix.in_quote(m.start)}
+    votes: dict[str, Counter[str]] = {}
+    for x, nxt in itertools.pairwise(qs):
+        q, reply = x.quote, nxt.quote.speaker
+        if nxt.para > x.last_para and reply not in (None, q.speaker):
+            for a in q.addressees:
+                if a not in narrated:
+                    votes.setdefault(a, Counter())[reply] += 1
+    chars = {c.id: c for c in story.characters}
+    join: dict[str, str] = {}
+    for a, v in votes.items():
+        (who, n), c = v.most_common(1)[0], chars.get(a)
+        if c is None or c.narrator or who == a or who not in chars or n < least or n < share * sum(v.values()):
+            continue
+        if c.name.lower().rstrip(".") in TITLES:
+            continue  # "Madame", said to whoever is addressed: no one's nickname
+        if st.gender_ok(who, c.gender) and (chars[who].gender is None or c.gender in (None, chars[who].gender)):
+            join[a] = who
+    if not join:
+        return
+    for a, who in join.items():
+        home = chars[who]
+        home.aliases = sorted({*home.aliases, chars[a].name, *chars[a].aliases})
+        home.quotes += chars[a].quotes
+        home.mentions += chars[a].mentions
+    for q in story.quotes:
+        q.speaker = join.get(q.speaker, q.speaker) if q.speaker else None
+        q.addressees = list(dict.fromkeys(join.get(b, b) for b in q.addressees if join.get(b, b) != q.speaker))
+    for m in story.mentions:
+        if m.character in join:
+            m.character = join[m.character]
+    story.characters = [c for c in story.characters if c.id not in join]
 
 
 def split_mentioned(story: Story, made: Collection[str] = ()) -> None:
