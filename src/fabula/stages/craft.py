@@ -314,11 +314,16 @@ def _lower_words(s: str) -> list[str]:
     return [w.lower() for w in WORD_RE.findall(s)]
 
 
+#: The :data:`SUBJECTS` whose verb tells a sentence's tense ("it" and "you" do not)
+_TENSE_SUBJECTS = SUBJECTS - {"it", "you"}
+
+
 def _sentence_tense(narr: str) -> str | None:
     past = present = 0
     words = _lower_words(narr)
-    for i, w in enumerate(words[:-1]):
-        if w not in SUBJECTS or w in ("it", "you") or (i and words[i - 1] in ("if", "though", "wish")):
+    for i in [i for i, w in enumerate(words[:-1]) if w in _TENSE_SUBJECTS]:
+        w = words[i]
+        if i and words[i - 1] in ("if", "though", "wish"):
             continue
         v = words[i + 1]
         if v in AMBIGUOUS or v.endswith("ly"):

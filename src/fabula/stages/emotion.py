@@ -251,9 +251,10 @@ class Vectorizer:
         """One block's distinct columns per row (``cols`` holds ``lens[r]`` entries for row ``r``, rows in order),
         in (row, column) order, with their TF-IDF values L2-normalised per row (the squares summed in order of
         first occurrence)."""
-        rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
         bits = int(cols.max()).bit_length() if len(cols) else 0  # a row's columns below 2**bits
-        keys, counts, order = _distinct(rows << bits | cols, len(lens) << bits)
+        rows = np.repeat(np.arange(len(lens), dtype=np.int64) << bits, lens)
+        rows |= cols  # (row << bits | column), made in place
+        keys, counts, order = _distinct(rows, len(lens) << bits)
         r, c = keys >> bits, keys & ((1 << bits) - 1)
         vals = _sublinear_tf(counts) * self.idf[c]
         # r[order] is r: the rows' entries come one row after the other in either order
@@ -273,7 +274,9 @@ def _distinct(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray, np.
     if not n or bound > (1 << 62) >> shift:
         values, first, counts = np.unique(keys, return_index=True, return_counts=True)
         return values, counts, np.argsort(first)
-    s = np.sort(keys << shift | np.arange(n, dtype=np.int64))
+    s = keys << shift
+    s |= np.arange(n, dtype=np.int64)
+    s.sort()
     k = s >> shift
     new = np.empty(n, dtype=bool)
     new[0] = True

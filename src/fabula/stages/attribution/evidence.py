@@ -107,6 +107,8 @@ class StoryIndex:
 
 #: :data:`WORD` with a word's letters (its full stop left out) as group 1
 _WORD_TOKEN = re.compile(r"([A-Za-z][\w'’\-]*)\.?|[.!?;:,—]")
+#: :data:`_WORD_TOKEN`'s words only
+_WORD_ONLY = re.compile(r"([A-Za-z][\w'’\-]*)\.?")
 
 
 def words(text: str, a: int, b: int) -> list[Token]:
@@ -523,8 +525,8 @@ def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
     for sent in sentences(chunk):
         off = a + chunk.find(sent, pos)
         pos = off - a + len(sent)
-        toks = words(text, off, off + len(sent))
-        toks = [t for t in toks if t[0] not in ".!?;:,—"]
+        # words(text, off, off + len(sent)) without its punctuation marks (the same words: a mark is no letter)
+        toks = [(m[1], m.start(), m.end()) for m in _WORD_ONLY.finditer(text, off, off + len(sent))]
         if not toks:
             continue
         k = 0

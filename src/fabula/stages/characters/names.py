@@ -138,6 +138,8 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
         j = i + 1
         while j < n:
             prev = run[-1]
+            if words[j].start() - prev.end() > 4:
+                break  # no joining gap is longer than " of " (every branch below breaks)
             gap = text[prev.end() : words[j].start()]
             pw = prev.group().lower().rstrip(".")
             if APOS_S.search(prev.group()):
