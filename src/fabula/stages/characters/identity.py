@@ -234,6 +234,8 @@ def _anchor_full_names(cast: _Cast, forms: dict[FormKey, Form]) -> None:
     full_by_words: dict[tuple[str, ...], int] = {}
     multi = sorted((f for f in forms.values() if len(f.words) >= 2), key=lambda f: -len(f.hits))
     for f in multi:
+        if _two_people(cast, f):
+            continue
         g = title_gender(f.title)
         key = f.words
         # "Mrs. Newland Archer" is his wife, not Newland Archer; "Mrs. Rachel Lynde" is Rachel Lynde
@@ -254,6 +256,20 @@ def _anchor_full_names(cast: _Cast, forms: dict[FormKey, Form]) -> None:
         new = cast.add(e)
         if idx is None:
             full_by_words[key] = new
+
+
+def _two_people(cast: _Cast, f: Form) -> bool:
+    """"Martha Potapitch" written once where the text says "Potapitch and Martha" again and again: an untitled
+    two-word form whose words, each used bare, the story joins with "and" (either way round) more often than it
+    writes the form, at least twice, names two people, not one; it anchors no one."""
+    if f.title is not None or len(f.words) != 2:
+        return False
+    joined = 0
+    for first, second in (f.words, f.words[::-1]):
+        after = re.compile(rf"\s+and\s+{re.escape(second)}\b")
+        for p in cast.bare_starts.get(first.lower(), []) if second.lower() in cast.bare_starts else []:
+            joined += after.match(cast.text, p + len(first)) is not None
+    return joined >= 2 and joined >= len(f.hits)
 
 
 def _rank_conflict(title: str, e: Entity) -> bool:
