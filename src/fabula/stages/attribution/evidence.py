@@ -402,9 +402,8 @@ def _past_verb(toks: list[Token], k: int) -> bool:
     if k >= len(toks):
         return False
     w = toks[k][0]
-    if k and toks[k - 1][0] in ("was", "were"):
-        return w.isalpha() and len(w) > 4 and w.endswith("ing")
-    return w.isalpha() and len(w) > 4 and w.endswith("ed")
+    ending = "ing" if k and toks[k - 1][0] in ("was", "were") else "ed"
+    return w.isalpha() and len(w) > 4 and w.endswith(ending)
 
 
 
