@@ -566,6 +566,21 @@ def test_a_role_named_by_an_apposition_is_that_character() -> None:
     assert _speakers(_run(text)) == ["Mr. Wells", "John", "Mr. Wells"]
 
 
+def test_a_role_is_named_through_its_head_noun() -> None:
+    """"Mr. Pellow himself, the famous clockmender of Gate Lane": "the cheerful clockmender" and "the
+    clockmender" are Mr. Pellow; a list ("Tibbs, the old Clerk, and the Beadle") names nobody."""
+    text = (
+        "Mr. Tobin was ready when the knock came.\n\n"
+        "There was a second knock, and Mr. Pellow himself, the famous clockmender of Gate Lane, came in.\n\n"
+        '"The case is cracked, sir," said the cheerful clockmender, turning it over.\n\n'
+        '"Can you mend it?" asked Mr. Tobin.\n\n'
+        '"Give me a week," answered the clockmender.\n\n'
+        "Behind him stood Tibbs, the old Clerk, and the Beadle.\n\n"
+        '"Order!" said the clerk.\n'
+    )
+    assert _speakers(_run(text)) == ["Mr. Pellow", "Mr. Tobin", "Mr. Pellow", "the clerk"]
+
+
 def test_a_title_of_rank_is_the_holder_named_last() -> None:
     """Two duchesses, each named once with her place; "said the duchess" is the one named last, not a bare
     "Duchess" character made of the greetings to both."""

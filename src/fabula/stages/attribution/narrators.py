@@ -9,7 +9,7 @@ import logging
 import re
 from collections import Counter
 
-from fabula.lexicon import CANON_TITLE, TITLES
+from fabula.lexicon import CANON_TITLE, GENERIC_PERSON_NOUNS, TITLES
 from fabula.stages.attribution.evidence import StoryIndex
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.attribution.style import WORDS
@@ -247,7 +247,7 @@ def name_roles(st: AttributionState) -> dict[str, str]:
             beside[x.speaker].add(y.speaker)
             for v in y.vocatives:
                 votes[x.speaker][v] += 1
-    out = _appositives(st, roles)
+    out = _appositives(st, roles, beside)
     for r, vs in votes.items():
         if not vs or r in out:
             continue
@@ -264,7 +264,7 @@ def name_roles(st: AttributionState) -> dict[str, str]:
             out[r] = cid
     return out
 
-def _appositives(st: AttributionState, roles: set[str]) -> dict[str, str]:
+def _appositives(st: AttributionState, roles: set[str], answered: dict[str, set[str]]) -> dict[str, str]:
     """Roles named by an apposition: ``Mr. Wells, the lawyer,`` or ``the chairman, Mr.
     Buttons``, for a named character of a compatible gender. The name given most often wins."""
     ix = st.ix
@@ -289,16 +289,83 @@ def _appositives(st: AttributionState, roles: set[str]) -> dict[str, str]:
                 continue
             end = m.end()  # (matches do not overlap, as with finditer)
             for n in ix.mentions_in(m.start() - 40, m.end() + 40):
-                beside = re.fullmatch(r",\s+", low[n.end : m.start()]) or re.fullmatch(r",\s+", low[m.end() : n.start])
+                beside = re.fullmatch(r",\s+", low[n.end : m.start()]) or re.fullmatch(
+                    r",\s+", low[m.end() : n.start]
+                )
                 d = n.character
-                if beside and d and not d.startswith(("u", "narrator")) and st.gender_ok(d, st.gender.get(c.id)):
+                if (
+                    beside
+                    and d
+                    and not d.startswith(("u", "narrator"))
+                    and st.gender_ok(d, st.gender.get(c.id))
+                ):
                     votes[d] += 1
         if votes:
             out[c.id] = votes.most_common(1)[0][0]
-    return out
+    rest = {c.id: c.name.lower() for c in st.new_chars if c.id in roles and c.id not in out}
+    return out | _head_appositives(st, rest, answered)
 
 
 _THE = re.compile(r"\bthe (?=(\w*))")
+# The definite noun phrase before a head noun: "the celebrated ", "our ", "his old ".
+_NP_BEFORE = re.compile(r"\b(?:the|our|your|his|her|their)(?:\s+[\w'’-]+){0,3}\s+$")
+# A list, not an apposition: "the Dodo, the Lory, and the Eaglet".
+_LIST_NEXT = re.compile(r",?\s+(?:and|or|nor)\b|,\s+(?:the\s+)?[A-Z]")
+# What joins a name to the noun phrase after it: "Hubbard himself, the", "Mr. Cole was the" (not "Dinah's our
+# cat": a possessive after a copula says whose, not who).
+_NAME_THEN_NP = re.compile(r"(?:\s+(?:himself|herself))?,\s+|\s+(?:is|was)\s+(?=the\b)")
+
+
+def _head_appositives(
+    st: AttributionState, labels: dict[str, str], answered: dict[str, set[str]]
+) -> dict[str, str]:
+    """Roles named through their head noun: ``the genial frame-maker`` is the one the text calls ``Mr. Hubbard
+    himself, the celebrated frame-maker`` or of whom it says ``Mr. Cole was the chairman``. Only a specific head (not
+    "man", "lady", "friend"), a definite noun phrase that is no item of a list, a named character of a compatible
+    gender who never answers the role's turns, and two thirds of the votes or more."""
+    ix = st.ix
+    heads: dict[str, list[str]] = {}
+    for cid, lab in labels.items():
+        words = lab.split()
+        if (
+            len(words) >= 2
+            and words[0] == "the"
+            and words[-1] not in GENERIC_PERSON_NOUNS
+            and words[-1].replace("-", "").isalpha()
+        ):
+            heads.setdefault(words[-1], []).append(cid)
+    if not heads:
+        return {}
+    low = ix.text.lower()
+    votes: dict[str, Counter[str]] = {h: Counter() for h in heads}
+    for m in re.finditer(r"\b(?:" + "|".join(map(re.escape, heads)) + r")\b", low):
+        np = _NP_BEFORE.search(low, max(0, m.start() - 60), m.start())
+        if np is None or _LIST_NEXT.match(ix.text, m.end()):
+            continue
+        named = {
+            n.character
+            for n in ix.mentions_in(np.start() - 40, np.start())
+            if _NAME_THEN_NP.fullmatch(low, n.end, np.start())
+        }
+        named |= {
+            n.character
+            for n in ix.mentions_in(m.end(), m.end() + 4)
+            if re.fullmatch(r",\s+", low[m.end() : n.start])
+        }
+        for d in named:
+            if d and not d.startswith(("u", "narrator")):
+                votes[m.group()][d] += 1
+    out: dict[str, str] = {}
+    for h, cids in heads.items():
+        if not votes[h]:
+            continue
+        d, n = votes[h].most_common(1)[0]
+        if 3 * n < 2 * sum(votes[h].values()):
+            continue
+        for cid in cids:
+            if st.gender_ok(d, st.gender.get(cid)) and d not in answered.get(cid, ()):
+                out[cid] = d
+    return out
 
 
 def narrator_gender(st: AttributionState, cid: str) -> str | None:
