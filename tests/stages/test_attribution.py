@@ -806,3 +806,17 @@ def test_a_name_only_ever_said_to_someone_is_their_nickname() -> None:
     pip = next(c for c in story.characters if c.name == "Pip")
     assert "Handel" in pip.aliases
     assert all(q.addressees in ([], [pip.id]) for q in story.quotes if q.speaker != pip.id)
+
+
+def test_a_manner_after_a_description_is_no_part_of_it() -> None:
+    """"asked the young girl with the same calmness": "with the same calmness" says how she asked, so the tag is
+    "the young girl" (Mary), not a new character "the young girl with the same calmness"."""
+    text = (
+        "Mary Bell sat by the window and Tom Hale stood at the door.\n\n"
+        '"It is late," said Mary.\n\n'
+        '"Will you come to the fair?" said Tom.\n\n'
+        '"With you?" asked the young girl with the same calmness.\n'
+    )
+    story = _run(text)
+    assert _speakers(story) == ["Mary", "Tom Hale", "Mary"]
+    assert not any("calmness" in c.name for c in story.characters)

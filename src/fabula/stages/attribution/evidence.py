@@ -19,6 +19,7 @@ from fabula.lexicon import (
     DETERMINERS,
     GENERIC_PERSON_NOUNS,
     GROUP_SUBJECTS,
+    NON_PERSON_ENDING,
     NP_STOP,
     OBJECT_PRONOUNS,
     PERCEPTION_VERBS,
@@ -344,7 +345,8 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
                         break
                     ext.append(w2)
                     m2 += 1
-                if len(ext) > 2:
+                # ("the young girl with the same placidity": a manner, not a second description)
+                if len(ext) > 2 and not NON_PERSON_ENDING.search(ext[-1]):
                     return Ref("nominal", a, gender=ng, phrase=" ".join([*words, *ext])), m2
             return Ref("nominal", a, gender=ng, phrase=" ".join(words)), j
     return None, k
