@@ -144,3 +144,21 @@ def test_a_valediction_of_several_words_closes_the_letter() -> None:
     got = dict(_typed(text))
     assert got["Your anxious and loving cousin,"] == got["Margaret."] == "written"
     assert got["Well?"] != "written"
+
+
+def test_speech_reported_in_indirect_form_is_reported() -> None:
+    text = (
+        '"You will stay to dine, Mr. Ash?" said Mrs. Penrose.\n\n'
+        'Mr. Ash rose from the sofa.--"He must be going. He had letters to write, and his sister would be '
+        'waiting supper for him."\n\n'
+        'Mrs. Penrose turned to the window. "She was sorry for it; the evening had been so pleasant."\n\n'
+        '"He was always the first to leave," said Lucy when the door had closed. "I never knew a man so fond of '
+        'his own fireside."'
+    )
+    typed = _by_text(text)
+    for part in ("He must be going.", "She was sorry for it;"):
+        quote = next(q for words, q in typed.items() if words.startswith(part))
+        assert quote.type == "reported"
+        assert quote.speaker is not None  # reported speech keeps the speaker whose words they are
+    assert typed["You will stay to dine, Mr. Ash?"].type != "reported"
+    assert all(q.type != "reported" for words, q in typed.items() if words.startswith("He was always"))

@@ -9,6 +9,10 @@ that is only imagined, held back or counterfactual ("she was going to answer", "
 the tip of his tongue to ask", "without saying") or wordless ("her eyes said", "a look which meant", "as if to
 say"). Typed quotations keep their spans; ``mention``, ``written`` and ``verse`` get no speaker, while ``unsaid``
 words stay in the conversation (whose words they would be is attributed like any turn) but are no line of dialogue.
+``reported``: speech given in indirect form though set in quotation marks, words a character said but not as they
+said them (Mr. Ash rose.--"He must be going; he had letters to write."): a quotation inside a narration paragraph
+with no first or second person and no present tense, backshifted ("was", "had", "would") and about a third
+person. Like ``unsaid`` words it keeps its speaker but is no line of dialogue.
 """
 
 from __future__ import annotations
@@ -78,6 +82,41 @@ _UNSAID_AFTER = re.compile(
     r"|(?:his|her|their|my)[ \t\n]+(?:\w+[ \t\n]+)?(?:eyes|look|attitude|smile|glance)[ \t\n]+(?:said|expressed|implored))\b",
     re.I,
 )
+
+
+# Reported speech (see the module docstring): a first or second person, a present tense or a contraction are
+# marks of direct speech ('s only after a pronoun: "Crown's" is a possessive); a backshifted verb and a third
+# person are marks of speech reported.
+_DIRECT_PERSON = re.compile(
+    r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves|you|your|yours|yourself|yourselves|thee|thou|thy|ye)\b"
+)
+_PRESENT = re.compile(
+    r"\b(?:is|are|am|has|does|will|shall|can|may|isn|aren|don|doesn|won|shan|ain"
+    r"|(?:it|he|she|that|there|what|who|here|let)['’ ]s|(?:he|she|it)[ \t\n]+(?!(?:was|has|is|does|always|thus|perhaps|sometimes|afterwards|besides)\b)[a-z]+[^s\W]s)\b"
+    r"|\w['’ ](?:re|ll|ve|m|t)\b",
+    re.I,
+)
+_BACKSHIFT = re.compile(r"\b(?:was|were|had|would|could|should|might)\b")
+_THIRD_PERSON = re.compile(
+    r"\b(?:he|she|they|him|her|his|hers|them|their|himself|herself|themselves)\b", re.I
+)
+_NESTED = re.compile(r"(?<!\w)'[^'\n]*'(?!\w)|‘[^’]*’")
+
+
+def _reported(text: str, it: Item, before: str) -> bool:
+    """Speech reported in indirect form inside marks (see the module docstring): narration before it in its
+    paragraph, four words or more, no first or second person and no present tense, backshifted and in the third
+    person. Quotations nested inside it are left out of the count."""
+    if not before.strip():
+        return False
+    words = _NESTED.sub(" ", " ".join(text[a:b] for a, b in it.spans))
+    return (
+        len(words.split()) >= 4
+        and _DIRECT_PERSON.search(words) is None
+        and _PRESENT.search(words) is None
+        and _BACKSHIFT.search(words) is not None
+        and _THIRD_PERSON.search(words) is not None
+    )
 
 
 _INNER_OPEN = re.compile(r"['‘](?!(?:tis|twas|twere|em|ere|neath|cause|bout)\b)\S", re.I)
@@ -212,6 +251,8 @@ def classify(text: str, paras: Sequence[Span], items: Sequence[Item]) -> list[Qu
             out[k] = None if sung else "verse"
         elif indented and only[k] and not sung:
             out[k] = "written"  # a block quotation in prose: a letter, a document
+        elif _reported(text, it, before):
+            out[k] = "reported"
     return out
 
 
