@@ -162,3 +162,16 @@ def test_speech_reported_in_indirect_form_is_reported() -> None:
         assert quote.speaker is not None  # reported speech keeps the speaker whose words they are
     assert typed["You will stay to dine, Mr. Ash?"].type != "reported"
     assert all(q.type != "reported" for words, q in typed.items() if words.startswith("He was always"))
+
+
+def test_a_text_presented_in_so_many_words_is_written() -> None:
+    text = (
+        "Aunt Mabel's letter came on Monday, and Anna read the first page aloud. The second was in these "
+        'words: "The roof has fallen in again, and I will not mend it until the spring."\n\n'
+        "A postscript was added to this effect.\n\n"
+        '"Tell your brother I have sold the grey mare."\n\n'
+        'Tom took up the letter; and while he read, "Who is Mr. Pratt?" asked Anna.'
+    )
+    kinds = {words[:12]: q.type for words, q in _by_text(text).items()}
+    assert kinds["The roof has"] == kinds["Tell your br"] == "written"
+    assert kinds["Who is Mr. P"] != "written"  # speech while someone reads is still speech

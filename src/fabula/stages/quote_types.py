@@ -44,6 +44,36 @@ _LETTER_CUE = re.compile(
     r"|(?:bore|contained|containing)[ \t\n]+the[ \t\n]+words|ran[ \t\n]+thus)\b[^.!?\"“”]{0,80}[:.]?[—–-]*$",
     re.I,
 )
+# A text presented right before it, in so many words ("read as follows:", "was in these words.", "to this effect.",
+# "this sentence:", "Elizabeth read on;", "which ran,") -- a text only where the narration before speaks of one
+# (_TEXT_NAMED): "he thus went on:" may open speech as well as a letter.
+_TEXT_CUE = re.compile(
+    r"\b(?:(?:read(?:[ \t\n]+(?:it|them|on|out|aloud|thus))*(?:[ \t\n]+(?:to[ \t\n]+\w+))?"
+    r"|(?:in|were|was)[ \t\n]+(?:these|the[ \t\n]+following)[ \t\n]+words|(?:were|was)[ \t\n]+these"
+    r"|to[ \t\n]+(?:this|that|the[ \t\n]+following)[ \t\n]+(?:effect|purpose)|(?:as|ran)[ \t\n]+follows"
+    r"|(?:this|the[ \t\n]+following)[ \t\n]+(?:sentence|passage|lines?)|ran[ \t\n]+thus"
+    r"|thus[ \t\n]+(?:went[ \t\n]+on|continued|began|ran))[ \t\n]*[.:;]?|which[ \t\n]+ran[ \t\n]*,)[ \t\n—–-]*$",
+    re.I,
+)
+_TEXT_NAMED = re.compile(
+    r"\b(?:letters?|notes?|wrote|write|writes|written|writing|postscript|paper|card|telegram|sheet|page|book|document"
+    r"|envelope|read|reads|reading|sentence|passage|lines)\b",
+    re.I,
+)
+
+
+_WHILE = re.compile(r"\b(?:as|while|when)[ \t\n]+(?:\w+[ \t\n]+){0,3}$", re.I)
+
+
+def _text_cue(narration: str) -> bool:
+    """Narration that ends presenting a text it speaks of (see :data:`_TEXT_CUE`)."""
+    tail = narration[-300:]
+    m = _TEXT_CUE.search(tail)
+    if m is None or _WHILE.search(tail, 0, m.start()):
+        return False  # "with comments as he read," / "while her daughter read,": speech goes on meanwhile
+    return _TEXT_NAMED.search(tail, 0, m.start()) is not None
+
+
 # A text read or written, said in the tag between two sub-spans ("the document ran", "she wrote to Helen").
 _WRITTEN_TAG = re.compile(
     r"\b(?:(?:letter|note|document|telegram|card|message|paper|notice|inscription|postscript|placard|label|sign)"
@@ -241,8 +271,10 @@ def classify(text: str, paras: Sequence[Span], items: Sequence[Item]) -> list[Qu
             out[k] = "written"  # "'The scene is laid in Florence,'" he read: a text read out or recited
         elif _unsaid(before, text[it.close_end : min(paras[it.last_para].end, it.close_end + 60)]):
             out[k] = "unsaid"
-        elif _WRITTEN_BEFORE.search(before[-80:]) or (
-            len(it.spans) > 1 and _WRITTEN_TAG.search(gaps) and not SPEECH_VERB_RE.search(gaps)
+        elif (
+            _WRITTEN_BEFORE.search(before[-80:])
+            or _text_cue(before if before.strip() else prev_para)
+            or (len(it.spans) > 1 and _WRITTEN_TAG.search(gaps) and not SPEECH_VERB_RE.search(gaps))
         ):
             out[k] = "written"
         elif (indented or "\n" in text[it.spans[0][0] : it.spans[-1][1]]) and _is_verse(
@@ -284,7 +316,9 @@ def _letters_in_run(
 ) -> None:
     first = items[run[0]]
     prev_para = _tail(text, paras, first.first_para - 1)
-    cued = prev_para.rstrip().endswith((":", ":--", ":—", ":-")) and _LETTER_CUE.search(prev_para[-120:]) is not None
+    cued = (
+        prev_para.rstrip().endswith((":", ":--", ":—", ":-")) and _LETTER_CUE.search(prev_para[-120:]) is not None
+    ) or _text_cue(prev_para)
     i = 0
     while i < len(run):
         k = run[i]
