@@ -175,3 +175,16 @@ def test_a_text_presented_in_so_many_words_is_written() -> None:
     kinds = {words[:12]: q.type for words, q in _by_text(text).items()}
     assert kinds["The roof has"] == kinds["Tell your br"] == "written"
     assert kinds["Who is Mr. P"] != "written"  # speech while someone reads is still speech
+
+
+def test_the_last_paragraph_of_a_letter_before_its_close_is_written() -> None:
+    text = (
+        WRAP + "She broke the seal at the window and stood there reading it.\n\n"
+        '"The boat sails on Thursday, and I shall be on it whatever the weather may do."\n\n'
+        '"Yours ever,"\n\n'
+        '"Kate."\n\n'
+        '"Well?" said Tom from the door.'
+    )
+    kinds = {words[:12]: q.type for words, q in _by_text(text).items()}
+    assert kinds["The boat sai"] == kinds["Yours ever,"] == "written"
+    assert kinds["Well?"] != "written"

@@ -331,9 +331,10 @@ def _letters_in_run(
         if not (strong or weak):
             closing = _VALEDICTION.match(content) is not None and words <= 8
             if closing and i + 1 < len(run):
-                # "Believe me," / "Your loving cousin," / "Charlotte.": a letter's close
+                # "Believe me," / "Your loving cousin," / "Charlotte.": a letter's close, after its last
+                # paragraph (one paragraph of body: a run of quoted paragraphs before may be dialogue)
                 end, _ = _sign_off(text, items, run, i - 1 if i else i)
-                for j in run[i : end + 1]:
+                for j in run[max(i - 1, 0) : end + 1]:
                     out[j] = "written"
                 i = end + 1
                 continue
