@@ -14,13 +14,20 @@ from typing import Any, Literal
 
 Person = Literal["first", "second", "third", "unknown"]
 Tense = Literal["past", "present", "unknown"]
-QuoteType = Literal["explicit", "anaphoric", "implicit", "none", "group", "mention", "written", "verse", "unsaid"]
+QuoteType = Literal[
+    "explicit", "anaphoric", "implicit", "none", "group", "mention", "written", "verse", "unsaid", "reported"
+]
 #: Quotation types that are not an utterance (a quoted word or title, a letter or sign, a poem quoted in
 #: narration): the quotes stage sets them, and they never get a speaker.
 NOT_SPEECH: frozenset[str] = frozenset({"mention", "written", "verse"})
 #: Quotations nobody utters aloud in the scene: :data:`NOT_SPEECH` and ``unsaid`` words (imagined, held back or
 #: wordless: "she was going to answer", "her eyes said"), which keep the speaker whose words they are.
 NOT_UTTERED: frozenset[str] = NOT_SPEECH | {"unsaid"}
+#: Quotations that are no line of dialogue: :data:`NOT_UTTERED` and ``reported`` speech (words a character said,
+#: given in indirect form: "He must be going; he had letters to write."), which keeps its speaker.
+NOT_DIALOGUE: frozenset[str] = NOT_UTTERED | {"reported"}
+#: Types a quotation keeps through attribution, which still finds whose words they are.
+SPEAKER_KEPT: frozenset[str] = frozenset({"unsaid", "reported"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -108,7 +115,7 @@ class Quote:
     def said(self) -> bool:
         """Whether someone says (or sings) it: not a mention, a written text or verse nobody is said to sing
         (:data:`NOT_SPEECH`), which carry no speaker, emotion or act and are no line of dialogue. ``unsaid`` words
-        are a character's (their emotion and act are read) though never uttered aloud."""
+        are a character's (their emotion and act are read) though never uttered aloud, and so is ``reported`` speech."""
         return self.type not in NOT_SPEECH or self.speaker is not None
 
 

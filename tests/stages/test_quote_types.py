@@ -144,3 +144,47 @@ def test_a_valediction_of_several_words_closes_the_letter() -> None:
     got = dict(_typed(text))
     assert got["Your anxious and loving cousin,"] == got["Margaret."] == "written"
     assert got["Well?"] != "written"
+
+
+def test_speech_reported_in_indirect_form_is_reported() -> None:
+    text = (
+        '"You will stay to dine, Mr. Ash?" said Mrs. Penrose.\n\n'
+        'Mr. Ash rose from the sofa.--"He must be going. He had letters to write, and his sister would be '
+        'waiting supper for him."\n\n'
+        'Mrs. Penrose turned to the window. "She was sorry for it; the evening had been so pleasant."\n\n'
+        '"He was always the first to leave," said Lucy when the door had closed. "I never knew a man so fond of '
+        'his own fireside."'
+    )
+    typed = _by_text(text)
+    for part in ("He must be going.", "She was sorry for it;"):
+        quote = next(q for words, q in typed.items() if words.startswith(part))
+        assert quote.type == "reported"
+        assert quote.speaker is not None  # reported speech keeps the speaker whose words they are
+    assert typed["You will stay to dine, Mr. Ash?"].type != "reported"
+    assert all(q.type != "reported" for words, q in typed.items() if words.startswith("He was always"))
+
+
+def test_a_text_presented_in_so_many_words_is_written() -> None:
+    text = (
+        "Aunt Mabel's letter came on Monday, and Anna read the first page aloud. The second was in these "
+        'words: "The roof has fallen in again, and I will not mend it until the spring."\n\n'
+        "A postscript was added to this effect.\n\n"
+        '"Tell your brother I have sold the grey mare."\n\n'
+        'Tom took up the letter; and while he read, "Who is Mr. Pratt?" asked Anna.'
+    )
+    kinds = {words[:12]: q.type for words, q in _by_text(text).items()}
+    assert kinds["The roof has"] == kinds["Tell your br"] == "written"
+    assert kinds["Who is Mr. P"] != "written"  # speech while someone reads is still speech
+
+
+def test_the_last_paragraph_of_a_letter_before_its_close_is_written() -> None:
+    text = (
+        WRAP + "She broke the seal at the window and stood there reading it.\n\n"
+        '"The boat sails on Thursday, and I shall be on it whatever the weather may do."\n\n'
+        '"Yours ever,"\n\n'
+        '"Kate."\n\n'
+        '"Well?" said Tom from the door.'
+    )
+    kinds = {words[:12]: q.type for words, q in _by_text(text).items()}
+    assert kinds["The boat sai"] == kinds["Yours ever,"] == "written"
+    assert kinds["Well?"] != "written"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from fabula.api import analyze
 from fabula.corpora.novels import GoldNovel
 from fabula.corpora.sealed import is_sealed
-from fabula.story import NOT_UTTERED, Story
+from fabula.story import NOT_DIALOGUE, Story
 
 
 @dataclass(slots=True)
@@ -77,9 +77,9 @@ def _overlapping(xs: list[tuple[int, int]], ys: list[tuple[int, int]]) -> tuple[
 
 
 def predicted_spans(story: Story) -> list[tuple[int, int]]:
-    """The sub-spans of the utterances: quotations nobody utters aloud (a mention, a letter, verse, unsaid words)
-    left out."""
-    return [s for q in story.quotes if q.type not in NOT_UTTERED for s in q.spans]
+    """The sub-spans of the lines of dialogue: quotations nobody utters aloud (a mention, a letter, verse, unsaid
+    words) and speech only reported left out."""
+    return [s for q in story.quotes if q.type not in NOT_DIALOGUE for s in q.spans]
 
 
 def evaluate(novels: Iterable[GoldNovel]) -> list[QuoteScore]:

@@ -9,6 +9,10 @@ that is only imagined, held back or counterfactual ("she was going to answer", "
 the tip of his tongue to ask", "without saying") or wordless ("her eyes said", "a look which meant", "as if to
 say"). Typed quotations keep their spans; ``mention``, ``written`` and ``verse`` get no speaker, while ``unsaid``
 words stay in the conversation (whose words they would be is attributed like any turn) but are no line of dialogue.
+``reported``: speech given in indirect form though set in quotation marks, words a character said but not as they
+said them (Mr. Ash rose.--"He must be going; he had letters to write."): a quotation inside a narration paragraph
+with no first or second person and no present tense, backshifted ("was", "had", "would") and about a third
+person. Like ``unsaid`` words it keeps its speaker but is no line of dialogue.
 """
 
 from __future__ import annotations
@@ -40,6 +44,36 @@ _LETTER_CUE = re.compile(
     r"|(?:bore|contained|containing)[ \t\n]+the[ \t\n]+words|ran[ \t\n]+thus)\b[^.!?\"“”]{0,80}[:.]?[—–-]*$",
     re.I,
 )
+# A text presented right before it, in so many words ("read as follows:", "was in these words.", "to this effect.",
+# "this sentence:", "Elizabeth read on;", "which ran,") -- a text only where the narration before speaks of one
+# (_TEXT_NAMED): "he thus went on:" may open speech as well as a letter.
+_TEXT_CUE = re.compile(
+    r"\b(?:(?:read(?:[ \t\n]+(?:it|them|on|out|aloud|thus))*(?:[ \t\n]+(?:to[ \t\n]+\w+))?"
+    r"|(?:in|were|was)[ \t\n]+(?:these|the[ \t\n]+following)[ \t\n]+words|(?:were|was)[ \t\n]+these"
+    r"|to[ \t\n]+(?:this|that|the[ \t\n]+following)[ \t\n]+(?:effect|purpose)|(?:as|ran)[ \t\n]+follows"
+    r"|(?:this|the[ \t\n]+following)[ \t\n]+(?:sentence|passage|lines?)|ran[ \t\n]+thus"
+    r"|thus[ \t\n]+(?:went[ \t\n]+on|continued|began|ran))[ \t\n]*[.:;]?|which[ \t\n]+ran[ \t\n]*,)[ \t\n—–-]*$",
+    re.I,
+)
+_TEXT_NAMED = re.compile(
+    r"\b(?:letters?|notes?|wrote|write|writes|written|writing|postscript|paper|card|telegram|sheet|page|book|document"
+    r"|envelope|read|reads|reading|sentence|passage|lines)\b",
+    re.I,
+)
+
+
+_WHILE = re.compile(r"\b(?:as|while|when)[ \t\n]+(?:\w+[ \t\n]+){0,3}$", re.I)
+
+
+def _text_cue(narration: str) -> bool:
+    """Narration that ends presenting a text it speaks of (see :data:`_TEXT_CUE`)."""
+    tail = narration[-300:]
+    m = _TEXT_CUE.search(tail)
+    if m is None or _WHILE.search(tail, 0, m.start()):
+        return False  # "with comments as he read," / "while her daughter read,": speech goes on meanwhile
+    return _TEXT_NAMED.search(tail, 0, m.start()) is not None
+
+
 # A text read or written, said in the tag between two sub-spans ("the document ran", "she wrote to Helen").
 _WRITTEN_TAG = re.compile(
     r"\b(?:(?:letter|note|document|telegram|card|message|paper|notice|inscription|postscript|placard|label|sign)"
@@ -78,6 +112,41 @@ _UNSAID_AFTER = re.compile(
     r"|(?:his|her|their|my)[ \t\n]+(?:\w+[ \t\n]+)?(?:eyes|look|attitude|smile|glance)[ \t\n]+(?:said|expressed|implored))\b",
     re.I,
 )
+
+
+# Reported speech (see the module docstring): a first or second person, a present tense or a contraction are
+# marks of direct speech ('s only after a pronoun: "Crown's" is a possessive); a backshifted verb and a third
+# person are marks of speech reported.
+_DIRECT_PERSON = re.compile(
+    r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves|you|your|yours|yourself|yourselves|thee|thou|thy|ye)\b"
+)
+_PRESENT = re.compile(
+    r"\b(?:is|are|am|has|does|will|shall|can|may|isn|aren|don|doesn|won|shan|ain"
+    r"|(?:it|he|she|that|there|what|who|here|let)['’ ]s|(?:he|she|it)[ \t\n]+(?!(?:was|has|is|does|always|thus|perhaps|sometimes|afterwards|besides)\b)[a-z]+[^s\W]s)\b"
+    r"|\w['’ ](?:re|ll|ve|m|t)\b",
+    re.I,
+)
+_BACKSHIFT = re.compile(r"\b(?:was|were|had|would|could|should|might)\b")
+_THIRD_PERSON = re.compile(
+    r"\b(?:he|she|they|him|her|his|hers|them|their|himself|herself|themselves)\b", re.I
+)
+_NESTED = re.compile(r"(?<!\w)'[^'\n]*'(?!\w)|‘[^’]*’")
+
+
+def _reported(text: str, it: Item, before: str) -> bool:
+    """Speech reported in indirect form inside marks (see the module docstring): narration before it in its
+    paragraph, four words or more, no first or second person and no present tense, backshifted and in the third
+    person. Quotations nested inside it are left out of the count."""
+    if not before.strip():
+        return False
+    words = _NESTED.sub(" ", " ".join(text[a:b] for a, b in it.spans))
+    return (
+        len(words.split()) >= 4
+        and _DIRECT_PERSON.search(words) is None
+        and _PRESENT.search(words) is None
+        and _BACKSHIFT.search(words) is not None
+        and _THIRD_PERSON.search(words) is not None
+    )
 
 
 _INNER_OPEN = re.compile(r"['‘](?!(?:tis|twas|twere|em|ere|neath|cause|bout)\b)\S", re.I)
@@ -202,8 +271,10 @@ def classify(text: str, paras: Sequence[Span], items: Sequence[Item]) -> list[Qu
             out[k] = "written"  # "'The scene is laid in Florence,'" he read: a text read out or recited
         elif _unsaid(before, text[it.close_end : min(paras[it.last_para].end, it.close_end + 60)]):
             out[k] = "unsaid"
-        elif _WRITTEN_BEFORE.search(before[-80:]) or (
-            len(it.spans) > 1 and _WRITTEN_TAG.search(gaps) and not SPEECH_VERB_RE.search(gaps)
+        elif (
+            _WRITTEN_BEFORE.search(before[-80:])
+            or _text_cue(before if before.strip() else prev_para)
+            or (len(it.spans) > 1 and _WRITTEN_TAG.search(gaps) and not SPEECH_VERB_RE.search(gaps))
         ):
             out[k] = "written"
         elif (indented or "\n" in text[it.spans[0][0] : it.spans[-1][1]]) and _is_verse(
@@ -212,6 +283,8 @@ def classify(text: str, paras: Sequence[Span], items: Sequence[Item]) -> list[Qu
             out[k] = None if sung else "verse"
         elif indented and only[k] and not sung:
             out[k] = "written"  # a block quotation in prose: a letter, a document
+        elif _reported(text, it, before):
+            out[k] = "reported"
     return out
 
 
@@ -243,7 +316,9 @@ def _letters_in_run(
 ) -> None:
     first = items[run[0]]
     prev_para = _tail(text, paras, first.first_para - 1)
-    cued = prev_para.rstrip().endswith((":", ":--", ":—", ":-")) and _LETTER_CUE.search(prev_para[-120:]) is not None
+    cued = (
+        prev_para.rstrip().endswith((":", ":--", ":—", ":-")) and _LETTER_CUE.search(prev_para[-120:]) is not None
+    ) or _text_cue(prev_para)
     i = 0
     while i < len(run):
         k = run[i]
@@ -256,9 +331,10 @@ def _letters_in_run(
         if not (strong or weak):
             closing = _VALEDICTION.match(content) is not None and words <= 8
             if closing and i + 1 < len(run):
-                # "Believe me," / "Your loving cousin," / "Charlotte.": a letter's close
+                # "Believe me," / "Your loving cousin," / "Charlotte.": a letter's close, after its last
+                # paragraph (one paragraph of body: a run of quoted paragraphs before may be dialogue)
                 end, _ = _sign_off(text, items, run, i - 1 if i else i)
-                for j in run[i : end + 1]:
+                for j in run[max(i - 1, 0) : end + 1]:
                     out[j] = "written"
                 i = end + 1
                 continue

@@ -25,7 +25,7 @@ TYPES = {"explicit": "named in a tag", "anaphoric": "tagged by a pronoun or desc
 
 #: What a quotation with no speaker is, by its type (the hover card says it instead of "unknown speaker").
 NO_SPEAKER = {"group": "several voices at once", "mention": "a quoted word or title", "written": "written text",
-              "verse": "verse", "unsaid": "words not said aloud"}
+              "verse": "verse", "unsaid": "words not said aloud", "reported": "speech reported"}
 
 
 def quote_title(q: Quote, names: Mapping[str, str]) -> str:

@@ -47,7 +47,7 @@ from fabula.stages.attribution.resolve import UNNAMED
 from fabula.stages.attribution.sieve import addressees, attribute, backfill, collect
 from fabula.stages.attribution.state import RULES, AttributionState, QuoteState
 from fabula.stages.characters import MENTIONED_THRESHOLD
-from fabula.story import Character, Mention, Story
+from fabula.story import SPEAKER_KEPT, Character, Mention, Story
 
 
 def run(story: Story, *, model: dict[str, Any] | None = None, use_model: bool = True) -> None:
@@ -125,16 +125,17 @@ def finish(st: AttributionState) -> None:
     for x in st.qs:
         q = x.quote
         q.addressees = [mapping.get(a, a) for a in q.addressees if mapping.get(a, a) != x.speaker]
-        unsaid = q.type == "unsaid"  # words nobody utters aloud keep that type, and the speaker whose they are
+        # words nobody utters aloud and speech only reported keep that type, and the speaker whose they are
+        kept = q.type if q.type in SPEAKER_KEPT else None
         if x.nobody or x.speaker is None:
             q.speaker, q.confidence = None, 0.9 if x.epigraph else 0.0
-            q.type = "unsaid" if unsaid else "group" if x.group else "none"
+            q.type = kept or ("group" if x.group else "none")
             continue
         q.speaker = x.speaker
         qtype, conf = RULES[x.rule]
         if x.learned_confidence is not None:
             conf = round(x.learned_confidence, 3)
-        q.type, q.confidence = "unsaid" if unsaid else qtype, conf
+        q.type, q.confidence = kept or qtype, conf
         counts[x.speaker] += 1
         if x.tag is not None and x.rule.startswith("tag"):
             kind = {"name": "name", "pronoun": "pronoun", "narrator": "narrator"}.get(
