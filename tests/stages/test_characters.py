@@ -558,3 +558,20 @@ def test_two_names_joined_by_and_are_two_people_whatever_one_line_says() -> None
     assert "Martha" in names and "Potapitch" in names
     _assert_apart(text, "Martha", "Potapitch")
     _assert_apart(text, "Potapitch", "Martha")
+
+
+def test_a_bare_miss_and_surname_among_sisters_is_the_eldest() -> None:
+    """The text speaks of "the Miss Pyms": the one it calls "Miss Rose" is a younger sister, so "Miss Pym" is
+    someone else (the eldest). An only daughter's "Miss Crane" is still Ada Crane."""
+    text = (
+        "The Miss Pyms came to tea. Rose Pym sat by the window and Ada Crane by the fire.\n\n"
+        '"Miss Rose, more tea?" asked Ada Crane. Rose Pym shook her head.\n\n'
+        '"The Miss Pyms never take sugar," said Miss Pym. Rose laughed. Miss Pym frowned at her.\n\n'
+        '"Miss Crane is too kind," said Miss Pym. Ada smiled. Miss Crane poured. Ada Crane sat down.\n'
+    )
+    story = _chars(text)
+    rose = next(c for c in story.characters if "Rose Pym" in c.aliases)
+    assert "Miss Pym" not in rose.aliases, _by_name(story)
+    assert any("Miss Pym" in c.aliases for c in story.characters), _by_name(story)
+    ada = next(c for c in story.characters if "Ada Crane" in c.aliases)
+    assert "Miss Crane" in ada.aliases, _by_name(story)

@@ -280,6 +280,20 @@ def _rank_conflict(title: str, e: Entity) -> bool:
     )
 
 
+def _sisters(text: str, surname: str) -> bool:
+    """The text speaks of several unmarried daughters of the family, twice or more: "the Miss Steeles", "the
+    Misses Steele" (once may be a type: "when Miss Smiths and Mr. Eltons get acquainted")."""
+    s = re.escape(surname)
+    return len(re.findall(rf"\bMiss(?:es)?\s+{s}(?:s|es)\b|\bMisses\s+{s}\b", text)) >= 2
+
+
+def _miss_first(text: str, e: Entity) -> bool:
+    """The text calls her "Miss" and her first name ("Miss Lucy", "Miss Lucy Steele"), as a younger sister is
+    told apart from the eldest."""
+    firsts = {f.words[0] for f in e.forms if len(f.words) >= 2 and f.words[0][:1].isupper()}
+    return any(re.search(rf"\bMiss\s+{re.escape(w)}\b", text) for w in firsts)
+
+
 def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
     """Mr./Mrs./Miss + surname: a full name with that surname, compatible gender and marital title; else a
     first name of the title's gender ("Mrs. Rachel"); else the title class's own entity for the word."""
@@ -316,6 +330,11 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         ):
             continue
         cands.append(i)
+    if f.title in UNMARRIED and cands and _sisters(cast.text, w):
+        # "the Miss Steeles": a bare "Miss Steele" is the eldest daughter, none of those the text calls "Miss Lucy"
+        cands = [i for i in cands if not _miss_first(cast.text, entities[i])]
+        if not cands:
+            return cast.titled_home(f.title, w, last=wl)
     if len(cands) == 1:
         target = cands[0]
     elif len(cands) > 1 and f.title != "mrs" and g == "f":
