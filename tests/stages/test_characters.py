@@ -562,16 +562,21 @@ def test_two_names_joined_by_and_are_two_people_whatever_one_line_says() -> None
 
 def test_a_bare_miss_and_surname_among_sisters_is_the_eldest() -> None:
     """The text speaks of "the Miss Pyms": the one it calls "Miss Rose" is a younger sister, so "Miss Pym" is
-    someone else (the eldest). An only daughter's "Miss Crane" is still Ada Crane."""
+    Jane Pym, whom nobody calls "Miss Jane", even where both names stand in one sentence. With no such sister,
+    "Miss Pym" is a character of her own; an only daughter's "Miss Crane" is still Ada Crane."""
     text = (
-        "The Miss Pyms came to tea. Rose Pym sat by the window and Ada Crane by the fire.\n\n"
-        '"Miss Rose, more tea?" asked Ada Crane. Rose Pym shook her head.\n\n'
-        '"The Miss Pyms never take sugar," said Miss Pym. Rose laughed. Miss Pym frowned at her.\n\n'
+        "The Miss Pyms came to tea. Rose Pym sat by the window, Jane Pym at the table and Ada Crane by the fire.\n\n"
+        '"Miss Rose, more tea?" asked Ada Crane. Rose Pym shook her head. Jane Pym smiled.\n\n'
+        '"The Miss Pyms never take sugar," said Miss Pym, and Jane looked at Rose. Miss Pym frowned at her.\n\n'
         '"Miss Crane is too kind," said Miss Pym. Ada smiled. Miss Crane poured. Ada Crane sat down.\n'
     )
     story = _chars(text)
     rose = next(c for c in story.characters if "Rose Pym" in c.aliases)
-    assert "Miss Pym" not in rose.aliases, _by_name(story)
-    assert any("Miss Pym" in c.aliases for c in story.characters), _by_name(story)
+    jane = next(c for c in story.characters if "Jane Pym" in c.aliases)
+    assert "Miss Pym" not in rose.aliases and "Miss Pym" in jane.aliases, _by_name(story)
     ada = next(c for c in story.characters if "Ada Crane" in c.aliases)
     assert "Miss Crane" in ada.aliases, _by_name(story)
+    alone = _chars(text.replace("Jane Pym at the table and ", "").replace(" Jane Pym smiled.", "")
+                   .replace(", and Jane looked at Rose", ""))
+    rose = next(c for c in alone.characters if "Rose Pym" in c.aliases)
+    assert "Miss Pym" not in rose.aliases and any("Miss Pym" in c.aliases for c in alone.characters)

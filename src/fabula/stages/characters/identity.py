@@ -305,6 +305,8 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
     target: int | None = None
     cands = []
     full_holders = cast.full(cast.by_last.get(wl, []))
+    # among sisters the eldest is "Miss Steele" and the others "Miss Lucy": names side by side tell nobody apart
+    sisters = f.title in UNMARRIED and _sisters(cast.text, w)
     for i in full_holders:
         e = entities[i]
         if g and e.gender and e.gender != g:
@@ -322,7 +324,7 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         # names both in one sentence, the text needs "Mr. George Emerson" to tell them apart (a woman's formal
         # "Miss Jane Fairfax" is no such sign), or the family has several men; met only across voices
         # ("'Mr. Denham,' said Katharine" near "Ralph"), one man
-        n_beside = cast.side_by_side(f, e.first) if e.first else 0
+        n_beside = cast.side_by_side(f, e.first) if e.first and not sisters else 0
         if n_beside >= 2 and (
             (e.first is not None and cast.told_apart(f, e.first) >= 2)
             or (g != "f" and any(g2.title == f.title and len(g2.words) >= 2 for g2 in e.forms))
@@ -330,7 +332,7 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         ):
             continue
         cands.append(i)
-    if f.title in UNMARRIED and cands and _sisters(cast.text, w):
+    if sisters and cands:
         # "the Miss Steeles": a bare "Miss Steele" is the eldest daughter, none of those the text calls "Miss Lucy"
         cands = [i for i in cands if not _miss_first(cast.text, entities[i])]
         if not cands:
