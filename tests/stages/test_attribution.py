@@ -820,3 +820,19 @@ def test_a_manner_after_a_description_is_no_part_of_it() -> None:
     story = _run(text)
     assert _speakers(story) == ["Mary", "Tom Hale", "Mary"]
     assert not any("calmness" in c.name for c in story.characters)
+
+
+def test_papa_is_the_father_of_the_family_in_the_scene() -> None:
+    """"Papa, shall I fetch your shawl?": the one a child calls Papa is the "Mr." of her family (Mr. Hale, known
+    only by title and surname, with a daughter Nora Hale), not the other man in the room."""
+    text = (
+        "Mr. Hale, his daughter Nora Hale and Mr. Ash sat by the fire. She was sewing.\n\n"
+        '"It is a cold night," said Mr. Hale.\n\n'
+        '"Very cold," said Mr. Ash.\n\n'
+        '"Papa, shall I fetch your shawl?" said Nora.\n'
+    )
+    story = _run(text)
+    names = {c.id: c.name for c in story.characters}
+    papa = story.quotes[2]
+    assert names[papa.speaker or ""] == "Nora Hale"
+    assert [names[a] for a in papa.addressees] == ["Mr. Hale"]

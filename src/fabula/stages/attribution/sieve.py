@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from fabula.lexicon import MALE_VOCATIVES
+from fabula.lexicon import MALE_VOCATIVES, TITLES
 from fabula.stages.attribution.evidence import Ref, sentence_subjects, tag_after, tag_before
 from fabula.stages.attribution.resolve import (
     beat_speaker,
@@ -35,6 +35,51 @@ _GENDERED_VOCATIVE = re.compile(
     r"monsieur|signor|signora|señor|señora|squire)(?=\s*[,.!?;—]|\s*$)",
     re.IGNORECASE,
 )
+
+
+_KIN_VOCATIVE = re.compile(
+    r"(?:^|[,;!?.—]\s*|\bmy\s+(?:dear\s+|dearest\s+)?)(papa|mamma|mama|father|mother)(?=\s*[,.!?;—]|\s*$)",
+    re.IGNORECASE,
+)
+#: How far back (characters) a parent's last mention may lie for a "Papa" to be them.
+_PARENT_REACH = 6000
+#: How many quotations back a parent's own name tag may lie.
+_PARENT_TURNS = 12
+
+
+def _parent(st: AttributionState, gender: str, i: int, pos: int) -> str | None:
+    """The parent a child calls "Papa" or "Mamma": a character known only as "Mr." or "Mrs." + surname, of that
+    gender, with a child in the cast (someone else named by a first name and that surname: "Mr. Bennet" and
+    "Jane Bennet"): the one who spoke last in the scene (a name tag among the quotations before quotation
+    ``i``), else the one named last before ``pos`` (within reach)."""
+    if st.parents is None:
+        children = {
+            w[-1]
+            for c in st.story.characters
+            for w in (n.split() for n in (c.name, *c.aliases))
+            if len(w) >= 2 and w[0].rstrip(".").lower() not in TITLES
+        }
+        st.parents = {"m": set(), "f": set()}
+        for c in st.story.characters:
+            names = [n.split() for n in (c.name, *c.aliases)]
+            titled = [w for w in names if len(w) == 2 and w[0] in ("Mr.", "Mrs.")]
+            if not titled or any(len(w) > 2 or (len(w) == 2 and w not in titled) for w in names):
+                continue
+            g = "m" if titled[0][0] == "Mr." else "f"
+            if st.gender.get(c.id) in (None, g) and titled[0][1] in children:
+                st.parents[g].add(c.id)
+    want = st.parents[gender]
+    if not want:
+        return None
+    for y in reversed(st.qs[max(0, i - _PARENT_TURNS) : i]):
+        if y.tag is None or y.tag.kind != "name" or y.tag.cid is None or pos - y.quote.end > _PARENT_REACH:
+            continue
+        if y.tag.cid in want:
+            return y.tag.cid
+    for m in reversed(st.ix.mentions_in(max(0, pos - _PARENT_REACH), pos)):
+        if m.character in want:
+            return m.character
+    return None
 
 
 def collect(st: AttributionState) -> None:
@@ -114,6 +159,12 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
                 x.vocatives.append(m.character)
             else:
                 x.inner_names.append(m.character)
+    # "Papa," / "my dear mamma!": the parent of the family in the scene
+    for a, b in q.spans:
+        for k in _KIN_VOCATIVE.finditer(text[a:b]):  # (a slice: "^" is the quotation's start)
+            parent = _parent(st, "m" if k.group(1).lower() in ("papa", "father") else "f", i, o0)
+            if parent is not None and parent not in x.vocatives:
+                x.vocatives.append(parent)
 
 
 def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_start: int) -> Ref | None:

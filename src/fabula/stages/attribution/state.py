@@ -93,6 +93,8 @@ class AttributionState:
         self.at_pos: dict[tuple[str, int], bool] = {}
         #: narration names by gender and kind, as (starts, character ids): see ``resolve.narration_back``
         self.by_gender: dict[tuple[str | None, str], tuple[list[int], list[str]]] = {}
+        #: the characters a child may call "Papa" / "Mamma", by gender (see ``sieve._parent``)
+        self.parents: dict[str, set[str]] | None = None
 
     def style(self) -> Style:
         """Speaker idiolects learnt from this story's quotations with a named or narrator tag."""
