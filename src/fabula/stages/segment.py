@@ -13,6 +13,8 @@ from fabula.stages import headings
 from fabula.story import Chapter, NonStory, Person, Section, Span, Story, Tense
 
 TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
+#: :data:`TOKEN_RE` for ASCII text (``\w`` is ``[A-Za-z0-9_]`` there): the same matches, found faster
+_ASCII_TOKEN_RE = re.compile(r"[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*|[^A-Za-z0-9_\s]")
 _BLANK_SPLIT = re.compile(r"\n[ \t\u00a0]*\n")
 _SCENE_BREAK_RE = re.compile(
     r"[ \t]*(?:(?:\*[ \t]*){3,}|-{3,}|_{3,}|#{1,3}|~+|(?:•[ \t]*){1,5}|o{3}|=+)[ \t]*"
@@ -140,7 +142,8 @@ def is_abbrev(text: str, dot: int) -> bool:
 
 
 def tokens(text: str) -> list[tuple[int, int]]:
-    return list(map(re.Match.span, TOKEN_RE.finditer(text)))
+    rx = _ASCII_TOKEN_RE if text.isascii() else TOKEN_RE
+    return list(map(re.Match.span, rx.finditer(text)))
 
 
 def chapters(story: Story, paras: list[Span]) -> tuple[list[Chapter], list[NonStory]]:
