@@ -4,6 +4,7 @@ written before it, and the pipeline refuses (or leaves out) a stage whose reads 
 from __future__ import annotations
 
 import dataclasses
+import gc
 from typing import Any
 
 import pytest
@@ -159,3 +160,28 @@ def test_options_reach_the_stage_function() -> None:
     run(Story(text="x"), [st, st.with_options(level=2), st.with_options(level=2).with_options(name="n")])
     assert seen == [{"level": 0, "name": ""}, {"level": 2, "name": ""}, {"level": 2, "name": "n"}]
     assert dict(st.options) == {}
+
+
+def test_the_collector_is_held_off_during_a_run_and_set_back() -> None:
+    seen: list[bool] = []
+
+    def probe(story: Story) -> None:
+        seen.append(gc.isenabled())
+
+    def fail(story: Story) -> None:
+        raise RuntimeError("stage failed")
+
+    st = Stage("probe-gc", probe, reads=("text",))
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        run(Story(text="x"), [st])
+        assert seen == [False] and gc.isenabled()
+        with pytest.raises(RuntimeError):
+            run(Story(text="x"), [st, Stage("fail", fail, reads=("text",))])
+        assert gc.isenabled()
+        gc.disable()  # a caller that keeps it off finds it off
+        run(Story(text="x"), [st])
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -70,9 +70,14 @@ APOSTROPHES = {
 _ANY_CASE = "|".join(w for w in (*MISSPELLINGS, *APOSTROPHES) if w.islower())
 MISSPELLING_RE = re.compile(rf"\b(?:(?i:{_ANY_CASE})|Ive|Im)\b")
 _RUN_RE = re.compile(r"\w+")
+_ASCII_RUN_RE = re.compile(r"[A-Za-z0-9_]+")  # _RUN_RE for ASCII text: the same matches, found faster
 _MIS_LONGEST = max(map(len, (*MISSPELLINGS, *APOSTROPHES)))
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _WORD_SPLIT = re.compile(f"({WORD_RE.pattern})")  # split: the text between the words, and the words
+#: :data:`WORD_RE` and ``_WORD_SPLIT`` for ASCII text (``[^\W\d_]`` is ``[A-Za-z]`` there, and there is no ``’``):
+#: the same matches, found faster (the re module tests a range faster than a category)
+_ASCII_WORD_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
+_ASCII_WORD_SPLIT = re.compile(f"({_ASCII_WORD_RE.pattern})")
 PAST = frozenset(
     """was were had did didn't wasn't weren't hadn't said went came saw knew thought felt took made got gave
     told found left stood sat ran held kept began brought became heard meant spoke wrote fell drove threw
@@ -94,8 +99,13 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+def _word_re(s: str) -> re.Pattern[str]:
+    """:data:`WORD_RE`, or its ASCII twin for an ASCII ``s`` (the same matches)."""
+    return _ASCII_WORD_RE if s.isascii() else WORD_RE
+
+
 def _words(s: str) -> int:
-    return len(WORD_RE.findall(s))
+    return len(_word_re(s).findall(s))
 
 
 def _label(story: Story, pos: int) -> str:
@@ -310,7 +320,7 @@ def pov_switches(story: Story) -> list[CraftNote]:
 def _lower_words(s: str) -> list[str]:
     """The :data:`WORD_RE` words of ``s``, lower-cased (ASCII text is lower-cased at once: the same words)."""
     if s.isascii():
-        return WORD_RE.findall(s.lower())
+        return _ASCII_WORD_RE.findall(s.lower())
     return [w.lower() for w in WORD_RE.findall(s)]
 
 
@@ -419,7 +429,7 @@ def _echo_runs(tx: _Text, paras: Sequence[Span]) -> tuple[list[list[str]], list[
     for p in paras:
         narr = tx.narration(p.start, p.end)
         ascii = narr.isascii()  # then its words and gaps lower-cased are the pieces of it lower-cased
-        ps = _WORD_SPLIT.split(narr.lower() if ascii else narr)
+        ps = _ASCII_WORD_SPLIT.split(narr.lower()) if ascii else _WORD_SPLIT.split(narr)
         pieces.append(ps)
         words = ps[1::2]
         low.extend(words if ascii else [w.lower() for w in words])
@@ -461,7 +471,8 @@ def _echo_runs(tx: _Text, paras: Sequence[Span]) -> tuple[list[list[str]], list[
 def misspellings(story: Story) -> list[CraftNote]:
     # A match is a whole word (a run of \w between two boundaries): the distinct words are tried first, and the
     # text is walked word by word only when one of them is a misspelling (most texts have none).
-    hits = {w for w in set(_RUN_RE.findall(story.text)) if len(w) <= _MIS_LONGEST and MISSPELLING_RE.fullmatch(w)}
+    runs = (_ASCII_RUN_RE if story.text.isascii() else _RUN_RE).findall(story.text)
+    hits = {w for w in set(runs) if len(w) <= _MIS_LONGEST and MISSPELLING_RE.fullmatch(w)}
     found: dict[str, list[tuple[int, int]]] = {}
     for m in _RUN_RE.finditer(story.text) if hits else ():
         if m.group() in hits and story.in_nonstory(m.start()) is None:

@@ -254,7 +254,7 @@ def classify(text: str, paras: Sequence[Span], items: Sequence[Item]) -> list[Qu
     _letters(text, paras, items, only, out)
     indents = [_indent(text, p.start) for p in paras]
     block = sum(1 for i in indents if i >= 2) < 0.2 * max(len(paras), 1)  # indented paragraphs are block quotes
-    lengths = sorted(len(ln) for p in paras for ln in text[p.start : p.end].split("\n") if "\n" in text[p.start : p.end])
+    lengths = sorted(len(ln) for p in paras if "\n" in (chunk := text[p.start : p.end]) for ln in chunk.split("\n"))
     wrapped = len(lengths) >= 20 and lengths[len(lengths) // 2] >= 55  # hard-wrapped prose
     for k, it in enumerate(items):
         if out[k] is not None:

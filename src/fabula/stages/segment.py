@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
@@ -13,6 +14,8 @@ from fabula.stages import headings
 from fabula.story import Chapter, NonStory, Person, Section, Span, Story, Tense
 
 TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
+#: :data:`TOKEN_RE` for ASCII text (``\w`` is ``[A-Za-z0-9_]`` there): the same matches, found faster
+_ASCII_TOKEN_RE = re.compile(r"[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*|[^A-Za-z0-9_\s]")
 _BLANK_SPLIT = re.compile(r"\n[ \t\u00a0]*\n")
 _SCENE_BREAK_RE = re.compile(
     r"[ \t]*(?:(?:\*[ \t]*){3,}|-{3,}|_{3,}|#{1,3}|~+|(?:•[ \t]*){1,5}|o{3}|=+)[ \t]*"
@@ -140,7 +143,8 @@ def is_abbrev(text: str, dot: int) -> bool:
 
 
 def tokens(text: str) -> list[tuple[int, int]]:
-    return list(map(re.Match.span, TOKEN_RE.finditer(text)))
+    rx = _ASCII_TOKEN_RE if text.isascii() else TOKEN_RE
+    return list(map(re.Match.span, rx.finditer(text)))
 
 
 def chapters(story: Story, paras: list[Span]) -> tuple[list[Chapter], list[NonStory]]:
@@ -324,7 +328,8 @@ def narrator_headings(text: str, paras: Iterable[Span]) -> list[Span]:
 def sections(
     text: str, scene_spans: list[Span], paras: list[Span], breaks: Iterable[int] = ()
 ) -> list[Section]:
-    """POV sections: adjacent scenes merge while person and tense agree and no POV switch shows.
+    """POV sections: adjacent scenes merge while person and tense agree and no POV switch shows (``paras``: the
+    story paragraphs, in order).
 
     A switch shows as a POV marker line (``ARES``, ``Ares' POV``), a heading naming the narrator (``breaks``:
     the first scene after each offset starts a section), or, in first person, as the other party's pronouns
@@ -342,12 +347,14 @@ def sections(
             person_tense(text, sc.start, sc.end, first_person_book=True) if j[0] != "first" else j
             for sc, j in zip(scene_spans, judged, strict=True)
         ]
+    starts = [p.start for p in paras]  # (in order)
     for sc, (person, tense, other) in zip(scene_spans, judged, strict=True):
         forced = False
         while pending and pending[0] < sc.start + 300:  # the heading ends the last scene or opens this one
             pending.pop(0)
             forced = True
-        first_para = next((p for p in paras if p.start >= sc.start), None)
+        k = bisect_left(starts, sc.start)
+        first_para = paras[k] if k < len(paras) else None
         marker = _pov_marker(text, first_para) if first_para and first_para.end <= sc.end else None
         if out:
             prev = out[-1]
@@ -404,16 +411,19 @@ def run(story: Story) -> None:
     blocked = SpanIndex.of((n.start, n.end) for n in story.nonstory)
     story_paras = [p for p in paras if not blocked.overlapping(p.start, p.end)]
     # Scenes and sections cover story text only.
-    story.scenes = [s for s in (_shrink(sc, story_paras) for sc in scene_spans) if s is not None]
+    starts, ends = [p.start for p in story_paras], [p.end for p in story_paras]
+    story.scenes = [s for s in (_shrink(sc, story_paras, starts, ends) for sc in scene_spans) if s is not None]
     heads = [p.start for p in narrator_headings(text, paras)]
     story.sections = sections(text, story.scenes, story_paras, heads)
     story.sentences = sentences(text, paras)
     story.tokens = tokens(text)
 
 
-def _shrink(sc: Span, story_paras: list[Span]) -> Span | None:
-    inner = [p for p in story_paras if sc.start <= p.start and p.end <= sc.end]
-    return Span(inner[0].start, inner[-1].end) if inner else None
+def _shrink(sc: Span, story_paras: list[Span], starts: list[int], ends: list[int]) -> Span | None:
+    """``sc`` cut to the story paragraphs inside it (``starts`` and ``ends``: theirs, both increasing, as the
+    paragraphs are in order and disjoint: those inside are one run of them), or None when there is none."""
+    lo, hi = bisect_left(starts, sc.start), bisect_right(ends, sc.end)
+    return Span(story_paras[lo].start, story_paras[hi - 1].end) if lo < hi else None
 
 
 STAGE = Stage(

@@ -309,12 +309,13 @@ def attribute(st: AttributionState) -> None:
         ):
             _set(x, nxt.speaker, "continuation")
     anchors = {i for i, x in enumerate(st.qs) if x.speaker is not None}
+    convs: dict[tuple[int, int], _Conversation] = {}
     for i, x in enumerate(st.qs):
         if x.nobody or x.speaker is not None:
             continue
         gender = pending.get(i)
         typed = i in pending and x.tag is not None
-        found = by_turns(st, i, anchors, gender)
+        found = by_turns(st, i, anchors, gender, convs)
         if found is not None:
             cid, rule = found
             if typed:
@@ -335,13 +336,39 @@ def attribute(st: AttributionState) -> None:
             _set(x, cid, "fallback")
 
 
-def by_turns(st: AttributionState, i: int, anchors: set[int], gender: str | None) -> tuple[str, str] | None:
+#: A conversation's turn numbers (:func:`turns_of`) and its anchors' speakers by turn (the first anchor of a turn).
+_Conversation = tuple[list[int], dict[int, str]]
+
+
+def _conversation(st: AttributionState, lo: int, hi: int, anchors: set[int]) -> _Conversation:
+    turn_of = turns_of(st.qs, lo, hi)
+    by_turn: dict[int, str] = {}
+    for j in range(lo, hi):
+        if j in anchors and st.qs[j].speaker:
+            by_turn.setdefault(turn_of[j - lo], st.qs[j].speaker or "")
+    return turn_of, by_turn
+
+
+def by_turns(
+    st: AttributionState,
+    i: int,
+    anchors: set[int],
+    gender: str | None,
+    convs: dict[tuple[int, int], _Conversation] | None = None,
+) -> tuple[str, str] | None:
     """Turn-taking: the person addressed by the previous turn, else alternation counted from the nearest
     attributed turns before and after (even distance: the same speaker; odd: their partner). Returns the speaker
-    and the rule that found them (``vocative_reply``, ``turn_taking`` or ``beat``)."""
+    and the rule that found them (``vocative_reply``, ``turn_taking`` or ``beat``). ``convs``: each
+    conversation's :func:`_conversation`, kept from one quotation to the next while neither ``anchors`` nor their
+    speakers change."""
     x = st.qs[i]
     lo, hi = st.conversation(i)
-    turn_of = turns_of(st.qs, lo, hi)
+    conv = convs.get((lo, hi)) if convs is not None else None
+    if conv is None:
+        conv = _conversation(st, lo, hi, anchors)
+        if convs is not None:
+            convs[(lo, hi)] = conv
+    turn_of = conv[0]
     me = turn_of[i - lo]
     narr = st.narrator_of(x)
 
@@ -359,10 +386,7 @@ def by_turns(st: AttributionState, i: int, anchors: set[int], gender: str | None
         for v in prev.vocatives:
             if v != prev.speaker:
                 cands.append((1, v, "vocative_reply"))
-    speakers_by_turn: dict[int, str] = {}
-    for j in range(lo, hi):
-        if j in anchors and st.qs[j].speaker:
-            speakers_by_turn.setdefault(turn_of[j - lo], st.qs[j].speaker or "")
+    speakers_by_turn = dict(conv[1])
     for j in range(i - 1, lo - 1, -1):
         y = st.qs[j]
         if y.speaker and j not in anchors:

@@ -37,11 +37,12 @@ _CAP_WORD = re.compile(
 )
 _CLOSE_MARKS = "\"”’'»)]"
 _LOWER_WORD = re.compile(r"[a-z](?<![\w'’][a-z])[\w'’]*")  # (?<![\w'’])[a-z]…, the first character first: faster
+_ASCII_LOWER_WORD = re.compile(r"[a-z](?<![A-Za-z0-9_'][a-z])[A-Za-z0-9_']*")  # the same for ASCII text, faster
 
 
 def lower_counts(text: str) -> Counter[str]:
     """How often each word occurs written in lower case (the scanner and the form filter both ask)."""
-    return Counter(_LOWER_WORD.findall(text))
+    return Counter((_ASCII_LOWER_WORD if text.isascii() else _LOWER_WORD).findall(text))
 
 
 @dataclass(slots=True)

@@ -82,6 +82,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?[\s,]*$")
 _WORD_AFTER = re.compile(r"^[\s,]*([A-Za-z]+)")
 # words not preceded by a word character: ``X(?<!Y X)`` is ``(?<!Y)X``, scanned faster (the first character first)
 _LOWER_WORD = re.compile(r"[a-z](?<![\w'’][a-z])[a-z'’-]*")
+_ASCII_LOWER_WORD = re.compile(r"[a-z](?<![A-Za-z0-9_'][a-z])[a-z'-]*")  # the same for ASCII text, faster
 _CAP_WORD = re.compile(r"[A-Z](?<![\w'’][A-Z])[\w'’-]*")
 _OPENERS = "\"“‘'«(["
 _ENDERS = ".!?…:;"
@@ -111,7 +112,7 @@ def _context(story: Story) -> _Context:
         text=text,
         quotes=SpanIndex.of((q.outer or (q.start, q.end)) for q in story.quotes if q.type != "mention"),
         sentences=SpanIndex.of((s.start, s.end) for s in story.sentences),
-        lower=Counter(_LOWER_WORD.findall(text)),
+        lower=Counter((_ASCII_LOWER_WORD if text.isascii() else _LOWER_WORD).findall(text)),
         caps=Counter(_CAP_WORD.findall(text)),
         nonstory_text="\n".join(text[n.start : n.end] for n in story.nonstory),
     )
