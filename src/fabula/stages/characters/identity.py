@@ -132,6 +132,7 @@ class _Cast:
     bare_narrated: dict[str, list[int]] = field(default_factory=dict)  # the same, outside quotations only
     text: str = ""
     word_starts: dict[str, list[int]] = field(default_factory=dict)  # lower-cased name word -> starts of its hits
+    misses: list[tuple[bool, str]] | None = None  # each "Miss X" / "Misses X" (see _after_miss)
 
     def near(self, f: Form, word: str, window: int = NEAR_WINDOW) -> int:
         """How many hits of ``f`` have a name hit with ``word`` (another form's) within ``window`` characters."""
@@ -280,18 +281,43 @@ def _rank_conflict(title: str, e: Entity) -> bool:
     )
 
 
-def _sisters(text: str, surname: str) -> bool:
+# "Miss" or "Misses" and the capitalised word after it (a literal first: the regex engine finds it fast).
+_MISS = re.compile(r"Miss(es)?\s+([A-Z][\w'’-]*)")
+
+
+def _after_miss(cast: _Cast) -> list[tuple[bool, str]]:
+    """Each "Miss X" / "Misses X" of the text (not inside a word) as (plural title, the word after it)."""
+    if cast.misses is None:
+        text = cast.text
+        cast.misses = [
+            (m.group(1) is not None, m.group(2))
+            for m in _MISS.finditer(text)
+            if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))
+        ]
+    return cast.misses
+
+
+def _is_word(token: str, word: str) -> bool:
+    """``token`` starts with the whole word ``word`` (what ``\bword\b`` would match at its start)."""
+    rest = token[len(word) :]
+    return token.startswith(word) and not (rest[:1].isalnum() or rest[:1] == "_")
+
+
+def _sisters(cast: _Cast, surname: str) -> bool:
     """The text speaks of several unmarried daughters of the family, twice or more: "the Miss Steeles", "the
     Misses Steele" (once may be a type: "when Miss Smiths and Mr. Eltons get acquainted")."""
-    s = re.escape(surname)
-    return len(re.findall(rf"\bMiss(?:es)?\s+{s}(?:s|es)\b|\bMisses\s+{s}\b", text)) >= 2
+    plural = (surname + "s", surname + "es")
+    n = sum(
+        any(_is_word(w, p) for p in plural) or (misses and _is_word(w, surname)) for misses, w in _after_miss(cast)
+    )
+    return n >= 2
 
 
-def _miss_first(text: str, e: Entity) -> bool:
+def _miss_first(cast: _Cast, e: Entity) -> bool:
     """The text calls her "Miss" and her first name ("Miss Lucy", "Miss Lucy Steele"), as a younger sister is
     told apart from the eldest."""
     firsts = {f.words[0] for f in e.forms if len(f.words) >= 2 and f.words[0][:1].isupper()}
-    return any(re.search(rf"\bMiss\s+{re.escape(w)}\b", text) for w in firsts)
+    return any(not misses and _is_word(w, first) for misses, w in _after_miss(cast) for first in firsts)
 
 
 def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
@@ -306,7 +332,7 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
     cands = []
     full_holders = cast.full(cast.by_last.get(wl, []))
     # among sisters the eldest is "Miss Steele" and the others "Miss Lucy": names side by side tell nobody apart
-    sisters = f.title in UNMARRIED and _sisters(cast.text, w)
+    sisters = f.title in UNMARRIED and _sisters(cast, w)
     for i in full_holders:
         e = entities[i]
         if g and e.gender and e.gender != g:
@@ -334,7 +360,7 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         cands.append(i)
     if sisters and cands:
         # "the Miss Steeles": a bare "Miss Steele" is the eldest daughter, none of those the text calls "Miss Lucy"
-        cands = [i for i in cands if not _miss_first(cast.text, entities[i])]
+        cands = [i for i in cands if not _miss_first(cast, entities[i])]
         if not cands:
             return cast.titled_home(f.title, w, last=wl)
     if len(cands) == 1:
