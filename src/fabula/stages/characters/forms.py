@@ -178,7 +178,7 @@ def _group_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counte
         elif (
             h.title in SURNAME_TITLES
             and len(words) == 1
-            and (words[0].lower() in PLACE_SURNAMES or (len(words[0]) > 1 and words[0].lower() not in STOP | NOT_RESCUED))
+            and (words[0].lower() in PLACE_SURNAMES or words[0].lower() not in STOP | NOT_RESCUED)
         ):
             good = [True]  # "Mrs. Hall", "Mr. Grey", "Mr. Miles": a title makes a common word a surname
         else:
