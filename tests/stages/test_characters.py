@@ -580,15 +580,3 @@ def test_a_bare_miss_and_surname_among_sisters_is_the_eldest() -> None:
                    .replace(", and Jane looked at Rose", ""))
     rose = next(c for c in alone.characters if "Rose Pym" in c.aliases)
     assert "Miss Pym" not in rose.aliases and any("Miss Pym" in c.aliases for c in alone.characters)
-
-
-def test_a_title_makes_a_common_word_a_surname() -> None:
-    """"Mr. Miles, the master": "miles" is a common word in lower case, but after a title it is a surname (as
-    "Mrs. Hall" always was)."""
-    text = (
-        "The school was cold that winter. Mr. Miles, the master, said he had never known a colder one. "
-        "It was six miles to the town, and the grey road was white with frost.\n\n"
-        '"It is bitter," said Anna to her sister Kate. Kate agreed. Mr. Miles nodded.\n'
-    )
-    names = _by_name(_chars(text))
-    assert "Mr. Miles" in names, names

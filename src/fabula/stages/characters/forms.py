@@ -175,12 +175,8 @@ def _group_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counte
             continue
         if role_runs.get(words, 0) >= 3 and not any(w.lower() in STOP for w in words):
             good = [True] * len(words)
-        elif (
-            h.title in SURNAME_TITLES
-            and len(words) == 1
-            and (words[0].lower() in PLACE_SURNAMES or words[0].lower() not in STOP | NOT_RESCUED)
-        ):
-            good = [True]  # "Mrs. Hall", "Mr. Grey", "Mr. Miles": a title makes a common word a surname
+        elif h.title in SURNAME_TITLES and len(words) == 1 and words[0].lower() in PLACE_SURNAMES:
+            good = [True]  # "Mrs. Hall", "Mr. Hill": a title makes the word a surname
         else:
             good = [name_words.ok(w) for w in words]
             if h.initial and h.title is None and len(words) > 1 and name_words.only_opens(words[0]):
