@@ -292,15 +292,19 @@ def _after_miss(cast: _Cast) -> list[tuple[bool, str]]:
         cast.misses = [
             (m.group(1) is not None, m.group(2))
             for m in _MISS.finditer(text)
-            if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))
+            if not _word_char(text[max(m.start() - 1, 0) : m.start()])
         ]
     return cast.misses
 
 
+def _word_char(c: str) -> bool:
+    r"""``c`` (one character, or none) is a word character, as ``\w`` has it."""
+    return c.isalnum() or c == "_"
+
+
 def _is_word(token: str, word: str) -> bool:
-    """``token`` starts with the whole word ``word`` (what ``\bword\b`` would match at its start)."""
-    rest = token[len(word) :]
-    return token.startswith(word) and not (rest[:1].isalnum() or rest[:1] == "_")
+    r"""``token`` starts with the whole word ``word`` (what ``\bword\b`` would match at its start)."""
+    return token.startswith(word) and not _word_char(token[len(word) : len(word) + 1])
 
 
 def _sisters(cast: _Cast, surname: str) -> bool:
