@@ -565,6 +565,17 @@ def test_a_role_named_by_an_apposition_is_that_character() -> None:
     )
     assert _speakers(_run(text)) == ["Mr. Wells", "John", "Mr. Wells"]
 
+def test_a_role_before_a_list_of_names_is_no_apposition() -> None:
+    """"the skipper, Mr. Pike, Hollis and the cook" lists four people: the skipper is not Mr. Pike."""
+    text = (
+        "The berths went to the skipper, Mr. Pike, Hollis and the cook.\n\n"
+        '"Stow that chest," said the skipper.\n\n'
+        '"Aye, sir," said Mr. Pike.\n\n'
+        '"Lively now," said the skipper.\n'
+    )
+    assert _speakers(_run(text)) == ["the skipper", "Mr. Pike", "the skipper"]
+
+
 
 def test_a_role_is_named_through_its_head_noun() -> None:
     """"Mr. Pellow himself, the famous clockmender of Gate Lane": "the cheerful clockmender" and "the

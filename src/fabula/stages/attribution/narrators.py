@@ -289,7 +289,10 @@ def _appositives(st: AttributionState, roles: set[str], answered: dict[str, set[
                 continue
             end = m.end()  # (matches do not overlap, as with finditer)
             for n in ix.mentions_in(m.start() - 40, m.end() + 40):
-                beside = re.fullmatch(r",\s+", low[n.end : m.start()]) or re.fullmatch(r",\s+", low[m.end() : n.start])
+                # an apposition, not a list ("the captain, Mr. Arrow, Hunter, Joyce")
+                beside = re.fullmatch(r",\s+", low[n.end : m.start()]) or (
+                    re.fullmatch(r",\s+", low[m.end() : n.start]) and not _LIST_NEXT.match(ix.text, n.end)
+                )
                 d = n.character
                 if beside and d and not d.startswith(("u", "narrator")) and st.gender_ok(d, st.gender.get(c.id)):
                     votes[d] += 1
