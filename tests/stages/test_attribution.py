@@ -819,6 +819,21 @@ def test_a_name_only_ever_said_to_someone_is_their_nickname() -> None:
     assert all(q.addressees in ([], [pip.id]) for q in story.quotes if q.speaker != pip.id)
 
 
+def test_a_title_and_surname_said_to_one_known_by_her_first_name_is_her() -> None:
+    """The narration calls her "Miss Tolley" once and "Ada" otherwise; "Miss Tolley" is what the others say to
+    her face, and Ada answers: one character, not a "Miss Tolley" beside "Ada"."""
+    text = (
+        "Miss Tolley came down the stairs. Ada had slept badly, and Mr. Crane saw it.\n\n"
+        '"Good morning, Miss Tolley," said Mr. Crane.\n\n"Good morning," said Ada.\n\n'
+        '"Will you walk, Miss Tolley?"\n\n"Not today," Ada said.\n\n'
+        '"Then tomorrow, Miss Tolley."\n\n"Perhaps," said Ada.\n'
+    )
+    story = analyze(text)
+    ada = next(c for c in story.characters if c.name == "Ada")
+    assert "Miss Tolley" in ada.aliases
+    assert "Miss Tolley" not in {c.name for c in [*story.characters, *story.mentioned]}
+
+
 def test_a_manner_after_a_description_is_no_part_of_it() -> None:
     """"asked the young girl with the same calmness": "with the same calmness" says how she asked, so the tag is
     "the young girl" (Mary), not a new character "the young girl with the same calmness"."""

@@ -157,7 +157,9 @@ def finish(st: AttributionState) -> None:
 def join_nicknames(st: AttributionState, least: int = 3, share: float = 0.6) -> None:
     """A name that only quotations use, always as a form of address ("my dear Handel"), is the nickname of the
     one who answers them: at least ``least`` replies, ``share`` of them by one person of no other gender (Herbert
-    calls Pip "Handel"). The nickname joins that character: its mentions, lines and addresses become theirs."""
+    calls Pip "Handel"). The nickname joins that character: its mentions, lines and addresses become theirs. A name
+    the narration uses as well joins only as a title and surname said to one known by a first name alone ("Miss
+    Honeychurch", answered by Lucy)."""
     story, qs = st.story, st.qs
     narrated = {m.character for m in story.mentions if m.kind == "name" and not st.ix.in_quote(m.start)}
     votes: dict[str, Counter[str]] = {}
@@ -165,14 +167,15 @@ def join_nicknames(st: AttributionState, least: int = 3, share: float = 0.6) -> 
         q, reply = x.quote, nxt.quote.speaker
         if nxt.para > x.last_para and reply not in (None, q.speaker):
             for a in q.addressees:
-                if a not in narrated:
-                    votes.setdefault(a, Counter())[reply] += 1
+                votes.setdefault(a, Counter())[reply] += 1
     chars = {c.id: c for c in story.characters}
     join: dict[str, str] = {}
     for a, v in votes.items():
         (who, n), c = v.most_common(1)[0], chars.get(a)
         if c is None or c.narrator or who == a or who not in chars or n < least or n < share * sum(v.values()):
             continue
+        if a in narrated and not (_bare(c) == 1 and _bare(chars[who]) == 0):
+            continue  # a name the narration uses too: only "Miss Honeychurch" said to one known by her first name
         if c.name.lower().rstrip(".") in TITLES:
             continue  # "Madame", said to whoever is addressed: no one's nickname
         if st.gender_ok(who, c.gender) and (chars[who].gender is None or c.gender in (None, chars[who].gender)):
@@ -191,6 +194,19 @@ def join_nicknames(st: AttributionState, least: int = 3, share: float = 0.6) -> 
         if m.character in join:
             m.character = join[m.character]
     story.characters = [c for c in story.characters if c.id not in join]
+
+
+def _bare(c: Character) -> int:
+    """1 when every name of ``c`` is one surname after a title ("Miss Honeychurch", "Honeychurch"), 0 when every
+    name is one first name ("Lucy", "Miss Lucy"), else -1."""
+    words = {tuple(w for w in n.split() if w.lower().rstrip(".") not in TITLES) for n in (c.name, *c.aliases)}
+    if any(len(w) != 1 for w in words):
+        return -1
+    titled = any(len(n.split()) > 1 for n in (c.name, *c.aliases))
+    if len(words) == 1 and titled and c.name.split()[0].lower().rstrip(".") in ("mr", "mrs", "miss", "ms"):
+        return 1
+    first = all(len(n.split()) == 1 or n.split()[0].lower().rstrip(".") == "miss" for n in (c.name, *c.aliases))
+    return 0 if first else -1
 
 
 def split_mentioned(story: Story, made: Collection[str] = ()) -> None:
