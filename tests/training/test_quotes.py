@@ -25,10 +25,10 @@ def _novel(k: int) -> tq.NovelData:
     paras = []
     for i in range(12):
         line, phrase = _LINES[(i + k) % 4], _PHRASES[(i * 3 + k) % 4]
-        paras.append(f'"{line}," said the woman number {i}.')
+        paras.append(f'"{line}." The woman number {i} held the door open.')  # untagged: the model learns these
         paras.append(f'Among the aunts it was held that a walk was "{phrase}," and nobody questioned it.')
     story = analyze("\n\n".join(paras) + "\n", input_format="text", upto="quotes", config=tq._OFF)
-    gold = [s for q in story.quotes if story.text[q.start : q.end].rstrip(",") in _LINES for s in q.spans]
+    gold = [s for q in story.quotes if story.text[q.start : q.end].rstrip(".") in _LINES for s in q.spans]
     return tq.NovelData(f"novel{k}", story.text, story_paras(story), story.quotes, gold)
 
 

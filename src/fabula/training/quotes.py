@@ -47,8 +47,8 @@ TREES, DEPTH, RATE, MIN_LEAF, SUBSAMPLE = 300, 4, 0.03, 30, 0.8
 #: Words before and after a quotation that get a column of their own: the most frequent ones in the training
 #: data, at most this many, each seen at least :data:`MIN_WORD` times.
 VOCAB, MIN_WORD = 60, 20
-#: The threshold keeps pooled held-out recall at or above this.
-MIN_RECALL = 0.99
+#: The threshold keeps pooled held-out recall at or above this: the target, 0.99, with a margin for unseen text.
+MIN_RECALL = 0.991
 #: The thresholds tried.
 GRID = tuple(round(0.05 + 0.025 * i, 3) for i in range(27))
 _OFF = {"quotes": {"dialogue_model": False}}
@@ -114,11 +114,13 @@ def vocabularies(novels: Sequence[NovelData]) -> tuple[list[str], list[str]]:
 
 
 def fit(novels: Sequence[NovelData], threshold: float = 0.5) -> DialogueModel:
-    """Gradient-boosted regression trees on the log-loss (scikit-learn, fixed seed), exported as flat arrays so
-    that inference needs numpy only."""
+    """Gradient-boosted regression trees on the log-loss (scikit-learn, fixed seed) over the candidates no speech
+    verb tags, exported as flat arrays so that inference needs numpy only."""
     before, after = vocabularies(novels)
     x = np.vstack([nd.matrix(before, after) for nd in novels])
     y, w = (np.concatenate(v) for v in zip(*(nd.labels() for nd in novels), strict=True))
+    rows = ~tagged(x)  # the lines a speech verb tags are never typed: the model learns from the others
+    x, y, w = x[rows], y[rows], w[rows]
     gb = GradientBoostingClassifier(
         n_estimators=TREES, max_depth=DEPTH, learning_rate=RATE, min_samples_leaf=MIN_LEAF,
         subsample=SUBSAMPLE, random_state=0,
