@@ -68,3 +68,31 @@ class SpanIndex(Generic[T]):
         lo = bisect_left(self.starts, a - self._max_len)
         hi = bisect_left(self.starts, b)
         return [self.items[i] for i in range(lo, hi) if self.ends[i] > a and self.starts[i] < b]
+
+
+def trim_span(text: str, a: int, b: int) -> tuple[int, int]:
+    """``[a, b)`` without the white space at its ends."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def overlapping_count(xs: list[tuple[int, int]], ys: list[tuple[int, int]]) -> tuple[int, list[tuple[int, int]]]:
+    """How many spans of ``xs`` overlap a span of ``ys`` (both sorted), and the ones that do not."""
+    hit, missing, j = 0, [], 0
+    for a, b in xs:
+        while j < len(ys) and ys[j][1] <= a:
+            j += 1
+        k, found = j, False
+        while k < len(ys) and ys[k][0] < b:
+            if ys[k][1] > a:
+                found = True
+                break
+            k += 1
+        if found:
+            hit += 1
+        else:
+            missing.append((a, b))
+    return hit, missing

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from fabula.api import analyze
 from fabula.corpora.novels import GoldNovel
 from fabula.corpora.sealed import is_sealed
+from fabula.spans import overlapping_count as _overlapping
+from fabula.spans import trim_span as _trim
 from fabula.story import NOT_DIALOGUE, Story
 
 
@@ -35,14 +37,6 @@ class QuoteScore:
         return self.pred_overlap / self.predicted if self.predicted else 1.0
 
 
-def _trim(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
-
-
 def score_spans(
     name: str, text: str, gold: Iterable[tuple[int, int]], pred: Iterable[tuple[int, int]]
 ) -> QuoteScore:
@@ -55,25 +49,6 @@ def score_spans(
     sc.overlap, sc.misses = _overlapping(g, p)
     sc.pred_overlap, sc.inventions = _overlapping(p, g)
     return sc
-
-
-def _overlapping(xs: list[tuple[int, int]], ys: list[tuple[int, int]]) -> tuple[int, list[tuple[int, int]]]:
-    """How many spans of ``xs`` overlap a span of ``ys`` (both sorted), and the ones that do not."""
-    hit, missing, j = 0, [], 0
-    for a, b in xs:
-        while j < len(ys) and ys[j][1] <= a:
-            j += 1
-        k, found = j, False
-        while k < len(ys) and ys[k][0] < b:
-            if ys[k][1] > a:
-                found = True
-                break
-            k += 1
-        if found:
-            hit += 1
-        else:
-            missing.append((a, b))
-    return hit, missing
 
 
 def predicted_spans(story: Story) -> list[tuple[int, int]]:

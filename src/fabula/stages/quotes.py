@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
-from fabula.stages import quote_types
+from fabula.stages import quote_model, quote_types
 from fabula.story import Quote, Span, Story
 
 
@@ -406,10 +406,20 @@ def thoughts(story: Story, quote_spans: list[tuple[int, int]]) -> list[Span]:
     return out
 
 
-def run(story: Story) -> None:
-    text = story.text
+def story_paras(story: Story) -> list[Span]:
+    """The paragraphs quotations are looked for in: those outside non-story blocks (an epigraph is story)."""
     blocked = SpanIndex((n.start, n.end, n) for n in story.nonstory if n.kind != "epigraph")
-    paras = [p for p in story.paragraphs if not blocked.overlapping(p.start, p.end)]
+    return [p for p in story.paragraphs if not blocked.overlapping(p.start, p.end)]
+
+
+def run(story: Story, *, dialogue_model: bool = True, model: quote_model.DialogueModel | None = None) -> None:
+    """Find the quotations (``story.quotes``) and inner thought (``story.thoughts``).
+
+    ``dialogue_model``: the learned check (:mod:`.quote_model`) types the quotations the rules leave as dialogue
+    that it takes for none (a letter, a phrase quoted in narration, words never said); ``False`` keeps the rules'
+    types only. ``model``: that model (default: the shipped one)."""
+    text = story.text
+    paras = story_paras(story)
     raws = [r for r in find_raw(text, paras) if r.end > r.start and text[r.start : r.end].strip()]
     mentions: set[int] = set()
     prev: _Raw | None = None
@@ -443,6 +453,8 @@ def run(story: Story) -> None:
         elif kind is not None:
             q.type = kind
         quotes.append(q)
+    if dialogue_model:
+        quote_model.retype(text, paras, quotes, model or quote_model.load_model())
     story.quotes = quotes
     story.thoughts = thoughts(story, [q.outer or (q.start, q.end) for q in quotes])
 
