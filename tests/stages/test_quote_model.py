@@ -62,3 +62,17 @@ def test_tagged_lines_are_never_typed() -> None:
     tagged = quote_model.tagged(x)
     by_words = {story.text[q.start : q.end][:8]: bool(t) for q, t in zip(story.quotes, tagged, strict=True)}
     assert by_words["You will"] and by_words["I am goi"] and not by_words["the only"]
+
+
+def test_speech_after_a_verb_in_narration_stays_dialogue() -> None:
+    """`after a while she said, "Slower!"` is speech inside narration: never typed; "it would have been easy to
+    say:" is no tag."""
+    text = (
+        "The cart rattled down the lane and Nell held on to the rail. She was not strong, and after a while she "
+        'said, "Slower!" Still, we went at a fitful pace.\n\n'
+        'Nell looked at the hedges. It would have been easy to say: "Stop here." Nell held on.\n'
+    )
+    story = analyze(text, input_format="text", upto="quotes", config={"quotes": {"dialogue_model": False}})
+    x = load_model().matrix(story.text, quotes.story_paras(story), story.quotes)
+    tagged = {story.text[q.start : q.end]: bool(t) for q, t in zip(story.quotes, quote_model.tagged(x), strict=True)}
+    assert tagged == {"Slower!": True, "Stop here.": False}
