@@ -69,3 +69,34 @@ def test_the_quotes_report_shows_sealed_novels_only_in_aggregate() -> None:
     report = format_report([open_, sealed], text_of={"DaisyMiller": "x", "Persuasion": "y"}, examples=3)
     assert "DaisyMiller" in report and "Persuasion" not in report
     assert "SEALED (1 novels)" in report and "TOTAL" in report
+
+
+def test_the_quotes_evaluation_reads_each_novel_with_its_own_options() -> None:
+    """``evaluate(novels, configs)``: a novel's stage options (``--folds``: a dialogue check fitted without it)
+    reach its analysis; the scene's scare-quoted phrase counts as dialogue only with the check switched off."""
+    from fabula.corpora.novels import GoldNovel, GoldQuote
+    from fabula.eval.quotes import evaluate
+
+    text = (
+        'Among the aunts it was held that a walk before luncheon was "the only decent thing to do," and nobody '
+        "had ever questioned it.\n\n"
+        '"You will miss the bells," said his mother.\n'
+    )
+    a = text.index("You will")
+    gold = [GoldQuote("Q0", [(a, a + len("You will miss the bells,"))], "mother")]
+    nov = GoldNovel("toy", text, gold)
+    (on,) = evaluate([nov])
+    (off,) = evaluate([nov], {"toy": {"quotes": {"dialogue_model": False}}})
+    assert (on.predicted, off.predicted) == (1, 2)
+
+
+def test_folds_apply_to_pdnc_quotes_only() -> None:
+    import subprocess
+    import sys
+
+    res = subprocess.run(
+        [sys.executable, "-m", "fabula.cli", "eval", "quotes", "litbank", ".", "--folds", "5"],
+        capture_output=True, timeout=120,
+    )
+    err = res.stderr.decode()
+    assert res.returncode == 2 and "pdnc only" in err and "Traceback" not in err

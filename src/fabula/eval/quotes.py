@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from fabula.api import analyze
 from fabula.corpora.novels import GoldNovel
@@ -57,11 +58,15 @@ def predicted_spans(story: Story) -> list[tuple[int, int]]:
     return [s for q in story.quotes if q.type not in NOT_DIALOGUE for s in q.spans]
 
 
-def evaluate(novels: Iterable[GoldNovel]) -> list[QuoteScore]:
-    """Run ingest + segment + quotes on each novel's text and score the sub-spans."""
+def evaluate(
+    novels: Iterable[GoldNovel], configs: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None
+) -> list[QuoteScore]:
+    """Run ingest + segment + quotes on each novel's text and score the sub-spans (``configs``: stage options
+    per novel name, e.g. a dialogue check fitted without it)."""
     out = []
     for nov in novels:
-        story = analyze(nov.text.encode("utf-8"), input_format="text", upto="quotes")
+        config = (configs or {}).get(nov.name)
+        story = analyze(nov.text.encode("utf-8"), input_format="text", upto="quotes", config=config)
         gold = [s for q in nov.quotes for s in q.spans]
         out.append(score_spans(nov.name, story.text, gold, predicted_spans(story)))
     return out

@@ -170,6 +170,21 @@ def cross_validate(novels: Sequence[NovelData], folds: int) -> list[np.ndarray]:
     return out
 
 
+def fold_models(root: Path | str, folds: int, threshold: float) -> dict[str, DialogueModel]:
+    """A dialogue check per open PDNC novel (for ``fabula eval quotes pdnc --folds K``), fitted without the
+    novel's fold (open novel j in fold j mod K, as the ranker's folds) with the given ``threshold``. Sealed novels
+    get none: they are analysed with the shipped model, which never saw them either."""
+    novels = training_data(root)
+    fold_of = novel_folds([nd.name for nd in novels], folds)
+    out: dict[str, DialogueModel] = {}
+    for f in range(folds):
+        held = [nd.name for nd in novels if fold_of[nd.name] == f]
+        if held:
+            model = fit([nd for nd in novels if fold_of[nd.name] != f], threshold)
+            out.update(dict.fromkeys(held, model))
+    return out
+
+
 @dataclass(slots=True)
 class Counts:
     gold: int = 0
