@@ -170,6 +170,14 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> Perso
         subsample=SUBSAMPLE, random_state=0,
     )
     gb.fit(x, y, sample_weight=weight)
+    trees = export_trees(gb, RATE)
+    base = float(np.mean(gb.decision_function(x) - trees.log_odds(x)))  # the prior log-odds
+    return PersonModel(FEATURES, base, trees)
+
+
+def export_trees(gb: GradientBoostingClassifier, rate: float) -> Trees:
+    """A fitted binary ``GradientBoostingClassifier`` (learning rate ``rate``) as flat :class:`Trees` arrays: leaf
+    values scaled by the rate, so that numpy inference needs no scikit-learn."""
     cols: dict[str, list[float]] = {k: [] for k in ("feature", "threshold", "left", "right", "value")}
     roots: list[int] = []
     for est in gb.estimators_[:, 0]:
@@ -180,8 +188,8 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> Perso
         cols["threshold"] += [0.0 if lf else float(v) for v, lf in zip(t.threshold, leaf, strict=True)]
         cols["left"] += [-1 if lf else int(c) + off for c, lf in zip(t.children_left, leaf, strict=True)]
         cols["right"] += [-1 if lf else int(c) + off for c, lf in zip(t.children_right, leaf, strict=True)]
-        cols["value"] += [RATE * float(v) if lf else 0.0 for v, lf in zip(t.value[:, 0, 0], leaf, strict=True)]
-    trees = Trees(
+        cols["value"] += [rate * float(v) if lf else 0.0 for v, lf in zip(t.value[:, 0, 0], leaf, strict=True)]
+    return Trees(
         feature=np.asarray(cols["feature"], dtype=np.int64),
         threshold=np.asarray(cols["threshold"], dtype=np.float64),
         left=np.asarray(cols["left"], dtype=np.int64),
@@ -189,8 +197,6 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> Perso
         value=np.asarray(cols["value"], dtype=np.float64),
         roots=np.asarray(roots, dtype=np.int64),
     )
-    base = float(np.mean(gb.decision_function(x) - trees.log_odds(x)))  # the prior log-odds
-    return PersonModel(FEATURES, base, trees)
 
 
 def prf(pred: np.ndarray, gold: np.ndarray, weight: np.ndarray | None = None) -> tuple[float, float, float]:

@@ -30,11 +30,11 @@ from fabula.api import analyze
 from fabula.corpora.novels import GoldNovel, load_pdnc
 from fabula.corpora.sealed import is_sealed
 from fabula.spans import overlapping_count, trim_span
-from fabula.stages.characters.persons import Trees
 from fabula.stages.quote_model import FEATURES, DialogueModel, context_words, features, tagged
 from fabula.stages.quotes import story_paras
 from fabula.story import NOT_DIALOGUE, Quote, Span
 from fabula.training.attribution import novel_folds
+from fabula.training.persons import export_trees
 
 log = logging.getLogger(__name__)
 
@@ -126,31 +126,9 @@ def fit(novels: Sequence[NovelData], threshold: float = 0.5) -> DialogueModel:
         subsample=SUBSAMPLE, random_state=0,
     )
     gb.fit(x, y, sample_weight=w)
-    trees = _export(gb)
+    trees = export_trees(gb, RATE)
     base = float(np.mean(gb.decision_function(x) - trees.log_odds(x)))  # the prior log-odds
     return DialogueModel(FEATURES, tuple(before), tuple(after), base, trees, threshold)
-
-
-def _export(gb: GradientBoostingClassifier) -> Trees:
-    cols: dict[str, list[float]] = {k: [] for k in ("feature", "threshold", "left", "right", "value")}
-    roots: list[int] = []
-    for est in gb.estimators_[:, 0]:
-        t, off = est.tree_, len(cols["feature"])
-        roots.append(off)
-        leaf = t.children_left < 0
-        cols["feature"] += [0 if lf else int(f) for f, lf in zip(t.feature, leaf, strict=True)]
-        cols["threshold"] += [0.0 if lf else float(v) for v, lf in zip(t.threshold, leaf, strict=True)]
-        cols["left"] += [-1 if lf else int(c) + off for c, lf in zip(t.children_left, leaf, strict=True)]
-        cols["right"] += [-1 if lf else int(c) + off for c, lf in zip(t.children_right, leaf, strict=True)]
-        cols["value"] += [RATE * float(v) if lf else 0.0 for v, lf in zip(t.value[:, 0, 0], leaf, strict=True)]
-    return Trees(
-        feature=np.asarray(cols["feature"], dtype=np.int64),
-        threshold=np.asarray(cols["threshold"], dtype=np.float64),
-        left=np.asarray(cols["left"], dtype=np.int64),
-        right=np.asarray(cols["right"], dtype=np.int64),
-        value=np.asarray(cols["value"], dtype=np.float64),
-        roots=np.asarray(roots, dtype=np.int64),
-    )
 
 
 def cross_validate(novels: Sequence[NovelData], folds: int) -> list[np.ndarray]:

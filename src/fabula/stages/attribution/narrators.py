@@ -294,7 +294,12 @@ def _appositives(st: AttributionState, roles: set[str], answered: dict[str, set[
                     re.fullmatch(r",\s+", low[m.end() : n.start]) and not _LIST_NEXT.match(ix.text, n.end)
                 )
                 d = n.character
-                if beside and d and not d.startswith(("u", "narrator")) and st.gender_ok(d, st.gender.get(c.id)):
+                if (
+                    beside
+                    and d
+                    and not d.startswith(("u", "narrator"))
+                    and st.gender_ok(d, st.gender.get(c.id))
+                ):
                     votes[d] += 1
         if votes:
             out[c.id] = votes.most_common(1)[0][0]
