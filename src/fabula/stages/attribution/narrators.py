@@ -23,6 +23,7 @@ _SELF_INTRO = re.compile(
 )
 EMBEDDED_SHARE = 0.25  # below this share of the text, first-person sections are embedded documents
 NARRATED_BOOK = 0.5  # from this share of the text told in first-person sections where the narrator speaks
+_UNTAGGED = frozenset({"turn_taking", "vocative_reply", "continuation", "fallback"})
 _FIRST_WORDS = re.compile(r"\b(?:I|me|my|mine|myself|My|Me|Myself)\b")
 _THIRD_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re.IGNORECASE)
 
@@ -57,8 +58,9 @@ def first_person_sections(ix: StoryIndex) -> list[bool]:
 
 def refine_first_person(st: AttributionState) -> None:
     """A first-person section with dialogue but no ``I said``/``said I`` tag or ``I``-beat is a letter or an
-    embedded text inside a third-person story, not a narrated section: unless the sections whose narrator does
-    speak cover most of the story (``NARRATED_BOOK``), where it is a chapter in which the narrator only watches."""
+    embedded text inside a third-person story, not a narrated section: unless the first-person sections, or those
+    whose narrator does speak, cover most of the story (``NARRATED_BOOK``), where it is a chapter in which the
+    narrator only watches or speaks in untagged turns."""
     tags: Counter[int] = Counter()
     quotes: Counter[int] = Counter()
     for x in st.qs:
@@ -67,8 +69,11 @@ def refine_first_person(st: AttributionState) -> None:
         if any(r is not None and r.kind == "narrator" for r in refs):
             tags[x.section] += 1
     secs = st.ix.sections
+    whole = sum(s.end - s.start for s in secs)
     speaking = sum(s.end - s.start for k, s in enumerate(secs) if st.narr_ids[k] is not None and tags[k])
-    if speaking >= NARRATED_BOOK * sum(s.end - s.start for s in secs):
+    told = sum(s.end - s.start for k, s in enumerate(secs) if st.narr_ids[k] is not None)
+    # A story told mostly in the first person (a chapter whose narrator's lines are all untagged) has a narrator.
+    if speaking >= NARRATED_BOOK * whole or told >= NARRATED_BOOK * whole:
         return
     for k, ph in enumerate(st.narr_ids):
         if ph is not None and quotes[k] >= 3 and tags[k] == 0:
@@ -93,6 +98,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     votes: dict[int, dict[str, float]] = {k: {} for k in fp}
     narr_mentions: dict[int, Counter[str]] = {k: Counter() for k in fp}
     third_tags: dict[int, Counter[str]] = {k: Counter() for k in fp}
+    own_vocs: dict[int, Counter[str]] = {k: Counter() for k in fp}
     for k in fp:
         sec = ix.sections[k]
         for m in ix.mentions_in(sec.start, sec.end):
@@ -108,6 +114,12 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
         if x.rule == "tag_name" and x.speaker not in placeholders:
             third_tags[x.section][x.speaker] += 1
         if x.speaker in placeholders:
+            # A name said in an untagged turn the rules gave the narrator, kept in case the narration never uses
+            # it (below). A tagged line ("I said") is the narrator's: its vocatives name the listener.
+            if x.rule in _UNTAGGED:
+                for v in x.vocatives:
+                    if _someone_else_near(st, x, v):
+                        own_vocs[x.section][v] += 1
             continue
         near = any(
             0 <= j < len(st.qs)
@@ -124,6 +136,14 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
         for cid, score in votes[k].items():
             pooled[cid] = pooled.get(cid, 0.0) + score
         pooled_narr.update(narr_mentions[k])
+    # A name only ever heard in the quotations of a first-person text, never in its narration, is the narrator's
+    # even where the rules gave the lines that say it to the narrator (untagged turns off by one): the narration
+    # would speak of anyone else present in the third person.
+    for k in fp:
+        for cid, n in own_vocs[k].items():
+            if pooled_narr[cid] == 0 and not third_tags[k][cid]:
+                votes[k][cid] = votes[k].get(cid, 0.0) + n
+                pooled[cid] = pooled.get(cid, 0.0) + n
 
     def best_of(v: dict[str, float], nm: Counter[str]) -> str | None:
         for cid, score in sorted(v.items(), key=lambda kv: -kv[1]):
@@ -162,6 +182,17 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
             mapping[ph] = pick
         prev_qs = qs
     return mapping
+
+def _someone_else_near(st: AttributionState, x: QuoteState, addressed: str) -> bool:
+    """Whether the narration of the quotation's paragraph or the two before names someone other than the one it
+    addresses: a third person present who may have said it (on the phone with one person, nobody else is)."""
+    ix = st.ix
+    a = ix.paras[max(0, x.para - 2)][0]
+    b = ix.paras[x.para][1]
+    return any(
+        m.character and m.character != addressed and not ix.in_quote(m.start) for m in ix.mentions_in(a, b)
+    )
+
 
 def _heading_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
     """Sections that open under a heading naming their narrator ("Narrative Continued by the Doctor"), mapped to
