@@ -42,6 +42,15 @@ def test_sentence_initial_words_are_not_names() -> None:
     assert [c.name for c in story.characters] == ["Tom"]
 
 
+def test_a_name_said_once_with_an_apposition_or_named_is_a_character() -> None:
+    # Said once, at the head of a sentence, with no verb after it: the apposition or "named" tells a reader.
+    for text, who in (
+        ('Marta climbed the cart.\n\nIlse, her maid, tugged at her sleeve. "The soldiers are coming."\n', "Ilse"),
+        ('Marta climbed the cart.\n\nBeside her stood a thin boy named Oskar. "They are coming."\n', "Oskar"),
+    ):
+        assert who in [c.name for c in _chars(text).characters]
+
+
 def test_name_only_in_direct_address() -> None:
     story = _chars("“Don’t go, Ikram.”\n\n“I must,” I whisper.\n")
     assert [c.name for c in story.characters] == ["Ikram"]

@@ -18,6 +18,8 @@ from fabula.lexicon import (
     NOBLE_TITLES,
     NOT_VERB,
     PARTICLES,
+    PERSON_NOUNS_F,
+    PERSON_NOUNS_M,
     SPEECH_VERBS,
     STOP,
     STOP_NAMES,
@@ -241,10 +243,17 @@ def _emit_run(
 
 _TAG_AFTER = re.compile(r"\s*(?:,\s*)?(\w+)")
 _TAG_BEFORE = re.compile(r"(\w+)\s*$")
+# "Ilse, her maid, …", "Ilse, a thin girl of twelve, …": an apposition whose words include a person noun (not
+# "Hereupon, a choleric gentleman, who …", where the noun phrase is the subject)
+_APPOSITION = re.compile(r",[ \t]*\n?[ \t]*(?:his|her|their|my|our|your|the|a|an)((?:[ \t]*\n?[ \t]*[a-z][\w'’-]*){1,4}?)[ \t]*[,;—](?![ \t\n]*(?:who|whom|whose|which|that)\b)")
+_PERSON_NOUNS = PERSON_NOUNS_M | PERSON_NOUNS_F
+#: "a girl named Ilse", "a boy called Tam"
+_NAMING = frozenset({"named", "called"})
 
 
 def mark_cues(text: str, hits: list[NameHit]) -> None:
-    """``said X`` / ``X said`` / ``X smiled`` (a verb right after a name) mark a hit as a person cue."""
+    """``said X`` / ``X said`` / ``X smiled`` (a verb right after a name), ``a girl named X`` and ``X, her maid,``
+    mark a hit as a person cue."""
     for h in hits:
         if h.in_quote:
             continue
@@ -255,6 +264,8 @@ def mark_cues(text: str, hits: list[NameHit]) -> None:
         if (
             nxt in SPEECH_VERBS
             or prv in SPEECH_VERBS
+            or prv in _NAMING
+            or _apposed_person(text, h.end)
             or h.possessive
             or (
                 m
@@ -265,6 +276,12 @@ def mark_cues(text: str, hits: list[NameHit]) -> None:
             )
         ):
             h.cue = True
+
+
+def _apposed_person(text: str, end: int) -> bool:
+    """Whether an apposition naming a kind of person follows the name ending at ``end``."""
+    m = _APPOSITION.match(text, end, end + 60)
+    return m is not None and any(w in _PERSON_NOUNS for w in m.group(1).split())
 
 
 def quote_index(story: Story) -> SpanIndex[int]:
