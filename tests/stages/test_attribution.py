@@ -231,6 +231,23 @@ def test_the_one_person_on_the_phone_is_not_the_narrator() -> None:
     assert _speakers(story)[1::2] == ["Sam"] * 3
 
 
+def test_a_description_tag_ends_with_its_sentence() -> None:
+    text = '"Someone who pays," says the man in the grey coat. He sets a purse on the bar.\n\n"Fine," I say.\n'
+    assert _speakers(_run(text))[0] == "the man in the grey coat"
+
+
+def test_an_imperative_heard_in_dialogue_does_not_name_the_narrator() -> None:
+    text = (
+        "The barkeep slides a mug toward me.\n\n"
+        '"Relax. They left an hour ago," he says.\n\n'
+        '"You hadn\'t seen me an hour ago."\n\n'
+        '"Exactly. Relax."\n\n'
+        '"I can\'t pay for it," I say.\n'
+    )
+    story = _run(text)
+    assert all(c.name != "Relax" for c in story.characters if c.narrator)
+
+
 @pytest.mark.parametrize("tag", ["said she", "she said", "she murmured", "she asked quietly"])
 def test_pronoun_tags_find_the_right_person(tag: str) -> None:
     text = f'Henry bowed to Lucy.\n\n"Good evening," {tag}.\n'

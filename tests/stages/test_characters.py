@@ -51,6 +51,27 @@ def test_a_name_said_once_with_an_apposition_or_named_is_a_character() -> None:
         assert who in [c.name for c in _chars(text).characters]
 
 
+def test_a_month_name_that_acts_again_and_again_is_a_person() -> None:
+    text = (
+        "The archive was cold. June sighed and pulled her cardigan tighter.\n\n"
+        "June looked at the box. Noor watched her. June laughed at the label.\n\n"
+        '"It says June in here," said Noor. June\'s ears went red.\n'
+    )
+    assert "June" in [c.name for c in _chars(text).characters]
+
+
+def test_a_title_that_ends_a_sentence_is_no_abbreviation() -> None:
+    from fabula.stages.characters import scan_names
+    from fabula.stages.characters.names import lower_counts
+
+    # "Captain. Running" is a vocative and a new sentence, not a captain called Running; "Dr. Hook" is one name
+    text = '"That\'s a ship, Captain. Running cold, like us," said Wierzbicki.\n\n"Dr. Hook says so."\n'
+    story = analyze(text, input_format="text", upto="quotes")
+    hits = {(h.title, h.words) for h in scan_names(story, lower_counts(story.text))}
+    assert (None, ("Captain",)) in hits and ("captain", ("Running",)) not in hits
+    assert ("dr", ("Hook",)) in hits
+
+
 def test_name_only_in_direct_address() -> None:
     story = _chars("“Don’t go, Ikram.”\n\n“I must,” I whisper.\n")
     assert [c.name for c in story.characters] == ["Ikram"]

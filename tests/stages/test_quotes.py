@@ -55,6 +55,28 @@ def test_dash_dialogue() -> None:
     assert _quotes(text) == [["Yes,"], ["And you?", "Will you come?"], ["No."]]
 
 
+def test_dash_speech_runs_on_over_sentences_until_a_tag_or_a_beat() -> None:
+    text = (
+        "— The trams were stopped. There was a fire on Sadovaya.\n"
+        "— Tell him I'm not here, said Mikhail.\n"
+        "— Whatever you like. She turned back to the window.\n"
+        "— Excuse me, miss. There's a gentleman downstairs, the old man said."
+    )
+    assert _quotes(text) == [
+        ["The trams were stopped. There was a fire on Sadovaya."],
+        ["Tell him I'm not here,"],
+        ["Whatever you like."],
+        ["Excuse me, miss. There's a gentleman downstairs,"],
+    ]
+
+
+def test_lines_back_to_back_in_one_paragraph_are_separate_quotations() -> None:
+    text = 'Their father lowered the paper. "Tom. Leave the table." "But I didn\'t say anything!" "Now."\n'
+    assert _quotes(text) == [["Tom. Leave the table."], ["But I didn't say anything!"], ["Now."]]
+    # an unfinished sentence or a dash between the marks keeps one quotation
+    assert len(_quotes('"If you think," "that I will go," he said.\n')) == 1
+
+
 def test_quote_over_paragraph_break_with_reopening_mark() -> None:
     text = '"It was long ago.\n\n"And nobody remembers it now," she said.\n\nHe nodded.'
     got = _quotes(text)

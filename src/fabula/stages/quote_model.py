@@ -403,17 +403,29 @@ def tagged(x: np.ndarray) -> np.ndarray:
     return np.asarray((m[:, _TAG_COLUMNS] > 0).any(axis=1) | said)
 
 
+def _back_to_back(text: str, quotes: Sequence[Quote]) -> set[int]:
+    """Quotations with another right before or after them, nothing but spaces between the marks
+    (“A file?” “Yes, sir.” “And you know what”): lines of an exchange, not words quoted in narration."""
+    out: set[int] = set()
+    for k in range(1, len(quotes)):
+        a, b = quotes[k - 1].outer, quotes[k].outer
+        if a and b and a[1] <= b[0] and b[0] - a[1] <= 3 and not text[a[1] : b[0]].strip() and "\n\n" not in text[a[1] : b[0]]:
+            out.update((k - 1, k))
+    return out
+
+
 def retype(text: str, paras: Sequence[Span], quotes: Sequence[Quote], model: DialogueModel) -> int:
     """Type the quotations the rules left as dialogue that ``model`` gives a probability below its threshold,
-    unless a speech verb tags them (:func:`tagged`); how many were typed."""
+    unless a speech verb tags them (:func:`tagged`) or they stand back to back with another; how many were typed."""
     if not quotes:
         return 0
     x = model.matrix(text, paras, quotes)
     p = model.predict_proba(x)
     keep = tagged(x)
+    exchange = _back_to_back(text, quotes)
     n = 0
     for k, q in enumerate(quotes):
-        if q.type not in NOT_DIALOGUE and p[k] < model.threshold and not keep[k]:
+        if q.type not in NOT_DIALOGUE and p[k] < model.threshold and not keep[k] and k not in exchange:
             q.type = _new_type(x[k])
             n += 1
     return n

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE
+from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE, STOP
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import quote_model, quote_types
@@ -165,7 +165,32 @@ def _later_closer(text: str, i: int, p1: int) -> bool:
 
 
 _DASH_LEAD = re.compile(r"[ \t]*(?:—|–|--)[ \t]*")
-_DASH_TAG = re.compile(r"\s+(?:—|–|--)\s+|(?<=[,.!?…])\s+(?=(?:he|she|I|they|we|you|[A-Z][a-z]+)\s+\w+)")
+#: An inner dash, or a sentence break, comma or question inside a dash-led paragraph: where a tag may begin.
+_DASH_BREAK = re.compile(r"\s+(?:—|–|--)\s+|(?<=[,.!?…])\s+(?=\S)")
+_DASH_PRONOUNS = frozenset("he she i they we you".split())
+_DASH_WORD = re.compile(r"[\w'’-]+")
+
+
+def _dash_tag_starts(text: str, pos: int, end: int, after: str) -> bool:
+    """Whether the words at ``pos`` begin a tag or narration inside a dash-led paragraph, after the mark ``after``:
+    a speech tag (``she said``, ``said Mikhail``, ``the old man asked``) after any break; after a full stop also a
+    beat whose subject is a pronoun or a name (``She shrugged.``), not a sentence of the speech going on
+    (``There was a fire``, ``The trams were stopped``)."""
+    words = [m.group() for m in _DASH_WORD.finditer(text, pos, min(end, pos + 60))][:5]
+    if not words:
+        return False
+    first = words[0]
+    if SPEECH_VERB_RE.fullmatch(first):
+        return len(words) > 1  # "said Mikhail", "asked she"
+    head = 1
+    if first.lower() in {"the", "a", "an", "his", "her", "their", "my", "old", "young", "little"}:
+        head = 3  # "the old man asked"
+    tagged = any(SPEECH_VERB_RE.fullmatch(w) for w in words[1 : head + 2])
+    base = re.split(r"['’]", first.lower())[0]  # "There's", "I'm"
+    subject = base in _DASH_PRONOUNS or (first[0].isupper() and base not in STOP)
+    if tagged and (subject or head > 1):
+        return True
+    return after == "." and subject and len(words) > 1 and base not in {"i", "you", "we"}
 
 
 def _scan_dash(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
@@ -176,11 +201,13 @@ def _scan_dash(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
     out: list[_Raw] = []
     pos = m.end()
     speech = True
-    for t in _DASH_TAG.finditer(text, pos, p1):
+    for t in _DASH_BREAK.finditer(text, pos, p1):
+        is_dash = "—" in t.group() or "–" in t.group() or "--" in t.group()
+        if not is_dash and not (speech and _dash_tag_starts(text, t.end(), p1, text[t.start() - 1])):
+            continue
         if speech:
             out.append(_Raw(pos, _rstrip(text, pos, t.start()), m.start() if not out else pos, t.start(), pi))
         pos = t.end()
-        is_dash = "—" in t.group() or "–" in t.group() or "--" in t.group()
         speech = (not speech) if is_dash else False
         if not speech and not is_dash:
             # a tag without a closing dash: the rest of the paragraph is narration
@@ -307,7 +334,9 @@ def _is_tag_gap(gap: str, text: str, last: _Raw) -> bool:
     """Narration between two sub-spans that is a speech tag (“I do,” he says. “…”) rather than a new turn."""
     g = gap.strip().strip("—–-").strip()
     if not g:
-        return True
+        # "Leave the table." "But I didn't say anything!": two closed turns back to back, each a sentence of its
+        # own, are two quotations (the speaker may change); a dash or an open sentence between them is one.
+        return gap.strip() != "" or not _ends_sentence(text, last)
     if not _LETTER.search(g):
         return True
     content_end = text[last.start : last.end].rstrip()
@@ -315,6 +344,10 @@ def _is_tag_gap(gap: str, text: str, last: _Raw) -> bool:
         return bool(SPEECH_VERB_RE.search(g)) or len(g) < 60
     # “No.” I shake my head. “No—…” : one short beat between two sentences of the same speaker.
     return len(g) < 120 and "\n" not in g and len(_GAP_SENT.findall(g.rstrip(".!?… "))) == 0
+
+
+def _ends_sentence(text: str, r: _Raw) -> bool:
+    return text[r.start : r.end].rstrip().endswith((".", "!", "?"))
 
 
 _EMBED_BEFORE = re.compile(r"(?:[^\W_]|[(\[])[ \t\n]*$")

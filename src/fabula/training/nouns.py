@@ -5,7 +5,7 @@ Is "the courier", "the instant", "the bitter" a person? The table answers from L
 lower-case word, how often it is the head of a ``PER`` mention against how often it occurs in lower case at all.
 A word written often and never a person's head ("instant", "breath", "bitter") is no person; one mostly a person's
 head ("sergeant", "landlord") is. Words LitBank has too rarely are not in the table, and the caller falls back on
-the lexicon and suffixes (:func:`fabula.stages.attribution.evidence.personish`).
+the lexicon and suffixes (:func:`fabula.stages.characters.nouns.personish`).
 
 Evaluated leaving documents out: description candidates (a lower-case word right after a determiner, or after a
 determiner and one word) in the held-out texts, each labelled by whether it heads a gold ``PER`` mention; the table
@@ -128,7 +128,7 @@ _CARD = """# fabula person nouns
 
 **What**: a table `word -> share of its lower-case uses in LitBank that head a person (PER) mention`
 (`person_nouns.json`, {size} words, {kb} KB; words used fewer than {min_count} times in lower case are left out).
-`fabula.stages.attribution.evidence.personish` uses it as a veto: a description's head noun ("said *the
+`fabula.stages.characters.nouns.personish` uses it as a veto: a description's head noun ("said *the
 courier*", "the *instant*") names a person when the person-noun lexicon or its ending (-er, -or, -ist, -man, -ess,
 …, not -ion, -ment, -ness, …) says so, unless the table gives it a share under {threshold} (lexicon nouns are never
 vetoed). It decides whether a speech tag's description becomes a speaker of its own. The table does not add

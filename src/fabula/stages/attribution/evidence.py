@@ -7,11 +7,8 @@ pronoun, the narrator, a description ("the old man") or a plural.
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 
 from fabula.lexicon import (
     APOS_S,
@@ -33,9 +30,9 @@ from fabula.lexicon import (
     SPEECH_VERBS,
     SUBJECT_PRONOUNS,
     TAG_FILLERS,
-    person_noun,
 )
 from fabula.spans import SpanIndex
+from fabula.stages.characters.nouns import personish
 from fabula.stages.segment import is_abbrev
 from fabula.story import Character, Mention, Section, Story
 
@@ -115,22 +112,6 @@ _WORD_ONLY = re.compile(r"([A-Za-z][\w'’\-]*)\.?")
 def words(text: str, a: int, b: int) -> list[Token]:
     """The :data:`WORD` matches in ``text[a:b]``: (the word without its full stop, start, end)."""
     return [(m[1] or m[0], m.start(), m.end()) for m in _WORD_TOKEN.finditer(text, a, b)]
-
-
-@functools.cache
-def _person_nouns() -> dict[str, float]:
-    """The learned person-noun table (``fabula/models/persons/person_nouns.json``, see its card)."""
-    raw = resources.files("fabula.models").joinpath("persons/person_nouns.json").read_text(encoding="utf-8")
-    return {str(k): float(v) for k, v in json.loads(raw).items()}
-
-
-def personish(head: str) -> bool:
-    """Whether a description's head noun can name a person (``croupier``, ``mariner``, ``chairman``), not a thing,
-    an abstraction or an adjective (``cross-examination``, ``instant``, ``bitter``): the person lexicon and the
-    word's ending, vetoed by the table learned from LitBank when the word is seldom a person's head there. The table
-    only vetoes: a head it would add ("the baronet", "the cook") is mostly a named character's epithet, which
-    turn-taking gives to that character better than a role of its own would."""
-    return person_noun(head, _person_nouns())
 
 
 def sentences(text: str) -> list[str]:
@@ -336,7 +317,9 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
                 while m2 < len(toks) and m2 <= j + 4 and toks[m2][0][0].isalpha():
                     w2 = toks[m2][0].lower().rstrip(".")
                     if (
-                        w2 in NP_STOP
+                        _sentence_gap(ix.text, toks[m2 - 1], toks[m2])  # "the man in the grey coat. He …"
+                        or w2 in SUBJECT_PRONOUNS
+                        or w2 in NP_STOP
                         or w2 in DETERMINERS
                         or w2 in TAG_FILLERS
                         or _is_speech(w2)

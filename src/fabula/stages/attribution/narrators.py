@@ -13,6 +13,7 @@ from fabula.lexicon import CANON_TITLE, GENERIC_PERSON_NOUNS, TITLES
 from fabula.stages.attribution.evidence import StoryIndex
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.attribution.style import WORDS
+from fabula.stages.characters import MENTIONED_THRESHOLD
 from fabula.stages.segment import NARRATOR_HEADING_RE, narrator_headings
 from fabula.story import Quote, Span
 
@@ -117,7 +118,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
             # A name said in an untagged turn the rules gave the narrator, kept in case the narration never uses
             # it (below). A tagged line ("I said") is the narrator's: its vocatives name the listener.
             if x.rule in _UNTAGGED:
-                for v in x.vocatives:
+                for v in _clear_vocatives(st, x):
                     if _someone_else_near(st, x, v):
                         own_vocs[x.section][v] += 1
             continue
@@ -127,7 +128,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
             and abs(st.qs[j].para - x.para) <= 2
             for j in (i - 1, i + 1)
         )
-        for v in x.vocatives:
+        for v in _clear_vocatives(st, x):
             if v != x.speaker:
                 votes[x.section][v] = votes[x.section].get(v, 0.0) + (1.0 if near else 0.25)
     pooled: dict[str, float] = {}
@@ -147,7 +148,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
 
     def best_of(v: dict[str, float], nm: Counter[str]) -> str | None:
         for cid, score in sorted(v.items(), key=lambda kv: -kv[1]):
-            if score >= 1 and nm[cid] <= max(1.0, score):
+            if score >= 1 and nm[cid] <= max(1.0, score) and _person_enough(st, cid):
                 return cid
         return None
 
@@ -182,6 +183,28 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
             mapping[ph] = pick
         prev_qs = qs
     return mapping
+
+def _clear_vocatives(st: AttributionState, x: QuoteState) -> list[str]:
+    """The quotation's vocatives, less a word that makes a sentence on its own with a full stop ("Relax.",
+    "Exactly. Enough."): an imperative as often as a name."""
+    text = st.text
+    alone = {
+        m.character
+        for a, b in x.quote.spans
+        for m in st.ix.mentions_in(a, b)
+        if m.character
+        and text[m.end : m.end + 1] == "."
+        and (m.start == a or text[a : m.start].rstrip().endswith((".", "!", "?")))
+    }
+    return [v for v in x.vocatives if v not in alone]
+
+
+def _person_enough(st: AttributionState, cid: str) -> bool:
+    """Whether the person model takes ``cid`` for a person at its own balance (``MENTIONED_THRESHOLD``): naming
+    the narrator after a word heard only in dialogue ("Relax.") needs more than a name that may speak."""
+    c = st.ix.chars.get(cid)
+    return c is None or c.person is None or c.person >= MENTIONED_THRESHOLD
+
 
 def _someone_else_near(st: AttributionState, x: QuoteState, addressed: str) -> bool:
     """Whether the narration of the quotation's paragraph or the two before names someone other than the one it

@@ -17,8 +17,9 @@ from fabula.lexicon import (
     PERSON_NOUNS_M,
     TITLES,
 )
-from fabula.stages.attribution.evidence import Ref, personish
+from fabula.stages.attribution.evidence import Ref
 from fabula.stages.attribution.state import AttributionState, QuoteState
+from fabula.stages.characters.nouns import personish
 from fabula.story import Character
 
 #: How a character known only by a pronoun is shown ("he" speaks: "the unnamed man").

@@ -78,6 +78,7 @@ class _Evidence:
     mid: int = 0  # one-word hits, not sentence-initial
     mid_cued: int = 0  # of those, tagged, addressed or possessive
     cued: int = 0  # tagged, addressed or titled
+    init_cued: int = 0  # sentence-initial one-word hits a verb follows ("June sighed")
 
     def add(self, h: NameHit, sign: int = 1) -> None:
         """Count ``h`` in (``sign`` 1) or out (-1)."""
@@ -87,10 +88,14 @@ class _Evidence:
         self.mid += sign * mid
         self.mid_cued += sign * (mid and (h.cue or h.vocative or h.possessive))
         self.cued += sign * bool(h.cue or h.vocative or h.title)
+        self.init_cued += sign * (h.initial and len(h.words) == 1 and h.cue and not h.in_quote)
 
     def person_like(self) -> bool:
-        """Used mid-sentence mostly as a person is: tagged, addressed, possessive ("said May", "May's")."""
-        return self.mid_cued >= 3 and self.mid_cued >= 0.2 * self.mid
+        """Used mid-sentence mostly as a person is: tagged, addressed, possessive ("said May", "May's"); or, where
+        the text also opens sentences with it, as the subject of a verb in half its uses ("June sighed", "June
+        laughed", "June's ears")."""
+        cued = self.mid_cued + self.init_cued
+        return (self.mid_cued >= 3 and self.mid_cued >= 0.2 * self.mid) or (cued >= 3 and cued >= 0.5 * self.caps)
 
 
 class _NameWords:

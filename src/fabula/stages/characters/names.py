@@ -18,8 +18,6 @@ from fabula.lexicon import (
     NOBLE_TITLES,
     NOT_VERB,
     PARTICLES,
-    PERSON_NOUNS_F,
-    PERSON_NOUNS_M,
     SPEECH_VERBS,
     STOP,
     STOP_NAMES,
@@ -28,6 +26,8 @@ from fabula.lexicon import (
     name_prior,
 )
 from fabula.spans import SpanIndex
+from fabula.stages.characters.nouns import personish
+from fabula.stages.segment import is_abbrev
 from fabula.story import Story
 
 _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
@@ -158,6 +158,7 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
             elif (
                 pw in TITLES
                 and gap in (". ", ".\n", ". \n")
+                and (len(run) > 1 or is_abbrev(text, prev.end()))  # "Capt. Hook", not "…, Captain. Running cold"
                 and not any(r.group().lower().rstrip(".") in TITLES for r in run[:-1])
             ):
                 # the title opens the name; capitalised words before it are no part of it ("As Mrs. Weston")
@@ -246,7 +247,6 @@ _TAG_BEFORE = re.compile(r"(\w+)\s*$")
 # "Ilse, her maid, …", "Ilse, a thin girl of twelve, …": an apposition whose words include a person noun (not
 # "Hereupon, a choleric gentleman, who …", where the noun phrase is the subject)
 _APPOSITION = re.compile(r",[ \t]*\n?[ \t]*(?:his|her|their|my|our|your|the|a|an)((?:[ \t]*\n?[ \t]*[a-z][\w'’-]*){1,4}?)[ \t]*[,;—](?![ \t\n]*(?:who|whom|whose|which|that)\b)")
-_PERSON_NOUNS = PERSON_NOUNS_M | PERSON_NOUNS_F
 #: "a girl named Ilse", "a boy called Tam"
 _NAMING = frozenset({"named", "called"})
 
@@ -281,7 +281,7 @@ def mark_cues(text: str, hits: list[NameHit]) -> None:
 def _apposed_person(text: str, end: int) -> bool:
     """Whether an apposition naming a kind of person follows the name ending at ``end``."""
     m = _APPOSITION.match(text, end, end + 60)
-    return m is not None and any(w in _PERSON_NOUNS for w in m.group(1).split())
+    return m is not None and any(personish(w) for w in m.group(1).split())
 
 
 def quote_index(story: Story) -> SpanIndex[int]:
