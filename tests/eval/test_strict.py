@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fabula.corpora.novels import GoldCharacter, GoldNovel, GoldQuote
-from fabula.corpora.sealed import SEALED_PDNC_DEV, is_sealed, sealed_novels
+from fabula.corpora.sealed import SEALED_PDNC_DEV, SEALED_SCENES, is_sealed, sealed_novels, sealed_scenes
 from fabula.eval.strict import GoldCast, StrictJudge
 from fabula.story import Character
 
@@ -32,6 +34,14 @@ def test_sealed_rule_is_pinned() -> None:
     assert tuple(sealed_novels(PDNC_DEV)) == SEALED_PDNC_DEV
     assert sealed_novels(reversed(PDNC_DEV)) == list(SEALED_PDNC_DEV)
     assert is_sealed("Persuasion") and not is_sealed("Emma")
+
+
+def test_sealed_scenes_rule_is_pinned() -> None:
+    scenes = Path(__file__).resolve().parents[2] / "benchmarks" / "scenes"
+    names = [p.name for p in scenes.iterdir() if (p / "quotation_info.csv").exists()]
+    assert len(names) == 16
+    assert tuple(sealed_scenes(names)) == SEALED_SCENES
+    assert is_sealed("NightCab") and not is_sealed("BridgeWatch")
 
 
 def test_main_name_first_then_aliases_in_order() -> None:

@@ -1,8 +1,13 @@
-"""The sealed validation split of PDNC dev: five novels whose errors nobody reads.
+"""The sealed validation splits: texts whose errors nobody reads.
 
-The rule, fixed before any result was looked at: sort the novel folder names by the SHA-256 hex digest of the
-name (UTF-8) and take the first five. Evaluations report these novels only as one aggregate, beside the other
-fourteen; no per-novel rows, confusions or examples are ever printed for them. See ``docs/evaluation.md``.
+PDNC dev, five novels. The rule, fixed before any result was looked at: sort the novel folder names by the
+SHA-256 hex digest of the name (UTF-8) and take the first five.
+
+Our own annotated scenes (``benchmarks/scenes``), eight of sixteen. The rule, fixed before any result was looked
+at: sort the scene names alphabetically and seal every second one, starting with the second.
+
+Evaluations report sealed texts only as one aggregate, beside the others; no per-text rows, confusions or
+examples are ever printed for them. See ``docs/evaluation.md``.
 """
 
 from __future__ import annotations
@@ -28,6 +33,24 @@ def sealed_novels(names: Iterable[str], count: int = SEALED_COUNT) -> list[str]:
     return sorted(set(names), key=lambda n: hashlib.sha256(n.encode("utf-8")).hexdigest())[:count]
 
 
+#: The sealed half of ``benchmarks/scenes`` (every second scene in alphabetical order, from the second).
+SEALED_SCENES: tuple[str, ...] = (
+    "AuctionSquare",
+    "DrawingRoomCall",
+    "HarbourInquest",
+    "NightCab",
+    "OutboardMotor",
+    "StudioAudition",
+    "SundayKitchen",
+    "VetCallout",
+)
+
+
+def sealed_scenes(names: Iterable[str]) -> list[str]:
+    """The sealed scenes among ``names``: every second one in alphabetical order, from the second."""
+    return sorted(set(names))[1::2]
+
+
 def is_sealed(name: str) -> bool:
-    """Whether ``name`` is one of the sealed PDNC dev novels."""
-    return name in SEALED_PDNC_DEV
+    """Whether ``name`` is one of the sealed PDNC dev novels or sealed scenes."""
+    return name in SEALED_PDNC_DEV or name in SEALED_SCENES
