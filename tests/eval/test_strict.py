@@ -110,3 +110,12 @@ def test_folds_apply_to_pdnc_quotes_only() -> None:
     )
     err = res.stderr.decode()
     assert res.returncode == 2 and "pdnc only" in err and "Traceback" not in err
+
+
+def test_an_unnamed_gold_narrator_is_fabulas_unnamed_narrator() -> None:
+    chars = [GoldCharacter("0", "Narrator", {"Narrator", "_narr"}), GoldCharacter("1", "Pim", {"Pim"})]
+    nov = GoldNovel("toy", "x" * 30, [GoldQuote("Q0", [(0, 5)], "Narrator", ["Pim"])], chars)
+    judge = StrictJudge(nov, [Character("n", "the narrator", ["I"], narrator=True), Character("c0", "Pim", [])])
+    assert judge.speaker("Narrator", "n") and not judge.speaker("Narrator", "c0")
+    assert judge.addressees(["Narrator"], ["n"])
+

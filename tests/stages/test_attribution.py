@@ -231,6 +231,20 @@ def test_the_one_person_on_the_phone_is_not_the_narrator() -> None:
     assert _speakers(story)[1::2] == ["Sam"] * 3
 
 
+def test_a_name_the_narration_uses_for_someone_acting_is_not_the_narrators() -> None:
+    text = (
+        "The boat put me off at the landing a little after noon.\n\n"
+        'A thin young man came down the steps. "You\'ll be the relief. I\'m Pim."\n\n'
+        '"Thank you," I said.\n\n'
+        '"I can introduce myself, Pim," said the keeper from the top of the steps.\n\n'
+        "Pim laughed into his tea.\n\n"
+        '"Bring your bag up, Pim will show you the bunk."\n'
+    )
+    story = _run(text)
+    narrator = next(c for c in story.characters if c.narrator)
+    assert narrator.name == "the narrator"
+
+
 def test_a_description_tag_ends_with_its_sentence() -> None:
     text = '"Someone who pays," says the man in the grey coat. He sets a purse on the bar.\n\n"Fine," I say.\n'
     assert _speakers(_run(text))[0] == "the man in the grey coat"

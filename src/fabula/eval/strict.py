@@ -35,7 +35,7 @@ class GoldCast:
     main: dict[str, set[str]] = field(default_factory=dict)  # normalised main name -> keys
     any_name: dict[str, set[str]] = field(default_factory=dict)  # normalised main name or alias -> keys
     labels: dict[str, str] = field(default_factory=dict)  # lower-cased label -> key
-    first_person: str | None = None  # the key of an unnamed gold "I", if any
+    first_person: str | None = None  # the key of an unnamed gold narrator ("I", "Narrator"), if any
 
     @classmethod
     def of(cls, nov: GoldNovel) -> GoldCast:
@@ -48,7 +48,7 @@ class GoldCast:
             for label in (q.speaker, *q.addressees):
                 if label and cast.resolve(label) is None:
                     cast._add(f"?{label.strip().lower()}", label, ())
-        i_keys = cast.main.get("i", set())
+        i_keys = cast.main.get("i", set()) | cast.main.get("narrator", set())  # LitBank's "I", our scenes' "Narrator"
         cast.first_person = next(iter(i_keys)) if len(i_keys) == 1 else None
         return cast
 

@@ -9,7 +9,7 @@ import logging
 import re
 from collections import Counter
 
-from fabula.lexicon import CANON_TITLE, GENERIC_PERSON_NOUNS, TITLES
+from fabula.lexicon import CANON_TITLE, GENERIC_PERSON_NOUNS, NOT_VERB, SPEECH_VERBS, TITLES
 from fabula.stages.attribution.evidence import StoryIndex
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.attribution.style import WORDS
@@ -100,11 +100,13 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     narr_mentions: dict[int, Counter[str]] = {k: Counter() for k in fp}
     third_tags: dict[int, Counter[str]] = {k: Counter() for k in fp}
     own_vocs: dict[int, Counter[str]] = {k: Counter() for k in fp}
+    acting: Counter[str] = Counter()  # "Pim laughed": the narration's third-person subjects
     for k in fp:
         sec = ix.sections[k]
         for m in ix.mentions_in(sec.start, sec.end):
             if m.character and not ix.in_quote(m.start):
                 narr_mentions[k][m.character] += 1
+                acting[m.character] += _acts(text, m.end)
         for sm in _SELF_INTRO.finditer(text, sec.start, sec.end):
             for mm in ix.mentions_in(sm.start(1), sm.end(1)):
                 if mm.character:
@@ -148,7 +150,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
 
     def best_of(v: dict[str, float], nm: Counter[str]) -> str | None:
         for cid, score in sorted(v.items(), key=lambda kv: -kv[1]):
-            if score >= 1 and nm[cid] <= max(1.0, score) and _person_enough(st, cid):
+            if score >= 1 and nm[cid] <= max(1.0, score) and not acting[cid] and _person_enough(st, cid):
                 return cid
         return None
 
@@ -183,6 +185,16 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
             mapping[ph] = pick
         prev_qs = qs
     return mapping
+
+_VERB_AFTER = re.compile(r"[ \t]+([a-z]+)\b")
+
+
+def _acts(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` is the subject of a past-tense verb of the narration ("Pim laughed",
+    "Pim said"): the narrator would be "I"."""
+    m = _VERB_AFTER.match(text, end, end + 24)
+    return m is not None and (m.group(1) in SPEECH_VERBS or (m.group(1).endswith("ed") and m.group(1) not in NOT_VERB))
+
 
 def _clear_vocatives(st: AttributionState, x: QuoteState) -> list[str]:
     """The quotation's vocatives, less a word that makes a sentence on its own with a full stop ("Relax.",
