@@ -1,0 +1,25 @@
+"""The learned person-noun table: whether a common noun can name a person (``maid``, ``croupier``), not a thing."""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+
+from fabula.lexicon import person_noun
+
+
+@functools.cache
+def _person_nouns() -> dict[str, float]:
+    """The learned person-noun table (``fabula/models/persons/person_nouns.json``, see its card)."""
+    raw = resources.files("fabula.models").joinpath("persons/person_nouns.json").read_text(encoding="utf-8")
+    return {str(k): float(v) for k, v in json.loads(raw).items()}
+
+
+def personish(head: str) -> bool:
+    """Whether a description's head noun can name a person (``croupier``, ``mariner``, ``chairman``), not a thing,
+    an abstraction or an adjective (``cross-examination``, ``instant``, ``bitter``): the person lexicon and the
+    word's ending, vetoed by the table learned from LitBank when the word is seldom a person's head there. The table
+    only vetoes: a head it would add ("the baronet", "the cook") is mostly a named character's epithet, which
+    turn-taking gives to that character better than a role of its own would."""
+    return person_noun(head, _person_nouns())
