@@ -335,6 +335,10 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
     return None, k
 
 
+#: Speech verbs that take "in" when they interrupt: "put in", "broke in", "cut in", "chimed in".
+_CUT_IN = frozenset("put puts broke breaks cut cuts chimed chimes struck strikes".split())
+
+
 def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None:
     """``said Elizabeth`` / ``Elizabeth said`` / ``she asked`` / ``I whisper`` right after a quotation.
     ``loose``: the quotation's sentence runs on into this narration (``"…," he echoed``), so the clause is its
@@ -347,10 +351,14 @@ def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None
     toks = toks[:10]
     if toks[0][0].lower() in ("was", "were"):
         return _possessed_speech(ix, toks)
-    # VERB SUBJ: said Elizabeth / cried her mother / said he
-    if _is_speech(toks[0][0]):
+    # VERB SUBJ: said Elizabeth / cried her mother / said he / put in the sergeant
+    cut_in = toks[0][0].lower() in _CUT_IN and len(toks) > 1 and toks[1][0].lower() == "in"
+    if _is_speech(toks[0][0]) or cut_in:
         k = 1
-        if k < len(toks) and toks[k][0].lower() in ("on", "out", "up"):
+        if k < len(toks) and (
+            toks[k][0].lower() in ("on", "out", "up")
+            or (toks[k][0].lower() == "in" and toks[0][0].lower() in _CUT_IN)  # "put in the sergeant"
+        ):
             k += 1
         if k < len(toks) and toks[k][0].lower().endswith("ly"):
             k += 1
