@@ -247,8 +247,11 @@ def test_a_name_the_narration_uses_for_someone_acting_is_not_the_narrators() -> 
 
 @pytest.mark.parametrize("verb", ["put in", "broke in", "cut in", "chimed in"])
 def test_an_interrupting_tag_names_its_speaker(verb: str) -> None:
-    text = f'Okoro looked at the butler.\n\n"You found him?"\n\n"I did, sir."\n\n"And the letter?" {verb} Mulholland.\n'
-    assert _speakers(_run(text))[-1] == "Mulholland"
+    text = (
+        'Okoro looked at the butler.\n\n"You found him?"\n\n"I did, sir," replied the butler.\n\n'
+        f'"And the letter?" {verb} the sergeant.\n'
+    )
+    assert _speakers(_run(text))[-1] == "the sergeant"
 
 
 def test_a_description_tag_ends_with_its_sentence() -> None:
