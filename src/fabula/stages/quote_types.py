@@ -37,6 +37,14 @@ _WRITTEN_BEFORE = re.compile(
     r"|(?:bore|contained|containing)[ \t\n]+(?:the|these)[ \t\n]+words)\b[^.!?;\"“”]{0,40}[:,]?[—–-]*[ \t\n]*$",
     re.I,
 )
+# A thing with writing on it that "says" it: "a sign that says", "a board on two posts that said", "the note read",
+# "the first letter began".
+_THING_SAYS = re.compile(
+    r"\b(?:signs?|board|notice|placard|poster|banner|label|plaque|card|note|letter|telegram|message|text|screen"
+    r"|display|headline|caption|inscription|motto|legend|sticker|t-shirt|tattoo|post-it)\b(?:[ \t\n]+[\w'’-]+){0,6}?"
+    r"[ \t\n]+(?:says|said|read|reads|reading|saying|began|begins|ran|runs)[ \t\n]*[:,]?[ \t\n]*$",
+    re.I,
+)
 # A letter announced in the narration paragraph before it ("It was to this effect:", "the following reply:").
 _LETTER_CUE = re.compile(
     r"\b(?:letters?|notes?|wrote|written|telegram|card|document|postscript|enclosure|epistle"
@@ -273,6 +281,7 @@ def classify(text: str, paras: Sequence[Span], items: Sequence[Item]) -> list[Qu
             out[k] = "unsaid"
         elif (
             _WRITTEN_BEFORE.search(before[-80:])
+            or _THING_SAYS.search(before[-80:])
             or _text_cue(before if before.strip() else prev_para)
             or (len(it.spans) > 1 and _WRITTEN_TAG.search(gaps) and not SPEECH_VERB_RE.search(gaps))
         ):
