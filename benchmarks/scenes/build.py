@@ -21,9 +21,11 @@ A source file is a header, a line containing only ``---``, and a body.
 
 Header lines (``key: value``; lines starting with ``;`` are comments)::
 
-    marks: straight | curly | single
-        the dialogue marks of the scene: "..." / “...” / ‘...’
-    person: first-present | first-past | third-past
+    marks: straight | curly | single | dash | dash-tight
+        the dialogue marks of the scene: "..." / “...” / ‘...’, or
+        em-dash-led dialogue (see "Dash dialogue" below): ``dash`` opens
+        each spoken line with "— ", ``dash-tight`` with "—" and no space
+    person: first-present | first-past | third-present | third-past
     apostrophe: straight | curly
         ``curly`` turns every ' of the body into ’ (typeset text)
     exercises: free text, one line (what the scene tests)
@@ -63,6 +65,25 @@ Every dialogue mark in the output must come from a marker: the checker
 fails if the text contains a mark that is neither an annotated
 quotation nor a declared ``#`` quotation.  (For ``single`` scenes only
 opening ‘ marks are checked, since ’ doubles as the apostrophe.)
+
+Dash dialogue
+=============
+
+In ``dash`` and ``dash-tight`` scenes a spoken line is a paragraph that
+opens with an em dash, and there is no closing mark: the speech runs to
+the comma before its tag, or to the end of the paragraph::
+
+    {{A>B|A|he|Wait,}} he said. {{+|Not yet.}}
+
+becomes ``— Wait, he said. — Not yet.``: the builder writes the opening
+dash (and, for ``dash``, one space) before every TEXT, including a
+continuation, and nothing after it.  A span holds the speech with its own
+final punctuation, the comma before a tag included (as in ``"Yes," she
+said``), and must be followed by a space or the end of the paragraph; the
+first span of a quotation must open its paragraph.  Every em dash in such a
+scene must be a dialogue dash, so write interrupted speech with an
+ellipsis.  Non-dialogue ``#`` quotations in these scenes are written in
+curly double quotes “...”, which are checked like dialogue marks.
 """
 
 from __future__ import annotations
@@ -77,7 +98,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 
-MARKS = {"straight": ('"', '"'), "curly": ("\u201c", "\u201d"), "single": ("\u2018", "\u2019")}
+MARKS = {"straight": ('"', '"'), "curly": ("\u201c", "\u201d"), "single": ("\u2018", "\u2019"),
+         "dash": ("\u2014 ", ""), "dash-tight": ("\u2014", "")}
+DASH = {"dash", "dash-tight"}
+
+
+def nonspeech_marks(marks: str) -> tuple[str, str]:
+    """The marks of the ``#`` (non-dialogue) quotations of a scene."""
+    return ("\u201c", "\u201d") if marks in DASH else MARKS[marks]
 SPECIAL = {"_group", "_unknowable"}
 TYPES = {"E": "Explicit", "A": "Anaphoric", "I": "Implicit"}
 QHEADER = [
@@ -190,10 +218,11 @@ def build_scene(meta: dict, name: str) -> dict:
                 emit(cl)
             elif body.startswith("#"):
                 kind, _, txt = body[1:].partition("|")
-                emit(op)
+                nop, ncl = nonspeech_marks(meta["marks"])
+                emit(nop)
                 intentional.append({"kind": kind, "span": [pos, pos + len(txt)], "text": txt})
                 emit(txt)
-                emit(cl)
+                emit(ncl)
             else:
                 parts = body.split("|", 3)
                 if len(parts) != 4 or ">" not in parts[0]:
@@ -248,6 +277,8 @@ def mark_positions(text: str, marks: str) -> set[int]:
     op, cl = MARKS[marks]
     if marks == "single":
         return {i for i, ch in enumerate(text) if ch == op}
+    if marks in DASH:
+        return {i for i, ch in enumerate(text) if ch in "\u2014\u201c\u201d"}
     return {i for i, ch in enumerate(text) if ch in (op, cl)}
 
 
@@ -261,7 +292,9 @@ def check_scene(name: str, meta: dict, built: dict) -> list[str]:
     if "{{" in text or "}}" in text:
         errs.append("leftover marker braces in text")
     op, cl = MARKS[meta["marks"]]
-    others = {"straight": "\u201c\u201d", "curly": '"', "single": '"'}[meta["marks"]]
+    others = {"straight": "\u201c\u201d", "curly": '"', "single": '"', "dash": '"\u2018',
+              "dash-tight": '"\u2018'}[meta["marks"]]
+    dash = meta["marks"] in DASH
     for ch in others:
         if ch in text:
             errs.append(f"foreign quote mark {ch!r} in a {meta['marks']} scene")
@@ -295,18 +328,26 @@ def check_scene(name: str, meta: dict, built: dict) -> list[str]:
         spans = ast.literal_eval(r["quoteByteSpans"])
         if len(subs) != len(spans) or r["quoteText"] != " ".join(subs):
             errs.append(f"{r['quoteID']}: sub-quotations and spans disagree")
-        for sub, (a, b) in zip(subs, spans, strict=False):
+        for j, (sub, (a, b)) in enumerate(zip(subs, spans, strict=False)):
             if text[a:b] != sub:
                 errs.append(f"{r['quoteID']}: span [{a},{b}] is {text[a:b]!r}, expected {sub!r}")
-            if a < 1 or text[a - 1] != op or b >= len(text) or text[b] != cl:
+            if dash:
+                o = a - len(op)
+                if o < 0 or text[o:a] != op or (b < len(text) and text[b] not in " \n"):
+                    errs.append(f"{r['quoteID']}: span [{a},{b}] not led by a dialogue dash")
+                if j == 0 and o > 0 and text[o - 1] != "\n":
+                    errs.append(f"{r['quoteID']}: dash quotation does not open its paragraph")
+                if not sub or sub[0].isspace() or sub[-1].isspace():
+                    errs.append(f"{r['quoteID']}: dash span {sub!r} has outer whitespace")
+            elif a < 1 or text[a - 1] != op or b >= len(text) or text[b] != cl:
                 errs.append(f"{r['quoteID']}: span [{a},{b}] not enclosed by dialogue marks")
             if a <= prev_end:
                 errs.append(f"{r['quoteID']}: spans not in text order")
             prev_end = b
             if "\n" in sub:
                 errs.append(f"{r['quoteID']}: quotation crosses a line break")
-            boundaries.add(a - 1)
-            if meta["marks"] != "single":
+            boundaries.add(a - len(op))
+            if meta["marks"] != "single" and not dash:
                 boundaries.add(b)
         if r["speaker"] not in mains | SPECIAL:
             errs.append(f"{r['quoteID']}: unknown speaker {r['speaker']!r}")
@@ -327,6 +368,8 @@ def check_scene(name: str, meta: dict, built: dict) -> list[str]:
         boundaries.add(a - 1)
         if meta["marks"] != "single":
             boundaries.add(b)
+        if dash and (text[a - 1] != "\u201c" or text[b] != "\u201d"):
+            errs.append(f"intentional quotation {q['text']!r} not in “ ” marks")
     stray = sorted(mark_positions(text, meta["marks"]) - boundaries)
     for p in stray:
         errs.append(f"unannotated, undeclared dialogue mark at {p}: {text[max(0, p - 30):p + 30]!r}")
@@ -381,9 +424,9 @@ def main() -> int:
         if built.get("_unused"):
             print(f"   listed but never speaking: {', '.join(built['_unused'])}")
     print()
-    print(f"{'scene':22} {'words':>5} {'quotes':>6}  {'person':13} {'marks':8} {'types':12} speakers")
+    print(f"{'scene':22} {'words':>5} {'quotes':>6}  {'person':13} {'marks':10} {'types':12} speakers")
     for r in rows:
-        print(f"{r[0]:22} {r[1]:5} {r[2]:6}  {r[3]:13} {r[4]:8} {r[5]:12} {r[6]}")
+        print(f"{r[0]:22} {r[1]:5} {r[2]:6}  {r[3]:13} {r[4]:10} {r[5]:12} {r[6]}")
     print(f"{len(rows)} scenes, {total_q} quotations, {failures} failing")
     return 1 if failures else 0
 

@@ -254,6 +254,15 @@ def test_an_interrupting_tag_names_its_speaker(verb: str) -> None:
     assert _speakers(_run(text))[-1] == "the sergeant"
 
 
+def test_a_beat_whose_person_comes_after_and_names_the_speaker() -> None:
+    text = (
+        "Jace and Tam stood by the noticeboard, reading.\n\n"
+        '"You\'re on it," Jace said.\n\n"I can\'t believe it," said Tam.\n\n'
+        "The office door swings open and Mr. Halvorsen leans out, coffee mug in one hand. \"Miss Oyelaran. A word?\"\n"
+    )
+    assert _speakers(_run(text))[-1] == "Mr. Halvorsen"
+
+
 def test_a_description_tag_ends_with_its_sentence() -> None:
     text = '"Someone who pays," says the man in the grey coat. He sets a purse on the bar.\n\n"Fine," I say.\n'
     assert _speakers(_run(text))[0] == "the man in the grey coat"

@@ -17,6 +17,7 @@ from fabula.lexicon import (
     GENERIC_PERSON_NOUNS,
     GROUP_SUBJECTS,
     NON_PERSON_ENDING,
+    NOT_VERB,
     NP_STOP,
     OBJECT_PRONOUNS,
     PERCEPTION_VERBS,
@@ -508,6 +509,21 @@ def _closes_intro(ix: StoryIndex, toks: list[Token], k: int, last_char: str) -> 
     return True
 
 
+def _second_clause_subject(ix: StoryIndex, toks: list[Token], k: int) -> Ref | None:
+    """The subject of a clause joined by "and"/"but" after a subject that is no person ("The door swings open and
+    Mr. Halvorsen leans out"): a name or a pronoun, then a verb in -s or -ed."""
+    for j in range(max(k, 1), len(toks) - 1):
+        if toks[j - 1][0].lower() not in ("and", "but"):
+            continue
+        ref, end = _subject(ix, toks, j)
+        if ref is None or ref.kind not in ("name", "pronoun", "narrator") or end >= len(toks):
+            continue
+        verb = toks[end][0].lower()
+        if _is_speech(verb) or (verb.endswith(("s", "ed")) and len(verb) > 3 and verb not in NOT_VERB):
+            return ref
+    return None
+
+
 def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
     """Subjects of narration sentences in ``[a, b)``: a leading name, pronoun or possessive (``His eyes…``)."""
     out: list[Ref] = []
@@ -539,6 +555,10 @@ def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
         if w in POSSESSIVE_PRONOUNS:
             g = POSSESSIVE_PRONOUNS[w]
             out.append(_pronoun_ref(g, toks[k][1], weak=True))
+            continue
+        joined = _second_clause_subject(ix, toks, k + 1)
+        if joined is not None:
+            out.append(joined)
             continue
         # first name mention of the sentence within its first few words
         for t in toks[k + 1 : k + 4]:
