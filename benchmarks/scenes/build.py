@@ -101,11 +101,6 @@ SRC = HERE / "src"
 MARKS = {"straight": ('"', '"'), "curly": ("\u201c", "\u201d"), "single": ("\u2018", "\u2019"),
          "dash": ("\u2014 ", ""), "dash-tight": ("\u2014", "")}
 DASH = {"dash", "dash-tight"}
-
-
-def nonspeech_marks(marks: str) -> tuple[str, str]:
-    """The marks of the ``#`` (non-dialogue) quotations of a scene."""
-    return ("\u201c", "\u201d") if marks in DASH else MARKS[marks]
 SPECIAL = {"_group", "_unknowable"}
 TYPES = {"E": "Explicit", "A": "Anaphoric", "I": "Implicit"}
 QHEADER = [
@@ -116,6 +111,11 @@ QHEADER = [
 MARKER = re.compile(r"\{\{(.*?)\}\}", re.S)
 WORDS = (450, 900)
 QUOTES = (12, 35)
+
+
+def nonspeech_marks(marks: str) -> tuple[str, str]:
+    """The marks of the ``#`` (non-dialogue) quotations of a scene."""
+    return ("\u201c", "\u201d") if marks in DASH else MARKS[marks]
 
 
 class SourceError(Exception):
@@ -334,7 +334,8 @@ def check_scene(name: str, meta: dict, built: dict) -> list[str]:
             if dash:
                 o = a - len(op)
                 if o < 0 or text[o:a] != op or (b < len(text) and text[b] not in " \n"):
-                    errs.append(f"{r['quoteID']}: span [{a},{b}] not led by a dialogue dash")
+                    errs.append(f"{r['quoteID']}: span [{a},{b}] not led by a dialogue dash"
+                                " and followed by a space or a line end")
                 if j == 0 and o > 0 and text[o - 1] != "\n":
                     errs.append(f"{r['quoteID']}: dash quotation does not open its paragraph")
                 if not sub or sub[0].isspace() or sub[-1].isspace():

@@ -91,11 +91,14 @@ class _Evidence:
         self.init_cued += sign * (h.initial and len(h.words) == 1 and h.cue and not h.in_quote)
 
     def person_like(self) -> bool:
-        """Used mid-sentence mostly as a person is: tagged, addressed, possessive ("said May", "May's"); or, where
-        the text also opens sentences with it, as the subject of a verb in half its uses ("June sighed", "June
-        laughed", "June's ears")."""
+        """Used mid-sentence mostly as a person is: tagged, addressed, possessive ("said May", "May's")."""
+        return self.mid_cued >= 3 and self.mid_cued >= 0.2 * self.mid
+
+    def acts(self) -> bool:
+        """:meth:`person_like`, or, where the text also opens sentences with it, the subject of a verb in half its
+        uses ("June sighed", "June laughed", "June's ears"): for a first name that is also a month."""
         cued = self.mid_cued + self.init_cued
-        return (self.mid_cued >= 3 and self.mid_cued >= 0.2 * self.mid) or (cued >= 3 and cued >= 0.5 * self.caps)
+        return self.person_like() or (cued >= 3 and cued >= 0.5 * self.caps)
 
 
 class _NameWords:
@@ -140,7 +143,9 @@ class _NameWords:
             wl = unhyphened
         if wl in STOP:
             # "said May"; "said Hall" where "Mr. Hall" is in the story
-            rescuable = wl in STOP_NAMES or ((wl in PLACE_SURNAMES or wl in MONTH_SURNAMES) and w in self.titled)
+            if wl in STOP_NAMES:
+                return ev.acts()
+            rescuable = (wl in PLACE_SURNAMES or wl in MONTH_SURNAMES) and w in self.titled
             return rescuable and ev.person_like()
         if wl in self.priors:
             return True
