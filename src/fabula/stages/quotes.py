@@ -165,8 +165,9 @@ def _later_closer(text: str, i: int, p1: int) -> bool:
 
 
 _DASH_LEAD = re.compile(r"[ \t]*(?:—|–|--)[ \t]*")
-#: An inner dash, or a sentence break, comma or question inside a dash-led paragraph: where a tag may begin.
-_DASH_BREAK = re.compile(r"\s+(?:—|–|--)\s+|(?<=[,.!?…])\s+(?=\S)")
+#: An inner dash (spaced, or tight against the words it reopens: ``says Ilse. —Phone away``), or a sentence break,
+#: comma or question inside a dash-led paragraph: where a tag may begin.
+_DASH_BREAK = re.compile(r"\s+(?:—|–|--)(?:\s+|(?=[^\s—–-]))|(?<=[,.!?…])\s+(?=[^\s—–-])")
 _DASH_PRONOUNS = frozenset("he she i they we you".split())
 _DASH_WORD = re.compile(r"[\w'’-]+")
 
@@ -194,24 +195,30 @@ def _dash_tag_starts(text: str, pos: int, end: int, after: str) -> bool:
 
 
 def _scan_dash(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
-    """Dash-led dialogue: ``— Yes, he said. — And you?`` Speech alternates with tags split at inner dashes."""
+    """Dash-led dialogue: ``— Yes, he said. — And you?`` Speech alternates with tags split at inner dashes; after a
+    tag without one, a dash reopens the speech where a sentence ended (``says Ilse. — Phone away``) or where it is
+    set tight against the words (``says Ilse. —Phone away``), not inside the narration (``turned — slowly — away``)."""
     m = _DASH_LEAD.match(text, p0, p1)
     if not m or m.end() >= p1:
         return []
     out: list[_Raw] = []
     pos = m.end()
     speech = True
+    dashed_tag = False  # the narration now running was opened by a dash (and a dash closes it)
     for t in _DASH_BREAK.finditer(text, pos, p1):
         is_dash = "—" in t.group() or "–" in t.group() or "--" in t.group()
-        if not is_dash and not (speech and _dash_tag_starts(text, t.end(), p1, text[t.start() - 1])):
-            continue
         if speech:
+            if not is_dash and not _dash_tag_starts(text, t.end(), p1, text[t.start() - 1]):
+                continue
             out.append(_Raw(pos, _rstrip(text, pos, t.start()), m.start() if not out else pos, t.start(), pi))
+            speech, dashed_tag = False, is_dash
+        elif is_dash and (
+            dashed_tag or not t.group()[-1].isspace() or text[: t.start()].rstrip().endswith((".", "!", "?", "…"))
+        ):
+            speech = True
+        else:
+            continue
         pos = t.end()
-        speech = (not speech) if is_dash else False
-        if not speech and not is_dash:
-            # a tag without a closing dash: the rest of the paragraph is narration
-            break
     if speech and pos < p1:
         out.append(_Raw(pos, _rstrip(text, pos, p1), m.start() if not out else pos, p1, pi))
     return [r for r in out if r.end > r.start]

@@ -13,7 +13,6 @@ from fabula.lexicon import CANON_TITLE, GENERIC_PERSON_NOUNS, NOT_VERB, SPEECH_V
 from fabula.stages.attribution.evidence import StoryIndex
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.attribution.style import WORDS
-from fabula.stages.characters import MENTIONED_THRESHOLD
 from fabula.stages.segment import NARRATOR_HEADING_RE, narrator_headings
 from fabula.story import Quote, Span
 
@@ -24,7 +23,6 @@ _SELF_INTRO = re.compile(
 )
 EMBEDDED_SHARE = 0.25  # below this share of the text, first-person sections are embedded documents
 NARRATED_BOOK = 0.5  # from this share of the text told in first-person sections where the narrator speaks
-_UNTAGGED = frozenset({"turn_taking", "vocative_reply", "continuation", "fallback"})
 _FIRST_WORDS = re.compile(r"\b(?:I|me|my|mine|myself|My|Me|Myself)\b")
 _THIRD_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re.IGNORECASE)
 
@@ -99,7 +97,6 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     votes: dict[int, dict[str, float]] = {k: {} for k in fp}
     narr_mentions: dict[int, Counter[str]] = {k: Counter() for k in fp}
     third_tags: dict[int, Counter[str]] = {k: Counter() for k in fp}
-    own_vocs: dict[int, Counter[str]] = {k: Counter() for k in fp}
     acting: Counter[str] = Counter()  # "Pim laughed": the narration's third-person subjects
     for k in fp:
         sec = ix.sections[k]
@@ -117,12 +114,6 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
         if x.rule == "tag_name" and x.speaker not in placeholders:
             third_tags[x.section][x.speaker] += 1
         if x.speaker in placeholders:
-            # A name said in an untagged turn the rules gave the narrator, kept in case the narration never uses
-            # it (below). A tagged line ("I said") is the narrator's: its vocatives name the listener.
-            if x.rule in _UNTAGGED:
-                for v in _clear_vocatives(st, x):
-                    if _someone_else_near(st, x, v):
-                        own_vocs[x.section][v] += 1
             continue
         near = any(
             0 <= j < len(st.qs)
@@ -139,18 +130,10 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
         for cid, score in votes[k].items():
             pooled[cid] = pooled.get(cid, 0.0) + score
         pooled_narr.update(narr_mentions[k])
-    # A name only ever heard in the quotations of a first-person text, never in its narration, is the narrator's
-    # even where the rules gave the lines that say it to the narrator (untagged turns off by one): the narration
-    # would speak of anyone else present in the third person.
-    for k in fp:
-        for cid, n in own_vocs[k].items():
-            if pooled_narr[cid] == 0 and not third_tags[k][cid]:
-                votes[k][cid] = votes[k].get(cid, 0.0) + n
-                pooled[cid] = pooled.get(cid, 0.0) + n
 
     def best_of(v: dict[str, float], nm: Counter[str]) -> str | None:
         for cid, score in sorted(v.items(), key=lambda kv: -kv[1]):
-            if score >= 1 and nm[cid] <= max(1.0, score) and not acting[cid] and _person_enough(st, cid):
+            if score >= 1 and nm[cid] <= max(1.0, score) and not acting[cid]:
                 return cid
         return None
 
@@ -209,24 +192,6 @@ def _clear_vocatives(st: AttributionState, x: QuoteState) -> list[str]:
         and (m.start == a or text[a : m.start].rstrip().endswith((".", "!", "?")))
     }
     return [v for v in x.vocatives if v not in alone]
-
-
-def _person_enough(st: AttributionState, cid: str) -> bool:
-    """Whether the person model takes ``cid`` for a person at its own balance (``MENTIONED_THRESHOLD``): naming
-    the narrator after a word heard only in dialogue ("Relax.") needs more than a name that may speak."""
-    c = st.ix.chars.get(cid)
-    return c is None or c.person is None or c.person >= MENTIONED_THRESHOLD
-
-
-def _someone_else_near(st: AttributionState, x: QuoteState, addressed: str) -> bool:
-    """Whether the narration of the quotation's paragraph or the two before names someone other than the one it
-    addresses: a third person present who may have said it (on the phone with one person, nobody else is)."""
-    ix = st.ix
-    a = ix.paras[max(0, x.para - 2)][0]
-    b = ix.paras[x.para][1]
-    return any(
-        m.character and m.character != addressed and not ix.in_quote(m.start) for m in ix.mentions_in(a, b)
-    )
 
 
 def _heading_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
