@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fabula.corpora.novels import GoldCharacter, GoldNovel, GoldQuote
-from fabula.corpora.sealed import SEALED_PDNC_DEV, SEALED_SCENES, is_sealed, sealed_novels, sealed_scenes
+from fabula.corpora.sealed import (
+    SCENE_BATCHES,
+    SEALED_PDNC_DEV,
+    SEALED_SCENES,
+    is_sealed,
+    sealed_novels,
+    sealed_scenes,
+)
 from fabula.eval.strict import GoldCast, StrictJudge
 from fabula.story import Character
 
@@ -38,10 +45,10 @@ def test_sealed_rule_is_pinned() -> None:
 
 def test_sealed_scenes_rule_is_pinned() -> None:
     scenes = Path(__file__).resolve().parents[2] / "benchmarks" / "scenes"
-    names = [p.name for p in scenes.iterdir() if (p / "quotation_info.csv").exists()]
-    assert len(names) == 16
-    assert tuple(sealed_scenes(names)) == SEALED_SCENES
-    assert is_sealed("NightCab") and not is_sealed("BridgeWatch")
+    names = {p.name for p in scenes.iterdir() if (p / "quotation_info.csv").exists()}
+    assert names == {n for batch in SCENE_BATCHES for n in batch}
+    assert tuple(n for batch in SCENE_BATCHES for n in sealed_scenes(batch)) == SEALED_SCENES
+    assert is_sealed("NightCab") and is_sealed("VicarageTea") and not is_sealed("BridgeWatch")
 
 
 def test_main_name_first_then_aliases_in_order() -> None:
