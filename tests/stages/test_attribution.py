@@ -888,17 +888,6 @@ def test_a_name_only_ever_said_to_someone_is_their_nickname() -> None:
     assert all(q.addressees in ([], [pip.id]) for q in story.quotes if q.speaker != pip.id)
 
 
-def test_a_nickname_answered_twice_by_one_person_in_a_short_scene_is_theirs() -> None:
-    text = (
-        "Herbert and Pip sat by the fire in the old rooms.\n\n"
-        '"My dear Handel, how are you?" said Herbert.\n\n"Very well," said Pip.\n\n'
-        '"Then rest, Handel."\n\n"I will," Pip said.\n'
-    )
-    story = analyze(text)
-    pip = next(c for c in story.characters if c.name == "Pip")
-    assert "Handel" in pip.aliases and "Handel" not in {c.name for c in story.characters}
-
-
 def test_a_title_and_surname_said_to_one_known_by_her_first_name_is_her() -> None:
     """The narration calls her "Miss Tolley" once and "Ada" otherwise; "Miss Tolley" is what the others say to
     her face, and Ada answers: one character, not a "Miss Tolley" beside "Ada"."""

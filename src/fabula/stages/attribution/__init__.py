@@ -172,11 +172,7 @@ def join_nicknames(st: AttributionState, least: int = 3, share: float = 0.6) -> 
     join: dict[str, str] = {}
     for a, v in votes.items():
         (who, n), c = v.most_common(1)[0], chars.get(a)
-        # twice, and only ever them (a short chapter), for a name the narration never uses; not the narrator, who
-        # answers whatever is said near them
-        twice = n >= 2 and n == sum(v.values()) and a not in narrated and who in chars and not chars[who].narrator
-        few = n < least and not twice
-        if c is None or c.narrator or who == a or who not in chars or few or n < share * sum(v.values()):
+        if c is None or c.narrator or who == a or who not in chars or n < least or n < share * sum(v.values()):
             continue
         if a in narrated and not (_bare(c) == 1 and _bare(chars[who]) == 0):
             continue  # a name the narration uses too: only "Miss Honeychurch" said to one known by her first name
