@@ -244,6 +244,9 @@ def test_a_beat_whose_person_comes_after_and_names_the_speaker() -> None:
 def test_a_description_tag_ends_with_its_sentence() -> None:
     text = '"Someone who pays," says the man in the grey coat. He sets a purse on the bar.\n\n"Fine," I say.\n'
     assert _speakers(_run(text))[0] == "the man in the grey coat"
+    # a line break of hard-wrapped prose ends nothing
+    text = '"Someone who pays," says the man in the grey\ncoat, and sets a purse on the bar.\n\n"Fine," I say.\n'
+    assert _speakers(_run(text))[0] == "the man in the grey coat"
 
 
 def test_an_imperative_heard_in_dialogue_does_not_name_the_narrator() -> None:

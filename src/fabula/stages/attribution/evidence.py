@@ -249,6 +249,12 @@ def _sentence_gap(text: str, a: Token, b: Token) -> bool:
     return text[a[2] - 1] in ".!?" or any(c in ".!?;:—\n" for c in text[a[2] : b[1]])
 
 
+def _clause_break(text: str, a: Token, b: Token) -> bool:
+    """Whether a sentence or clause ends between two tokens (a line break of hard-wrapped prose does not)."""
+    gap = text[a[2] - 1 : b[1]]
+    return any(c in ".!?;:—" for c in gap) or "\n\n" in gap
+
+
 def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int]:
     """Parse a subject starting at token ``k``: a name mention, a pronoun, or a short noun phrase."""
     if k >= len(toks):
@@ -318,7 +324,7 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
                 while m2 < len(toks) and m2 <= j + 4 and toks[m2][0][0].isalpha():
                     w2 = toks[m2][0].lower().rstrip(".")
                     if (
-                        _sentence_gap(ix.text, toks[m2 - 1], toks[m2])  # "the man in the grey coat. He …"
+                        _clause_break(ix.text, toks[m2 - 1], toks[m2])  # "the man in the grey coat. He …"
                         or w2 in SUBJECT_PRONOUNS
                         or w2 in NP_STOP
                         or w2 in DETERMINERS
