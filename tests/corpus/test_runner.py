@@ -15,7 +15,7 @@ import pytest
 
 from fabula.corpus import Config, Store, run_corpus
 from fabula.corpus.engines import LocalEngine
-from fabula.corpus.runner import Progress, doc_id, iter_inputs, largest_first
+from fabula.corpus.runner import BATCH_DOCS, Progress, doc_id, iter_inputs, largest_first
 from fabula.errors import UsageError
 from tests.corpus.conftest import N_DOCS, snapshot
 from tests.corpus.crashy import CRASH_MARK, crash_on_mark
@@ -35,14 +35,18 @@ def test_kill_9_mid_run_then_resume_loses_and_doubles_nothing(
     cmd = [sys.executable, "-m", "fabula.cli", "corpus", "run", str(corpus_dir), "--db", str(db), "--workers", "1"]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     assert proc.stderr is not None
+    # kill right after the first batch is written (BATCH_DOCS documents, or fewer when a second went by): on a fast
+    # machine thirty documents can take under BATCH_SECONDS, so a fixed count of 30 could see nothing written yet
+    want = BATCH_DOCS + 1
+    assert want < N_DOCS
     seen = 0
     deadline = time.monotonic() + 90
-    while seen < 30 and time.monotonic() < deadline:
+    while seen < want and time.monotonic() < deadline:
         line = proc.stderr.readline()
         if not line:
             break
         seen += line.startswith("[")
-    assert seen == 30, f"the run did not get far enough ({seen} documents)"
+    assert seen == want, f"the run did not get far enough ({seen} documents)"
     workers = psutil.Process(proc.pid).children(recursive=True)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
