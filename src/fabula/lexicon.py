@@ -131,6 +131,12 @@ PLACE_PREP = frozenset("in at from into near through across via within inside ou
 #: Words ending in -s or -ed that are not verbs: no "X smiled" person cue after a name ("Ali was", "Ali always").
 NOT_VERB = frozenset("was has is does this its his thus always perhaps less unless yes sometimes".split())
 
+
+def verb_like(word: str) -> bool:
+    """Whether a lower-case word after a name reads as its verb ("Pim laughs", "June sighed"): -s or -ed, longer
+    than three letters, none of :data:`NOT_VERB`."""
+    return len(word) > 3 and word.endswith(("ed", "s")) and word not in NOT_VERB
+
 # ---------------------------------------------------------------------------------------------- first names
 
 NICKNAMES: dict[str, str] = {

@@ -212,9 +212,7 @@ def _scan_dash(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
                 continue
             out.append(_Raw(pos, _rstrip(text, pos, t.start()), m.start() if not out else pos, t.start(), pi))
             speech, dashed_tag = False, is_dash
-        elif is_dash and (
-            dashed_tag or not t.group()[-1].isspace() or text[: t.start()].rstrip().endswith((".", "!", "?", "…"))
-        ):
+        elif is_dash and (dashed_tag or not t.group()[-1].isspace() or _ends_sentence_before(text, p0, t.start())):
             speech = True
         else:
             continue
@@ -222,6 +220,12 @@ def _scan_dash(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
     if speech and pos < p1:
         out.append(_Raw(pos, _rstrip(text, pos, p1), m.start() if not out else pos, p1, pi))
     return [r for r in out if r.end > r.start]
+
+
+def _ends_sentence_before(text: str, a: int, b: int) -> bool:
+    """Whether the text of ``[a, b)``, trailing spaces aside, ends a sentence (looking back over the spaces only)."""
+    end = _rstrip(text, a, b)
+    return end > a and text[end - 1] in ".!?…"
 
 
 def _rstrip(text: str, a: int, b: int) -> int:
@@ -340,21 +344,17 @@ def _tag_follows(text: str, r: _Raw) -> bool:
 def _is_tag_gap(gap: str, text: str, last: _Raw) -> bool:
     """Narration between two sub-spans that is a speech tag (“I do,” he says. “…”) rather than a new turn."""
     g = gap.strip().strip("—–-").strip()
+    content_end = text[last.start : last.end].rstrip()
     if not g:
         # "Leave the table." "But I didn't say anything!": two closed turns back to back, each a sentence of its
         # own, are two quotations (the speaker may change); a dash or an open sentence between them is one.
-        return gap.strip() != "" or not _ends_sentence(text, last)
+        return gap.strip() != "" or not content_end.endswith((".", "!", "?"))
     if not _LETTER.search(g):
         return True
-    content_end = text[last.start : last.end].rstrip()
     if content_end.endswith((",", "—", "–", "-", "…", "...")) or g.endswith((",", ":")):
         return bool(SPEECH_VERB_RE.search(g)) or len(g) < 60
     # “No.” I shake my head. “No—…” : one short beat between two sentences of the same speaker.
     return len(g) < 120 and "\n" not in g and len(_GAP_SENT.findall(g.rstrip(".!?… "))) == 0
-
-
-def _ends_sentence(text: str, r: _Raw) -> bool:
-    return text[r.start : r.end].rstrip().endswith((".", "!", "?"))
 
 
 _EMBED_BEFORE = re.compile(r"(?:[^\W_]|[(\[])[ \t\n]*$")

@@ -17,7 +17,6 @@ from fabula.lexicon import (
     GENERIC_PERSON_NOUNS,
     GROUP_SUBJECTS,
     NON_PERSON_ENDING,
-    NOT_VERB,
     NP_STOP,
     OBJECT_PRONOUNS,
     PERCEPTION_VERBS,
@@ -31,6 +30,7 @@ from fabula.lexicon import (
     SPEECH_VERBS,
     SUBJECT_PRONOUNS,
     TAG_FILLERS,
+    verb_like,
 )
 from fabula.spans import SpanIndex
 from fabula.stages.characters.nouns import personish
@@ -244,15 +244,11 @@ def _a_person(ref: Ref) -> bool:
     return ref.kind != "nominal" or personish((ref.phrase or "").split()[-1])
 
 
-def _sentence_gap(text: str, a: Token, b: Token) -> bool:
-    """Whether a sentence or clause ends between two tokens ("the younger man. He …" is no "man he")."""
-    return text[a[2] - 1] in ".!?" or any(c in ".!?;:—\n" for c in text[a[2] : b[1]])
-
-
-def _clause_break(text: str, a: Token, b: Token) -> bool:
-    """Whether a sentence or clause ends between two tokens (a line break of hard-wrapped prose does not)."""
-    gap = text[a[2] - 1 : b[1]]
-    return any(c in ".!?;:—" for c in gap) or "\n\n" in gap
+def _sentence_gap(text: str, a: Token, b: Token, lines: bool = True) -> bool:
+    """Whether a sentence or clause ends between two tokens ("the younger man. He …" is no "man he"); a line break
+    ends it too unless ``lines`` is False (hard-wrapped prose), when only a blank line does."""
+    gap = text[a[2] : b[1]]
+    return text[a[2] - 1] in ".!?" or any(c in ".!?;:—" for c in gap) or ("\n" if lines else "\n\n") in gap
 
 
 def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int]:
@@ -324,7 +320,7 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
                 while m2 < len(toks) and m2 <= j + 4 and toks[m2][0][0].isalpha():
                     w2 = toks[m2][0].lower().rstrip(".")
                     if (
-                        _clause_break(ix.text, toks[m2 - 1], toks[m2])  # "the man in the grey coat. He …"
+                        _sentence_gap(ix.text, toks[m2 - 1], toks[m2], lines=False)  # "…grey coat. He …"
                         or w2 in SUBJECT_PRONOUNS
                         or w2 in NP_STOP
                         or w2 in DETERMINERS
@@ -363,8 +359,7 @@ def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None
     if _is_speech(toks[0][0]) or cut_in:
         k = 1
         if k < len(toks) and (
-            toks[k][0].lower() in ("on", "out", "up")
-            or (toks[k][0].lower() == "in" and toks[0][0].lower() in _CUT_IN)  # "put in the sergeant"
+            toks[k][0].lower() in ("on", "out", "up") or cut_in  # "put in the sergeant"
         ):
             k += 1
         if k < len(toks) and toks[k][0].lower().endswith("ly"):
@@ -525,7 +520,7 @@ def _second_clause_subject(ix: StoryIndex, toks: list[Token], k: int) -> Ref | N
         if ref is None or ref.kind not in ("name", "pronoun", "narrator") or end >= len(toks):
             continue
         verb = toks[end][0].lower()
-        if _is_speech(verb) or (verb.endswith(("s", "ed")) and len(verb) > 3 and verb not in NOT_VERB):
+        if _is_speech(verb) or verb_like(verb):
             return ref
     return None
 

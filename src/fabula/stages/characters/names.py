@@ -16,7 +16,6 @@ from fabula.lexicon import (
     ADDRESS_WORDS,
     APOS_S,
     NOBLE_TITLES,
-    NOT_VERB,
     PARTICLES,
     SPEECH_VERBS,
     STOP,
@@ -24,6 +23,7 @@ from fabula.lexicon import (
     TITLES,
     VOCATIVE_LEAD_RE,
     name_prior,
+    verb_like,
 )
 from fabula.spans import SpanIndex
 from fabula.stages.characters.nouns import personish
@@ -270,9 +270,7 @@ def mark_cues(text: str, hits: list[NameHit]) -> None:
             or (
                 m
                 and m.start(1) == h.end + 1
-                and nxt.endswith(("ed", "s"))
-                and nxt not in NOT_VERB
-                and len(nxt) > 3
+                and verb_like(nxt)
             )
         ):
             h.cue = True
