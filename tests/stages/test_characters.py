@@ -610,3 +610,18 @@ def test_a_bare_miss_and_surname_among_sisters_is_the_eldest() -> None:
                    .replace(", and Jane looked at Rose", ""))
     rose = next(c for c in alone.characters if "Rose Pym" in c.aliases)
     assert "Miss Pym" not in rose.aliases and any("Miss Pym" in c.aliases for c in alone.characters)
+
+
+def test_a_frequent_word_opening_a_sentence_of_a_short_text_is_no_part_of_the_name() -> None:
+    # "does" and "tell" never occur in lower case here: the common-word list decides, not this text's counts
+    text = (
+        'Kofi pulled at his aunt\'s sleeve. "Does Nana like plums? Tell Nana I picked them."\n\n'
+        "Nana laughed and said that she did. At noon Coach Brenner blew the whistle. Coach Brenner never "
+        "waited for anyone.\n"
+    )
+    story = _chars(text)
+    spans = {story.text[m.start : m.end] for m in story.mentions if m.kind == "name"}
+    assert "Nana" in spans and not {"Does Nana", "Tell Nana"} & spans
+    # a pair that also runs on mid-sentence ("At noon Coach Brenner") is one name where it opens a sentence too
+    coach = [m for m in story.mentions if story.text[m.start : m.end].endswith("Brenner")]
+    assert [story.text[m.start : m.end] for m in coach] == ["Coach Brenner", "Coach Brenner"]

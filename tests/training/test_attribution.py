@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from fabula.corpora.novels import GoldCharacter, GoldNovel, GoldQuote
 from fabula.story import Quote
 from fabula.training import attribution as tr
@@ -37,3 +39,12 @@ def test_training_data_views_share_a_fold() -> None:
     assert all(labels.any() for _, labels, _, _ in own_view.groups)
     assert tr._folds([gold_view, own_view], 5) == {"toy": 0}
     assert tr._key(own_view) != tr._key(gold_view)
+
+
+def test_a_boosted_novel_weighs_like_copies_of_itself() -> None:
+    once, twice = tr.novel_data(_novel()), tr.novel_data(_novel())
+    twice.boost = 2.0
+    doubled = tr.fit([once, once])
+    boosted = tr.fit([twice])
+    assert np.allclose(doubled["coef"], boosted["coef"], atol=1e-3)
+    assert not np.allclose(tr.fit([once])["coef"], boosted["coef"], atol=1e-3)

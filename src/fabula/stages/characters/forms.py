@@ -8,12 +8,10 @@ Steeles") are dropped.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 
 from fabula.lexicon import (
     CANON_TITLE,
@@ -31,6 +29,7 @@ from fabula.lexicon import (
     name_prior,
 )
 from fabula.stages.characters.names import NameHit
+from fabula.stages.characters.nouns import common_words
 
 #: A form's key: its title (lower case, no period, or None) and its name words.
 FormKey = tuple[str | None, tuple[str, ...]]
@@ -53,20 +52,6 @@ class Form:
         """The form as written out, with a canonical title ("Mr. Darcy", "Lady Russell")."""
         t = CANON_TITLE.get(self.title or "", (self.title or "").capitalize()) if self.title else ""
         return (t + " " if t else "") + " ".join(self.words)
-
-
-@functools.cache
-def common_words() -> frozenset[str]:
-    """Frequent lower-case English words (from public-domain novels; built by ``fabula.training.attribution``)."""
-    try:
-        raw = (
-            resources.files("fabula.models")
-            .joinpath("attribution/common_words.txt")
-            .read_text(encoding="utf-8")
-        )
-    except (FileNotFoundError, ModuleNotFoundError):
-        return frozenset()
-    return frozenset(raw.split())
 
 
 @dataclass(slots=True)

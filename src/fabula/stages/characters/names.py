@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from fabula.lexicon import (
@@ -26,7 +27,7 @@ from fabula.lexicon import (
     verb_like,
 )
 from fabula.spans import SpanIndex
-from fabula.stages.characters.nouns import personish
+from fabula.stages.characters.nouns import common_words, personish
 from fabula.stages.segment import is_abbrev
 from fabula.story import Story
 
@@ -127,6 +128,7 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
     qi = quote_index(story)
     blocked = SpanIndex.of((n.start, n.end) for n in story.nonstory)
     hits: list[NameHit] = []
+    runs: list[list[re.Match[str]]] = []
     words = list(_CAP_WORD.finditer(text))
     n = len(words)
     para_starts = [p.start for p in story.paragraphs]  # a name never runs across a paragraph break
@@ -167,12 +169,22 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
             else:
                 break
         i = j
-        _emit_run(text, run, qi, hits, lower)
+        runs.append(run)
+    # the capitalised pairs that run on mid-sentence ("at 6:14 Coach Varley"): there the first word is no
+    # sentence opener but part of the name
+    named = {_pair(r, 0) for r in runs if len(r) > 1 and not _is_initial(text, r[0].start())}
+    for run in runs:
+        _emit_run(text, run, qi, hits, lower, named)
     return hits
 
 
 #: How often a word must occur in lower case for a capitalised sentence-initial use of it not to open a name.
 COMMON_IN_LOWER = 3
+
+
+def _pair(run: list[re.Match[str]], k: int) -> tuple[str, str]:
+    """Words ``k`` and ``k + 1`` of a capitalised run, a possessive 's dropped ("York's" is "York")."""
+    return run[k].group(), APOS_S.sub("", run[k + 1].group())
 
 
 def _participle(word: str) -> bool:
@@ -186,6 +198,7 @@ def _emit_run(
     qi: SpanIndex[int],
     hits: list[NameHit],
     lower: Counter[str],
+    named: Collection[tuple[str, str]] = (),
 ) -> None:
     toks = [m.group() for m in run]
     start, end = run[0].start(), run[-1].end()
@@ -211,11 +224,18 @@ def _emit_run(
     ):
         lead += 1
     # A sentence-initial run that opens with a word the text mostly writes in lower case ("For Jo", "Long ago
-    # Pip") or a participle ("Resisting Stapleton") starts at the next word, unless that word is a first name.
+    # Pip"), a frequent English word (in a short text: "Does Nana", "Tell Ruth") or a participle ("Resisting
+    # Stapleton") starts at the next word, unless that word is a first name or the pair also runs on
+    # mid-sentence ("Coach Varley" after "at 6:14 Coach Varley").
+    common = common_words()
     while (
         initial
         and lead < len(toks) - 1
-        and (lower[toks[lead].lower()] >= COMMON_IN_LOWER or _participle(toks[lead]))
+        and (
+            lower[toks[lead].lower()] >= COMMON_IN_LOWER
+            or (toks[lead].lower() in common and _pair(run, lead) not in named)
+            or _participle(toks[lead])
+        )
         and toks[lead].lower() not in TITLES
         and name_prior(toks[lead]) is None
     ):

@@ -23,3 +23,17 @@ def personish(head: str) -> bool:
     only vetoes: a head it would add ("the baronet", "the cook") is mostly a named character's epithet, which
     turn-taking gives to that character better than a role of its own would."""
     return person_noun(head, _person_nouns())
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Frequent lower-case English words (from public-domain novels; built by ``fabula.training.attribution``)."""
+    try:
+        raw = (
+            resources.files("fabula.models")
+            .joinpath("attribution/common_words.txt")
+            .read_text(encoding="utf-8")
+        )
+    except (FileNotFoundError, ModuleNotFoundError):
+        return frozenset()
+    return frozenset(raw.split())
