@@ -261,6 +261,27 @@ def test_an_imperative_heard_in_dialogue_does_not_name_the_narrator() -> None:
     assert all(c.name != "Relax" for c in story.characters if c.narrator)
 
 
+def test_a_name_said_to_the_narrators_face_names_the_narrator() -> None:
+    text = (
+        "A man in a grey coat sits down on the stool next to mine and looks me over.\n\n"
+        '"Forgive me. You are Mira Kade, are you not?"\n\n'
+        '"Who wants to know?" I ask.\n\n'
+        '"Someone who pays," he says.\n'
+    )
+    story = _run(text)
+    assert [c.name for c in story.characters if c.narrator] == ["Mira Kade"]
+
+
+def test_a_self_introduction_by_someone_else_does_not_name_the_narrator() -> None:
+    text = (
+        "The stranger at the gate raised his hat to me.\n\n"
+        '"My name is Tobias Venn," said the stranger. "I have come about the horse."\n\n'
+        '"Then come in," I said.\n'
+    )
+    story = _run(text)
+    assert all(c.name != "Tobias Venn" for c in story.characters if c.narrator)
+
+
 @pytest.mark.parametrize("tag", ["said she", "she said", "she murmured", "she asked quietly"])
 def test_pronoun_tags_find_the_right_person(tag: str) -> None:
     text = f'Henry bowed to Lucy.\n\n"Good evening," {tag}.\n'

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Collection
 
 from fabula.lexicon import CANON_TITLE, GENERIC_PERSON_NOUNS, NOT_VERB, SPEECH_VERBS, TITLES
 from fabula.stages.attribution.evidence import StoryIndex
@@ -23,6 +25,8 @@ _SELF_INTRO = re.compile(
 )
 EMBEDDED_SHARE = 0.25  # below this share of the text, first-person sections are embedded documents
 NARRATED_BOOK = 0.5  # from this share of the text told in first-person sections where the narrator speaks
+# "you're" / "are you" / "aren't you" right before a capitalised word (a name, perhaps titled)
+_TO_FACE = re.compile(r"\b(?:[Yy]ou(?:'re|’re| are)|[Aa]re you|[Aa]ren['’]t you)\s+(?=[A-Z])")
 _FIRST_WORDS = re.compile(r"\b(?:I|me|my|mine|myself|My|Me|Myself)\b")
 _THIRD_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re.IGNORECASE)
 
@@ -93,7 +97,8 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     fp = [k for k, ph in enumerate(st.narr_ids) if ph is not None]
     if not fp:
         return {}
-    placeholders = {st.narr_ids[k] for k in fp}
+    placeholders: set[str] = {ph for k in fp if (ph := st.narr_ids[k]) is not None}
+    starts = [x.quote.start for x in st.qs]
     votes: dict[int, dict[str, float]] = {k: {} for k in fp}
     narr_mentions: dict[int, Counter[str]] = {k: Counter() for k in fp}
     third_tags: dict[int, Counter[str]] = {k: Counter() for k in fp}
@@ -105,11 +110,19 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
                 narr_mentions[k][m.character] += 1
                 acting[m.character] += _acts(text, m.end)
         for sm in _SELF_INTRO.finditer(text, sec.start, sec.end):
+            if _said_by_another(st, starts, sm.start(), placeholders):
+                continue  # "I'm Dev," said by someone else: no introduction of the narrator
             for mm in ix.mentions_in(sm.start(1), sm.end(1)):
                 if mm.character:
                     votes[k][mm.character] = votes[k].get(mm.character, 0.0) + 2.0
     for i, x in enumerate(st.qs):
-        if x.section not in votes or x.speaker is None:
+        if x.section not in votes:
+            continue
+        if x.rule != "tag_narrator":  # "You're Ysolde Marr, aren't you?": said to the narrator's face
+            for v in _named_to_face(st, x):
+                if v != x.speaker:
+                    votes[x.section][v] = votes[x.section].get(v, 0.0) + 1.0
+        if x.speaker is None:
             continue
         if x.rule == "tag_name" and x.speaker not in placeholders:
             third_tags[x.section][x.speaker] += 1
@@ -192,6 +205,26 @@ def _clear_vocatives(st: AttributionState, x: QuoteState) -> list[str]:
         and (m.start == a or text[a : m.start].rstrip().endswith((".", "!", "?")))
     }
     return [v for v in x.vocatives if v not in alone]
+
+
+def _said_by_another(st: AttributionState, starts: list[int], pos: int, narrators: Collection[str]) -> bool:
+    """Whether ``pos`` lies in a quotation (``starts``: theirs, in order) whose speaker, as the rules have it, is
+    known and no narrator."""
+    k = bisect_right(starts, pos) - 1
+    if k < 0:
+        return False
+    x = st.qs[k]
+    return x.quote.start <= pos < x.quote.end and x.speaker is not None and x.speaker not in narrators
+
+
+def _named_to_face(st: AttributionState, x: QuoteState) -> list[str]:
+    """Characters a quotation names as the one it speaks to ("You're Ysolde Marr, aren't you?", "Are you
+    Mr. Quaile?"): the name right after "you're", "you are", "are you" or "aren't you"."""
+    out: list[str] = []
+    for a, b in x.quote.spans:
+        for m in _TO_FACE.finditer(st.text, a, b):
+            out.extend(mm.character for mm in st.ix.mentions_in(m.end(), m.end() + 1) if mm.character)
+    return out
 
 
 def _heading_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
