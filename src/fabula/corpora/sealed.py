@@ -47,6 +47,12 @@ SCENE_BATCHES: tuple[tuple[str, ...], ...] = (
         "PrecinctNightDesk", "PubQuizTiebreak", "RooftopConfession", "SpellingBeeFinal", "ThroneRoomRehearsal",
         "VicarageTea",
     ),
+    (
+        "AlchemyDormFire", "BikeShopRegular", "ChoirBusBreakdown", "DeadDropCafe", "GriffinStableNight",
+        "JumpgateCustoms", "LastOrchardPicking", "MarshfordWillReading", "NewsroomDeadline", "OrbitalCustomsHold",
+        "QuarryLakeBonfire", "RehearsalDinnerToast", "SeasideAssemblyRooms", "TollhouseStorm", "VineyardLastRow",
+        "WatchtowerParley",
+    ),
 )
 
 #: The sealed half of each batch (every second scene in alphabetical order, from the second).
@@ -67,6 +73,14 @@ SEALED_SCENES: tuple[str, ...] = (
     "PubQuizTiebreak",
     "SpellingBeeFinal",
     "VicarageTea",
+    "BikeShopRegular",
+    "DeadDropCafe",
+    "JumpgateCustoms",
+    "MarshfordWillReading",
+    "OrbitalCustomsHold",
+    "RehearsalDinnerToast",
+    "TollhouseStorm",
+    "WatchtowerParley",
 )
 
 
