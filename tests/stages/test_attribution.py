@@ -261,6 +261,21 @@ def test_an_imperative_heard_in_dialogue_does_not_name_the_narrator() -> None:
     assert all(c.name != "Relax" for c in story.characters if c.narrator)
 
 
+def test_a_name_given_as_an_answer_is_no_address() -> None:
+    text = (
+        "Sefa pulled at his mother's sleeve while the baker leaned over the counter.\n\n"
+        '"Does your gran have a name?" the baker asked.\n\n'
+        '"Ruth. Ruth Tuilagi. She lives above the chemist," said Sefa.\n\n'
+        '"Ruth Tuilagi with the blue door?"\n\n'
+        '"That\'s her."\n'
+    )
+    story = _run(text)
+    # "Ruth." answers the question: Ruth, who is only talked about, is neither spoken to nor a speaker
+    assert _speakers(story) == ["the baker", "Sefa", "the baker", "Sefa"]
+    names = {c.id: c.name for c in story.characters}
+    assert all(names.get(a) != "Ruth Tuilagi" for q in story.quotes for a in q.addressees)
+
+
 def test_a_name_said_to_the_narrators_face_names_the_narrator() -> None:
     text = (
         "A man in a grey coat sits down on the stool next to mine and looks me over.\n\n"

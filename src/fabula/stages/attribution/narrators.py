@@ -134,7 +134,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
             and abs(st.qs[j].para - x.para) <= 2
             for j in (i - 1, i + 1)
         )
-        for v in _clear_vocatives(st, x):
+        for v in x.vocatives:
             if v != x.speaker:
                 votes[x.section][v] = votes[x.section].get(v, 0.0) + (1.0 if near else 0.25)
     pooled: dict[str, float] = {}
@@ -190,21 +190,6 @@ def _acts(text: str, end: int) -> bool:
     "Pim said"): the narrator would be "I"."""
     m = _VERB_AFTER.match(text, end, end + 24)
     return m is not None and (m.group(1) in SPEECH_VERBS or (m.group(1).endswith("ed") and m.group(1) not in NOT_VERB))
-
-
-def _clear_vocatives(st: AttributionState, x: QuoteState) -> list[str]:
-    """The quotation's vocatives, less a word that makes a sentence on its own with a full stop ("Relax.",
-    "Exactly. Enough."): an imperative as often as a name."""
-    text = st.text
-    alone = {
-        m.character
-        for a, b in x.quote.spans
-        for m in st.ix.mentions_in(a, b)
-        if m.character
-        and text[m.end : m.end + 1] == "."
-        and (m.start == a or text[a : m.start].rstrip().endswith((".", "!", "?")))
-    }
-    return [v for v in x.vocatives if v not in alone]
 
 
 def _said_by_another(st: AttributionState, starts: list[int], pos: int, narrators: Collection[str]) -> bool:

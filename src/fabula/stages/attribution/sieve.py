@@ -155,7 +155,7 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
         for m in ix.mentions_in(a, b):
             if m.character is None:
                 continue
-            if is_vocative(text, m.start, m.end, a, b):
+            if is_vocative(text, m.start, m.end, a, b) and not _alone(text, m.start, m.end, a):
                 x.vocatives.append(m.character)
             else:
                 x.inner_names.append(m.character)
@@ -165,6 +165,12 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
             parent = _parent(st, "m" if k.group(1).lower() in ("papa", "father") else "f", i, o0)
             if parent is not None and parent not in x.vocatives:
                 x.vocatives.append(parent)
+
+
+def _alone(text: str, start: int, end: int, a: int) -> bool:
+    """A name that makes a sentence on its own with a full stop: an answer ("Ruth." to "Does she have a name?")
+    or an imperative ("Relax.", "Exactly. Enough.") as often as an address."""
+    return text[end : end + 1] == "." and (start == a or text[a:start].rstrip().endswith((".", "!", "?")))
 
 
 def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_start: int) -> Ref | None:
