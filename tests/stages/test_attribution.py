@@ -261,6 +261,18 @@ def test_an_imperative_heard_in_dialogue_does_not_name_the_narrator() -> None:
     assert all(c.name != "Relax" for c in story.characters if c.narrator)
 
 
+def test_a_title_acting_beside_a_line_is_its_speaker() -> None:
+    text = (
+        "Pell and Orrin sat up with the griffin all night. Near dawn the door opened.\n\n"
+        '"Your Grace," said Orrin, getting up.\n\n'
+        '"Sit down, Orrin, you will do yourself a mischief." The duchess pushed back her hood. She was younger '
+        'than Pell had expected. "Is it true? Ser Idony says he is dying."\n\n'
+        '"He might be," said Pell.\n\n'
+        'The duchess put out a hand, and the griffin pressed his beak into her palm. "Hello, Grumble."\n'
+    )
+    assert _speakers(_run(text)) == ["Orrin", "the duchess", "the duchess", "Pell", "the duchess"]
+
+
 def test_a_name_given_as_an_answer_is_no_address() -> None:
     text = (
         "Sefa pulled at his mother's sleeve while the baker leaned over the counter.\n\n"

@@ -30,6 +30,7 @@ from fabula.lexicon import (
     SPEECH_VERBS,
     SUBJECT_PRONOUNS,
     TAG_FILLERS,
+    TITLES,
     verb_like,
 )
 from fabula.spans import SpanIndex
@@ -550,8 +551,8 @@ def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
             k += 1
         w = toks[k][0].lower()
         ref, _ = _subject(ix, toks, k)
-        if ref is not None and ref.kind != "nominal":
-            out.append(ref)
+        if ref is not None and (ref.kind != "nominal" or (ref.phrase or "").split()[-1] in TITLES):
+            out.append(ref)  # a title too ("The duchess pushed back her hood."): see resolve.beat_speaker
             continue
         if w in POSSESSIVE_PRONOUNS:
             g = POSSESSIVE_PRONOUNS[w]

@@ -289,8 +289,10 @@ def beat_speaker(st: AttributionState, i: int, local: bool = False) -> str | Non
                 continue
             if local and ref.kind == "pronoun":
                 cid = local_pronoun(st, i, ref)
-            elif local and ref.kind == "nominal":
-                continue
+            elif ref.kind == "nominal":
+                # "The duchess pushed back her hood.": a role or a title of its own, never a guess by gender
+                head = (ref.phrase or "").split()[-1:]
+                cid = role_character(st, ref) if not weak and head and head[0] in TITLES else None
             else:
                 cid, _ = resolve_ref(st, i, ref)
             if cid and cid not in x.vocatives and cid not in x.listeners:
