@@ -622,6 +622,16 @@ def test_a_frequent_word_opening_a_sentence_of_a_short_text_is_no_part_of_the_na
     story = _chars(text)
     spans = {story.text[m.start : m.end] for m in story.mentions if m.kind == "name"}
     assert "Nana" in spans and not {"Does Nana", "Tell Nana"} & spans
-    # a pair that also runs on mid-sentence ("At noon Coach Brenner") is one name where it opens a sentence too
+    # a frequent word the text also capitalises mid-sentence ("At noon Coach Brenner") is part of the name where
+    # it opens a sentence too
     coach = [m for m in story.mentions if story.text[m.start : m.end].endswith("Brenner")]
     assert [story.text[m.start : m.end] for m in coach] == ["Coach Brenner", "Coach Brenner"]
+
+
+def test_a_first_name_that_is_a_frequent_word_keeps_its_surname() -> None:
+    text = (
+        'Sunny Brekke beat at the cushion with a wet towel. "It\'s out," said Sunny.\n\n'
+        '"It is not out, Brekke," said Tolly, and he looked at Sunny. Sunny glared at him.\n'
+    )
+    sunny = next(c for c in _chars(text).characters if "Sunny" in c.aliases)
+    assert "Sunny Brekke" in sunny.aliases

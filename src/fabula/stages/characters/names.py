@@ -170,9 +170,9 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
                 break
         i = j
         runs.append(run)
-    # the capitalised pairs that run on mid-sentence ("at 6:14 Coach Varley"): there the first word is no
-    # sentence opener but part of the name
-    named = {_pair(r, 0) for r in runs if len(r) > 1 and not _is_initial(text, r[0].start())}
+    # the words written with a capital mid-sentence ("at 6:14 Coach Varley", "says Sunny"): where one of them
+    # opens a sentence it is part of the name, not a sentence opener
+    named = {APOS_S.sub("", m.group()) for r in runs for k, m in enumerate(r) if k or not _is_initial(text, m.start())}
     for run in runs:
         _emit_run(text, run, qi, hits, lower, named)
     return hits
@@ -180,11 +180,6 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
 
 #: How often a word must occur in lower case for a capitalised sentence-initial use of it not to open a name.
 COMMON_IN_LOWER = 3
-
-
-def _pair(run: list[re.Match[str]], k: int) -> tuple[str, str]:
-    """Words ``k`` and ``k + 1`` of a capitalised run, a possessive 's dropped ("York's" is "York")."""
-    return run[k].group(), APOS_S.sub("", run[k + 1].group())
 
 
 def _participle(word: str) -> bool:
@@ -198,7 +193,7 @@ def _emit_run(
     qi: SpanIndex[int],
     hits: list[NameHit],
     lower: Counter[str],
-    named: Collection[tuple[str, str]] = (),
+    named: Collection[str] = (),
 ) -> None:
     toks = [m.group() for m in run]
     start, end = run[0].start(), run[-1].end()
@@ -225,15 +220,15 @@ def _emit_run(
         lead += 1
     # A sentence-initial run that opens with a word the text mostly writes in lower case ("For Jo", "Long ago
     # Pip"), a frequent English word (in a short text: "Does Nana", "Tell Ruth") or a participle ("Resisting
-    # Stapleton") starts at the next word, unless that word is a first name or the pair also runs on
-    # mid-sentence ("Coach Varley" after "at 6:14 Coach Varley").
+    # Stapleton") starts at the next word, unless that word is a first name or the text also capitalises the
+    # frequent word mid-sentence ("Sunny Brekke" beside "says Sunny", "Coach Varley" beside "at 6:14 Coach").
     common = common_words()
     while (
         initial
         and lead < len(toks) - 1
         and (
             lower[toks[lead].lower()] >= COMMON_IN_LOWER
-            or (toks[lead].lower() in common and _pair(run, lead) not in named)
+            or (toks[lead].lower() in common and APOS_S.sub("", toks[lead]) not in named)
             or _participle(toks[lead])
         )
         and toks[lead].lower() not in TITLES
