@@ -635,3 +635,12 @@ def test_a_first_name_that_is_a_frequent_word_keeps_its_surname() -> None:
     )
     sunny = next(c for c in _chars(text).characters if "Sunny" in c.aliases)
     assert "Sunny Brekke" in sunny.aliases
+
+
+def test_a_plural_person_noun_said_only_as_an_address_is_a_group() -> None:
+    text = (
+        'Mr. Abernathy stood at the front of the coach. "Singers, listen up. Singers, sit down," he said.\n\n'
+        '"Is it broken?" asked Kasia.\n'
+    )
+    assert {c.name for c in _chars(text).characters} >= {"Kasia"}
+    assert "Singers" not in {c.name for c in _chars(text).characters}

@@ -29,7 +29,7 @@ from fabula.lexicon import (
     name_prior,
 )
 from fabula.stages.characters.names import NameHit
-from fabula.stages.characters.nouns import common_words
+from fabula.stages.characters.nouns import common_words, personish
 
 #: A form's key: its title (lower case, no period, or None) and its name words.
 FormKey = tuple[str | None, tuple[str, ...]]
@@ -197,6 +197,14 @@ def _group_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counte
     return forms
 
 
+def _group_address(f: Form) -> bool:
+    """"Singers, listen!", "Comrades!": a plural person noun only ever said as a form of address is a group."""
+    if f.title is not None or len(f.words) != 1 or not all(h.in_quote and h.vocative for h in f.hits):
+        return False
+    w = f.words[0].lower()
+    return w.endswith("s") and not w.endswith("ss") and name_prior(f.words[0]) is None and personish(w[:-1])
+
+
 def _drop_non_persons(text: str, forms: dict[FormKey, Form], priors: set[str]) -> dict[FormKey, Form]:
     """The forms that name a person: not families ("the Miss Dashwoods"), places ("in Highbury") or plurals."""
     out = {}
@@ -215,7 +223,7 @@ def _drop_non_persons(text: str, forms: dict[FormKey, Form], priors: set[str]) -
         if f.title or " ".join(f.words).lower() in priors:
             out[key] = f
             continue
-        if _is_place(text, f):
+        if _is_place(text, f) or _group_address(f):
             continue
         last = f.words[-1]
         singular = [
