@@ -644,3 +644,12 @@ def test_a_plural_person_noun_said_only_as_an_address_is_a_group() -> None:
     )
     assert {c.name for c in _chars(text).characters} >= {"Kasia"}
     assert "Singers" not in {c.name for c in _chars(text).characters}
+
+
+def test_an_adverb_opening_lines_of_dialogue_is_no_name() -> None:
+    text = (
+        'Mars tossed a pinecone into the fire. "Technically, it is my trunk," said Dani.\n\n'
+        '"Technically, I am going to push you in the lake," said Mars.\n'
+    )
+    names = {c.name for c in _chars(text).characters}
+    assert {"Mars", "Dani"} <= names and "Technically" not in names

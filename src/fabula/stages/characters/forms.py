@@ -64,6 +64,7 @@ class _Evidence:
     mid_cued: int = 0  # of those, tagged, addressed or possessive
     cued: int = 0  # tagged, addressed or titled
     init_cued: int = 0  # sentence-initial one-word hits a verb follows ("June sighed")
+    quoted: int = 0  # hits inside quotations
 
     def add(self, h: NameHit, sign: int = 1) -> None:
         """Count ``h`` in (``sign`` 1) or out (-1)."""
@@ -74,6 +75,7 @@ class _Evidence:
         self.mid_cued += sign * (mid and (h.cue or h.vocative or h.possessive))
         self.cued += sign * bool(h.cue or h.vocative or h.title)
         self.init_cued += sign * (h.initial and len(h.words) == 1 and h.cue and not h.in_quote)
+        self.quoted += sign * h.in_quote
 
     def person_like(self) -> bool:
         """Used mid-sentence mostly as a person is: tagged, addressed, possessive ("said May", "May's")."""
@@ -136,6 +138,8 @@ class _NameWords:
             return True
         if w.isupper() and len(w) > 1 and not ev.mid:
             return False
+        if wl.endswith("ly") and len(wl) >= 6 and not ev.noninit and ev.quoted == ev.caps and name_prior(w) is None:
+            return False  # "Technically, …", "Honestly, …": an adverb opening lines of dialogue, never mid-sentence
         if self.lower.get(wl, 0) > 0.1 * ev.caps:
             # "Will", "Hope", "Rose": names in a text full of the words
             return wl not in NOT_RESCUED and wl not in PARTICLES and ev.person_like()
