@@ -273,6 +273,15 @@ def test_a_title_acting_beside_a_line_is_its_speaker() -> None:
     assert _speakers(_run(text)) == ["Orrin", "the duchess", "the duchess", "Pell", "the duchess"]
 
 
+def test_a_title_cut_from_its_name_is_no_role() -> None:
+    text = (
+        "My only other memories of the feast are these. That, rather late in the evening Mr. Wopsle\n"
+        'gave us an ode, and threw his sword down with such effect that a waiter came in and said, "The\n'
+        'gentlemen below send up their compliments."\n\n"Thank you," said Mr. Wopsle.\n'
+    )
+    assert not [c.name for c in _run(text).characters if c.name.endswith(" mr")]
+
+
 def test_a_name_given_as_an_answer_is_no_address() -> None:
     text = (
         "Sefa pulled at his mother's sleeve while the baker leaned over the counter.\n\n"

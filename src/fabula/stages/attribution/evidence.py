@@ -526,6 +526,17 @@ def _second_clause_subject(ix: StoryIndex, toks: list[Token], k: int) -> Ref | N
     return None
 
 
+#: Titles written abbreviated, never nouns of their own ("Mr." cut from "Mr. Wopsle").
+_ABBREVIATED = frozenset("mr mrs ms mme mlle dr".split())
+
+
+def titled_subject(ref: Ref) -> bool:
+    """A description headed by a title or a kinship word used as a noun ("the duchess", "the General", "her
+    father"), not "Mr." cut from its name."""
+    words = (ref.phrase or "").split()
+    return ref.kind == "nominal" and bool(words) and words[-1] in TITLES - _ABBREVIATED
+
+
 def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
     """Subjects of narration sentences in ``[a, b)``: a leading name, pronoun or possessive (``His eyes…``)."""
     out: list[Ref] = []
@@ -551,7 +562,7 @@ def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
             k += 1
         w = toks[k][0].lower()
         ref, _ = _subject(ix, toks, k)
-        if ref is not None and (ref.kind != "nominal" or (ref.phrase or "").split()[-1] in TITLES):
+        if ref is not None and (ref.kind != "nominal" or titled_subject(ref)):
             out.append(ref)  # a title too ("The duchess pushed back her hood."): see resolve.beat_speaker
             continue
         if w in POSSESSIVE_PRONOUNS:
