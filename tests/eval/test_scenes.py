@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from fabula.corpora.novels import load_pdnc
@@ -32,3 +34,15 @@ def test_open_scenes_floor_and_sealed_aggregate_only() -> None:
     # strict speaker accuracy, end to end: 0.579 on the open sixteen when this floor was set, 0.624 on the open
     # twenty-four when the third batch came (see the README)
     assert result["open"]["speaker"]["accuracy"] >= 0.58
+
+
+def test_the_trace_script_reads_open_scenes_and_refuses_sealed_ones() -> None:
+    script = SCENES.parents[1] / "scripts" / "trace_attribution.py"
+    run = [sys.executable, str(script), str(SCENES)]
+    sealed = subprocess.run([*run, "NightCab"], capture_output=True, text=True, timeout=120)
+    assert sealed.returncode == 2 and not sealed.stdout
+    opened = subprocess.run([*run, "BakeryQueue", "--errors"], capture_output=True, text=True, timeout=120)
+    assert opened.returncode == 0, opened.stderr
+    lines = opened.stdout.splitlines()
+    right, total = (int(v) for v in lines[-1].split()[0].split("/"))
+    assert total >= 20 and len(lines) - 1 == total - right  # --errors: one line per wrong quotation
