@@ -49,15 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     names = {c.id: c.name for c in [*story.characters, *story.mentioned, *st.new_chars]}
     judge = StrictJudge(nov, story.characters)
     best = overlap_finder([x.quote for x in st.qs])
-    gold: dict[int, str] = {}
-    for g in nov.quotes:
-        q = best(*g.spans[0])
+    gold: dict[int, str | None] = {}
+    for gq in nov.quotes:
+        q = best(*gq.spans[0])
         if q is not None:
-            gold.setdefault(q.id, g.speaker)
+            gold.setdefault(q.id, gq.speaker)
     right = total = 0
     for x, (rule_pick, rule) in zip(st.qs, rules, strict=True):
         g = gold.get(x.quote.id)
-        if g is None:
+        if not g:
             continue
         ok = judge.speaker(g, x.quote.speaker)
         right += ok
