@@ -34,6 +34,10 @@ def test_open_scenes_floor_and_sealed_aggregate_only() -> None:
     # strict speaker accuracy, end to end: 0.579 on the open sixteen when this floor was set, 0.624 on the open
     # twenty-four when the third batch came (see the README)
     assert result["open"]["speaker"]["accuracy"] >= 0.58
+    # each batch's halves as aggregates, adding up to the totals
+    assert [b["batch"] for b in result["batches"]] == [1, 2, 3]
+    for half in ("open", "sealed"):
+        assert sum(b[half]["speaker"]["n"] for b in result["batches"]) == result[half]["speaker"]["n"]
 
 
 def test_the_trace_script_reads_open_scenes_and_refuses_sealed_ones() -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from fabula.api import analyze, stage
 from fabula.corpora.align import char_names, gold_names, norm_name, overlap_finder, story_with_gold_quotes
 from fabula.corpora.novels import GoldNovel, load_litbank, load_pdnc, load_quoteli3
-from fabula.corpora.sealed import is_sealed
+from fabula.corpora.sealed import SCENE_BATCHES, is_sealed
 from fabula.eval.metrics import bucket, with_rates
 from fabula.eval.strict import StrictJudge
 from fabula.story import Story
@@ -177,6 +177,17 @@ def split_sealed(results: list[dict[str, Any]], corpus: str, mode: str) -> dict[
     out["sealed"] = summarise(sealed, corpus, mode)["overall"] if sealed else None
     out["overall"] = summarise(results, corpus, mode)["overall"]
     out["sealed_novels"] = sorted(r["novel"] for r in sealed)
+    batches = []
+    for k, batch in enumerate(SCENE_BATCHES, 1):
+        part = [r for r in results if r["novel"] in batch]
+        if part:
+            halves = {
+                half: summarise([r for r in part if is_sealed(r["novel"]) == (half == "sealed")], corpus, mode)
+                for half in ("open", "sealed")
+            }
+            batches.append({"batch": k, **{h: v["overall"] if v["novels"] else None for h, v in halves.items()}})
+    if batches:
+        out["batches"] = batches  # our scenes, batch by batch: each half as one aggregate
     return out
 
 
@@ -234,6 +245,10 @@ def format_report(result: dict[str, Any]) -> str:
 
     for r in result["novels"]:
         lines.append(row(r["novel"], r))
+    for b in result.get("batches", ()):
+        for half in ("open", "sealed"):
+            if b[half]:
+                lines.append(row(f"BATCH {b['batch']} {half.upper()}", b[half]))
     if result.get("sealed"):
         lines.append(row(f"OPEN ({len(result['novels'])} novels)", result["open"]))
         lines.append(row(f"SEALED ({len(result['sealed_novels'])} novels)", result["sealed"]))
