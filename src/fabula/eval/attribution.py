@@ -177,15 +177,15 @@ def split_sealed(results: list[dict[str, Any]], corpus: str, mode: str) -> dict[
     out["sealed"] = summarise(sealed, corpus, mode)["overall"] if sealed else None
     out["overall"] = summarise(results, corpus, mode)["overall"]
     out["sealed_novels"] = sorted(r["novel"] for r in sealed)
-    batches = []
+    batches: list[dict[str, Any]] = []
     for k, batch in enumerate(SCENE_BATCHES, 1):
         part = [r for r in results if r["novel"] in batch]
         if part:
-            halves = {
-                half: summarise([r for r in part if is_sealed(r["novel"]) == (half == "sealed")], corpus, mode)
-                for half in ("open", "sealed")
-            }
-            batches.append({"batch": k, **{h: v["overall"] if v["novels"] else None for h, v in halves.items()}})
+            entry: dict[str, Any] = {"batch": k}
+            for half in ("open", "sealed"):
+                rows = [r for r in part if is_sealed(r["novel"]) == (half == "sealed")]
+                entry[half] = summarise(rows, corpus, mode)["overall"] if rows else None
+            batches.append(entry)
     if batches:
         out["batches"] = batches  # our scenes, batch by batch: each half as one aggregate
     return out

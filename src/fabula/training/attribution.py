@@ -56,10 +56,6 @@ ROUNDS = 3
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "attribution"
 
-#: More training folders in the PDNC format, and the weight of each of their quotations in the fit.
-EXTRA: list[str] = []
-EXTRA_BOOST = 1.0
-
 
 @dataclass
 class NovelData:
@@ -168,8 +164,8 @@ def fit(data: Sequence[NovelData], c: float = 0.5) -> dict[str, Any]:
     ones (L2 penalty ``1 / c``), fitted with L-BFGS. It learns to rank candidates against each other, which a
     pointwise logistic regression does not. With ``PAIRS``, the inputs are the features and their pairwise
     products, so that one cue can weigh differently in the presence of another."""
-    groups = [(feats, labels) for nd in data for feats, labels, _, _ in nd.groups if labels.any()]
-    boost = np.array([nd.boost for nd in data for _, labels, _, _ in nd.groups if labels.any()])
+    groups = [(feats, labels, nd.boost) for nd in data for feats, labels, _, _ in nd.groups if labels.any()]
+    boost = np.array([g[2] for g in groups])
     base = np.vstack([g[0] for g in groups])
     # the pairwise products are mostly zero: a sparse matrix, built in chunks, keeps the fit fast and small
     step = 20000
@@ -370,17 +366,13 @@ def ship(data: Sequence[NovelData], cv: dict[str, Any] | None) -> dict[str, Any]
     return model
 
 
-def fold_models(
-    root: Path | str, folds: int, extra: Sequence[Path | str] = (), boost: float = 1.0
-) -> dict[str, dict[str, Any]]:
-    """One ranker per novel of ``root``, trained on the novels of the other folds and on all of ``extra`` (for
-    ``fabula eval pdnc --folds K``)."""
-    data = training_data(root, extra, boost)
-    own = {nov.name for nov in load_pdnc(root)}
-    fold_of = _folds([nd for nd in data if nd.name in own], folds)
+def fold_models(root: Path | str, folds: int) -> dict[str, dict[str, Any]]:
+    """One ranker per novel, trained on the novels of the other folds (for ``fabula eval pdnc --folds K``)."""
+    data = training_data(root)
+    fold_of = _folds(data, folds)
     out: dict[str, dict[str, Any]] = {}
     for k in range(folds):
-        train = [nd for nd in data if fold_of.get(nd.name, -1) != k]
+        train = [nd for nd in data if fold_of[nd.name] != k]
         inner = cross_validate(train, max(2, folds - 1)) if len({nd.name for nd in train}) > 2 else None
         model = ship(train, inner)
         for nd in data:
@@ -505,17 +497,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", default=str(MODEL_DIR), help="where ranker.json and MODEL_CARD.md go")
     ap.add_argument("--words", action="store_true", help="also rebuild common_words.txt")
     ap.add_argument(
-        "--extra", action="append", default=None, help="more training folders in the PDNC format (repeatable)"
+        "--extra", action="append", default=[], help="more training folders in the PDNC format (repeatable)"
     )
-    ap.add_argument("--boost", type=float, default=EXTRA_BOOST, help="weight of each --extra quotation")
+    ap.add_argument("--boost", type=float, default=1.0, help="weight of each --extra quotation")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.words:
         (out / "common_words.txt").write_text("\n".join(common_words(args.data)) + "\n", encoding="utf-8")
-    extra = EXTRA if args.extra is None else args.extra
-    data = training_data(args.data, [e for e in extra if Path(e).is_dir()], args.boost)
+    data = training_data(args.data, args.extra, args.boost)
     cv = cross_validate(data, args.folds)
     log.info("leave-novels-out: %s", json.dumps(cv["overall"]))
     for n, v in sorted(cv["per_novel"].items()):

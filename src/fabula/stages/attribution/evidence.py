@@ -530,7 +530,7 @@ def _second_clause_subject(ix: StoryIndex, toks: list[Token], k: int) -> Ref | N
 _ABBREVIATED = frozenset("mr mrs ms mme mlle dr".split())
 
 
-def titled_subject(ref: Ref) -> bool:
+def _titled_subject(ref: Ref) -> bool:
     """A description headed by a title or a kinship word used as a noun ("the duchess", "the General", "her
     father"), not "Mr." cut from its name."""
     words = (ref.phrase or "").split()
@@ -562,7 +562,7 @@ def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
             k += 1
         w = toks[k][0].lower()
         ref, _ = _subject(ix, toks, k)
-        if ref is not None and (ref.kind != "nominal" or titled_subject(ref)):
+        if ref is not None and (ref.kind != "nominal" or _titled_subject(ref)):
             out.append(ref)  # a title too ("The duchess pushed back her hood."): see resolve.beat_speaker
             continue
         if w in POSSESSIVE_PRONOUNS:

@@ -97,7 +97,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     fp = [k for k, ph in enumerate(st.narr_ids) if ph is not None]
     if not fp:
         return {}
-    placeholders: set[str] = {ph for k in fp if (ph := st.narr_ids[k]) is not None}
+    placeholders = {ph for ph in st.narr_ids if ph is not None}
     starts = [x.quote.start for x in st.qs]
     votes: dict[int, dict[str, float]] = {k: {} for k in fp}
     narr_mentions: dict[int, Counter[str]] = {k: Counter() for k in fp}

@@ -17,7 +17,7 @@ from fabula.lexicon import (
     PERSON_NOUNS_M,
     TITLES,
 )
-from fabula.stages.attribution.evidence import Ref, titled_subject
+from fabula.stages.attribution.evidence import Ref
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.characters.nouns import personish
 from fabula.story import Character
@@ -290,8 +290,9 @@ def beat_speaker(st: AttributionState, i: int, local: bool = False) -> str | Non
             if local and ref.kind == "pronoun":
                 cid = local_pronoun(st, i, ref)
             elif ref.kind == "nominal":
-                # "The duchess pushed back her hood.": a role or a title of its own, never a guess by gender
-                cid = role_character(st, ref) if not weak and titled_subject(ref) else None
+                # "The duchess pushed back her hood." (the beats hold titled descriptions only, see
+                # evidence._titled_subject): the title's holder or a role of its own, never a guess by gender
+                cid = role_character(st, ref) if not weak else None
             else:
                 cid, _ = resolve_ref(st, i, ref)
             if cid and cid not in x.vocatives and cid not in x.listeners:

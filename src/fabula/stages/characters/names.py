@@ -170,11 +170,12 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
                 break
         i = j
         runs.append(run)
+    initials = [_is_initial(text, r[0].start()) for r in runs]
     # the words written with a capital mid-sentence ("at 6:14 Coach Varley", "says Sunny"): where one of them
     # opens a sentence it is part of the name, not a sentence opener
-    named = {APOS_S.sub("", m.group()) for r in runs for k, m in enumerate(r) if k or not _is_initial(text, m.start())}
-    for run in runs:
-        _emit_run(text, run, qi, hits, lower, named)
+    named = {APOS_S.sub("", m.group()) for r, ini in zip(runs, initials, strict=True) for m in (r[1:] if ini else r)}
+    for run, initial in zip(runs, initials, strict=True):
+        _emit_run(text, run, initial, qi, hits, lower, named)
     return hits
 
 
@@ -190,6 +191,7 @@ def _participle(word: str) -> bool:
 def _emit_run(
     text: str,
     run: list[re.Match[str]],
+    initial: bool,
     qi: SpanIndex[int],
     hits: list[NameHit],
     lower: Counter[str],
@@ -208,7 +210,6 @@ def _emit_run(
     toks[-1] = toks[-1].rstrip("'’-")
     if toks[-1] in PARTICLES or toks[0] in PARTICLES:
         return
-    initial = _is_initial(text, start)
     # Drop leading non-name words ("Poor Miss Taylor", "Then Ali", "When Elizabeth").
     lead = 0
     while (
