@@ -656,6 +656,20 @@ def test_a_speaker_known_only_as_she_is_named_by_the_narration() -> None:
     assert _speakers(_run(text)) == ["the tall girl", "Tom"]
 
 
+def test_she_after_my_mother_is_the_narrators_mother() -> None:
+    """No named woman is near: "she" after "my mother" in the narration is the narrator's mother, Mrs. Hawkins
+    when the story has her, else the one known as "my mother"; not "the unnamed woman"."""
+    named = (
+        "My name is Jim Hawkins. Mrs. Hawkins and Tom Redruth kept the inn with me.\n\n"
+        + "The men shuffled and said nothing. " * 40
+        + "\n\nMy mother stood up at last. \"We will go back,\" she said.\n\n"
+        + '"Very well," said Tom.\n'
+    )
+    assert _speakers(_run(named)) == ["Mrs. Hawkins", "Tom Redruth"]
+    bare = 'I sat by the fire with Tom.\n\nMy sister came in. "Supper is late," she said.\n\n"It is," said Tom.\n'
+    assert _speakers(_run(bare)) == ["my sister", "Tom"]
+
+
 def test_a_noun_of_speech_and_a_possessor_are_no_introduction() -> None:
     """'evoked the answer:' has no speech verb ("answer" is a noun after "the"); in 'Laurentina's skeleton, when her
     friend prevented her, by saying,' the possessor Laurentina is not the subject: her friend is."""

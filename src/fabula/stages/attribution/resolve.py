@@ -214,7 +214,7 @@ def resolve_ref(st: AttributionState, i: int, ref: Ref) -> tuple[str | None, str
             return narr, "tag_narrator"
         return None, "none"
     if ref.kind == "pronoun":
-        cid = resolve_pronoun(st, i, ref)
+        cid = resolve_pronoun(st, i, ref) or kin_antecedent(st, i, ref)
         if cid is None:
             cid = unnamed_character(st, x, ref.gender, None)
         return cid, "tag_pronoun"
@@ -233,6 +233,29 @@ def resolve_ref(st: AttributionState, i: int, ref: Ref) -> tuple[str | None, str
         # "her mother", "the courier": a character of its own, known by the description
         return unnamed_character(st, x, ref.gender, ref.phrase), "tag_nominal"
     return None, "none"
+
+#: A relative named by a possessive in the narration: "my mother", "his wife".
+_KIN_PHRASE = re.compile(r"\b(my|his|her|our) (" + "|".join(sorted(KIN)) + r")\b", re.IGNORECASE)
+
+
+def kin_antecedent(st: AttributionState, i: int, ref: Ref) -> str | None:
+    """Who a ``he``/``she`` with no named antecedent stands for when the narration of the quotation's paragraph or
+    the one before last spoke of a relative of that gender ("my mother made them a speech. … she said"): the
+    character the relative is ("Mrs. Hawkins"), else one known by that phrase, as a tag "said my mother" makes."""
+    x = st.qs[i]
+    if ref.gender not in ("m", "f"):
+        return None
+    nouns = PERSON_NOUNS_F if ref.gender == "f" else PERSON_NOUNS_M
+    found = None
+    for m in _KIN_PHRASE.finditer(st.text, st.ix.paras[max(0, x.para - 1)][0], ref.pos):
+        if m.group(2).lower() in nouns and not st.ix.in_quote(m.start()):
+            found = m
+    if found is None:
+        return None
+    phrase = found.group().lower()
+    kin = Ref("nominal", found.start(), gender=ref.gender, phrase=phrase)
+    return resolve_nominal(st, i, kin) or unnamed_character(st, x, ref.gender, phrase)
+
 
 def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
     """``the other``, ``the former``/``the latter``, ``her mother`` (Mrs. + the daughter's surname), and person
