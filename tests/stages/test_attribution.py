@@ -1005,3 +1005,20 @@ def test_papa_is_the_father_of_the_family_in_the_scene() -> None:
     papa = story.quotes[2]
     assert names[papa.speaker or ""] == "Nora Hale"
     assert [names[a] for a in papa.addressees] == ["Mr. Hale"]
+
+
+def test_a_chapter_heading_ends_a_conversation() -> None:
+    """The last line of one chapter and the first of the next are two conversations, however close."""
+    from fabula.stages import attribution as att_mod
+
+    text = (
+        "CHAPTER I\n\nMary and Tom sat by the fire.\n\n"
+        '"Good night," said Mary.\n\n'
+        "CHAPTER II\n\n"
+        '"Good morning," said Tom.\n\n'
+        '"Is it?" said Mary.\n'
+    )
+    story = analyze(text, input_format="text", upto="characters")
+    assert len(story.chapters) == 2
+    st = att_mod.rule_pass(story)
+    assert [st.conversation(i) for i in range(len(st.qs))] == [(0, 1), (1, 3), (1, 3)]
