@@ -35,18 +35,23 @@ def test_cast_counts_precision_recall_splits_merges() -> None:
         Character("a2", "Miss Lee", []),  # a split of Anna
         Character("t", "Tom", ["Mrs. Lee"]),  # merges Tom and Mrs. Lee
         Character("inn", "Crown Inn", []),  # not a person
+        Character("w", "the waiter", []),  # known by a description
     ]
-    row = ev.score_cast(_gold(), _story(chars, ["a", "inn", None]))
-    assert (row["gold"], row["speaking"], row["cast"], row["right"], row["found"]) == (3, 2, 4, 3, 2)
-    assert (row["speaking_found"], row["quoted"], row["quoted_right"]) == (2, 2, 1)
+    row = ev.score_cast(_gold(), _story(chars, ["a", "inn", "w"]))
+    assert (row["gold"], row["speaking"], row["cast"], row["right"], row["found"]) == (3, 2, 5, 3, 2)
+    assert (row["speaking_found"], row["quoted"], row["quoted_right"]) == (2, 3, 1)
     assert row["split_names"] == ["Anna Lee"] and row["merge_names"] == ["Tom"]
+    assert (row["quoted_wrong_described"], row["quoted_wrong_named"]) == (1, 1)
+    assert row["quoted_wrong_names"] == ["Crown Inn", "the waiter"]
     rates = ev.cast_rates(row)
-    assert rates["precision"] == 0.75 and rates["recall"] == round(2 / 3, 4) and rates["quoted_precision"] == 0.5
+    assert rates["precision"] == 0.6 and rates["recall"] == round(2 / 3, 4) and rates["quoted_precision"] == 0.3333
     summary = ev._split_summary([row, {**row, "novel": "Persuasion"}], {"Persuasion"})
     assert [r["novel"] for r in summary["novels"]] == ["scene"]  # sealed novels: aggregate only
-    assert summary["sealed"]["cast"] == 4 and summary["all"]["novels"] == 2
+    assert summary["sealed"]["cast"] == 5 and summary["all"]["novels"] == 2
     text = ev.format_report({"corpus": "toy", **summary})
     assert "SEALED (1 novels)" in text and "Persuasion" not in text
+    assert "quoted, no gold character Crown Inn, the waiter" in text
+    assert "sealed: 2 entries given a quotation are no gold character: 1 known by a description, 1 by a name" in text
 
 
 def test_name_mentions_match_one_to_one_by_overlap() -> None:

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 #: Counts summed over novels (rates are derived from them).
 CAST_COUNTS = (
     "gold", "speaking", "cast", "right", "found", "speaking_found", "quoted", "quoted_right", "splits", "merges",
+    "quoted_wrong_described", "quoted_wrong_named",
 )
 #: Stage options per text name (see :func:`fabula.eval.attribution.analyse_novel`).
 Configs = Mapping[str, Mapping[str, Mapping[str, Any]]]
@@ -49,6 +50,10 @@ def score_cast(nov: GoldNovel, story: Story) -> dict[str, Any]:
     split_keys = sorted(k for k, n in per_gold.items() if n >= 2)
     merged = [c for c in story.characters if len(cast.hits(c)) >= 2]
     gold_name = {f"#{c.id}": c.name for c in nov.characters}
+    # the entries given a quotation that are no gold character: known by a description ("the clergyman", "her
+    # sister": written lower-case) or by a name (one the gold list lacks, a place, a second person under one name)
+    wrong = [c for c in story.characters if c.id in quoted and mapped[c.id] is None]
+    described = [c for c in wrong if not c.narrator and c.name[:1].islower()]
     return {
         "novel": nov.name,
         "gold": len(gold),
@@ -61,8 +66,11 @@ def score_cast(nov: GoldNovel, story: Story) -> dict[str, Any]:
         "quoted_right": sum(mapped[c] is not None for c in quoted),
         "splits": len(split_keys),
         "merges": len(merged),
+        "quoted_wrong_described": len(described),
+        "quoted_wrong_named": len(wrong) - len(described),
         "split_names": [gold_name.get(k, k.lstrip("?#")) for k in split_keys],
         "merge_names": [c.name for c in merged],
+        "quoted_wrong_names": [c.name for c in wrong],
     }
 
 
@@ -127,7 +135,7 @@ def evaluate_pdnc(
     sealed = {r["novel"] for r in rows if is_sealed(r["novel"])}
     for r in rows:
         if r["novel"] in sealed:  # never keep a sealed novel's names around
-            r["split_names"], r["merge_names"] = [], []
+            r["split_names"], r["merge_names"], r["quoted_wrong_names"] = [], [], []
     return {"corpus": "pdnc", **_split_summary(rows, sealed), "sealed_novels": sorted(sealed)}
 
 
@@ -278,10 +286,19 @@ def format_report(result: dict[str, Any], examples: int = 3) -> str:
         lines.append(row(f"SEALED ({result['sealed']['novels']} novels)", result["sealed"]))
     lines.append(row(f"ALL ({result['all']['novels']} novels)", result["all"]))
     for r in result["novels"]:
-        if examples and (r["split_names"] or r["merge_names"]):
+        wrong = r.get("quoted_wrong_names", [])
+        if examples and (r["split_names"] or r["merge_names"] or wrong):
             lines.append(
                 f"  {r['novel']}: split {', '.join(r['split_names'][:examples]) or '-'}; "
-                f"merged {', '.join(r['merge_names'][:examples]) or '-'}"
+                f"merged {', '.join(r['merge_names'][:examples]) or '-'}; "
+                f"quoted, no gold character {', '.join(wrong[:examples]) or '-'}"
+            )
+    for part in ("open", "sealed", "all"):
+        b = result[part]
+        if b["novels"] and b["quoted"] > b["quoted_right"]:
+            lines.append(
+                f"{part}: {b['quoted'] - b['quoted_right']} entries given a quotation are no gold character: "
+                f"{b['quoted_wrong_described']} known by a description, {b['quoted_wrong_named']} by a name"
             )
     if "names" in result:
         n = result["names"]
