@@ -653,3 +653,17 @@ def test_an_adverb_opening_lines_of_dialogue_is_no_name() -> None:
     )
     names = {c.name for c in _chars(text).characters}
     assert {"Mars", "Dani"} <= names and "Technically" not in names
+
+
+def test_a_name_right_after_a_straight_single_quote_is_a_mention() -> None:
+    """British-style dialogue ('Edith!' said Margaret): the opening mark is no apostrophe inside a word, so the name
+    it opens is found; the second part of "l'Abbé" is still no name of its own."""
+    text = (
+        "Tom and Edith sat by the window.\n\n"
+        "'Edith!' said Margaret. 'Edith is asleep,' she said. Then the l'Abbé bell rang.\n\n"
+        "Edith woke.\n"
+    )
+    story = analyze(text, input_format="text", upto="characters")
+    found = [story.text[m.start : m.end] for m in story.mentions if m.kind == "name"]
+    assert found.count("Edith") == 4, found
+    assert "Abbé" not in found

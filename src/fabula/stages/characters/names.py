@@ -35,7 +35,7 @@ _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
 # a capitalised word, or a lower-case particle before one (at most one more particle between: "van der Luyden");
 # a hyphen joins capitalised parts only ("Mary-Anne"): "Cold-hearted", "To-day", "A-n-n-e" are no names
 _CAP_WORD = re.compile(
-    r"(?<![\w'’])(?:[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+(?:-[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+)*+(?!-[a-z])"
+    r"(?<!\w)(?<!\w['’])(?:[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+(?:-[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+)*+(?!-[a-z])"
     rf"|{_PARTICLE}(?=(?:[ \n]{_PARTICLE})?[ \n][A-Z]))"
 )
 _CLOSE_MARKS = "\"”’'»)]"
