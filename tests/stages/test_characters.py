@@ -667,3 +667,17 @@ def test_a_name_right_after_a_straight_single_quote_is_a_mention() -> None:
     found = [story.text[m.start : m.end] for m in story.mentions if m.kind == "name"]
     assert found.count("Edith") == 4, found
     assert "Abbé" not in found
+
+
+def test_a_surname_the_story_also_writes_in_lower_case_after_a_title_or_first_name() -> None:
+    """"Mr. Gray" and "Dorian Gray" in a story full of gray skies are names: the title or the known first name makes
+    the common word a surname. The word alone stays no name."""
+    text = (
+        "Basil sat in the gray garden with Dorian Gray and a gray cat.\n\n"
+        "The gray sky was gray. Mr. Gray came in from the gray street, and Dorian Gray smiled at him.\n\n"
+        "Gray clouds hung over the gray sea.\n"
+    )
+    story = analyze(text, input_format="text", upto="characters")
+    found = [story.text[m.start : m.end] for m in story.mentions if m.kind == "name"]
+    assert found.count("Dorian Gray") == 2 and found.count("Mr. Gray") == 1, found
+    assert "Gray" not in found
