@@ -669,7 +669,7 @@ def test_a_name_right_after_a_straight_single_quote_is_a_mention() -> None:
     assert "Abbé" not in found
 
 
-def test_a_surname_the_story_also_writes_in_lower_case_after_a_title_or_first_name() -> None:
+def test_a_common_word_as_a_surname_after_a_title_or_first_name() -> None:
     """"Mr. Gray" and "Dorian Gray" in a story full of gray skies are names: the title or the known first name makes
     the common word a surname. The word alone stays no name."""
     text = (
@@ -681,3 +681,11 @@ def test_a_surname_the_story_also_writes_in_lower_case_after_a_title_or_first_na
     found = [story.text[m.start : m.end] for m in story.mentions if m.kind == "name"]
     assert found.count("Dorian Gray") == 2 and found.count("Mr. Gray") == 1, found
     assert "Gray" not in found
+    # a common English word as a surname, said twice in dialogue and never in the narration
+    said = (
+        'Basil sat with Lord Henry.\n\n"We shall all suffer; Dorian Black\'s good looks will suffer," said Basil.\n\n'
+        '"Then why won\'t you exhibit Dorian Black\'s picture?" said Lord Henry.\n'
+    )
+    story = analyze(said, input_format="text", upto="characters")
+    found = [story.text[m.start : m.end] for m in story.mentions if m.kind == "name"]
+    assert found.count("Dorian Black") == 2, found

@@ -117,9 +117,11 @@ class _NameWords:
         ev = self.evidence.get(w) or _Evidence()
         return ev.noninit == 0 and ev.cued == 0 and w.lower() not in self.priors and name_prior(w) is None
 
-    def surname(self, w: str) -> bool:
-        """``w`` fails :meth:`ok` only because the text also writes it in lower case ("gray", "brown", "hope"):
-        after a title or a known first name it is a surname ("Mr. Gray", "Dorian Gray")."""
+    @staticmethod
+    def surname(w: str) -> bool:
+        """``w`` may be a surname after a title or a known first name ("Mr. Gray", "Dorian Gray") although
+        :meth:`ok` doubts it alone (a common English word, or one the text also writes in lower case): a
+        capitalised word that is no stop word, form of address, particle or roman numeral."""
         wl = w.lower()
         return (
             len(w) >= 2
@@ -129,7 +131,6 @@ class _NameWords:
             and wl not in NOT_RESCUED
             and wl not in PARTICLES
             and not _ROMAN.fullmatch(w)
-            and self.lower.get(wl, 0) > 0.1 * (self.evidence.get(w) or _Evidence()).caps
         )
 
     def ok(self, w: str) -> bool:
@@ -196,8 +197,8 @@ def _group_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counte
             if h.initial and h.title is None and len(words) > 1 and name_words.only_opens(words[0]):
                 good[0] = False  # "Hereupon Startop": a word that only ever opens a sentence opens this one
             for k in range(len(words)):
-                # "Mr. Gray", "Dorian Gray" in a story full of gray skies: the last word after a title or a known
-                # first name is a surname
+                # "Mr. Gray", "Dorian Gray" (in a story full of gray skies, or said twice in dialogue): the last
+                # word after a title or a known first name is a surname
                 after = h.title in SURNAME_TITLES if k == 0 else good[k - 1] and name_prior(words[k - 1]) is not None
                 if not good[k] and k == len(words) - 1 and after and name_words.surname(words[k]):
                     good[k] = True
