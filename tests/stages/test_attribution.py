@@ -987,7 +987,7 @@ def test_a_manner_after_a_description_is_no_part_of_it() -> None:
         '"With you?" asked the young girl with the same calmness.\n'
     )
     story = _run(text)
-    assert _speakers(story) == ["Mary", "Tom Hale", "Mary"]
+    assert _speakers(story) == ["Mary Bell", "Tom Hale", "Mary Bell"]
     assert not any("calmness" in c.name for c in story.characters)
 
 

@@ -689,3 +689,24 @@ def test_a_common_word_as_a_surname_after_a_title_or_first_name() -> None:
     story = analyze(said, input_format="text", upto="characters")
     found = [story.text[m.start : m.end] for m in story.mentions if m.kind == "name"]
     assert found.count("Dorian Black") == 2, found
+
+
+def test_a_name_a_dialogue_tag_gives_as_the_speaker_is_a_character() -> None:
+    """'"…," asked Myra', '"…," Angelo said' and 'Tom said, "…"' name people who speak: kept whatever the person
+    model says (here one that doubts every name), while the names no tag gives are left to it."""
+    import numpy as np
+
+    from fabula.stages.characters.persons import FEATURES, PersonModel, Trees
+
+    one_leaf = [np.array(v) for v in ([0], [0.0], [-1], [-1], [0.0], [0])]
+    doubting = PersonModel(FEATURES, -3.0, Trees(*one_leaf))
+    text = (
+        "Tom and Margaret sat in the motor with the others near Howards End.\n\n"
+        '"Didn\'t really hurt him?" asked Myra.\n\n'
+        '"She was a very rude girl," Angelo said from the third motor.\n\n'
+        'Tom said, "Enough." Margaret looked away.\n'
+    )
+    story = analyze(
+        text, input_format="text", upto="characters", config={"characters": {"person_model": doubting}}
+    )
+    assert {c.name for c in story.characters} == {"Myra", "Angelo", "Tom"}

@@ -91,7 +91,9 @@ def _people(
         weighted = [(next(probs), len(f.hits)) for f in e.forms]
         n = sum(k for _, k in weighted)
         p = sum(pr * k for pr, k in weighted) / n if n else 0.0
-        if p >= cut or any(f.text.lower() in priors for f in e.forms):
+        # a name that a dialogue tag gives as the speaker ('"…," asked Myra') is someone who speaks
+        tagged = any(h.tagged for f in e.forms for h in f.hits)
+        if p >= cut or tagged or any(f.text.lower() in priors for f in e.forms):
             out.append((e, p))
     return out
 

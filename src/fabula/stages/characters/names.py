@@ -61,6 +61,7 @@ class NameHit:
     possessive: bool = False
     vocative: bool = False
     cue: bool = False  # a speech verb next to it
+    tagged: bool = False  # it names the speaker in a dialogue tag ('"…," said Myra', 'Myra said, "…"')
 
 
 def _prev_nonspace(text: str, pos: int) -> tuple[int, bool]:
@@ -277,6 +278,12 @@ def mark_cues(text: str, hits: list[NameHit]) -> None:
         nxt = m.group(1).lower() if m else ""
         b = _TAG_BEFORE.search(text, max(0, h.start - 20), h.start)
         prv = b.group(1).lower() if b else ""
+        if prv in SPEECH_VERBS and b is not None and _QUOTE_BEFORE.search(text, max(0, b.start(1) - 4), b.start(1)):
+            h.tagged = True  # '"…," said Myra'
+        elif nxt in SPEECH_VERBS and m is not None and (
+            _QUOTE_BEFORE.search(text, max(0, h.start - 4), h.start) or _QUOTE_AFTER.match(text, m.end(1))
+        ):
+            h.tagged = True  # '"…," Myra said' / 'Myra said, "…"'
         if (
             nxt in SPEECH_VERBS
             or prv in SPEECH_VERBS
@@ -290,6 +297,11 @@ def mark_cues(text: str, hits: list[NameHit]) -> None:
             )
         ):
             h.cue = True
+
+
+#: A closing quotation mark (and the comma or space after it) right before a tag word; an opening one after it.
+_QUOTE_BEFORE = re.compile(r"[\"”’'»][,;]?\s*$")
+_QUOTE_AFTER = re.compile(r"\s*[,:]?\s*[\"“‘'«]")
 
 
 def _apposed_person(text: str, end: int) -> bool:
