@@ -234,7 +234,7 @@ def split_mentioned(story: Story, made: Collection[str] = ()) -> None:
 STAGE = Stage(
     name="attribution",
     func=run,
-    reads=("text", "nonstory", "paragraphs", "sections", "quotes", "characters", "mentions"),
+    reads=("text", "nonstory", "paragraphs", "chapters", "sections", "quotes", "characters", "mentions"),
     writes=(
         "quotes.speaker", "quotes.addressees", "quotes.type", "quotes.confidence", "characters",
         "characters.narrator", "characters.quotes", "sections.narrator", "mentions", "mentioned",
