@@ -222,7 +222,13 @@ def _big_inputs(tmp_path: Path, n: int) -> list[str]:
 def test_signal_in_a_batch_stops_at_once(tmp_path: Path, sig: int, code: int, word: str) -> None:
     paths = _big_inputs(tmp_path, 6)
     out = tmp_path / "out"
-    proc = subprocess.Popen([*CMD, "analyze", *paths, "-o", str(out), "-q"], stderr=subprocess.PIPE)
+    # a shell that starts the test run in the background ignores SIGINT in it, and every child inherits that: the
+    # command under test gets SIGINT's default back, as a terminal would give it
+    proc = subprocess.Popen(
+        [*CMD, "analyze", *paths, "-o", str(out), "-q"],
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     # signal mid-batch, soon after the first input's results are written: five inputs are left, so neither a
     # fast machine nor a loaded one (this test starved of CPU) finishes the batch first
     deadline = time.monotonic() + 120
