@@ -710,3 +710,25 @@ def test_a_name_a_dialogue_tag_gives_as_the_speaker_is_a_character() -> None:
         text, input_format="text", upto="characters", config={"characters": {"person_model": doubting}}
     )
     assert {c.name for c in story.characters} == {"Myra", "Angelo", "Tom"}
+
+
+def test_a_ship_named_in_capitals_is_no_character() -> None:
+    """A printed book's italics: "the HISPANIOLA", always in capitals and mostly after "the", never tagged as a
+    speaker nor addressed, is a ship, even to a person model that believes every name."""
+    import numpy as np
+
+    from fabula.stages.characters.persons import FEATURES, PersonModel, Trees
+
+    one_leaf = [np.array(v) for v in ([0], [0.0], [-1], [-1], [0.0], [0])]
+    believing = PersonModel(FEATURES, 3.0, Trees(*one_leaf))
+    text = (
+        "Squire Trelawney had bought the HISPANIOLA at Bristol. Tom Redruth and Jim went down to the dock.\n\n"
+        "The HISPANIOLA lay some way out, and the men rowed to her. HISPANIOLA was a fine ship.\n\n"
+        '"She is a beauty," said Tom Redruth. Jim stared at the HISPANIOLA for a long while.\n'
+    )
+    story = analyze(
+        text, input_format="text", upto="characters", config={"characters": {"person_model": believing}}
+    )
+    names = {c.name for c in story.characters}
+    assert not any("HISPANIOLA" in n for n in names), names
+    assert {"Tom Redruth", "Jim"} <= names, names

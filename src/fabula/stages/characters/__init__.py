@@ -101,14 +101,24 @@ def _people(
 def _named_after(text: str, e: Entity) -> bool:
     """An inn, ship or house named after someone: a titled name written after "the" in most of its uses ("the
     Admiral Benbow"). People take the article only before a few titles ("the Reverend Mr. Collins", "the late Mr.
-    Dashwood") and noble ones ("the Duchess of Monmouth")."""
+    Dashwood") and noble ones ("the Duchess of Monmouth"). Or a ship's or a book's name in capitals (below)."""
     titled = [
         h
         for f in e.forms
         if f.title is not None and f.title not in ARTICLE_TITLES and not any(w.startswith("of ") for w in f.words)
         for h in f.hits
     ]
-    return len(titled) >= 3 and after_the(text, titled) >= 0.5 * e.count
+    if len(titled) >= 3 and after_the(text, titled) >= 0.5 * e.count:
+        return True
+    # "the HISPANIOLA": a name the story only ever writes in capitals (a printed book's italics: a ship, a book),
+    # mostly after "the", that no dialogue tag gives as a speaker and nobody addresses
+    hits = [h for f in e.forms for h in f.hits]
+    return (
+        len(hits) >= 3
+        and all(text[h.start : h.end].split()[-1].isupper() for h in hits)
+        and after_the(text, hits) >= 0.5 * len(hits)
+        and not any(h.tagged or h.vocative for h in hits)
+    )
 
 
 #: The person model's probability below which a name is not taken for a character. Lower than the model's own
