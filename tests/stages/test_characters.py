@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from fabula.api import analyze
 from fabula.lexicon import name_prior, title_gender
 from fabula.story import Story
@@ -15,6 +17,22 @@ def _chars(text: str, persons: bool = True) -> Story:
 
 def _by_name(story: Story) -> dict[str, list[str]]:
     return {c.name: c.aliases for c in story.characters}
+
+
+def _name_mentions(text: str) -> list[str]:
+    """The text of every name mention the characters stage finds."""
+    story = analyze(text, input_format="text", upto="characters")
+    return [story.text[m.start : m.end] for m in story.mentions if m.kind == "name"]
+
+
+def _cast_with_flat_model(text: str, log_odds: float) -> set[str]:
+    """The cast's names under a person model that gives every name the same ``log_odds``."""
+    from fabula.stages.characters.persons import FEATURES, PersonModel, Trees
+
+    one_leaf = [np.array(v) for v in ([0], [0.0], [-1], [-1], [0.0], [0])]
+    flat = PersonModel(FEATURES, log_odds, Trees(*one_leaf))
+    story = analyze(text, input_format="text", upto="characters", config={"characters": {"person_model": flat}})
+    return {c.name for c in story.characters}
 
 
 def test_aliases_cluster_and_titles_split() -> None:
@@ -663,8 +681,7 @@ def test_a_name_right_after_a_straight_single_quote_is_a_mention() -> None:
         "'Edith!' said Margaret. 'Edith is asleep,' she said. Then the l'Abbé bell rang.\n\n"
         "Edith woke.\n"
     )
-    story = analyze(text, input_format="text", upto="characters")
-    found = [story.text[m.start : m.end] for m in story.mentions if m.kind == "name"]
+    found = _name_mentions(text)
     assert found.count("Edith") == 4, found
     assert "Abbé" not in found
 
@@ -677,8 +694,7 @@ def test_a_common_word_as_a_surname_after_a_title_or_first_name() -> None:
         "The gray sky was gray. Mr. Gray came in from the gray street, and Dorian Gray smiled at him.\n\n"
         "Gray clouds hung over the gray sea.\n"
     )
-    story = analyze(text, input_format="text", upto="characters")
-    found = [story.text[m.start : m.end] for m in story.mentions if m.kind == "name"]
+    found = _name_mentions(text)
     assert found.count("Dorian Gray") == 2 and found.count("Mr. Gray") == 1, found
     assert "Gray" not in found
     # a common English word as a surname, said twice in dialogue and never in the narration
@@ -686,49 +702,30 @@ def test_a_common_word_as_a_surname_after_a_title_or_first_name() -> None:
         'Basil sat with Lord Henry.\n\n"We shall all suffer; Dorian Black\'s good looks will suffer," said Basil.\n\n'
         '"Then why won\'t you exhibit Dorian Black\'s picture?" said Lord Henry.\n'
     )
-    story = analyze(said, input_format="text", upto="characters")
-    found = [story.text[m.start : m.end] for m in story.mentions if m.kind == "name"]
+    found = _name_mentions(said)
     assert found.count("Dorian Black") == 2, found
 
 
 def test_a_name_a_dialogue_tag_gives_as_the_speaker_is_a_character() -> None:
     """'"…," asked Myra', '"…," Angelo said' and 'Tom said, "…"' name people who speak: kept whatever the person
     model says (here one that doubts every name), while the names no tag gives are left to it."""
-    import numpy as np
-
-    from fabula.stages.characters.persons import FEATURES, PersonModel, Trees
-
-    one_leaf = [np.array(v) for v in ([0], [0.0], [-1], [-1], [0.0], [0])]
-    doubting = PersonModel(FEATURES, -3.0, Trees(*one_leaf))
     text = (
         "Tom and Margaret sat in the motor with the others near Howards End.\n\n"
         '"Didn\'t really hurt him?" asked Myra.\n\n'
         '"She was a very rude girl," Angelo said from the third motor.\n\n'
         'Tom said, "Enough." Margaret looked away.\n'
     )
-    story = analyze(
-        text, input_format="text", upto="characters", config={"characters": {"person_model": doubting}}
-    )
-    assert {c.name for c in story.characters} == {"Myra", "Angelo", "Tom"}
+    assert _cast_with_flat_model(text, -3.0) == {"Myra", "Angelo", "Tom"}
 
 
 def test_a_ship_named_in_capitals_is_no_character() -> None:
     """A printed book's italics: "the HISPANIOLA", always in capitals and mostly after "the", never tagged as a
     speaker nor addressed, is a ship, even to a person model that believes every name."""
-    import numpy as np
-
-    from fabula.stages.characters.persons import FEATURES, PersonModel, Trees
-
-    one_leaf = [np.array(v) for v in ([0], [0.0], [-1], [-1], [0.0], [0])]
-    believing = PersonModel(FEATURES, 3.0, Trees(*one_leaf))
     text = (
         "Squire Trelawney had bought the HISPANIOLA at Bristol. Tom Redruth and Jim went down to the dock.\n\n"
         "The HISPANIOLA lay some way out, and the men rowed to her. HISPANIOLA was a fine ship.\n\n"
         '"She is a beauty," said Tom Redruth. Jim stared at the HISPANIOLA for a long while.\n'
     )
-    story = analyze(
-        text, input_format="text", upto="characters", config={"characters": {"person_model": believing}}
-    )
-    names = {c.name for c in story.characters}
+    names = _cast_with_flat_model(text, 3.0)
     assert not any("HISPANIOLA" in n for n in names), names
     assert {"Tom Redruth", "Jim"} <= names, names

@@ -92,8 +92,11 @@ def _people(
         n = sum(k for _, k in weighted)
         p = sum(pr * k for pr, k in weighted) / n if n else 0.0
         # a name that a dialogue tag gives as the speaker ('"…," asked Myra') is someone who speaks
-        tagged = any(h.tagged for f in e.forms for h in f.hits)
-        if p >= cut or tagged or any(f.text.lower() in priors for f in e.forms):
+        if (
+            p >= cut
+            or any(h.tagged for f in e.forms for h in f.hits)
+            or any(f.text.lower() in priors for f in e.forms)
+        ):
             out.append((e, p))
     return out
 

@@ -196,12 +196,12 @@ def _group_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counte
             good = [name_words.ok(w) for w in words]
             if h.initial and h.title is None and len(words) > 1 and name_words.only_opens(words[0]):
                 good[0] = False  # "Hereupon Startop": a word that only ever opens a sentence opens this one
-            for k in range(len(words)):
-                # "Mr. Gray", "Dorian Gray" (in a story full of gray skies, or said twice in dialogue): the last
-                # word after a title or a known first name is a surname
-                after = h.title in SURNAME_TITLES if k == 0 else good[k - 1] and name_prior(words[k - 1]) is not None
-                if not good[k] and k == len(words) - 1 and after and name_words.surname(words[k]):
-                    good[k] = True
+            # "Mr. Gray", "Dorian Gray" (in a story full of gray skies, or said twice in dialogue): the last word
+            # after a title or a known first name is a surname
+            k = len(words) - 1
+            after = h.title in SURNAME_TITLES if k == 0 else good[k - 1] and name_prior(words[k - 1]) is not None
+            if not good[k] and after and name_words.surname(words[k]):
+                good[k] = True
         if not all(good):
             # keep the longest good suffix ("Yesterday Ali" → "Ali") when the title is absent
             k = len(words)
