@@ -472,28 +472,41 @@ def eval_characters(
         int | None,
         typer.Option("--folds", help="Leave-texts-out folds: the learned parts retrained without each text's fold."),
     ] = None,
+    seeds: Annotated[
+        int,
+        typer.Option(
+            "--seeds", min=1, help="litbank with --folds: refit the person model with seeds 0..N-1; report each and the mean."
+        ),
+    ] = 1,
     as_json: AsJson = False,
 ) -> None:
     """The cast against the gold character lists: precision, recall, speaking recall, splits and merges per
     novel (sealed PDNC novels as one aggregate); on LitBank also proper-name person detection (P, R, F1).
 
     With ``--folds K`` every text is analysed with a person model (and, on PDNC, an attribution ranker) trained
-    without it; the training data is read from ../shared/data beside the repository (pdnc-dev and litbank)."""
+    without it; the training data is read from ../shared/data beside the repository (pdnc-dev and litbank). With
+    ``--seeds N`` as well (LitBank), the held-out run is repeated with the person model refitted under N seeds."""
     from fabula.eval import characters
 
     def work() -> dict[str, Any]:
         if corpus not in ("pdnc", "litbank"):
             raise UsageError(f"character evaluation supports pdnc and litbank; got {corpus!r}")
-        configs = None
-        if folds:
-            from fabula.training.folds import fold_configs
-            from fabula.training.persons import DATA
+        if seeds > 1 and not (folds and corpus == "litbank"):
+            raise UsageError("--seeds applies to litbank with --folds")
+        if not folds:
+            if corpus == "pdnc":
+                return characters.evaluate_pdnc(root, novels)
+            return characters.evaluate_litbank(root)
+        from fabula.training.folds import fold_configs
+        from fabula.training.persons import DATA
 
-            pdnc_root, lit_root = (root, None) if corpus == "pdnc" else (DATA / "pdnc-dev", root)
-            configs = fold_configs(pdnc_root, lit_root, folds, ranker=corpus == "pdnc")
         if corpus == "pdnc":
-            return characters.evaluate_pdnc(root, novels, configs)
-        return characters.evaluate_litbank(root, configs)
+            return characters.evaluate_pdnc(root, novels, fold_configs(root, None, folds))
+        runs = [
+            characters.evaluate_litbank(root, fold_configs(DATA / "pdnc-dev", root, folds, ranker=False, seed=k))
+            for k in range(seeds)
+        ]
+        return characters.over_seeds(runs) if seeds > 1 else runs[0]
 
     report = _guard(work)
     _print_json_or(report, as_json, characters.format_report)

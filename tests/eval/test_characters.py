@@ -76,3 +76,25 @@ def test_cli_characters_command_and_lenient_flag(tmp_path: Path) -> None:
     res = fabula("eval", "characters", "quoteli3", str(tmp_path))
     assert res.returncode == 2 and "supports pdnc and litbank" in res.stderr.decode()
     assert "--lenient" in fabula("eval", "pdnc", "--help").stdout.decode()
+
+
+def test_over_seeds_reports_each_seed_and_the_spread() -> None:
+    def run(p: float, r: float, f: float) -> dict[str, object]:
+        names = {"gold_names": 10, "pred_names": 10, "exact": 8, "precision": p, "recall": r, "f1": f}
+        summary = ev._split_summary([], set())
+        return {"corpus": "litbank", **summary, "names": {**names, "exact_recall": 0.8}}
+
+    out = ev.over_seeds([run(0.9, 0.8, 0.85), run(0.8, 0.9, 0.87), run(0.85, 0.85, 0.86)])
+    assert out["names"]["f1"] == 0.85  # the rows are seed 0's
+    assert [s["seed"] for s in out["seeds"]] == [0, 1, 2] and out["seeds"][1]["f1"] == 0.87
+    assert out["seeds_summary"]["f1"] == {"mean": 0.86, "min": 0.85, "max": 0.87}
+    assert out["seeds_summary"]["precision"]["mean"] == 0.85
+    text = ev.format_report(out)
+    assert "over 3 seeds of the person model:" in text and "f1 mean 0.860 (0.850–0.870)" in text
+
+
+def test_cli_seeds_need_litbank_folds(tmp_path: Path) -> None:
+    res = fabula("eval", "characters", "pdnc", str(tmp_path), "--seeds", "3")
+    assert res.returncode == 2 and "--seeds applies to litbank with --folds" in res.stderr.decode()
+    res = fabula("eval", "characters", "litbank", str(tmp_path), "--seeds", "3")
+    assert res.returncode == 2 and "--seeds applies to litbank with --folds" in res.stderr.decode()

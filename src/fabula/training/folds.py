@@ -22,14 +22,16 @@ from fabula.training import attribution, persons
 FoldConfigs = dict[str, dict[str, dict[str, Any]]]
 
 
-def fold_configs(pdnc: Path | str, litbank: Path | str | None, folds: int, *, ranker: bool = True) -> FoldConfigs:
+def fold_configs(
+    pdnc: Path | str, litbank: Path | str | None, folds: int, *, ranker: bool = True, seed: int = 0
+) -> FoldConfigs:
     """Stage options per PDNC novel (ranker when ``ranker``, and person model) and per LitBank text (person
-    model), each fitted without the text's fold."""
+    model), each fitted without the text's fold; ``seed`` fixes the person model's row subsampling."""
     names = [nov.name for nov in load_pdnc(pdnc) if not is_sealed(nov.name)]
     fold_of = attribution.novel_folds(names, folds)
     lit = Path(litbank) if litbank is not None else persons.DATA / "litbank"
     out: FoldConfigs = {}
-    for name, model in persons.fold_models(lit, pdnc, fold_of, folds).items():
+    for name, model in persons.fold_models(lit, pdnc, fold_of, folds, seed).items():
         out.setdefault(name, {})["characters"] = {"person_model": model}
     if ranker:
         for name, rmodel in attribution.fold_models(pdnc, folds).items():
