@@ -308,6 +308,18 @@ def test_a_name_said_to_the_narrators_face_names_the_narrator() -> None:
     assert [c.name for c in story.characters if c.narrator] == ["Mira Kade"]
 
 
+def test_a_full_name_said_to_the_narrators_face_after_youre_names_the_narrator() -> None:
+    """"You're Mira Kade, aren't you?": the name after the contraction is found, so it names the narrator."""
+    text = (
+        "A man in a grey coat sits down on the stool next to mine and looks me over.\n\n"
+        '"Forgive me. You\'re Mira Kade, aren\'t you?"\n\n'
+        '"Who wants to know?" I ask.\n\n'
+        '"Someone who pays," he says.\n'
+    )
+    story = _run(text)
+    assert [c.name for c in story.characters if c.narrator] == ["Mira Kade"]
+
+
 def test_a_self_introduction_by_someone_else_does_not_name_the_narrator() -> None:
     text = (
         "The stranger at the gate raised his hat to me.\n\n"

@@ -686,6 +686,18 @@ def test_a_name_right_after_a_straight_single_quote_is_a_mention() -> None:
     assert "Abbé" not in found
 
 
+def test_a_name_after_a_contraction_that_opens_the_sentence_is_a_mention() -> None:
+    """"You're Mira Kade", "Isn't Mr. Dunne": the contraction opens the run of capitals and is dropped, not the run
+    with it; one capitalised word after it stays no name ("Don't Mum me", "Isn't Romance grand")."""
+    text = (
+        '"You\'re Mira Kade, aren\'t you?" the stranger asks. "Isn\'t Mr. Dunne with you?"\n\n'
+        '"Don\'t Mum me," I say. "Isn\'t Romance grand."\n\nMira Kade laughs.\n'
+    )
+    found = _name_mentions(text)
+    assert found.count("Mira Kade") == 2 and "Mr. Dunne" in found, found
+    assert "Mum" not in found and "Romance" not in found
+
+
 def test_a_common_word_as_a_surname_after_a_title_or_first_name() -> None:
     """"Mr. Gray" and "Dorian Gray" in a story full of gray skies are names: the title or the known first name makes
     the common word a surname. The word alone stays no name."""

@@ -211,11 +211,12 @@ def _emit_run(
     toks[-1] = toks[-1].rstrip("'’-")
     if toks[-1] in PARTICLES or toks[0] in PARTICLES:
         return
-    # Drop leading non-name words ("Poor Miss Taylor", "Then Ali", "When Elizabeth").
+    # Drop leading non-name words ("Poor Miss Taylor", "Then Ali", "When Elizabeth", "You're Ysolde Marr").
     lead = 0
     while (
         lead < len(toks) - 1
-        and toks[lead].lower() in STOP
+        # a contraction before two name words or more ("You're Ysolde Marr", not "Don't Mum me")
+        and (toks[lead].lower() in STOP or (_CONTRACTION.match(toks[lead]) is not None and len(toks) - lead > 2))
         and toks[lead].lower() not in TITLES
         and toks[lead].lower() not in STOP_NAMES
     ):
@@ -259,6 +260,8 @@ def _emit_run(
     hits.append(NameHit(start, end, title, tuple(toks), initial, in_quote, possessive, vocative))
 
 
+#: A contraction ("You're", "Don't", "We'll"), never a name word ("O'Brien", "D'Arcy" are no contractions).
+_CONTRACTION = re.compile(r"[A-Za-z]+(?:n['’]t|['’](?:re|m|ll|ve|d))$")
 _TAG_AFTER = re.compile(r"\s*(?:,\s*)?(\w+)")
 _TAG_BEFORE = re.compile(r"(\w+)\s*$")
 # "Ilse, her maid, …", "Ilse, a thin girl of twelve, …": an apposition whose words include a person noun (not
