@@ -53,6 +53,12 @@ SCENE_BATCHES: tuple[tuple[str, ...], ...] = (
         "QuarryLakeBonfire", "RehearsalDinnerToast", "SeasideAssemblyRooms", "TollhouseStorm", "VineyardLastRow",
         "WatchtowerParley",
     ),
+    (
+        "AirlockDrill", "BoardingSchoolMidnight", "CourtroomRecess", "ElevatorStuck", "FerryCrossingFog",
+        "FireStationSupper", "GovernessInterview", "HospitalNightCorridor", "KitchenBrigadeRush",
+        "MountainHutBlizzard", "NurseryTeaParty", "OperaBoxGossip", "RaceDayPaddock", "SleeperTrainSwap",
+        "TailorShopFitting", "WeddingTableSeating",
+    ),
 )
 
 #: The sealed half of each batch (every second scene in alphabetical order, from the second).
@@ -81,6 +87,14 @@ SEALED_SCENES: tuple[str, ...] = (
     "RehearsalDinnerToast",
     "TollhouseStorm",
     "WatchtowerParley",
+    "BoardingSchoolMidnight",
+    "ElevatorStuck",
+    "FireStationSupper",
+    "HospitalNightCorridor",
+    "MountainHutBlizzard",
+    "OperaBoxGossip",
+    "SleeperTrainSwap",
+    "WeddingTableSeating",
 )
 
 
