@@ -218,3 +218,27 @@ def test_any_overlap_gives_balanced_html_and_the_same_text(story: Story) -> None
     parse(fragment)
     assert plain(fragment) == story.text
     parse(render(story))
+
+
+def test_characters_who_share_a_name_are_told_apart_in_the_report() -> None:
+    """Two unnamed men of two chapters are "the man (ch. 1)" and "the man (ch. 2)" in the cast, the quotations'
+    hover cards and the relationships; a name no one else has is shown as it is."""
+    from fabula.story import Chapter
+    from fabula.writers.html_text import display_names
+
+    text = 'Chapter 1\n\n"Halt," the man said to Ann.\n\nChapter 2\n\n"Fares," the man said.\n'
+    a, b = text.index("Halt"), text.index("Fares")
+    story = Story(
+        text=text,
+        chapters=[Chapter(0, text.index("Chapter 2")), Chapter(text.index("Chapter 2"), len(text))],
+        characters=[Character("u0", "the man", quotes=1), Character("u1", "the man", quotes=1),
+                    Character("ann", "Ann")],
+        quotes=[Quote(0, [(a, a + 5)], speaker="u0", addressees=["ann"]), Quote(1, [(b, b + 6)], speaker="u1")],
+    )
+    assert display_names(story) == {"u0": "the man (ch. 1)", "u1": "the man (ch. 2)", "ann": "Ann"}
+    one = Story(text=text, characters=story.characters, quotes=story.quotes)  # no chapters: by order
+    assert display_names(one) == {"u0": "the man (1)", "u1": "the man (2)", "ann": "Ann"}
+    ctx = context(story)
+    assert {r["name"] for r in ctx["cast"]} >= {"the man (ch. 1)", "the man (ch. 2)"}
+    doc = render(story)
+    assert 'data-who="the man (ch. 2)"' in doc and "the man (ch. 1) → Ann" in html.unescape(doc)

@@ -35,7 +35,7 @@ from fabula.writers.html_charts import (
     dominant,
     graph_svg,
 )
-from fabula.writers.html_text import quote_title, text_html
+from fabula.writers.html_text import display_names, quote_title, text_html
 from fabula.writers.json import rounded
 
 __all__ = ["arc_series", "arc_svg", "context", "csp", "quote_title", "render", "script", "text_html"]
@@ -217,10 +217,6 @@ def _colours(story: Story) -> dict[str, str]:
     return {cid: PALETTE[i % len(PALETTE)] for i, cid in enumerate(order)}
 
 
-def _names(story: Story) -> dict[str, str]:
-    return {c.id: c.name for c in (*story.characters, *story.mentioned)}
-
-
 def _chapter_label(story: Story, i: int) -> str:
     c = story.chapters[i]
     return f"Chapter {i + 1}" + (f" · {c.title}" if c.title else "")
@@ -235,7 +231,7 @@ def _chapters(story: Story) -> list[dict[str, Any]]:
 
 def _pov(story: Story, colours: Mapping[str, str]) -> list[dict[str, Any]]:
     """Each section in words: "Chapter 3 · first person, present · narrated by Alana"."""
-    names = _names(story)
+    names = display_names(story)
     starts = [c.start for c in story.chapters]
     out = []
     for k, s in enumerate(story.sections):
@@ -254,7 +250,7 @@ def _pov(story: Story, colours: Mapping[str, str]) -> list[dict[str, Any]]:
 
 
 def _cast(story: Story, colours: Mapping[str, str]) -> list[dict[str, Any]]:
-    names = _names(story)
+    names = display_names(story)
     words: Counter[str] = Counter()
     lines: Counter[str] = Counter()
     feelings: dict[str, Counter[str]] = {}
@@ -276,7 +272,7 @@ def _cast(story: Story, colours: Mapping[str, str]) -> list[dict[str, Any]]:
     for c in story.characters:
         talk = [(names.get(p, p), n) for p, n in partners.get(c.id, Counter()).most_common(2) if p in names]
         rows.append({
-            "id": c.id, "name": c.name, "aliases": [a for a in c.aliases if a != c.name][:4],
+            "id": c.id, "name": names[c.id], "aliases": [a for a in c.aliases if a != c.name][:4],
             "narrator": c.narrator, "lines": lines[c.id], "words": words[c.id],
             "feelings": [f for f, _ in feelings.get(c.id, Counter()).most_common(3)],
             "talks_to": [n for n, _ in talk], "colour": colours.get(c.id, UNKNOWN),
@@ -298,9 +294,9 @@ def _balance(r: Relationship, na: str, nb: str) -> str:
 
 
 def _relationship(story: Story, r: Relationship, colours: Mapping[str, str]) -> dict[str, Any]:
-    names = _names(story)
+    names = display_names(story)
     a, b = r.a, r.b
-    na, nb = str(r.names.get(a) or names.get(a, a)), str(r.names.get(b) or names.get(b, b))
+    na, nb = str(names.get(a) or r.names.get(a) or a), str(names.get(b) or r.names.get(b) or b)
     rows = [("turns", r.turns.a_to_b, r.turns.b_to_a), ("lines", r.quotes.a_to_b, r.quotes.b_to_a),
             ("words", r.words.a_to_b, r.words.b_to_a)]
     da, db = r.acts.get(a, {}), r.acts.get(b, {})

@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from fabula.story import Arc, Relationship, Story
+from fabula.writers.html_text import display_names
 from fabula.writers.json import rounded
 
 UNKNOWN = "#767676"
@@ -61,7 +62,7 @@ def _polyline(values: Sequence[float], xs: Sequence[float] | None, box: tuple[fl
 
 def arc_lines(story: Story, colours: Mapping[str, str]) -> list[tuple[str, str, list[float], float]]:
     """``(label, colour, values, stroke width)`` for the story's curve and the main characters' curves."""
-    names = {c.id: c.name for c in story.characters}
+    names = display_names(story)
     lines: list[tuple[str, str, list[float], float]] = []
     if story.arcs is None:
         return lines
@@ -180,7 +181,7 @@ def graph_svg(story: Story, rels: Sequence[Relationship], colours: Mapping[str, 
     nodes = sorted(turns, key=lambda c: -turns[c])[:MAX_GRAPH_NODES]
     if len(nodes) < 2:
         return None
-    names = {c.id: c.name for c in story.characters}
+    names = display_names(story)
     size, cx, cy, high = 520, 260, 250, 510
     if len(nodes) == 2:  # side by side
         cy, high = 40, 80
