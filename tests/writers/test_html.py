@@ -224,7 +224,7 @@ def test_characters_who_share_a_name_are_told_apart_in_the_report() -> None:
     """Two unnamed men of two chapters are "the man (ch. 1)" and "the man (ch. 2)" in the cast, the quotations'
     hover cards and the relationships; a name no one else has is shown as it is."""
     from fabula.story import Chapter
-    from fabula.writers.html_text import display_names
+    from fabula.writers.names import display_names
 
     text = 'Chapter 1\n\n"Halt," the man said to Ann.\n\nChapter 2\n\n"Fares," the man said.\n'
     a, b = text.index("Halt"), text.index("Fares")
@@ -242,3 +242,6 @@ def test_characters_who_share_a_name_are_told_apart_in_the_report() -> None:
     assert {r["name"] for r in ctx["cast"]} >= {"the man (ch. 1)", "the man (ch. 2)"}
     doc = render(story)
     assert 'data-who="the man (ch. 2)"' in doc and "the man (ch. 1) → Ann" in html.unescape(doc)
+    from fabula.writers.summary import render as summary
+
+    assert "the man (ch. 1)" in summary(story) and "the man (ch. 2)" in summary(story)

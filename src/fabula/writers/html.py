@@ -35,8 +35,9 @@ from fabula.writers.html_charts import (
     dominant,
     graph_svg,
 )
-from fabula.writers.html_text import display_names, quote_title, text_html
+from fabula.writers.html_text import quote_title, text_html
 from fabula.writers.json import rounded
+from fabula.writers.names import display_names
 
 __all__ = ["arc_series", "arc_svg", "context", "csp", "quote_title", "render", "script", "text_html"]
 

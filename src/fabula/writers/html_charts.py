@@ -13,8 +13,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from fabula.story import Arc, Relationship, Story
-from fabula.writers.html_text import display_names
 from fabula.writers.json import rounded
+from fabula.writers.names import display_names
 
 UNKNOWN = "#767676"
 STORY_COLOUR = "#222222"

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from fabula.story import CraftNote, Story
 from fabula.writers.html import dialogue_words, title
+from fabula.writers.names import display_names
 
 MAX_CAST = 8
 MAX_RELATIONSHIPS = 3
@@ -45,9 +46,10 @@ def _cast_table(story: Story) -> Table:
     table.add_column("Words spoken", justify="right")
     table.add_column("Lines", justify="right")
     table.add_column("Top feelings")
+    names = display_names(story)
     cast = sorted(story.characters, key=lambda c: (-words[c.id], -lines[c.id], c.name))
     for c in cast[:MAX_CAST]:
-        name = c.name + (" (narrator)" if c.narrator else "")
+        name = names[c.id] + (" (narrator)" if c.narrator else "")
         top = ", ".join(f for f, _ in feelings.get(c.id, Counter()).most_common(3)) or "–"
         table.add_row(name, f"{words[c.id]:,}", f"{lines[c.id]:,}", top)
     if len(cast) > MAX_CAST:
@@ -68,7 +70,7 @@ def render(story: Story, width: int = 100, color: bool = False) -> str:
     if len(story.chapters) > 1:
         facts.insert(1, f"{len(story.chapters)} chapters")
     con.print((f"by {author} · " if isinstance(author, str) and author else "") + " · ".join(facts))
-    names = {c.id: c.name for c in (*story.characters, *story.mentioned)}
+    names = display_names(story)
     narrators = list(dict.fromkeys(names.get(s.narrator, s.narrator) for s in story.sections if s.narrator))
     persons = Counter(s.person for s in story.sections if s.person != "unknown")
     if narrators:
@@ -89,7 +91,7 @@ def render(story: Story, width: int = 100, color: bool = False) -> str:
     if rels:
         con.print(Text("Main relationships", style="bold underline"))
         for r in rels:
-            pair = f"{r.names.get(r.a, r.a)} & {r.names.get(r.b, r.b)}"
+            pair = f"{names.get(r.a) or r.names.get(r.a, r.a)} & {names.get(r.b) or r.names.get(r.b, r.b)}"
             sentence = _first_sentence(r.narrative.text) if r.narrative is not None else r.summary
             con.print(Text("• ") + Text(pair, style="bold") + Text(f" ({r.turns.a_to_b + r.turns.b_to_a} turns): ")
                       + Text(sentence))
