@@ -46,9 +46,10 @@ def test_what_a_sign_or_a_letter_says_is_written() -> None:
         'There was a board on two posts that said "MARSH HALT" in white letters.\n\n'
         'By the door hangs a laminated sign that says "NOTICES ONLY", and nobody reads it.\n\n'
         'The first letter began "My dear E., I have burned your last", and went on.\n\n'
+        'Pinned to the lapel was a paper ticket that said "PENNOCK - 2nd FITTING - THURS" in pencil.\n\n'
         '"It is a very small station," said Miss Pennock.\n'
     )
-    assert [t for _, t in _typed(text)] == ["written", "written", "written", "none"]
+    assert [t for _, t in _typed(text)] == ["written", "written", "written", "written", "none"]
 
 
 def test_a_letter_set_out_as_quoted_paragraphs_is_written() -> None:

@@ -38,10 +38,11 @@ _WRITTEN_BEFORE = re.compile(
     re.I,
 )
 # A thing with writing on it that "says" it: "a sign that says", "a board on two posts that said", "the note read",
-# "the first letter began".
+# "the first letter began", "a paper ticket that said".
 _THING_SAYS = re.compile(
     r"\b(?:signs?|board|notice|placard|poster|banner|label|plaque|card|note|letter|telegram|message|text|screen"
-    r"|display|headline|caption|inscription|motto|legend|sticker|t-shirt|tattoo|post-it)\b(?:[ \t\n]+[\w'’-]+){0,6}?"
+    r"|display|headline|caption|inscription|motto|legend|sticker|t-shirt|tattoo|post-it|ticket|tag|badge|menu"
+    r"|receipt|whiteboard|chalkboard|blackboard|envelope|packet|wrapper)\b(?:[ \t\n]+[\w'’-]+){0,6}?"
     r"[ \t\n]+(?:says|said|read|reads|reading|saying|began|begins|ran|runs)[ \t\n]*[:,]?[ \t\n]*$",
     re.I,
 )
