@@ -698,6 +698,19 @@ def test_a_name_after_a_contraction_that_opens_the_sentence_is_a_mention() -> No
     assert "Mum" not in found and "Romance" not in found
 
 
+def test_a_numbered_thing_is_no_name() -> None:
+    """"Lock Three", "Platform Nine" name numbered things: the scanner gives no hit for the run nor for its
+    number (said to someone's face, "Three" had become a character of a short scene)."""
+    from fabula.stages.characters import scan_names
+    from fabula.stages.characters.names import lower_counts
+
+    text = '"Breach, breach, Lock Three, Marrow!" Dall shouts. "Platform Nine is clear, Dall."\n'
+    story = analyze(text, input_format="text", upto="quotes")
+    hits = {h.words for h in scan_names(story, lower_counts(story.text))}
+    assert not any(w in ("Three", "Nine") for ws in hits for w in ws), hits
+    assert ("Marrow",) in hits and ("Dall",) in hits
+
+
 def test_a_common_word_as_a_surname_after_a_title_or_first_name() -> None:
     """"Mr. Gray" and "Dorian Gray" in a story full of gray skies are names: the title or the known first name makes
     the common word a surname. The word alone stays no name."""

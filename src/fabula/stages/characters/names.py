@@ -17,6 +17,7 @@ from fabula.lexicon import (
     ADDRESS_WORDS,
     APOS_S,
     NOBLE_TITLES,
+    NUMBER_WORDS,
     PARTICLES,
     SPEECH_VERBS,
     STOP,
@@ -211,6 +212,8 @@ def _emit_run(
     toks[-1] = toks[-1].rstrip("'’-")
     if toks[-1] in PARTICLES or toks[0] in PARTICLES:
         return
+    if len(toks) > 1 and toks[-1].lower() in NUMBER_WORDS:
+        return  # "Lock Three", "Platform Nine": a numbered thing
     # Drop leading non-name words ("Poor Miss Taylor", "Then Ali", "When Elizabeth", "You're Ysolde Marr").
     lead = 0
     while (
