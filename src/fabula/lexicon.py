@@ -90,13 +90,13 @@ def title_class(title: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- stop words
 
-# Capitalised words that are not names even when never written in lower case.
 #: Cardinal number words: a run of capitals that ends in one names a numbered thing ("Lock Three", "Platform
 #: Nine", "Bay Four"), not a person.
 NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
     eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand""".split()
 )
+# Capitalised words that are not names even when never written in lower case.
 STOP = frozenset(
     """i i'm i'd i've i'll oh ah eh ha o ok okay hey hi hello yeah yes no nope yep sorry please thanks goodbye
     bye goodnight goodmorning alas hush hurrah hurray amen aye nay sir madam ma'am mum mom mama mamma papa dad daddy

@@ -297,22 +297,17 @@ def test_a_name_given_as_an_answer_is_no_address() -> None:
     assert all(names.get(a) != "Ruth Tuilagi" for q in story.quotes for a in q.addressees)
 
 
-def test_a_name_said_to_the_narrators_face_names_the_narrator() -> None:
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "You are Mira Kade, are you not?",
+        "You\'re Mira Kade, aren\'t you?",  # the name after the contraction is found too
+    ],
+)
+def test_a_name_said_to_the_narrators_face_names_the_narrator(asked: str) -> None:
     text = (
         "A man in a grey coat sits down on the stool next to mine and looks me over.\n\n"
-        '"Forgive me. You are Mira Kade, are you not?"\n\n'
-        '"Who wants to know?" I ask.\n\n'
-        '"Someone who pays," he says.\n'
-    )
-    story = _run(text)
-    assert [c.name for c in story.characters if c.narrator] == ["Mira Kade"]
-
-
-def test_a_full_name_said_to_the_narrators_face_after_youre_names_the_narrator() -> None:
-    """"You're Mira Kade, aren't you?": the name after the contraction is found, so it names the narrator."""
-    text = (
-        "A man in a grey coat sits down on the stool next to mine and looks me over.\n\n"
-        '"Forgive me. You\'re Mira Kade, aren\'t you?"\n\n'
+        f'"Forgive me. {asked}"\n\n'
         '"Who wants to know?" I ask.\n\n'
         '"Someone who pays," he says.\n'
     )

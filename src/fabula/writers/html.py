@@ -230,9 +230,8 @@ def _chapters(story: Story) -> list[dict[str, Any]]:
             for i, c in enumerate(story.chapters)]
 
 
-def _pov(story: Story, colours: Mapping[str, str]) -> list[dict[str, Any]]:
+def _pov(story: Story, colours: Mapping[str, str], names: Mapping[str, str]) -> list[dict[str, Any]]:
     """Each section in words: "Chapter 3 · first person, present · narrated by Alana"."""
-    names = display_names(story)
     starts = [c.start for c in story.chapters]
     out = []
     for k, s in enumerate(story.sections):
@@ -250,8 +249,7 @@ def _pov(story: Story, colours: Mapping[str, str]) -> list[dict[str, Any]]:
     return out
 
 
-def _cast(story: Story, colours: Mapping[str, str]) -> list[dict[str, Any]]:
-    names = display_names(story)
+def _cast(story: Story, colours: Mapping[str, str], names: Mapping[str, str]) -> list[dict[str, Any]]:
     words: Counter[str] = Counter()
     lines: Counter[str] = Counter()
     feelings: dict[str, Counter[str]] = {}
@@ -294,8 +292,9 @@ def _balance(r: Relationship, na: str, nb: str) -> str:
     return f"{who} has {'the upper hand' if abs(d) >= 0.4 else 'a slight upper hand'}"
 
 
-def _relationship(story: Story, r: Relationship, colours: Mapping[str, str]) -> dict[str, Any]:
-    names = display_names(story)
+def _relationship(
+    story: Story, r: Relationship, colours: Mapping[str, str], names: Mapping[str, str]
+) -> dict[str, Any]:
     a, b = r.a, r.b
     na, nb = str(names.get(a) or r.names.get(a) or a), str(names.get(b) or r.names.get(b) or b)
     rows = [("turns", r.turns.a_to_b, r.turns.b_to_a), ("lines", r.quotes.a_to_b, r.quotes.b_to_a),
@@ -379,9 +378,10 @@ def _speaker_css(colours: Mapping[str, str]) -> tuple[dict[str, str], Markup]:
 def context(story: Story) -> dict[str, Any]:
     """Everything the template shows, as plain values (useful to test without parsing HTML)."""
     colours = _colours(story)
+    names = display_names(story)  # once: telling shared names apart walks every quotation and mention
     classes, speaker_css = _speaker_css(colours)
     rels = sorted(story.relationships, key=lambda r: (-(r.turns.a_to_b + r.turns.b_to_a), r.span[0]))
-    cards = [_relationship(story, r, colours) for r in rels]
+    cards = [_relationship(story, r, colours, names) for r in rels]
     craft, balance, anchors = _craft(story)
     arc = arc_words(story)
     if arc is not None and arc["turn_offset"] is not None and arc["turn_quote"] is None:
@@ -389,9 +389,9 @@ def context(story: Story) -> dict[str, Any]:
     if arc is not None and arc["turn_offset"] is not None:
         end = arc["turn_end"] if arc["turn_end"] and arc["turn_end"] > arc["turn_offset"] else None
         arc["turn_text"] = snippet(story.text[arc["turn_offset"]:end or arc["turn_offset"] + 200], 120)
-    sections = _pov(story, colours)
+    sections = _pov(story, colours, names)
     anchors.update(s["anchor"] for s in sections)
-    cast = _cast(story, colours)
+    cast = _cast(story, colours, names)
     return {
         "version": __version__,
         "header": _header(story),
