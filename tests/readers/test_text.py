@@ -123,3 +123,11 @@ def test_normalise_leaves_no_cr_or_controls(s: str) -> None:
     assert "\r" not in out
     assert not any(ord(c) < 32 and c not in "\n\t" for c in out)
     assert not any(ord(c) == 127 for c in out)
+
+
+def test_valid_utf8_controls_are_binary_not_utf16() -> None:
+    # strict UTF-8 full of controls once read as UTF-16 ('\u2008Ἀ슀슀'); without a NUL it is binary
+    data = " \x08\x1f\x08\x80\x80".encode()
+    assert looks_binary(data)
+    with pytest.raises(UnsupportedFormat):
+        decode(data)

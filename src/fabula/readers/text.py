@@ -161,7 +161,8 @@ def decode(data: bytes) -> tuple[str, str]:
     """Return ``(text, encoding)``, or raise :class:`UnsupportedFormat` for binary content.
 
     BOMs decide first (UTF-8, UTF-16 LE/BE); a known binary signature (image, archive, compressed file,
-    database) is refused; then strict UTF-8; then UTF-16 without BOM (Latin or CJK); then mostly-UTF-8 text with
+    database) is refused; then strict UTF-8; then UTF-16 without BOM (Latin or CJK; not for bytes that are strict
+    UTF-8 without a NUL, which are binary when implausible as UTF-8); then mostly-UTF-8 text with
     stray cp1252 bytes (a common copy-paste mix; reported as ``utf-8``, the stray bytes read as cp1252); then
     charset-normalizer for other legacy encodings, with cp1252 as the fallback for Latin text and for inputs too
     short to guess from. Whatever the decoding, a result with more control characters than a few stray bytes
@@ -182,6 +183,8 @@ def decode(data: bytes) -> tuple[str, str]:
     else:
         if not implausible(text):
             return text, "utf-8"
+        if b"\x00" not in data:  # UTF-16 text has NULs (ASCII, spaces, ideographic space): this is binary
+            raise UnsupportedFormat(BINARY_REASON)
     utf16 = _utf16(data)
     if utf16 is not None:
         return _checked(data[: len(data) - len(data) % 2].decode(utf16, errors="replace"), utf16)
