@@ -754,3 +754,32 @@ def test_a_ship_named_in_capitals_is_no_character() -> None:
     names = _cast_with_flat_model(text, 3.0)
     assert not any("HISPANIOLA" in n for n in names), names
     assert {"Tom Redruth", "Jim"} <= names, names
+
+
+def test_a_name_as_written_beats_a_nickname_reading() -> None:
+    """"Dick" is Dick Johnson, not Richard Joyce (Dick is a nickname of Richard); "Miss Kate" is Kate Vaughn, not
+    Kitty Bryant."""
+    text = (
+        "Richard Joyce, the squire's man, loaded the muskets. Dick Johnson sat on the rail with his Bible.\n\n"
+        '"Dick," said Joyce, "you keep watch." Dick nodded. "Aye, aye," said Dick.\n\n'
+        "Joyce looked up from the guns. Kate Vaughn and Kitty Bryant came down to the boat with Dick.\n\n"
+        '"Row us over, Dick," said Miss Kate. Kitty laughed at her. "You row, Miss Kate," said Kitty.\n'
+    )
+    names = _by_name(_chars(text, persons=False))
+    dick = next(al for al in names.values() if "Dick Johnson" in al)
+    assert "Dick" in dick, names
+    assert "Dick" not in next(al for al in names.values() if "Richard Joyce" in al), names
+    assert "Miss Kate" in next(al for al in names.values() if "Kate Vaughn" in al), names
+    assert "Miss Kate" not in next(al for al in names.values() if "Kitty Bryant" in al), names
+
+
+def test_a_title_genders_the_character_it_joins() -> None:
+    """"Father Bhaer" makes Friedrich Bhaer (no pronoun yet) a man: "Mother Bhaer" is someone else."""
+    text = (
+        "Friedrich Bhaer came home late. \"Good evening, Father Bhaer,\" said the boys. Father Bhaer laughed.\n\n"
+        '"Mother Bhaer, can we have cake?" asked Demi. Mother Bhaer smiled at him. "Only one piece."\n\n'
+        '"You spoil them," said Friedrich.\n'
+    )
+    names = _by_name(_chars(text, persons=False))
+    fritz = next(al for al in names.values() if "Friedrich Bhaer" in al)
+    assert "Father Bhaer" in fritz and "Mother Bhaer" not in fritz, names

@@ -98,10 +98,13 @@ class Entity:
         return sum(len(f.hits) for f in self.forms)
 
     def absorb(self, f: Form) -> None:
-        """Take ``f`` (and its title) as one of this character's forms."""
+        """Take ``f`` (and its title) as one of this character's forms; a gendered title genders a character whose
+        pronouns have not ("Father Bhaer" makes Friedrich Bhaer a man, so "Mother Bhaer" is someone else)."""
         self.forms.append(f)
         if f.title:
             self.titles.add(f.title)
+            if self.gender is None:
+                self.gender = title_gender(f.title)
 
 
 #: A bare first name shared by several full names goes to the one whose surname stands within ``NEAR_WINDOW``
@@ -414,6 +417,9 @@ def _home_of_titled_name(cast: _Cast, f: Form) -> int:
     if len(cands) > 1:
         # several Johns, one of them "Sir John Middleton": "Sir John" is the one who carries the title
         cands = [i for i in cands if f.title in entities[i].titles] or cands
+    if len(cands) > 1:
+        # "Miss Kate" beside "Kate Vaughn" and "Kitty Bryant": the name as written beats the nickname's reading
+        cands = [i for i in cands if any(len(g.words) >= 2 and g.words[0] == w for g in entities[i].forms)] or cands
     if not cands and f.title in NEUTRAL_TITLES:
         # "Professor Bhaer": the one full name of that surname ("Friedrich Bhaer"), titled so or not
         cands = [
@@ -471,10 +477,12 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
         target = cands[0]
     else:
         # several "John": the one whose surname stands near the bare name's uses most often ("John" in the scenes
-        # of "Mr. Brooke", not of "Mr. Laurence"), when clearly; else the one of the family the story is about
-        # (its surname is mentioned most)
-        def family(i: int) -> int:
-            return sum(entities[j].count for j in cast.by_last.get(entities[i].last or "", []))
+        # of "Mr. Brooke", not of "Mr. Laurence"), when clearly; else one whose full name writes the word as it
+        # is ("Dick" is Dick Johnson, not Richard Joyce), then the one of the family the story is about (its
+        # surname is mentioned most)
+        def family(i: int) -> tuple[bool, int]:
+            literal = any(len(g.words) >= 2 and g.words[0] == w for g in entities[i].forms)
+            return literal, sum(entities[j].count for j in cast.by_last.get(entities[i].last or "", []))
 
         near = sorted(((cast.near(f, entities[i].last or ""), i) for i in cands), reverse=True)
         if near[0][0] >= NEAR_SHARE * len(f.hits) and near[0][0] >= NEAR_LEAD * near[1][0]:
@@ -535,6 +543,8 @@ def _merge_miss_first_names(entities: list[Entity]) -> None:
             (o for o in entities if o is not e and o.forms and o.first == first and o.gender in (None, "f")),
             key=lambda o: -o.count,
         )
+        # "Miss Kate" is a Kate before a Kitty
+        homes = [o for o in homes if any(g.words[0] == w for g in o.forms)] or homes
         if len(homes) > 1 and homes[0].count < 2 * homes[1].count:
             continue  # two women of that name, neither the obvious one
         if homes and any(g.title is None for g in homes[0].forms):
