@@ -783,3 +783,15 @@ def test_a_title_genders_the_character_it_joins() -> None:
     names = _by_name(_chars(text, persons=False))
     fritz = next(al for al in names.values() if "Friedrich Bhaer" in al)
     assert "Father Bhaer" in fritz and "Mother Bhaer" not in fritz, names
+
+
+def test_a_womans_first_name_is_not_the_bare_name_of_a_mr() -> None:
+    """"Camilla" beside "Mr. Camilla" (her husband) and "Mrs. Camilla" is the wife."""
+    text = (
+        'Mr. Camilla and Mrs. Camilla came up the stairs. "Poor dear," said Camilla, and she sighed.\n\n'
+        '"My love," said Mr. Camilla, and he took her arm. Camilla wept. "I am not well," said Camilla.\n\n'
+        "Camilla sat down by the fire and she closed her eyes. Mr. Camilla stood by the window.\n"
+    )
+    story = _chars(text, persons=False)
+    camilla = next(c for c in story.characters if "Camilla" in c.aliases)
+    assert "Mr. Camilla" not in camilla.aliases and camilla.gender == "f", _by_name(story)

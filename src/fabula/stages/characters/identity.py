@@ -458,7 +458,12 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
     if not cands:
         # a bare surname: the titled male (Mr. Darcy) or the only holder
         holders = list(cast.by_last.get(wl, []))
-        male = [i for i in holders if entities[i].gender == "m" and entities[i].titles & MALE_TITLES]
+        # a woman's first name is not the bare name of a "Mr." ("Camilla" beside "Mr. Camilla", her husband)
+        male = [
+            i
+            for i in holders
+            if entities[i].gender == "m" and entities[i].titles & MALE_TITLES and name_prior(w) != "f"
+        ]
         if len(male) == 1:
             target = male[0]
         elif len(holders) == 1:
