@@ -9,6 +9,7 @@ from fabula.lexicon import (
     SPEECH_VERBS,
     TITLES,
     canon_first,
+    first_readings,
     title_class,
     title_gender,
 )
@@ -35,3 +36,8 @@ def test_title_helpers() -> None:
     assert title_class("mme") == "mrs" and title_class("mlle") == "miss" and title_class("herr") == "mr"
     assert {"mr", "lady", "inspector"} <= TITLES
     assert canon_first("Lizzy") == "elizabeth" and canon_first("Ali") == "ali"
+
+
+def test_first_readings_put_the_nickname_table_first() -> None:
+    assert first_readings("Ned") == ("edward", "edmund", "edwin")
+    assert first_readings("Emma") == ("emma",)

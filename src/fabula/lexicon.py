@@ -313,10 +313,44 @@ FEMALE_NAMES = frozenset(
 )
 
 
+#: Other names a nickname of :data:`NICKNAMES` is short for ("Ned" is Edward's, and also Edmund's and Edwin's).
+NICKNAME_ALSO: dict[str, tuple[str, ...]] = {
+    "ned": ("edmund", "edwin"),
+    "ted": ("theodore", "edmund"),
+    "teddy": ("theodore",),
+    "kit": ("catherine",),
+    "harry": ("harold",),
+    "hal": ("harold",),
+    "nell": ("helen", "ellen"),
+    "nelly": ("helen", "ellen"),
+    "tony": ("antonia",),
+    "sam": ("samantha",),
+    "alex": ("alexandra",),
+    "sandy": ("alexandra",),
+    "fred": ("alfred", "frederica"),
+    "freddy": ("alfred",),
+    "frank": ("franklin",),
+    "bella": ("arabella",),
+    "bert": ("albert", "herbert", "bertram"),
+    "bertie": ("albert", "herbert", "bertram"),
+    "jo": ("joseph",),
+    "pat": ("patricia",),
+    "nick": ("nicola",),
+    "chris": ("christine", "christina"),
+}
+
+
 def canon_first(w: str) -> str:
     """A first name in lower case with its nickname resolved ("Lizzy" → "elizabeth")."""
     wl = w.lower()
     return NICKNAMES.get(wl, wl)
+
+
+def first_readings(w: str) -> tuple[str, ...]:
+    """Every canonical first name ``w`` may stand for: :func:`canon_first`'s, then the other names a nickname is
+    short for ("Ned": edward, edmund, edwin)."""
+    wl = w.lower()
+    return (canon_first(w), *(r for r in NICKNAME_ALSO.get(wl, ()) if r != canon_first(w)))
 
 
 def name_prior(first: str) -> str | None:

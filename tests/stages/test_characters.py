@@ -795,3 +795,16 @@ def test_a_womans_first_name_is_not_the_bare_name_of_a_mr() -> None:
     story = _chars(text, persons=False)
     camilla = next(c for c in story.characters if "Camilla" in c.aliases)
     assert "Mr. Camilla" not in camilla.aliases and camilla.gender == "f", _by_name(story)
+
+
+def test_a_nickname_of_several_names_and_a_boys_title_join_the_named() -> None:
+    """"Ned" is Edmund as well as Edward; "Master Kit" is the boy the text also calls Christopher."""
+    text = (
+        "Edmund Carrow leaned on the rail of the ferry. The fog was thick.\n\n"
+        '"Ned," called the captain from the wheel, "come and stand by me." Ned went forward at once.\n\n'
+        '"Master Kit!" cried the nurse, and the boy ran past her. "Christopher," said his mother, "go back to the '
+        'nursery." Christopher went, and he sulked.\n'
+    )
+    names = _by_name(_chars(text, persons=False))
+    assert "Ned" in next(al for al in names.values() if "Edmund Carrow" in al), names
+    assert "Master Kit" in next(al for al in names.values() if "Christopher" in al), names

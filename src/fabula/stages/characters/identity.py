@@ -23,6 +23,7 @@ from fabula.lexicon import (
     TITLES,
     UNMARRIED,
     canon_first,
+    first_readings,
     name_prior,
     title_class,
     title_gender,
@@ -410,7 +411,7 @@ def _home_of_titled_name(cast: _Cast, f: Form) -> int:
     entities = cast.entities
     w = f.words[0]
     g = title_gender(f.title)
-    cands = cast.full(cast.by_first.get(canon_first(w), [])) + [
+    cands = [i for r in first_readings(w) for i in cast.full(cast.by_first.get(r, []))] + [
         i for i in cast.full(cast.by_last.get(w.lower(), [])) if f.title in entities[i].titles
     ]
     cands = [i for i in dict.fromkeys(cands) if not (g and entities[i].gender and entities[i].gender != g)]
@@ -445,7 +446,8 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
     # are someone else
     cands = [
         i
-        for i in cast.full(cast.by_first.get(cf, []))
+        for r in first_readings(w)
+        for i in cast.full(cast.by_first.get(r, []))
         if not any(g.title in ("sir", "lady") and len(g.words) == 1 for g in entities[i].forms)
     ]
     holders_all = cast.full(cast.by_last.get(wl, []))
@@ -531,28 +533,29 @@ def _merge_titled_with_bare(entities: list[Entity]) -> None:
 
 
 def _merge_miss_first_names(entities: list[Entity]) -> None:
-    """"Miss Jo", "Mrs. Meg": a woman's title before a first name, no one's surname, is the one woman of that
-    first name ("Jo", "Meg March"), not a character of her own."""
+    """"Miss Jo", "Mrs. Meg", "Master Kit": a title before a first name, no one's surname, is the one person of
+    that first name and the title's gender ("Jo", "Meg March", "Christopher"), not a character of their own."""
     surnames = {e.last for e in entities if e.forms and e.named_full and e.last}
     for e in entities:
         if not e.forms or e.named_full or len({f.words for f in e.forms}) != 1:
             continue
         f = e.forms[0]
-        if f.title is None or title_class(f.title) not in ("mrs", "miss") or len(f.words) != 1:
+        if f.title is None or len(f.words) != 1:
             continue
+        g = "m" if f.title == "master" else "f" if title_class(f.title) in ("mrs", "miss") else None
         w = f.words[0]
-        if w.lower() in surnames or name_prior(w) == "m":
+        if g is None or w.lower() in surnames or name_prior(w) == ("f" if g == "m" else "m"):
             continue
-        first = canon_first(w)
+        readings = first_readings(w)
         homes = sorted(
-            (o for o in entities if o is not e and o.forms and o.first == first and o.gender in (None, "f")),
+            (o for o in entities if o is not e and o.forms and o.first in readings and o.gender in (None, g)),
             key=lambda o: -o.count,
         )
         # "Miss Kate" is a Kate before a Kitty
-        homes = [o for o in homes if any(g.words[0] == w for g in o.forms)] or homes
+        homes = [o for o in homes if any(h.words[0] == w for h in o.forms)] or homes
         if len(homes) > 1 and homes[0].count < 2 * homes[1].count:
-            continue  # two women of that name, neither the obvious one
-        if homes and any(g.title is None for g in homes[0].forms):
+            continue  # two people of that name, neither the obvious one
+        if homes and any(h.title is None for h in homes[0].forms):
             homes[0].forms.extend(e.forms)
             homes[0].titles |= e.titles
             e.forms = []
