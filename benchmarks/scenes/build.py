@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Build the hand-annotated fabula evaluation scenes (PDNC format).
 
-Usage:  python benchmarks/scenes/build.py
+Usage:  python benchmarks/scenes/build.py [NAME ...]
+
+(with names: build and check only those scenes)
 
 For every source file ``benchmarks/scenes/src/<Name>.txt`` this script
 (re)writes the folder ``benchmarks/scenes/<Name>/`` with
@@ -390,8 +392,10 @@ def check_scene(name: str, meta: dict, built: dict) -> list[str]:
     return errs
 
 
-def main() -> int:
+def main(names: list[str] | None = None) -> int:
     sources = sorted(SRC.glob("*.txt"))
+    if names:
+        sources = [s for s in sources if s.stem in names]
     if not sources:
         print("no sources in", SRC)
         return 1
@@ -433,4 +437,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
