@@ -59,6 +59,12 @@ SCENE_BATCHES: tuple[tuple[str, ...], ...] = (
         "MountainHutBlizzard", "NurseryTeaParty", "OperaBoxGossip", "RaceDayPaddock", "SleeperTrainSwap",
         "TailorShopFitting", "WeddingTableSeating",
     ),
+    (
+        "AntiqueShopHaggle", "BeekeeperSwarm", "CampfireGhostStory", "ChessClubRivals", "DockyardStrike",
+        "FencingSalleLesson", "GalleryOpeningSpat", "HarvestFairJudging", "IceRinkCurfew", "LibraryBasementLeak",
+        "MidwifeStormNight", "NursingHomeBingo", "OrchestraPitTuning", "PawnshopMidnight", "SubmarineDrill",
+        "WinterMarketPickpocket",
+    ),
 )
 
 #: The sealed half of each batch (every second scene in alphabetical order, from the second).
@@ -95,6 +101,14 @@ SEALED_SCENES: tuple[str, ...] = (
     "OperaBoxGossip",
     "SleeperTrainSwap",
     "WeddingTableSeating",
+    "BeekeeperSwarm",
+    "ChessClubRivals",
+    "FencingSalleLesson",
+    "HarvestFairJudging",
+    "LibraryBasementLeak",
+    "NursingHomeBingo",
+    "PawnshopMidnight",
+    "WinterMarketPickpocket",
 )
 
 
