@@ -526,7 +526,9 @@ GENERIC_PERSON_NOUNS = frozenset(
 #: Endings of abstract nouns and of nouns naming people, for a description's head noun that neither the person
 #: lexicon nor the learned person-noun table (``models/persons/person_nouns.json``) knows.
 NON_PERSON_ENDING = re.compile(r"(?:ion|ment|ness|ity|ship|ance|ence|ing|ure|ism)$")
-PERSON_ENDING = re.compile(r"(?:er|or|ist|man|men|ess|ian|ant|ent|ee|ard|ier|eer|ite|ic)$")
+#: Endings of agent nouns, and of compounds whose last part names a person ("midwife", "barmaid", "potboy",
+#: "blacksmith", "wheelwright", "shepherd").
+PERSON_ENDING = re.compile(r"(?:er|or|ist|man|men|ess|ian|ant|ent|ee|ard|ier|eer|ite|ic|wife|maid|boy|girl|smith|wright|herd)$")
 #: The learned table calls a word a person's head from this share of its lower-case uses; it lists words used at
 #: least this many times (see ``fabula.training.nouns``).
 PERSON_NOUN_THRESHOLD = 0.2

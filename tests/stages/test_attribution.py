@@ -1029,3 +1029,20 @@ def test_a_chapter_heading_ends_a_conversation() -> None:
     assert len(story.chapters) == 2
     st = att_mod.rule_pass(story)
     assert [st.conversation(i) for i in range(len(st.qs))] == [(0, 1), (1, 3), (1, 3)]
+
+
+def test_a_compound_person_noun_is_a_role_and_another_description_is_someone_else() -> None:
+    """"said the midwife" is a woman of her own (a compound of "wife", like "barmaid" and "potboy"), and
+    "replied the old woman" after "cried the maid" is not the maid: a different description."""
+    text = (
+        "The wind shook the farmhouse. Henry Ward paced the kitchen floor.\n\n"
+        '"Sit down, Henry," said the midwife from the stair. "She does well."\n\n'
+        '"The kettle will not boil, and the fire keeps going out!" cried the maid.\n\n'
+        '"Then blow on it, girl, and stop wailing," replied the old woman from the settle.\n'
+    )
+    story = _run(text)
+    speakers = _speakers(story)
+    assert speakers[0] == "the midwife" and speakers[1] == "the maid", speakers
+    assert speakers[2] != "the maid", speakers
+    midwife = next(c for c in story.characters if c.name == "the midwife")
+    assert midwife.gender == "f"

@@ -146,7 +146,16 @@ def _after_possessor(toks: list[Token], end: int) -> int | None:
 
 
 def _noun_gender(head: str) -> str | None:
-    return "m" if head in PERSON_NOUNS_M else "f" if head in PERSON_NOUNS_F else None
+    """The gender a person noun gives, by the lexicon or a gendered last part ("midwife", "barmaid", "potboy")."""
+    if head in PERSON_NOUNS_M:
+        return "m"
+    if head in PERSON_NOUNS_F or head.endswith(_FEMALE_PARTS):
+        return "f"
+    return "m" if head.endswith(_MALE_PARTS) else None
+
+
+_FEMALE_PARTS = ("wife", "maid", "girl", "woman", "women")
+_MALE_PARTS = ("boy",)
 
 
 def plural_person(head: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from fabula.lexicon import (
     FAMILY_TITLES,
@@ -150,12 +150,14 @@ def titled_character(st: AttributionState, head: str, pos: int) -> str | None:
 PRONOUN_REACH = 40_000
 
 
-def resolve_pronoun(st: AttributionState, i: int, ref: Ref, recent_only: bool = False) -> str | None:
-    """The character a narration ``he``/``she`` at ``ref.pos`` refers to."""
+def resolve_pronoun(
+    st: AttributionState, i: int, ref: Ref, recent_only: bool = False, exclude: Iterable[str] = ()
+) -> str | None:
+    """The character a narration ``he``/``she`` at ``ref.pos`` refers to (none of ``exclude``)."""
     x = st.qs[i]
     ix = st.ix
     narr = st.narrator_of(x)
-    excluded = set(x.vocatives)
+    excluded = set(x.vocatives) | set(exclude)
     if narr:
         excluded.add(narr)
     g = ref.gender
@@ -297,8 +299,9 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
                     return d.id
         return None
     if ref.gender is not None and det == "the":
-        cid = resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=ref.gender), recent_only=True)
-        return cid
+        # "replied the old woman" is nobody the story knows by another description ("the nursemaid")
+        others = [c.id for c in st.new_chars if ref.phrase not in c.aliases]
+        return resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=ref.gender), recent_only=True, exclude=others)
     return None
 
 def beat_speaker(st: AttributionState, i: int, local: bool = False) -> str | None:
