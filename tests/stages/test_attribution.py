@@ -223,6 +223,19 @@ def test_a_name_the_narration_uses_for_someone_acting_is_not_the_narrators() -> 
     assert narrator.name == "the narrator"
 
 
+def test_a_name_the_narration_tags_in_the_third_person_is_not_the_narrators() -> None:
+    """"Thank you, Mara" next to the narrator's lines, but "said Mara Quill": Mara is someone the "I" tells of."""
+    text = (
+        "The rain had not stopped since noon. I sat in the booth by the window with my coffee going cold.\n\n"
+        '"You want a refill?" the waitress asked me.\n\n"Please," I said.\n\n'
+        "A woman in a yellow raincoat came in and shook out her umbrella by the door.\n\n"
+        '"Thank you, Mara," said the waitress, taking the umbrella from her.\n\n'
+        '"Filthy night," said Mara Quill, and she sat down at the counter.\n\n"It is," I said.\n'
+    )
+    narrator = next(c for c in _run(text).characters if c.narrator)
+    assert narrator.name == "the narrator"
+
+
 @pytest.mark.parametrize("verb", ["put in", "broke in", "cut in", "chimed in"])
 def test_an_interrupting_tag_names_its_speaker(verb: str) -> None:
     text = (

@@ -139,18 +139,21 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
                 votes[x.section][v] = votes[x.section].get(v, 0.0) + (1.0 if near else 0.25)
     pooled: dict[str, float] = {}
     pooled_narr: Counter[str] = Counter()
+    pooled_third: Counter[str] = Counter()
     for k in fp:
         for cid, score in votes[k].items():
             pooled[cid] = pooled.get(cid, 0.0) + score
         pooled_narr.update(narr_mentions[k])
+        pooled_third.update(third_tags[k])
 
-    def best_of(v: dict[str, float], nm: Counter[str]) -> str | None:
+    def best_of(v: dict[str, float], nm: Counter[str], third: Counter[str]) -> str | None:
+        # not one the narration "I" tags in the third person ("says Rosa Quint"), nor one it shows acting
         for cid, score in sorted(v.items(), key=lambda kv: -kv[1]):
-            if score >= 1 and nm[cid] <= max(1.0, score) and not acting[cid]:
+            if score >= 1 and nm[cid] <= max(1.0, score) and not acting[cid] and not third[cid]:
                 return cid
         return None
 
-    glob = best_of(pooled, pooled_narr)
+    glob = best_of(pooled, pooled_narr, pooled_third)
     log.debug("narrator votes %s", sorted(pooled.items(), key=lambda kv: -kv[1])[:5])
     mapping: dict[str, str] = {}
     st.narr_named = mapping
@@ -163,7 +166,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
         ph = st.narr_ids[k]
         assert ph is not None
         qs = by_section.get(k, [])
-        own = best_of(votes[k], narr_mentions[k])
+        own = best_of(votes[k], narr_mentions[k], third_tags[k])
         pick = heads.get(k) or _same_lines(st, k, qs)
         if (
             pick is None
