@@ -1059,3 +1059,20 @@ def test_a_compound_person_noun_is_a_role_and_another_description_is_someone_els
     assert speakers[2] != "the maid", speakers
     midwife = next(c for c in story.characters if c.name == "the midwife")
     assert midwife.gender == "f"
+
+
+def test_a_roles_description_in_a_tag_is_indexed_as_its_mention() -> None:
+    """"asked the woman in the green coat": the rule pass indexes the description as a mention of that role, so
+    that a later "she" can reach her like a name."""
+    from fabula.stages.attribution import rule_pass
+
+    text = (
+        "Tom Birch was behind the counter of the shop, mending a clock.\n\n"
+        '"Is this lamp for sale?" asked the woman in the green coat.\n\n"It is," said Tom.\n'
+    )
+    story = analyze(text, input_format="text", upto="characters")
+    st = rule_pass(story)
+    role = next(c for c in st.new_chars if c.name == "the woman in the green coat")
+    pos = text.index("the woman in the green coat")
+    found = [m for m in st.ix.mentions_in(0, len(text)) if m.character == role.id]
+    assert [(m.start, m.kind) for m in found] == [(pos, "nominal")]

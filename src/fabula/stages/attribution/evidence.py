@@ -7,6 +7,7 @@ pronoun, the narrator, a description ("the old man") or a plural.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -95,6 +96,19 @@ class StoryIndex:
             ms = [m for m in self._mentions.items if m.character is not None and not self.in_quote(m.start)]
             self._narration = ([m.start for m in ms], [m.character for m in ms if m.character is not None])
         return self._narration
+
+    def add_mention(self, m: Mention) -> None:
+        """Index one more mention (a role's description in a speech tag), in order."""
+        if m.start in self.m_at:
+            return
+        idx = self._mentions
+        k = bisect.bisect_right(idx.starts, m.start)
+        idx.starts.insert(k, m.start)
+        idx.ends.insert(k, m.end)
+        idx.items.insert(k, m)
+        idx._set(idx.starts, idx.ends, idx.items)
+        self.mentions.append(m)
+        self.m_at[m.start] = m
 
     def mentions_in(self, a: int, b: int) -> list[Mention]:
         """Name mentions starting in ``[a, b)``, in order."""

@@ -26,7 +26,7 @@ from fabula.stages.attribution.resolve import (
 )
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.characters import is_vocative
-from fabula.story import NOT_SPEECH, Quote
+from fabula.story import NOT_SPEECH, Mention, Quote
 
 _LISTENER = re.compile(r"\b(?:to|at|towards|toward)\s+$", re.IGNORECASE)
 _GENDERED_VOCATIVE = re.compile(
@@ -285,6 +285,9 @@ def attribute(st: AttributionState) -> None:
                 words = (ref.phrase or "").split()
                 cid = role_character(st, ref)
                 rule = "tag_role"
+                if cid is not None and cid not in st.ix.chars and ref.phrase:
+                    # the role's description is a mention of it: "she" after "asked the woman in the fur hat"
+                    st.ix.add_mention(Mention(ref.pos, ref.pos + len(ref.phrase), cid, "nominal"))
                 if cid is None and words != ["the", "other"]:
                     cid, rule = resolve_nominal(st, i, ref), "tag_nominal"
                 if cid is not None:
