@@ -41,3 +41,8 @@ def test_title_helpers() -> None:
 def test_first_readings_put_the_nickname_table_first() -> None:
     assert first_readings("Ned") == ("edward", "edmund", "edwin")
     assert first_readings("Emma") == ("emma",)
+
+
+def test_a_doubled_nickname_reads_as_its_half() -> None:
+    assert canon_first("Jojo") == canon_first("Jo") == "josephine"
+    assert canon_first("Mimi") == "mimi"  # no table entry for its half: the word itself

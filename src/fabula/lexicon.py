@@ -341,9 +341,13 @@ NICKNAME_ALSO: dict[str, tuple[str, ...]] = {
 
 
 def canon_first(w: str) -> str:
-    """A first name in lower case with its nickname resolved ("Lizzy" → "elizabeth")."""
+    """A first name in lower case with its nickname resolved ("Lizzy" → "elizabeth"), a doubled one too ("Jojo",
+    as "Jo" → "josephine")."""
     wl = w.lower()
-    return NICKNAMES.get(wl, wl)
+    half = wl[: len(wl) // 2]
+    if wl not in NICKNAMES and len(wl) in (4, 6) and wl == half * 2:
+        wl = half
+    return NICKNAMES.get(wl, w.lower())
 
 
 def first_readings(w: str) -> tuple[str, ...]:
