@@ -40,3 +40,11 @@ def test_ties_keep_the_given_order() -> None:
     ix = SpanIndex([(3, 5, "b"), (0, 2, "a"), (3, 5, "c")])
     assert list(ix) == [(0, 2, "a"), (3, 5, "b"), (3, 5, "c")]
     assert ix.before(4) == 2 and ix.before(-1) == -1
+
+
+def test_insert_keeps_the_order_and_the_overlap_reach() -> None:
+    idx = SpanIndex([(0, 2, "a"), (10, 12, "c")])
+    idx.insert(5, 9, "b")
+    idx.insert(10, 11, "d")  # after the span that starts where it starts
+    assert idx.within(0, 20) == ["a", "b", "c", "d"]
+    assert idx.overlapping(8, 9) == ["b"]  # a 4-long span is still reached

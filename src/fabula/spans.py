@@ -39,6 +39,14 @@ class SpanIndex(Generic[T]):
         out._set([a for a, _ in rows], [b for _, b in rows], list(range(len(rows))))
         return out
 
+    def insert(self, start: int, end: int, item: T) -> None:
+        """Add one span in its place (after the spans that start where it starts)."""
+        k = bisect_right(self.starts, start)
+        self.starts.insert(k, start)
+        self.ends.insert(k, end)
+        self.items.insert(k, item)
+        self._max_len = max(self._max_len, end - start)
+
     def __len__(self) -> int:
         return len(self.starts)
 

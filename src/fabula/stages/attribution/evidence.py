@@ -7,7 +7,6 @@ pronoun, the narrator, a description ("the old man") or a plural.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
@@ -101,12 +100,7 @@ class StoryIndex:
         """Index one more mention (a role's description in a speech tag), in order."""
         if m.start in self.m_at:
             return
-        idx = self._mentions
-        k = bisect.bisect_right(idx.starts, m.start)
-        idx.starts.insert(k, m.start)
-        idx.ends.insert(k, m.end)
-        idx.items.insert(k, m)
-        idx._set(idx.starts, idx.ends, idx.items)
+        self._mentions.insert(m.start, m.end, m)
         self.mentions.append(m)
         self.m_at[m.start] = m
 

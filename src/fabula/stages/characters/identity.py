@@ -98,6 +98,10 @@ class Entity:
         """Mentions by name."""
         return sum(len(f.hits) for f in self.forms)
 
+    def writes_first(self, w: str) -> bool:
+        """Whether one of its full names starts with ``w`` as written ("Dick Johnson" for "Dick")."""
+        return any(len(f.words) >= 2 and f.words[0] == w for f in self.forms)
+
     def absorb(self, f: Form) -> None:
         """Take ``f`` (and its title) as one of this character's forms; a gendered title genders a character whose
         pronouns have not ("Father Bhaer" makes Friedrich Bhaer a man, so "Mother Bhaer" is someone else)."""
@@ -420,7 +424,7 @@ def _home_of_titled_name(cast: _Cast, f: Form) -> int:
         cands = [i for i in cands if f.title in entities[i].titles] or cands
     if len(cands) > 1:
         # "Miss Kate" beside "Kate Vaughn" and "Kitty Bryant": the name as written beats the nickname's reading
-        cands = [i for i in cands if any(len(g.words) >= 2 and g.words[0] == w for g in entities[i].forms)] or cands
+        cands = [i for i in cands if entities[i].writes_first(w)] or cands
     if not cands and f.title in NEUTRAL_TITLES:
         # "Professor Bhaer": the one full name of that surname ("Friedrich Bhaer"), titled so or not
         cands = [
@@ -488,8 +492,9 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
         # is ("Dick" is Dick Johnson, not Richard Joyce), then the one of the family the story is about (its
         # surname is mentioned most)
         def family(i: int) -> tuple[bool, int]:
-            literal = any(len(g.words) >= 2 and g.words[0] == w for g in entities[i].forms)
-            return literal, sum(entities[j].count for j in cast.by_last.get(entities[i].last or "", []))
+            return entities[i].writes_first(w), sum(
+                entities[j].count for j in cast.by_last.get(entities[i].last or "", [])
+            )
 
         near = sorted(((cast.near(f, entities[i].last or ""), i) for i in cands), reverse=True)
         if near[0][0] >= NEAR_SHARE * len(f.hits) and near[0][0] >= NEAR_LEAD * near[1][0]:
