@@ -353,8 +353,8 @@ def canon_first(w: str) -> str:
 def first_readings(w: str) -> tuple[str, ...]:
     """Every canonical first name ``w`` may stand for: :func:`canon_first`'s, then the other names a nickname is
     short for ("Ned": edward, edmund, edwin)."""
-    wl = w.lower()
-    return (canon_first(w), *(r for r in NICKNAME_ALSO.get(wl, ()) if r != canon_first(w)))
+    canon = canon_first(w)
+    return (canon, *(r for r in NICKNAME_ALSO.get(w.lower(), ()) if r != canon))
 
 
 def name_prior(first: str) -> str | None:

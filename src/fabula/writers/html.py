@@ -403,17 +403,17 @@ def context(story: Story) -> dict[str, Any]:
         "unknown_colour": UNKNOWN,
         "quotes": sum(1 for q in story.quotes if q.said),
         "attributed": sum(1 for q in story.quotes if q.speaker),
-        "arc_svg": arc_svg(story, colours),
-        "arc_legend": [(label, colour) for label, colour, _, _ in arc_lines(story, colours)],
+        "arc_svg": arc_svg(story, colours, names),
+        "arc_legend": [(label, colour) for label, colour, _, _ in arc_lines(story, colours, names)],
         "arc": arc,
         "relationships": cards[:MAX_CARDS],
         "relationships_more": cards[MAX_CARDS:],
-        "graph": graph_svg(story, rels, colours),
+        "graph": graph_svg(story, rels, colours, names),
         "craft": craft,
         "balance": balance if len(balance) > 1 else [],
         "balance_one": balance[0] if len(balance) == 1 else None,
         "speaker_css": speaker_css,
-        "text": text_html(story, colours, classes, anchors),
+        "text": text_html(story, colours, classes, anchors, names),
     }
 
 

@@ -60,9 +60,12 @@ def _polyline(values: Sequence[float], xs: Sequence[float] | None, box: tuple[fl
     return " ".join(pts)
 
 
-def arc_lines(story: Story, colours: Mapping[str, str]) -> list[tuple[str, str, list[float], float]]:
-    """``(label, colour, values, stroke width)`` for the story's curve and the main characters' curves."""
-    names = display_names(story)
+def arc_lines(
+    story: Story, colours: Mapping[str, str], names: Mapping[str, str] | None = None
+) -> list[tuple[str, str, list[float], float]]:
+    """``(label, colour, values, stroke width)`` for the story's curve and the main characters' curves
+    (``names``: :func:`display_names`, when the caller has them)."""
+    names = names if names is not None else display_names(story)
     lines: list[tuple[str, str, list[float], float]] = []
     if story.arcs is None:
         return lines
@@ -78,9 +81,11 @@ def arc_lines(story: Story, colours: Mapping[str, str]) -> list[tuple[str, str, 
     return lines
 
 
-def arc_svg(story: Story, colours: Mapping[str, str] | None = None) -> Markup | None:
+def arc_svg(
+    story: Story, colours: Mapping[str, str] | None = None, names: Mapping[str, str] | None = None
+) -> Markup | None:
     """The valence arc (story and main characters) with its axes in words; None when there is none."""
-    lines = arc_lines(story, colours or {})
+    lines = arc_lines(story, colours or {}, names)
     if not lines:
         return None
     width, height, left, top, right, bottom = 760, 250, 104, 12, 12, 34
@@ -170,7 +175,9 @@ def dominant(r: Relationship) -> str | None:
     return r.a if d > 0 else r.b
 
 
-def graph_svg(story: Story, rels: Sequence[Relationship], colours: Mapping[str, str]) -> Markup | None:
+def graph_svg(
+    story: Story, rels: Sequence[Relationship], colours: Mapping[str, str], names: Mapping[str, str] | None = None
+) -> Markup | None:
     """Who talks to whom: the main speakers on a circle; an edge per pair, width by turns exchanged, coloured
     by who has the upper hand (grey when even)."""
     turns: dict[str, int] = {}
@@ -181,7 +188,7 @@ def graph_svg(story: Story, rels: Sequence[Relationship], colours: Mapping[str, 
     nodes = sorted(turns, key=lambda c: -turns[c])[:MAX_GRAPH_NODES]
     if len(nodes) < 2:
         return None
-    names = display_names(story)
+    names = names if names is not None else display_names(story)
     size, cx, cy, high = 520, 260, 250, 510
     if len(nodes) == 2:  # side by side
         cy, high = 40, 80

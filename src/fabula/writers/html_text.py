@@ -52,13 +52,13 @@ def feeling(q: Quote) -> str | None:
 
 
 def text_html(story: Story, colours: Mapping[str, str] | None = None, classes: Mapping[str, str] | None = None,
-              anchors: Collection[int] = ()) -> Markup:
+              anchors: Collection[int] = (), names: Mapping[str, str] | None = None) -> Markup:
     """The story text, escaped: quotation sub-spans marked per speaker (``classes``: id -> CSS class; without
     it, inline colours from ``colours``), thoughts in italics, non-story blocks greyed, chapter and scene
     breaks, and an empty ``<span id="at-N">`` at each offset of ``anchors``. Overlaps are handled by a sweep
     over all span boundaries (the innermost quotation wins)."""
     colours = colours or {}
-    names = display_names(story)
+    names = names if names is not None else display_names(story)
     text, n = story.text, len(story.text)
     starts: dict[int, list[tuple[str, int]]] = {}
     ends: dict[int, list[tuple[str, int]]] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from collections.abc import Mapping
 
 from rich.console import Console
 from rich.table import Table
@@ -31,7 +32,7 @@ def _first_sentence(text: str) -> str:
     return SENTENCE_RE.split(text.strip(), maxsplit=1)[0]
 
 
-def _cast_table(story: Story) -> Table:
+def _cast_table(story: Story, names: Mapping[str, str]) -> Table:
     words: Counter[str] = Counter()
     lines: Counter[str] = Counter()
     feelings: dict[str, Counter[str]] = {}
@@ -46,7 +47,6 @@ def _cast_table(story: Story) -> Table:
     table.add_column("Words spoken", justify="right")
     table.add_column("Lines", justify="right")
     table.add_column("Top feelings")
-    names = display_names(story)
     cast = sorted(story.characters, key=lambda c: (-words[c.id], -lines[c.id], c.name))
     for c in cast[:MAX_CAST]:
         name = names[c.id] + (" (narrator)" if c.narrator else "")
@@ -80,7 +80,7 @@ def render(story: Story, width: int = 100, color: bool = False) -> str:
     con.print()
     if story.characters:
         con.print(Text("Cast", style="bold underline"))
-        con.print(_cast_table(story))
+        con.print(_cast_table(story, names))
         con.print()
     feelings = Counter(q.emotion.top for q in story.quotes if q.emotion is not None and q.emotion.top != "neutral")
     if feelings:
