@@ -58,6 +58,19 @@ def test_error_helpers() -> None:
     assert internal.status == 500 and "secret" not in internal.detail
 
 
+def test_a_time_limit_that_fires_inside_an_import_is_still_a_timeout() -> None:
+    from fabula.web.errors import AnalysisTimeout
+
+    try:  # what Python raises when the alarm lands in a dataclass's class body during an import
+        try:
+            raise AnalysisTimeout("longer than 0.001 s")
+        except AnalysisTimeout as inner:
+            raise RuntimeError("Error calling __set_name__ on 'Field' instance 'options' in 'Stage'") from inner
+    except RuntimeError as wrapped:
+        assert classify(wrapped, 0.001).status == 504
+    assert classify(RuntimeError("no cause")).status == 500
+
+
 def test_multipart_in_memory_and_file_names() -> None:
     body = (
         b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../etc/a.txt\"\r\n"

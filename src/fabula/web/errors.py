@@ -46,8 +46,11 @@ class Problem(Exception):
         return {"status": self.status, "error": self.error, "detail": one_line(self.detail)}
 
 
-class AnalysisTimeout(Exception):
-    """The analysis ran past the time limit (raised inside a worker by its alarm, or by the queue wait)."""
+class AnalysisTimeout(BaseException):
+    """The analysis ran past the time limit (raised inside a worker by its alarm, or by the queue wait).
+
+    A ``BaseException``, like ``KeyboardInterrupt``: a best-effort ``except Exception`` that the alarm happens to
+    land in (the progress report) must not swallow it and let the analysis run on without a limit."""
 
 
 def too_large(size: int | None, limit: int, what: str = "upload") -> Problem:
@@ -71,11 +74,24 @@ def busy() -> Problem:
     return Problem(503, "busy", "the server is analysing too many texts at once; try again in a moment")
 
 
+def _timed_out(exc: BaseException) -> bool:
+    """Whether the time limit fired anywhere in ``exc``'s chain: an alarm that lands inside an import or a class
+    body comes back wrapped (``RuntimeError: Error calling __set_name__``)."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, AnalysisTimeout):
+            return True
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
 def classify(exc: BaseException, timeout_s: float = 0.0) -> Problem:
     """The HTTP status for an exception raised by an analysis."""
     if isinstance(exc, Problem):
         return exc
-    if isinstance(exc, AnalysisTimeout):
+    if _timed_out(exc):
         return timeout(timeout_s)
     if isinstance(exc, InputTooLarge):
         return Problem(413, "too_large", exc.reason)

@@ -93,6 +93,15 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def _import_pipeline() -> None:
+    """Import what an analysis needs before its timer starts, so the alarm never lands inside an import."""
+    import fabula.api
+    import fabula.readers
+    import fabula.writers.html
+    import fabula.writers.json
+    import fabula.writers.tsv  # noqa: F401
+
+
 def _run(req: AnalyzeRequest) -> dict[str, Any]:
     from fabula import api, pipeline
     from fabula.readers import load
@@ -140,9 +149,10 @@ def _title(meta: dict[str, Any]) -> str | None:
 def analyze(req: AnalyzeRequest) -> tuple[dict[str, Any] | None, Problem | None]:
     """Run one analysis: ``(outputs, None)`` or ``(None, problem)``."""
     try:
+        _import_pipeline()
         with time_limit(req.timeout_s):
             return _run(req), None
-    except Exception as exc:
+    except (Exception, AnalysisTimeout) as exc:
         problem = classify(exc, req.timeout_s)
         if problem.status >= 500 and problem.status != 504:
             log.error("analysis failed", exc_info=True)
@@ -152,10 +162,10 @@ def analyze(req: AnalyzeRequest) -> tuple[dict[str, Any] | None, Problem | None]
 def emotions(utterances: Sequence[str], timeout_s: float) -> tuple[list[dict[str, Any]] | None, Problem | None]:
     """Label utterances as ``fabula emotions`` does: labels, predicted, top, ekman, vad and the dialogue act."""
     try:
-        with time_limit(timeout_s):
-            from fabula.stages.acts import classify as classify_act
-            from fabula.stages.emotion import EmotionModel
+        from fabula.stages.acts import classify as classify_act
+        from fabula.stages.emotion import EmotionModel
 
+        with time_limit(timeout_s):
             model = EmotionModel.load()
             rows: list[dict[str, Any]] = []
             previous: str | None = None
@@ -166,7 +176,7 @@ def emotions(utterances: Sequence[str], timeout_s: float) -> tuple[list[dict[str
                 previous = text
                 rows.append(row)
             return rows, None
-    except Exception as exc:
+    except (Exception, AnalysisTimeout) as exc:
         problem = classify(exc, timeout_s)
         if problem.status >= 500 and problem.status != 504:
             log.error("emotion labelling failed", exc_info=True)
