@@ -245,3 +245,11 @@ def test_characters_who_share_a_name_are_told_apart_in_the_report() -> None:
     from fabula.writers.summary import render as summary
 
     assert "the man (ch. 1)" in summary(story) and "the man (ch. 2)" in summary(story)
+
+
+def test_acts_of_equal_count_are_listed_by_name() -> None:
+    """Ties between dialogue acts are broken by name, so the report is the same whatever the hash seed."""
+    ctx = context(build_full())
+    (rel,) = ctx["relationships"]
+    labels = [row[0] for row in rel["rows"][3:] if row[0] != "exchanges ended"]
+    assert labels == ["apologies", "refusals", "requests"]

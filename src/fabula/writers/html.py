@@ -300,7 +300,7 @@ def _relationship(
     rows = [("turns", r.turns.a_to_b, r.turns.b_to_a), ("lines", r.quotes.a_to_b, r.quotes.b_to_a),
             ("words", r.words.a_to_b, r.words.b_to_a)]
     da, db = r.acts.get(a, {}), r.acts.get(b, {})
-    acts = sorted((set(da) | set(db)) - {"statement"}, key=lambda x: -(da.get(x, 0) + db.get(x, 0)))
+    acts = sorted((set(da) | set(db)) - {"statement"}, key=lambda x: (-(da.get(x, 0) + db.get(x, 0)), x))
     nouns = {"question": "questions", "request": "requests", "plea": "pleas", "command": "orders",
              "refusal": "refusals", "apology": "apologies", "accusation": "accusations",
              "declaration": "declarations", "threat": "threats", "agreement": "agreements", "thanks": "thanks"}
