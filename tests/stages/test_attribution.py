@@ -1076,3 +1076,15 @@ def test_a_roles_description_in_a_tag_is_indexed_as_its_mention() -> None:
     pos = text.index("the woman in the green coat")
     found = [m for m in st.ix.mentions_in(0, len(text)) if m.character == role.id]
     assert [(m.start, m.kind) for m in found] == [(pos, "nominal")]
+
+
+def test_a_tag_after_a_line_stands_when_a_later_sentence_introduces_the_next() -> None:
+    """'"…," he replied, but … . He added: "…"': "he replied" is the first line's tag; only a tag that runs
+    straight into the next line ('"…?" he said, "Thank you,"') belongs to that one."""
+    text = (
+        "Lucy turned to Mr. Emerson and asked him how he liked the house.\n\n"
+        '"Very much," he replied, but his voice was tight. She had never heard it so. He added: "We turned '
+        'the Miss Alans out."\n'
+    )
+    tags = _tags(_run(text))
+    assert tags[0] == ("pronoun", "m") and tags[1] == ("pronoun", "m")

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from fabula.lexicon import MALE_VOCATIVES, TITLES
-from fabula.stages.attribution.evidence import Ref, sentence_subjects, tag_after, tag_before
+from fabula.stages.attribution.evidence import Ref, sentence_subjects, sentences, tag_after, tag_before
 from fabula.stages.attribution.resolve import (
     beat_speaker,
     local_pronoun,
@@ -189,7 +189,7 @@ def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_s
     # a tag continuing the quotation's sentence ("…," said she) beats an introducing clause ending in
     # ":" or ","; a new sentence after the quotation ("…!" Freddy snorted) comes after both.
     cont = o1 < next_start and _continues(st, q, o1)
-    if cont and next_start < p1 and text[o1:next_start].rstrip()[-1:] in (",", ":"):
+    if cont and next_start < p1 and text[o1:next_start].rstrip()[-1:] in (",", ":") and len(sentences(text[o1:next_start])) < 2:
         # '…?" he said, "Thank you,"': that tag introduces the next quotation, not this one
         cont = False
         o1_tag_blocked = True
