@@ -1088,3 +1088,27 @@ def test_a_tag_after_a_line_stands_when_a_later_sentence_introduces_the_next() -
     )
     tags = _tags(_run(text))
     assert tags[0] == ("pronoun", "m") and tags[1] == ("pronoun", "m")
+
+
+_ALIAS_SCENE = (
+    "Mr. Fenn came in out of the rain and sat by the stove.\n\n"
+    '"You have been away a long time," said Ada.\n\n'
+    '"Long enough," said Mr. Fenn. "Too long."\n\n'
+    '"What is your real name?" Ada asked him.\n\n'
+    '"Corrigan," he said quietly. "Tom Corrigan. Fenn was a name I took on the boat."\n\n'
+    "Ada looked at him for a long while.\n\n"
+    "Tom Corrigan warmed his hands. \"I never meant to lie to you,\" said Corrigan.\n\n"
+    '"I know," said Ada.\n'
+)
+
+
+def test_one_who_gives_their_real_name_joins_that_name() -> None:
+    """'"What is your real name?" … "Corrigan," he said': Mr. Fenn and Tom Corrigan are one man, under the full
+    name; a line placed by turn order alone joins no one."""
+    story = _run(_ALIAS_SCENE)
+    names = {c.name for c in story.characters}
+    assert "Tom Corrigan" in names and not names & {"Mr. Fenn", "Fenn"}
+    tom = next(c for c in story.characters if c.name == "Tom Corrigan")
+    assert "Mr. Fenn" in tom.aliases and tom.quotes >= 3
+    untagged = _ALIAS_SCENE.replace('"Corrigan," he said quietly.', '"Corrigan."')
+    assert {"Mr. Fenn", "Tom Corrigan"} <= {c.name for c in _run(untagged).characters}

@@ -19,6 +19,7 @@ Configuration is passed to :func:`run`: ``model`` (a ranker as loaded from JSON;
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Collection
 from typing import Any
@@ -151,6 +152,7 @@ def finish(st: AttributionState) -> None:
             c.gender = narrator_gender(st, c.id)
     story.mentions = sorted([*story.mentions, *st.extra_mentions], key=lambda m: (m.start, m.end))
     join_nicknames(st)
+    join_self_names(st)
     split_mentioned(story, {c.id for c in st.new_chars if not c.narrator})
 
 
@@ -180,8 +182,14 @@ def join_nicknames(st: AttributionState, least: int = 3, share: float = 0.6) -> 
             continue  # "Madame", said to whoever is addressed: no one's nickname
         if st.gender_ok(who, c.gender) and (chars[who].gender is None or c.gender in (None, chars[who].gender)):
             join[a] = who
+    _merge(story, join)
+
+
+def _merge(story: Story, join: dict[str, str]) -> None:
+    """Fold each character ``a`` of ``join`` into ``join[a]``: names, lines, mentions and addresses."""
     if not join:
         return
+    chars = {c.id: c for c in story.characters}
     for a, who in join.items():
         home = chars[who]
         home.aliases = sorted({*home.aliases, chars[a].name, *chars[a].aliases})
@@ -194,6 +202,64 @@ def join_nicknames(st: AttributionState, least: int = 3, share: float = 0.6) -> 
         if m.character in join:
             m.character = join[m.character]
     story.characters = [c for c in story.characters if c.id not in join]
+
+
+#: A speaker naming themselves: "my name is Tom", "I took the name of Provis", "call me Ishmael".
+_SELF_NAMING = re.compile(
+    r"\b(?:my (?:real |true |proper |christian |first |own )?name(?:'s|’s| is| was)|I (?:took|go by|went by) the "
+    r"name of|I(?: am|'m|’m) called|they call me|call me)\s+",
+    re.IGNORECASE,
+)
+#: A question for someone's name, whose answer starts with it ("What is your real name?" / "Magwitch," he answered).
+_NAME_QUESTION = re.compile(r"\bwhat(?:'s|’s| is| was) your (?:real |true |proper |christian |own )?name\b", re.I)
+
+
+def join_self_names(st: AttributionState, least: float = 0.5) -> None:
+    """One who names themselves in a line ("my name is …", an answer to "What is your real name?") under a name
+    the cast holds as another character is that character: the two join, under the full name if one is ("Provis"
+    says he is "Magwitch, christened Abel"), else the name with more lines and mentions. Only for a tagged line
+    ("…," he answered: turn order alone misleads) whose speaker is sure (confidence at least ``least``), of a
+    compatible gender, when the other has not spoken in this conversation before and neither is a narrator."""
+    story = st.story
+    chars = {c.id: c for c in story.characters}
+    mention_at = {m.start: m.character for m in story.mentions if m.kind == "name"}
+    join: dict[str, str] = {}
+    for i, x in enumerate(st.qs):
+        q = x.quote
+        s = q.speaker
+        if s is None or s not in chars or chars[s].narrator or not x.rule.startswith("tag"):
+            continue
+        if (q.confidence or 0.0) < least:
+            continue
+        named: list[int] = [m.end() for a, b in q.spans for m in _SELF_NAMING.finditer(st.text, a, b)]
+        if i and st.qs[i - 1].quote.speaker not in (None, s) and st.qs[i - 1].para < x.para:
+            prev = st.qs[i - 1].quote
+            if any(_NAME_QUESTION.search(st.text, a, b) for a, b in prev.spans):
+                named.append(q.spans[0][0])
+        for pos in named:
+            other = mention_at.get(pos)
+            if other is None or other == s or other not in chars or chars[other].narrator:
+                continue
+            a, b = chars[s], chars[other]
+            if a.gender and b.gender and a.gender != b.gender:
+                continue
+            lo, _ = st.conversation(i)
+            if any(st.qs[j].quote.speaker == other for j in range(lo, i)):
+                continue  # both spoke in this conversation before the naming: two people
+            small, big = sorted((a, b), key=lambda c: (_full_name(c), c.quotes + c.mentions, c.id == s))
+            join[small.id] = big.id
+    # a chain (A into B, B into C) folds into its end
+    for k in list(join):
+        seen = {k}
+        while join[k] in join and join[k] not in seen:
+            seen.add(join[k])
+            join[k] = join[join[k]]
+    _merge(story, {k: v for k, v in join.items() if k != v})
+
+
+def _full_name(c: Character) -> bool:
+    """A first name and a surname ("Abel Magwitch"), not one word after a title ("Mr. Provis")."""
+    return len([w for w in c.name.split() if w.lower().rstrip(".") not in TITLES]) >= 2
 
 
 def _bare(c: Character) -> int:
