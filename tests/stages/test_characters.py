@@ -808,3 +808,17 @@ def test_a_nickname_of_several_names_and_a_boys_title_join_the_named() -> None:
     names = _by_name(_chars(text, persons=False))
     assert "Ned" in next(al for al in names.values() if "Edmund Carrow" in al), names
     assert "Master Kit" in next(al for al in names.values() if "Christopher" in al), names
+
+
+def test_a_first_name_typed_once_in_lower_case_is_still_a_name() -> None:
+    """A text message in lower case ("tell ruth sorry") is no sign that "Ruth" is a common word."""
+    text = (
+        "Ruth Calloway sat on the bench outside courtroom four.\n\n"
+        '"Any word?" Ruth asked.\n\n'
+        "Hannah held out her phone. The message said: \u201cnot coming back. tell ruth sorry\u201d. Ruth read it twice.\n\n"
+        '"He\'s gone, then," said Ruth.\n\n'
+        '"He\'s gone," Hannah said.\n'
+    )
+    story = analyze(text, upto="attribution")
+    ruth = next(c for c in story.characters if c.name in ("Ruth Calloway", "Ruth"))
+    assert "Ruth" in ruth.aliases and ruth.quotes == 2

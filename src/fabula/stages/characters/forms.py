@@ -156,8 +156,10 @@ class _NameWords:
             return False
         if wl.endswith("ly") and len(wl) >= 6 and not ev.noninit and ev.quoted == ev.caps and name_prior(w) is None:
             return False  # "Technically, …", "Honestly, …": an adverb opening lines of dialogue, never mid-sentence
-        if self.lower.get(wl, 0) > 0.1 * ev.caps:
-            # "Will", "Hope", "Rose": names in a text full of the words
+        n_lower = self.lower.get(wl, 0)
+        if n_lower > 0.1 * ev.caps and not (n_lower == 1 and name_prior(w) is not None):
+            # "Will", "Hope", "Rose": names in a text full of the words (a first name written once in lower case
+            # is still a name: a text message typed in lower case, "tell ruth sorry")
             return wl not in NOT_RESCUED and wl not in PARTICLES and ev.person_like()
         if wl in self.common and wl not in MALE_NAMES and wl not in FEMALE_NAMES:
             return ev.noninit >= 2
