@@ -204,7 +204,8 @@ def _merge(story: Story, join: dict[str, str]) -> None:
     story.characters = [c for c in story.characters if c.id not in join]
 
 
-#: A speaker naming themselves: "my name is Tom", "I took the name of Provis", "call me Ishmael".
+#: A speaker naming themselves: "my name is Tom", "I took the name of Provis", "call me Ishmael" (not "I am …":
+#: "I am Miss Schlegel's aunt", "if I'm Mabel").
 _SELF_NAMING = re.compile(
     r"\b(?:my (?:real |true |proper |christian |first |own )?name(?:'s|’s| is| was)|I (?:took|go by|went by) the "
     r"name of|I(?: am|'m|’m) called|they call me|call me)\s+",
@@ -222,7 +223,7 @@ def join_self_names(st: AttributionState, least: float = 0.5) -> None:
     compatible gender, when the other has not spoken in this conversation before and neither is a narrator."""
     story = st.story
     chars = {c.id: c for c in story.characters}
-    mention_at = {m.start: m.character for m in story.mentions if m.kind == "name"}
+    mention_at = {m.start: m for m in story.mentions if m.kind == "name"}
     join: dict[str, str] = {}
     for i, x in enumerate(st.qs):
         q = x.quote
@@ -237,7 +238,10 @@ def join_self_names(st: AttributionState, least: float = 0.5) -> None:
             if any(_NAME_QUESTION.search(st.text, a, b) for a, b in prev.spans):
                 named.append(q.spans[0][0])
         for pos in named:
-            other = mention_at.get(pos)
+            m = mention_at.get(pos)
+            if m is None or st.text[m.end : m.end + 2] in ("'s", "’s"):
+                continue  # no name, or one's possessive ("they call me Tom's boy")
+            other = m.character
             if other is None or other == s or other not in chars or chars[other].narrator:
                 continue
             a, b = chars[s], chars[other]
