@@ -47,7 +47,7 @@ class Problem(Exception):
 
 
 class AnalysisTimeout(BaseException):
-    """The analysis ran past the time limit (raised inside a worker by its alarm, or by the queue wait).
+    """The analysis ran past the time limit (raised inside a worker by its alarm).
 
     A ``BaseException``, like ``KeyboardInterrupt``: a best-effort ``except Exception`` that the alarm happens to
     land in (the progress report) must not swallow it and let the analysis run on without a limit."""

@@ -189,8 +189,10 @@ def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_s
     # a tag continuing the quotation's sentence ("…," said she) beats an introducing clause ending in
     # ":" or ","; a new sentence after the quotation ("…!" Freddy snorted) comes after both.
     cont = o1 < next_start and _continues(st, q, o1)
-    if cont and next_start < p1 and text[o1:next_start].rstrip()[-1:] in (",", ":") and len(sentences(text[o1:next_start])) < 2:
-        # '…?" he said, "Thank you,"': that tag introduces the next quotation, not this one
+    between = text[o1:next_start]
+    if cont and next_start < p1 and between.rstrip()[-1:] in (",", ":") and len(sentences(between)) < 2:
+        # '…?" he said, "Thank you,"': that tag introduces the next quotation, not this one ('"…," he replied, but
+        # … . He added: "…"' keeps its tag: a later sentence introduces the next)
         cont = False
         o1_tag_blocked = True
     else:
