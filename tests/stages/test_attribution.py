@@ -1112,3 +1112,14 @@ def test_one_who_gives_their_real_name_joins_that_name() -> None:
     assert "Mr. Fenn" in tom.aliases and tom.quotes >= 3
     untagged = _ALIAS_SCENE.replace('"Corrigan," he said quietly.', '"Corrigan."')
     assert {"Mr. Fenn", "Tom Corrigan"} <= {c.name for c in _run(untagged).characters}
+
+
+def test_a_name_said_as_a_possessive_joins_no_one() -> None:
+    """'"Call me Tom's boy," said Ned': Ned is not Tom."""
+    text = (
+        "Tom Rudd was away at the forge. Ned waited by the door of the inn, and Tom Rudd did not come.\n\n"
+        '"Who are you, then?" asked the landlady.\n\n'
+        '"Call me Tom\'s boy," said Ned. "Everyone does."\n'
+    )
+    names = {c.name for c in _run(text).characters} | {c.name for c in _run(text).mentioned}
+    assert {"Tom Rudd", "Ned"} <= names
