@@ -822,3 +822,14 @@ def test_a_first_name_typed_once_in_lower_case_is_still_a_name() -> None:
     story = analyze(text, upto="attribution")
     ruth = next(c for c in story.characters if c.name in ("Ruth Calloway", "Ruth"))
     assert "Ruth" in ruth.aliases and ruth.quotes == 2
+
+
+def test_a_name_typed_once_in_a_lower_case_message_is_still_a_name() -> None:
+    """A sentence with no capital at all ("kai is outside ur window") says nothing about how "Kai" is written."""
+    text = (
+        "My phone buzzed.\n\n**Jess:** kai is outside ur window. dont freak out\n\n"
+        "I pulled the curtain back. Kai was standing in the flowerbed with a bag of dumplings.\n\n"
+        '"It\'s two in the morning, Kai," I hissed.\n\n"Which is why they\'re the good ones," said Kai.\n'
+    )
+    story = analyze(text, upto="attribution")
+    assert any(c.name == "Kai" and c.quotes >= 1 for c in story.characters)

@@ -88,11 +88,17 @@ class _Evidence:
         return self.person_like() or (cued >= 3 and cued >= 0.5 * self.caps)
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?:]|\n\s*\n")
+_TYPED_WORD = re.compile(r"[a-z][\w'’]*")
+
+
 class _NameWords:
     """Which capitalised words behave like name words, judged on all the hits containing them. The counts are
     kept up to date as hits are trimmed (:meth:`retitle`), so each judgement costs O(1)."""
 
-    def __init__(self, hits: list[NameHit], priors: set[str], lower: Counter[str]) -> None:
+    def __init__(self, text: str, hits: list[NameHit], priors: set[str], lower: Counter[str]) -> None:
+        self.text = text
+        self._typed: set[str] | None = None
         self.lower = lower
         self.common = common_words()
         self.priors = priors
@@ -133,6 +139,16 @@ class _NameWords:
             and not _ROMAN.fullmatch(w)
         )
 
+    def typed(self, wl: str) -> bool:
+        """Whether ``wl`` (written once in lower case) is written so in a sentence with no capital at all (a text
+        message typed that way), which says nothing about how the word is written."""
+        if self._typed is None:
+            self._typed = set()
+            for seg in _SENTENCE_BREAK.split(self.text):
+                if seg == seg.lower() and len(words := _TYPED_WORD.findall(seg)) >= 3:
+                    self._typed.update(words)
+        return wl in self._typed
+
     def ok(self, w: str) -> bool:
         """Whether ``w`` behaves like a name word in this text."""
         wl = w.lower()
@@ -157,9 +173,10 @@ class _NameWords:
         if wl.endswith("ly") and len(wl) >= 6 and not ev.noninit and ev.quoted == ev.caps and name_prior(w) is None:
             return False  # "Technically, …", "Honestly, …": an adverb opening lines of dialogue, never mid-sentence
         n_lower = self.lower.get(wl, 0)
-        if n_lower > 0.1 * ev.caps and not (n_lower == 1 and name_prior(w) is not None):
-            # "Will", "Hope", "Rose": names in a text full of the words (a first name written once in lower case
-            # is still a name: a text message typed in lower case, "tell ruth sorry")
+        if n_lower > 0.1 * ev.caps and not (n_lower == 1 and (name_prior(w) is not None or self.typed(wl))):
+            # "Will", "Hope", "Rose": names in a text full of the words (a first name written once in lower case,
+            # or a word written once in a sentence typed all in lower case, is still a name: "tell ruth sorry",
+            # "kai is outside ur window")
             return wl not in NOT_RESCUED and wl not in PARTICLES and ev.person_like()
         if wl in self.common and wl not in MALE_NAMES and wl not in FEMALE_NAMES:
             return ev.noninit >= 2
@@ -174,7 +191,7 @@ def keep_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counter[
 
 def _group_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counter[str]) -> dict[FormKey, Form]:
     """Hits grouped by (title, words), each trimmed to its longest run of name words or dropped."""
-    name_words = _NameWords(hits, priors, lower)
+    name_words = _NameWords(text, hits, priors, lower)
     # Role names written in capitals after "the" ("the Invisible Man", "the Mock Turtle"): kept when repeated,
     # although their words are ordinary English words.
     role_runs: Counter[tuple[str, ...]] = Counter(
