@@ -223,7 +223,6 @@ def join_self_names(st: AttributionState, least: float = 0.5) -> None:
     compatible gender, when the other has not spoken in this conversation before and neither is a narrator."""
     story = st.story
     chars = {c.id: c for c in story.characters}
-    mention_at = {m.start: m for m in story.mentions if m.kind == "name"}
     join: dict[str, str] = {}
     for i, x in enumerate(st.qs):
         q = x.quote
@@ -238,8 +237,8 @@ def join_self_names(st: AttributionState, least: float = 0.5) -> None:
             if any(_NAME_QUESTION.search(st.text, a, b) for a, b in prev.spans):
                 named.append(q.spans[0][0])
         for pos in named:
-            m = mention_at.get(pos)
-            if m is None or st.text[m.end : m.end + 2] in ("'s", "’s"):
+            m = st.ix.m_at.get(pos)  # the name mentions by start (and a role's description, which is no name)
+            if m is None or m.kind != "name" or st.text[m.end : m.end + 2] in ("'s", "’s"):
                 continue  # no name, or one's possessive ("they call me Tom's boy")
             other = m.character
             if other is None or other == s or other not in chars or chars[other].narrator:
