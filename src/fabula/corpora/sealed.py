@@ -65,6 +65,12 @@ SCENE_BATCHES: tuple[tuple[str, ...], ...] = (
         "MidwifeStormNight", "NursingHomeBingo", "OrchestraPitTuning", "PawnshopMidnight", "SubmarineDrill",
         "WinterMarketPickpocket",
     ),
+    (
+        "BarberShopSaturday", "CastleSiegeCouncil", "CoffeeCartMorning", "DinerGraveyardShift", "EmbassyGardenParty",
+        "FlowerShopDelivery", "GhostTourLantern", "HotAirBalloonLaunch", "JuryDeliberation", "LanternFestivalLost",
+        "MuseumNightHeist", "PlanetariumDate", "RiverBargeSmugglers", "SchoolPlayDressRehearsal",
+        "TeaHouseMatchmaker", "WhalingShipMutiny",
+    ),
 )
 
 #: The sealed half of each batch (every second scene in alphabetical order, from the second).
@@ -109,6 +115,14 @@ SEALED_SCENES: tuple[str, ...] = (
     "NursingHomeBingo",
     "PawnshopMidnight",
     "WinterMarketPickpocket",
+    "CastleSiegeCouncil",
+    "DinerGraveyardShift",
+    "FlowerShopDelivery",
+    "HotAirBalloonLaunch",
+    "LanternFestivalLost",
+    "PlanetariumDate",
+    "SchoolPlayDressRehearsal",
+    "WhalingShipMutiny",
 )
 
 
