@@ -1123,3 +1123,43 @@ def test_a_name_said_as_a_possessive_joins_no_one() -> None:
     )
     names = {c.name for c in _run(text).characters} | {c.name for c in _run(text).mentioned}
     assert {"Tom Rudd", "Ned"} <= names
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ('"Then we should all do it. My name is Priya Raman," she said.', "Priya Raman"),
+        ('"Sorry. I\'m Walt, by the way."', "Walt"),
+        ('"I am Miss Hale\'s cousin," she said.', "Nell"),  # a possessive: someone else's name
+    ],
+)
+def test_one_who_gives_their_own_name_is_the_speaker(line: str, speaker: str) -> None:
+    text = (
+        "Walt and Nell sat across the table from Priya Raman and Miss Hale.\n\n"
+        '"Has anyone read the statement?" asked Nell.\n\n'
+        f"{line}\n"
+    )
+    assert _speakers(_run(text))[-1] == speaker
+
+
+def test_the_answer_to_a_question_for_a_name_is_the_speakers_name() -> None:
+    text = (
+        "The woman in the grey cloak waited while Marcus set down his pen.\n\n"
+        '"Thirty, and you tell me your name," he said.\n\n'
+        'She considered him for a long moment. "Elspeth," she said at last. "Elspeth Crane."\n\n'
+        '"Well, Miss Crane," he said, "you have a deal."\n'
+    )
+    story = _run(text)
+    assert _speakers(story) == ["Marcus", "Elspeth Crane", "Marcus"]
+    # the name answering the question is nobody addressed
+    names = {c.id: c.name for c in story.characters}
+    assert [names.get(a) for a in story.quotes[1].addressees] == ["Marcus"]
+
+
+def test_a_name_tag_outweighs_a_vocative_of_the_speakers_own_name() -> None:
+    text = (
+        "Hobb and Crane crouched by the tiller while the fog came down.\n\n"
+        '"What barge is that?" called a voice out of the fog.\n\n'
+        '"Margaret Ann, of Brentford! Josiah Crane, master!" Crane called back.\n'
+    )
+    assert _speakers(_run(text))[-1] == "Josiah Crane"

@@ -19,7 +19,6 @@ Configuration is passed to :func:`run`: ``model`` (a ranker as loaded from JSON;
 from __future__ import annotations
 
 import itertools
-import re
 from collections import Counter
 from collections.abc import Collection
 from typing import Any
@@ -116,8 +115,9 @@ def finish(st: AttributionState) -> None:
     for x in st.qs:
         if x.speaker in mapping:
             x.speaker = mapping[x.speaker]
-        # A speaker never addresses themselves: with the narrator named, fix "…, Ikram." said by Ikram.
-        if x.speaker is not None and x.speaker in x.vocatives:
+        # A speaker never addresses themselves: with the narrator named, fix "…, Ikram." said by Ikram. A name tag
+        # outweighs the vocative: '"Margaret Ann, of Brentford! Josiah Crane, master!" Crane called back' names himself.
+        if x.speaker is not None and x.speaker in x.vocatives and x.rule != "tag_name":
             alt = [c for c in st.participants(x.index) if c != x.speaker and c not in x.vocatives]
             if alt:
                 x.speaker, x.rule = alt[0], "turn_taking"
@@ -204,53 +204,39 @@ def _merge(story: Story, join: dict[str, str]) -> None:
     story.characters = [c for c in story.characters if c.id not in join]
 
 
-#: A speaker naming themselves: "my name is Tom", "I took the name of Provis", "call me Ishmael" (not "I am …":
-#: "I am Miss Schlegel's aunt", "if I'm Mabel").
-_SELF_NAMING = re.compile(
-    r"\b(?:my (?:real |true |proper |christian |first |own )?name(?:'s|’s| is| was)|I (?:took|go by|went by) the "
-    r"name of|I(?: am|'m|’m) called|they call me|call me)\s+",
-    re.IGNORECASE,
-)
-#: A question for someone's name, whose answer starts with it ("What is your real name?" / "Magwitch," he answered).
-_NAME_QUESTION = re.compile(r"\bwhat(?:'s|’s| is| was) your (?:real |true |proper |christian |own )?name\b", re.I)
-
-
 def join_self_names(st: AttributionState, least: float = 0.5) -> None:
-    """One who names themselves in a line ("my name is …", an answer to "What is your real name?") under a name
-    the cast holds as another character is that character: the two join, under the full name if one is ("Provis"
-    says he is "Magwitch, christened Abel"), else the name with more lines and mentions. Only for a tagged line
-    ("…," he answered: turn order alone misleads) whose speaker is sure (confidence at least ``least``), of a
-    compatible gender, when the other has not spoken in this conversation before and neither is a narrator."""
+    """One who names themselves in a line ("my name is …", "call me …", an answer to "What is your real name?";
+    the sieve's ``QuoteState.self_named``) under a name the cast holds as another character is that character:
+    the two join, under the full name if one is ("Provis" says he is "Magwitch, christened Abel"), else the name
+    with more lines and mentions. The other name is the tag's: a name tag ('"Call me Tom," said Fenn') or, for a
+    line the sieve gave to the name it gives, whom the tag's pronoun stands for ("Magwitch," he answered). Only
+    for a tagged line (turn order alone misleads) whose tag is sure (a tag's speaker of confidence at least
+    ``least``, or a pronoun the narration resolves), of a compatible gender, when the named one has not spoken in
+    this conversation before and neither is a narrator."""
     story = st.story
     chars = {c.id: c for c in story.characters}
     join: dict[str, str] = {}
     for i, x in enumerate(st.qs):
-        q = x.quote
-        s = q.speaker
-        if s is None or s not in chars or chars[s].narrator or not x.rule.startswith("tag"):
+        q, other, named = x.quote, x.self_named, x.rule == "self_named"
+        s = x.alias_of if named else q.speaker if x.rule.startswith("tag") else None
+        # for a line given to the name it gives, only an answer to a question for a name says whom the tag's
+        # pronoun stands for ('"My name is Mrs. Munt," she said' follows talk of others)
+        if other is None or x.self_how not in ("answer", None if named else "named") or s is None or s == other:
             continue
-        if (q.confidence or 0.0) < least:
+        if not named and (q.confidence or 0.0) < least:
             continue
-        named: list[int] = [m.end() for a, b in q.spans for m in _SELF_NAMING.finditer(st.text, a, b)]
-        if i and st.qs[i - 1].quote.speaker not in (None, s) and st.qs[i - 1].para < x.para:
-            prev = st.qs[i - 1].quote
-            if any(_NAME_QUESTION.search(st.text, a, b) for a, b in prev.spans):
-                named.append(q.spans[0][0])
-        for pos in named:
-            m = st.ix.m_at.get(pos)  # the name mentions by start (and a role's description, which is no name)
-            if m is None or m.kind != "name" or st.text[m.end : m.end + 2] in ("'s", "’s"):
-                continue  # no name, or one's possessive ("they call me Tom's boy")
-            other = m.character
-            if other is None or other == s or other not in chars or chars[other].narrator:
-                continue
-            a, b = chars[s], chars[other]
-            if a.gender and b.gender and a.gender != b.gender:
-                continue
-            lo, _ = st.conversation(i)
-            if any(st.qs[j].quote.speaker == other for j in range(lo, i)):
-                continue  # both spoke in this conversation before the naming: two people
-            small, big = sorted((a, b), key=lambda c: (_full_name(c), c.quotes + c.mentions, c.id == s))
-            join[small.id] = big.id
+        if s not in chars or other not in chars or chars[s].narrator or chars[other].narrator:
+            continue
+        a, b = chars[s], chars[other]
+        if a.gender and b.gender and a.gender != b.gender:
+            continue
+        lo, _ = st.conversation(i)
+        # both spoke in this conversation before the naming: two people (a line the sieve gave to the name it
+        # gives counts when a tag gave the earlier line: the turns around it may follow it)
+        if any(st.qs[j].quote.speaker == other and (not named or st.qs[j].rule == "tag_name") for j in range(lo, i)):
+            continue
+        small, big = sorted((a, b), key=lambda c: (_full_name(c), c.quotes + c.mentions, c.id == s))
+        join[small.id] = big.id
     # a chain (A into B, B into C) folds into its end
     for k in list(join):
         seen = {k}

@@ -169,9 +169,11 @@ def _nom_prior(c: str, q: QuoteContext) -> float:
     return others / rest if rest > 0 else 0.0
 
 
+#: The rules with a feature of their own (the ones the shipped ranker was trained with; "self_named" came later).
+_RULE_NAMES = tuple(r for r in RULES if r not in ("none", "self_named"))
 #: The ranker's features, in the order of the shipped model's weights.
 FEATURE_TABLE: tuple[tuple[str, Feature], ...] = (
-    *((f"rule_{r}", _rule(r)) for r in RULES if r != "none"),  # the rules' pick, by rule
+    *((f"rule_{r}", _rule(r)) for r in _RULE_NAMES),  # the rules' pick, by rule
     ("tag_name", lambda c, q: float(q.x.tag is not None and q.x.tag.kind == "name" and q.x.tag.cid == c)),
     ("tag_narrator", lambda c, q: _tag_is("narrator", c, q, q.narr)),
     ("tag_pron_match", _tag_pron_match),
@@ -312,7 +314,6 @@ def table_rows(q: QuoteContext, cands: Sequence[str]) -> list[list[float]]:
 
 #: The features :func:`feature_matrix` computes, by name: :data:`FEATURES` as written when it was (a table that
 #: differs, e.g. a feature added, is computed by :func:`table_rows` until ``feature_matrix`` follows it).
-_RULE_NAMES = tuple(r for r in RULES if r != "none")
 _RULE_INDEX = {r: k for k, r in enumerate(_RULE_NAMES)}
 _ROW_FEATURES = (
     *(f"rule_{r}" for r in _RULE_NAMES),

@@ -27,7 +27,7 @@ from fabula.stages.attribution.style import Style
 log = logging.getLogger(__name__)
 
 #: Rules whose choice the ranker never overrides (it still gives them a confidence).
-PROTECTED_RULES = frozenset(["tag_name", "tag_narrator", "tag_role", "beat"])
+PROTECTED_RULES = frozenset(["tag_name", "tag_narrator", "tag_role", "beat", "self_named"])
 
 #: Scores closer than this are a tie, which the candidate listed first wins (so float noise cannot flip a pick).
 TIE = 1e-9

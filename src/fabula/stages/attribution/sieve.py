@@ -20,6 +20,7 @@ from fabula.stages.attribution.resolve import (
     beat_speaker,
     local_pronoun,
     resolve_nominal,
+    resolve_pronoun,
     resolve_ref,
     role_character,
     subject_character,
@@ -40,6 +41,23 @@ _GENDERED_VOCATIVE = re.compile(
 _KIN_VOCATIVE = re.compile(
     r"(?:^|[,;!?.—]\s*|\bmy\s+(?:dear\s+|dearest\s+)?)(papa|mamma|mama|father|mother)(?=\s*[,.!?;—]|\s*$)",
     re.IGNORECASE,
+)
+#: Words before one's own name: "My name is Priya Raman", "call me Ishmael", "I took the name of Provis" (not "my
+#: name was", a name one had: a married woman's maiden name is her brother's).
+_NAME_LEAD = re.compile(
+    r"(?i)(?:\bmy\s+(?:real\s+|true\s+|proper\s+|christian\s+|first\s+|own\s+)?name(?:'s|’s|\s+is)"
+    r"|\bI\s+(?:took|go\s+by|went\s+by)\s+the\s+name\s+of|\bI(?:'m|’m|\s+am)\s+called|\bcall\s+me)\s+$"
+)
+#: "I'm Walt, by the way": one's name after "I am" (not after "if": "if I'm Mabel").
+_I_AM = re.compile(r"(?i)(?<!\bif )\bI(?:'m|’m|\s+am)\s+$")
+#: A quotation opening inside a quotation: a name after it is someone else's words ("she said: 'my name's …'").
+_NESTED_OPEN = re.compile(r"(?:^|[\s:(])['‘“\"]\w")
+#: A possessive after a name, its apostrophe lost or not: "Miss Schlegel's aunt", "Miss Schlegel s aunt".
+_POSSESSIVE_AFTER = re.compile(r"['’]s\b| s\b")
+#: A question for someone's name: "What's your name?", "Name for the cup?", "Tell me your name."
+_NAME_QUESTION = re.compile(
+    r"(?i)\b(?:what(?:'s|’s| is)|tell me|give me|and)\s+(?:your|yer)\s+(?:\w+\s+)?name\b|\byour (?:\w+ )?name\s*\?"
+    r"|\bwho are you\b|^\W*(?:and\s+)?name\b[^.!?]*\?"
 )
 #: How far back (characters) a parent's last mention may lie for a "Papa" to be them.
 _PARENT_REACH = 6000
@@ -151,11 +169,16 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
             if m.character and _LISTENER.search(text, max(ra, m.start - 12), m.start):
                 x.listeners.append(m.character)
     # 3. names inside the quotation
+    asked = _asked_name(st, i)
     for a, b in q.spans:
         for m in ix.mentions_in(a, b):
             if m.character is None:
                 continue
-            if is_vocative(text, m.start, m.end, a, b) and not _alone(text, m.start, m.end, a):
+            own = _own_name(st, m, a, asked and a == q.start) if x.self_named is None else None
+            if own is not None:
+                x.self_named, x.self_how = m.character, own
+                x.inner_names.append(m.character)
+            elif is_vocative(text, m.start, m.end, a, b) and not _alone(text, m.start, m.end, a):
                 x.vocatives.append(m.character)
             else:
                 x.inner_names.append(m.character)
@@ -165,6 +188,34 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
             parent = _parent(st, "m" if k.group(1).lower() in ("papa", "father") else "f", i, o0)
             if parent is not None and parent not in x.vocatives:
                 x.vocatives.append(parent)
+
+
+def _asked_name(st: AttributionState, i: int) -> bool:
+    """Whether the quotation before ``i``, in the paragraph before it or its own, asks for a name."""
+    if i == 0:
+        return False
+    x, y = st.qs[i], st.qs[i - 1]
+    if x.para - y.last_para > 1:
+        return False
+    return any(_NAME_QUESTION.search(st.text[a:b]) for a, b in y.quote.spans)
+
+
+def _own_name(st: AttributionState, m: Mention, a: int, answer: bool) -> str | None:
+    """How the name ``m`` (inside a quotation sub-span opening at ``a``) is the speaker's own: ``answer`` when it
+    opens the answer to a question for a name ("Elspeth. Elspeth Crane."), ``named`` after "my name is", "call
+    me", …, ``i_am`` after "I'm"; None when it is not, or is a possessive ("I am Miss Schlegel's aunt") or in a
+    quotation quoted ("she said: 'my name's …'")."""
+    text = st.text
+    if _POSSESSIVE_AFTER.match(text, m.end):
+        return None
+    if answer and m.start == a:
+        return "answer"
+    before = text[max(a, m.start - 40) : m.start]
+    if _NESTED_OPEN.search(text, a, m.start):
+        return None
+    if _NAME_LEAD.search(before):
+        return "named"
+    return "i_am" if _I_AM.search(before) else None
 
 
 def _alone(text: str, start: int, end: int, a: int) -> bool:
@@ -270,6 +321,13 @@ def attribute(st: AttributionState) -> None:
         if x.nobody:
             continue
         ref = x.tag if x.tag is not None and x.tag.kind != "plural" else None
+        own = x.self_named
+        if own is not None and (ref is None or (ref.kind == "pronoun" and st.gender.get(own) in (None, ref.gender))):
+            _set(x, own, "self_named")  # "Elspeth," she said at last. "Elspeth Crane."
+            if ref is not None:
+                # whom the narration's "he" stands for is the same person under another name (see join_self_names)
+                x.alias_of = resolve_pronoun(st, i, ref, exclude=[own])
+            continue
         if ref is not None:
             if ref.kind in ("name", "narrator"):
                 cid, rule = resolve_ref(st, i, ref)

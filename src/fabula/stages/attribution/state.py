@@ -22,6 +22,7 @@ RULES: dict[str, tuple[QuoteType, float]] = {
     "continuation": ("implicit", 0.45),
     "beat": ("implicit", 0.72),
     "vocative_reply": ("implicit", 0.67),
+    "self_named": ("implicit", 0.8),
     "turn_taking": ("implicit", 0.58),
     "fallback": ("implicit", 0.4),
     "none": ("none", 0.0),
@@ -50,6 +51,9 @@ class QuoteState:
     vocatives: list[str] = field(default_factory=list)  # character ids addressed by name
     inner_names: list[str] = field(default_factory=list)  # characters named inside (not vocative)
     listeners: list[str] = field(default_factory=list)  # "said he to Catherine", "turned to his sister"
+    self_named: str | None = None  # the one who gives their own name inside: "My name is Priya Raman."
+    self_how: str | None = None  # how: "answer" (to a question for a name), "named" ("my name is"), "i_am"
+    alias_of: str | None = None  # whom the tag's pronoun stands for when the line is self-named
     prev_subject: Ref | None = None  # subject of the narration paragraph just before
     next_subject: Ref | None = None  # subject of the first sentence of the paragraph after, when narration
     addr_gender: str | None = None  # "sir" / "madam" said in the quotation
