@@ -1163,3 +1163,16 @@ def test_a_name_tag_outweighs_a_vocative_of_the_speakers_own_name() -> None:
         '"Margaret Ann, of Brentford! Josiah Crane, master!" Crane called back.\n'
     )
     assert _speakers(_run(text))[-1] == "Josiah Crane"
+
+
+def test_an_occupation_the_lexicon_lacks_speaks_as_itself() -> None:
+    text = (
+        "Walt wrote the note himself at the end of the table, and then went and knocked on the door. The bailiff "
+        "opened it about a foot. He was a big, patient man with reading glasses pushed up into his hair.\n\n"
+        '"I\'ll take it through," said the bailiff. "Coffee I can do."\n\n'
+        '"Thank you," said Walt.\n'
+    )
+    assert _speakers(_run(text)) == ["the bailiff", "Walt"]
+    # a description cut short before its noun is nobody: "shivered the tranquil air"
+    air = '"Harris!" shivered the tranquil\nair, and reminded her of the lie.\n\n"Who is Harris?" asked Walt.\n'
+    assert "the tranquil" not in {c.name for c in _run(air).characters}

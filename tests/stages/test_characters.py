@@ -833,3 +833,13 @@ def test_a_name_typed_once_in_a_lower_case_message_is_still_a_name() -> None:
     )
     story = analyze(text, upto="attribution")
     assert any(c.name == "Kai" and c.quotes >= 1 for c in story.characters)
+
+
+def test_a_title_written_after_the_in_a_speech_tag_is_a_tagged_name() -> None:
+    from fabula.stages.characters.names import lower_counts, mark_cues, scan_names
+
+    text = '"Where is my chair?" said the Grandmother, and she waved her stick at the porters.\n'
+    story = analyze(text, upto="quotes")
+    hits = scan_names(story, lower_counts(text))
+    mark_cues(text, hits)
+    assert [h.tagged for h in hits if text[h.start : h.end] == "Grandmother"] == [True]

@@ -19,7 +19,7 @@ from fabula.lexicon import (
 )
 from fabula.stages.attribution.evidence import Ref
 from fabula.stages.attribution.state import AttributionState, QuoteState
-from fabula.stages.characters.nouns import personish
+from fabula.stages.characters.nouns import personish, speaker_noun
 from fabula.story import Character
 
 #: How a character known only by a pronoun is shown ("he" speaks: "the unnamed man").
@@ -106,7 +106,7 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
             return c.id
     if titled is not None:
         return titled
-    if not modified and not personish(head) and capital not in st.ix.text[ref.pos : ref.pos + 60]:
+    if not modified and not _speaker_head(st.ix.text, ref) and capital not in st.ix.text[ref.pos : ref.pos + 60]:
         return None
     det = words[0] if modified else "the"
     name = " ".join([det, *words[1:-1], capital if named and not modified else words[-1]])
@@ -124,6 +124,22 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
         st.new_chars.append(Character(id=cid, name=name, aliases=[name], gender=g))
         st.gender[cid] = g
     return cid
+
+#: Punctuation (or the end of the text) right after a description: its last word is its head noun.
+_PHRASE_END = re.compile(r"\s*(?:[,.;:!?—–…)]|$)")
+
+
+def _speaker_head(text: str, ref: Ref) -> bool:
+    """Whether a tag's description names someone by its last word: a person noun (:func:`personish`), or a word
+    no person noun list knows (:func:`speaker_noun`: "said the bailiff") when the description ends there, not
+    cut short before its noun ("shivered the tranquil air")."""
+    words = (ref.phrase or "").split()
+    if not words:
+        return False
+    if personish(words[-1]):
+        return True
+    return speaker_noun(words[-1]) and _PHRASE_END.match(text, ref.pos + len(ref.phrase or "")) is not None
+
 
 def titled_character(st: AttributionState, head: str, pos: int) -> str | None:
     """``the duchess`` → the character whose name carries that title (the one mentioned last when several)."""
@@ -230,7 +246,7 @@ def resolve_ref(st: AttributionState, i: int, ref: Ref) -> tuple[str | None, str
                 return c.id, "tag_nominal"
         core = ref.phrase.split()
         core = core[: next((k for k, w in enumerate(core) if k and w in ("with", "in", "of")), len(core))]
-        if not personish(core[-1]) and core[-1] not in GENERIC_PERSON_NOUNS:
+        if not _speaker_head(st.ix.text, ref) and core[-1] not in GENERIC_PERSON_NOUNS:
             return None, "none"  # "said the instant", "cried a gay": no person to make a speaker of
         # "her mother", "the courier": a character of its own, known by the description
         return unnamed_character(st, x, ref.gender, ref.phrase), "tag_nominal"

@@ -267,6 +267,8 @@ def _emit_run(
 _CONTRACTION = re.compile(r"[A-Za-z]+(?:n['’]t|['’](?:re|m|ll|ve|d))$")
 _TAG_AFTER = re.compile(r"\s*(?:,\s*)?(\w+)")
 _TAG_BEFORE = re.compile(r"(\w+)\s*$")
+_TAG_BEFORE_THE = re.compile(r"(\w+)\s+the\s+$")  # '"…," said the Grandmother'
+
 # "Ilse, her maid, …", "Ilse, a thin girl of twelve, …": an apposition whose words include a person noun (not
 # "Hereupon, a choleric gentleman, who …", where the noun phrase is the subject)
 _APPOSITION = re.compile(r",[ \t]*\n?[ \t]*(?:his|her|their|my|our|your|the|a|an)((?:[ \t]*\n?[ \t]*[a-z][\w'’-]*){1,4}?)[ \t]*[,;—](?![ \t\n]*(?:who|whom|whose|which|that)\b)")
@@ -284,8 +286,13 @@ def mark_cues(text: str, hits: list[NameHit]) -> None:
         nxt = m.group(1).lower() if m else ""
         b = _TAG_BEFORE.search(text, max(0, h.start - 20), h.start)
         prv = b.group(1).lower() if b else ""
-        if prv in SPEECH_VERBS and b is not None and _QUOTE_BEFORE.search(text, max(0, b.start(1) - 4), b.start(1)):
-            h.tagged = True  # '"…," said Myra'
+        verb = _TAG_BEFORE_THE.search(text, max(0, h.start - 24), h.start) if prv == "the" else b
+        if (
+            verb is not None
+            and verb.group(1).lower() in SPEECH_VERBS
+            and _QUOTE_BEFORE.search(text, max(0, verb.start(1) - 4), verb.start(1))
+        ):
+            h.tagged = True  # '"…," said Myra', '"…," said the Grandmother'
         elif nxt in SPEECH_VERBS and m is not None and (
             _QUOTE_BEFORE.search(text, max(0, h.start - 4), h.start) or _QUOTE_AFTER.match(text, m.end(1))
         ):

@@ -6,7 +6,7 @@ import functools
 import json
 from importlib import resources
 
-from fabula.lexicon import person_noun
+from fabula.lexicon import NON_PERSON_ENDING, person_noun
 
 
 @functools.cache
@@ -23,6 +23,16 @@ def personish(head: str) -> bool:
     only vetoes: a head it would add ("the baronet", "the cook") is mostly a named character's epithet, which
     turn-taking gives to that character better than a role of its own would."""
     return person_noun(head, _person_nouns())
+
+
+def speaker_noun(head: str) -> bool:
+    """Whether the head noun of a speech tag's subject can be the speaker ('"…," said the bailiff'): a
+    :func:`personish` noun, or a lower-case word the learned table never saw head any mention (an occupation the
+    lexicon lacks: "bailiff", "barista", "pilot") whose ending is not an abstraction's. The tag says someone
+    speaks; the table's vetoes ("said the instant") stand."""
+    if personish(head):
+        return True
+    return head.isalpha() and head.islower() and head not in _person_nouns() and not NON_PERSON_ENDING.search(head)
 
 
 @functools.cache
