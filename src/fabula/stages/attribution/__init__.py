@@ -220,8 +220,9 @@ def join_self_names(st: AttributionState, least: float = 0.5) -> None:
         q, other, named = x.quote, x.self_named, x.rule == "self_named"
         s = x.alias_of if named else q.speaker if x.rule.startswith("tag") else None
         # for a line given to the name it gives, only an answer to a question for a name says whom the tag's
-        # pronoun stands for ('"My name is Mrs. Munt," she said' follows talk of others)
-        if other is None or x.self_how not in ("answer", None if named else "named") or s is None or s == other:
+        # pronoun stands for ('"My name is Mrs. Munt," she said' follows talk of others); "I'm …" joins no one
+        joins = ("answer",) if named else ("answer", "named")
+        if other is None or x.self_how not in joins or s is None or s == other:
             continue
         if not named and (q.confidence or 0.0) < least:
             continue
