@@ -1176,3 +1176,19 @@ def test_an_occupation_the_lexicon_lacks_speaks_as_itself() -> None:
     # a description cut short before its noun is nobody: "shivered the tranquil air"
     air = '"Harris!" shivered the tranquil\nair, and reminded her of the lie.\n\n"Who is Harris?" asked Walt.\n'
     assert "the tranquil" not in {c.name for c in _run(air).characters}
+
+
+def test_a_roles_description_in_later_narration_is_a_mention_of_the_role() -> None:
+    """'"Next," said the clerk.' … 'The clerk weighed the parcel': the second is the role too, so a "he" after it
+    can stand for the clerk (JuryDeliberation: "The retired teacher folded her hands. '…,' she said")."""
+    from fabula.stages.attribution import rule_pass
+
+    text = (
+        '"Next," said the clerk.\n\n'
+        '"This one is going to Leeds," said Ada.\n\n'
+        "The clerk weighed the parcel twice and frowned at the scale.\n\n"
+        '"Four pounds ten," he said.\n'
+    )
+    st = rule_pass(analyze(text, upto="characters"))
+    later = st.ix.m_at.get(text.index("The clerk weighed"))
+    assert later is not None and later.character == st.qs[0].speaker

@@ -190,6 +190,18 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
                 x.vocatives.append(parent)
 
 
+def _index_role(st: AttributionState, cid: str, phrase: str, pos: int) -> None:
+    """Every narration use of a role's description in the section of its tag at ``pos`` is a mention of the role:
+    a pronoun after "I stopped at the captain's door. He was lying …" can stand for it."""
+    sec = st.ix.section_of(pos)
+    if (cid, sec) in st.roles_indexed:
+        return
+    st.roles_indexed.add((cid, sec))
+    for m in re.finditer(rf"\b{re.escape(phrase)}\b", st.text, re.IGNORECASE):
+        if not st.ix.in_quote(m.start()) and st.ix.section_of(m.start()) == sec:
+            st.ix.add_mention(Mention(m.start(), m.end(), cid, "nominal"))
+
+
 def _asked_name(st: AttributionState, i: int) -> bool:
     """Whether the quotation before ``i``, in the paragraph before it or its own, asks for a name."""
     if i == 0:
@@ -348,6 +360,7 @@ def attribute(st: AttributionState) -> None:
                 if cid is not None and cid not in st.ix.chars and ref.phrase:
                     # the role's description is a mention of it: "she" after "asked the woman in the fur hat"
                     st.ix.add_mention(Mention(ref.pos, ref.pos + len(ref.phrase), cid, "nominal"))
+                    _index_role(st, cid, ref.phrase, ref.pos)
                 if cid is None and words != ["the", "other"]:
                     cid, rule = resolve_nominal(st, i, ref), "tag_nominal"
                 if cid is not None:

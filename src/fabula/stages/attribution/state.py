@@ -100,6 +100,8 @@ class AttributionState:
         self.by_gender: dict[tuple[str | None, str], tuple[list[int], list[str]]] = {}
         #: the characters a child may call "Papa" / "Mamma", by gender (see ``sieve._parent``)
         self.parents: dict[str, set[str]] | None = None
+        #: the roles whose description is indexed as a mention throughout a section, by (role, section)
+        self.roles_indexed: set[tuple[str, int]] = set()
 
     def style(self) -> Style:
         """Speaker idiolects learnt from this story's quotations with a named or narrator tag."""
