@@ -197,7 +197,8 @@ def _index_role(st: AttributionState, cid: str, phrase: str, pos: int) -> None:
     if (cid, sec) in st.roles_indexed:
         return
     st.roles_indexed.add((cid, sec))
-    for m in re.finditer(rf"\b{re.escape(phrase)}\b", st.text, re.IGNORECASE):
+    a, b = (st.story.sections[sec].start, st.story.sections[sec].end) if sec >= 0 else (0, len(st.text))
+    for m in re.compile(rf"\b{re.escape(phrase)}\b", re.IGNORECASE).finditer(st.text, a, b):
         if not st.ix.in_quote(m.start()) and st.ix.section_of(m.start()) == sec:
             st.ix.add_mention(Mention(m.start(), m.end(), cid, "nominal"))
 
