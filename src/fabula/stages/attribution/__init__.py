@@ -247,15 +247,20 @@ def join_self_names(st: AttributionState, least: float = 0.5) -> None:
     _merge(story, {k: v for k, v in join.items() if k != v})
 
 
+def _untitled(name: str) -> tuple[str, ...]:
+    """The words of a name without its titles ("Mr. Abel Magwitch" → Abel, Magwitch)."""
+    return tuple(w for w in name.split() if w.lower().rstrip(".") not in TITLES)
+
+
 def _full_name(c: Character) -> bool:
     """A first name and a surname ("Abel Magwitch"), not one word after a title ("Mr. Provis")."""
-    return len([w for w in c.name.split() if w.lower().rstrip(".") not in TITLES]) >= 2
+    return len(_untitled(c.name)) >= 2
 
 
 def _bare(c: Character) -> int:
     """1 when every name of ``c`` is one surname after a title ("Miss Honeychurch", "Honeychurch"), 0 when every
     name is one first name ("Lucy", "Miss Lucy"), else -1."""
-    words = {tuple(w for w in n.split() if w.lower().rstrip(".") not in TITLES) for n in (c.name, *c.aliases)}
+    words = {_untitled(n) for n in (c.name, *c.aliases)}
     if any(len(w) != 1 for w in words):
         return -1
     titled = any(len(n.split()) > 1 for n in (c.name, *c.aliases))

@@ -19,7 +19,7 @@ from fabula.lexicon import (
 )
 from fabula.stages.attribution.evidence import Ref
 from fabula.stages.attribution.state import AttributionState, QuoteState
-from fabula.stages.characters.nouns import personish, speaker_noun
+from fabula.stages.characters.nouns import personish, unlisted_noun
 from fabula.story import Character
 
 #: How a character known only by a pronoun is shown ("he" speaks: "the unnamed man").
@@ -131,14 +131,14 @@ _PHRASE_END = re.compile(r"\s*(?:[,.;:!?—–…)]|$)")
 
 def _speaker_head(text: str, ref: Ref) -> bool:
     """Whether a tag's description names someone by its last word: a person noun (:func:`personish`), or a word
-    no person noun list knows (:func:`speaker_noun`: "said the bailiff") when the description ends there, not
+    no person noun list knows (:func:`unlisted_noun`: "said the bailiff") when the description ends there, not
     cut short before its noun ("shivered the tranquil air")."""
     words = (ref.phrase or "").split()
     if not words:
         return False
-    if personish(words[-1]):
-        return True
-    return speaker_noun(words[-1]) and _PHRASE_END.match(text, ref.pos + len(ref.phrase or "")) is not None
+    return personish(words[-1]) or (
+        unlisted_noun(words[-1]) and _PHRASE_END.match(text, ref.pos + len(ref.phrase or "")) is not None
+    )
 
 
 def titled_character(st: AttributionState, head: str, pos: int) -> str | None:

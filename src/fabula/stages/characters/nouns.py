@@ -25,13 +25,10 @@ def personish(head: str) -> bool:
     return person_noun(head, _person_nouns())
 
 
-def speaker_noun(head: str) -> bool:
-    """Whether the head noun of a speech tag's subject can be the speaker ('"…," said the bailiff'): a
-    :func:`personish` noun, or a lower-case word the learned table never saw head any mention (an occupation the
-    lexicon lacks: "bailiff", "barista", "pilot") whose ending is not an abstraction's. The tag says someone
-    speaks; the table's vetoes ("said the instant") stand."""
-    if personish(head):
-        return True
+def unlisted_noun(head: str) -> bool:
+    """Whether ``head`` is a lower-case word the learned table never saw head any mention (an occupation the
+    lexicon lacks: "bailiff", "barista", "pilot") whose ending is not an abstraction's: as the subject of a speech
+    tag, a speaker ('"…," said the bailiff'). The table's vetoes ("said the instant") stand."""
     return head.isalpha() and head.islower() and head not in _person_nouns() and not NON_PERSON_ENDING.search(head)
 
 
