@@ -203,6 +203,23 @@ def test_a_title_before_a_first_name_joins_the_full_name() -> None:
     assert "Mrs. Charles Hale" not in charles, names
 
 
+def test_a_rank_before_a_first_name_and_two_married_titles_join() -> None:
+    """"Lord Tobias" is "Lord Tobias Wren"; "Mrs. Vautrin" and "Madame Vautrin" are both Odile Vautrin, while
+    "Mr. Vautrin", her husband, stays himself."""
+    text = (
+        "Lord Tobias Wren arrived at the villa with Odile Vautrin. Lord Tobias bowed to everyone.\n\n"
+        '"You are late," said Mrs. Vautrin. Mrs. Vautrin fanned herself. She smiled at Lord Tobias.\n\n'
+        '"The roads," said Lord Tobias. Madame Vautrin laughed. She poured the tea. Mr. Vautrin read his paper. '
+        "He said nothing. Odile Vautrin was bored.\n"
+    )
+    names = _by_name(_chars(text))
+    tobias = next(al for n, al in names.items() if "Lord Tobias Wren" in al)
+    assert "Lord Tobias" in tobias, names
+    odile = next(al for n, al in names.items() if "Odile Vautrin" in al)
+    assert {"Mrs. Vautrin", "Madame Vautrin"} <= set(odile), names
+    assert "Mr. Vautrin" not in odile, names
+
+
 def test_nationalities_and_a_noun_after_a_good_are_not_people() -> None:
     """"a touch of the Norwegian about him" is no character, and "a good Embassy." is no one addressed."""
     text = (

@@ -226,6 +226,7 @@ def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[E
             target = _home_of_bare_name(cast, f, text, qi)
         cast.entities[target].absorb(f)
     entities = cast.entities
+    _merge_title_classes(entities)
     _merge_nicknamed(entities)
     _merge_titled_with_bare(entities)
     _merge_bare_titles(entities)
@@ -393,6 +394,16 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         ]
         if len(firsts) == 1:
             target = firsts[0]
+    if target is None and title_class(f.title) not in ("mr", "mrs", "miss") and name_prior(w) in (None, g):
+        # "Lord Henry" is "Lord Henry Wotton": a first name (not one of the other gender) after a title of rank,
+        # when one full name carries that title before that first name
+        ranked = [
+            i
+            for i, e in enumerate(entities)
+            if e.named_full and any(len(f2.words) >= 2 and f2.words[0] == w and f2.title == f.title for f2 in e.forms)
+        ]
+        if len(ranked) == 1:
+            target = ranked[0]
     if target is None and f.title in MARRIED and name_prior(w) == "m" and not cast.by_last.get(wl):
         # "Mrs. Joe" is "Mrs. Joe Gargery", her husband's names, when one woman goes by them (a man's first name,
         # nobody's surname: "Mrs. Manson" is not "Mrs. Manson Mingott")
@@ -652,6 +663,35 @@ def _split_by_scene(e: Entity, owners: list[Entity]) -> None:
         owners[k].forms.append(part)
         owners[k].variants.append(part)  # what they are called here, not their name
     e.forms = []
+
+
+def _titles_of(e: Entity, word: str) -> set[str | None]:
+    """The titles ``e`` goes by before the single word ``word`` (lower case)."""
+    return {f.title for f in e.forms if len(f.words) == 1 and f.words[0].lower() == word}
+
+
+def _merge_title_classes(entities: list[Entity]) -> None:
+    """"Mrs. Pontellier" and "Madame Pontellier" are one woman: a titled surname left on its own (no full name
+    took it) joins the one full-named character that holds the same surname under another title of the same
+    class (see :func:`title_class`) and a compatible gender. The same title and surname on two characters
+    ("Mr. Emerson", father and son) were told apart on purpose and stay apart."""
+    holders: dict[tuple[str, str], list[Entity]] = defaultdict(list)
+    for e in entities:
+        for key in {(title_class(f.title), f.words[0].lower()) for f in e.forms if f.title and len(f.words) == 1}:
+            holders[key].append(e)
+    for (_, word), es in holders.items():
+        alone = [e for e in es if not e.named_full]
+        full = [e for e in es if e.named_full]
+        if len(alone) != 1 or len(full) != 1 or not alone[0].forms:
+            continue
+        e, home = alone[0], full[0]
+        if e.gender and home.gender and e.gender != home.gender:
+            continue
+        if _titles_of(e, word) & _titles_of(home, word):
+            continue
+        home.forms.extend(e.forms)
+        home.titles |= e.titles
+        e.forms = []
 
 
 def _merge_nicknamed(entities: list[Entity]) -> None:
