@@ -982,6 +982,32 @@ def test_a_name_only_ever_said_to_someone_is_their_nickname() -> None:
     assert all(q.addressees in ([], [pip.id]) for q in story.quotes if q.speaker != pip.id)
 
 
+def test_a_reply_turn_taking_gave_to_the_name_said_is_no_vote_for_it() -> None:
+    """Lord Aldous calls Lady Wexley "Rosalind". Where turn-taking gave her untagged answers to "Rosalind" itself,
+    those answers are no evidence either way; her tagged answers, and a tagged line naming "Rosalind" right after
+    one of hers, make "Rosalind" her name."""
+    from fabula.stages.attribution import finish, rule_pass
+
+    text = (
+        "Lady Wexley sat by the fire. Lord Aldous came in from the terrace.\n\n"
+        '"My dear Rosalind, you look tired," said Lord Aldous.\n\n"I am always tired," said Lady Wexley.\n\n'
+        '"Then sleep, Rosalind."\n\n"Sleep is for the dull."\n\n'
+        '"Rosalind, you are impossible."\n\n"I am a widow," said Lady Wexley.\n\n'
+        '"Be an impossible one, then, Rosalind," said Lord Aldous.\n\n"I shall."\n\n'
+        '"Good night, Rosalind," said Lord Aldous.\n'
+    )
+    story = analyze(text, upto="characters")
+    rosalind = next(c.id for c in [*story.characters, *story.mentioned] if c.name == "Rosalind")
+    st = rule_pass(story)
+    for x in st.qs:
+        if x.tag is None and "Rosalind" not in story.text[x.quote.start : x.quote.end]:
+            x.speaker, x.rule = rosalind, "vocative_reply"  # as turn-taking after "…, Rosalind." may have it
+    finish(st)
+    wexley = next(c for c in story.characters if c.name == "Lady Wexley")
+    assert "Rosalind" in wexley.aliases
+    assert "Rosalind" not in {c.name for c in [*story.characters, *story.mentioned]}
+
+
 def test_a_title_and_surname_said_to_one_known_by_her_first_name_is_her() -> None:
     """The narration calls her "Miss Tolley" once and "Ada" otherwise; "Miss Tolley" is what the others say to
     her face, and Ada answers: one character, not a "Miss Tolley" beside "Ada"."""

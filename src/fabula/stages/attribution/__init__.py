@@ -159,7 +159,9 @@ def finish(st: AttributionState) -> None:
 def join_nicknames(st: AttributionState, least: int = 3, share: float = 0.6) -> None:
     """A name that only quotations use, always as a form of address ("my dear Handel"), is the nickname of the
     one who answers them: at least ``least`` replies, ``share`` of them by one person of no other gender (Herbert
-    calls Pip "Handel"). The nickname joins that character: its mentions, lines and addresses become theirs. A name
+    calls Pip "Handel"). A tagged line that uses the name answers the one a tag gave the line before it, which
+    counts as a reply too; a reply given to the name itself (turn-taking after a form of address) counts for
+    nothing. The nickname joins that character: its mentions, lines and addresses become theirs. A name
     the narration uses as well joins only as a title and surname said to one known by a first name alone ("Miss
     Honeychurch", answered by Lucy)."""
     story, qs = st.story, st.qs
@@ -169,7 +171,14 @@ def join_nicknames(st: AttributionState, least: int = 3, share: float = 0.6) -> 
         q, reply = x.quote, nxt.quote.speaker
         if nxt.para > x.last_para and reply not in (None, q.speaker):
             for a in q.addressees:
-                votes.setdefault(a, Counter())[reply] += 1
+                if a != reply:  # a reply given to the one addressed (vocative_reply) is no evidence
+                    votes.setdefault(a, Counter())[reply] += 1
+        # the line that names someone answers the one who spoke just before, when a tag says who that was
+        before = x.speaker if x.rule.startswith("tag") or x.rule == "beat" else None
+        if before is not None and nxt.para > x.last_para and before != nxt.speaker and nxt.rule.startswith("tag"):
+            for a in nxt.vocatives:
+                if a != before:
+                    votes.setdefault(a, Counter())[before] += 1
     chars = {c.id: c for c in story.characters}
     join: dict[str, str] = {}
     for a, v in votes.items():
@@ -178,8 +187,8 @@ def join_nicknames(st: AttributionState, least: int = 3, share: float = 0.6) -> 
             continue
         if a in narrated and not (_bare(c) == 1 and _bare(chars[who]) == 0):
             continue  # a name the narration uses too: only "Miss Honeychurch" said to one known by her first name
-        if c.name.lower().rstrip(".") in TITLES:
-            continue  # "Madame", said to whoever is addressed: no one's nickname
+        if c.name.lower().rstrip(".") in TITLES or not c.name[:1].isupper():
+            continue  # "Madame" or "the croupier", said to whoever is addressed: no one's nickname
         if st.gender_ok(who, c.gender) and (chars[who].gender is None or c.gender in (None, chars[who].gender)):
             join[a] = who
     _merge(story, join)
