@@ -70,6 +70,22 @@ def test_dash_speech_runs_on_over_sentences_until_a_tag_or_a_beat() -> None:
     ]
 
 
+def test_dash_tags_with_long_descriptions_and_titles() -> None:
+    """A description carried on by a phrase ("the man in the grey overcoat says") is a tag, and a dash after its
+    comma reopens the speech; a title's full stop ("Mrs. Devlin") ends no sentence; a speech verb inside a clause
+    ("the boy who said it") is no tag."""
+    text = (
+        "— One day I'll order something else, the man in the grey overcoat says, — just to see your face.\n"
+        "— Mrs. Devlin? Eamon Clery, from the agency.\n"
+        "— Ask the boy who said it was lying.\n"
+    )
+    assert _quotes(text) == [
+        ["One day I'll order something else,", "just to see your face."],
+        ["Mrs. Devlin? Eamon Clery, from the agency."],
+        ["Ask the boy who said it was lying."],
+    ]
+
+
 def test_lines_back_to_back_in_one_paragraph_are_separate_quotations() -> None:
     text = 'Their father lowered the paper. "Tom. Leave the table." "But I didn\'t say anything!" "Now."\n'
     assert _quotes(text) == [["Tom. Leave the table."], ["But I didn't say anything!"], ["Now."]]

@@ -172,12 +172,22 @@ _DASH_PRONOUNS = frozenset("he she i they we you".split())
 _DASH_WORD = re.compile(r"[\w'’-]+")
 
 
+#: A title's abbreviation right before a break: its full stop is no sentence end.
+_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Rev|Prof|Capt|Col|Gen|Lt|Sgt)\.\s+$")
+#: Prepositions that carry a description on ("the man *in* the grey coat", "the woman *with* the twins").
+_DESCRIPTION_PREPS = frozenset("in with at from on by behind beside near under".split())
+#: Words that open a clause: a speech verb after them belongs to the speech ("the boy who said …").
+_DASH_CLAUSE = frozenset("who whom which that and but or if when because".split())
+
+
 def _dash_tag_starts(text: str, pos: int, end: int, after: str) -> bool:
     """Whether the words at ``pos`` begin a tag or narration inside a dash-led paragraph, after the mark ``after``:
     a speech tag (``she said``, ``said Mikhail``, ``the old man asked``) after any break; after a full stop also a
     beat whose subject is a pronoun or a name (``She shrugged.``), not a sentence of the speech going on
     (``There was a fire``, ``The trams were stopped``)."""
-    words = [m.group() for m in _DASH_WORD.finditer(text, pos, min(end, pos + 60))][:5]
+    if after == "." and _TITLE_BEFORE.search(text, max(0, pos - 8), pos):
+        return False  # "— Mrs. Devlin?": a title's full stop ends no sentence
+    words = [m.group() for m in _DASH_WORD.finditer(text, pos, min(end, pos + 80))][:8]
     if not words:
         return False
     first = words[0]
@@ -185,7 +195,12 @@ def _dash_tag_starts(text: str, pos: int, end: int, after: str) -> bool:
         return len(words) > 1  # "said Mikhail", "asked she"
     head = 1
     if first.lower() in {"the", "a", "an", "his", "her", "their", "my", "old", "young", "little"}:
-        head = 3  # "the old man asked"
+        # "the old man asked"; "the man in the grey overcoat says" (a description with a phrase of place or
+        # dress, the verb right after it, before any other verb: "the boy who said" is no tag)
+        head = 3
+        n = next((k for k, w in enumerate(words[1:], 1) if SPEECH_VERB_RE.fullmatch(w)), 0)
+        if n > 4 and words[2].lower() in _DESCRIPTION_PREPS and not _DASH_CLAUSE & {w.lower() for w in words[:n]}:
+            head = n - 1
     tagged = any(SPEECH_VERB_RE.fullmatch(w) for w in words[1 : head + 2])
     base = re.split(r"['’]", first.lower())[0]  # "There's", "I'm"
     subject = base in _DASH_PRONOUNS or (first[0].isupper() and base not in STOP)
@@ -212,7 +227,7 @@ def _scan_dash(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
                 continue
             out.append(_Raw(pos, _rstrip(text, pos, t.start()), m.start() if not out else pos, t.start(), pi))
             speech, dashed_tag = False, is_dash
-        elif is_dash and (dashed_tag or not t.group()[-1].isspace() or _ends_sentence_before(text, p0, t.start())):
+        elif is_dash and (dashed_tag or not t.group()[-1].isspace() or _ends_sentence_before(text, p0, t.start(), ",")):
             speech = True
         else:
             continue
@@ -222,10 +237,11 @@ def _scan_dash(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
     return [r for r in out if r.end > r.start]
 
 
-def _ends_sentence_before(text: str, a: int, b: int) -> bool:
-    """Whether the text of ``[a, b)``, trailing spaces aside, ends a sentence (looking back over the spaces only)."""
+def _ends_sentence_before(text: str, a: int, b: int, also: str = "") -> bool:
+    """Whether the text of ``[a, b)``, trailing spaces aside, ends a sentence (looking back over the spaces only),
+    or ends in one of ``also`` ("says, — just to see your face": a comma closes a tag as well)."""
     end = _rstrip(text, a, b)
-    return end > a and text[end - 1] in ".!?…"
+    return end > a and text[end - 1] in ".!?…" + also
 
 
 def _rstrip(text: str, a: int, b: int) -> int:
