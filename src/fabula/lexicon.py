@@ -31,7 +31,12 @@ FEMALE_TITLES = frozenset(
     "mrs miss ms lady madame mme mlle mademoiselle dame mistress aunt sister mother princess queen duchess "
     "countess baroness marchioness frau fräulein fraulein signora señora senora doña dona empress".split()
 )
-NEUTRAL_TITLES = frozenset("dr doctor professor prof inspector detective officer judge nurse agent".split())
+NEUTRAL_TITLES = frozenset(
+    "dr doctor professor prof inspector detective officer judge nurse agent commander constable superintendent "
+    "sheriff".split()
+)
+#: Clipped forms of address and the title each stands for ("Sarge" is Sergeant Brannock, "Doc" the doctor).
+CLIPPED_TITLES = {"sarge": "sergeant", "doc": "doctor", "skipper": "captain", "cap'n": "captain", "capn": "captain"}
 TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
 #: Military ranks: a man called by one is seldom also called "Mr." by the same surname ("General Tilney" is not
 #: "Mr. Henry Tilney", his son).

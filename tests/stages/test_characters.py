@@ -220,6 +220,22 @@ def test_a_rank_before_a_first_name_and_two_married_titles_join() -> None:
     assert "Mr. Vautrin" not in odile, names
 
 
+def test_modern_ranks_and_clipped_titles() -> None:
+    """"Commander Okafor" is a commander named Okafor, and "Sarge" said to Sergeant Vail is Vail: neither is a
+    character of their own."""
+    text = (
+        "Commander Okafor stood at the console. Sergeant Vail checked the seals.\n\n"
+        '"All sealed, Sarge?" asked Okafor.\n\n"All sealed, Commander," said Vail.\n\n'
+        '"Thanks, Sarge."\n'
+    )
+    names = _by_name(_chars(text))
+    vail = next(al for n, al in names.items() if "Sergeant Vail" in al)
+    assert "Sarge" in vail, names
+    okafor = next(al for n, al in names.items() if "Commander Okafor" in al)
+    assert "Okafor" in okafor, names
+    assert not any(n in ("Sarge",) for n in names), names
+
+
 def test_nationalities_and_a_noun_after_a_good_are_not_people() -> None:
     """"a touch of the Norwegian about him" is no character, and "a good Embassy." is no one addressed."""
     text = (

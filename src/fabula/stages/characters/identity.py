@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from fabula.lexicon import (
+    CLIPPED_TITLES,
     FEMALE_TITLES,
     MALE_TITLES,
     MARRIED,
@@ -641,11 +642,12 @@ def _lone_titles(entities: list[Entity]) -> Iterator[tuple[Entity, list[Entity]]
         if len(e.forms) != 1 or not _bare_title(e.forms[0]):
             continue
         t = e.forms[0].words[0].lower()
+        t = CLIPPED_TITLES.get(t, t)
         yield e, [o for o in entities if o is not e and o.forms and t in o.titles]
 
 
 def _bare_title(f: Form) -> bool:
-    return f.title is None and len(f.words) == 1 and f.words[0].lower() in TITLES
+    return f.title is None and len(f.words) == 1 and (f.words[0].lower() in TITLES or f.words[0].lower() in CLIPPED_TITLES)
 
 
 def _split_by_scene(e: Entity, owners: list[Entity]) -> None:
@@ -779,7 +781,9 @@ def _merge_married_names(
 def display_name(e: Entity) -> str:
     """The most natural full form: the most frequent multi-word form, else the most frequent form. A full form
     met once in a character's many mentions ("the Parian Psyche Laurie gave…") is a misread, not their name."""
-    forms = [f for f in e.forms if f not in e.variants] or e.forms
+    # "Sarge", said to him again and again, is what he is called, not his name
+    named = [f for f in e.forms if f not in e.variants]
+    forms = [f for f in named if not (len(f.words) == 1 and f.words[0].lower() in CLIPPED_TITLES)] or named or e.forms
     total = sum(len(f.hits) for f in forms)
     multi = [f for f in forms if len(f.words) >= 2 and (len(f.hits) >= 2 or len(f.hits) >= 0.2 * total)]
     # a full name ends in the word the story calls them by most ("John Silver", not "Long John", when "Silver"
