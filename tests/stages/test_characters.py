@@ -236,6 +236,20 @@ def test_modern_ranks_and_clipped_titles() -> None:
     assert not any(n in ("Sarge",) for n in names), names
 
 
+def test_a_titled_surname_joins_one_man_under_two_full_names() -> None:
+    """"Joe Quarrie" and "Joseph Quarrie" are one man before the nicknames are joined, so "Mr. Quarrie" is him,
+    not a third character; "Mrs. Quarrie", his wife, stays herself."""
+    text = (
+        "Joe Quarrie kept the forge. Everybody knew Joe Quarrie. The parish book said Joseph Quarrie.\n\n"
+        '"Good day, Mr. Quarrie," said the vicar. Mr. Quarrie nodded. He was a quiet man.\n\n'
+        "Mrs. Quarrie came out with the bread. She was not quiet. Mr. Quarrie smiled at her.\n"
+    )
+    names = _by_name(_chars(text))
+    joe = next(al for n, al in names.items() if "Joe Quarrie" in al)
+    assert {"Joseph Quarrie", "Mr. Quarrie"} <= set(joe), names
+    assert "Mrs. Quarrie" not in joe, names
+
+
 def test_nationalities_and_a_noun_after_a_good_are_not_people() -> None:
     """"a touch of the Norwegian about him" is no character, and "a good Embassy." is no one addressed."""
     text = (

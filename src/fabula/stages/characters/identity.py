@@ -368,10 +368,13 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         if n_beside >= 2 and (
             (e.first is not None and cast.told_apart(f, e.first) >= 2)
             or (g != "f" and any(g2.title == f.title and len(g2.words) >= 2 for g2 in e.forms))
-            or sum(entities[j].gender == e.gender for j in full_holders) > 1
+            or len({_person_key(entities[j]) for j in full_holders if entities[j].gender == e.gender}) > 1
         ):
             continue
         cands.append(i)
+    if len({_person_key(entities[i]) for i in cands}) == 1 < len(cands):
+        # "Joe Gargery" and "Joseph Gargery", one man under two full names not yet joined (see _merge_nicknamed)
+        cands = [max(cands, key=lambda i: entities[i].count)]
     if sisters and cands:
         # "the Miss Steeles": a bare "Miss Steele" is the eldest daughter, none of those the text calls "Miss Lucy"
         cands = [i for i in cands if not _miss_first(cast, entities[i])]
@@ -418,6 +421,12 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
     if target is None:
         target = cast.titled_home(f.title, w, last=wl)
     return target
+
+
+def _person_key(e: Entity) -> tuple[str, str | None] | int:
+    """Canonical first and last name: two full names with one key are one person ("Joe" and "Joseph"); one with
+    no first name of its own ("Mrs. John Dashwood", her husband's) is a key of its own."""
+    return (e.first, e.last) if e.first else id(e)
 
 
 def _home_of_titled_name(cast: _Cast, f: Form) -> int:
