@@ -90,7 +90,9 @@ class StoryIndex:
         return hit
 
     def narration_mentions(self) -> tuple[list[int], list[str]]:
-        """Starts and characters of the name mentions outside quotations, in order (computed once)."""
+        """Starts and characters of the name mentions outside quotations, in order (computed once, at first use:
+        role mentions the sieve adds later are not in it; keeping it up to date cost PDNC lines, see
+        ``docs/experiments.md``, stop 36)."""
         if self._narration is None:
             ms = [m for m in self._mentions.items if m.character is not None and not self.in_quote(m.start)]
             self._narration = ([m.start for m in ms], [m.character for m in ms if m.character is not None])
