@@ -19,6 +19,16 @@ def _by_name(story: Story) -> dict[str, list[str]]:
     return {c.name: c.aliases for c in story.characters}
 
 
+def _assert_joined(text: str, joined: dict[str, set[str]], apart: dict[str, set[str]] | None = None) -> None:
+    """Each key of ``joined`` is one character's name, and that character also goes by the names of its set and
+    by none of the names ``apart`` gives it."""
+    names = _by_name(_chars(text))
+    for name, others in joined.items():
+        holder = next(al for al in names.values() if name in al)
+        assert others <= set(holder), names
+        assert not (apart or {}).get(name, set()) & set(holder), names
+
+
 def _name_mentions(text: str) -> list[str]:
     """The text of every name mention the characters stage finds."""
     story = analyze(text, input_format="text", upto="characters")
@@ -212,12 +222,11 @@ def test_a_rank_before_a_first_name_and_two_married_titles_join() -> None:
         '"The roads," said Lord Tobias. Madame Vautrin laughed. She poured the tea. Mr. Vautrin read his paper. '
         "He said nothing. Odile Vautrin was bored.\n"
     )
-    names = _by_name(_chars(text))
-    tobias = next(al for n, al in names.items() if "Lord Tobias Wren" in al)
-    assert "Lord Tobias" in tobias, names
-    odile = next(al for n, al in names.items() if "Odile Vautrin" in al)
-    assert {"Mrs. Vautrin", "Madame Vautrin"} <= set(odile), names
-    assert "Mr. Vautrin" not in odile, names
+    _assert_joined(
+        text,
+        {"Lord Tobias Wren": {"Lord Tobias"}, "Odile Vautrin": {"Mrs. Vautrin", "Madame Vautrin"}},
+        apart={"Odile Vautrin": {"Mr. Vautrin"}},
+    )
 
 
 def test_modern_ranks_and_clipped_titles() -> None:
@@ -228,12 +237,8 @@ def test_modern_ranks_and_clipped_titles() -> None:
         '"All sealed, Sarge?" asked Okafor.\n\n"All sealed, Commander," said Vail.\n\n'
         '"Thanks, Sarge."\n'
     )
-    names = _by_name(_chars(text))
-    vail = next(al for n, al in names.items() if "Sergeant Vail" in al)
-    assert "Sarge" in vail, names
-    okafor = next(al for n, al in names.items() if "Commander Okafor" in al)
-    assert "Okafor" in okafor, names
-    assert not any(n in ("Sarge",) for n in names), names
+    _assert_joined(text, {"Sergeant Vail": {"Sarge"}, "Commander Okafor": {"Okafor"}})
+    assert "Sarge" not in _by_name(_chars(text))
 
 
 def test_a_titled_surname_joins_one_man_under_two_full_names() -> None:
@@ -244,10 +249,9 @@ def test_a_titled_surname_joins_one_man_under_two_full_names() -> None:
         '"Good day, Mr. Quarrie," said the vicar. Mr. Quarrie nodded. He was a quiet man.\n\n'
         "Mrs. Quarrie came out with the bread. She was not quiet. Mr. Quarrie smiled at her.\n"
     )
-    names = _by_name(_chars(text))
-    joe = next(al for n, al in names.items() if "Joe Quarrie" in al)
-    assert {"Joseph Quarrie", "Mr. Quarrie"} <= set(joe), names
-    assert "Mrs. Quarrie" not in joe, names
+    _assert_joined(
+        text, {"Joe Quarrie": {"Joseph Quarrie", "Mr. Quarrie"}}, apart={"Joe Quarrie": {"Mrs. Quarrie"}}
+    )
 
 
 def test_nationalities_and_a_noun_after_a_good_are_not_people() -> None:
