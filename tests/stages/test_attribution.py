@@ -1182,6 +1182,18 @@ def test_the_answer_to_a_question_for_a_name_is_the_speakers_name() -> None:
     assert [names.get(a) for a in story.quotes[1].addressees] == ["Marcus"]
 
 
+def test_an_answer_with_a_middle_initial_is_the_speakers_name() -> None:
+    """"Randolph C. Miller," said the boy, answering "Tell me your name": the name found is its last word only
+    ("Miller"), and the answer is still his own name, no address to anyone."""
+    text = (
+        "Winterbourne sat on the bench by the lake. A small boy came along the path, Randolph Miller, the new "
+        "neighbour's son.\n\n"
+        '"Tell me your name, my boy," said Winterbourne.\n\n'
+        '"Randolph C. Miller," said the boy sharply. "And I\'ll tell you my sister\'s too."\n'
+    )
+    assert _speakers(_run(text)) == ["Winterbourne", "Randolph Miller"]
+
+
 def test_a_name_tag_outweighs_a_vocative_of_the_speakers_own_name() -> None:
     text = (
         "Hobb and Crane crouched by the tiller while the fog came down.\n\n"

@@ -213,6 +213,10 @@ def _asked_name(st: AttributionState, i: int) -> bool:
     return any(_NAME_QUESTION.search(st.text[a:b]) for a, b in y.quote.spans)
 
 
+#: Capitalised words and initials that may open a name before the word found as its mention ("Randolph C. ").
+_NAME_START = re.compile(r"(?:[A-Z]\.\s*|[A-Z][\w'’-]+\s+){1,3}")
+
+
 def _own_name(st: AttributionState, m: Mention, a: int, answer: bool) -> str | None:
     """How the name ``m`` (inside a quotation sub-span opening at ``a``) is the speaker's own: ``answer`` when it
     opens the answer to a question for a name ("Elspeth. Elspeth Crane."), ``named`` after "my name is", "call
@@ -221,8 +225,8 @@ def _own_name(st: AttributionState, m: Mention, a: int, answer: bool) -> str | N
     text = st.text
     if _POSSESSIVE_AFTER.match(text, m.end):
         return None
-    if answer and m.start == a:
-        return "answer"
+    if answer and (m.start == a or _NAME_START.fullmatch(text, a, m.start)):
+        return "answer"  # "Elspeth Crane." / "Randolph C. Miller," (the name found is its last word)
     before = text[max(a, m.start - 40) : m.start]
     if _NESTED_OPEN.search(text, a, m.start):
         return None
