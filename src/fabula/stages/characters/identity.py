@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from fabula.lexicon import (
@@ -343,38 +343,34 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
     if target is None and title_class(f.title) in ("mr", "mrs", "miss") and g and name_prior(w) == g:
         # "Mrs. Rachel" / "Miss Elizabeth": a first name of the title's gender after the title, when one
         # full name starts with it ("Mrs. Rachel Lynde"; not "Mrs. Charles Musgrove", a husband's name)
-        firsts = [
-            i
-            for i, e in enumerate(entities)
-            if e.named_full
-            and e.gender in (None, g)
-            and any(len(f2.words) >= 2 and f2.words[0] == w for f2 in e.forms)
-        ]
-        if len(firsts) == 1:
-            target = firsts[0]
+        target = _sole_full_form(entities, w, lambda e: e.named_full and e.gender in (None, g))
     if target is None and title_class(f.title) not in ("mr", "mrs", "miss") and name_prior(w) in (None, g):
         # "Lord Henry" is "Lord Henry Wotton": a first name (not one of the other gender) after a title of rank,
         # when one full name carries that title before that first name
-        ranked = [
-            i
-            for i, e in enumerate(entities)
-            if e.named_full and any(len(f2.words) >= 2 and f2.words[0] == w and f2.title == f.title for f2 in e.forms)
-        ]
-        if len(ranked) == 1:
-            target = ranked[0]
+        target = _sole_full_form(entities, w, lambda e: e.named_full, lambda f2: f2.title == f.title)
     if target is None and f.title in MARRIED and name_prior(w) == "m" and not cast.by_last.get(wl):
         # "Mrs. Joe" is "Mrs. Joe Gargery", her husband's names, when one woman goes by them (a man's first name,
         # nobody's surname: "Mrs. Manson" is not "Mrs. Manson Mingott")
-        wives = [
-            i
-            for i, e in enumerate(entities)
-            if any(g.title in MARRIED and len(g.words) >= 2 and g.words[0] == w for g in e.forms)
-        ]
-        if len(wives) == 1:
-            target = wives[0]
+        target = _sole_full_form(entities, w, lambda e: True, lambda f2: f2.title in MARRIED)
     if target is None:
         target = cast.titled_home(f.title, w, last=wl)
     return target
+
+
+def _sole_full_form(
+    entities: list[Entity],
+    w: str,
+    entity_ok: Callable[[Entity], bool],
+    form_ok: Callable[[Form], bool] = lambda f: True,
+) -> int | None:
+    """The one entity (of those ``entity_ok`` keeps) with a form of two words or more that starts with ``w`` and
+    that ``form_ok`` keeps; None when there is none or more than one."""
+    hits = [
+        i
+        for i, e in enumerate(entities)
+        if entity_ok(e) and any(len(f.words) >= 2 and f.words[0] == w and form_ok(f) for f in e.forms)
+    ]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _person_key(e: Entity) -> tuple[str, str | None] | int:
@@ -610,7 +606,12 @@ def _lone_titles(entities: list[Entity]) -> Iterator[tuple[Entity, list[Entity]]
 
 
 def _bare_title(f: Form) -> bool:
-    return f.title is None and len(f.words) == 1 and (f.words[0].lower() in TITLES or f.words[0].lower() in CLIPPED_TITLES)
+    return f.title is None and len(f.words) == 1 and (f.words[0].lower() in TITLES or _clipped(f))
+
+
+def _clipped(f: Form) -> bool:
+    """A clipped form of address used as a name ("Sarge", "Doc"; see ``CLIPPED_TITLES``)."""
+    return len(f.words) == 1 and f.words[0].lower() in CLIPPED_TITLES
 
 
 def _split_by_scene(e: Entity, owners: list[Entity]) -> None:
@@ -746,7 +747,7 @@ def display_name(e: Entity) -> str:
     met once in a character's many mentions ("the Parian Psyche Laurie gave…") is a misread, not their name."""
     # "Sarge", said to him again and again, is what he is called, not his name
     named = [f for f in e.forms if f not in e.variants]
-    forms = [f for f in named if not (len(f.words) == 1 and f.words[0].lower() in CLIPPED_TITLES)] or named or e.forms
+    forms = [f for f in named if not _clipped(f)] or named or e.forms
     total = sum(len(f.hits) for f in forms)
     multi = [f for f in forms if len(f.words) >= 2 and (len(f.hits) >= 2 or len(f.hits) >= 0.2 * total)]
     # a full name ends in the word the story calls them by most ("John Silver", not "Long John", when "Silver"
