@@ -33,7 +33,7 @@ FEMALE_TITLES = frozenset(
 )
 NEUTRAL_TITLES = frozenset(
     "dr doctor professor prof inspector detective officer judge nurse agent commander constable superintendent "
-    "sheriff".split()
+    "sheriff cousin".split()
 )
 #: Clipped forms of address and the title each stands for ("Sarge" is Sergeant Brannock, "Doc" the doctor).
 CLIPPED_TITLES = {"sarge": "sergeant", "doc": "doctor", "skipper": "captain", "cap'n": "captain", "capn": "captain"}
@@ -52,7 +52,7 @@ NOBLE_TITLES = frozenset(
 ARTICLE_TITLES = frozenset("rev reverend hon honourable honorable late".split())
 TITLE_NEEDS_NAME = frozenset(
     "m don master father uncle brother mother aunt sister king queen prince princess general major count "
-    "captain colonel judge agent nurse officer".split()
+    "captain colonel judge agent nurse officer cousin".split()
 )
 CANON_TITLE = {
     "mister": "Mr.",

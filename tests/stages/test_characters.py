@@ -241,6 +241,16 @@ def test_modern_ranks_and_clipped_titles() -> None:
     assert "Sarge" not in _by_name(_chars(text))
 
 
+def test_cousin_is_a_title_like_aunt() -> None:
+    """"Cousin Wilhelmina" is Wilhelmina under a kinship title, as "Aunt March" is March: the character keeps the
+    titled form among her names."""
+    text = (
+        "Cousin Wilhelmina came up the path with a basket. Wilhelmina never came without one.\n\n"
+        '"You are late, Cousin Wilhelmina," said Tobias.\n\n"I am never late," said Wilhelmina.\n'
+    )
+    _assert_joined(text, {"Wilhelmina": {"Cousin Wilhelmina"}})
+
+
 def test_a_titled_surname_joins_one_man_under_two_full_names() -> None:
     """"Joe Quarrie" and "Joseph Quarrie" are one man before the nicknames are joined, so "Mr. Quarrie" is him,
     not a third character; "Mrs. Quarrie", his wife, stays herself."""
