@@ -71,6 +71,12 @@ SCENE_BATCHES: tuple[tuple[str, ...], ...] = (
         "MuseumNightHeist", "PlanetariumDate", "RiverBargeSmugglers", "SchoolPlayDressRehearsal",
         "TeaHouseMatchmaker", "WhalingShipMutiny",
     ),
+    (
+        "ArcadeHighScore", "BlindDateBistro", "BorderCheckpointNight", "CampusRadioLive", "DragonEggAuction",
+        "FarmersMarketFeud", "GymLockerRoom", "HedgeMazeParty", "LibraryStudyGroup", "MoonbaseShiftChange",
+        "NightBusHome", "PotteryClassMishap", "RegencyBallroomSnub", "SkiLiftBreakdown", "TattooParlourWalkIn",
+        "VillageCricketTea",
+    ),
 )
 
 #: The sealed half of each batch (every second scene in alphabetical order, from the second).
@@ -123,6 +129,14 @@ SEALED_SCENES: tuple[str, ...] = (
     "PlanetariumDate",
     "SchoolPlayDressRehearsal",
     "WhalingShipMutiny",
+    "BlindDateBistro",
+    "CampusRadioLive",
+    "FarmersMarketFeud",
+    "HedgeMazeParty",
+    "MoonbaseShiftChange",
+    "PotteryClassMishap",
+    "SkiLiftBreakdown",
+    "VillageCricketTea",
 )
 
 
