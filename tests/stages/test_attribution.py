@@ -328,6 +328,18 @@ def test_a_name_said_to_the_narrators_face_names_the_narrator(asked: str) -> Non
     assert [c.name for c in story.characters if c.narrator] == ["Mira Kade"]
 
 
+def test_a_name_the_narration_says_others_call_me_names_the_narrator() -> None:
+    """"Only one person calls me Birdie": the first-person narration names its narrator, whose lines are hers."""
+    text = (
+        "The bus is late again, and I am sitting on my suitcase at the stop.\n\n"
+        '"Move up, Birdie," says a voice behind me.\n\n'
+        "Only one person in the whole town calls me Birdie. Ossie Brand drops onto the bench beside me.\n\n"
+        '"You\'re back," I say.\n\n"I\'m back," he says.\n'
+    )
+    story = _run(text)
+    assert [c.name for c in story.characters if c.narrator] == ["Birdie"]
+
+
 def test_a_self_introduction_by_someone_else_does_not_name_the_narrator() -> None:
     text = (
         "The stranger at the gate raised his hat to me.\n\n"

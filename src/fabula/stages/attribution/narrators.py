@@ -21,7 +21,7 @@ from fabula.story import Quote, Span
 log = logging.getLogger(__name__)
 
 _SELF_INTRO = re.compile(
-    r"\b(?:[Mm]y name is|[Ii]'m called|[Cc]all me|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})"
+    r"\b(?:[Mm]y name is|[Ii]'m called|[Cc]all(?:s|ed)? me|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})"
 )
 EMBEDDED_SHARE = 0.25  # below this share of the text, first-person sections are embedded documents
 NARRATED_BOOK = 0.5  # from this share of the text told in first-person sections where the narrator speaks
