@@ -223,6 +223,20 @@ def test_a_name_the_narration_uses_for_someone_acting_is_not_the_narrators() -> 
     assert narrator.name == "the narrator"
 
 
+def test_a_name_the_present_tense_narration_shows_acting_is_not_the_narrators() -> None:
+    """The same in the present tense: "Joss shuts his eyes" is someone the narrator watches, not "I"."""
+    text = (
+        "The last tram is nearly empty. Two lads get on at the depot and sit across from me.\n\n"
+        '"Joss, sit still," says the other one.\n\n'
+        '"Am I bothering you, Joss?" I ask.\n\n'
+        '"No," he says.\n\n'
+        "Joss shuts his eyes and leans on the window.\n"
+    )
+    story = _run(text)
+    narrator = next(c for c in story.characters if c.narrator)
+    assert narrator.name == "the narrator"
+
+
 def test_a_name_the_narration_tags_in_the_third_person_is_not_the_narrators() -> None:
     """"Thank you, Mara" next to the narrator's lines, but "said Mara Quill": Mara is someone the "I" tells of."""
     text = (

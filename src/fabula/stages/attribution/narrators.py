@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection
 
-from fabula.lexicon import CANON_TITLE, GENERIC_PERSON_NOUNS, NOT_VERB, SPEECH_VERBS, TITLES
+from fabula.lexicon import CANON_TITLE, GENERIC_PERSON_NOUNS, SPEECH_VERBS, TITLES, verb_like
 from fabula.stages.attribution.evidence import StoryIndex
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.attribution.style import WORDS
@@ -189,10 +189,10 @@ _VERB_AFTER = re.compile(r"[ \t]+([a-z]+)\b")
 
 
 def _acts(text: str, end: int) -> bool:
-    """Whether the name ending at ``end`` is the subject of a past-tense verb of the narration ("Pim laughed",
-    "Pim said"): the narrator would be "I"."""
+    """Whether the name ending at ``end`` is the subject of a verb of the narration, past or present ("Pim
+    laughed", "Pim said", "Pim shuts his eyes"): the narrator would be "I"."""
     m = _VERB_AFTER.match(text, end, end + 24)
-    return m is not None and (m.group(1) in SPEECH_VERBS or (m.group(1).endswith("ed") and m.group(1) not in NOT_VERB))
+    return m is not None and (m.group(1) in SPEECH_VERBS or verb_like(m.group(1)))
 
 
 def _said_by_another(st: AttributionState, starts: list[int], pos: int, narrators: Collection[str]) -> bool:
