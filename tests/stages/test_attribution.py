@@ -237,6 +237,20 @@ def test_a_name_the_present_tense_narration_shows_acting_is_not_the_narrators() 
     assert narrator.name == "the narrator"
 
 
+def test_in_a_short_story_a_name_only_ever_said_is_the_narrators() -> None:
+    """A scene: "Zed" is said once, two turns before the narrator speaks, and the narration never uses it, while
+    it names everyone else; in a short text that is the narrator's name."""
+    text = (
+        "Marcus slaps a stack of tokens on the cabinet. \"You've got this, Zed,\" Marcus says.\n\n"
+        "\"She's got this if she stops slouching.\" Tomasz eats his chips one at a time.\n\n"
+        '"What slouching?" I say.\n\n'
+        "\"The hunch. You always hunch at level six.\" Tomasz grins at Marcus.\n\n"
+        '"I do not hunch," I say, and feed in a token.\n'
+    )
+    story = _run(text)
+    assert [c.name for c in story.characters if c.narrator] == ["Zed"]
+
+
 def test_a_name_the_narration_tags_in_the_third_person_is_not_the_narrators() -> None:
     """"Thank you, Mara" next to the narrator's lines, but "said Mara Quill": Mara is someone the "I" tells of."""
     text = (

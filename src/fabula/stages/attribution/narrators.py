@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 _SELF_INTRO = re.compile(
     r"\b(?:[Mm]y name is|[Ii]'m called|[Cc]all(?:s|ed)? me|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})"
 )
+#: First-person narration shorter than this (characters, about 5,000 words) is a short story or a chapter: there a
+#: name that the narration never uses and that the others say to someone is the narrator's.
+SHORT_STORY = 30_000
 EMBEDDED_SHARE = 0.25  # below this share of the text, first-person sections are embedded documents
 NARRATED_BOOK = 0.5  # from this share of the text told in first-person sections where the narrator speaks
 # "you're" / "are you" / "aren't you" right before a capitalised word (a name, perhaps titled)
@@ -115,6 +118,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
             for mm in ix.mentions_in(sm.start(1), sm.end(1)):
                 if mm.character:
                     votes[k][mm.character] = votes[k].get(mm.character, 0.0) + 2.0
+    short = sum(ix.sections[k].end - ix.sections[k].start for k in fp) < SHORT_STORY
     for i, x in enumerate(st.qs):
         if x.section not in votes:
             continue
@@ -136,7 +140,9 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
         )
         for v in x.vocatives:
             if v != x.speaker:
-                votes[x.section][v] = votes[x.section].get(v, 0.0) + (1.0 if near else 0.25)
+                # in a short story a name the narration never uses is said to someone the narration calls "I"
+                unseen = short and not any(narr_mentions[k][v] for k in fp)
+                votes[x.section][v] = votes[x.section].get(v, 0.0) + (1.0 if near or unseen else 0.25)
     pooled: dict[str, float] = {}
     pooled_narr: Counter[str] = Counter()
     pooled_third: Counter[str] = Counter()
