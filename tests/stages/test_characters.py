@@ -251,6 +251,17 @@ def test_cousin_is_a_title_like_aunt() -> None:
     _assert_joined(text, {"Wilhelmina": {"Cousin Wilhelmina"}})
 
 
+def test_a_first_name_joins_the_full_name_of_a_lady_called_by_her_surname() -> None:
+    """"Lady Marrow" is a rank title with a surname, unlike "Lady Catherine": it does not stop the bare "Iselde"
+    from being Iselde Marrow."""
+    text = (
+        "The herald announced Lady Iselde Marrow. Iselde Marrow took her seat in the third row. Lady Marrow never "
+        "bid early.\n\n"
+        '"You always liked a disguise, Iselde," said Corvin.\n\n"And you never did," said Iselde Marrow.\n'
+    )
+    _assert_joined(text, {"Iselde Marrow": {"Iselde", "Lady Marrow"}})
+
+
 def test_a_titled_surname_joins_one_man_under_two_full_names() -> None:
     """"Joe Quarrie" and "Joseph Quarrie" are one man before the nicknames are joined, so "Mr. Quarrie" is him,
     not a third character; "Mrs. Quarrie", his wife, stays herself."""

@@ -418,12 +418,15 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
     target: int | None = None
     cf = canon_first(w)
     # "Lady Catherine", "Sir John": a first name used with a rank title is not also used bare; "Kitty" and "John"
-    # are someone else
+    # are someone else ("Lady Marrow", a surname, says nothing of "Iselde")
     cands = [
         i
         for r in first_readings(w)
         for i in cast.full(cast.by_first.get(r, []))
-        if not any(g.title in ("sir", "lady") and len(g.words) == 1 for g in entities[i].forms)
+        if not any(
+            g.title in ("sir", "lady") and len(g.words) == 1 and g.words[0].lower() != entities[i].last
+            for g in entities[i].forms
+        )
     ]
     holders_all = cast.full(cast.by_last.get(wl, []))
     if cands and holders_all:
