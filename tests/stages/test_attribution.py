@@ -368,6 +368,24 @@ def test_a_name_the_narration_says_others_call_me_names_the_narrator() -> None:
     assert [c.name for c in story.characters if c.narrator] == ["Birdie"]
 
 
+def test_her_mother_is_the_mrs_of_the_surname_the_last_speaker_also_goes_by() -> None:
+    """"…," said Nell. / "…," said her mother.: "her" is Nell, who is also "Nell Hale", so the rules find Mrs. Hale
+    (the ranker weighs that pick with the rest)."""
+    from fabula.stages import attribution as att_mod
+
+    text = (
+        "Nell Hale came down to breakfast late. Her cousin Ada was already at the table, and Mrs. Hale was pouring "
+        "the tea. Mrs. Hale smiled at her daughter and said nothing.\n\n"
+        '"You slept badly, Nell," said Ada.\n\n'
+        "Nell sat down by the window. Nell always sat by the window.\n\n"
+        '"I always sleep badly before a journey," said Nell.\n\n'
+        '"Then you must not go," said her mother.\n'
+    )
+    story = analyze(text, input_format="text", upto="characters")
+    names = {c.id: c.name for c in story.characters}
+    assert [names.get(x.speaker or "") for x in att_mod.rule_pass(story).qs] == ["Ada", "Nell Hale", "Mrs. Hale"]
+
+
 def test_a_self_introduction_by_someone_else_does_not_name_the_narrator() -> None:
     text = (
         "The stranger at the gate raised his hat to me.\n\n"

@@ -301,18 +301,24 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
         # "my mother" is the narrator's
         g = "m" if det == "his" else "f"
         if det == "my":
-            owner = st.narrator_of(x)
+            owners = [st.narrator_of(x)]
         else:
-            owner = next((v for v in x.vocatives if st.gender.get(v) == g), None)
-            owner = owner or resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=g))
-        c = st.ix.chars.get(owner or "")
-        if c is not None:
-            surname = c.name.split()[-1].lower()
-            cls = FAMILY_TITLES[head][1]
-            for d in st.story.characters:
-                parts = d.name.lower().replace(".", "").split()
-                if d.id != c.id and parts and parts[0] == cls and parts[-1] == surname:
-                    return d.id
+            # then the one who spoke just before ("I always sleep badly," said Nell. / "…," said her mother.)
+            prev = st.qs[i - 1].speaker if i > 0 else None
+            owners = [v for v in x.vocatives if st.gender.get(v) == g]
+            owners += [prev] if prev and st.gender.get(prev) == g else []
+            owners += [resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=g))]
+        cls = FAMILY_TITLES[head][1]
+        for owner in owners:
+            c = st.ix.chars.get(owner or "")
+            if c is None:
+                continue
+            for surname in _surnames(c, married=head in ("husband", "wife")):
+                # "Mrs. Dashwood" before "Mrs. John Dashwood": the shortest name of the family's title
+                for d in sorted(st.story.characters, key=lambda d: len(d.name)):
+                    parts = d.name.lower().replace(".", "").split()
+                    if d.id != c.id and parts and parts[0] == cls and parts[-1] == surname:
+                        return d.id
         return None
     if ref.gender is not None and det == "the":
         # "replied the old woman" is nobody the story knows by another description ("the nursemaid")
@@ -424,3 +430,18 @@ def focus_character(st: AttributionState, i: int, ref: Ref) -> str | None:
     lo = max(start, ref.pos - PRONOUN_REACH)
     return next((c for c in narration_back(st, ref.gender, "subject", lo, ref.pos)
                  if c != narr and c not in x.vocatives), None)
+
+
+def _surnames(c: Character, married: bool) -> list[str]:
+    """The surnames ``c`` goes by, for finding their relatives: the display name's last word first, then those of
+    their other names of two words or more ("Meg" is also "Meg March"); for a spouse, a "Mrs." name first ("Mrs.
+    Brooke")."""
+    out: list[str] = []
+    names = [c.name, *sorted(c.aliases, key=lambda a: (not a.lower().startswith("mrs"), len(a)))]
+    if not married:
+        names = [c.name, *(a for a in c.aliases if not a.lower().startswith("mrs"))]
+    for n in names:
+        words = n.replace(".", "").split()
+        if (len(words) >= 2 or n == c.name) and words and words[-1].lower() not in out:
+            out.append(words[-1].lower())
+    return out
