@@ -209,46 +209,56 @@ def test_the_one_person_on_the_phone_is_not_the_narrator() -> None:
     assert _speakers(story)[1::2] == ["Sam"] * 3
 
 
-def test_a_name_the_narration_uses_for_someone_acting_is_not_the_narrators() -> None:
-    text = (
-        "The boat put me off at the landing a little after noon.\n\n"
-        'A thin young man came down the steps. "You\'ll be the relief. I\'m Pim."\n\n'
-        '"Thank you," I said.\n\n'
-        '"I can introduce myself, Pim," said the keeper from the top of the steps.\n\n'
-        "Pim laughed into his tea.\n\n"
-        '"Bring your bag up, Pim will show you the bunk."\n'
-    )
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            "The boat put me off at the landing a little after noon.\n\n"
+            'A thin young man came down the steps. "You\'ll be the relief. I\'m Pim."\n\n'
+            '"Thank you," I said.\n\n'
+            '"I can introduce myself, Pim," said the keeper from the top of the steps.\n\n'
+            "Pim laughed into his tea.\n\n"
+            '"Bring your bag up, Pim will show you the bunk."\n'
+        ),
+        (  # the same in the present tense: "Joss shuts his eyes" is someone the narrator watches, not "I"
+            "The last tram is nearly empty. Two lads get on at the depot and sit across from me.\n\n"
+            '"Joss, sit still," says the other one.\n\n'
+            '"Am I bothering you, Joss?" I ask.\n\n'
+            '"No," he says.\n\n'
+            "Joss shuts his eyes and leans on the window.\n"
+        ),
+    ],
+)
+def test_a_name_the_narration_uses_for_someone_acting_is_not_the_narrators(text: str) -> None:
     story = _run(text)
     narrator = next(c for c in story.characters if c.narrator)
     assert narrator.name == "the narrator"
 
 
-def test_a_name_the_present_tense_narration_shows_acting_is_not_the_narrators() -> None:
-    """The same in the present tense: "Joss shuts his eyes" is someone the narrator watches, not "I"."""
-    text = (
-        "The last tram is nearly empty. Two lads get on at the depot and sit across from me.\n\n"
-        '"Joss, sit still," says the other one.\n\n'
-        '"Am I bothering you, Joss?" I ask.\n\n'
-        '"No," he says.\n\n'
-        "Joss shuts his eyes and leans on the window.\n"
-    )
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (  # a scene: "Zed" is said once, two turns before the narrator speaks, and the narration, which names
+            # everyone else, never uses it: in a short text that is the narrator's name
+            "Marcus slaps a stack of tokens on the cabinet. \"You've got this, Zed,\" Marcus says.\n\n"
+            "\"She's got this if she stops slouching.\" Tomasz eats his chips one at a time.\n\n"
+            '"What slouching?" I say.\n\n'
+            "\"The hunch. You always hunch at level six.\" Tomasz grins at Marcus.\n\n"
+            '"I do not hunch," I say, and feed in a token.\n',
+            "Zed",
+        ),
+        (  # "Only one person calls me Birdie": the first-person narration names its narrator
+            "The bus is late again, and I am sitting on my suitcase at the stop.\n\n"
+            '"Move up, Birdie," says a voice behind me.\n\n'
+            "Only one person in the whole town calls me Birdie. Ossie Brand drops onto the bench beside me.\n\n"
+            '"You\'re back," I say.\n\n"I\'m back," he says.\n',
+            "Birdie",
+        ),
+    ],
+)
+def test_a_short_story_names_its_narrator(text: str, name: str) -> None:
     story = _run(text)
-    narrator = next(c for c in story.characters if c.narrator)
-    assert narrator.name == "the narrator"
-
-
-def test_in_a_short_story_a_name_only_ever_said_is_the_narrators() -> None:
-    """A scene: "Zed" is said once, two turns before the narrator speaks, and the narration never uses it, while
-    it names everyone else; in a short text that is the narrator's name."""
-    text = (
-        "Marcus slaps a stack of tokens on the cabinet. \"You've got this, Zed,\" Marcus says.\n\n"
-        "\"She's got this if she stops slouching.\" Tomasz eats his chips one at a time.\n\n"
-        '"What slouching?" I say.\n\n'
-        "\"The hunch. You always hunch at level six.\" Tomasz grins at Marcus.\n\n"
-        '"I do not hunch," I say, and feed in a token.\n'
-    )
-    story = _run(text)
-    assert [c.name for c in story.characters if c.narrator] == ["Zed"]
+    assert [c.name for c in story.characters if c.narrator] == [name]
 
 
 def test_a_name_the_narration_tags_in_the_third_person_is_not_the_narrators() -> None:
@@ -354,18 +364,6 @@ def test_a_name_said_to_the_narrators_face_names_the_narrator(asked: str) -> Non
     )
     story = _run(text)
     assert [c.name for c in story.characters if c.narrator] == ["Mira Kade"]
-
-
-def test_a_name_the_narration_says_others_call_me_names_the_narrator() -> None:
-    """"Only one person calls me Birdie": the first-person narration names its narrator, whose lines are hers."""
-    text = (
-        "The bus is late again, and I am sitting on my suitcase at the stop.\n\n"
-        '"Move up, Birdie," says a voice behind me.\n\n'
-        "Only one person in the whole town calls me Birdie. Ossie Brand drops onto the bench beside me.\n\n"
-        '"You\'re back," I say.\n\n"I\'m back," he says.\n'
-    )
-    story = _run(text)
-    assert [c.name for c in story.characters if c.narrator] == ["Birdie"]
 
 
 def test_her_mother_is_the_mrs_of_the_surname_the_last_speaker_also_goes_by() -> None:
