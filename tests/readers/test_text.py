@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from fabula.errors import UnsupportedFormat
@@ -110,6 +110,9 @@ def test_load_a_path_sets_source(tmp_path) -> None:  # type: ignore[no-untyped-d
 
 
 @given(st.text())
+@example("000\x08\x00\x1f\x80")  # once read as UTF-16 through U+001F, which the regex class \s takes for a space
+@example("\x000\x1f\x7f\x80\x80")  # once read as UTF-16 with an ideographic space: too short to tell
+@example("0000\x80\x80\x80\x80\x80\x80\x80\U00010000\U00010000" "0\xa0\x00\x1f\x08")  # one NUL: no UTF-16
 def test_utf8_roundtrip(s: str) -> None:
     data = s.encode("utf-8")
     if looks_binary(data):

@@ -92,7 +92,13 @@ def looks_binary(data: bytes) -> bool:
     return False
 
 
-_UTF16_SEPARATORS = re.compile(r"[\s\u3000-\u3002\uff0c\uff0e\uff01\uff1f]")
+# spaces and line breaks, ASCII or ideographic, and CJK punctuation; not ``\s``, which also takes the control
+# characters U+001C-U+001F (a property test found b"000\x08\x00\x1f\xc2\x80" read as UTF-16 through one)
+_UTF16_SEPARATORS = re.compile(r"[ \t\n\r\u00a0\u2028\u2029\u3000-\u3002\uff0c\uff0e\uff01\uff1f]")
+
+
+#: Shorter than this (16 characters), text without a BOM is too short to tell UTF-16 from UTF-8 with stray bytes.
+UTF16_MIN_BYTES = 32
 
 
 def _utf16(data: bytes) -> str | None:
@@ -105,7 +111,7 @@ def _utf16(data: bytes) -> str | None:
 
     head = data[: 64 * 1024]
     head = head[: len(head) - len(head) % 2]
-    if len(head) < 8:
+    if len(head) < UTF16_MIN_BYTES:
         return None
     best: tuple[int, str] | None = None
     for codec in ("utf-16-le", "utf-16-be"):
@@ -161,9 +167,10 @@ def decode(data: bytes) -> tuple[str, str]:
     """Return ``(text, encoding)``, or raise :class:`UnsupportedFormat` for binary content.
 
     BOMs decide first (UTF-8, UTF-16 LE/BE); a known binary signature (image, archive, compressed file,
-    database) is refused; then strict UTF-8; then UTF-16 without BOM (Latin or CJK; not for bytes that are strict
-    UTF-8 without a NUL, which are binary when implausible as UTF-8); then mostly-UTF-8 text with
-    stray cp1252 bytes (a common copy-paste mix; reported as ``utf-8``, the stray bytes read as cp1252); then
+    database) is refused; then strict UTF-8; then UTF-16 without BOM (Latin or CJK, at least 16 characters;
+    bytes that are strict UTF-8 but implausible as such are UTF-16 only when a quarter of them are NUL, else
+    binary); then mostly-UTF-8 text with stray cp1252 bytes (a common copy-paste mix; reported as ``utf-8``, the
+    stray bytes read as cp1252); then
     charset-normalizer for other legacy encodings, with cp1252 as the fallback for Latin text and for inputs too
     short to guess from. Whatever the decoding, a result with more control characters than a few stray bytes
     explain is binary content (:func:`implausible`).
@@ -183,7 +190,8 @@ def decode(data: bytes) -> tuple[str, str]:
     else:
         if not implausible(text):
             return text, "utf-8"
-        if b"\x00" not in data:  # UTF-16 text has NULs (ASCII, spaces, ideographic space): this is binary
+        # UTF-16 that is also valid UTF-8 is Latin text: every other byte NUL. Fewer NULs: binary
+        if data.count(b"\x00") < len(data) / 4:
             raise UnsupportedFormat(BINARY_REASON)
     utf16 = _utf16(data)
     if utf16 is not None:
