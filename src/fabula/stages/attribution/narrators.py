@@ -94,8 +94,9 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     Evidence is pooled over all first-person sections (one narrator unless a section shows otherwise): names
     said to the narrator by the other characters (vocatives next to the narrator's turns; in a short text, any
     vocative of a name the narration never uses), self introductions ("my name is", "calls me Lolly" in the
-    narration), never the names the narration itself uses in the third person or shows acting. A section where the pooled narrator is
-    spoken of in the third person, or whose lines another section gives to a named character, gets its own.
+    narration), never the names the narration itself uses in the third person or shows acting. A section where
+    the pooled narrator is spoken of in the third person, or whose lines another section gives to a named
+    character, gets its own.
     """
     ix, text = st.ix, st.text
     fp = [k for k, ph in enumerate(st.narr_ids) if ph is not None]
