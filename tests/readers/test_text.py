@@ -94,6 +94,12 @@ def test_binary_is_refused(data: bytes) -> None:
         read(data, SourceInfo())
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("short", ["Hello world", "日本語です。"])
+def test_a_short_utf16_text_without_bom_is_still_text(short: str, codec: str) -> None:
+    assert decode(short.encode(codec)) == (short, codec)
+
+
 def test_utf16_is_not_binary() -> None:
     assert not looks_binary(STORY.encode("utf-16-le"))
 
@@ -111,7 +117,7 @@ def test_load_a_path_sets_source(tmp_path) -> None:  # type: ignore[no-untyped-d
 
 @given(st.text())
 @example("000\x08\x00\x1f\x80")  # once read as UTF-16 through U+001F, which the regex class \s takes for a space
-@example("\x000\x1f\x7f\x80\x80")  # once read as UTF-16 with an ideographic space: too short to tell
+@example("\x000\x1f\x7f\x80\x80")  # once read as UTF-16 with an ideographic space; one NUL in 8 bytes
 @example("0000\x80\x80\x80\x80\x80\x80\x80\U00010000\U00010000" "0\xa0\x00\x1f\x08")  # one NUL: no UTF-16
 def test_utf8_roundtrip(s: str) -> None:
     data = s.encode("utf-8")

@@ -97,10 +97,6 @@ def looks_binary(data: bytes) -> bool:
 _UTF16_SEPARATORS = re.compile(r"[ \t\n\r\u00a0\u2028\u2029\u3000-\u3002\uff0c\uff0e\uff01\uff1f]")
 
 
-#: Shorter than this (16 characters), text without a BOM is too short to tell UTF-16 from UTF-8 with stray bytes.
-UTF16_MIN_BYTES = 32
-
-
 def _utf16(data: bytes) -> str | None:
     """``utf-16-le``/``utf-16-be`` when ``data`` (no BOM) reads as text in it, else None.
 
@@ -111,7 +107,7 @@ def _utf16(data: bytes) -> str | None:
 
     head = data[: 64 * 1024]
     head = head[: len(head) - len(head) % 2]
-    if len(head) < UTF16_MIN_BYTES:
+    if len(head) < 8:
         return None
     best: tuple[int, str] | None = None
     for codec in ("utf-16-le", "utf-16-be"):
@@ -167,10 +163,9 @@ def decode(data: bytes) -> tuple[str, str]:
     """Return ``(text, encoding)``, or raise :class:`UnsupportedFormat` for binary content.
 
     BOMs decide first (UTF-8, UTF-16 LE/BE); a known binary signature (image, archive, compressed file,
-    database) is refused; then strict UTF-8; then UTF-16 without BOM (Latin or CJK, at least 16 characters;
-    bytes that are strict UTF-8 but implausible as such are UTF-16 only when a quarter of them are NUL, else
-    binary); then mostly-UTF-8 text with stray cp1252 bytes (a common copy-paste mix; reported as ``utf-8``, the
-    stray bytes read as cp1252); then
+    database) is refused; then strict UTF-8; then UTF-16 without BOM (Latin or CJK; bytes that are strict UTF-8
+    but implausible as such are UTF-16 only when a quarter of them are NUL, else binary); then mostly-UTF-8 text
+    with stray cp1252 bytes (a common copy-paste mix; reported as ``utf-8``, the stray bytes read as cp1252); then
     charset-normalizer for other legacy encodings, with cp1252 as the fallback for Latin text and for inputs too
     short to guess from. Whatever the decoding, a result with more control characters than a few stray bytes
     explain is binary content (:func:`implausible`).
