@@ -38,6 +38,8 @@ NEUTRAL_TITLES = frozenset(
 #: Clipped forms of address and the title each stands for ("Sarge" is Sergeant Brannock, "Doc" the doctor).
 CLIPPED_TITLES = {"sarge": "sergeant", "doc": "doctor", "skipper": "captain", "cap'n": "captain", "capn": "captain"}
 TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
+#: Titles written abbreviated with a full stop ("Mrs.", "Capt.", "Messrs."): the stop ends no sentence.
+TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr st mme mlle messrs rev prof capt col gen lt sgt".split())
 #: Military ranks: a man called by one is seldom also called "Mr." by the same surname ("General Tilney" is not
 #: "Mr. Henry Tilney", his son).
 RANKS = frozenset("general colonel captain major lieutenant sergeant corporal admiral commodore".split())

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE, STOP
+from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE, STOP, TITLE_ABBREVIATIONS
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import quote_model, quote_types
@@ -173,7 +173,7 @@ _DASH_WORD = re.compile(r"[\w'’-]+")
 
 
 #: A title's abbreviation right before a break: its full stop is no sentence end.
-_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Rev|Prof|Capt|Col|Gen|Lt|Sgt)\.\s+$")
+_TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(w.capitalize() for w in TITLE_ABBREVIATIONS)) + r")\.\s+$")
 #: Prepositions that carry a description on ("the man *in* the grey coat", "the woman *with* the twins").
 _DESCRIPTION_PREPS = frozenset("in with at from on by behind beside near under".split())
 #: Words that open a clause: a speech verb after them belongs to the speech ("the boy who said …").

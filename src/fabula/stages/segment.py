@@ -8,6 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
+from fabula.lexicon import TITLE_ABBREVIATIONS
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import headings
@@ -37,40 +38,8 @@ NARRATOR_HEADING_RE = re.compile(
     re.IGNORECASE,
 )
 _SENT_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9\-—])|[.!?…]+[\"'”’»)\]]*(?=\s*$)")
-_ABBREV = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "jr",
-        "sr",
-        "prof",
-        "rev",
-        "hon",
-        "gen",
-        "col",
-        "capt",
-        "lt",
-        "sgt",
-        "mt",
-        "ft",
-        "vs",
-        "etc",
-        "no",
-        "vol",
-        "ch",
-        "p",
-        "pp",
-        "fig",
-        "mme",
-        "mlle",
-        "messrs",
-        "sen",
-        "rep",
-    ]
-)
+#: Abbreviations whose full stop ends no sentence: titles, then the others.
+_ABBREV = TITLE_ABBREVIATIONS | frozenset("jr sr hon mt ft vs etc no vol ch p pp fig sen rep".split())
 
 _FIRST = frozenset(["i", "me", "my", "mine", "myself"])
 _FIRST_PL = frozenset(["we", "us", "our", "ours", "ourselves"])
