@@ -309,16 +309,20 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
             owners += [prev] if prev and st.gender.get(prev) == g else []
             owners += [resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=g))]
         cls = FAMILY_TITLES[head][1]
+        # "Mrs. Dashwood" before "Mrs. John Dashwood": the shortest name of the family's title
+        titled = [
+            (d.id, parts[-1])
+            for d in sorted(st.story.characters, key=lambda d: len(d.name))
+            if (parts := d.name.lower().replace(".", "").split()) and parts[0] == cls
+        ]
         for owner in owners:
             c = st.ix.chars.get(owner or "")
             if c is None:
                 continue
             for surname in _surnames(c, married=head in ("husband", "wife")):
-                # "Mrs. Dashwood" before "Mrs. John Dashwood": the shortest name of the family's title
-                for d in sorted(st.story.characters, key=lambda d: len(d.name)):
-                    parts = d.name.lower().replace(".", "").split()
-                    if d.id != c.id and parts and parts[0] == cls and parts[-1] == surname:
-                        return d.id
+                found = next((d for d, last in titled if d != c.id and last == surname), None)
+                if found is not None:
+                    return found
         return None
     if ref.gender is not None and det == "the":
         # "replied the old woman" is nobody the story knows by another description ("the nursemaid")
@@ -437,10 +441,11 @@ def _surnames(c: Character, married: bool) -> list[str]:
     their other names of two words or more ("Meg" is also "Meg March"); for a spouse, a "Mrs." name first ("Mrs.
     Brooke")."""
     out: list[str] = []
-    names = [c.name, *sorted(c.aliases, key=lambda a: (not a.lower().startswith("mrs"), len(a)))]
-    if not married:
-        names = [c.name, *(a for a in c.aliases if not a.lower().startswith("mrs"))]
-    for n in names:
+    if married:
+        others = sorted(c.aliases, key=lambda a: (not a.lower().startswith("mrs"), len(a)))
+    else:
+        others = [a for a in c.aliases if not a.lower().startswith("mrs")]
+    for n in [c.name, *others]:
         words = n.replace(".", "").split()
         if (len(words) >= 2 or n == c.name) and words and words[-1].lower() not in out:
             out.append(words[-1].lower())
