@@ -77,6 +77,12 @@ SCENE_BATCHES: tuple[tuple[str, ...], ...] = (
         "NightBusHome", "PotteryClassMishap", "RegencyBallroomSnub", "SkiLiftBreakdown", "TattooParlourWalkIn",
         "VillageCricketTea",
     ),
+    (
+        "AirportGateDelay", "BakeOffTentFinal", "BookClubSpoilers", "CarnivalFortuneTeller", "DesertConvoyStop",
+        "EscapeRoomPanic", "FirehouseDinner", "HospitalNightRounds", "KaraokeBirthday", "MountainHutStorm",
+        "OperaBoxScandal", "PirateShipParley", "SeanceParlour", "SleeperTrainBorder", "WitchCovenMeeting",
+        "ZooKeeperNightShift",
+    ),
 )
 
 #: The sealed half of each batch (every second scene in alphabetical order, from the second).
@@ -137,6 +143,14 @@ SEALED_SCENES: tuple[str, ...] = (
     "PotteryClassMishap",
     "SkiLiftBreakdown",
     "VillageCricketTea",
+    "BakeOffTentFinal",
+    "CarnivalFortuneTeller",
+    "EscapeRoomPanic",
+    "HospitalNightRounds",
+    "MountainHutStorm",
+    "PirateShipParley",
+    "SleeperTrainBorder",
+    "ZooKeeperNightShift",
 )
 
 
