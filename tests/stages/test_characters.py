@@ -915,3 +915,15 @@ def test_a_title_written_after_the_in_a_speech_tag_is_a_tagged_name() -> None:
     hits = scan_names(story, lower_counts(text))
     mark_cues(text, hits)
     assert [h.tagged for h in hits if text[h.start : h.end] == "Grandmother"] == [True]
+
+
+def test_the_surname_of_a_sentence_opening_full_name_is_capitalised_mid_name() -> None:
+    """"Dario Vitale has worked the grill for six years": only Dario's capital comes from the sentence; Vitale's is
+    a name's, so the full name is kept although it opens its only sentence."""
+    text = (
+        'The kitchen roared. "Dario. Lamb on six."\n\n"Two minutes, Chef!"\n\n'
+        "Dario Vitale has worked the grill for six years and never once given an accurate estimate of anything.\n"
+    )
+    story = _chars(text)
+    dario = next(c for c in story.characters if "Dario" in c.aliases)
+    assert "Dario Vitale" in dario.aliases

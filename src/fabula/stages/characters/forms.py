@@ -66,11 +66,12 @@ class _Evidence:
     init_cued: int = 0  # sentence-initial one-word hits a verb follows ("June sighed")
     quoted: int = 0  # hits inside quotations
 
-    def add(self, h: NameHit, sign: int = 1) -> None:
-        """Count ``h`` in (``sign`` 1) or out (-1)."""
+    def add(self, h: NameHit, sign: int = 1, first: bool = True) -> None:
+        """Count ``h`` in (``sign`` 1) or out (-1). ``first``: the word opens the hit; a later word of a
+        sentence-initial hit is not sentence-initial ("Dario Vitale has worked": Vitale's capital is a name's)."""
         mid = not h.initial and len(h.words) == 1
         self.caps += sign
-        self.noninit += sign * (not h.initial)
+        self.noninit += sign * (not (h.initial and first))
         self.mid += sign * mid
         self.mid_cued += sign * (mid and (h.cue or h.vocative or h.possessive))
         self.cued += sign * bool(h.cue or h.vocative or h.title)
@@ -104,18 +105,18 @@ class _NameWords:
         self.priors = priors
         self.evidence: dict[str, _Evidence] = defaultdict(_Evidence)
         for h in hits:
-            for w in h.words:
-                self.evidence[w].add(h)
+            for k, w in enumerate(h.words):
+                self.evidence[w].add(h, first=k == 0)
         self.titled = {h.words[0] for h in hits if h.title in SURNAME_TITLES and len(h.words) == 1}
 
     def trim(self, h: NameHit, words: tuple[str, ...], title: str | None) -> None:
         """Give ``h`` new words and title, moving its counts (under the words it was counted for)."""
         counted = h.words
-        for w in counted:
-            self.evidence[w].add(h, -1)
+        for k, w in enumerate(counted):
+            self.evidence[w].add(h, -1, k == 0)
         h.words, h.title = words, title
-        for w in counted:
-            self.evidence[w].add(h)
+        for k, w in enumerate(counted):
+            self.evidence[w].add(h, 1, k == 0)
 
     def only_opens(self, w: str) -> bool:
         """``w`` is only ever written sentence-initially, never with a cue, and is no known first name: an adverb
