@@ -17,7 +17,8 @@ import re
 
 from fabula.lexicon import ARTICLE_TITLES, MARRIED
 from fabula.pipeline import Stage
-from fabula.stages.characters.forms import Form, after_the, common_words, keep_forms
+from fabula.stages.characters.forms import Form, FormKey, after_the, common_words, keep_forms
+from fabula.stages.characters.gender import GenderContext, GenderModel
 from fabula.stages.characters.identity import Entity, cluster, display_name
 from fabula.stages.characters.names import (
     NameHit,
@@ -138,28 +139,41 @@ PERSON_THRESHOLD = 0.3
 MENTIONED_THRESHOLD = 0.5
 
 
+def candidate_forms(story: Story, priors: set[str]) -> tuple[dict[FormKey, Form], GenderContext]:
+    """The name forms of ``story`` that behave like names (before the person model; ``priors``: lower-cased AO3
+    character names and their words), and the context that genders the characters made of them (:mod:`.gender`,
+    with the shipped model)."""
+    text = story.text
+    lower = lower_counts(text)
+    hits = scan_names(story, lower)
+    mark_cues(text, hits)
+    forms = keep_forms(text, hits, priors, lower)
+    return forms, GenderContext.of(story, quote_index(story), (h.start for f in forms.values() for h in f.hits))
+
+
 def run(
     story: Story,
     *,
     persons: bool = True,
     person_threshold: float = PERSON_THRESHOLD,
     person_model: PersonModel | None = None,
+    gender_model: GenderModel | None = None,
 ) -> None:
     """Find the named characters and their name mentions (``story.characters``, ``story.mentions``).
 
     ``persons``: keep only the names the learned person model takes for people (places, inns, ships, books and
     interjections are dropped below ``person_threshold``; each character's probability is kept as
     ``Character.person``); ``False`` keeps every name that behaves like one.
-    ``person_model``: that model (default: the shipped one; ``fabula eval --folds`` passes one per held-out text)."""
+    ``person_model``, ``gender_model``: those models (default: the shipped ones; ``fabula eval --folds`` passes
+    them per held-out text)."""
     text = story.text
-    qi = quote_index(story)
     priors_full = _ao3_priors(story)
     priors = {p.lower() for p in priors_full} | {w.lower() for p in priors_full for w in p.split()}
-    lower = lower_counts(text)
-    hits = scan_names(story, lower)
-    mark_cues(text, hits)
-    forms = keep_forms(text, hits, priors, lower)
-    entities = cluster(text, forms, qi)
+    forms, gender = candidate_forms(story, priors)
+    if gender_model is not None:
+        gender.model = gender_model
+    qi = gender.quotes
+    entities = cluster(text, forms, qi, gender)
     prob: dict[int, float] = {}
     if persons:
         kept = _people(story, entities, priors, person_threshold, person_model)

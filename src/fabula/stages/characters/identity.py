@@ -31,7 +31,7 @@ from fabula.lexicon import (
 )
 from fabula.spans import SpanIndex
 from fabula.stages.characters.forms import Form, FormKey
-from fabula.stages.characters.gender import gender_of
+from fabula.stages.characters.gender import GenderContext, gender_of
 from fabula.stages.characters.names import NameHit
 
 _SENTENCE_BREAK = re.compile(r"[.!?;\"“”]")
@@ -87,6 +87,7 @@ def _hits_near(f: Form, starts: list[int], window: int) -> int:
 class _Cast:
     """Entities under construction with their indexes (positions in ``entities``) by first and last name."""
 
+    gender: GenderContext  # what genders an entity (see gender.gender_of)
     entities: list[Entity] = field(default_factory=list)
     by_first: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     by_last: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -145,9 +146,9 @@ class _Cast:
         return target
 
 
-def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[Entity]:
+def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int], gender: GenderContext) -> list[Entity]:
     """Cluster forms into entities: full names anchor; first names, titled surnames and nicknames attach to them."""
-    cast = _Cast(text=text)
+    cast = _Cast(gender=gender, text=text)
     by_word: dict[str, list[int]] = defaultdict(list)
     for f in forms.values():
         if f.title is None and len(f.words) == 1:
@@ -158,7 +159,7 @@ def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[E
     cast.word_starts = {w: sorted(v) for w, v in by_word.items()}
     _anchor_full_names(cast, forms)
     for e in cast.entities:
-        e.gender = gender_of(text, e.forms, qi)
+        e.gender = gender_of(gender, e.forms)
     _merge_married_names(cast.entities, forms)
     _merge_name_prefixes(cast.entities)
     _merge_epithets(cast.entities)
@@ -190,7 +191,7 @@ def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int]) -> list[E
     _split_shared_titles(entities)
     for e in entities:
         if e.forms:
-            e.gender = gender_of(text, e.forms, qi)
+            e.gender = gender_of(gender, e.forms)
     return [e for e in entities if e.forms]
 
 
@@ -453,7 +454,7 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
         elif len(holders) > 1:
             # "Wemmick" beside "Mr. Wemmick" and "Mrs. Wemmick", no gender known yet for either: the bare word's
             # own pronouns choose
-            g = gender_of(text, [f], qi)
+            g = gender_of(cast.gender, [f])
             titled = MALE_TITLES if g == "m" else FEMALE_TITLES if g == "f" else frozenset()
             same = [i for i in holders if entities[i].titles & titled and entities[i].gender in (None, g)]
             if len(same) == 1:
