@@ -927,3 +927,16 @@ def test_the_surname_of_a_sentence_opening_full_name_is_capitalised_mid_name() -
     story = _chars(text)
     dario = next(c for c in story.characters if "Dario" in c.aliases)
     assert "Dario Vitale" in dario.aliases
+
+
+def test_a_word_that_opens_dash_dialogue_is_sentence_initial() -> None:
+    """"— Right, says Nadia": a dash at a line's start (or after a sentence's end) opens an utterance, so "Right"
+    is a capitalised first word, not a name written mid-sentence; Nadia, tagged, stays a name."""
+    text = (
+        "We sit in a circle on the floor.\n\n"
+        "— Right, says Nadia, tucking her feet under her. — We have waited long enough.\n\n"
+        "— It was fine, says Tom.\n\n"
+        "— Right, says Harriet. — Nobody says one more word.\n"
+    )
+    names = {c.name for c in _chars(text).characters}
+    assert "Right" not in names and {"Nadia", "Harriet"} <= names

@@ -96,8 +96,11 @@ def _is_initial(text: str, pos: int) -> bool:
         if i > 0 and text[i - 1] in " \t\n":
             return True  # an opening straight quote
         return b in ".!?…"
-    if c in "—–-" and nl:
-        return True
+    if c in "—–-":
+        # a dash that opens a line or follows a sentence's end opens an utterance ("— Right, says Nadia. — We …")
+        j, dash_nl = _prev_nonspace(text, i)
+        if nl or dash_nl or j < 0 or text[j] in ".!?…":
+            return True
     # a paragraph that ended without punctuation
     return bool(nl and text[max(0, i - 1) : i + 1].strip() and text.count("\n", i, pos) >= 2)
 
