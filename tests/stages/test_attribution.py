@@ -254,6 +254,15 @@ def test_a_name_the_narration_uses_for_someone_acting_is_not_the_narrators(text:
             '"You\'re back," I say.\n\n"I\'m back," he says.\n',
             "Birdie",
         ),
+        (  # two names the narration never uses, each said once: the one said next to the narrator's own turns
+            # wins, not the one a wife says to her husband across the table
+            "My aunt took me to the Tillbrooks' on a wet Thursday. Mr. Tillbrook sat at the head of the table.\n\n"
+            "\"Walter, your napkin,\" said Mrs. Tillbrook to her husband.\n\n"
+            "Mr. Tillbrook tucked it in without a word and looked at the clock.\n\n"
+            "\"Wren, sit up,\" my aunt whispered.\n\n"
+            '"I am sitting up," I said.\n',
+            "Wren",
+        ),
     ],
 )
 def test_a_short_story_names_its_narrator(text: str, name: str) -> None:

@@ -107,6 +107,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     votes: dict[int, dict[str, float]] = {k: {} for k in fp}
     narr_mentions: dict[int, Counter[str]] = {k: Counter() for k in fp}
     third_tags: dict[int, Counter[str]] = {k: Counter() for k in fp}
+    near_turns: dict[int, Counter[str]] = {k: Counter() for k in fp}  # vocatives next to the narrator's turns
     acting: Counter[str] = Counter()  # "Pim laughed": the narration's third-person subjects
     for k in fp:
         sec = ix.sections[k]
@@ -145,23 +146,27 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
                 # in a short story a name the narration never uses is said to someone the narration calls "I"
                 unseen = short and not any(narr_mentions[k][v] for k in fp)
                 votes[x.section][v] = votes[x.section].get(v, 0.0) + (1.0 if near or unseen else 0.25)
+                near_turns[x.section][v] += near
     pooled: dict[str, float] = {}
     pooled_narr: Counter[str] = Counter()
     pooled_third: Counter[str] = Counter()
+    pooled_near: Counter[str] = Counter()
     for k in fp:
         for cid, score in votes[k].items():
             pooled[cid] = pooled.get(cid, 0.0) + score
         pooled_narr.update(narr_mentions[k])
         pooled_third.update(third_tags[k])
+        pooled_near.update(near_turns[k])
 
-    def best_of(v: dict[str, float], nm: Counter[str], third: Counter[str]) -> str | None:
-        # not one the narration "I" tags in the third person ("says Rosa Quint"), nor one it shows acting
-        for cid, score in sorted(v.items(), key=lambda kv: -kv[1]):
+    def best_of(v: dict[str, float], nm: Counter[str], third: Counter[str], near: Counter[str]) -> str | None:
+        # not one the narration "I" tags in the third person ("says Rosa Quint"), nor one it shows acting; on a
+        # tie, the name said more often next to the narrator's own turns
+        for cid, score in sorted(v.items(), key=lambda kv: (-kv[1], -near[kv[0]])):
             if score >= 1 and nm[cid] <= max(1.0, score) and not acting[cid] and not third[cid]:
                 return cid
         return None
 
-    glob = best_of(pooled, pooled_narr, pooled_third)
+    glob = best_of(pooled, pooled_narr, pooled_third, pooled_near)
     log.debug("narrator votes %s", sorted(pooled.items(), key=lambda kv: -kv[1])[:5])
     mapping: dict[str, str] = {}
     st.narr_named = mapping
@@ -174,7 +179,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
         ph = st.narr_ids[k]
         assert ph is not None
         qs = by_section.get(k, [])
-        own = best_of(votes[k], narr_mentions[k], third_tags[k])
+        own = best_of(votes[k], narr_mentions[k], third_tags[k], near_turns[k])
         pick = heads.get(k) or _same_lines(st, k, qs)
         if (
             pick is None
