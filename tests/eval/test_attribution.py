@@ -34,6 +34,17 @@ def test_score_toy_end_to_end_and_gold_quotes() -> None:
     assert "OVERALL" in text and "toy" in text
 
 
+def test_a_group_line_is_right_when_fabula_names_no_one_and_types_it_group() -> None:
+    nov = _toy()
+    story = ev.analyse_novel(nov, gold_quotes=True)
+    nov.quotes[1].speaker = "_group"  # "The train was slow," said several voices
+    assert ev.score_novel(nov, story)["speaker"]["correct"] == 1  # fabula gave it to Tom: wrong
+    story.quotes[1].speaker, story.quotes[1].type = None, "group"
+    assert ev.score_novel(nov, story)["speaker"]["correct"] == 2
+    story.quotes[1].type = "implicit"  # no speaker, but not said to be a group: still wrong
+    assert ev.score_novel(nov, story)["speaker"]["correct"] == 1
+
+
 def test_name_matching_is_lenient_on_punctuation_and_articles() -> None:
     assert ev.norm_name("Mr. Darcy") == ev.norm_name("mr darcy")
     assert ev.norm_name("A Girl") == ev.norm_name("the girl") == "girl"

@@ -22,7 +22,7 @@ from fabula.corpora.align import char_names, gold_names, norm_name, overlap_find
 from fabula.corpora.novels import GoldNovel, load_litbank, load_pdnc, load_quoteli3
 from fabula.corpora.sealed import SCENE_BATCHES, is_sealed
 from fabula.eval.metrics import bucket, with_rates
-from fabula.eval.strict import StrictJudge
+from fabula.eval.strict import GROUP, StrictJudge
 from fabula.story import Story
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,8 @@ def score_novel(nov: GoldNovel, story: Story, seconds: float = 0.0, strict: bool
             pred = chars.get(q.speaker) if q is not None and q.speaker else None
             if judge is not None:
                 ok = judge.speaker(g.speaker, pred.id if pred is not None else None)
+                # several voices at once, and fabula says so: a group line with no one speaker
+                ok = ok or (g.speaker == GROUP and q is not None and q.speaker is None and q.type == "group")
             else:
                 ok = bool(gnames & char_names(pred))
                 if not ok and pred is not None and pred.narrator and g.speaker and norm_name(g.speaker) == "i":

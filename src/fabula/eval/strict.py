@@ -22,6 +22,9 @@ from fabula.story import Character
 
 #: Predicted names that identify nobody (pronoun aliases, the unnamed narrator).
 UNNAMED = frozenset({"", "i", "he", "she", "the narrator", "narrator"})
+#: The gold speaker of a line said by several voices at once (our scenes' annotation): no character is it, and a
+#: quotation fabula types ``group`` with no speaker is right for it (:func:`fabula.eval.attribution.score_novel`).
+GROUP = "_group"
 #: Gold names that identify nobody (PDNC's narrator marker).
 GOLD_UNNAMED = frozenset({"", "_narr", "narr"})
 
