@@ -888,6 +888,31 @@ def test_a_crowd_speaks_for_nobody_in_particular() -> None:
     assert [q.type for q in story.quotes] == ["group", "explicit", "group", "explicit", "group"]
 
 
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "they all shouted",
+        "we all yell",
+        "all three of them shouted",
+        "said four people at once",
+        "wailed the whole back row",
+        "said Tom and Mary together",
+        "the room gasped, as one",
+    ],
+)
+def test_a_chorus_speaks_for_nobody_in_particular(tag: str) -> None:
+    story = _run(f'Tom and Mary sat at the back with the others.\n\n"Did I win?" asked Ollie.\n\n"No!" {tag}.\n')
+    assert _speakers(story)[1] is None and story.quotes[1].type == "group"
+
+
+def test_at_once_after_one_speaker_is_immediately() -> None:
+    story = _run(
+        'The ferry lay in the fog, and Hobb stood at the rail.\n\n"Sound the horn!" said Captain Marl.\n\n'
+        '"Ay, Captain," returned Hobb, and was swallowed up at once in the grey.\n'
+    )
+    assert story.quotes[1].type != "group" and _speakers(story)[1] == "Hobb"
+
+
 def test_a_plural_subject_away_from_the_quotation_is_no_crowd_line() -> None:
     story = _run(
         '"You will stay for supper, Jane?" asked Tom.\n\n'

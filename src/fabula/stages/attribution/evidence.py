@@ -18,6 +18,7 @@ from fabula.lexicon import (
     GROUP_SUBJECTS,
     NON_PERSON_ENDING,
     NP_STOP,
+    NUMBER_WORDS,
     OBJECT_PRONOUNS,
     PERCEPTION_VERBS,
     PERSON_NOUNS_F,
@@ -290,10 +291,22 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
         if g == "pl":
             return Ref("plural", a), k + 1
         return Ref("pronoun", a, gender=g), k + 1
-    if wl in GROUP_SUBJECTS:
-        # "cried several voices", "all the others exclaimed": a group, with up to three words of its own
+    numbered = wl in NUMBER_WORDS and wl != "one" and k + 1 < len(toks) and _plural_word(toks[k + 1][0])
+    if wl in GROUP_SUBJECTS or numbered:
+        # "cried several voices", "all the others exclaimed", "said four people": a group, with up to three words
+        # of its own, and "of them" ("all three of them shouted")
         j = k + 1
         while j < len(toks) and j <= k + 3 and toks[j][0][0].isalpha() and toks[j][0].lower() not in NP_STOP:
+            if _is_speech(toks[j][0]) or toks[j][0].lower() in TAG_FILLERS:
+                break
+            j += 1
+        if j + 1 < len(toks) and toks[j][0].lower() == "of" and toks[j + 1][0].lower() in ("them", "us", "you"):
+            j += 2
+        return Ref("plural", a), j
+    if wl == "the" and k + 2 < len(toks) and toks[k + 1][0].lower() in ("whole", "entire"):
+        # "wailed the whole back row": all of a crowd
+        j = k + 2
+        while j < len(toks) and j <= k + 4 and toks[j][0][0].isalpha() and toks[j][0].lower() not in NP_STOP:
             if _is_speech(toks[j][0]) or toks[j][0].lower() in TAG_FILLERS:
                 break
             j += 1
@@ -401,7 +414,11 @@ def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None
             if _is_speech(toks[v][0]) or _is_speech_ing(toks[v][0]):
                 return _heard(ix, toks, k + 1, v)
     for _ in range(3):
-        if k < len(toks) and (toks[k][0].lower() in TAG_FILLERS or toks[k][0].lower().endswith("ly")):
+        if k < len(toks) and (
+            toks[k][0].lower() in TAG_FILLERS
+            or toks[k][0].lower().endswith("ly")
+            or (ref.kind == "plural" and toks[k][0].lower() in ("all", "both"))  # "they all shouted"
+        ):
             k += 1
     if k < len(toks) and _is_speech(toks[k][0]):
         return ref
@@ -409,6 +426,12 @@ def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None
     if loose and person and _past_verb(toks, k):
         return ref
     return None
+
+
+def _plural_word(w: str) -> bool:
+    """A plural noun after a number ("three voices", "four people")."""
+    wl = w.lower()
+    return wl in PLURAL_PERSON_NOUNS or (len(wl) > 3 and wl.endswith("s") and not wl.endswith("ss"))
 
 
 def _past_verb(toks: list[Token], k: int) -> bool:

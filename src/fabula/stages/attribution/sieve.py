@@ -141,7 +141,7 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
         and o1 <= tag.pos < min(next_start, o1 + 30)
         and "\n" not in text[o1 : tag.pos]
         and _continues(st, q, o1)
-    )
+    ) or _said_together(st, q, o1, next_start, tag)
     x.next_subject = _next_subject(st, x)
     x.addr_gender = _addressed_gender(st, q)
     if tag is not None and tag.kind == "pronoun":
@@ -305,6 +305,26 @@ def _continues(st: AttributionState, q: Quote, o1: int) -> bool:
     last = st.text[q.spans[-1][0] : q.spans[-1][1]].rstrip()
     after = st.text[o1 : o1 + 3].lstrip(" \n")
     return last.endswith((",", "—", "-", "–")) or (after[:1].islower())
+
+#: Words that make a reporting clause a chorus: '"Bronze," said Mr. Sollis and Danny together', "as one"; "at once"
+#: only where no one person is the subject ("returned the mate, and was gone at once" is "immediately").
+_TOGETHER = re.compile(r"\b(?:together|as one|in unison|in chorus|with one voice)\b", re.IGNORECASE)
+_AT_ONCE = re.compile(r"\bat once\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.!?…;]|\n|, and\b")
+
+
+def _said_together(st: AttributionState, q: Quote, o1: int, next_start: int, tag: Ref | None) -> bool:
+    """The quotation's sentence runs on into a reporting clause that says several spoke at once ('"No, Tam," said
+    four people at once', '"Two thousand!" the room gasped, as one')."""
+    if o1 >= next_start or not _continues(st, q, o1):
+        return False
+    clause = st.text[o1:next_start]
+    end = _CLAUSE_END.search(clause)
+    clause = clause[: end.start() if end else len(clause)]
+    return _TOGETHER.search(clause) is not None or (
+        (tag is None or tag.kind == "plural") and _AT_ONCE.search(clause) is not None
+    )
+
 
 def _after_mark(st: AttributionState, pos: int) -> int:
     while pos < len(st.text) and st.text[pos] in "\"”’'»":
