@@ -905,10 +905,19 @@ def test_a_chorus_speaks_for_nobody_in_particular(tag: str) -> None:
     assert _speakers(story)[1] is None and story.quotes[1].type == "group"
 
 
-def test_at_once_after_one_speaker_is_immediately() -> None:
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "returned Hobb, and was swallowed up at once in the grey",  # "at once": immediately
+        "said Hobb at once",
+        "said Hobb, as they walked up the stairs together",  # another clause's "together"
+        "said Hobb, smiting his hands together",
+    ],
+)
+def test_together_outside_the_reporting_clause_is_no_chorus(tag: str) -> None:
     story = _run(
         'The ferry lay in the fog, and Hobb stood at the rail.\n\n"Sound the horn!" said Captain Marl.\n\n'
-        '"Ay, Captain," returned Hobb, and was swallowed up at once in the grey.\n'
+        f'"Ay, Captain," {tag}.\n'
     )
     assert story.quotes[1].type != "group" and _speakers(story)[1] == "Hobb"
 

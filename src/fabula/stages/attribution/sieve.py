@@ -310,7 +310,12 @@ def _continues(st: AttributionState, q: Quote, o1: int) -> bool:
 #: only where no one person is the subject ("returned the mate, and was gone at once" is "immediately").
 _TOGETHER = re.compile(r"\b(?:together|as one|in unison|in chorus|with one voice)\b", re.IGNORECASE)
 _AT_ONCE = re.compile(r"\bat once\b", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[.!?…;]|\n|, and\b")
+# within the sentence, where a new clause begins ("…, and was gone at once", "…, smiting his hands together",
+# "…, as they walked up the stairs together", '"…," and they finished their lunch together')
+_CLAUSE_END = re.compile(
+    r";|\n[ \t]*\n|^\s*(?:and|but|then)\b"
+    r"|,\s*(?:and|after|while|when|before|with|until|though|because|as(?!\s+one\b)|[a-z]+ing)\b"
+)
 
 
 def _said_together(st: AttributionState, q: Quote, o1: int, next_start: int, tag: Ref | None) -> bool:
@@ -318,7 +323,7 @@ def _said_together(st: AttributionState, q: Quote, o1: int, next_start: int, tag
     four people at once', '"Two thousand!" the room gasped, as one')."""
     if o1 >= next_start or not _continues(st, q, o1):
         return False
-    clause = st.text[o1:next_start]
+    clause = sentences(st.text[o1:next_start])[0][:60]  # the reporting clause, not what the sentence goes on to
     end = _CLAUSE_END.search(clause)
     clause = clause[: end.start() if end else len(clause)]
     return _TOGETHER.search(clause) is not None or (
