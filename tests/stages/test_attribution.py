@@ -905,6 +905,15 @@ def test_a_chorus_speaks_for_nobody_in_particular(tag: str) -> None:
     assert _speakers(story)[1] is None and story.quotes[1].type == "group"
 
 
+def test_a_crowd_tag_between_dash_led_speech_is_a_chorus() -> None:
+    story = _run(
+        "The dockers stood in the rain by the gate, and Hesketh faced them.\n\n"
+        "— Back to work, said Hesketh.\n\n"
+        "— Till Easter! the men roared. — Till Easter, Hesketh!\n"
+    )
+    assert _speakers(story) == ["Hesketh", None] and story.quotes[1].type == "group"
+
+
 @pytest.mark.parametrize(
     "tag",
     [

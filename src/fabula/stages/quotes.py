@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE, STOP, TITLE_ABBREVIATIONS
+from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE, SPEECH_VERBS, STOP, TITLE_ABBREVIATIONS
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import quote_model, quote_types
@@ -180,6 +180,11 @@ _DESCRIPTION_PREPS = frozenset("in with at from on by behind beside near under".
 _DASH_CLAUSE = frozenset("who whom which that and but or if when because".split())
 
 
+def _speech(word: str) -> bool:
+    """A verb of speech, in any of the forms the attribution stage knows ("said", "roared", "chanted")."""
+    return word.lower() in SPEECH_VERBS or SPEECH_VERB_RE.fullmatch(word) is not None
+
+
 def _dash_tag_starts(text: str, pos: int, end: int, after: str) -> bool:
     """Whether the words at ``pos`` begin a tag or narration inside a dash-led paragraph, after the mark ``after``:
     a speech tag (``she said``, ``said Mikhail``, ``the old man asked``) after any break; after a full stop also a
@@ -191,17 +196,17 @@ def _dash_tag_starts(text: str, pos: int, end: int, after: str) -> bool:
     if not words:
         return False
     first = words[0]
-    if SPEECH_VERB_RE.fullmatch(first):
+    if _speech(first):
         return len(words) > 1  # "said Mikhail", "asked she"
     head = 1
     if first.lower() in {"the", "a", "an", "his", "her", "their", "my", "old", "young", "little"}:
         # "the old man asked"; "the man in the grey overcoat says" (a description with a phrase of place or
         # dress, the verb right after it, before any other verb: "the boy who said" is no tag)
         head = 3
-        n = next((k for k, w in enumerate(words[1:], 1) if SPEECH_VERB_RE.fullmatch(w)), 0)
+        n = next((k for k, w in enumerate(words[1:], 1) if _speech(w)), 0)
         if n > 4 and words[2].lower() in _DESCRIPTION_PREPS and not _DASH_CLAUSE & {w.lower() for w in words[:n]}:
             head = n - 1
-    tagged = any(SPEECH_VERB_RE.fullmatch(w) for w in words[1 : head + 2])
+    tagged = any(_speech(w) for w in words[1 : head + 2])
     base = re.split(r"['’]", first.lower())[0]  # "There's", "I'm"
     subject = base in _DASH_PRONOUNS or (first[0].isupper() and base not in STOP)
     if tagged and (subject or head > 1):

@@ -138,9 +138,10 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
     x.group = (
         tag is not None
         and tag.kind == "plural"
-        and o1 <= tag.pos < min(next_start, o1 + 30)
-        and "\n" not in text[o1 : tag.pos]
-        and _continues(st, q, o1)
+        and (
+            (o1 <= tag.pos < min(next_start, o1 + 30) and "\n" not in text[o1 : tag.pos] and _continues(st, q, o1))
+            or q.spans[0][1] <= tag.pos < q.spans[-1][0]  # "— Till Easter! the men roared. — Till Easter!"
+        )
     ) or _said_together(st, q, o1, next_start, tag)
     x.next_subject = _next_subject(st, x)
     x.addr_gender = _addressed_gender(st, q)
