@@ -497,8 +497,8 @@ def eval_characters(
             if corpus == "pdnc":
                 return characters.evaluate_pdnc(root, novels)
             return characters.evaluate_litbank(root)
+        from fabula.training import DATA
         from fabula.training.folds import fold_configs
-        from fabula.training.persons import DATA
 
         if corpus == "pdnc":
             return characters.evaluate_pdnc(root, novels, fold_configs(root, None, folds))

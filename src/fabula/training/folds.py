@@ -17,7 +17,7 @@ from typing import Any
 
 from fabula.corpora.novels import load_pdnc
 from fabula.corpora.sealed import is_sealed
-from fabula.training import attribution, gender, persons
+from fabula.training import DATA, attribution, gender, persons
 
 #: Per text name: the stage options it is analysed with (``{"attribution": {...}, "characters": {...}}``).
 FoldConfigs = dict[str, dict[str, dict[str, Any]]]
@@ -31,7 +31,7 @@ def fold_configs(
     subsampling."""
     names = [nov.name for nov in load_pdnc(pdnc) if not is_sealed(nov.name)]
     fold_of = attribution.novel_folds(names, folds)
-    lit = Path(litbank) if litbank is not None else persons.DATA / "litbank"
+    lit = Path(litbank) if litbank is not None else DATA / "litbank"
     out: FoldConfigs = {}
     for name, model in persons.fold_models(lit, pdnc, fold_of, folds, seed).items():
         out.setdefault(name, {})["characters"] = {"person_model": model}

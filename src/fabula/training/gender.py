@@ -15,7 +15,6 @@ everything and written to ``models/gender/gender_model.json`` with ``MODEL_CARD.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import time
@@ -36,11 +35,11 @@ from fabula.lexicon import name_prior, title_gender
 from fabula.stages.characters import candidate_forms
 from fabula.stages.characters.gender import FEATURES, GenderModel, evidence, gender_features
 from fabula.story import Character, Story
+from fabula.training import training_args
 
 log = logging.getLogger(__name__)
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "gender"
-DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
 
 #: The probability either way at which the model answers (fixed before the cross-validation below).
 THRESHOLD = 0.7
@@ -269,13 +268,7 @@ Built in {secs:.0f} s with `python -m fabula.training.gender --folds {folds}`.
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--litbank", type=Path, default=DATA / "litbank")
-    ap.add_argument("--pdnc", type=Path, default=DATA / "pdnc-dev")
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--no-write", action="store_true", help="cross-validate only")
-    args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = training_args(__doc__, argv)
     t0 = time.time()
     docs = [*pdnc_docs(args.pdnc), *litbank_docs(args.litbank)]
     log.info("features for %d documents in %.0f s", len(docs), time.time() - t0)

@@ -14,7 +14,6 @@ on everything and written to ``models/persons/person_model.json`` with ``MODEL_C
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import re
@@ -34,11 +33,11 @@ from fabula.lexicon import TITLES
 from fabula.stages.characters import MENTIONED_THRESHOLD, PERSON_THRESHOLD
 from fabula.stages.characters.persons import FEATURES, PersonModel, Trees, form_features, name_forms
 from fabula.story import Story
+from fabula.training import training_args
 
 log = logging.getLogger(__name__)
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "persons"
-DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
 
 #: The boosted trees: how many, how deep, the learning rate, the fewest forms in a leaf, the share of rows each
 #: tree sees (chosen by leave-documents-out cross-validation against a logistic regression on the same features).
@@ -404,13 +403,7 @@ suffer most.
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--litbank", type=Path, default=DATA / "litbank")
-    ap.add_argument("--pdnc", type=Path, default=DATA / "pdnc-dev")
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--no-write", action="store_true", help="cross-validate only")
-    args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = training_args(__doc__, argv)
     t0 = time.time()
     docs = [*litbank_docs(args.litbank), *pdnc_docs(args.pdnc)]
     log.info("features for %d documents in %.0f s", len(docs), time.time() - t0)

@@ -14,7 +14,6 @@ fourteen and written to ``models/quotes/dialogue_model.json``, its figures to ``
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import time
@@ -33,13 +32,13 @@ from fabula.spans import overlapping_count, trim_span
 from fabula.stages.quote_model import FEATURES, DialogueModel, context_words, features, tagged
 from fabula.stages.quotes import story_paras
 from fabula.story import NOT_DIALOGUE, Quote, Span
+from fabula.training import training_args
 from fabula.training.attribution import novel_folds
 from fabula.training.persons import export_trees
 
 log = logging.getLogger(__name__)
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "quotes"
-DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
 
 #: The boosted trees: how many, how deep, the learning rate, the fewest quotations in a leaf, the share of rows
 #: each tree sees.
@@ -224,12 +223,7 @@ def write_card(model: DialogueModel, rows: list[str], folds: int, n_novels: int,
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("--pdnc", type=Path, default=DATA / "pdnc-dev")
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--no-write", action="store_true", help="cross-validate only")
-    args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = training_args(__doc__, argv, litbank=False)
     t0 = time.time()
     novels = training_data(args.pdnc)
     log.info("quotations of %d novels in %.0f s", len(novels), time.time() - t0)
