@@ -295,22 +295,12 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
     if wl in GROUP_SUBJECTS or numbered:
         # "cried several voices", "all the others exclaimed", "said four people": a group, with up to three words
         # of its own, and "of them" ("all three of them shouted")
-        j = k + 1
-        while j < len(toks) and j <= k + 3 and toks[j][0][0].isalpha() and toks[j][0].lower() not in NP_STOP:
-            if _is_speech(toks[j][0]) or toks[j][0].lower() in TAG_FILLERS:
-                break
-            j += 1
+        j = _group_end(toks, k + 1, k + 3)
         if j + 1 < len(toks) and toks[j][0].lower() == "of" and toks[j + 1][0].lower() in ("them", "us", "you"):
             j += 2
         return Ref("plural", a), j
     if wl == "the" and k + 2 < len(toks) and toks[k + 1][0].lower() in ("whole", "entire"):
-        # "wailed the whole back row": all of a crowd
-        j = k + 2
-        while j < len(toks) and j <= k + 4 and toks[j][0][0].isalpha() and toks[j][0].lower() not in NP_STOP:
-            if _is_speech(toks[j][0]) or toks[j][0].lower() in TAG_FILLERS:
-                break
-            j += 1
-        return Ref("plural", a), j
+        return Ref("plural", a), _group_end(toks, k + 2, k + 4)  # "wailed the whole back row": all of a crowd
     if wl in ("the", "a") and k + 1 < len(toks) and toks[k + 1][1] in ix.m_at:
         # "said the General": a role name the characters stage knows
         return _subject(ix, toks, k + 1)
@@ -426,6 +416,16 @@ def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None
     if loose and person and _past_verb(toks, k):
         return ref
     return None
+
+
+def _group_end(toks: list[Token], j: int, last: int) -> int:
+    """The token after a group's own words, from ``j`` to ``last`` at most: up to a stop word, a speech verb or a
+    tag filler."""
+    while j < len(toks) and j <= last and toks[j][0][0].isalpha() and toks[j][0].lower() not in NP_STOP:
+        if _is_speech(toks[j][0]) or toks[j][0].lower() in TAG_FILLERS:
+            break
+        j += 1
+    return j
 
 
 def _plural_word(w: str) -> bool:

@@ -307,6 +307,7 @@ def _continues(st: AttributionState, q: Quote, o1: int) -> bool:
     after = st.text[o1 : o1 + 3].lstrip(" \n")
     return last.endswith((",", "—", "-", "–")) or (after[:1].islower())
 
+
 #: Words that make a reporting clause a chorus: '"Bronze," said Mr. Sollis and Danny together', "as one"; "at once"
 #: only where no one person is the subject ("returned the mate, and was gone at once" is "immediately").
 _TOGETHER = re.compile(r"\b(?:together|as one|in unison|in chorus|with one voice)\b", re.IGNORECASE)
