@@ -8,7 +8,9 @@ names, titled surnames (``Mr. Bennet`` ≠ ``Mrs. Bennet`` ≠ ``Jane Bennet``),
 AO3 character tags in ``story.meta["characters"]`` act as priors. Unnamed speakers are added later by attribution.
 
 Modules: :mod:`.names` (scanning capitalised runs and their cues), :mod:`.forms` (keeping the forms that behave
-like names), :mod:`.identity` (clustering forms into characters, genders). Word lists live in :mod:`fabula.lexicon`.
+like names), :mod:`.identity` (clustering forms into characters), :mod:`.gender` (a character's gender: titles,
+then a learned decision over the narration's pronouns), :mod:`.persons` (is this name a person). Word lists live in
+:mod:`fabula.lexicon`.
 """
 
 from __future__ import annotations
