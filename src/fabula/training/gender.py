@@ -15,6 +15,7 @@ everything and written to ``models/gender/gender_model.json`` with ``MODEL_CARD.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -175,13 +176,20 @@ def cross_validate(docs: Sequence[Doc], folds: int) -> list[np.ndarray]:
     return np.split(prob, np.cumsum([len(d.y) for d in docs])[:-1])
 
 
+@functools.cache
+def _all_docs(litbank: str, pdnc: str) -> tuple[Doc, ...]:
+    """LitBank's and the open PDNC novels' rows, read once per process (``eval … --seeds`` asks for the fold
+    models once per seed; the rows do not depend on the seed)."""
+    return (*litbank_docs(Path(litbank)), *pdnc_docs(Path(pdnc)))
+
+
 def fold_models(
     litbank: Path | str, pdnc: Path | str, pdnc_folds: Mapping[str, int], folds: int
 ) -> dict[str, GenderModel]:
     """A gender model per held-out text (``fabula eval --folds K``), as
     :func:`fabula.training.persons.fold_models` makes person models: a PDNC novel's is fitted without the open
     novels of its fold in ``pdnc_folds``, a LitBank text's without its fold of LitBank (in text order)."""
-    docs = [*litbank_docs(Path(litbank)), *pdnc_docs(Path(pdnc))]
+    docs = _all_docs(str(litbank), str(pdnc))
     lit = [i for i, d in enumerate(docs) if d.corpus == "litbank"]
     fold_of = {i: j % folds for j, i in enumerate(lit)}
     fold_of.update({i: pdnc_folds[d.name] for i, d in enumerate(docs) if d.corpus == "pdnc" and d.name in pdnc_folds})

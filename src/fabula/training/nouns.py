@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fabula.lexicon import PERSON_NOUN_MIN_COUNT, PERSON_NOUN_THRESHOLD, person_noun, person_noun_rule
+from fabula.training import DATA
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "persons"
-DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 #: Words after which a noun phrase's head has been passed ("the man *with* the beard").

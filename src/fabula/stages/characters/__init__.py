@@ -141,16 +141,19 @@ PERSON_THRESHOLD = 0.3
 MENTIONED_THRESHOLD = 0.5
 
 
-def candidate_forms(story: Story, priors: set[str]) -> tuple[dict[FormKey, Form], GenderContext]:
+def candidate_forms(
+    story: Story, priors: set[str], gender_model: GenderModel | None = None
+) -> tuple[dict[FormKey, Form], GenderContext]:
     """The name forms of ``story`` that behave like names (before the person model; ``priors``: lower-cased AO3
     character names and their words), and the context that genders the characters made of them (:mod:`.gender`,
-    with the shipped model)."""
+    with ``gender_model``, by default the shipped one)."""
     text = story.text
     lower = lower_counts(text)
     hits = scan_names(story, lower)
     mark_cues(text, hits)
     forms = keep_forms(text, hits, priors, lower)
-    return forms, GenderContext.of(story, quote_index(story), (h.start for f in forms.values() for h in f.hits))
+    starts = (h.start for f in forms.values() for h in f.hits)
+    return forms, GenderContext.of(story, quote_index(story), starts, gender_model)
 
 
 def run(
@@ -171,9 +174,7 @@ def run(
     text = story.text
     priors_full = _ao3_priors(story)
     priors = {p.lower() for p in priors_full} | {w.lower() for p in priors_full for w in p.split()}
-    forms, gender = candidate_forms(story, priors)
-    if gender_model is not None:
-        gender.model = gender_model
+    forms, gender = candidate_forms(story, priors, gender_model)
     qi = gender.quotes
     entities = cluster(text, forms, qi, gender)
     prob: dict[int, float] = {}
