@@ -215,3 +215,12 @@ def test_a_second_speaker_after_a_full_stop_in_the_gap_starts_a_new_quotation() 
     speaker's tag: two utterances."""
     text = '"Are we slow, Uncle Karl?" exclaimed a cousin. Uncle Karl replied, "Slow enough."\n'
     assert _quotes(text) == [["Are we slow, Uncle Karl?"], ["Slow enough."]]
+
+
+def test_a_second_speaker_named_after_a_phrase_in_the_gap_starts_a_new_quotation() -> None:
+    """'"…" Brandt shouts, and from the fish station Beckett shouts back, "…"': the second clause has a subject
+    of its own, after a phrase: two utterances. The same speaker going on is one ("…," Anna said, and then she
+    cried, "…")."""
+    text = '"Halibut!" Brandt shouts, and from the fish station Beckett shouts back, "Walking, Chef!"\n'
+    assert _quotes(text) == [["Halibut!"], ["Walking, Chef!"]]
+    assert _quotes('"Stop," Anna said, and then she cried, "Stop!"\n') == [["Stop,", "Stop!"]]

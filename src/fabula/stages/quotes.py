@@ -337,15 +337,30 @@ _NEW_SUBJECT = re.compile(
 )
 
 
+#: A capitalised name right before the last speech verb of a gap, and a clause break before it.
+_LATE_NAME = re.compile(r"(?<=[a-z,] )([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s+(?:\w+ly\s+)?$")
+_PARTICLE_END = re.compile(r"\s+(?:back|out|up|again)(\s*[,:]?\s*)$")  # "shouts back, "
+_CLAUSE_BREAK = re.compile(r"[,;—–]\s*(?:and|but|while|whereupon)\b")
+
+
 def _new_speaker_introduced(gap: str) -> bool:
     """Whether narration between two sub-spans tags the first and then introduces another speaker ('"…" Alice
     began, but the White Rabbit cried out, "…"'): two speech verbs, the last one ending the gap with a subject of
     its own."""
     verbs = list(SPEECH_VERB_RE.finditer(gap))
-    if len(verbs) < 2 or not SAY_BEFORE_RE.search(gap):
+    if len(verbs) < 2 or not SAY_BEFORE_RE.search(_PARTICLE_END.sub(r"\1", gap)):
         return False
     head = gap[verbs[-2].end() : verbs[-1].start()]
-    return _NEW_SUBJECT.search(head) is not None
+    if _NEW_SUBJECT.search(head) is not None:
+        return True
+    # '"…!" Brandt shouts, and from the fish station Beckett shouts back, "…"': a clause of its own whose subject,
+    # a name the first tag does not have, comes after a phrase
+    m = _LATE_NAME.search(head)
+    return (
+        m is not None
+        and _CLAUSE_BREAK.search(head[: m.start()]) is not None
+        and m.group(1) not in gap[: verbs[-2].end()]
+    )
 
 
 def _sentence_goes_on(gap: str, text: str, r: _Raw) -> bool:
