@@ -48,3 +48,21 @@ def test_a_boosted_novel_weighs_like_copies_of_itself() -> None:
     boosted = tr.fit([twice])
     assert np.allclose(doubled["coef"], boosted["coef"], atol=1e-3)
     assert not np.allclose(tr.fit([once])["coef"], boosted["coef"], atol=1e-3)
+
+
+def test_the_open_scenes_are_extra_training_data_unless_they_are_the_root() -> None:
+    assert tr.default_extra("../shared/data/pdnc-dev") == ([tr.SCENES] if tr.SCENES.is_dir() else [])
+    assert tr.default_extra(tr.SCENES) == []
+
+
+def test_cross_validation_reports_the_extra_texts_apart() -> None:
+    data = []
+    for name, corpus in (("a", "pdnc"), ("b", "pdnc"), ("c", "extra"), ("d", "extra")):
+        nov = _novel()
+        nov.name = name
+        nd = tr.novel_data(nov)
+        nd.corpus = corpus
+        data.append(nd)
+    cv = tr.cross_validate(data, 2)
+    assert {"decoded", "rules", "extra_decoded", "extra_rules"} <= set(cv["overall"])
+    assert not any(k.startswith("own_") for k in cv["overall"])  # no view of fabula's own quotations here

@@ -3,7 +3,8 @@ text it is scored on.
 
 For each PDNC novel the attribution ranker (:func:`fabula.training.attribution.fold_models`), the person model
 (:func:`fabula.training.persons.fold_models`) and the gender decision (:func:`fabula.training.gender.fold_models`)
-are fitted without the novels of its fold (novel j of the open ones in fold j mod K); each LitBank text gets a
+are fitted without the novels of its fold (novel j of the open ones in fold j mod K; the ranker keeps the open
+scenes it ships with in every fold's training); each LitBank text gets a
 person model and a gender decision fitted without its fold of LitBank. The configurations
 are passed to the evaluation, which never imports training. Sealed novels are in no training set and keep the
 shipped models. (The ranker's training features are computed with the shipped person model: a second-order
