@@ -83,6 +83,12 @@ SCENE_BATCHES: tuple[tuple[str, ...], ...] = (
         "OperaBoxScandal", "PirateShipParley", "SeanceParlour", "SleeperTrainBorder", "WitchCovenMeeting",
         "ZooKeeperNightShift",
     ),
+    (
+        "AllotmentShedRow", "BoxingGymSparring", "CallCentreFloor", "CanalLockKeeper", "ChristeningFontMixup",
+        "DogShowRing", "DrivingTestFail", "GlassblowerWorkshop", "HostelDormArrival", "IslandPostOffice",
+        "MinecartCollapse", "NightMarketNoodleStall", "PhotoStudioSitting", "RecordShopSaturday",
+        "ThriftStoreDonations", "WindfarmBoatTransfer",
+    ),
 )
 
 #: The sealed half of each batch (every second scene in alphabetical order, from the second).
@@ -151,6 +157,14 @@ SEALED_SCENES: tuple[str, ...] = (
     "PirateShipParley",
     "SleeperTrainBorder",
     "ZooKeeperNightShift",
+    "BoxingGymSparring",
+    "CanalLockKeeper",
+    "DogShowRing",
+    "GlassblowerWorkshop",
+    "IslandPostOffice",
+    "NightMarketNoodleStall",
+    "RecordShopSaturday",
+    "WindfarmBoatTransfer",
 )
 
 
