@@ -15,7 +15,7 @@ SCENES = Path(__file__).resolve().parents[2] / "benchmarks" / "scenes"
 
 def test_gold_spans_and_names_are_sound() -> None:
     novels = list(load_pdnc(SCENES))
-    assert len(novels) == 128
+    assert len(novels) == 144
     for nov in novels:
         names = {c.name for c in nov.characters} | {"_group", "_unknowable"}
         assert nov.quotes, nov.name
@@ -30,14 +30,15 @@ def test_open_scenes_floor_and_sealed_aggregate_only() -> None:
     result = evaluate_pdnc(SCENES)
     rows = {r["novel"] for r in result["novels"]}
     assert rows and not any(is_sealed(n) for n in rows)  # sealed scenes never get a row of their own
-    assert len(result["sealed_novels"]) == 64
+    assert len(result["sealed_novels"]) == 72
     # strict speaker accuracy, end to end: 0.579 on the open sixteen when this floor was set, 0.624 on the open
     # twenty-four when the third batch came, 0.601 on the open thirty-two when the fourth came, 0.594 on the open
     # forty when the fifth came, 0.588 on the open forty-eight when the sixth came, 0.593 on the open fifty-six when
-    # the seventh came, 0.598 on the open sixty-four when the eighth came (see the README)
+    # the seventh came, 0.598 on the open sixty-four when the eighth came (see the README); from 2026-12-06 the
+    # ranker trains on the open scenes of batches 1-8, so this half is partly in sample for it
     assert result["open"]["speaker"]["accuracy"] >= 0.58
     # each batch's halves as aggregates, adding up to the totals
-    assert [b["batch"] for b in result["batches"]] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert [b["batch"] for b in result["batches"]] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     for half in ("open", "sealed"):
         assert sum(b[half]["speaker"]["n"] for b in result["batches"]) == result[half]["speaker"]["n"]
 
