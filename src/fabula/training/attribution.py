@@ -569,6 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.words:
         (out / "common_words.txt").write_text("\n".join(common_words(args.data)) + "\n", encoding="utf-8")
     extra = [] if args.pdnc_only else args.extra if args.extra is not None else default_extra(args.data)
+    log.info("training on %s and %s (boost %g)", args.data, [str(p) for p in extra] or "nothing else", args.boost)
     data = training_data(args.data, extra, args.boost)
     cv = cross_validate(data, args.folds)
     log.info("leave-novels-out: %s", json.dumps(cv["overall"]))
