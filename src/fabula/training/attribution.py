@@ -404,7 +404,7 @@ def fold_models(root: Path | str, folds: int) -> dict[str, dict[str, Any]]:
         train = [nd for nd in data if fold_of.get(nd.name) != k]
         inner = cross_validate(train, max(2, folds - 1)) if len({nd.name for nd in train}) > 2 else None
         model = ship(train, inner)
-        for nd in data:
+        for nd in own:
             if fold_of[nd.name] == k:
                 out[nd.name] = model
     return out
