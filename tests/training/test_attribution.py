@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import pytest
 
 from fabula.corpora.novels import GoldCharacter, GoldNovel, GoldQuote
 from fabula.story import Quote
@@ -66,3 +69,23 @@ def test_cross_validation_reports_the_extra_texts_apart() -> None:
     cv = tr.cross_validate(data, 2)
     assert {"decoded", "rules", "extra_decoded", "extra_rules"} <= set(cv["overall"])
     assert not any(k.startswith("own_") for k in cv["overall"])  # no view of fabula's own quotations here
+
+
+def test_fold_models_train_on_the_extra_texts_and_hand_out_rankers_by_novel(monkeypatch: pytest.MonkeyPatch) -> None:
+    def toy(name: str, corpus: str) -> tr.NovelData:
+        nov = _novel()
+        nov.name = name
+        nd = tr.novel_data(nov)
+        nd.corpus = corpus
+        return nd
+
+    def fake_data(root: object, extra: Sequence[object] = (), boost: float = 1.0) -> list[tr.NovelData]:
+        if root is None:
+            return [toy(f"scene{i}", "extra") for i in range(len(extra) * 2)]
+        return [toy(n, "pdnc") for n in ("a", "b", "c")]
+
+    monkeypatch.setattr(tr, "training_data", fake_data)
+    monkeypatch.setattr(tr, "default_extra", lambda root=None: [tr.SCENES])
+    models = tr.fold_models("pdnc", 3)
+    assert set(models) == {"a", "b", "c"}  # the scenes train every fold and get no ranker of their own
+    assert len({id(m) for m in models.values()}) == 3
