@@ -71,7 +71,9 @@ def test_cross_validation_reports_the_extra_texts_apart() -> None:
     assert not any(k.startswith("own_") for k in cv["overall"])  # no view of fabula's own quotations here
 
 
-def test_fold_models_train_on_the_extra_texts_and_hand_out_rankers_by_novel(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fold_models_train_on_the_extra_texts_and_hand_out_rankers_by_novel(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def toy(name: str, corpus: str) -> tr.NovelData:
         nov = _novel()
         nov.name = name
@@ -80,9 +82,9 @@ def test_fold_models_train_on_the_extra_texts_and_hand_out_rankers_by_novel(monk
         return nd
 
     def fake_data(root: object, extra: Sequence[object] = (), boost: float = 1.0) -> list[tr.NovelData]:
-        if root is None:
-            return [toy(f"scene{i}", "extra") for i in range(len(extra) * 2)]
-        return [toy(n, "pdnc") for n in ("a", "b", "c")]
+        return [toy(n, "pdnc") for n in ("a", "b", "c")] + [
+            toy(f"scene{i}", "extra") for i in range(len(extra) * 2)
+        ]
 
     monkeypatch.setattr(tr, "training_data", fake_data)
     monkeypatch.setattr(tr, "default_extra", lambda root=None: [tr.SCENES])

@@ -340,17 +340,13 @@ def novel_folds(names: Iterable[str], folds: int) -> dict[str, int]:
     return {n: j % folds for j, n in enumerate(dict.fromkeys(names))}
 
 
-def training_data(
-    root: Path | str | None, extra: Sequence[Path | str] = (), boost: float = 1.0
-) -> list[NovelData]:
-    """Every PDNC novel of ``root`` (if any) with gold quotations, and with ``OWN_QUOTES`` also with fabula's own,
+def training_data(root: Path | str, extra: Sequence[Path | str] = (), boost: float = 1.0) -> list[NovelData]:
+    """Every PDNC novel of ``root`` with gold quotations, and with ``OWN_QUOTES`` also with fabula's own,
     then those of the folders ``extra`` (in the PDNC format, e.g. ``benchmarks/scenes``), each quotation of which
     weighs ``boost``. The sealed novels and scenes (:mod:`fabula.corpora.sealed`) are left out: the shipped ranker
     never saw them."""
     out = []
     for k, folder in enumerate([root, *extra]):
-        if folder is None:
-            continue
         for nov in load_pdnc(folder):
             if is_sealed(nov.name):
                 continue
@@ -396,8 +392,8 @@ def ship(data: Sequence[NovelData], cv: dict[str, Any] | None) -> dict[str, Any]
 def fold_models(root: Path | str, folds: int) -> dict[str, dict[str, Any]]:
     """One ranker per novel, trained on the novels of the other folds (for ``fabula eval pdnc --folds K``), and on
     the open scenes as the shipped ranker is (:func:`default_extra`), which no fold holds out."""
-    own = training_data(root)
-    data = [*own, *training_data(None, default_extra(root), SCENE_BOOST)]
+    data = training_data(root, default_extra(root), SCENE_BOOST)
+    own = [nd for nd in data if nd.corpus == "pdnc"]
     fold_of = _folds(own, folds)
     out: dict[str, dict[str, Any]] = {}
     for k in range(folds):
@@ -569,7 +565,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.words:
         (out / "common_words.txt").write_text("\n".join(common_words(args.data)) + "\n", encoding="utf-8")
     extra = [] if args.pdnc_only else args.extra if args.extra is not None else default_extra(args.data)
-    log.info("training on %s and %s (boost %g)", args.data, [str(p) for p in extra] or "nothing else", args.boost)
+    log.info(
+        "training on %s and %s (boost %g)", args.data, [str(p) for p in extra] or "nothing else", args.boost
+    )
     data = training_data(args.data, extra, args.boost)
     cv = cross_validate(data, args.folds)
     log.info("leave-novels-out: %s", json.dumps(cv["overall"]))
