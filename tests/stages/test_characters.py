@@ -718,6 +718,20 @@ def test_a_frequent_word_opening_a_sentence_of_a_short_text_is_no_part_of_the_na
     assert [story.text[m.start : m.end] for m in coach] == ["Coach Brenner", "Coach Brenner"]
 
 
+def test_an_ordinary_word_opening_a_sentence_is_no_mention_of_the_name_it_starts() -> None:
+    # "Long" opening a sentence is the adverb, not a mention of "Long Jack"; "Crane" (the end of "Ada Crane", a
+    # surname) opening one is still Ada
+    text = (
+        '"Row," said Long Jack. "Row harder," said Long Jack. "Faster," cried Long Jack. "Now," said Long Jack. '
+        "Ada Crane watched him. It was a long pull on a long afternoon, and the long boat was a long way out, "
+        "so long that the long shore was gone.\n\nLong after the light had gone they were still at it. "
+        '"Leave it," said one of the men. Crane laughed at that. Crane laughed at everything.\n'
+    )
+    story = _chars(text)
+    spans = [story.text[m.start : m.end] for m in story.mentions if m.kind == "name"]
+    assert "Long" not in spans and spans.count("Crane") == 2, spans
+
+
 def test_a_first_name_that_is_a_frequent_word_keeps_its_surname() -> None:
     text = (
         'Sunny Brekke beat at the cushion with a wet towel. "It\'s out," said Sunny.\n\n'

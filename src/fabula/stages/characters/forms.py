@@ -108,6 +108,7 @@ class _NameWords:
             for k, w in enumerate(h.words):
                 self.evidence[w].add(h, first=k == 0)
         self.titled = {h.words[0] for h in hits if h.title in SURNAME_TITLES and len(h.words) == 1}
+        self.surnames = self.titled | {h.words[-1] for h in hits if len(h.words) > 1}
 
     def trim(self, h: NameHit, words: tuple[str, ...], title: str | None) -> None:
         """Give ``h`` new words and title, moving its counts (under the words it was counted for)."""
@@ -123,6 +124,20 @@ class _NameWords:
         or interjection capitalised by its place ("Hereupon", "Whereat")."""
         ev = self.evidence.get(w) or _Evidence()
         return ev.noninit == 0 and ev.cued == 0 and w.lower() not in self.priors and name_prior(w) is None
+
+    def capital_of_place(self, h: NameHit) -> bool:
+        """``h`` is one untitled word opening its sentence with no cue, the word never ends a longer name (a
+        surname: "Hands was one of mine"), the text writes it in lower case more often than with a capital, and it
+        is no known first name: an ordinary word ("Long after…") that only shares its spelling with the first word
+        of a longer name ("Long Tom")."""
+        if h.title is not None or len(h.words) != 1 or not h.initial or h.cue or h.vocative or h.possessive:
+            return False
+        w = h.words[0]
+        wl = w.lower()
+        ev = self.evidence.get(w) or _Evidence()
+        if w in self.surnames or wl in self.priors or name_prior(w) is not None:
+            return False
+        return self.lower.get(wl, 0) > ev.caps
 
     @staticmethod
     def surname(w: str) -> bool:
@@ -208,6 +223,8 @@ def _group_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counte
         words = h.words
         if not words:
             continue
+        if name_words.capital_of_place(h):
+            continue  # "Long after the voice had died away": "Long" of "Long Tom" capitalised by its place
         if role_runs.get(words, 0) >= 3 and not any(w.lower() in STOP for w in words):
             good = [True] * len(words)
         elif h.title in SURNAME_TITLES and len(words) == 1 and words[0].lower() in PLACE_SURNAMES:
