@@ -68,6 +68,16 @@ def test_features_finite(scene: tuple[Story, dict[str, list[tuple[int, int]]]]) 
     assert place[col("the")] > 0.5
 
 
+def test_a_possessive_before_a_capitalised_word_is_a_place_cue_of_its_own() -> None:
+    """A cove named after someone ("Kitt's Hole") sets ``poss_cap``; a man's boots ("Tobias's boots") do not."""
+    text = "The lugger lay in Kitt's Hole. Tobias's boots were wet, and Tobias's coat.\n"
+    story = analyze(Story(text=text), upto="quotes")
+    x = form_features(story, {f: _occurrences(story, f) for f in ("Kitt", "Tobias")})
+    col = FEATURES.index("poss_cap")
+    assert x[0][col] == 1.0 and x[1][col] == 0.0
+    assert x[0][FEATURES.index("possessive")] == x[1][FEATURES.index("possessive")] == 1.0
+
+
 def test_person_above_place(scene: tuple[Story, dict[str, list[tuple[int, int]]]]) -> None:
     story, forms = scene
     probs = person_probabilities(story, forms)

@@ -360,14 +360,16 @@ speech verb right before or after (`speech`); a human-action verb (`action`) or 
 after; possessive 's; addressed inside a quotation (`vocative`); inside a quotation (`in_quote`); sentence-initial
 (`initial`); after in/at/from/into/near/... (`place_prep`), after "to", after "the"; he/she/him/her/his later in
 the sentence (`pron_person`), it/its/there later in the sentence (`pron_it`); log(1 + lower-case uses of its last
-word / capitalised uses) (`lower_ratio`); its last word is a frequent English word (`common`); its first word is a
-known first name (`name_prior`); the share of its uses in headings and other non-story blocks (`nonstory`);
+word / capitalised uses) (`lower_ratio`); its last word is a frequent English word (`common`); one of its words is a
+known first name (`name_prior`), or, failing that, a first name of the wide prior only (`wide_name`: the first-name
+lists of the `faker` package's person providers, MIT licence, 22 locales, read from its source files; names that are
+frequent English words left out; `fabula.stages.characters.first_names`); the share of its uses in headings and other non-story blocks (`nonstory`);
 log(1 + occurrences) (`log_count`), log(1 + occurrences per 1,000 words, a text counting as at least 2,000) (`rate`) and the share of the story's
 candidates that occur at most as often (`rank`); log(1 + occurrences with any person cue: title, speech or action
 verb, -ed word, possessive, vocative) (`person_cues`) and with any place cue (after a place preposition, "to" or
 "the") (`place_cues`); number of words; written in capitals; a demonym ending (-ian, -ese, -ish, -ans); a
 place-name ending (-shire, -ton, -bury, Street, Hall, Inn, …: `place_suffix`).
-Speech verbs, titles and first names come from `fabula.lexicon`; the place prepositions and the 40 action verbs are
+Speech verbs, titles and fabula's own first names come from `fabula.lexicon`; the place prepositions and the 40 action verbs are
 constants in `fabula.stages.characters.persons`.
 
 **Leave-documents-out cross-validation** ({folds} folds grouped by document, LitBank and PDNC together; threshold

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from fabula.lexicon import name_prior, title_gender
+from fabula.lexicon import title_gender
 from fabula.spans import SpanIndex
+from fabula.stages.characters.first_names import first_name_gender
 from fabula.stages.characters.forms import Form
 from fabula.story import Story
 
@@ -189,7 +190,7 @@ def gender_of(ctx: GenderContext, fs: Sequence[Form]) -> str | None:
     if tvotes:
         return tvotes.most_common(1)[0][0]
     first = next((f.words[0] for f in fs if f.words), None)
-    prior = name_prior(first) if first else None
+    prior = first_name_gender(first) if first else None
     model = ctx.model or load_model()
     if model is None:
         return prior

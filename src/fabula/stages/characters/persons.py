@@ -28,6 +28,7 @@ import numpy as np
 
 from fabula.lexicon import SPEECH_VERBS, TITLES, name_prior
 from fabula.spans import SpanIndex
+from fabula.stages.characters.first_names import wide_name_gender
 from fabula.stages.characters.forms import common_words
 from fabula.story import Story
 
@@ -38,6 +39,7 @@ FEATURES: tuple[str, ...] = (
     "action",  # a verb whose subject is usually a person follows it ("Emma smiled")
     "verb_ed",  # any lower-case -ed word follows it ("Emma walked")
     "possessive",  # followed by 's
+    "poss_cap",  # followed by 's and a capitalised word ("Kitt's Hole", "Paul's Wharf": a place named after someone)
     "vocative",  # addressed inside a quotation ("…, Emma." / "Emma, …")
     "in_quote",  # inside a quotation
     "initial",  # sentence-initial (its capital says nothing)
@@ -49,6 +51,7 @@ FEATURES: tuple[str, ...] = (
     "lower_ratio",  # log(1 + lower-case uses of its last word / capitalised uses)
     "common",  # its last word is a frequent English word
     "name_prior",  # one of its words is a known first name
+    "wide_name",  # one of its words is a first name of the wide prior only (faker's lists; see first_names)
     "nonstory",  # share of its uses that lie in headings and other non-story blocks
     "person_cues",  # log(1 + occurrences with a person cue: speech, action, -ed verb, possessive, vocative, title)
     "place_cues",  # log(1 + occurrences after a place preposition, "to" or "the")
@@ -118,6 +121,9 @@ def _context(story: Story) -> _Context:
     )
 
 
+_CAP_AFTER_POSS = re.compile(r" ?['’]s[ \t]+[A-Z][a-z]")
+
+
 def _prev_char(text: str, pos: int) -> str:
     i = pos - 1
     while i >= 0 and text[i].isspace():
@@ -139,6 +145,7 @@ def _occurrence(ctx: _Context, start: int, end: int) -> dict[str, float]:
     in_quote = q >= 0
     after_s = after.lstrip()
     possessive = after.startswith(("'s", "’s", " 's", " ’s"))
+    poss_cap = possessive and _CAP_AFTER_POSS.match(after) is not None
     vocative = False
     if in_quote:
         qa, qb = ctx.quotes.starts[q], ctx.quotes.ends[q]
@@ -157,6 +164,7 @@ def _occurrence(ctx: _Context, start: int, end: int) -> dict[str, float]:
         "action": float(nxt_l in ACTION_VERBS),
         "verb_ed": float(nxt_l.endswith("ed") and len(nxt_l) > 3),
         "possessive": float(possessive),
+        "poss_cap": float(poss_cap),
         "vocative": float(vocative),
         "in_quote": float(in_quote),
         "initial": float(pc == "" or pc in _ENDERS or pc in _OPENERS),
@@ -197,6 +205,8 @@ def _form_row(ctx: _Context, form: str, spans: Sequence[tuple[int, int]]) -> lis
     out["lower_ratio"] = math.log1p(lower / max(1, caps))
     out["common"] = float(last.lower() in common_words())
     out["name_prior"] = float(any(name_prior(w) is not None for w in name_words))
+    wide = any(wide_name_gender(w) is not None for w in name_words)
+    out["wide_name"] = float(wide and not out["name_prior"])
     in_ns = ctx.nonstory_text.count(form) if ctx.nonstory_text else 0
     out["nonstory"] = in_ns / (in_ns + len(spans)) if in_ns + len(spans) else 0.0
     out["person_cues"] = math.log1p(person_cues)

@@ -1,0 +1,99 @@
+"""A wide first-name prior: the first names of the ``faker`` package's person providers (MIT licence).
+
+fabula's own lists (:data:`fabula.lexicon.MALE_NAMES`, :data:`~fabula.lexicon.FEMALE_NAMES`) hold a few hundred
+names of English fiction; a modern or non-English cast ("Edna", "Jonah", "Mina", "Sid") is not in them. faker
+lists thousands per locale. Its source files are read as data (parsed, not imported: importing faker takes a
+second), once per process, for the locales of :data:`LOCALES`. A name that is also a frequent English word
+("Hope", "Long", "Page"), or a title ("Colonel"), is left out: the text's own evidence must decide those. When faker is not
+installed the prior is empty and fabula behaves as without it.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib.util
+from pathlib import Path
+
+from fabula.lexicon import (
+    MALE_VOCATIVES,
+    PARTICLES,
+    PERSON_NOUNS_F,
+    PERSON_NOUNS_M,
+    STOP,
+    TITLES,
+    name_prior,
+)
+from fabula.stages.characters.nouns import common_words
+
+#: faker person-provider locales read (Latin-script names of the settings and readers of English-language fiction).
+LOCALES = (
+    "en en_US en_GB en_IE en_IN en_NG en_KE en_NZ de_DE de_CH fr_FR it_IT es_ES es_MX nl_NL sv_SE da_DK no_NO "
+    "pl_PL pt_BR pt_PT ga_IE"
+).split()
+
+_LISTS = {"first_names_male": "m", "first_names_female": "f"}
+
+#: Words some of faker's lists hold that fabula reads as something else: titles ("Colonel", "Major"), stop words,
+#: particles, person nouns, generational suffixes ("Mr. Pocket, Junior").
+_NOT_FIRST = (
+    TITLES | STOP | PARTICLES | PERSON_NOUNS_M | PERSON_NOUNS_F | MALE_VOCATIVES | {"junior", "senior"}
+)
+
+
+def _provider_dir() -> Path | None:
+    spec = importlib.util.find_spec("faker")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "providers" / "person"
+
+
+def _names_in(source: str) -> dict[str, set[str]]:
+    """The strings assigned to ``first_names_male`` / ``first_names_female`` in one provider's source (plain
+    tuples, lists and weighted ``OrderedDict`` literals alike)."""
+    out: dict[str, set[str]] = {"m": set(), "f": set()}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            g = _LISTS.get(node.targets[0].id)
+            if g is not None:
+                out[g] |= {
+                    c.value
+                    for c in ast.walk(node.value)
+                    if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                }
+    return out
+
+
+@functools.cache
+def wide_first_names() -> dict[str, str]:
+    """Lower-cased first name -> ``m`` / ``f`` (names listed for both genders, frequent English words and the
+    words of :data:`_NOT_FIRST` are left out)."""
+    root = _provider_dir()
+    if root is None:
+        return {}
+    male: set[str] = set()
+    female: set[str] = set()
+    for loc in LOCALES:
+        path = root / loc / "__init__.py"
+        if not path.is_file():
+            continue
+        try:
+            found = _names_in(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            continue
+        male |= {n.lower() for n in found["m"] if n.isalpha()}
+        female |= {n.lower() for n in found["f"] if n.isalpha()}
+    drop = common_words() | _NOT_FIRST
+    out = {n: "m" for n in male - female - drop}
+    out.update({n: "f" for n in female - male - drop})
+    return out
+
+
+def wide_name_gender(first: str) -> str | None:
+    """``m`` / ``f`` when faker's lists give ``first`` one gender (see :func:`wide_first_names`)."""
+    return wide_first_names().get(first.lower())
+
+
+def first_name_gender(first: str) -> str | None:
+    """fabula's own first-name prior (:func:`fabula.lexicon.name_prior`), else the wide one."""
+    return name_prior(first) or wide_name_gender(first)
