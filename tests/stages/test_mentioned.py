@@ -1,5 +1,6 @@
-"""Characters only mentioned (no quotation, nobody's addressee, no narrator) go to ``Story.mentioned``, out of
-the cast, the relationships and the character arcs; their mentions keep their id and the JSON keeps them."""
+"""Characters only mentioned (no quotation, nobody's addressee, no narrator, never acting in the narration) go to
+``Story.mentioned``, out of the cast, the relationships and the character arcs; their mentions keep their id and the
+JSON keeps them."""
 
 from __future__ import annotations
 
@@ -65,3 +66,17 @@ def test_a_doubted_name_only_addressed_leaves_the_cast_and_the_addressees() -> N
     assert story.quotes[0].addressees == ["c2"]
     mister = analyze('"Mister, sir, Mister--a humble surgeon," said Dr. Hale to Ruth.\n')
     assert "Mister" not in {c.name for c in (*mister.characters, *mister.mentioned)}
+
+
+def test_a_character_who_acts_but_never_speaks_stays_in_the_cast() -> None:
+    """The narration makes Wendell the subject of its verbs twice: he is in the story, though he says nothing;
+    Napoleon, only talked about, is not."""
+    text = (
+        'Ruth set the kettle on the stove. "Napoleon lost at Waterloo," she told the cat.\n\n'
+        "Wendell came in from the yard. Wendell looked at the kettle, and then at her, and sat down.\n\n"
+        '"It will boil soon," Ruth said.\n'
+    )
+    story = analyze(text)
+    assert "Wendell" in {c.name for c in story.characters}
+    assert "Wendell" not in {c.name for c in story.mentioned}
+    assert "Napoleon" not in {c.name for c in story.characters}

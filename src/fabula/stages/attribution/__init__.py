@@ -19,12 +19,14 @@ Configuration is passed to :func:`run`: ``model`` (a ranker as loaded from JSON;
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
-from fabula.lexicon import TITLES
+from fabula.lexicon import SPEECH_VERBS, TITLES
 from fabula.pipeline import Stage
+from fabula.spans import SpanIndex
 from fabula.stages.attribution.decode import DECODE_WEIGHTS, Turn, decode_conversation
 from fabula.stages.attribution.evidence import WORD, Ref, StoryIndex
 from fabula.stages.attribution.features import FEATURE_TABLE, FEATURES, candidates_and_features
@@ -47,6 +49,7 @@ from fabula.stages.attribution.resolve import UNNAMED
 from fabula.stages.attribution.sieve import addressees, attribute, backfill, collect
 from fabula.stages.attribution.state import RULES, AttributionState, QuoteState
 from fabula.stages.characters import MENTIONED_THRESHOLD
+from fabula.stages.characters.persons import ACTION_VERBS
 from fabula.story import SPEAKER_KEPT, Character, Mention, Story
 
 
@@ -279,16 +282,42 @@ def _bare(c: Character) -> int:
     return 0 if first else -1
 
 
+#: A verb right after a name in the narration ("Kat comes out", "Noor nods", "Hannah had brought"): a lower-case
+#: word ending in -s or -ed, an auxiliary, or a speech or human-action verb ("Hannah read it").
+_VERB_AFTER = re.compile(
+    r"[ \t]+(?:[a-z]+(?:s|ed)|is|was|had|has|did|does|would|could|will|can|might|must|should|shall|may)\b"
+)
+_WORD_AFTER = re.compile(r"[ \t]+([a-z]+)\b")
+#: How many such uses make a character one who acts in the story.
+ACTS_MIN = 2
+
+
+def actors(story: Story) -> set[str]:
+    """The characters the narration makes the subject of a verb at least :data:`ACTS_MIN` times (name mentions
+    outside quotations): people who act in the story, though they may never speak."""
+    quoted = SpanIndex.of((q.start, q.end) for q in story.quotes)
+    uses: Counter[str] = Counter()
+    text = story.text
+    for m in story.mentions:
+        if m.kind != "name" or not m.character or quoted.containing(m.start) >= 0:
+            continue
+        w = _WORD_AFTER.match(text, m.end)
+        if w and (_VERB_AFTER.match(text, m.end) or w.group(1) in ACTION_VERBS or w.group(1) in SPEECH_VERBS):
+            uses[m.character] += 1
+    return {c for c, n in uses.items() if n >= ACTS_MIN}
+
+
 def split_mentioned(story: Story, made: Collection[str] = ()) -> None:
-    """Move the characters who are only mentioned (no quotation, nobody's addressee, no narrator: historical
-    figures, authors, gods) from ``story.characters`` to ``story.mentioned``; their mentions keep their id. One
+    """Move the characters who are only mentioned (no quotation, nobody's addressee, no narrator, never the subject
+    of the narration's verbs (:func:`actors`): historical figures, authors, gods) from ``story.characters`` to ``story.mentioned``; their mentions keep their id. One
     the person model doubts (``Character.person`` under ``MENTIONED_THRESHOLD``: a place or a thing that was kept
     in case it spoke), or one of ``made``, the descriptions attribution made speakers of ("the man", "my sister")
     that ended with no line, is dropped with its mentions. A doubted name only ever addressed ("Where? Grimpen.")
     is no participant: it leaves the cast and the quotations' addressees."""
     doubted = {c.id for c in story.characters if c.person is not None and c.person < MENTIONED_THRESHOLD}
     addressed = {a for q in story.quotes for a in q.addressees if a not in doubted}
-    cast = [c for c in story.characters if c.quotes or c.narrator or c.id in addressed]
+    acting = actors(story) - doubted
+    cast = [c for c in story.characters if c.quotes or c.narrator or c.id in addressed or c.id in acting]
     kept = {c.id for c in cast}
     only = [c for c in story.characters if c.id not in kept]
     gone = {c.id for c in only if c.id in doubted or c.id in made}
