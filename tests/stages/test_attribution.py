@@ -1344,3 +1344,19 @@ def test_a_roles_description_in_later_narration_is_a_mention_of_the_role() -> No
     st = rule_pass(analyze(text, upto="characters"))
     later = st.ix.m_at.get(text.index("The clerk weighed"))
     assert later is not None and later.character == st.qs[0].speaker
+
+
+def test_a_name_alone_then_spoken_to_is_an_address_that_names_the_narrator() -> None:
+    """A name making a sentence of its own is an answer as often as an address, but one the quotation goes on to
+    speak to ("Wren. Wren. Look at me.") is said to someone: here to the narrator, who is Wren."""
+    text = (
+        "The bowling alley smells of wax and chips, and Priya has already put my name on the board.\n\n"
+        '"Wren. Wren. Look at me." Priya grabs both my wrists across the table. "You are bowling tonight."\n\n'
+        '"I\'m really not," I say. "I\'m here for the chips."\n\n'
+        '"You said that last time," Priya says.\n'
+    )
+    story = analyze(text, input_format="text")
+    narrators = [c.name for c in story.characters if c.narrator]
+    assert narrators == ["Wren"], narrators
+    wren = next(c.id for c in story.characters if c.narrator)
+    assert wren in story.quotes[0].addressees

@@ -26,7 +26,8 @@ from fabula.stages.attribution.resolve import (
     subject_character,
 )
 from fabula.stages.attribution.state import AttributionState, QuoteState
-from fabula.stages.characters import is_vocative
+from fabula.stages.characters import MENTIONED_THRESHOLD, is_vocative
+from fabula.stages.characters.nouns import common_words
 from fabula.story import NOT_SPEECH, Mention, Quote
 
 _LISTENER = re.compile(r"\b(?:to|at|towards|toward)\s+$", re.IGNORECASE)
@@ -179,7 +180,7 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
             if own is not None:
                 x.self_named, x.self_how = m.character, own
                 x.inner_names.append(m.character)
-            elif is_vocative(text, m.start, m.end, a, b) and not _alone(text, m.start, m.end, a):
+            elif is_vocative(text, m.start, m.end, a, b) and not _alone(text, m.start, m.end, a, b, _sure(st, m)):
                 x.vocatives.append(m.character)
             else:
                 x.inner_names.append(m.character)
@@ -236,10 +237,27 @@ def _own_name(st: AttributionState, m: Mention, a: int, answer: bool) -> str | N
     return "i_am" if _I_AM.search(before) else None
 
 
-def _alone(text: str, start: int, end: int, a: int) -> bool:
+def _sure(st: AttributionState, m: Mention) -> bool:
+    """Whether the person model does not doubt the character of ``m`` ("Relax" is a name only by its capital)."""
+    c = st.ix.chars.get(m.character or "")
+    return c is None or c.person is None or c.person >= MENTIONED_THRESHOLD
+
+
+def _alone(text: str, start: int, end: int, a: int, b: int, sure: bool = True) -> bool:
     """A name that makes a sentence on its own with a full stop: an answer ("Ruth." to "Does she have a name?")
-    or an imperative ("Relax.", "Exactly. Enough.") as often as an address."""
-    return text[end : end + 1] == "." and (start == a or text[a:start].rstrip().endswith((".", "!", "?")))
+    or an imperative ("Relax.", "Exactly. Enough.") as often as an address; unless it is one word that is no
+    common English word, of a character the person model does not doubt (``sure``), and the quotation goes on to
+    speak to someone ("Junie. Junie. Look at me.", "Priya. That's
+    the whole thing you've wanted"; not a self-introduction, "Winifred Pask. You learn to read a delay …")."""
+    if text[end : end + 1] != "." or not (start == a or text[a:start].rstrip().endswith((".", "!", "?"))):
+        return False
+    word = text[start:end]
+    one = sure and word.isalpha() and word.lower() not in common_words()
+    return not (one and _SPOKEN_TO.search(text, end, b))
+
+
+#: Words of a quotation that speak to someone: second person, or an order to look or listen at the hearer.
+_SPOKEN_TO = re.compile(r"\b(?:you|your|yours|yourself|look at me|listen)\b", re.IGNORECASE)
 
 
 def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_start: int) -> Ref | None:
