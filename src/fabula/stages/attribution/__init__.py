@@ -309,8 +309,8 @@ def actors(story: Story) -> set[str]:
 
 def split_mentioned(story: Story, made: Collection[str] = ()) -> None:
     """Move the characters who are only mentioned (no quotation, nobody's addressee, no narrator, never the subject
-    of the narration's verbs (:func:`actors`): historical figures, authors, gods) from ``story.characters`` to ``story.mentioned``; their mentions keep their id. One
-    the person model doubts (``Character.person`` under ``MENTIONED_THRESHOLD``: a place or a thing that was kept
+    of the narration's verbs (:func:`actors`): historical figures, authors, gods) from ``story.characters`` to
+    ``story.mentioned``; their mentions keep their id. One the person model doubts (``Character.person`` under ``MENTIONED_THRESHOLD``: a place or a thing that was kept
     in case it spoke), or one of ``made``, the descriptions attribution made speakers of ("the man", "my sister")
     that ended with no line, is dropped with its mentions. A doubted name only ever addressed ("Where? Grimpen.")
     is no participant: it leaves the cast and the quotations' addressees."""

@@ -247,8 +247,8 @@ def _alone(text: str, start: int, end: int, a: int, b: int, sure: bool = True) -
     """A name that makes a sentence on its own with a full stop: an answer ("Ruth." to "Does she have a name?")
     or an imperative ("Relax.", "Exactly. Enough.") as often as an address; unless it is one word that is no
     common English word, of a character the person model does not doubt (``sure``), and the quotation goes on to
-    speak to someone ("Junie. Junie. Look at me.", "Priya. That's
-    the whole thing you've wanted"; not a self-introduction, "Winifred Pask. You learn to read a delay …")."""
+    speak to someone ("Junie. Junie. Look at me.", "Priya. That's the whole thing you've wanted"; not a
+    self-introduction, "Winifred Pask. You learn to read a delay …")."""
     if text[end : end + 1] != "." or not (start == a or text[a:start].rstrip().endswith((".", "!", "?"))):
         return False
     word = text[start:end]
