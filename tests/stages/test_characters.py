@@ -954,3 +954,20 @@ def test_a_word_that_opens_dash_dialogue_is_sentence_initial() -> None:
     )
     names = {c.name for c in _chars(text).characters}
     assert "Right" not in names and {"Nadia", "Harriet"} <= names
+
+
+def test_a_name_in_capitals_is_a_mention_of_the_one_it_spells() -> None:
+    text = (
+        "CHAPTER ONE\n\nIN WHICH MISS HALLORAN LOSES A HAT\n\n"
+        '"ODILE!" Miss Halloran leaned over the rail. "Odile, the wind has it!"\n\n'
+        'Odile ran along the quay and laughed. "I will get it," Odile said, and Miss Halloran sighed.\n\n'
+        "The sign above the chandler's read HOPE AND ANCHOR.\n"
+    )
+    story = analyze(text, input_format="text", upto="characters")
+    names = {c.id: c.name for c in story.characters}
+    caps = {story.text[m.start : m.end]: names[m.character or ""] for m in story.mentions if m.character}
+    assert caps["ODILE"] == "Odile"
+    assert caps["MISS HALLORAN"] == "Miss Halloran"  # in the chapter heading
+    assert not {"HOPE", "ANCHOR"} & set(caps)  # capitals that spell no character
+    counts = {c.name: c.mentions for c in story.characters}
+    assert counts["Odile"] == 4 and counts["Miss Halloran"] == 3

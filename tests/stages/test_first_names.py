@@ -8,7 +8,13 @@ import pytest
 
 from fabula.api import analyze
 from fabula.stages.characters import first_names
-from fabula.stages.characters.first_names import _names_in, first_name_gender, wide_first_names
+from fabula.stages.characters.first_names import (
+    _names_in,
+    _place_strings,
+    first_name_gender,
+    place_names,
+    wide_first_names,
+)
 from fabula.stages.characters.persons import FEATURES, form_features
 
 PROVIDER = """
@@ -43,6 +49,29 @@ def test_the_wide_prior_knows_modern_names_but_not_common_words() -> None:
     assert first_name_gender("Marjorie") == "f" and first_name_gender("Jonah") == "m"
     # frequent English words stay with the text's evidence, whatever faker lists
     assert {"long", "hope", "page"}.isdisjoint(wide_first_names())
+
+
+ADDRESS = """
+class Provider:
+    cities = ("Wickhollow", "Port Anselm")
+    street_suffixes = ("Row",)
+    land_coords: tuple = (("1.0", "2.0", "Brannoc", "GB", "Europe/London"),)
+    def f(self):
+        return Country(name="Tamsinia", capital="Wickhollow")
+"""
+
+
+def test_places_are_read_from_place_lists_coordinates_and_countries() -> None:
+    import ast
+
+    assert _place_strings(ast.parse(ADDRESS)) == {"wickhollow", "brannoc", "tamsinia"}  # one-word names only
+
+
+@needs_faker
+def test_a_first_name_that_is_a_place_is_left_to_the_text() -> None:
+    assert {"america", "ireland", "victoria"} <= place_names()
+    assert {"america", "ireland", "victoria"}.isdisjoint(wide_first_names())
+    assert first_name_gender("Victoria") == "f"  # fabula's own list still knows the queen's name
 
 
 @needs_faker

@@ -364,7 +364,7 @@ the sentence (`pron_person`), it/its/there later in the sentence (`pron_it`); lo
 word / capitalised uses) (`lower_ratio`); its last word is a frequent English word (`common`); one of its words is a
 known first name (`name_prior`), or, failing that, a first name of the wide prior only (`wide_name`: the first-name
 lists of the `faker` package's person providers, MIT licence, 22 locales, read from its source files; names that are
-frequent English words left out; `fabula.stages.characters.first_names`); the share of its uses in headings and other non-story blocks (`nonstory`);
+frequent English words or one-word place names of faker's address and geo data left out; `fabula.stages.characters.first_names`); the share of its uses in headings and other non-story blocks (`nonstory`);
 log(1 + occurrences) (`log_count`), log(1 + occurrences per 1,000 words, a text counting as at least 2,000) (`rate`) and the share of the story's
 candidates that occur at most as often (`rank`); log(1 + occurrences with any person cue: title, speech or action
 verb, -ed word, possessive, vocative) (`person_cues`) and with any place cue (after a place preposition, "to" or

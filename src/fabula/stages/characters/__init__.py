@@ -19,11 +19,14 @@ import re
 
 from fabula.lexicon import ARTICLE_TITLES, MARRIED
 from fabula.pipeline import Stage
+from fabula.spans import SpanIndex
 from fabula.stages.characters.forms import Form, FormKey, after_the, common_words, keep_forms
 from fabula.stages.characters.gender import GenderContext, GenderModel
 from fabula.stages.characters.identity import Entity, cluster, display_name
 from fabula.stages.characters.names import (
     NameHit,
+    caps_key,
+    caps_mentions,
     is_vocative,
     lower_counts,
     mark_cues,
@@ -206,10 +209,27 @@ def run(
         for f in e.forms:
             for h in f.hits:
                 mentions.append(Mention(h.start, h.end, cid, "name"))
+    if persons:  # (the person model's training reads every candidate form, and capitals add none)
+        _add_caps(story, chars, mentions)
     mentions.sort(key=lambda m: m.start)
     _tag_names(chars, priors_full)
     story.characters = chars
     story.mentions = mentions
+
+
+def _add_caps(story: Story, chars: list[Character], mentions: list[Mention]) -> None:
+    """Mentions of the characters' names written in capitals (see :func:`.names.caps_mentions`)."""
+    by_key: dict[tuple[str, ...], str | None] = {}
+    for c in chars:
+        for alias in {c.name.removeprefix("the "), *c.aliases}:
+            key = caps_key(alias.split())
+            by_key[key] = c.id if by_key.get(key, c.id) == c.id else None
+    forms = {k: v for k, v in by_key.items() if v is not None}
+    taken = SpanIndex.of((m.start, m.end) for m in mentions)
+    count = {c.id: c for c in chars}
+    for start, end, cid in caps_mentions(story, forms, taken, lower_counts(story.text)):
+        mentions.append(Mention(start, end, cid, "name"))
+        count[cid].mentions += 1
 
 
 STAGE = Stage(

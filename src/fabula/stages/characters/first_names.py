@@ -83,10 +83,59 @@ def wide_first_names() -> dict[str, str]:
             continue
         male |= {n.lower() for n in found["m"] if n.isalpha()}
         female |= {n.lower() for n in found["f"] if n.isalpha()}
-    drop = common_words() | _NOT_FIRST
+    drop = common_words() | _NOT_FIRST | place_names()
     out = {n: "m" for n in male - female - drop}
     out.update({n: "f" for n in female - male - drop})
     return out
+
+
+#: Assignments of faker's address and geo providers that list places.
+_PLACE_LISTS = frozenset(
+    "countries cities city_names states provinces regions counties districts cantons departments villages".split()
+)
+
+
+def _place_strings(tree: ast.AST) -> set[str]:
+    """The one-word strings of one provider module's place lists (``land_coords``: each tuple's place name;
+    ``Country(name=…, capital=…)`` calls), lower-cased."""
+    vals: list[ast.AST] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in ("name", "capital"):
+            vals.append(node.value)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+            name = target.id if isinstance(target, ast.Name) else ""
+            if name == "land_coords":
+                vals += [t.elts[2] for t in ast.walk(node.value) if isinstance(t, ast.Tuple) and len(t.elts) == 5]
+            elif name in _PLACE_LISTS:
+                vals += ast.walk(node.value)
+    return {v.value.lower() for v in vals if isinstance(v, ast.Constant) and isinstance(v.value, str) and v.value.isalpha()}
+
+
+#: Address modules larger than this are skipped (it_IT's, 650 kB of streets, takes a third of a second to parse).
+_MAX_PLACE_FILE = 200_000
+
+
+@functools.cache
+def place_names() -> frozenset[str]:
+    """One-word place names of faker's address data for :data:`LOCALES`, its geo coordinates and its countries and
+    capitals, lower-cased: a first name that is also one of these ("America", "York", "Victoria") is left out of
+    the wide prior, for the text's own evidence to decide."""
+    person = _provider_dir()
+    if person is None:
+        return frozenset()
+    root = person.parent
+    paths = [root / "address" / loc / "__init__.py" for loc in ("en", *LOCALES)]
+    paths += [root / "geo" / "__init__.py", root / "date_time" / "__init__.py"]
+    out: set[str] = set()
+    for path in paths:
+        try:
+            if path.stat().st_size > _MAX_PLACE_FILE:
+                continue
+            out |= _place_strings(ast.parse(path.read_text(encoding="utf-8")))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            continue
+    return frozenset(out)
 
 
 def wide_name_gender(first: str) -> str | None:

@@ -7,6 +7,7 @@ lies inside a quotation, is possessive, is a vocative (``…, Ali.``) or stands 
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -329,3 +330,51 @@ def _apposed_person(text: str, end: int) -> bool:
 def quote_index(story: Story) -> SpanIndex[int]:
     """The story's quotations (outer spans, marks included), for "is this position inside speech" checks."""
     return SpanIndex.of((q.outer or (q.start, q.end)) for q in story.quotes if q.type != "mention")
+
+
+#: A word written wholly in capitals ("TOM", "MR.", "TWIST'S"); runs of them are read by :func:`caps_mentions`.
+_CAPS_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Z'’-]*\.?(?![\w'’])")
+#: Non-story blocks whose capitals may name a character: headings ("I MEET SIR HENRY CURTIS").
+HEADING_KINDS = frozenset({"chapter_heading", "heading", "part_heading"})
+
+
+def caps_key(words: list[str]) -> tuple[str, ...]:
+    """Lower-cased name words without a final "." or 's: "MR. TWIST'S" and "Mr. Twist" share one key."""
+    return tuple(APOS_S.sub("", w).rstrip(".").lower() for w in words)
+
+
+def caps_mentions(
+    story: Story, forms: dict[tuple[str, ...], str], taken: SpanIndex[int], lower: Counter[str]
+) -> list[tuple[int, int, str]]:
+    """Names written in capitals ("“TOM!”", "CHAPTER I: I MEET SIR HENRY CURTIS", "MR. VILLARS TO LADY HOWARD")
+    that spell a form of a known character: ``(start, end, character id)`` for each, longest form first.
+
+    ``forms`` maps lower-cased form words (title included, "." and 's dropped) to one character id; a one-word
+    form counts only when it is no frequent English word and the text does not write it in lower case ("WILL",
+    "HOPE"). Story text and headings are read; other non-story blocks and ``taken`` spans are not."""
+    text = story.text
+    blocked = SpanIndex.of((n.start, n.end) for n in story.nonstory if n.kind not in HEADING_KINDS)
+    common = common_words()
+    words = [m for m in _CAPS_WORD.finditer(text) if taken.containing(m.start()) < 0]
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(words):
+        found = None
+        for j in range(min(len(words), i + 4), i, -1):
+            run = words[i:j]
+            if any(text[a.end() : b.start()] not in (" ", "\n") for a, b in itertools.pairwise(run)):
+                continue
+            key = caps_key([m.group() for m in run])
+            cid = forms.get(key)
+            if cid is not None and (len(key) > 1 or (key[0] not in common and lower[key[0]] < COMMON_IN_LOWER)):
+                found = (j, cid)
+                break
+        if found is None or blocked.containing(words[i].start()) >= 0:
+            i += 1
+            continue
+        j, cid = found
+        last = words[j - 1]
+        end = last.end() - (2 if APOS_S.search(last.group()) else 0)
+        out.append((words[i].start(), end - (1 if text[end - 1] == "." else 0), cid))
+        i = j
+    return out
