@@ -97,6 +97,10 @@ def title_class(title: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- stop words
 
+#: Names of a god. LitBank annotates them as people; fabula lists them among the names only mentioned
+#: (``Story.mentioned``), never in the cast, whatever the text does with them ("God knows", "O God, …", "by Jove").
+DEITIES = frozenset({"God", "Jove", "Jehovah", "Allah", "Christ"})
+
 #: Cardinal number words: a run of capitals that ends in one names a numbered thing ("Lock Three", "Platform
 #: Nine", "Bay Four"), not a person.
 NUMBER_WORDS = frozenset(

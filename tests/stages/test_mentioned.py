@@ -80,3 +80,22 @@ def test_a_character_who_acts_but_never_speaks_stays_in_the_cast() -> None:
     assert "Wendell" in {c.name for c in story.characters}
     assert "Wendell" not in {c.name for c in story.mentioned}
     assert "Napoleon" not in {c.name for c in story.characters}
+
+
+def test_a_god_is_mentioned_never_cast() -> None:
+    """"God knows", "O God, help us", "by Jove": the gods are listed under ``mentioned`` with their mentions, and
+    stay out of the cast, the speakers and the addressees; "God-fearing" names no one."""
+    text = (
+        '"Thank God you came," said Mara. "God knows I tried. O God, help us."\n\n'
+        "Mara wept. God knows she had tried. God-fearing Tom nodded.\n\n"
+        '"By Jove, we will," said Tom.\n'
+    )
+    story = analyze(text)
+    gods = {c.name: c for c in story.mentioned}
+    assert set(gods) == {"God", "Jove"} and gods["God"].mentions == 4
+    assert {c.name for c in story.characters} == {"Mara", "Tom"}
+    cast = {c.id for c in story.characters}
+    assert all(q.speaker in cast and set(q.addressees) <= cast for q in story.quotes)
+    said = [text[m.start : m.end] for m in story.mentions if m.character == gods["God"].id]
+    assert said == ["God"] * 4
+    jsonschema.validate(to_dict(story), load_schema())

@@ -49,6 +49,7 @@ from fabula.stages.attribution.resolve import UNNAMED
 from fabula.stages.attribution.sieve import addressees, attribute, backfill, collect
 from fabula.stages.attribution.state import RULES, AttributionState, QuoteState
 from fabula.stages.characters import MENTIONED_THRESHOLD
+from fabula.stages.characters.names import deity_mentions
 from fabula.stages.characters.persons import ACTION_VERBS
 from fabula.story import SPEAKER_KEPT, Character, Mention, Story
 
@@ -157,6 +158,7 @@ def finish(st: AttributionState) -> None:
     join_nicknames(st)
     join_self_names(st)
     split_mentioned(story, {c.id for c in st.new_chars if not c.narrator})
+    add_deities(story)
 
 
 def join_nicknames(st: AttributionState, least: int = 3, share: float = 0.6) -> None:
@@ -328,6 +330,21 @@ def split_mentioned(story: Story, made: Collection[str] = ()) -> None:
         q.addressees = [a for a in q.addressees if a not in out]
     if gone:
         story.mentions = [m for m in story.mentions if m.character not in gone]
+
+
+def add_deities(story: Story) -> None:
+    """Gods the story names ("God knows", "by Jove") join ``story.mentioned`` with their mentions: people of the
+    story's world (LitBank annotates them so) who are never in the cast, speak no line and are nobody's addressee.
+    A name that is already a character's is left to that character."""
+    known = {a for c in (*story.characters, *story.mentioned) for a in (c.name, *c.aliases)}
+    taken = SpanIndex.of((m.start, m.end) for m in story.mentions)
+    found = [(name, spans) for name, spans in sorted(deity_mentions(story, taken).items()) if name not in known]
+    for k, (name, spans) in enumerate(found):
+        cid = f"g{k}"
+        story.mentioned.append(Character(id=cid, name=name, aliases=[name], mentions=len(spans)))
+        story.mentions.extend(Mention(a, b, cid, "name") for a, b in spans)
+    if found:
+        story.mentions.sort(key=lambda m: (m.start, m.end))
 
 
 STAGE = Stage(

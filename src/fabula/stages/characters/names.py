@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fabula.lexicon import (
     ADDRESS_WORDS,
     APOS_S,
+    DEITIES,
     NOBLE_TITLES,
     NUMBER_WORDS,
     PARTICLES,
@@ -377,4 +378,18 @@ def caps_mentions(
         end = last.end() - (2 if APOS_S.search(last.group()) else 0)
         out.append((words[i].start(), end - (1 if text[end - 1] == "." else 0), cid))
         i = j
+    return out
+
+
+_DEITY = re.compile(r"(?<![\w'’-])(?:" + "|".join(sorted(DEITIES)) + r")(?![\w-])")
+
+
+def deity_mentions(story: Story, taken: SpanIndex[int]) -> dict[str, list[tuple[int, int]]]:
+    """The names of :data:`fabula.lexicon.DEITIES` in the story text (non-story blocks and ``taken`` spans left
+    out; "God-fearing" is no mention), by name."""
+    blocked = SpanIndex.of((n.start, n.end) for n in story.nonstory)
+    out: dict[str, list[tuple[int, int]]] = {}
+    for m in _DEITY.finditer(story.text):
+        if blocked.containing(m.start()) < 0 and taken.containing(m.start()) < 0:
+            out.setdefault(m.group(), []).append(m.span())
     return out
