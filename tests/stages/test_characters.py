@@ -971,3 +971,15 @@ def test_a_name_in_capitals_is_a_mention_of_the_one_it_spells() -> None:
     assert not {"HOPE", "ANCHOR"} & set(caps)  # capitals that spell no character
     counts = {c.name: c.mentions for c in story.characters}
     assert counts["Odile"] == 4 and counts["Miss Halloran"] == 3
+
+
+def test_a_clipped_first_name_is_the_longer_name_it_begins() -> None:
+    """"Col" is Colette and "Becks" is Beckett (a final "s" aside); "Ann" beside "Anna" is someone else (one letter
+    short), and "Cal" stays himself where no longer name begins with it."""
+    text = (
+        'Colette poured the wine. "Col, you\'re a saint," said Priya. Col laughed and Colette sat down.\n\n'
+        '"Becks, the door," said Colette. Beckett got up. Becks grumbled, and Beckett let the dog in.\n\n'
+        '"Ann!" called Anna. Ann waved from the gate; Anna waved back. Cal said nothing. Cal never does.\n'
+    )
+    _assert_joined(text, {"Colette": {"Col"}, "Beckett": {"Becks"}}, {"Anna": {"Ann"}})
+    assert "Cal" in _by_name(_chars(text))

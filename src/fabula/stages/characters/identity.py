@@ -30,6 +30,7 @@ from fabula.lexicon import (
     title_gender,
 )
 from fabula.spans import SpanIndex
+from fabula.stages.characters.first_names import first_name_gender
 from fabula.stages.characters.forms import Form, FormKey
 from fabula.stages.characters.gender import GenderContext, gender_of
 from fabula.stages.characters.names import NameHit
@@ -188,6 +189,7 @@ def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int], gender: G
     _merge_bare_titles(entities)
     _merge_dialect_names(entities, qi)
     _merge_miss_first_names(entities)
+    _merge_clipped_first_names(entities)
     _split_shared_titles(entities)
     for e in entities:
         if e.forms:
@@ -538,6 +540,31 @@ def _merge_miss_first_names(entities: list[Entity]) -> None:
         if homes and any(h.title is None for h in homes[0].forms):
             homes[0].forms.extend(e.forms)
             homes[0].titles |= e.titles
+            e.forms = []
+
+
+def _merge_clipped_first_names(entities: list[Entity]) -> None:
+    """"Col" and "Colette", "Wen" and "Wendell", "Becks" and "Beckett": a bare one-word name that, less a final
+    "s", begins the longer first name (a known one, or an untitled full name's first: not "Heintze", a surname) of
+    exactly one other character of a compatible gender, by two letters or more, is that character's clipped name."""
+    known = [(f.words[0], o) for o in entities for f in o.forms if f.title is None]
+    firsts = [(w.lower(), o) for w, o in known if first_name_gender(w) is not None or o.writes_first(w)]
+    for e in entities:
+        words = {f.words for f in e.forms}
+        if len(words) != 1 or len(w := next(iter(words))) != 1 or any(f.title for f in e.forms):
+            continue
+        stem = w[0].lower()
+        stem = stem[:-1] if stem.endswith("s") and len(stem) > 3 else stem
+        homes = {
+            id(o): o
+            for first, o in firsts
+            if o is not e and first.startswith(stem) and len(first) >= len(stem) + 2 and len(first) > len(w[0])
+            and (e.gender is None or o.gender in (None, e.gender))
+            and {name_prior(w[0]), name_prior(first)} != {"m", "f"}  # "Victor" is not "Victoria"
+        }
+        if len(stem) >= 3 and len(homes) == 1:
+            home = next(iter(homes.values()))
+            home.forms.extend(e.forms)
             e.forms = []
 
 
