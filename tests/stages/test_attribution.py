@@ -263,6 +263,13 @@ def test_a_name_the_narration_uses_for_someone_acting_is_not_the_narrators(text:
             '"I am sitting up," I said.\n',
             "Wren",
         ),
+        (  # "You're... Wren Hollis?": a pause between "you're" and the name still names the one spoken to
+            "The ferry office smells of diesel and wet coats. The clerk looks up from his screen.\n\n"
+            '"Name?"\n\n"Hollis," I say. "I booked the early crossing."\n\n'
+            'He scrolls, frowns, scrolls again.\n\n"You\'re... Wren Hollis?"\n\n"That\'s me."\n\n'
+            "\"Wren Hollis, cabin nine. The sea's rough tonight.\"\n\nI take the key and go up on deck.\n",
+            "Wren Hollis",
+        ),
     ],
 )
 def test_a_short_story_names_its_narrator(text: str, name: str) -> None:

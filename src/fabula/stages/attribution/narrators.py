@@ -28,8 +28,8 @@ _SELF_INTRO = re.compile(
 SHORT_STORY = 30_000
 EMBEDDED_SHARE = 0.25  # below this share of the text, first-person sections are embedded documents
 NARRATED_BOOK = 0.5  # from this share of the text told in first-person sections where the narrator speaks
-# "you're" / "are you" / "aren't you" right before a capitalised word (a name, perhaps titled)
-_TO_FACE = re.compile(r"\b(?:[Yy]ou(?:'re|’re| are)|[Aa]re you|[Aa]ren['’]t you)\s+(?=[A-Z])")
+# "you're" / "are you" / "aren't you" right before a capitalised word (a name, perhaps titled; "You're... Kit?")
+_TO_FACE = re.compile(r"\b(?:[Yy]ou(?:'re|’re| are)|[Aa]re you|[Aa]ren['’]t you)(?:\s|\.\.\.|…|—|--)+(?=[A-Z])")
 _FIRST_WORDS = re.compile(r"\b(?:I|me|my|mine|myself|My|Me|Myself)\b")
 _THIRD_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re.IGNORECASE)
 
