@@ -983,3 +983,16 @@ def test_a_clipped_first_name_is_the_longer_name_it_begins() -> None:
     )
     _assert_joined(text, {"Colette": {"Col"}, "Beckett": {"Becks"}}, {"Anna": {"Ann"}})
     assert "Cal" in _by_name(_chars(text))
+
+
+def test_a_name_only_shouted_in_capitals_is_the_character_who_has_it() -> None:
+    """"JUNO!" called three times is a character of its own to the person model; it is Juno, shown as Juno."""
+    text = (
+        '"JUNO!" No answer.\n\n"JUNO!" No answer.\n\n"What\'s gone with that girl, I wonder? You JUNO!" No answer. '
+        "Mrs. Pell pulled her spectacles down and looked over them about the room.\n\n"
+        '"Well, I lay if I get hold of you I\'ll--" She did not finish. Juno was behind the door, and Mrs. Pell '
+        'caught Juno by the collar. "There! I might have thought of that closet," said Mrs. Pell.\n'
+    )
+    story = analyze(text, input_format="text", upto="characters")
+    juno = [c for c in story.characters if c.name.lower() == "juno"]
+    assert len(juno) == 1 and juno[0].name == "Juno" and juno[0].mentions == 5

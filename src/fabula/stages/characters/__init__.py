@@ -185,6 +185,7 @@ def run(
         kept = _people(story, entities, priors, person_threshold, person_model)
         entities = [e for e, _ in kept if not _named_after(text, e)]
         prob = {id(e): p for e, p in kept}
+    entities = _join_caps(entities)
     entities.sort(key=lambda e: min(h.start for f in e.forms for h in f.hits))
     chars: list[Character] = []
     mentions: list[Mention] = []
@@ -215,6 +216,26 @@ def run(
     _tag_names(chars, priors_full)
     story.characters = chars
     story.mentions = mentions
+
+
+def _join_caps(entities: list[Entity]) -> list[Entity]:
+    """A character known only by names in capitals ("“TOM!”") is the one that writes the same name otherwise
+    ("Tom"), when exactly one does."""
+    home: dict[tuple[str, ...], list[Entity]] = {}
+    shouted = [e for e in entities if all(w.isupper() for f in e.forms for w in f.words)]
+    for e in entities:
+        if not any(e is x for x in shouted):
+            for key in {caps_key(f.text.split()) for f in e.forms}:
+                home.setdefault(key, []).append(e)
+    gone: list[Entity] = []
+    for e in shouted:
+        found = {id(o): o for f in e.forms for o in home.get(caps_key(f.text.split()), [])}
+        if len(found) == 1:
+            to = next(iter(found.values()))
+            to.forms.extend(e.forms)
+            to.variants.extend(e.forms)  # never its display name (see identity.display_name)
+            gone.append(e)
+    return [e for e in entities if not any(e is g for g in gone)]
 
 
 def _add_caps(story: Story, chars: list[Character], mentions: list[Mention]) -> None:
