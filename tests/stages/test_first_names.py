@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
@@ -30,7 +31,7 @@ needs_faker = pytest.mark.skipif(not wide_first_names(), reason="faker is not in
 
 
 def test_names_are_read_from_tuples_and_weighted_dicts_only() -> None:
-    found = _names_in(PROVIDER)
+    found = _names_in(ast.parse(PROVIDER))
     assert found == {"f": {"Wren", "Ottoline"}, "m": {"Brannoc", "Tamsin"}}
 
 
@@ -62,8 +63,6 @@ class Provider:
 
 
 def test_places_are_read_from_place_lists_coordinates_and_countries() -> None:
-    import ast
-
     assert _place_strings(ast.parse(ADDRESS)) == {"wickhollow", "brannoc", "tamsinia"}  # one-word names only
 
 

@@ -31,6 +31,7 @@ from fabula.stages.attribution.decode import DECODE_WEIGHTS, Turn, decode_conver
 from fabula.stages.attribution.evidence import WORD, Ref, StoryIndex
 from fabula.stages.attribution.features import FEATURE_TABLE, FEATURES, candidates_and_features
 from fabula.stages.attribution.narrators import (
+    WORD_AFTER,
     first_person_sections,
     name_narrators,
     name_roles,
@@ -48,7 +49,7 @@ from fabula.stages.attribution.ranker import (
 from fabula.stages.attribution.resolve import UNNAMED
 from fabula.stages.attribution.sieve import addressees, attribute, backfill, collect
 from fabula.stages.attribution.state import RULES, AttributionState, QuoteState
-from fabula.stages.characters import MENTIONED_THRESHOLD
+from fabula.stages.characters import doubted
 from fabula.stages.characters.names import deity_mentions
 from fabula.stages.characters.persons import ACTION_VERBS
 from fabula.story import SPEAKER_KEPT, Character, Mention, Story
@@ -289,7 +290,6 @@ def _bare(c: Character) -> int:
 _VERB_AFTER = re.compile(
     r"[ \t]+(?:[a-z]+(?:s|ed)|is|was|had|has|did|does|would|could|will|can|might|must|should|shall|may)\b"
 )
-_WORD_AFTER = re.compile(r"[ \t]+([a-z]+)\b")
 #: How many such uses make a character one who acts in the story.
 ACTS_MIN = 2
 
@@ -303,7 +303,7 @@ def actors(story: Story) -> set[str]:
     for m in story.mentions:
         if m.kind != "name" or not m.character or quoted.containing(m.start) >= 0:
             continue
-        w = _WORD_AFTER.match(text, m.end)
+        w = WORD_AFTER.match(text, m.end)
         if w and (_VERB_AFTER.match(text, m.end) or w.group(1) in ACTION_VERBS or w.group(1) in SPEECH_VERBS):
             uses[m.character] += 1
     return {c for c, n in uses.items() if n >= ACTS_MIN}
@@ -316,13 +316,13 @@ def split_mentioned(story: Story, made: Collection[str] = ()) -> None:
     in case it spoke), or one of ``made``, the descriptions attribution made speakers of ("the man", "my sister")
     that ended with no line, is dropped with its mentions. A doubted name only ever addressed ("Where? Grimpen.")
     is no participant: it leaves the cast and the quotations' addressees."""
-    doubted = {c.id for c in story.characters if c.person is not None and c.person < MENTIONED_THRESHOLD}
-    addressed = {a for q in story.quotes for a in q.addressees if a not in doubted}
-    acting = actors(story) - doubted
+    doubts = {c.id for c in story.characters if doubted(c)}
+    addressed = {a for q in story.quotes for a in q.addressees if a not in doubts}
+    acting = actors(story) - doubts
     cast = [c for c in story.characters if c.quotes or c.narrator or c.id in addressed or c.id in acting]
     kept = {c.id for c in cast}
     only = [c for c in story.characters if c.id not in kept]
-    gone = {c.id for c in only if c.id in doubted or c.id in made}
+    gone = {c.id for c in only if c.id in doubts or c.id in made}
     story.mentioned = [*story.mentioned, *(c for c in only if c.id not in gone)]
     story.characters = cast
     out = {c.id for c in only}

@@ -198,13 +198,15 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
         prev_qs = qs
     return mapping
 
-_VERB_AFTER = re.compile(r"[ \t]+([a-z]+)\b")
+#: The lower-case word right after a name (its verb, if the name is a subject); :func:`fabula.stages.attribution.actors`
+#: reads it too.
+WORD_AFTER = re.compile(r"[ \t]+([a-z]+)\b")
 
 
 def _acts(text: str, end: int) -> bool:
     """Whether the name ending at ``end`` is the subject of a verb of the narration, past or present ("Pim
     laughed", "Pim said", "Pim shuts his eyes"): the narrator would be "I"."""
-    m = _VERB_AFTER.match(text, end, end + 24)
+    m = WORD_AFTER.match(text, end, end + 24)
     return m is not None and (m.group(1) in SPEECH_VERBS or verb_like(m.group(1)))
 
 

@@ -26,7 +26,7 @@ from fabula.stages.attribution.resolve import (
     subject_character,
 )
 from fabula.stages.attribution.state import AttributionState, QuoteState
-from fabula.stages.characters import MENTIONED_THRESHOLD, is_vocative
+from fabula.stages.characters import doubted, is_vocative
 from fabula.stages.characters.nouns import common_words
 from fabula.story import NOT_SPEECH, Mention, Quote
 
@@ -180,7 +180,7 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
             if own is not None:
                 x.self_named, x.self_how = m.character, own
                 x.inner_names.append(m.character)
-            elif is_vocative(text, m.start, m.end, a, b) and not _alone(text, m.start, m.end, a, b, _sure(st, m)):
+            elif is_vocative(text, m.start, m.end, a, b) and not _alone(text, m.start, m.end, a, b, not doubted(st.ix.chars.get(m.character or ""))):
                 x.vocatives.append(m.character)
             else:
                 x.inner_names.append(m.character)
@@ -235,12 +235,6 @@ def _own_name(st: AttributionState, m: Mention, a: int, answer: bool) -> str | N
     if _NAME_LEAD.search(before):
         return "named"
     return "i_am" if _I_AM.search(before) else None
-
-
-def _sure(st: AttributionState, m: Mention) -> bool:
-    """Whether the person model does not doubt the character of ``m`` ("Relax" is a name only by its capital)."""
-    c = st.ix.chars.get(m.character or "")
-    return c is None or c.person is None or c.person >= MENTIONED_THRESHOLD
 
 
 def _alone(text: str, start: int, end: int, a: int, b: int, sure: bool = True) -> bool:

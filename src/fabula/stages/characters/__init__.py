@@ -144,6 +144,12 @@ PERSON_THRESHOLD = 0.3
 MENTIONED_THRESHOLD = 0.5
 
 
+def doubted(c: Character | None) -> bool:
+    """Whether the person model doubts ``c`` (``Character.person`` under :data:`MENTIONED_THRESHOLD`: a place or a
+    thing kept in case it spoke, "Relax" a name only by its capital); no decision is no doubt."""
+    return c is not None and c.person is not None and c.person < MENTIONED_THRESHOLD
+
+
 def candidate_forms(
     story: Story, priors: set[str], gender_model: GenderModel | None = None
 ) -> tuple[dict[FormKey, Form], GenderContext]:
@@ -223,19 +229,20 @@ def _join_caps(entities: list[Entity]) -> list[Entity]:
     ("Tom"), when exactly one does."""
     home: dict[tuple[str, ...], list[Entity]] = {}
     shouted = [e for e in entities if all(w.isupper() for f in e.forms for w in f.words)]
+    loud = {id(e) for e in shouted}
     for e in entities:
-        if not any(e is x for x in shouted):
+        if id(e) not in loud:
             for key in {caps_key(f.text.split()) for f in e.forms}:
                 home.setdefault(key, []).append(e)
-    gone: list[Entity] = []
+    gone: set[int] = set()
     for e in shouted:
         found = {id(o): o for f in e.forms for o in home.get(caps_key(f.text.split()), [])}
         if len(found) == 1:
             to = next(iter(found.values()))
             to.forms.extend(e.forms)
             to.variants.extend(e.forms)  # never its display name (see identity.display_name)
-            gone.append(e)
-    return [e for e in entities if not any(e is g for g in gone)]
+            gone.add(id(e))
+    return [e for e in entities if id(e) not in gone]
 
 
 def _add_caps(story: Story, chars: list[Character], mentions: list[Mention]) -> None:

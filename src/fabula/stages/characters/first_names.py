@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import functools
 import importlib.util
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from fabula.lexicon import (
@@ -48,11 +49,23 @@ def _provider_dir() -> Path | None:
     return Path(spec.origin).parent / "providers" / "person"
 
 
-def _names_in(source: str) -> dict[str, set[str]]:
-    """The strings assigned to ``first_names_male`` / ``first_names_female`` in one provider's source (plain
+def _trees(paths: Iterable[Path], max_size: int | None = None) -> Iterator[ast.Module]:
+    """The parsed source of each provider module in ``paths``, in order: a missing, unreadable or unparsable one is
+    skipped, and so is one larger than ``max_size`` bytes."""
+    for path in paths:
+        try:
+            if max_size is not None and path.stat().st_size > max_size:
+                continue
+            yield ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            continue
+
+
+def _names_in(tree: ast.AST) -> dict[str, set[str]]:
+    """The strings assigned to ``first_names_male`` / ``first_names_female`` in one provider module (plain
     tuples, lists and weighted ``OrderedDict`` literals alike)."""
     out: dict[str, set[str]] = {"m": set(), "f": set()}
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             g = _LISTS.get(node.targets[0].id)
             if g is not None:
@@ -73,14 +86,8 @@ def wide_first_names() -> dict[str, str]:
         return {}
     male: set[str] = set()
     female: set[str] = set()
-    for loc in LOCALES:
-        path = root / loc / "__init__.py"
-        if not path.is_file():
-            continue
-        try:
-            found = _names_in(path.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, UnicodeDecodeError):
-            continue
+    for tree in _trees(root / loc / "__init__.py" for loc in LOCALES):
+        found = _names_in(tree)
         male |= {n.lower() for n in found["m"] if n.isalpha()}
         female |= {n.lower() for n in found["f"] if n.isalpha()}
     drop = common_words() | _NOT_FIRST | place_names()
@@ -127,15 +134,7 @@ def place_names() -> frozenset[str]:
     root = person.parent
     paths = [root / "address" / loc / "__init__.py" for loc in ("en", *LOCALES)]
     paths += [root / "geo" / "__init__.py", root / "date_time" / "__init__.py"]
-    out: set[str] = set()
-    for path in paths:
-        try:
-            if path.stat().st_size > _MAX_PLACE_FILE:
-                continue
-            out |= _place_strings(ast.parse(path.read_text(encoding="utf-8")))
-        except (OSError, SyntaxError, UnicodeDecodeError):
-            continue
-    return frozenset(out)
+    return frozenset(w for tree in _trees(paths, _MAX_PLACE_FILE) for w in _place_strings(tree))
 
 
 def wide_name_gender(first: str) -> str | None:

@@ -360,6 +360,9 @@ def caps_mentions(
     out: list[tuple[int, int, str]] = []
     i = 0
     while i < len(words):
+        if blocked.containing(words[i].start()) >= 0:
+            i += 1
+            continue
         found = None
         for j in range(min(len(words), i + 4), i, -1):
             run = words[i:j]
@@ -370,7 +373,7 @@ def caps_mentions(
             if cid is not None and (len(key) > 1 or (key[0] not in common and lower[key[0]] < COMMON_IN_LOWER)):
                 found = (j, cid)
                 break
-        if found is None or blocked.containing(words[i].start()) >= 0:
+        if found is None:
             i += 1
             continue
         j, cid = found
