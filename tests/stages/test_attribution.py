@@ -1367,3 +1367,27 @@ def test_a_name_alone_then_spoken_to_is_an_address_that_names_the_narrator() -> 
     assert narrators == ["Wren"], narrators
     wren = next(c.id for c in story.characters if c.narrator)
     assert wren in story.quotes[0].addressees
+
+
+def _painter_scene(basil_answers: int) -> str:
+    """Lord Henry calls the painter "Basil" five times; "Basil" himself answers the painter ``basil_answers`` times."""
+    text = "Lord Henry came in the morning.\n\n"
+    for k in range(5):
+        text += (
+            f'"Tell me about the portrait, Basil," said Lord Henry. "I want number {k}."\n\n'
+            f'"It is not finished," said the painter.\n\n'
+        )
+        if k < basil_answers:
+            text += f'"It never will be," said Basil. "Not number {k}."\n\n'
+    return text
+
+
+def test_one_stray_line_beside_a_role_does_not_keep_it_apart() -> None:
+    """One line given to Basil next to the painter's is as likely a misattribution: the painter is still Basil;
+    two or more are a conversation between two people, and the painter stays a character of their own."""
+    story = _run(_painter_scene(1))
+    assert not any(c.name == "the painter" for c in story.characters)
+    basil = next(c for c in story.characters if c.name == "Basil")
+    assert "the painter" in basil.aliases
+    story = _run(_painter_scene(2))
+    assert any(c.name == "the painter" for c in story.characters)

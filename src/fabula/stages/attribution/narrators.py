@@ -296,12 +296,13 @@ def _norm(st: AttributionState, q: Quote) -> str:
 def name_roles(st: AttributionState) -> dict[str, str]:
     """Map role characters (``the painter``) to the named character the others call them to their face:
     vocatives in the quotations next to the role's turns, by other speakers, at least 4 and 60% of them, for a
-    named character of a compatible gender who never speaks in those same exchanges."""
+    named character of a compatible gender who answers the role's turns at most once (one stray line given to
+    them is as likely a misattribution as a conversation between two people)."""
     roles = {c.id for c in st.new_chars if c.id.startswith("u") and not c.narrator}
     if not roles:
         return {}
     votes: dict[str, Counter[str]] = {r: Counter() for r in roles}
-    beside: dict[str, set[str]] = {r: set() for r in roles}
+    beside: dict[str, dict[str, set[int]]] = {r: {} for r in roles}  # who answers the role, in which quotations
     for i, x in enumerate(st.qs):
         if x.speaker not in roles:
             continue
@@ -311,10 +312,11 @@ def name_roles(st: AttributionState) -> dict[str, str]:
             y = st.qs[j]
             if y.speaker is None or y.speaker == x.speaker or abs(y.para - x.para) > 2:
                 continue
-            beside[x.speaker].add(y.speaker)
+            beside[x.speaker].setdefault(y.speaker, set()).add(j)
             for v in y.vocatives:
                 votes[x.speaker][v] += 1
-    out = _appositives(st, roles, beside)
+    answered = {r: {d for d, js in b.items() if len(js) >= 2} for r, b in beside.items()}
+    out = _appositives(st, roles, answered)
     for r, vs in votes.items():
         if not vs or r in out:
             continue
@@ -325,7 +327,7 @@ def name_roles(st: AttributionState) -> dict[str, str]:
             n >= 4
             and n >= 0.6 * sum(vs.values())
             and not cid.startswith(("u", "narrator"))
-            and cid not in beside[r]
+            and cid not in answered[r]
             and (g is None or gr is None or g == gr)
         ):
             out[r] = cid
@@ -390,7 +392,7 @@ def _head_appositives(
     """Roles named through their head noun: ``the genial frame-maker`` is the one the text calls ``Mr. Hubbard
     himself, the celebrated frame-maker`` or of whom it says ``Mr. Cole was the chairman``. Only a specific head (not
     "man", "lady", "friend"), a definite noun phrase that is no item of a list, a named character of a compatible
-    gender who never answers the role's turns, and two thirds of the votes or more."""
+    gender who answers the role's turns at most once (:func:`name_roles`), and two thirds of the votes or more."""
     ix = st.ix
     heads: dict[str, list[str]] = {}
     for cid, lab in labels.items():
