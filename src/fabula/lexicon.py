@@ -361,6 +361,19 @@ def canon_first(w: str) -> str:
     return NICKNAMES.get(wl, w.lower())
 
 
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance between two words, or ``limit + 1`` once it is sure to exceed ``limit``."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
 def first_readings(w: str) -> tuple[str, ...]:
     """Every canonical first name ``w`` may stand for: :func:`canon_first`'s, then the other names a nickname is
     short for ("Ned": edward, edmund, edwin)."""

@@ -996,3 +996,23 @@ def test_a_name_only_shouted_in_capitals_is_the_character_who_has_it() -> None:
     story = analyze(text, input_format="text", upto="characters")
     juno = [c for c in story.characters if c.name.lower() == "juno"]
     assert len(juno) == 1 and juno[0].name == "Juno" and juno[0].mentions == 5
+
+
+def test_a_full_name_opening_a_sentence_keeps_its_first_name() -> None:
+    """"Harriet Vane came in" with no other "Harriet" in the text: the first name opens the sentence but is a
+    known first name, so the character is Harriet Vane, not "Vane" (test_a_word_that_only_opens_sentences_does_not_open_a_name
+    keeps cutting off "Hereupon", which is none)."""
+    text = "Harriet Vane came in out of the rain. It was late.\n\n\"Can I help?\" asked Sal. Vane shook her head.\n"
+    names = _by_name(_chars(text))
+    assert "Harriet Vane" in names and "Vane" in names["Harriet Vane"], names
+
+
+def test_a_surname_is_one_person_under_a_first_name_and_its_nickname() -> None:
+    """"Thomas Redruth" once, "Tom Redruth" again and again: one man, and the bare "Redruth" is him (two full names
+    of one person are no two holders of the surname)."""
+    text = (
+        "Thomas Redruth, gamekeeper, signed the paper. Tom Redruth was old and slow.\n\n"
+        '"I\'ll not go," said Tom Redruth. Redruth sat down by the fire.\n\n'
+        '"You will," said the squire. Tom Redruth grumbled, and Redruth went.\n'
+    )
+    _assert_joined(text, {"Tom Redruth": {"Redruth", "Thomas Redruth"}})

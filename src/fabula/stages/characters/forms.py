@@ -28,6 +28,7 @@ from fabula.lexicon import (
     TITLES,
     name_prior,
 )
+from fabula.stages.characters.first_names import first_name_gender
 from fabula.stages.characters.names import NameHit
 from fabula.stages.characters.nouns import common_words, personish
 
@@ -124,6 +125,13 @@ class _NameWords:
         or interjection capitalised by its place ("Hereupon", "Whereat")."""
         ev = self.evidence.get(w) or _Evidence()
         return ev.noninit == 0 and ev.cued == 0 and w.lower() not in self.priors and name_prior(w) is None
+
+    def plain_first_name(self, w: str) -> bool:
+        """``w`` is a known first name, no month ("June Kitty") and no English word the text or the language writes
+        in lower case."""
+        wl = w.lower()
+        plain = wl not in self.common and wl not in MONTH_SURNAMES and wl not in STOP and not self.lower.get(wl, 0)
+        return plain and first_name_gender(w) is not None
 
     def capital_of_place(self, h: NameHit) -> bool:
         """``h`` is one untitled word opening its sentence with no cue, the word never ends a longer name (a
@@ -231,7 +239,9 @@ def _group_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counte
             good = [True]  # "Mrs. Hall", "Mr. Hill": a title makes the word a surname
         else:
             good = [name_words.ok(w) for w in words]
-            if h.initial and h.title is None and len(words) > 1 and name_words.only_opens(words[0]):
+            if h.title is None and len(words) > 1 and all(good[1:]) and name_words.plain_first_name(words[0]):
+                good[0] = True  # "Harriet Vane came in": a known first name opening its sentence, before a surname
+            elif h.initial and h.title is None and len(words) > 1 and name_words.only_opens(words[0]):
                 good[0] = False  # "Hereupon Startop": a word that only ever opens a sentence opens this one
             # "Mr. Gray", "Dorian Gray" (in a story full of gray skies, or said twice in dialogue): the last word
             # after a title or a known first name is a surname

@@ -24,6 +24,7 @@ from fabula.lexicon import (
     TITLES,
     UNMARRIED,
     canon_first,
+    edit_distance,
     first_readings,
     name_prior,
     title_class,
@@ -131,8 +132,15 @@ class _Cast:
         return len(self.entities) - 1
 
     def full(self, ids: list[int]) -> list[int]:
-        """Those of ``ids`` that were named by a full name."""
-        return [i for i in ids if self.entities[i].named_full]
+        """Those of ``ids`` that were named by a full name, one per person (:func:`_person_key`: of "Tom Redruth"
+        and "Thomas Redruth", not yet merged, the more frequent)."""
+        best: dict[tuple[str, str | None] | int, int] = {}
+        for i in ids:
+            e = self.entities[i]
+            k = _person_key(e)
+            if e.named_full and (k not in best or e.count > self.entities[best[k]].count):
+                best[k] = i
+        return [i for i in ids if i in best.values()]
 
     def titled_home(self, title: str, w: str, *, first: str | None = None, last: str | None = None) -> int:
         """The entity for a titled single word no full name claims ("Mr. Collins", "Sir Thomas"): one per title
@@ -440,7 +448,7 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
             cands = []
     if not cands:
         # a bare surname: the titled male (Mr. Darcy) or the only holder
-        holders = list(cast.by_last.get(wl, []))
+        holders = [i for i in cast.by_last.get(wl, []) if not entities[i].named_full or i in holders_all]
         # a woman's first name is not the bare name of a "Mr." ("Camilla" beside "Mr. Camilla", her husband)
         male = [
             i
@@ -568,19 +576,6 @@ def _merge_clipped_first_names(entities: list[Entity]) -> None:
             e.forms = []
 
 
-def _edits(a: str, b: str, limit: int = 2) -> int:
-    """Levenshtein distance between two words, or ``limit + 1`` once it is sure to exceed ``limit``."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
-
-
 def _merge_dialect_names(entities: list[Entity], qi: SpanIndex[int]) -> None:
     """"Mithter Jaggerth", only ever said inside quotations, is Mr. Jaggers in a lisp: a two-word name whose first
     word is no first name but a spelled-out title within two edits ("mister"), and whose last word is, within two
@@ -591,7 +586,7 @@ def _merge_dialect_names(entities: list[Entity], qi: SpanIndex[int]) -> None:
         if not e.named_full or e.titles or not full:
             continue
         w0, w1 = (w.lower() for w in full[0].words)
-        if name_prior(w0) is not None or len(w1) < 5 or not any(_edits(w0, t) <= 2 for t in long_titles):
+        if name_prior(w0) is not None or len(w1) < 5 or not any(edit_distance(w0, t) <= 2 for t in long_titles):
             continue
         if any(qi.containing(h.start) < 0 for f in e.forms for h in f.hits):
             continue
@@ -600,7 +595,7 @@ def _merge_dialect_names(entities: list[Entity], qi: SpanIndex[int]) -> None:
             for o in entities
             if o is not e
             and o.titles
-            and any(len(x) >= 5 and _edits(w1, x) <= 2 for x in {f.words[-1].lower() for f in o.forms if f.title})
+            and any(len(x) >= 5 and edit_distance(w1, x) <= 2 for x in {f.words[-1].lower() for f in o.forms if f.title})
         ]
         if len(targets) == 1:
             targets[0].forms.extend(e.forms)
