@@ -1391,3 +1391,18 @@ def test_one_stray_line_beside_a_role_does_not_keep_it_apart() -> None:
     assert "the painter" in basil.aliases
     story = _run(_painter_scene(2))
     assert any(c.name == "the painter" for c in story.characters)
+
+
+def test_my_aunt_is_the_aunt_the_story_names() -> None:
+    """"hissed my aunt" is the story's one Aunt ("Aunt Lavinia"), or the one it names right after the words ("My
+    aunt Lavinia kept …"), not a character of its own called "my aunt"."""
+    for opening, name in (("Aunt Lavinia kept", "Aunt Lavinia"), ("My aunt Lavinia kept", "Lavinia")):
+        text = (
+            f"{opening} the parlour dark. The maid, Betsy, brought the tea, and I sat by the window.\n\n"
+            '"Theodora!" hissed my aunt. "Sit up straight."\n\n'
+            '"Yes, Aunt," I said.\n\n'
+            '"The medium is late," said Betsy.\n\n'
+            '"Mediums are always late," said my aunt.\n'
+        )
+        got = _speakers(_run(text))
+        assert got[0] == got[3] == name, got
