@@ -299,12 +299,13 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
     if det in ("his", "her", "my", "our") and head in ("aunt", "uncle", "cousin") and len(words) == 2:
         # "said her aunt": the one the story calls Aunt (Aunt Juley), or of several the one named last; else the
         # one it names right after these words ("My aunt Lavinia believed …"), the last one before the tag
-        kin = [
-            m.character
-            for m in st.ix.mentions_in(0, ref.pos)
-            if st.text[max(0, m.start - len(ref.phrase or "") - 1) : m.start].lower() == f"{ref.phrase} "
-        ]
-        return titled_character(st, head, ref.pos) or (kin[-1] if kin else None)
+        phrase = " ".join(words)
+        kin = st.kin_named.get(phrase)
+        if kin is None:
+            after = (st.ix.m_at.get(m.end()) for m in re.finditer(rf"\b{phrase}\s", st.text, re.IGNORECASE))
+            kin = st.kin_named[phrase] = [(m.start, m.character) for m in after if m is not None and m.character]
+        k = bisect_left(kin, (ref.pos, ""))
+        return titled_character(st, head, ref.pos) or (kin[k - 1][1] if k else None)
     if det in ("his", "her", "my") and head in FAMILY_TITLES:
         # '"My dear Mr. Bennet," replied his wife': the one the quotation addresses is the likeliest "his";
         # "my mother" is the narrator's

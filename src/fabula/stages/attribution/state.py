@@ -102,6 +102,8 @@ class AttributionState:
         self.parents: dict[str, set[str]] | None = None
         #: the roles whose description is indexed as a mention throughout a section, by (role, section)
         self.roles_indexed: set[tuple[str, int]] = set()
+        #: the names the text writes right after a kin phrase ("my aunt Lavinia"), by phrase: (start, character id)
+        self.kin_named: dict[str, list[tuple[int, str]]] = {}
 
     def style(self) -> Style:
         """Speaker idiolects learnt from this story's quotations with a named or narrator tag."""
