@@ -180,7 +180,9 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
             if own is not None:
                 x.self_named, x.self_how = m.character, own
                 x.inner_names.append(m.character)
-            elif is_vocative(text, m.start, m.end, a, b) and not _alone(text, m.start, m.end, a, b, not doubted(st.ix.chars.get(m.character or ""))):
+            elif is_vocative(text, m.start, m.end, a, b) and not _alone(
+                text, m.start, m.end, a, b, not doubted(st.ix.chars.get(m.character))
+            ):
                 x.vocatives.append(m.character)
             else:
                 x.inner_names.append(m.character)

@@ -140,7 +140,8 @@ class _Cast:
             k = _person_key(e)
             if e.named_full and (k not in best or e.count > self.entities[best[k]].count):
                 best[k] = i
-        return [i for i in ids if i in best.values()]
+        keep = set(best.values())
+        return [i for i in ids if i in keep]
 
     def titled_home(self, title: str, w: str, *, first: str | None = None, last: str | None = None) -> int:
         """The entity for a titled single word no full name claims ("Mr. Collins", "Sir Thomas"): one per title
@@ -595,7 +596,9 @@ def _merge_dialect_names(entities: list[Entity], qi: SpanIndex[int]) -> None:
             for o in entities
             if o is not e
             and o.titles
-            and any(len(x) >= 5 and edit_distance(w1, x) <= 2 for x in {f.words[-1].lower() for f in o.forms if f.title})
+            and any(
+                len(x) >= 5 and edit_distance(w1, x) <= 2 for x in {f.words[-1].lower() for f in o.forms if f.title}
+            )
         ]
         if len(targets) == 1:
             targets[0].forms.extend(e.forms)
