@@ -224,3 +224,31 @@ def test_a_second_speaker_named_after_a_phrase_in_the_gap_starts_a_new_quotation
     text = '"Halibut!" Brandt shouts, and from the fish station Beckett shouts back, "Walking, Chef!"\n'
     assert _quotes(text) == [["Halibut!"], ["Walking, Chef!"]]
     assert _quotes('"Stop," Anna said, and then she cried, "Stop!"\n') == [["Stop,", "Stop!"]]
+
+
+def test_a_named_second_speaker_after_a_clause_break_starts_a_new_quotation() -> None:
+    """'"…" Miss Okafor observed; and her hostess drily rejoined: "…"': the second sub-span has a tag of its own
+    whose subject, a name or a description, follows a clause break (even with no verb the quotes stage lists, or a
+    phrase after the verb): two utterances. A pronoun subject ("; but she added") stays one."""
+    two = [
+        '"The roads are bad," Miss Okafor opined; and her hostess drily rejoined: "They always were."\n',
+        '"Why?" Tomas asked, so sharply that the clerk said, in a hurt tone, "Because."\n',
+        '"Is it far?" asked Dov, and Lena answered, with a smile: "Not very."\n',
+    ]
+    for text in two:
+        assert len(_quotes(text)) == 2, text
+    assert _quotes('"Thank you," said Ada very politely; but she added, to herself, "Never again."\n') == [
+        ["Thank you,", "Never again."]
+    ]
+
+
+def test_a_capitalised_word_before_a_person_noun_is_no_speaker_name() -> None:
+    """'"…," said the Radical member': "Radical" describes the speaker, who is "the radical member", not a
+    character called Radical."""
+    story = analyze(
+        'The Radical sat at the end of the table.\n\n"When the railway came," said the Radical member, and he went'
+        " on for some time.\n\n\"Don't mind him,\" whispered Lady Agatha.\n"
+    )
+    names = {c.id: c.name for c in story.characters}
+    assert names[story.quotes[0].speaker] == "the radical member"
+    assert "Radical" not in names.values()

@@ -317,6 +317,7 @@ def group(text: str, raws: list[_Raw]) -> list[list[_Raw]]:
                         or not (SPEECH_VERB_RE.search(gap) and _tag_follows(text, r))
                     )
                     and not _new_speaker_introduced(gap)
+                    and not _named_speaker_next(gap)
                 ):
                     groups[-1].append(r)
                     continue
@@ -361,6 +362,49 @@ def _new_speaker_introduced(gap: str) -> bool:
         and _CLAUSE_BREAK.search(head[: m.start()]) is not None
         and m.group(1) not in gap[: verbs[-2].end()]
     )
+
+
+#: Any single-word speech verb ("opined", "interposed", "rejoin"), longest first.
+_ANY_SPEECH_VERB = re.compile(
+    r"\b(?:" + "|".join(sorted((w for w in SPEECH_VERBS if " " not in w), key=len, reverse=True)) + r")\b"
+)
+#: What may follow the verb that tags the next sub-span: a short phrase (", with a smile", "gently"), then , or :.
+_TAG_TAIL = re.compile(r"[^.!?;\"“”‘’]{0,40}?[,:]?[ \t\n]*")
+#: Narration that carries the first sub-span's sentence on: '"…"; and Beaufort retorted: "…"'.
+_GOES_ON = re.compile(r"\s*[;,]?\s*(?:and|but)\s")
+#: A named or described subject (no pronoun) after a clause break, right before the verb: "; and her hostess drily",
+#: ". And the Gryphon", "so eagerly that the Gryphon", ", who".
+_NAMED_SUBJECT = re.compile(
+    r"(?:[,;—–.!?]|\b(?:and|but|for|while|when|whereupon|that|And|But))\s+"
+    r"(?:(?:the|a|an|his|her|their|my)\s+(?:[\w'’.-]+\s+){0,2}(?!to\s)[\w'’.-]+"
+    r"|(?!(?:He|She|They|I|We|It)\s)[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"
+    r"\s+(?:\w+ly\s+)?$|,\s+who\s+(?:\w+ly\s+)?$"
+)
+
+
+_NOUN_BEFORE = re.compile(r"\b(?:a|an|the|his|her|their|my|your|our|its|to)\s+$")  # "with a smile", "to say"
+
+
+def _named_speaker_next(gap: str) -> bool:
+    """Whether the gap ends in a tag of its own for the next sub-span whose subject, a name or a description, comes
+    after the first sub-span's tag or after narration carrying its sentence on ('"…" Miss Jackson opined; and her
+    hostess drily rejoined: "…"', '"…" asked Beaufort; and Madame Olenska said to Archer, with her grave smile:')."""
+    tags = [
+        v
+        for v in _ANY_SPEECH_VERB.finditer(gap)
+        if _TAG_TAIL.fullmatch(gap, v.end()) and not _NOUN_BEFORE.search(gap, 0, v.start())
+    ]
+    if not tags:
+        return False
+    last = tags[-1]
+    earlier = [v for v in _ANY_SPEECH_VERB.finditer(gap, 0, last.start())]
+    if earlier:
+        head = gap[earlier[-1].end() : last.start()]
+    elif _GOES_ON.match(gap):
+        head = gap[: last.start()]
+    else:
+        return False
+    return _NAMED_SUBJECT.search(head) is not None
 
 
 def _sentence_goes_on(gap: str, text: str, r: _Raw) -> bool:

@@ -156,6 +156,13 @@ def _after_possessor(toks: list[Token], end: int) -> int | None:
     return None
 
 
+def _modifies(text: str, toks: list[Token], k: int, end: int) -> bool:
+    """Whether the name at token ``k``, ending at ``end``, modifies a person noun right after it ("the Radical
+    member")."""
+    j = next((i for i in range(k + 1, min(k + 6, len(toks))) if toks[i][1] >= end), None)
+    return j is not None and text[end : toks[j][1]].isspace() and toks[j][0].islower() and personish(toks[j][0])
+
+
 def _noun_gender(head: str) -> str | None:
     """The gender a person noun gives, by the lexicon or a gendered last part ("midwife", "barmaid", "potboy")."""
     if head in PERSON_NOUNS_M:
@@ -301,8 +308,9 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
         return Ref("plural", a), j
     if wl == "the" and k + 2 < len(toks) and toks[k + 1][0].lower() in ("whole", "entire"):
         return Ref("plural", a), _group_end(toks, k + 2, k + 4)  # "wailed the whole back row": all of a crowd
-    if wl in ("the", "a") and k + 1 < len(toks) and toks[k + 1][1] in ix.m_at:
-        # "said the General": a role name the characters stage knows
+    named = ix.m_at.get(toks[k + 1][1]) if wl in ("the", "a") and k + 1 < len(toks) else None
+    if named is not None and not _modifies(ix.text, toks, k + 1, named.end):
+        # "said the General": a role name the characters stage knows (not "said the Radical member")
         return _subject(ix, toks, k + 1)
     if wl in DETERMINERS and k + 1 < len(toks) and toks[k + 1][0].lower() in SUBJECT_PRONOUNS:
         # "so great a fall that I said": a conjunction, then the subject

@@ -273,6 +273,7 @@ _CONTRACTION = re.compile(r"[A-Za-z]+(?:n['’]t|['’](?:re|m|ll|ve|d))$")
 _TAG_AFTER = re.compile(r"\s*(?:,\s*)?(\w+)")
 _TAG_BEFORE = re.compile(r"(\w+)\s*$")
 _TAG_BEFORE_THE = re.compile(r"(\w+)\s+the\s+$")  # '"…," said the Grandmother'
+_WORD_NEXT = re.compile(r"[ \t]+([a-z][\w-]*)")
 
 # "Ilse, her maid, …", "Ilse, a thin girl of twelve, …": an apposition whose words include a person noun (not
 # "Hereupon, a choleric gentleman, who …", where the noun phrase is the subject)
@@ -292,6 +293,8 @@ def mark_cues(text: str, hits: list[NameHit]) -> None:
         b = _TAG_BEFORE.search(text, max(0, h.start - 20), h.start)
         prv = b.group(1).lower() if b else ""
         verb = _TAG_BEFORE_THE.search(text, max(0, h.start - 24), h.start) if prv == "the" else b
+        if prv == "the" and (w := _WORD_NEXT.match(text, h.end)) and personish(w.group(1)):
+            verb = None  # "said the Radical member": the name modifies the speaker, it is not them
         if (
             verb is not None
             and verb.group(1).lower() in SPEECH_VERBS
