@@ -1335,6 +1335,14 @@ def test_an_occupation_the_lexicon_lacks_speaks_as_itself() -> None:
     # a description cut short before its noun is nobody: "shivered the tranquil air"
     air = '"Harris!" shivered the tranquil\nair, and reminded her of the lie.\n\n"Who is Harris?" asked Walt.\n'
     assert "the tranquil" not in {c.name for c in _run(air).characters}
+    # before its reporting verb too ('"…," the barkeep says'), but not "The heavy hinges began to move"
+    bar = (
+        "Ines took the stool at the end of the bar. The barkeep slid a mug toward her.\n\n"
+        '"You look like you need it," the barkeep says.\n\n"I can\'t pay for it," Ines says.\n'
+    )
+    assert _speakers(_run(bar)) == ["the barkeep", "Ines"]
+    gate = '"Open up," said Ines.\n\n"Who is it?" The heavy hinges began to move.\n'
+    assert "the heavy hinges" not in {c.name for c in _run(gate).characters}
 
 
 def test_a_roles_description_in_later_narration_is_a_mention_of_the_role() -> None:

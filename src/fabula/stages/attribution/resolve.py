@@ -136,9 +136,27 @@ def _speaker_head(text: str, ref: Ref) -> bool:
     words = (ref.phrase or "").split()
     if not words:
         return False
+    end = ref.pos + len(ref.phrase or "")
     return personish(words[-1]) or (
-        unlisted_noun(words[-1]) and _PHRASE_END.match(text, ref.pos + len(ref.phrase or "")) is not None
+        unlisted_noun(words[-1])
+        and (_PHRASE_END.match(text, end) is not None or _speech_next(text, end, words[-1]))
     )
+
+
+_NEXT_WORD = re.compile(r"[ \t]+(\w+)")
+#: Verbs that only report speech, in the forms a tag uses ("began", "went on", "returned" also move things).
+_REPORTING = frozenset(
+    "said says asked asks replied replies answered answers called calls added adds cried cries shouted shouts "
+    "whispered whispers murmured murmurs muttered mutters exclaimed exclaims declared declares snapped snaps "
+    "insisted insists demanded demands".split()
+)
+
+
+def _speech_next(text: str, end: int, head: str) -> bool:
+    """Whether a reporting verb follows a singular description ('"…," the barkeep says'): its last word is its
+    head noun (not "The heavy hinges began to move")."""
+    m = _NEXT_WORD.match(text, end)
+    return m is not None and m.group(1) in _REPORTING and not (head.endswith("s") and not head.endswith("ss"))
 
 
 def titled_character(st: AttributionState, head: str, pos: int) -> str | None:
