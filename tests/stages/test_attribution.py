@@ -364,6 +364,22 @@ def test_a_name_given_as_an_answer_is_no_address() -> None:
     assert all(names.get(a) != "Ruth Tuilagi" for q in story.quotes for a in q.addressees)
 
 
+def test_a_name_alone_after_no_question_calls_that_person() -> None:
+    """'"Okafor."' with no question before it calls Okafor (spoken to, not speaking), who answers."""
+    text = (
+        "Captain Lund stood at the console. Okafor and Brill waited by the hatch, helmets under their arms.\n\n"
+        '"Brill, check the seals," said Lund.\n\n"Checked, Captain," Brill said.\n\n'
+        "Okafor tightened her collar ring and glanced at Brill. Okafor had failed this drill once already.\n\n"
+        "The lock hissed and the lights went amber.\n\n"
+        '"Okafor."\n\n"Captain."\n'
+    )
+    story = _run(text)
+    names = {c.id: c.name for c in story.characters}
+    call, answer = story.quotes[-2:]
+    assert names[call.speaker] != "Okafor" and "Okafor" in [names[a] for a in call.addressees]
+    assert names[answer.speaker] == "Okafor"
+
+
 @pytest.mark.parametrize(
     "asked",
     [

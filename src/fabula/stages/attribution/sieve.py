@@ -181,7 +181,7 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
                 x.self_named, x.self_how = m.character, own
                 x.inner_names.append(m.character)
             elif is_vocative(text, m.start, m.end, a, b) and not _alone(
-                text, m.start, m.end, a, b, not doubted(st.ix.chars.get(m.character))
+                text, m.start, m.end, a, b, not doubted(st.ix.chars.get(m.character)), _asks_before(st, i)
             ):
                 x.vocatives.append(m.character)
             else:
@@ -217,6 +217,15 @@ def _asked_name(st: AttributionState, i: int) -> bool:
     return any(_NAME_QUESTION.search(st.text[a:b]) for a, b in y.quote.spans)
 
 
+def _asks_before(st: AttributionState, i: int) -> bool:
+    """Whether the quotation before ``i`` (in its paragraph or the one before) ends in a question."""
+    if i == 0:
+        return False
+    y = st.qs[i - 1]
+    a, b = y.quote.spans[-1]
+    return st.qs[i].para - y.last_para <= 1 and st.text[a:b].rstrip().endswith("?")
+
+
 #: Capitalised words and initials that may open a name before the word found as its mention ("Randolph C. ").
 _NAME_START = re.compile(r"(?:[A-Z]\.\s*|[A-Z][\w'’-]+\s+){1,3}")
 
@@ -239,16 +248,19 @@ def _own_name(st: AttributionState, m: Mention, a: int, answer: bool) -> str | N
     return "i_am" if _I_AM.search(before) else None
 
 
-def _alone(text: str, start: int, end: int, a: int, b: int, sure: bool = True) -> bool:
+def _alone(text: str, start: int, end: int, a: int, b: int, sure: bool = True, asked: bool = True) -> bool:
     """A name that makes a sentence on its own with a full stop: an answer ("Ruth." to "Does she have a name?")
     or an imperative ("Relax.", "Exactly. Enough.") as often as an address; unless it is one word that is no
     common English word, of a character the person model does not doubt (``sure``), and the quotation goes on to
     speak to someone ("Junie. Junie. Look at me.", "Priya. That's the whole thing you've wanted"; not a
-    self-introduction, "Winifred Pask. You learn to read a delay …")."""
+    self-introduction, "Winifred Pask. You learn to read a delay …"), or the name is the whole quotation and the
+    turn before asked nothing (``asked``): a call ("Dall." … "Commander.")."""
     if text[end : end + 1] != "." or not (start == a or text[a:start].rstrip().endswith((".", "!", "?"))):
         return False
     word = text[start:end]
     one = sure and word.isalpha() and word.lower() not in common_words()
+    if one and start == a and not text[end + 1 : b].strip() and not asked:
+        return False
     return not (one and _SPOKEN_TO.search(text, end, b))
 
 
