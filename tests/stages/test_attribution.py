@@ -365,7 +365,8 @@ def test_a_name_given_as_an_answer_is_no_address() -> None:
 
 
 def test_a_name_alone_after_no_question_calls_that_person() -> None:
-    """'"Okafor."' with no question before it calls Okafor (spoken to, not speaking), who answers."""
+    """'"Okafor."' with no question before it calls Okafor (spoken to, not speaking), who answers; so does a name
+    opening a quotation ('"Okafor. Seals."')."""
     text = (
         "Captain Lund stood at the console. Okafor and Brill waited by the hatch, helmets under their arms.\n\n"
         '"Brill, check the seals," said Lund.\n\n"Checked, Captain," Brill said.\n\n'
@@ -378,6 +379,11 @@ def test_a_name_alone_after_no_question_calls_that_person() -> None:
     call, answer = story.quotes[-2:]
     assert names[call.speaker] != "Okafor" and "Okafor" in [names[a] for a in call.addressees]
     assert names[answer.speaker] == "Okafor"
+    # a name opening the quotation calls that person too: "Okafor. Seals." is said to Okafor
+    quiz = text.replace('"Okafor."', '"Okafor. Seals."')
+    story = _run(quiz)
+    names = {c.id: c.name for c in story.characters}
+    assert "Okafor" in [names[a] for a in story.quotes[-2].addressees]
 
 
 @pytest.mark.parametrize(

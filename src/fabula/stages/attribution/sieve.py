@@ -253,13 +253,13 @@ def _alone(text: str, start: int, end: int, a: int, b: int, sure: bool = True, a
     or an imperative ("Relax.", "Exactly. Enough.") as often as an address; unless it is one word that is no
     common English word, of a character the person model does not doubt (``sure``), and the quotation goes on to
     speak to someone ("Junie. Junie. Look at me.", "Priya. That's the whole thing you've wanted"; not a
-    self-introduction, "Winifred Pask. You learn to read a delay …"), or the name is the whole quotation and the
-    turn before asked nothing (``asked``): a call ("Dall." … "Commander.")."""
+    self-introduction, "Winifred Pask. You learn to read a delay …"), or the name opens the quotation and the turn
+    before asked nothing (``asked``): a call ("Dall." … "Commander.", "Theo. Dendrites.")."""
     if text[end : end + 1] != "." or not (start == a or text[a:start].rstrip().endswith((".", "!", "?"))):
         return False
     word = text[start:end]
     one = sure and word.isalpha() and word.lower() not in common_words()
-    if one and start == a and not text[end + 1 : b].strip() and not asked:
+    if one and start == a and not asked:
         return False
     return not (one and _SPOKEN_TO.search(text, end, b))
 
