@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from fabula.lexicon import MALE_VOCATIVES, TITLES
+from fabula.lexicon import MALE_VOCATIVES, TITLES, name_prior
 from fabula.stages.attribution.evidence import Ref, sentence_subjects, sentences, tag_after, tag_before
 from fabula.stages.attribution.resolve import (
     beat_speaker,
@@ -116,13 +116,15 @@ def collect(st: AttributionState) -> None:
         x = QuoteState(q, i, pi, pj, sec, sec >= 0 and st.first[sec])
         x.epigraph = any(a <= q.start < b for a, b in epi)
         st.qs.append(x)
+    # the characters the narration names (a name said alone can call only one of them)
+    narrated = {m.character for m in story.mentions if m.character is not None and not ix.in_quote(m.start)}
     for i, x in enumerate(st.qs):
         if not x.epigraph:
-            _gather(st, i, x)
+            _gather(st, i, x, narrated)
 
 
-def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
-    """The evidence around quotation ``i`` (see :func:`collect`)."""
+def _gather(st: AttributionState, i: int, x: QuoteState, narrated: Collection[str]) -> None:
+    """The evidence around quotation ``i`` (see :func:`collect`); ``narrated``: the characters named in narration."""
     ix, text, q = st.ix, st.text, x.quote
     o0, o1 = q.outer or (q.start, q.end)
     # the narration of the quotation's paragraph(s), up to the quotations before and after in them
@@ -181,7 +183,13 @@ def _gather(st: AttributionState, i: int, x: QuoteState) -> None:
                 x.self_named, x.self_how = m.character, own
                 x.inner_names.append(m.character)
             elif is_vocative(text, m.start, m.end, a, b) and not _alone(
-                text, m.start, m.end, a, b, not doubted(st.ix.chars.get(m.character)), _asks_before(st, i)
+                text,
+                m.start,
+                m.end,
+                a,
+                b,
+                not doubted(st.ix.chars.get(m.character)),
+                None if _asks_before(st, i) else _callable(text, m, narrated),
             ):
                 x.vocatives.append(m.character)
             else:
@@ -217,6 +225,11 @@ def _asked_name(st: AttributionState, i: int) -> bool:
     return any(_NAME_QUESTION.search(st.text[a:b]) for a, b in y.quote.spans)
 
 
+def _callable(text: str, m: Mention, narrated: Collection[str]) -> bool:
+    """Whether a name said alone can call someone: the narration names that character, or it is a first name."""
+    return m.character in narrated or name_prior(text[m.start : m.end]) is not None
+
+
 def _asks_before(st: AttributionState, i: int) -> bool:
     """Whether the quotation before ``i`` (in its paragraph or the one before) ends in a question."""
     if i == 0:
@@ -248,18 +261,23 @@ def _own_name(st: AttributionState, m: Mention, a: int, answer: bool) -> str | N
     return "i_am" if _I_AM.search(before) else None
 
 
-def _alone(text: str, start: int, end: int, a: int, b: int, sure: bool = True, asked: bool = True) -> bool:
+def _alone(
+    text: str, start: int, end: int, a: int, b: int, sure: bool = True, call: bool | None = None
+) -> bool:
     """A name that makes a sentence on its own with a full stop: an answer ("Ruth." to "Does she have a name?")
     or an imperative ("Relax.", "Exactly. Enough.") as often as an address; unless it is one word that is no
     common English word, of a character the person model does not doubt (``sure``), and the quotation goes on to
     speak to someone ("Junie. Junie. Look at me.", "Priya. That's the whole thing you've wanted"; not a
-    self-introduction, "Winifred Pask. You learn to read a delay …"), or the name opens the quotation and the turn
-    before asked nothing (``asked``): a call ("Dall." … "Commander.", "Theo. Dendrites.")."""
+    self-introduction, "Winifred Pask. You learn to read a delay …"), or the name opens the quotation as a call.
+    ``call`` is None when the turn before asked something (then the name may be an answer), else whether the
+    narration names that character or the word is a known first name: a name alone is a call either way ("Dall."
+    … "Commander."), a name opening a longer quotation only then ("Theo. Dendrites.", not "Relax. They left an hour
+    ago")."""
     if text[end : end + 1] != "." or not (start == a or text[a:start].rstrip().endswith((".", "!", "?"))):
         return False
     word = text[start:end]
     one = sure and word.isalpha() and word.lower() not in common_words()
-    if one and start == a and not asked:
+    if one and start == a and call is not None and (call or not text[end + 1 : b].strip()):
         return False
     return not (one and _SPOKEN_TO.search(text, end, b))
 
