@@ -389,15 +389,16 @@ def _named_speaker_next(gap: str) -> bool:
     """Whether the gap ends in a tag of its own for the next sub-span whose subject, a name or a description, comes
     after the first sub-span's tag or after narration carrying its sentence on ('"…" Miss Jackson opined; and her
     hostess drily rejoined: "…"', '"…" asked Beaufort; and Madame Olenska said to Archer, with her grave smile:')."""
+    verbs = list(_ANY_SPEECH_VERB.finditer(gap))
     tags = [
-        v
-        for v in _ANY_SPEECH_VERB.finditer(gap)
+        k
+        for k, v in enumerate(verbs)
         if _TAG_TAIL.fullmatch(gap, v.end()) and not _NOUN_BEFORE.search(gap, 0, v.start())
     ]
     if not tags:
         return False
-    last = tags[-1]
-    earlier = [v for v in _ANY_SPEECH_VERB.finditer(gap, 0, last.start())]
+    last = verbs[tags[-1]]
+    earlier = verbs[: tags[-1]]
     if earlier:
         head = gap[earlier[-1].end() : last.start()]
     elif _GOES_ON.match(gap):
