@@ -28,10 +28,9 @@ from fabula.lexicon import SPEECH_VERBS, TITLES
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages.attribution.decode import DECODE_WEIGHTS, Turn, decode_conversation
-from fabula.stages.attribution.evidence import WORD, Ref, StoryIndex
+from fabula.stages.attribution.evidence import WORD, WORD_AFTER, Ref, StoryIndex
 from fabula.stages.attribution.features import FEATURE_TABLE, FEATURES, candidates_and_features
 from fabula.stages.attribution.narrators import (
-    WORD_AFTER,
     first_person_sections,
     name_narrators,
     name_roles,

@@ -41,6 +41,9 @@ from fabula.story import Character, Mention, Section, Story
 
 #: A word (a trailing full stop kept, for abbreviations) or a punctuation mark.
 WORD = re.compile(r"[A-Za-z][\w'’\-]*\.?|[.!?;:,—]")
+#: The lower-case word right after a position (a name's verb, if the name is a subject; a description's reporting
+#: verb): read by :func:`fabula.stages.attribution.actors`, the narrators' ``_acts`` and ``resolve._speech_next``.
+WORD_AFTER = re.compile(r"[ \t]+([a-z]+)\b")
 # a sentence break candidate; not after an abbreviation ("Mrs. Archer murmured:"), see ``sentences``
 _SENT_BREAK = re.compile(r"(?<=[.!?…])[\"'”’]?\s+(?=[\"“‘']?[A-Z])")
 

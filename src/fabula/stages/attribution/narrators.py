@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Collection
 
 from fabula.lexicon import CANON_TITLE, GENERIC_PERSON_NOUNS, SPEECH_VERBS, TITLES, verb_like
-from fabula.stages.attribution.evidence import StoryIndex
+from fabula.stages.attribution.evidence import WORD_AFTER, StoryIndex
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.attribution.style import WORDS
 from fabula.stages.segment import NARRATOR_HEADING_RE, narrator_headings
@@ -197,11 +197,6 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
             mapping[ph] = pick
         prev_qs = qs
     return mapping
-
-#: The lower-case word right after a name (its verb, if the name is a subject); :func:`fabula.stages.attribution.actors`
-#: reads it too.
-WORD_AFTER = re.compile(r"[ \t]+([a-z]+)\b")
-
 
 def _acts(text: str, end: int) -> bool:
     """Whether the name ending at ``end`` is the subject of a verb of the narration, past or present ("Pim

@@ -17,7 +17,7 @@ from fabula.lexicon import (
     PERSON_NOUNS_M,
     TITLES,
 )
-from fabula.stages.attribution.evidence import Ref
+from fabula.stages.attribution.evidence import WORD_AFTER, Ref
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.characters.nouns import personish, unlisted_noun
 from fabula.story import Character
@@ -143,7 +143,6 @@ def _speaker_head(text: str, ref: Ref) -> bool:
     )
 
 
-_NEXT_WORD = re.compile(r"[ \t]+(\w+)")
 #: Verbs that only report speech, in the forms a tag uses ("began", "went on", "returned" also move things).
 _REPORTING = frozenset(
     "said says asked asks replied replies answered answers called calls added adds cried cries shouted shouts "
@@ -155,7 +154,7 @@ _REPORTING = frozenset(
 def _speech_next(text: str, end: int, head: str) -> bool:
     """Whether a reporting verb follows a singular description ('"…," the barkeep says'): its last word is its
     head noun (not "The heavy hinges began to move")."""
-    m = _NEXT_WORD.match(text, end)
+    m = WORD_AFTER.match(text, end)
     return m is not None and m.group(1) in _REPORTING and not (head.endswith("s") and not head.endswith("ss"))
 
 

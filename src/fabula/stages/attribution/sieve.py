@@ -215,14 +215,18 @@ def _index_role(st: AttributionState, cid: str, phrase: str, pos: int) -> None:
             st.ix.add_mention(Mention(m.start(), m.end(), cid, "nominal"))
 
 
+def _turn_before(st: AttributionState, i: int) -> QuoteState | None:
+    """The quotation before ``i`` when it is in ``i``'s paragraph or the one before (the turn ``i`` answers)."""
+    if i == 0:
+        return None
+    y = st.qs[i - 1]
+    return y if st.qs[i].para - y.last_para <= 1 else None
+
+
 def _asked_name(st: AttributionState, i: int) -> bool:
     """Whether the quotation before ``i``, in the paragraph before it or its own, asks for a name."""
-    if i == 0:
-        return False
-    x, y = st.qs[i], st.qs[i - 1]
-    if x.para - y.last_para > 1:
-        return False
-    return any(_NAME_QUESTION.search(st.text[a:b]) for a, b in y.quote.spans)
+    y = _turn_before(st, i)
+    return y is not None and any(_NAME_QUESTION.search(st.text[a:b]) for a, b in y.quote.spans)
 
 
 def _callable(text: str, m: Mention, narrated: Collection[str]) -> bool:
@@ -232,11 +236,11 @@ def _callable(text: str, m: Mention, narrated: Collection[str]) -> bool:
 
 def _asks_before(st: AttributionState, i: int) -> bool:
     """Whether the quotation before ``i`` (in its paragraph or the one before) ends in a question."""
-    if i == 0:
+    y = _turn_before(st, i)
+    if y is None:
         return False
-    y = st.qs[i - 1]
     a, b = y.quote.spans[-1]
-    return st.qs[i].para - y.last_para <= 1 and st.text[a:b].rstrip().endswith("?")
+    return st.text[a:b].rstrip().endswith("?")
 
 
 #: Capitalised words and initials that may open a name before the word found as its mention ("Randolph C. ").
