@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import DATA, need
@@ -461,13 +462,34 @@ def test_feature_table_is_the_shipped_rankers_feature_list() -> None:
     from importlib import resources
 
     from fabula.stages.attribution import FEATURE_TABLE, FEATURES
+    from fabula.stages.attribution.ranker import RANKER_FILES
 
-    shipped = json.loads(
-        resources.files("fabula.models").joinpath("attribution/ranker.json").read_text(encoding="utf-8")
-    )
     assert tuple(name for name, _ in FEATURE_TABLE) == FEATURES
-    assert tuple(shipped["features"]) == FEATURES
+    for name in RANKER_FILES.values():
+        shipped = json.loads(
+            resources.files("fabula.models").joinpath(f"attribution/{name}").read_text(encoding="utf-8")
+        )
+        assert tuple(shipped["features"]) == FEATURES, name
     assert len(set(FEATURES)) == len(FEATURES)
+
+
+def test_a_chapter_is_read_with_the_chapter_ranker_and_a_novel_with_the_book_ranker() -> None:
+    from fabula.stages.attribution.ranker import CHAPTER_WORDS, load_model, text_kind
+
+    assert text_kind(FIXTURE_TWO_PARTY) == "chapter"
+    assert text_kind("word " * CHAPTER_WORDS) == "book"
+    book, chapter = load_model("book"), load_model("chapter")
+    assert book is not None and chapter is not None
+    assert chapter is not book and chapter["coef"] != book["coef"]
+
+    # the stage picks by length: the short scene read as by default, then with each ranker given explicitly
+    def read(config: dict[str, Any] | None) -> list[tuple[str | None, float]]:
+        story = analyze(FIXTURE_TWO_PARTY, input_format="text", upto="attribution", config=config)
+        return [(q.speaker, q.confidence) for q in story.quotes]
+
+    picked = read(None)
+    assert picked == read({"attribution": {"model": chapter}})
+    assert picked != read({"attribution": {"model": book}})  # the two rankers' confidences differ here
 
 
 def test_feature_rows_match_the_feature_table(seeds: Path) -> None:

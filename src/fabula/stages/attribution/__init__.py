@@ -12,8 +12,9 @@ in :mod:`.decode`) re-scores the candidates of every quotation whose speaker cam
 named tags and action beats stand. ``quote.confidence`` is the ranker's calibrated probability, or, without the
 ranker, the rule's accuracy measured on PDNC (``RULES``).
 
-Configuration is passed to :func:`run`: ``model`` (a ranker as loaded from JSON; None for the shipped one) and
-``use_model`` (False: the rules alone).
+Configuration is passed to :func:`run`: ``model`` (a ranker as loaded from JSON; None for the shipped one of the
+text's kind: the chapter ranker under ``CHAPTER_WORDS`` words, the book ranker above) and ``use_model`` (False: the
+rules alone).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from fabula.stages.attribution.ranker import (
     rank_round,
     rerank,
     score_rows,
+    text_kind,
 )
 from fabula.stages.attribution.resolve import UNNAMED
 from fabula.stages.attribution.sieve import addressees, attribute, backfill, collect
@@ -55,10 +57,11 @@ from fabula.story import SPEAKER_KEPT, Character, Mention, Story
 
 
 def run(story: Story, *, model: dict[str, Any] | None = None, use_model: bool = True) -> None:
-    """Attribute every quotation of ``story``: the rule passes, then the ranker ``model`` (None: the shipped one;
-    ``use_model=False``: the rules alone), then narrators and roles named and the results written to the story."""
+    """Attribute every quotation of ``story``: the rule passes, then the ranker ``model`` (None: the shipped one for
+    the text's length, :func:`.ranker.text_kind`; ``use_model=False``: the rules alone), then narrators and roles
+    named and the results written to the story."""
     st = rule_pass(story)
-    ranker = (model if model is not None else load_model()) if use_model else None
+    ranker = (model if model is not None else load_model(text_kind(story.text))) if use_model else None
     if ranker is not None:
         rerank(st, ranker)
     finish(st)
@@ -379,4 +382,5 @@ __all__ = [
     "run",
     "score_rows",
     "split_mentioned",
+    "text_kind",
 ]

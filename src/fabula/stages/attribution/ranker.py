@@ -33,15 +33,32 @@ PROTECTED_RULES = frozenset(["tag_name", "tag_narrator", "tag_role", "beat", "se
 TIE = 1e-9
 
 
-def load_model() -> dict[str, Any] | None:
-    """The shipped ranker (linear weights as JSON), or None when absent or trained on other features."""
-    return _shipped_model()
+#: Texts of fewer words than this are read with the chapter ranker: a scene, a chapter, a short story, the prose
+#: users paste. Its weights were fitted with our modern scenes weighing more (``fabula.training.attribution --kind
+#: chapter``); longer texts, novels, take the book ranker. Our annotated texts are either at most 1,200 words (the
+#: scenes, the seeds) or at least 21,800 (the PDNC novels): nothing between was measured.
+CHAPTER_WORDS = 10_000
+
+#: The shipped ranker of each kind of text, in ``models/attribution``.
+RANKER_FILES = {"book": "ranker.json", "chapter": "ranker_chapter.json"}
+
+
+def text_kind(text: str) -> str:
+    """``chapter`` for a text of fewer than :data:`CHAPTER_WORDS` words, else ``book``."""
+    return "chapter" if len(text.split()) < CHAPTER_WORDS else "book"
+
+
+def load_model(kind: str = "book") -> dict[str, Any] | None:
+    """The shipped ranker for ``kind`` of text (:data:`RANKER_FILES`; the book ranker when the chapter one is
+    absent), or None when absent or trained on other features."""
+    model = _shipped_model(RANKER_FILES[kind])
+    return model if model is not None or kind == "book" else _shipped_model(RANKER_FILES["book"])
 
 
 @functools.cache
-def _shipped_model() -> dict[str, Any] | None:
+def _shipped_model(name: str) -> dict[str, Any] | None:
     try:
-        raw = resources.files("fabula.models").joinpath("attribution/ranker.json").read_text(encoding="utf-8")
+        raw = resources.files("fabula.models").joinpath(f"attribution/{name}").read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError):
         return None
     model: dict[str, Any] = json.loads(raw)
