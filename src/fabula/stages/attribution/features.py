@@ -3,7 +3,8 @@
 For each quotation: the candidate speakers (mentioned nearby, recent speakers, addressed, the narrator) and, for
 each, one value per feature of :data:`FEATURE_TABLE`, an ordered table of named functions ``(candidate,
 quotation context) -> float``. :data:`FEATURES`, the names in order, is derived from the table: the shipped
-ranker (``models/attribution/ranker.json``) lists the same names in the same order, or it is not used.
+rankers (``models/attribution/ranker.json``, ``ranker_chapter.json``) list the same names in the same order, or they
+are not used.
 """
 
 from __future__ import annotations

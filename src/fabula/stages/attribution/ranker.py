@@ -1,5 +1,7 @@
 """The learned ranker: a conditional logit over each quotation's candidates (JSON weights in
-``models/attribution``, trained by ``python -m fabula.training.attribution`` on PDNC).
+``models/attribution``, trained by ``python -m fabula.training.attribution`` on PDNC and our open scenes). Two are
+shipped, one per kind of text (:func:`text_kind`): the book ranker for novels, the chapter ranker, with the scenes
+weighing more in its fit, for a chapter, a scene or a short story.
 
 It re-scores the candidates of every quotation; the picks of named tags, narrator and role tags and action beats
 stand (``PROTECTED_RULES``), the rest (turn-taking, pronouns, descriptions) take the ranker's best candidate. With
