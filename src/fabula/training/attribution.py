@@ -292,9 +292,11 @@ def fit_decode(convs: Sequence[Conv]) -> list[float]:
     return list(best)
 
 
-def cross_validate(data: Sequence[NovelData], folds: int) -> dict[str, Any]:
+def cross_validate(data: Sequence[NovelData], folds: int, decode_from: str | None = None) -> dict[str, Any]:
     """Leave-novels-out: each novel is scored by rankers trained on the other folds' novels. Round one sees the
-    rules' picks as neighbours; round two sees round one's (held-out) picks, as ``rerank`` does."""
+    rules' picks as neighbours; round two sees round one's (held-out) picks, as ``rerank`` does. The decode weights
+    are fitted on every text's conversations, or with ``decode_from`` on that corpus's only (``"extra"``: the
+    scenes, for the chapter ranker)."""
     fold_of = _folds(data, folds)
     models1 = {k: fit([nd for nd in data if fold_of[nd.name] != k]) for k in range(folds)}
     per: dict[str, dict[str, float]] = {}
@@ -311,7 +313,14 @@ def cross_validate(data: Sequence[NovelData], folds: int) -> dict[str, Any]:
                 per[_key(nd)]["ranker2"] = round(accuracy(model2, nd, None if nd.own_quotes else probs)[0], 4)
                 convs[_key(nd)] = conversations(model2, nd)
     weights = {_key(nd): sum(g[3] for g in nd.groups) for nd in data}
-    decode = fit_decode([c for nd in data if not nd.own_quotes for c in convs[_key(nd)]])
+    decode = fit_decode(
+        [
+            c
+            for nd in data
+            if not nd.own_quotes and decode_from in (None, nd.corpus)
+            for c in convs[_key(nd)]
+        ]
+    )
     for n, v in convs.items():
         per[n]["decoded"] = round(decoded_correct(v, decode) / weights[n], 4) if weights[n] else 0.0
     # the headline figures are PDNC's on gold quotations; those on fabula's own quotations come as "own_*", those
@@ -544,8 +553,9 @@ def _kind_text(kind: str) -> str:
     return (
         f"texts under {CHAPTER_WORDS:,} words (a chapter, a scene, a short story: what users paste). The same"
         " features and recipe as the book ranker (`ranker.json`, `MODEL_CARD.md`), with our modern scenes weighing"
-        " more in the fit. Our annotated texts are at most 1,200 words (the scenes) or at least 21,800 (the PDNC"
-        " novels); nothing between was measured."
+        " more in the fit, and the conversation decode's weights fitted on the scenes' conversations alone. Our"
+        " annotated texts are at most 1,200 words (the scenes) or at least 21,800 (the PDNC novels); nothing between"
+        " was measured."
     )
 
 
@@ -609,7 +619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         boost,
     )
     data = training_data(args.data, extra, boost)
-    cv = cross_validate(data, args.folds)
+    cv = cross_validate(data, args.folds, "extra" if args.kind == "chapter" and extra else None)
     log.info("leave-novels-out: %s", json.dumps(cv["overall"]))
     for n, v in sorted(cv["per_novel"].items()):
         log.info(
