@@ -292,11 +292,11 @@ def fit_decode(convs: Sequence[Conv]) -> list[float]:
     return list(best)
 
 
-def cross_validate(data: Sequence[NovelData], folds: int, decode_from: str | None = None) -> dict[str, Any]:
+def cross_validate(data: Sequence[NovelData], folds: int, tune_on: str | None = None) -> dict[str, Any]:
     """Leave-novels-out: each novel is scored by rankers trained on the other folds' novels. Round one sees the
     rules' picks as neighbours; round two sees round one's (held-out) picks, as ``rerank`` does. The decode weights
-    are fitted on every text's conversations, or with ``decode_from`` on that corpus's only (``"extra"``: the
-    scenes, for the chapter ranker)."""
+    and the confidence calibration are fitted on every text's conversations and held-out picks, or with ``tune_on``
+    on that corpus's only (``"extra"``: the scenes, for the chapter ranker)."""
     fold_of = _folds(data, folds)
     models1 = {k: fit([nd for nd in data if fold_of[nd.name] != k]) for k in range(folds)}
     per: dict[str, dict[str, float]] = {}
@@ -310,14 +310,15 @@ def cross_validate(data: Sequence[NovelData], folds: int, decode_from: str | Non
         model2 = fit([nd for nd in data2 if fold_of[nd.name] != k])
         for nd in data2:
             if fold_of[nd.name] == k:
-                per[_key(nd)]["ranker2"] = round(accuracy(model2, nd, None if nd.own_quotes else probs)[0], 4)
+                tuned = not nd.own_quotes and tune_on in (None, nd.corpus)
+                per[_key(nd)]["ranker2"] = round(accuracy(model2, nd, probs if tuned else None)[0], 4)
                 convs[_key(nd)] = conversations(model2, nd)
     weights = {_key(nd): sum(g[3] for g in nd.groups) for nd in data}
     decode = fit_decode(
         [
             c
             for nd in data
-            if not nd.own_quotes and decode_from in (None, nd.corpus)
+            if not nd.own_quotes and tune_on in (None, nd.corpus)
             for c in convs[_key(nd)]
         ]
     )
@@ -553,7 +554,8 @@ def _kind_text(kind: str) -> str:
     return (
         f"texts under {CHAPTER_WORDS:,} words (a chapter, a scene, a short story: what users paste). The same"
         " features and recipe as the book ranker (`ranker.json`, `MODEL_CARD.md`), with our modern scenes weighing"
-        " more in the fit, and the conversation decode's weights fitted on the scenes' conversations alone. Our"
+        " more in the fit, and the conversation decode's weights and the confidence calibration fitted on the scenes"
+        " alone (their conversations, their held-out picks). Our"
         " annotated texts are at most 1,200 words (the scenes) or at least 21,800 (the PDNC novels); nothing between"
         " was measured."
     )
