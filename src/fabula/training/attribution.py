@@ -71,6 +71,8 @@ SCENE_BOOST = 0.5
 #: on; ``fabula eval litbank``, strict) keep their 953 of 1,765 at 2 and lose 26 at 5. The largest weight that costs
 #: the classic short texts nothing.
 CHAPTER_BOOST = 2.0
+#: Each ranker's model card, beside its weights (:data:`RANKER_FILES`).
+CARD_FILES = {"book": "MODEL_CARD.md", "chapter": "MODEL_CARD_chapter.md"}
 
 
 @dataclass
@@ -298,6 +300,10 @@ def cross_validate(data: Sequence[NovelData], folds: int, tune_on: str | None = 
     and the confidence calibration are fitted on every text's conversations and held-out picks, or with ``tune_on``
     on that corpus's only (``"extra"``: the scenes, for the chapter ranker)."""
     fold_of = _folds(data, folds)
+
+    def tuned(nd: NovelData) -> bool:  # a text whose picks fit the calibration and conversations the decode
+        return not nd.own_quotes and tune_on in (None, nd.corpus)
+
     models1 = {k: fit([nd for nd in data if fold_of[nd.name] != k]) for k in range(folds)}
     per: dict[str, dict[str, float]] = {}
     for nd in data:
@@ -310,18 +316,10 @@ def cross_validate(data: Sequence[NovelData], folds: int, tune_on: str | None = 
         model2 = fit([nd for nd in data2 if fold_of[nd.name] != k])
         for nd in data2:
             if fold_of[nd.name] == k:
-                tuned = not nd.own_quotes and tune_on in (None, nd.corpus)
-                per[_key(nd)]["ranker2"] = round(accuracy(model2, nd, probs if tuned else None)[0], 4)
+                per[_key(nd)]["ranker2"] = round(accuracy(model2, nd, probs if tuned(nd) else None)[0], 4)
                 convs[_key(nd)] = conversations(model2, nd)
     weights = {_key(nd): sum(g[3] for g in nd.groups) for nd in data}
-    decode = fit_decode(
-        [
-            c
-            for nd in data
-            if not nd.own_quotes and tune_on in (None, nd.corpus)
-            for c in convs[_key(nd)]
-        ]
-    )
+    decode = fit_decode([c for nd in data if tuned(nd) for c in convs[_key(nd)]])
     for n, v in convs.items():
         per[n]["decoded"] = round(decoded_correct(v, decode) / weights[n], 4) if weights[n] else 0.0
     # the headline figures are PDNC's on gold quotations; those on fabula's own quotations come as "own_*", those
@@ -549,15 +547,14 @@ def _kind_text(kind: str) -> str:
     if kind == "book":
         return (
             f"texts of {CHAPTER_WORDS:,} words or more (novels). Shorter ones (a chapter, a scene, a short story)"
-            f" take the chapter ranker (`{RANKER_FILES['chapter']}`, `MODEL_CARD_chapter.md`)."
+            f" take the chapter ranker (`{RANKER_FILES['chapter']}`, `{CARD_FILES['chapter']}`)."
         )
     return (
         f"texts under {CHAPTER_WORDS:,} words (a chapter, a scene, a short story: what users paste). The same"
-        " features and recipe as the book ranker (`ranker.json`, `MODEL_CARD.md`), with our modern scenes weighing"
-        " more in the fit, and the conversation decode's weights and the confidence calibration fitted on the scenes"
-        " alone (their conversations, their held-out picks). Our"
-        " annotated texts are at most 1,200 words (the scenes) or at least 21,800 (the PDNC novels); nothing between"
-        " was measured."
+        f" features and recipe as the book ranker (`{RANKER_FILES['book']}`, `{CARD_FILES['book']}`), with our modern"
+        " scenes weighing more in the fit, and the conversation decode's weights and the confidence calibration fitted"
+        " on the scenes alone (their conversations, their held-out picks). Our annotated texts are at most 1,200 words"
+        " (the scenes) or at least 21,800 (the PDNC novels); nothing between was measured."
     )
 
 
@@ -633,8 +630,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     (out / name).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     novels = list(dict.fromkeys(nd.name for nd in data if nd.corpus == "pdnc"))
     scenes = list(dict.fromkeys(nd.name for nd in data if nd.corpus == "extra"))
-    card = "MODEL_CARD.md" if args.kind == "book" else f"MODEL_CARD_{args.kind}.md"
-    write_card(cv, model, novels, out / card, scenes, boost, args.kind)
+    write_card(cv, model, novels, out / CARD_FILES[args.kind], scenes, boost, args.kind)
     return 0
 
 
