@@ -492,6 +492,30 @@ def test_a_chapter_is_read_with_the_chapter_ranker_and_a_novel_with_the_book_ran
     assert picked != read({"attribution": {"model": book}})  # the two rankers' confidences differ here
 
 
+def test_a_short_story_in_a_long_download_is_read_with_the_chapter_ranker() -> None:
+    """The words of a download's licence (non-story) do not make a short story a book."""
+    from fabula.stages.attribution.ranker import CHAPTER_WORDS, load_model, text_kind
+
+    licence = "Licence terms follow here. " * (CHAPTER_WORDS // 2)
+    assert text_kind(licence + "word " * 10, [(0, len(licence))]) == "chapter"
+    assert text_kind(licence + "word " * 10, [(0, 10), (5, len(licence))]) == "chapter"  # overlapping blocks
+    assert text_kind(licence + "word " * 10) == "book"
+    text = (
+        "*** START OF THE PROJECT GUTENBERG EBOOK A SHORT SCENE ***\n\n"
+        + FIXTURE_TWO_PARTY
+        + "\n\n*** END OF THE PROJECT GUTENBERG EBOOK A SHORT SCENE ***\n\n"
+        + licence
+    )
+
+    def read(config: dict[str, Any] | None) -> list[tuple[str | None, float]]:
+        story = analyze(text, input_format="text", upto="attribution", config=config)
+        return [(q.speaker, q.confidence) for q in story.quotes]
+
+    picked = read(None)
+    assert picked and picked == read({"attribution": {"model": load_model("chapter")}})
+    assert picked != read({"attribution": {"model": load_model("book")}})
+
+
 def test_feature_rows_match_the_feature_table(seeds: Path) -> None:
     """The ranker's rows, computed as arrays for speed, hold exactly the values of FEATURE_TABLE's functions, for every
     candidate of every quotation of the seeds and of the opening of a PDNC novel (with the rules' speakers and

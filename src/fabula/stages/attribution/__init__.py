@@ -58,10 +58,11 @@ from fabula.story import SPEAKER_KEPT, Character, Mention, Story
 
 def run(story: Story, *, model: dict[str, Any] | None = None, use_model: bool = True) -> None:
     """Attribute every quotation of ``story``: the rule passes, then the ranker ``model`` (None: the shipped one for
-    the text's length, :func:`.ranker.text_kind`; ``use_model=False``: the rules alone), then narrators and roles
-    named and the results written to the story."""
+    the length of the story without its non-story blocks, :func:`.ranker.text_kind`; ``use_model=False``: the
+    rules alone), then narrators and roles named and the results written to the story."""
     st = rule_pass(story)
-    ranker = (model if model is not None else load_model(text_kind(story.text))) if use_model else None
+    kind = text_kind(story.text, ((n.start, n.end) for n in story.nonstory))
+    ranker = (model if model is not None else load_model(kind)) if use_model else None
     if ranker is not None:
         rerank(st, ranker)
     finish(st)

@@ -14,7 +14,7 @@ import functools
 import json
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -45,9 +45,16 @@ CHAPTER_WORDS = 10_000
 RANKER_FILES = {"book": "ranker.json", "chapter": "ranker_chapter.json"}
 
 
-def text_kind(text: str) -> str:
-    """``chapter`` for a text of fewer than :data:`CHAPTER_WORDS` words, else ``book``."""
-    return "chapter" if len(text.split()) < CHAPTER_WORDS else "book"
+def text_kind(text: str, skip: Iterable[tuple[int, int]] = ()) -> str:
+    """``chapter`` for a text of fewer than :data:`CHAPTER_WORDS` words, else ``book``; the words of the spans
+    ``skip`` (a download's licence, an EPUB's front matter: the story's non-story blocks) do not count."""
+    words, end = len(text.split()), 0
+    for a, b in sorted(skip):
+        a = max(a, end)
+        if b > a:
+            words -= len(text[a:b].split())
+            end = b
+    return "chapter" if words < CHAPTER_WORDS else "book"
 
 
 def load_model(kind: str = "book") -> dict[str, Any] | None:
