@@ -440,6 +440,23 @@ def test_a_bare_surname_beside_mr_and_mrs_follows_its_own_pronouns() -> None:
     assert mrs and mrs.isdisjoint(owners)
 
 
+def test_a_bare_word_joins_the_titled_surname_the_text_writes_more_than_a_first_name() -> None:
+    text = (
+        "Mr. Osric Penhale owned the grey house on the hill; Penhale was a proud man and Penhale knew it.\n\n"
+        "His cousin, Major Osric, came down from London in March. Major Osric liked the country.\n\n"
+        '"The roads are dreadful," said Major Osric. "I walked from the station."\n\n'
+        "Penhale frowned at his boots. Major Osric laughed at him.\n\n"
+        '"You should have sent for the trap," said Osric, still laughing.\n\n'
+        "Major Osric sat down by the fire, and Penhale rang for tea.\n"
+    )
+    story = _chars(text, persons=False)
+    major = {m.character for m in story.mentions if story.text[m.start : m.end] == "Major Osric"}
+    bare = {m.character for m in story.mentions if story.text[m.start : m.end] == "Osric"}
+    host = {m.character for m in story.mentions if story.text[m.start : m.end] in ("Penhale", "Mr. Osric Penhale")}
+    # "Osric" is written as the Major's surname four times and as Mr. Penhale's first name once: the Major's
+    assert len(major) == 1 and bare == major and host.isdisjoint(major)
+
+
 def test_a_titled_first_name_joins_the_full_name_with_that_title() -> None:
     text = (
         "Sir Walter Pryce rode over from the Hall, and Walter Dunne came with him from the mill.\n\n"

@@ -22,7 +22,7 @@ from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages.characters.forms import Form, FormKey, after_the, common_words, keep_forms
 from fabula.stages.characters.gender import GenderContext, GenderModel
-from fabula.stages.characters.identity import Entity, cluster, display_name
+from fabula.stages.characters.identity import Entity, clipped, cluster
 from fabula.stages.characters.names import (
     NameHit,
     caps_key,
@@ -258,6 +258,29 @@ def _add_caps(story: Story, chars: list[Character], mentions: list[Mention]) -> 
     for start, end, cid in caps_mentions(story, forms, taken, lower_counts(story.text)):
         mentions.append(Mention(start, end, cid, "name"))
         count[cid].mentions += 1
+
+
+def display_name(e: Entity) -> str:
+    """The most natural full form: the most frequent multi-word form, else the most frequent form. A full form
+    met once in a character's many mentions ("the Parian Psyche Laurie gave…") is a misread, not their name."""
+    # "Sarge", said to him again and again, is what he is called, not his name
+    named = [f for f in e.forms if f not in e.variants]
+    forms = [f for f in named if not clipped(f)] or named or e.forms
+    total = sum(len(f.hits) for f in forms)
+    multi = [f for f in forms if len(f.words) >= 2 and (len(f.hits) >= 2 or len(f.hits) >= 0.2 * total)]
+    # a full name ends in the word the story calls them by most ("John Silver", not "Long John", when "Silver"
+    # is what the narration says)
+    singles = [f for f in forms if len(f.words) == 1]
+    if multi and singles:
+        main = max(singles, key=lambda f: len(f.hits)).words[0]
+        multi = [f for f in multi if f.words[-1] == main] or multi
+    pool = multi or forms
+    best = max(pool, key=lambda f: (len(f.hits), f.title is not None))
+    if not multi:
+        return best.text
+    # Prefer the untitled full name when it is used at all ("Elizabeth Bennet" over "Miss Elizabeth Bennet").
+    bare = [f for f in multi if f.title is None and f.words == best.words]
+    return bare[0].text if bare else best.text
 
 
 STAGE = Stage(

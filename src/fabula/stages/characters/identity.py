@@ -447,6 +447,12 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
         best_first = max(cands, key=lambda i: entities[i].count)
         if entities[best_last].count > entities[best_first].count:
             cands = []
+    # "Fitzwilliam" is Colonel Fitzwilliam's surname far more often than the first name of "Mr. Fitzwilliam Darcy"
+    surnamed = [i for i in cast.by_last.get(wl, []) if entities[i].titles and i not in holders_all]
+    if cands and surnamed and max(_uses(entities[i], w, -1) for i in surnamed) > USE_LEAD * max(
+        _uses(entities[i], w, 0) for i in cands
+    ):
+        cands = []
     if not cands:
         # a bare surname: the titled male (Mr. Darcy) or the only holder
         holders = [i for i in cast.by_last.get(wl, []) if not entities[i].named_full or i in holders_all]
@@ -491,6 +497,16 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
         target = cast.add(Entity([], first=cf))
         cast.by_first[cf].append(target)
     return target
+
+
+#: A bare word joins a titled surname ("Colonel Fitzwilliam") rather than a full name it opens when the text writes
+#: the surname more than this many times as often.
+USE_LEAD = 2
+
+
+def _uses(e: Entity, w: str, k: int) -> int:
+    """How often ``e``'s names hold ``w`` as their first word (``k`` 0, full names only) or last (``k`` -1)."""
+    return sum(len(f.hits) for f in e.forms if f.words[k] == w and (k != 0 or len(f.words) >= 2))
 
 
 def _merge_titled_with_bare(entities: list[Entity]) -> None:
@@ -635,10 +651,10 @@ def _lone_titles(entities: list[Entity]) -> Iterator[tuple[Entity, list[Entity]]
 
 
 def _bare_title(f: Form) -> bool:
-    return f.title is None and len(f.words) == 1 and (f.words[0].lower() in TITLES or _clipped(f))
+    return f.title is None and len(f.words) == 1 and (f.words[0].lower() in TITLES or clipped(f))
 
 
-def _clipped(f: Form) -> bool:
+def clipped(f: Form) -> bool:
     """A clipped form of address used as a name ("Sarge", "Doc"; see ``CLIPPED_TITLES``)."""
     return len(f.words) == 1 and f.words[0].lower() in CLIPPED_TITLES
 
@@ -769,26 +785,3 @@ def _merge_married_names(
         if newer.last in men and older.last != newer.last and family:
             older.forms.extend(newer.forms)
             newer.forms = []
-
-
-def display_name(e: Entity) -> str:
-    """The most natural full form: the most frequent multi-word form, else the most frequent form. A full form
-    met once in a character's many mentions ("the Parian Psyche Laurie gave…") is a misread, not their name."""
-    # "Sarge", said to him again and again, is what he is called, not his name
-    named = [f for f in e.forms if f not in e.variants]
-    forms = [f for f in named if not _clipped(f)] or named or e.forms
-    total = sum(len(f.hits) for f in forms)
-    multi = [f for f in forms if len(f.words) >= 2 and (len(f.hits) >= 2 or len(f.hits) >= 0.2 * total)]
-    # a full name ends in the word the story calls them by most ("John Silver", not "Long John", when "Silver"
-    # is what the narration says)
-    singles = [f for f in forms if len(f.words) == 1]
-    if multi and singles:
-        main = max(singles, key=lambda f: len(f.hits)).words[0]
-        multi = [f for f in multi if f.words[-1] == main] or multi
-    pool = multi or forms
-    best = max(pool, key=lambda f: (len(f.hits), f.title is not None))
-    if not multi:
-        return best.text
-    # Prefer the untitled full name when it is used at all ("Elizabeth Bennet" over "Miss Elizabeth Bennet").
-    bare = [f for f in multi if f.title is None and f.words == best.words]
-    return bare[0].text if bare else best.text
