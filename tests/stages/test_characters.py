@@ -457,6 +457,20 @@ def test_a_bare_word_joins_the_titled_surname_the_text_writes_more_than_a_first_
     assert len(major) == 1 and bare == major and host.isdisjoint(major)
 
 
+def test_a_nickname_is_not_taken_for_a_titled_surname() -> None:
+    text = (
+        "Theodore Ashworth lived next door, and Theodore Ashworth was the best friend Meg ever had.\n\n"
+        '"Come along, Teddy," said Meg. Teddy laughed and followed her down the lane.\n\n'
+        '"Colonel Teddy will lead the charge," he said, and saluted. "Colonel Teddy never retreats."\n\n'
+        "Teddy ran ahead, and Meg ran after him.\n"
+    )
+    story = _chars(text, persons=False)
+    full = {m.character for m in story.mentions if story.text[m.start : m.end] == "Theodore Ashworth"}
+    bare = {m.character for m in story.mentions if story.text[m.start : m.end] == "Teddy"}
+    # "Teddy" is Theodore's nickname, never written as a first name: the rule for "Fitzwilliam" does not apply
+    assert len(full) == 1 and bare == full
+
+
 def test_a_titled_first_name_joins_the_full_name_with_that_title() -> None:
     text = (
         "Sir Walter Pryce rode over from the Hall, and Walter Dunne came with him from the mill.\n\n"

@@ -448,10 +448,10 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
         if entities[best_last].count > entities[best_first].count:
             cands = []
     # "Fitzwilliam" is Colonel Fitzwilliam's surname far more often than the first name of "Mr. Fitzwilliam Darcy"
+    # (a first name as written: "Teddy" for Theodore Laurence is a nickname, whatever "Sir Teddy" says)
     surnamed = [i for i in cast.by_last.get(wl, []) if entities[i].titles and i not in holders_all]
-    if cands and surnamed and max(_uses(entities[i], w, -1) for i in surnamed) > USE_LEAD * max(
-        _uses(entities[i], w, 0) for i in cands
-    ):
+    as_first = max((_uses(entities[i], w, 0) for i in cands), default=0)
+    if as_first and surnamed and max(_uses(entities[i], w, -1) for i in surnamed) > USE_LEAD * as_first:
         cands = []
     if not cands:
         # a bare surname: the titled male (Mr. Darcy) or the only holder
