@@ -471,6 +471,33 @@ def test_a_nickname_is_not_taken_for_a_titled_surname() -> None:
     assert len(full) == 1 and bare == full
 
 
+def test_a_rank_named_beside_a_full_name_without_it_is_another_man() -> None:
+    text = (
+        "The Pryors came to dinner, father and son. Albert Pryor sat by Meg.\n\n"
+        '"We are late," Albert Pryor said, and Colonel Pryor said that they were not.\n\n'
+        '"Nonsense, my boy," said Colonel Pryor. "The soup is still hot."\n\n'
+        '"It is," said Albert Pryor. Colonel Pryor laughed.\n'
+    )
+    story = _chars(text, persons=False)
+    son = {m.character for m in story.mentions if story.text[m.start : m.end] == "Albert Pryor"}
+    father = {m.character for m in story.mentions if story.text[m.start : m.end] == "Colonel Pryor"}
+    assert len(son) == 1 and len(father) == 1 and son != father
+
+
+def test_a_rank_joins_the_full_name_it_is_never_named_beside() -> None:
+    text = (
+        "Captain Hallam commanded the brig. Captain Hallam was a hard man.\n\n"
+        '"Hands aloft," said Captain Hallam. The men ran up the shrouds.\n\n'
+        "The wind backed in the night, and by morning the brig lay becalmed under a white sky. Nobody spoke of it;"
+        " the cook boiled the last of the salt pork, the carpenter mended a hatch, and the boy slept.\n\n"
+        "Much later, far from the brig, the log was signed in a firm hand:\n\n"
+        "Edward Hallam, master.\n"
+    )
+    story = _chars(text, persons=False)
+    owners = {m.character for m in story.mentions if story.text[m.start : m.end] in ("Captain Hallam", "Edward Hallam")}
+    assert len(owners) == 1
+
+
 def test_a_titled_first_name_joins_the_full_name_with_that_title() -> None:
     text = (
         "Sir Walter Pryce rode over from the Hall, and Walter Dunne came with him from the mill.\n\n"

@@ -324,7 +324,13 @@ def _home_of_titled_surname(cast: _Cast, f: Form) -> int:
         # "Mr. Poirot" → "Hercule Poirot" (gender unknown yet) when he is the only one of that name
         if f.title in MALE_TITLES and e.gender != "m" and not (e.gender is None and len(full_holders) == 1):
             continue
-        if _rank_conflict(f.title, e):
+        # "… and Albert Fussell reply, '…,' and Colonel Fussell opine …": a rank named beside a full name without it
+        # is another man, the father (not "Captain Frederick Tilney", whose full name carries the rank)
+        if _rank_conflict(f.title, e) or (
+            f.title in RANKS
+            and not any(g2.title == f.title for g2 in e.forms)
+            and _hits_near(f, sorted(h.start for g2 in e.forms if len(g2.words) >= 2 for h in g2.hits), RANK_NEAR)
+        ):
             continue
         # "Mr. Emerson" beside "George" again and again: George Emerson's father, not George, where the narration
         # names both in one sentence, the text needs "Mr. George Emerson" to tell them apart (a woman's formal
@@ -498,6 +504,9 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
         cast.by_first[cf].append(target)
     return target
 
+
+#: Characters within which a rank's surname form and a full name without the rank name two men.
+RANK_NEAR = 150
 
 #: A bare word joins a titled surname ("Colonel Fitzwilliam") rather than a full name it opens when the text writes
 #: the surname more than this many times as often.
