@@ -887,6 +887,18 @@ def test_a_name_a_dialogue_tag_gives_as_the_speaker_is_a_character() -> None:
     assert _cast_with_flat_model(text, -3.0) == {"Myra", "Angelo", "Tom"}
 
 
+def test_a_title_of_nobility_with_its_place_is_a_character() -> None:
+    """"the Duchess of Harley", met once, is someone whatever the person model says (here one that doubts every
+    name); a title of rank alone ("the Colonel") is left to it."""
+    text = (
+        "Opposite sat the Duchess of Harley, a lady of admirable temper, beside the Colonel.\n\n"
+        '"You are late, Duchess," said he. She laughed at him over her glass.\n'
+    )
+    names = _cast_with_flat_model(text, -3.0)
+    assert any("Duchess of Harley" in n or n == "Duchess" for n in names), names
+    assert not any("Colonel" in n for n in names), names
+
+
 def test_a_ship_named_in_capitals_is_no_character() -> None:
     """A printed book's italics: "the HISPANIOLA", always in capitals and mostly after "the", never tagged as a
     speaker nor addressed, is a ship, even to a person model that believes every name."""

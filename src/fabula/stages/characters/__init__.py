@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from fabula.lexicon import ARTICLE_TITLES, MARRIED
+from fabula.lexicon import ARTICLE_TITLES, MARRIED, NOBLE_TITLES
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages.characters.forms import Form, FormKey, after_the, common_words, keep_forms
@@ -97,11 +97,13 @@ def _people(
         weighted = [(next(probs), len(f.hits)) for f in e.forms]
         n = sum(k for _, k in weighted)
         p = sum(pr * k for pr, k in weighted) / n if n else 0.0
-        # a name that a dialogue tag gives as the speaker ('"…," asked Myra') is someone who speaks
+        # a name that a dialogue tag gives as the speaker ('"…," asked Myra') is someone who speaks; a title of
+        # nobility with its place ("the Duchess of Harley") is someone
         if (
             p >= cut
             or any(h.tagged for f in e.forms for h in f.hits)
             or any(f.text.lower() in priors for f in e.forms)
+            or any(f.title in NOBLE_TITLES and f.words[-1].startswith("of ") for f in e.forms)
         ):
             out.append((e, p))
     return out
