@@ -35,6 +35,11 @@ def _name_mentions(text: str) -> list[str]:
     return [story.text[m.start : m.end] for m in story.mentions if m.kind == "name"]
 
 
+def _owners(story: Story, *forms: str) -> set[str | None]:
+    """The characters of the mentions written as one of ``forms``."""
+    return {m.character for m in story.mentions if story.text[m.start : m.end] in forms}
+
+
 def _cast_with_flat_model(text: str, log_odds: float) -> set[str]:
     """The cast's names under a person model that gives every name the same ``log_odds``."""
     from fabula.stages.characters.persons import FEATURES, PersonModel, Trees
@@ -450,9 +455,9 @@ def test_a_bare_word_joins_the_titled_surname_the_text_writes_more_than_a_first_
         "Major Osric sat down by the fire, and Penhale rang for tea.\n"
     )
     story = _chars(text, persons=False)
-    major = {m.character for m in story.mentions if story.text[m.start : m.end] == "Major Osric"}
-    bare = {m.character for m in story.mentions if story.text[m.start : m.end] == "Osric"}
-    host = {m.character for m in story.mentions if story.text[m.start : m.end] in ("Penhale", "Mr. Osric Penhale")}
+    major = _owners(story, "Major Osric")
+    bare = _owners(story, "Osric")
+    host = _owners(story, "Penhale", "Mr. Osric Penhale")
     # "Osric" is written as the Major's surname four times and as Mr. Penhale's first name once: the Major's
     assert len(major) == 1 and bare == major and host.isdisjoint(major)
 
@@ -465,8 +470,8 @@ def test_a_nickname_is_not_taken_for_a_titled_surname() -> None:
         "Teddy ran ahead, and Meg ran after him.\n"
     )
     story = _chars(text, persons=False)
-    full = {m.character for m in story.mentions if story.text[m.start : m.end] == "Theodore Ashworth"}
-    bare = {m.character for m in story.mentions if story.text[m.start : m.end] == "Teddy"}
+    full = _owners(story, "Theodore Ashworth")
+    bare = _owners(story, "Teddy")
     # "Teddy" is Theodore's nickname, never written as a first name: the rule for "Fitzwilliam" does not apply
     assert len(full) == 1 and bare == full
 
@@ -479,8 +484,8 @@ def test_a_rank_named_beside_a_full_name_without_it_is_another_man() -> None:
         '"It is," said Albert Pryor. Colonel Pryor laughed.\n'
     )
     story = _chars(text, persons=False)
-    son = {m.character for m in story.mentions if story.text[m.start : m.end] == "Albert Pryor"}
-    father = {m.character for m in story.mentions if story.text[m.start : m.end] == "Colonel Pryor"}
+    son = _owners(story, "Albert Pryor")
+    father = _owners(story, "Colonel Pryor")
     assert len(son) == 1 and len(father) == 1 and son != father
 
 
@@ -494,7 +499,7 @@ def test_a_rank_joins_the_full_name_it_is_never_named_beside() -> None:
         "Edward Hallam, master.\n"
     )
     story = _chars(text, persons=False)
-    owners = {m.character for m in story.mentions if story.text[m.start : m.end] in ("Captain Hallam", "Edward Hallam")}
+    owners = _owners(story, "Captain Hallam", "Edward Hallam")
     assert len(owners) == 1
 
 
