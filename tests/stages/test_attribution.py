@@ -28,6 +28,13 @@ def _seed_and_emma_stories(seeds: Path, chars: int) -> list[Story]:
     return [*map(_run, sorted(seeds.glob("*.txt"))), _run(_emma_opening(chars))]
 
 
+def _picks(text: str, ranker: dict[str, Any] | None = None) -> list[tuple[str | None, float]]:
+    """Each quotation's speaker and confidence, read with ``ranker`` (None: the one the stage picks)."""
+    config = {"attribution": {"model": ranker}} if ranker is not None else None
+    story = analyze(text, input_format="text", upto="attribution", config=config)
+    return [(q.speaker, q.confidence) for q in story.quotes]
+
+
 def _speakers(story: Story) -> list[str | None]:
     names = {c.id: c.name for c in story.characters}
     return [names.get(q.speaker) if q.speaker else None for q in story.quotes]
@@ -483,13 +490,9 @@ def test_a_chapter_is_read_with_the_chapter_ranker_and_a_novel_with_the_book_ran
     assert chapter is not book and chapter["coef"] != book["coef"]
 
     # the stage picks by length: the short scene read as by default, then with each ranker given explicitly
-    def read(config: dict[str, Any] | None) -> list[tuple[str | None, float]]:
-        story = analyze(FIXTURE_TWO_PARTY, input_format="text", upto="attribution", config=config)
-        return [(q.speaker, q.confidence) for q in story.quotes]
-
-    picked = read(None)
-    assert picked == read({"attribution": {"model": chapter}})
-    assert picked != read({"attribution": {"model": book}})  # the two rankers' confidences differ here
+    picked = _picks(FIXTURE_TWO_PARTY)
+    assert picked == _picks(FIXTURE_TWO_PARTY, chapter)
+    assert picked != _picks(FIXTURE_TWO_PARTY, book)  # the two rankers' confidences differ here
 
 
 def test_a_short_story_in_a_long_download_is_read_with_the_chapter_ranker() -> None:
@@ -506,14 +509,9 @@ def test_a_short_story_in_a_long_download_is_read_with_the_chapter_ranker() -> N
         + "\n\n*** END OF THE PROJECT GUTENBERG EBOOK A SHORT SCENE ***\n\n"
         + licence
     )
-
-    def read(config: dict[str, Any] | None) -> list[tuple[str | None, float]]:
-        story = analyze(text, input_format="text", upto="attribution", config=config)
-        return [(q.speaker, q.confidence) for q in story.quotes]
-
-    picked = read(None)
-    assert picked and picked == read({"attribution": {"model": load_model("chapter")}})
-    assert picked != read({"attribution": {"model": load_model("book")}})
+    picked = _picks(text)
+    assert picked and picked == _picks(text, load_model("chapter"))
+    assert picked != _picks(text, load_model("book"))
 
 
 def test_feature_rows_match_the_feature_table(seeds: Path) -> None:
