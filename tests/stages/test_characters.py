@@ -1091,3 +1091,28 @@ def test_a_surname_is_one_person_under_a_first_name_and_its_nickname() -> None:
         '"You will," said the squire. Tom Redruth grumbled, and Redruth went.\n'
     )
     _assert_joined(text, {"Tom Redruth": {"Redruth", "Thomas Redruth"}})
+
+
+def test_a_bare_surname_whose_pronouns_are_a_mans_is_not_mrs() -> None:
+    text = (
+        "Mrs. Tolland had gone out before breakfast. The house was quiet.\n\n"
+        "Tolland came down late. He stood at the window, and he watched the rain on the square.\n\n"
+        '"Is Mrs. Tolland in?" he asked the maid.\n\n'
+        '"No, sir," she said. Tolland shrugged. He took his hat and he went out after her.\n\n'
+        "Tolland walked as far as the river before he turned back. He was wet through when he came in.\n"
+    )
+    story = _chars(text, persons=False)
+    him = _owners(story, "Tolland")
+    her = _owners(story, "Mrs. Tolland")
+    assert len(him) == 1 and len(her) == 1 and him != her
+
+
+def test_a_bare_surname_written_as_a_shop_stays_with_mrs() -> None:
+    text = (
+        "Mrs. Haddow kept the draper's. Emma walked down to Haddow's after lunch.\n\n"
+        '"Good day, Mrs. Haddow," said Emma. Mrs. Haddow smiled.\n\n'
+        "Haddow's was full that afternoon. He was there, the curate, buying gloves; he bowed.\n\n"
+        "She left Haddow's with a parcel. Haddow's shutters were already half down.\n"
+    )
+    story = _chars(text, persons=False)
+    assert len(_owners(story, "Haddow", "Mrs. Haddow")) == 1

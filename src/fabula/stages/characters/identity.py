@@ -24,17 +24,16 @@ from fabula.lexicon import (
     TITLES,
     UNMARRIED,
     canon_first,
-    edit_distance,
     first_readings,
     name_prior,
     title_class,
     title_gender,
 )
 from fabula.spans import SpanIndex
-from fabula.stages.characters.first_names import first_name_gender
 from fabula.stages.characters.forms import Form, FormKey
 from fabula.stages.characters.gender import GenderContext, gender_of
 from fabula.stages.characters.names import NameHit
+from fabula.stages.characters.variants import merge_clipped_first_names, merge_dialect_names
 
 _SENTENCE_BREAK = re.compile(r"[.!?;\"“”]")
 @dataclass(slots=True)
@@ -196,9 +195,9 @@ def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int], gender: G
     _merge_nicknamed(entities)
     _merge_titled_with_bare(entities)
     _merge_bare_titles(entities)
-    _merge_dialect_names(entities, qi)
-    _merge_miss_first_names(entities)
-    _merge_clipped_first_names(entities)
+    merge_dialect_names(entities, qi)
+    _merge_miss_first_names(entities, gender)
+    merge_clipped_first_names(entities)
     _split_shared_titles(entities)
     for e in entities:
         if e.forms:
@@ -471,7 +470,17 @@ def _home_of_bare_name(cast: _Cast, f: Form, text: str, qi: SpanIndex[int]) -> i
         if len(male) == 1:
             target = male[0]
         elif len(holders) == 1:
-            target = holders[0]
+            # "Archer", he, beside only "Mrs. Archer": her son or husband, not her (a word mostly possessive,
+            # "Ford's", is a shop or a house before a man)
+            h = entities[holders[0]]
+            if not (
+                not h.named_full
+                and h.titles
+                and h.titles <= FEMALE_TITLES
+                and 2 * sum(x.possessive for x in f.hits) < len(f.hits)
+                and gender_of(cast.gender, [f]) == "m"
+            ):
+                target = holders[0]
         elif male:
             target = max(male, key=lambda i: entities[i].count)
         elif len(holders) > 1:
@@ -548,9 +557,10 @@ def _merge_titled_with_bare(entities: list[Entity]) -> None:
         e.forms = []
 
 
-def _merge_miss_first_names(entities: list[Entity]) -> None:
+def _merge_miss_first_names(entities: list[Entity], gender: GenderContext) -> None:
     """"Miss Jo", "Mrs. Meg", "Master Kit": a title before a first name, no one's surname, is the one person of
-    that first name and the title's gender ("Jo", "Meg March", "Christopher"), not a character of their own."""
+    that first name and the title's gender ("Jo", "Meg March", "Christopher"), not a character of their own. A bare
+    word whose own pronouns are the other gender's is not that person ("Archer", he, beside "Mrs. Archer")."""
     surnames = {e.last for e in entities if e.forms and e.named_full and e.last}
     for e in entities:
         if not e.forms or e.named_full or len({f.words for f in e.forms}) != 1:
@@ -564,7 +574,14 @@ def _merge_miss_first_names(entities: list[Entity]) -> None:
             continue
         readings = first_readings(w)
         homes = sorted(
-            (o for o in entities if o is not e and o.forms and o.first in readings and o.gender in (None, g)),
+            (
+                o
+                for o in entities
+                if o is not e
+                and o.forms
+                and o.first in readings
+                and (o.gender or gender_of(gender, o.forms)) in (None, g)
+            ),
             key=lambda o: -o.count,
         )
         # "Miss Kate" is a Kate before a Kitty
@@ -574,60 +591,6 @@ def _merge_miss_first_names(entities: list[Entity]) -> None:
         if homes and any(h.title is None for h in homes[0].forms):
             homes[0].forms.extend(e.forms)
             homes[0].titles |= e.titles
-            e.forms = []
-
-
-def _merge_clipped_first_names(entities: list[Entity]) -> None:
-    """"Col" and "Colette", "Wen" and "Wendell", "Becks" and "Beckett": a bare one-word name that, less a final
-    "s", begins the longer first name (a known one, or an untitled full name's first: not "Heintze", a surname) of
-    exactly one other character of a compatible gender, by two letters or more, is that character's clipped name."""
-    known = [(f.words[0], o) for o in entities for f in o.forms if f.title is None]
-    firsts = [(w.lower(), o) for w, o in known if first_name_gender(w) is not None or o.writes_first(w)]
-    for e in entities:
-        words = {f.words for f in e.forms}
-        if len(words) != 1 or len(w := next(iter(words))) != 1 or any(f.title for f in e.forms):
-            continue
-        stem = w[0].lower()
-        stem = stem[:-1] if stem.endswith("s") and len(stem) > 3 else stem
-        homes = {
-            id(o): o
-            for first, o in firsts
-            if o is not e and first.startswith(stem) and len(first) >= len(stem) + 2 and len(first) > len(w[0])
-            and (e.gender is None or o.gender in (None, e.gender))
-            and {name_prior(w[0]), name_prior(first)} != {"m", "f"}  # "Victor" is not "Victoria"
-        }
-        if len(stem) >= 3 and len(homes) == 1:
-            home = next(iter(homes.values()))
-            home.forms.extend(e.forms)
-            e.forms = []
-
-
-def _merge_dialect_names(entities: list[Entity], qi: SpanIndex[int]) -> None:
-    """"Mithter Jaggerth", only ever said inside quotations, is Mr. Jaggers in a lisp: a two-word name whose first
-    word is no first name but a spelled-out title within two edits ("mister"), and whose last word is, within two
-    edits, the surname of exactly one titled character."""
-    long_titles = [t for t in TITLES if len(t) >= 5]
-    for e in entities:
-        full = [f for f in e.forms if len(f.words) == 2 and f.title is None]
-        if not e.named_full or e.titles or not full:
-            continue
-        w0, w1 = (w.lower() for w in full[0].words)
-        if name_prior(w0) is not None or len(w1) < 5 or not any(edit_distance(w0, t) <= 2 for t in long_titles):
-            continue
-        if any(qi.containing(h.start) < 0 for f in e.forms for h in f.hits):
-            continue
-        targets = [
-            o
-            for o in entities
-            if o is not e
-            and o.titles
-            and any(
-                len(x) >= 5 and edit_distance(w1, x) <= 2 for x in {f.words[-1].lower() for f in o.forms if f.title}
-            )
-        ]
-        if len(targets) == 1:
-            targets[0].forms.extend(e.forms)
-            targets[0].variants.extend(e.forms)
             e.forms = []
 
 

@@ -1,0 +1,68 @@
+"""Names written another way: a clipped first name ("Col" for Colette) and a name spelled in dialect ("Mithter
+Jaggerth" for Mr. Jaggers), joined to the character they stand for after the identity clustering
+(:func:`fabula.stages.characters.identity.cluster`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fabula.lexicon import TITLES, edit_distance, name_prior
+from fabula.spans import SpanIndex
+from fabula.stages.characters.first_names import first_name_gender
+
+if TYPE_CHECKING:
+    from fabula.stages.characters.identity import Entity
+
+
+def merge_clipped_first_names(entities: list[Entity]) -> None:
+    """"Col" and "Colette", "Wen" and "Wendell", "Becks" and "Beckett": a bare one-word name that, less a final
+    "s", begins the longer first name (a known one, or an untitled full name's first: not "Heintze", a surname) of
+    exactly one other character of a compatible gender, by two letters or more, is that character's clipped name."""
+    known = [(f.words[0], o) for o in entities for f in o.forms if f.title is None]
+    firsts = [(w.lower(), o) for w, o in known if first_name_gender(w) is not None or o.writes_first(w)]
+    for e in entities:
+        words = {f.words for f in e.forms}
+        if len(words) != 1 or len(w := next(iter(words))) != 1 or any(f.title for f in e.forms):
+            continue
+        stem = w[0].lower()
+        stem = stem[:-1] if stem.endswith("s") and len(stem) > 3 else stem
+        homes = {
+            id(o): o
+            for first, o in firsts
+            if o is not e and first.startswith(stem) and len(first) >= len(stem) + 2 and len(first) > len(w[0])
+            and (e.gender is None or o.gender in (None, e.gender))
+            and {name_prior(w[0]), name_prior(first)} != {"m", "f"}  # "Victor" is not "Victoria"
+        }
+        if len(stem) >= 3 and len(homes) == 1:
+            home = next(iter(homes.values()))
+            home.forms.extend(e.forms)
+            e.forms = []
+
+
+def merge_dialect_names(entities: list[Entity], qi: SpanIndex[int]) -> None:
+    """"Mithter Jaggerth", only ever said inside quotations, is Mr. Jaggers in a lisp: a two-word name whose first
+    word is no first name but a spelled-out title within two edits ("mister"), and whose last word is, within two
+    edits, the surname of exactly one titled character."""
+    long_titles = [t for t in TITLES if len(t) >= 5]
+    for e in entities:
+        full = [f for f in e.forms if len(f.words) == 2 and f.title is None]
+        if not e.named_full or e.titles or not full:
+            continue
+        w0, w1 = (w.lower() for w in full[0].words)
+        if name_prior(w0) is not None or len(w1) < 5 or not any(edit_distance(w0, t) <= 2 for t in long_titles):
+            continue
+        if any(qi.containing(h.start) < 0 for f in e.forms for h in f.hits):
+            continue
+        targets = [
+            o
+            for o in entities
+            if o is not e
+            and o.titles
+            and any(
+                len(x) >= 5 and edit_distance(w1, x) <= 2 for x in {f.words[-1].lower() for f in o.forms if f.title}
+            )
+        ]
+        if len(targets) == 1:
+            targets[0].forms.extend(e.forms)
+            targets[0].variants.extend(e.forms)
+            e.forms = []
