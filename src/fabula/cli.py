@@ -413,6 +413,10 @@ def eval_pdnc(
     folds: Annotated[
         int | None, typer.Option("--folds", help="Leave-novels-out folds for learned parts.")
     ] = None,
+    piece_words: Annotated[
+        int | None,
+        typer.Option("--pieces", min=200, help="Read each novel as pieces of about this many words (chapters)."),
+    ] = None,
     lenient: Lenient = False,
     as_json: AsJson = False,
 ) -> None:
@@ -422,17 +426,28 @@ def eval_pdnc(
     (docs/evaluation.md) are reported as one aggregate beside the other fourteen, never per novel.
 
     With ``--folds K``, the learned parts (the attribution ranker and the person model) are retrained K times
-    leaving novels out (open novel j in fold j mod K) and each novel is analysed with models that never saw it."""
+    leaving novels out (open novel j in fold j mod K) and each novel is analysed with models that never saw it.
+
+    With ``--pieces N``, each novel is cut at paragraph breaks into pieces of about N words, each analysed alone as
+    a user's chapter would be (read by the ranker of its length), and the pieces' scores are summed per novel."""
     from fabula.eval import attribution
 
     def work() -> dict[str, Any]:
+        if folds and piece_words:
+            raise UsageError("--pieces with --folds: the fold rankers are book rankers; pieces take the chapter one")
         configs = None
         if folds:
             from fabula.training.folds import fold_configs
 
             configs = fold_configs(root, None, folds)
         return attribution.evaluate_pdnc(
-            root, novels=novels, gold_quotes=gold_quotes, configs=configs, folds=folds, strict=not lenient
+            root,
+            novels=novels,
+            gold_quotes=gold_quotes,
+            configs=configs,
+            folds=folds,
+            strict=not lenient,
+            piece_words=piece_words,
         )
 
     report = _guard(work)

@@ -3,9 +3,12 @@ PDNC novels (skipped without data)."""
 
 from __future__ import annotations
 
-from fabula.corpora.novels import GoldCharacter, GoldNovel, GoldQuote, load_pdnc
+from pathlib import Path
+
+from fabula.corpora.novels import GoldCharacter, GoldNovel, GoldQuote, load_pdnc, pieces
 from fabula.eval import attribution as ev
 from tests.conftest import DATA, need
+from tests.test_cli import fabula
 
 TOY = 'Anna looked at Tom.\n\n"You are late," she said.\n\n"The train was slow," said Tom.\n'
 
@@ -81,3 +84,44 @@ def test_pdnc_floor() -> None:
     assert by["PrideAndPrejudice"]["speaker"]["accuracy"] >= 0.65
     assert by["TheGambler"]["speaker"]["accuracy"] >= 0.65
     assert by["TheGambler"]["narrator"]["accuracy"] >= 0.85
+
+
+def _two_scenes() -> GoldNovel:
+    """Two scenes of the toy (Anna and Tom), one after the other."""
+    text = TOY + "\n" + TOY
+    quotes = []
+    for k, base in enumerate((0, len(TOY) + 1)):
+        a, b = base + TOY.index("You are late"), base + TOY.index("The train")
+        quotes += [
+            GoldQuote(f"Q{2 * k}", [(a, a + len("You are late,"))], "Anna", ["Tom"], "anaphoric"),
+            GoldQuote(f"Q{2 * k + 1}", [(b, b + len("The train was slow,"))], "Tom", ["Anna"], "explicit"),
+        ]
+    return GoldNovel("two", text, quotes, _toy().characters)
+
+
+def test_pieces_cut_at_paragraph_breaks_outside_quotations_and_keep_every_quotation() -> None:
+    nov = _two_scenes()
+    parts = pieces(nov, 10)
+    assert [p.name for p in parts] == ["two#0", "two#1"]
+    assert "".join(p.text for p in parts) == nov.text
+    assert sum(len(p.quotes) for p in parts) == len(nov.quotes)
+    for p in parts:
+        for q in p.quotes:
+            (a, b) = q.spans[0]
+            assert p.text[a:b] in ("You are late,", "The train was slow,")
+    assert len(pieces(nov, 10_000)) == 1  # shorter than one piece: the whole text
+
+
+def test_a_novel_read_in_pieces_sums_the_pieces_scores() -> None:
+    nov = _two_scenes()
+    parts = pieces(nov, 10)
+    rows = [ev.score_novel(p, ev.analyse_novel(p)) for p in parts]
+    row = ev.merge_rows("two", rows)
+    assert row["novel"] == "two" and row["pieces"] == 2
+    assert row["speaker"]["n"] == 4 and row["speaker"]["correct"] == sum(r["speaker"]["correct"] for r in rows)
+    assert row["by_type"]["explicit"]["n"] == 2
+
+
+def test_cli_pieces_cannot_go_with_folds(tmp_path: Path) -> None:
+    res = fabula("eval", "pdnc", str(tmp_path), "--pieces", "2000", "--folds", "5")
+    assert res.returncode == 2 and "--pieces with --folds" in res.stderr.decode()

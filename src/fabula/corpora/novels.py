@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import csv
 import html
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -98,6 +99,40 @@ def load_pdnc(root: Path | str, novels: Sequence[str] | None = None) -> Iterator
                 )
         quotes.sort(key=lambda q: q.spans[0][0])
         yield GoldNovel(name, text, quotes, chars, persons.get(name, "third"))
+
+
+#: A paragraph break: a blank line.
+_PARA_BREAK = re.compile(r"\n\s*\n")
+
+
+def pieces(nov: GoldNovel, words: int) -> list[GoldNovel]:
+    """``nov`` cut into pieces of about ``words`` words, each a text of its own (a chapter read alone, as users
+    bring them): a cut at the first paragraph break outside every gold quotation once the piece has ``words``
+    words, a last piece of under half that many joined to the one before. Offsets are shifted into each piece
+    (``name#k``, from 0); a quotation lies whole in one piece; the gold cast is the novel's."""
+    text = nov.text
+    inside = sorted((q.spans[0][0], q.spans[-1][1]) for q in nov.quotes)
+    cuts, count, last, k = [0], 0, 0, 0
+    for m in _PARA_BREAK.finditer(text):
+        count += len(text[last : m.start()].split())
+        last = m.start()
+        while k < len(inside) and inside[k][1] <= m.end():
+            k += 1
+        if count >= words and not any(a < m.end() < b for a, b in inside[max(0, k - 1) : k + 1]):
+            cuts.append(m.end())
+            count = 0
+    if len(cuts) > 1 and len(text[cuts[-1] :].split()) < words // 2:
+        cuts.pop()
+    cuts.append(len(text))
+    out = []
+    for n, (a, b) in enumerate(itertools.pairwise(cuts)):
+        quotes = [
+            GoldQuote(q.id, [(x - a, y - a) for x, y in q.spans], q.speaker, q.addressees, q.type)
+            for q in nov.quotes
+            if a <= q.spans[0][0] and q.spans[-1][1] <= b
+        ]
+        out.append(GoldNovel(f"{nov.name}#{n}", text[a:b], quotes, nov.characters, nov.person))
+    return out
 
 
 def _pdnc_persons(root: Path) -> dict[str, str]:

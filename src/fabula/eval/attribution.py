@@ -19,7 +19,7 @@ from typing import Any
 
 from fabula.api import analyze, stage
 from fabula.corpora.align import char_names, gold_names, norm_name, overlap_finder, story_with_gold_quotes
-from fabula.corpora.novels import GoldNovel, load_litbank, load_pdnc, load_quoteli3
+from fabula.corpora.novels import GoldNovel, load_litbank, load_pdnc, load_quoteli3, pieces
 from fabula.corpora.sealed import SCENE_BATCHES, is_sealed
 from fabula.eval.metrics import bucket, with_rates
 from fabula.eval.strict import GROUP, StrictJudge
@@ -149,22 +149,40 @@ def summarise(results: list[dict[str, Any]], corpus: str, mode: str) -> dict[str
     }
 
 
+def merge_rows(name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One row for a novel read in pieces: the pieces' rows (:func:`score_novel`) summed."""
+    overall = summarise(rows, "", "")["overall"]
+    conf: Counter[tuple[str, str]] = Counter()
+    for r in rows:
+        for g, p, n in r["confusions"]:
+            conf[(g, p)] += n
+    row = {k: overall[k] for k in ("speaker", "by_type", "addressee", "narrator", "matched", "words")}
+    row.update(novel=name, pieces=len(rows), seconds=round(sum(r["seconds"] for r in rows), 3))
+    row["confusions"] = [[g, p, n] for (g, p), n in conf.most_common(8)]
+    return row
+
+
 def _evaluate(
     novels: Iterable[GoldNovel],
     corpus: str,
     gold_quotes: bool,
     configs: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
     strict: bool = True,
+    piece_words: int | None = None,
 ) -> dict[str, Any]:
     results = []
     for nov in novels:
-        t0 = time.perf_counter()
-        story = analyse_novel(nov, gold_quotes, None if configs is None else configs.get(nov.name))
-        dt = time.perf_counter() - t0
-        results.append(score_novel(nov, story, dt, strict))
+        rows = []
+        for part in pieces(nov, piece_words) if piece_words else [nov]:
+            t0 = time.perf_counter()
+            story = analyse_novel(part, gold_quotes, None if configs is None else configs.get(nov.name))
+            rows.append(score_novel(part, story, time.perf_counter() - t0, strict))
+        results.append(merge_rows(nov.name, rows) if piece_words else rows[0])
         if not (corpus == "pdnc" and is_sealed(nov.name)):
             log.info("%s: %s", nov.name, results[-1]["speaker"])
     mode = ("gold-quotes" if gold_quotes else "end-to-end") + (", strict" if strict else ", lenient")
+    if piece_words:
+        mode += f", pieces of {piece_words:,} words"
     if corpus != "pdnc":
         return summarise(results, corpus, mode)
     return split_sealed(results, corpus, mode)
@@ -200,8 +218,10 @@ def evaluate_pdnc(
     configs: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
     folds: int | None = None,
     strict: bool = True,
+    piece_words: int | None = None,
 ) -> dict[str, Any]:
-    """Speaker/addressee accuracy per PDNC novel.
+    """Speaker/addressee accuracy per PDNC novel; with ``piece_words``, each novel read as pieces of about that
+    many words (:func:`fabula.corpora.novels.pieces`: chapters read alone), their scores summed per novel.
 
     ``configs`` maps a novel to the stage options it is analysed with (``fabula eval pdnc --folds K`` passes
     :func:`fabula.training.folds.fold_configs`: a ranker and a person model never trained on the novel; ``folds``
@@ -209,8 +229,9 @@ def evaluate_pdnc(
     open PDNC dev novels: figures on those are then in-sample. Sealed novels appear only in the ``sealed``
     aggregate, and no shipped model was trained on them.
     """
-    out = _evaluate(load_pdnc(root, novels), "pdnc", gold_quotes, configs, strict)
+    out = _evaluate(load_pdnc(root, novels), "pdnc", gold_quotes, configs, strict, piece_words)
     out["folds"] = folds
+    out["piece_words"] = piece_words
     return out
 
 
