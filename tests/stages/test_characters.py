@@ -40,6 +40,12 @@ def _owners(story: Story, *forms: str) -> set[str | None]:
     return {m.character for m in story.mentions if story.text[m.start : m.end] in forms}
 
 
+def _apart(story: Story, one: str, other: str) -> bool:
+    """Whether the mentions written ``one`` and those written ``other`` are each one character, and two."""
+    a, b = _owners(story, one), _owners(story, other)
+    return len(a) == 1 and len(b) == 1 and a != b
+
+
 def _cast_with_flat_model(text: str, log_odds: float) -> set[str]:
     """The cast's names under a person model that gives every name the same ``log_odds``."""
     from fabula.stages.characters.persons import FEATURES, PersonModel, Trees
@@ -483,10 +489,7 @@ def test_a_rank_named_beside_a_full_name_without_it_is_another_man() -> None:
         '"Nonsense, my boy," said Colonel Pryor. "The soup is still hot."\n\n'
         '"It is," said Albert Pryor. Colonel Pryor laughed.\n'
     )
-    story = _chars(text, persons=False)
-    son = _owners(story, "Albert Pryor")
-    father = _owners(story, "Colonel Pryor")
-    assert len(son) == 1 and len(father) == 1 and son != father
+    assert _apart(_chars(text, persons=False), "Albert Pryor", "Colonel Pryor")
 
 
 def test_a_rank_joins_the_full_name_it_is_never_named_beside() -> None:
@@ -1101,10 +1104,7 @@ def test_a_bare_surname_whose_pronouns_are_a_mans_is_not_mrs() -> None:
         '"No, sir," she said. Tolland shrugged. He took his hat and he went out after her.\n\n'
         "Tolland walked as far as the river before he turned back. He was wet through when he came in.\n"
     )
-    story = _chars(text, persons=False)
-    him = _owners(story, "Tolland")
-    her = _owners(story, "Mrs. Tolland")
-    assert len(him) == 1 and len(her) == 1 and him != her
+    assert _apart(_chars(text, persons=False), "Tolland", "Mrs. Tolland")
 
 
 def test_a_bare_surname_written_as_a_shop_stays_with_mrs() -> None:
