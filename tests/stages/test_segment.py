@@ -40,6 +40,46 @@ def test_chapters_from_headings() -> None:
     assert all(n.kind == "chapter_heading" for n in story.nonstory)
 
 
+_WRAPPED = (
+    "It was a long way down, and the girl who fell was not at all\nfrightened, only curious about the shelves.\n\n"
+    "Then she landed on a heap of dry leaves and\nwent on down the passage after the white hare.\n\n"
+)
+
+
+def test_a_title_on_the_line_under_a_heading_joins_it() -> None:
+    """A wrapped text (blank lines between paragraphs) that writes a chapter's title on the heading's next line,
+    with no blank line between, has chapters: the title joins the heading, a title of its own goes on."""
+    text = (
+        "CHAPTER I.\nDown the Well\n\n" + _WRAPPED + "CHAPTER II.\nTHE HALL OF DOORS\n\n" + _WRAPPED
+        + "Chapter III: The Hare, the Dormouse and\nThe Tea\n\n" + _WRAPPED
+    )
+    story = _story(text)
+    assert [c.title for c in story.chapters] == [
+        "CHAPTER I: Down the Well",
+        "CHAPTER II: THE HALL OF DOORS",
+        "Chapter III: The Hare, the Dormouse and The Tea",
+    ]
+    heads = [text[n.start : n.end] for n in story.nonstory if n.kind == "chapter_heading"]
+    assert heads == ["CHAPTER I.\nDown the Well", "CHAPTER II.\nTHE HALL OF DOORS", "Chapter III: The Hare, the Dormouse and\nThe Tea"]
+
+
+def test_a_short_reply_under_a_heading_is_no_title() -> None:
+    text = 'CHAPTER I\n\nShe asked him to the mill.\n\nCHAPTER II\n\n"No."\n\n"Then I go alone," she said.\n'
+    story = _story(text)
+    assert [c.title for c in story.chapters] == ["CHAPTER I", "CHAPTER II"]
+    assert [story.text[n.start : n.end] for n in story.nonstory] == ["CHAPTER I", "CHAPTER II"]
+
+
+def test_a_heading_line_over_prose_is_no_chapter() -> None:
+    """"Chapter One" opening a wrapped paragraph of prose is no heading; nor is a list of chapter lines."""
+    text = (
+        "Chapter One\nwas the hardest part to write, she said to the\nyoung man beside her.\n\n" + _WRAPPED
+        + "CHAPTER I\nCHAPTER II\nCHAPTER III\n\n" + _WRAPPED
+    )
+    story = _story(text)
+    assert [c.title for c in story.chapters] == [None]
+
+
 def test_scene_breaks_and_epigraph() -> None:
     text = 'She left.\nHe stayed.\n* * *\nMorning came.\n---\n"Love is patient."'
     story = _story(text)

@@ -3,7 +3,8 @@
 Forms: ``CHAPTER I``, ``Chapter 1: Title``, ``CHAPTER TWENTY-ONE``, ``Chapter the First``, ``BOOK THE FIRST``,
 ``STAVE ONE``, ``ADVENTURE I. A TITLE``, ``Prologue``/``Epilogue``, and bare numerals (``IV``, ``IV.``, ``12``,
 ``IV. AN ALL-CAPS TITLE``) when several of them follow each other. A short title line right under a heading
-(``CHAPTER ONE`` / ``PLAYING PILGRIMS``) joins it.
+(``CHAPTER ONE`` / ``PLAYING PILGRIMS``) joins it, in the paragraph after it or on the heading's next line
+(``CHAPTER II.`` / ``The Pool of Tears`` with no blank line between).
 
 Levels: ``BOOK``/``PART``/``VOLUME`` headings group chapters; ``CHAPTER``-like keywords are chapters; bare
 numerals are chapters unless keyword chapters exist, in which case they number the parts inside one (a story
@@ -50,6 +51,8 @@ _FRONT_RE = re.compile(
 )
 _MINOR = frozenset("a an the of and in on at to for by with from or but nor de la le du".split())
 _PROSE_WORD = re.compile(r"[a-z][a-z'’-]*")
+# a line that opens with a double quotation mark and is not one quoted name (no stop before its closing mark)
+_SPEECH_LINE = re.compile(r"[\"“«„](?![^\"”»]*[^\"”».,;:!?—–-][\"”»]$).*", re.S)
 
 PART, CHAPTER, BARE = 0, 1, 2
 
@@ -60,6 +63,7 @@ class _Head:
     span: Span
     level: int
     number: int | None = None  # the value of a bare numeral
+    title: Span | None = None  # a title on the heading paragraph's next line(s)
 
 
 def _roman(s: str) -> int | None:
@@ -99,10 +103,11 @@ def classify(line: str) -> tuple[int, int | None] | None:
 
 
 def _title_like(s: str) -> bool:
-    """An all-capitals line, or Title Case with no sentence inside ("The Old Sea-dog at the Admiral Benbow")."""
+    """An all-capitals line, or Title Case with no sentence inside ("The Old Sea-dog at the Admiral Benbow"); in
+    double quotation marks only as a whole with no stop inside ('“Pieces of Eight”', not a reply: '"No."')."""
     s = s.strip()
     letters = [c for c in s if c.isalpha()]
-    if len(letters) < 2 or len(s) > 100 or "\n" in s:
+    if len(letters) < 2 or len(s) > 100 or "\n" in s or _SPEECH_LINE.fullmatch(s):
         return False
     if all(c.isupper() for c in letters):
         return True
@@ -136,6 +141,29 @@ def _numeric_run(heads: list[_Head]) -> bool:
     return steps >= 0.6 * (len(values) - 1)
 
 
+def _with_title(head: str, title: str) -> str:
+    """A heading and the title on its next line(s): ``CHAPTER II`` + ``The Pool of Tears`` → ``CHAPTER II: The Pool
+    of Tears``; a heading with a title of its own goes on with the next line's words (``Chapter XVIII: Lying to
+    Mr. Beebe, … and The`` + ``Servants``)."""
+    m = _KEYWORD_RE.fullmatch(head)
+    if m and m.group("rest").strip(" \t.:—–-"):
+        return f"{head} {title}"
+    return f"{head.rstrip(' .:—–-')}: {title}"
+
+
+def _split_heading(text: str, p: Span) -> tuple[Span, Span | None]:
+    """A paragraph as a heading line and the title lines under it: two or three lines, the others title-like
+    (``CHAPTER II.`` / ``The Pool of Tears``). One line: itself and no title; anything else: never a heading."""
+    lines = text[p.start : p.end].split("\n")
+    if len(lines) == 1:
+        return p, None
+    rest = lines[1:]
+    if len(lines) > 3 or not all(_title_like(line) and len(line) <= 100 and classify(line) is None for line in rest):
+        return Span(p.start, p.start), None
+    head_end = p.start + len(lines[0].rstrip())
+    return Span(p.start, head_end), Span(p.start + len(lines[0]) + 1, p.end)
+
+
 def _subtitle(text: str, paras: list[Span], i: int, heads_at: set[int]) -> Span | None:
     """The title line right after heading paragraph ``i`` (not itself a heading, followed by more text)."""
     j = i + 1
@@ -157,11 +185,10 @@ def find(story: Story, paras: list[Span]) -> tuple[list[Chapter], list[NonStory]
     story_paras = [p for p in paras if not any(s < p.end and p.start < e for s, e in reader)]
     heads: list[_Head] = []
     for i, p in enumerate(story_paras):
-        if p.end - p.start > 100 or "\n" in text[p.start : p.end]:
-            continue
-        c = classify(text[p.start : p.end])
+        head, under = _split_heading(text, p)
+        c = classify(text[head.start : head.end]) if head.end - head.start <= 100 else None
         if c is not None:
-            heads.append(_Head(i, p, c[0], c[1]))
+            heads.append(_Head(i, head, c[0], c[1], under))
     bare = [h for h in heads if h.level == BARE]
     if not _numeric_run(bare):
         heads = [h for h in heads if h.level != BARE]
@@ -171,17 +198,18 @@ def find(story: Story, paras: list[Span]) -> tuple[list[Chapter], list[NonStory]
     kept: list[_Head] = []
     head_paras = {h.para for h in heads}
     for k, h in enumerate(heads):
+        whole = h.title or h.span
         if h.level > chapter_level:
-            blocks.append(NonStory(h.span.start, h.span.end, "heading"))
+            blocks.append(NonStory(h.span.start, whole.end, "heading"))
             continue
         if h.level < chapter_level:
-            blocks.append(NonStory(h.span.start, h.span.end, "part_heading"))
+            blocks.append(NonStory(h.span.start, whole.end, "part_heading"))
             continue
         stop = next((g.para for g in heads[k + 1 :] if g.level <= chapter_level), len(story_paras))
         if any(is_prose(text, story_paras[j]) for j in range(h.para + 1, stop)):
             kept.append(h)
         else:
-            blocks.append(NonStory(h.span.start, h.span.end, "contents"))
+            blocks.append(NonStory(h.span.start, whole.end, "contents"))
     body_start = story_paras[0].start if story_paras else 0
     body_end = story_paras[-1].end if story_paras else len(text)
     if not reader:
@@ -202,11 +230,12 @@ def find(story: Story, paras: list[Span]) -> tuple[list[Chapter], list[NonStory]
     )
     for h in kept:
         end = next((e for e in ends if e > h.span.start), body_end)
-        sub = _subtitle(text, story_paras, h.para, head_paras)
+        sub = h.title or _subtitle(text, story_paras, h.para, head_paras)
         head_text = text[h.span.start : h.span.end].strip()
         span = h.span
         if sub is not None and sub.end <= end:
-            title = f"{head_text.rstrip(' .:—–-')}: {text[sub.start : sub.end].strip()}"
+            words = " ".join(text[sub.start : sub.end].split())
+            title = _with_title(head_text, words) if h.title else f"{head_text.rstrip(' .:—–-')}: {words}"
             span = Span(h.span.start, sub.end)
         else:
             title = head_text

@@ -353,7 +353,7 @@ def add_deities(story: Story) -> None:
 STAGE = Stage(
     name="attribution",
     func=run,
-    reads=("text", "nonstory", "paragraphs", "chapters", "sections", "quotes", "characters", "mentions"),
+    reads=("text", "nonstory", "paragraphs", "sections", "quotes", "characters", "mentions"),
     writes=(
         "quotes.speaker", "quotes.addressees", "quotes.type", "quotes.confidence", "characters",
         "characters.narrator", "characters.quotes", "sections.narrator", "mentions", "mentioned",

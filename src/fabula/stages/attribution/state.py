@@ -4,7 +4,6 @@ rule passes, the ranker and the naming of narrators read and update."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -145,7 +144,7 @@ class AttributionState:
 
     def conversation(self, i: int) -> tuple[int, int]:
         """Indices ``[lo, hi)`` of the conversation around quotation ``i`` (paragraphs at most one apart; an
-        epigraph or a chapter heading ends one)."""
+        epigraph ends one; a chapter heading does not: serialised novels break chapters inside a scene)."""
         if self._convs is None or len(self._convs[0]) != len(self.qs):
             self._convs = self._conversations()
         return self._convs[0][i], self._convs[1][i]
@@ -154,14 +153,9 @@ class AttributionState:
         """Every quotation's conversation bounds, in one pass each way."""
         qs = self.qs
         n = len(qs)
-        chapters = [c.start for c in self.story.chapters]
 
         def joined(a: QuoteState, b: QuoteState) -> bool:
-            return (
-                a.section == b.section
-                and b.para - a.last_para <= 2
-                and bisect_right(chapters, a.quote.start) == bisect_right(chapters, b.quote.start)
-            )
+            return a.section == b.section and b.para - a.last_para <= 2
 
         los = list(range(n))
         for k in range(1, n):
