@@ -141,25 +141,25 @@ def _numeric_run(heads: list[_Head]) -> bool:
     return steps >= 0.6 * (len(values) - 1)
 
 
-def _with_title(head: str, title: str) -> str:
-    """A heading and the title on its next line(s): ``CHAPTER II`` + ``The Pool of Tears`` → ``CHAPTER II: The Pool
-    of Tears``; a heading with a title of its own goes on with the next line's words (``Chapter XVIII: Lying to
-    Mr. Beebe, … and The`` + ``Servants``)."""
+def _with_title(head: str, title: str, inline: bool) -> str:
+    """A heading and its title: ``CHAPTER II`` + ``The Pool of Tears`` → ``CHAPTER II: The Pool of Tears``. A title on
+    the heading's own next line(s) (``inline``) under a heading that has a title of its own goes on with its words
+    (``Chapter XVIII: Lying to Mr. Beebe, … and The`` + ``Servants``)."""
     m = _KEYWORD_RE.fullmatch(head)
-    if m and m.group("rest").strip(" \t.:—–-"):
+    if inline and m and m.group("rest").strip(" \t.:—–-"):
         return f"{head} {title}"
     return f"{head.rstrip(' .:—–-')}: {title}"
 
 
-def _split_heading(text: str, p: Span) -> tuple[Span, Span | None]:
+def _split_heading(text: str, p: Span) -> tuple[Span, Span | None] | None:
     """A paragraph as a heading line and the title lines under it: two or three lines, the others title-like
-    (``CHAPTER II.`` / ``The Pool of Tears``). One line: itself and no title; anything else: never a heading."""
+    (``CHAPTER II.`` / ``The Pool of Tears``). One line: itself and no title; anything else: None (no heading)."""
     lines = text[p.start : p.end].split("\n")
     if len(lines) == 1:
         return p, None
     rest = lines[1:]
     if len(lines) > 3 or not all(_title_like(line) and len(line) <= 100 and classify(line) is None for line in rest):
-        return Span(p.start, p.start), None
+        return None
     head_end = p.start + len(lines[0].rstrip())
     return Span(p.start, head_end), Span(p.start + len(lines[0]) + 1, p.end)
 
@@ -185,7 +185,10 @@ def find(story: Story, paras: list[Span]) -> tuple[list[Chapter], list[NonStory]
     story_paras = [p for p in paras if not any(s < p.end and p.start < e for s, e in reader)]
     heads: list[_Head] = []
     for i, p in enumerate(story_paras):
-        head, under = _split_heading(text, p)
+        split = _split_heading(text, p)
+        if split is None:
+            continue
+        head, under = split
         c = classify(text[head.start : head.end]) if head.end - head.start <= 100 else None
         if c is not None:
             heads.append(_Head(i, head, c[0], c[1], under))
@@ -235,7 +238,7 @@ def find(story: Story, paras: list[Span]) -> tuple[list[Chapter], list[NonStory]
         span = h.span
         if sub is not None and sub.end <= end:
             words = " ".join(text[sub.start : sub.end].split())
-            title = _with_title(head_text, words) if h.title else f"{head_text.rstrip(' .:—–-')}: {words}"
+            title = _with_title(head_text, words, inline=h.title is not None)
             span = Span(h.span.start, sub.end)
         else:
             title = head_text
