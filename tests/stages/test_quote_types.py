@@ -52,6 +52,28 @@ def test_what_a_sign_or_a_letter_says_is_written() -> None:
     assert [t for _, t in _typed(text)] == ["written", "written", "written", "written", "none"]
 
 
+def test_speech_after_a_sign_read_in_narration_is_a_quotation_of_its_own() -> None:
+    text = (
+        'Ivo pointed at the board. The board said "PLUM TART - 3.20" in chalk. "What is a plum tart?"\n\n'
+        '"A pie without a lid," said his aunt.\n'
+    )
+    assert _typed(text)[:2] == [("PLUM TART - 3.20", "written"), ("What is a plum tart?", "none")]
+
+
+def test_writing_something_down_between_two_spoken_sentences_is_a_beat() -> None:
+    text = (
+        '"Tell me your street, Mrs. Abara," said Sergeant Okafor.\n\n'
+        '"Mill Lane. Number nine." She spelled it slowly.\n\n'
+        '"Mill Lane." Okafor wrote it down. "Stay by the phone, madam. We will call you back."\n\n'
+        '"Thank you," she wrote. "I will wait for your letter."\n'
+    )
+    story = _story(text)
+    said, letter = (q for q in story.quotes if len(q.spans) == 2)
+    assert story.text[said.start : said.end].startswith("Mill Lane.")
+    assert said.type not in ("written", "verse", "mention")
+    assert letter.type == "written"  # "she wrote." is a letter's tag
+
+
 def test_a_letter_set_out_as_quoted_paragraphs_is_written() -> None:
     text = (
         WRAP + "Next morning she received the following reply by hand:\n\n"

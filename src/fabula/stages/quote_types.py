@@ -83,11 +83,12 @@ def _text_cue(narration: str) -> bool:
     return _TEXT_NAMED.search(tail, 0, m.start()) is not None
 
 
-# A text read or written, said in the tag between two sub-spans ("the document ran", "she wrote to Helen").
+# A text read or written, said in the tag between two sub-spans ("the document ran", "she wrote to Helen"); a
+# writing verb with an object is an action between two spoken sentences ("She wrote it down.").
 _WRITTEN_TAG = re.compile(
     r"\b(?:(?:letter|note|document|telegram|card|message|paper|notice|inscription|postscript|placard|label|sign)"
     r"[ \t\n]+(?:ran|runs|read|reads|went|continued)|(?:he|she|they|I|we|[A-Z][a-z]+)[ \t\n]+"
-    r"(?:wrote|writes)|(?:wrote|writes)[ \t\n]+(?:to|back|again))\b"
+    r"(?:wrote|writes)(?=[ \t\n]*(?:[,.:;—–]|(?:to|back|again|on)\b))|(?:wrote|writes)[ \t\n]+(?:to|back|again))\b"
 )
 _SAY = (
     r"(?:say|said|saying|exclaim(?:ed|ing)?|answer(?:ed|ing)?|repl(?:y|ied|ying)|retort(?:ed|ing)?|ask(?:ed|ing)?"

@@ -533,6 +533,38 @@ def story_paras(story: Story) -> list[Span]:
     return [p for p in story.paragraphs if not blocked.overlapping(p.start, p.end)]
 
 
+def _item(g: list[_Raw], starts: list[int]) -> quote_types.Item:
+    return quote_types.Item(
+        [(r.start, r.end) for r in g],
+        g[0].open_at,
+        g[-1].close_end,
+        max(bisect_right(starts, g[0].open_at) - 1, 0),
+        max(bisect_right(starts, max(g[-1].close_end - 1, g[-1].open_at)) - 1, 0),
+    )
+
+
+#: Narration between two sub-spans that says a text is read or written ("she wrote.", "the note ran on.").
+_TEXT_GAP = re.compile(r"\b(?:read|reads|ran|runs|wrote|writes|went on|continued)\b", re.IGNORECASE)
+
+
+def _split_read_out(
+    text: str, groups: list[list[_Raw]], kinds: list[quote_types.QuoteType | None], mentions: set[int]
+) -> list[list[_Raw]]:
+    """A text quoted in narration and then speech after a sentence of narration are two quotations, not one
+    written text: 'The card said “FRAISIER” in curly gold writing. “It's a strawberry cake.”'. A group typed
+    ``written`` splits after its first sub-span when the narration between them is a whole sentence (it ends in a
+    stop) that says nothing of reading or writing (a letter's "she wrote." keeps its parts together)."""
+    out: list[list[_Raw]] = []
+    for g, kind in zip(groups, kinds, strict=True):
+        if kind == "written" and len(g) > 1 and id(g[0]) not in mentions:
+            gap = text[g[0].close_end : g[1].open_at].strip(" \t\n\"“”‘’'«»")
+            if gap.endswith((".", "!", "?")) and _LETTER.search(gap) and not _TEXT_GAP.search(gap):
+                out += [g[:1], g[1:]]
+                continue
+        out.append(g)
+    return out
+
+
 def run(story: Story, *, dialogue_model: bool = True, model: quote_model.DialogueModel | None = None) -> None:
     """Find the quotations (``story.quotes``) and inner thought (``story.thoughts``).
 
@@ -554,17 +586,11 @@ def run(story: Story, *, dialogue_model: bool = True, model: quote_model.Dialogu
     groups = group(text, speech) + [[r] for r in raws if id(r) in mentions]
     groups.sort(key=lambda g: g[0].open_at)
     starts = [p.start for p in paras]
-    items = [
-        quote_types.Item(
-            [(r.start, r.end) for r in g],
-            g[0].open_at,
-            g[-1].close_end,
-            max(bisect_right(starts, g[0].open_at) - 1, 0),
-            max(bisect_right(starts, max(g[-1].close_end - 1, g[-1].open_at)) - 1, 0),
-        )
-        for g in groups
-    ]
-    kinds = quote_types.classify(text, paras, items)
+    kinds = quote_types.classify(text, paras, [_item(g, starts) for g in groups])
+    split = _split_read_out(text, groups, kinds, mentions)
+    if len(split) > len(groups):
+        groups = split
+        kinds = quote_types.classify(text, paras, [_item(g, starts) for g in groups])
     quotes = []
     for i, (g, kind) in enumerate(zip(groups, kinds, strict=True)):
         spans = [(r.start, r.end) for r in g]
