@@ -307,6 +307,16 @@ def test_an_interrupting_tag_names_its_speaker(verb: str) -> None:
     assert _speakers(_run(text))[-1] == "the sergeant"
 
 
+def test_a_name_ending_like_an_adverb_is_the_tags_speaker() -> None:
+    text = (
+        'The kettle boiled.\n\n"You rang?" said Polly.\n\n"I did," said Anna.\n\n'
+        '"Then I shall go," said Emily softly.\n'
+    )
+    story = _run(text)
+    assert _speakers(story) == ["Polly", "Anna", "Emily"]
+    assert [q.type for q in story.quotes] == ["explicit"] * 3
+
+
 def test_a_beat_whose_person_comes_after_and_names_the_speaker() -> None:
     text = (
         "Jace and Tam stood by the noticeboard, reading.\n\n"

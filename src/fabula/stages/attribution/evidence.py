@@ -396,7 +396,7 @@ def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None
             toks[k][0].lower() in ("on", "out", "up") or cut_in  # "put in the sergeant"
         ):
             k += 1
-        if k < len(toks) and toks[k][0].lower().endswith("ly"):
+        if k < len(toks) and _adverb(toks[k][0]):
             k += 1
         ref, _ = _subject(ix, toks, k)
         if ref is not None:
@@ -417,7 +417,7 @@ def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None
     for _ in range(3):
         if k < len(toks) and (
             toks[k][0].lower() in TAG_FILLERS
-            or toks[k][0].lower().endswith("ly")
+            or _adverb(toks[k][0])
             or (ref.kind == "plural" and toks[k][0].lower() in ("all", "both"))  # "they all shouted"
         ):
             k += 1
@@ -427,6 +427,11 @@ def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None
     if loose and person and _past_verb(toks, k):
         return ref
     return None
+
+
+def _adverb(word: str) -> bool:
+    """A manner adverb in a tag ("said softly"); a capitalised word ending so is a name ("said Polly", "Emily")."""
+    return word[:1].islower() and word.endswith("ly")
 
 
 def _group_end(toks: list[Token], j: int, last: int) -> int:
