@@ -1063,6 +1063,15 @@ def test_a_clipped_first_name_is_the_longer_name_it_begins() -> None:
     assert "Cal" in _by_name(_chars(text))
 
 
+def test_a_clipped_name_joins_a_first_name_given_to_both_genders() -> None:
+    """"Kel" said to the woman the narration calls Kelly (a first name of either gender) is Kelly."""
+    text = (
+        "Kelly was already in the booth, two coffees on the table.\n\n"
+        '"You look terrible," she said.\n\n"Thanks, Kel. Love you too," said Holly. Kelly laughed.\n'
+    )
+    _assert_joined(text, {"Kelly": {"Kel"}}, {})
+
+
 def test_a_name_only_shouted_in_capitals_is_the_character_who_has_it() -> None:
     """"JUNO!" called three times is a character of its own to the person model; it is Juno, shown as Juno."""
     text = (

@@ -79,8 +79,8 @@ def _names_in(tree: ast.AST) -> dict[str, set[str]]:
 
 @functools.cache
 def wide_first_names() -> dict[str, str]:
-    """Lower-cased first name -> ``m`` / ``f`` (names listed for both genders, frequent English words and the
-    words of :data:`_NOT_FIRST` are left out)."""
+    """Lower-cased first name -> ``m`` / ``f``, or ``""`` for a name listed for both genders ("Kelly", "Sasha");
+    frequent English words, places and the words of :data:`_NOT_FIRST` are left out."""
     root = _provider_dir()
     if root is None:
         return {}
@@ -93,6 +93,7 @@ def wide_first_names() -> dict[str, str]:
     drop = common_words() | _NOT_FIRST | place_names()
     out = {n: "m" for n in male - female - drop}
     out.update({n: "f" for n in female - male - drop})
+    out.update({n: "" for n in (male & female) - drop})
     return out
 
 
@@ -139,7 +140,12 @@ def place_names() -> frozenset[str]:
 
 def wide_name_gender(first: str) -> str | None:
     """``m`` / ``f`` when faker's lists give ``first`` one gender (see :func:`wide_first_names`)."""
-    return wide_first_names().get(first.lower())
+    return wide_first_names().get(first.lower()) or None
+
+
+def is_first_name(word: str) -> bool:
+    """Whether ``word`` is a first name of either gender or of both (fabula's lists or faker's)."""
+    return name_prior(word) is not None or word.lower() in wide_first_names()
 
 
 def first_name_gender(first: str) -> str | None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from fabula.lexicon import TITLES, edit_distance, name_prior
 from fabula.spans import SpanIndex
-from fabula.stages.characters.first_names import first_name_gender
+from fabula.stages.characters.first_names import is_first_name
 
 if TYPE_CHECKING:
     from fabula.stages.characters.identity import Entity
@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 
 def merge_clipped_first_names(entities: list[Entity]) -> None:
     """"Col" and "Colette", "Wen" and "Wendell", "Becks" and "Beckett": a bare one-word name that, less a final
-    "s", begins the longer first name (a known one, or an untitled full name's first: not "Heintze", a surname) of
+    "s", begins the longer first name (a known one of either gender or both, "Kel" and "Kelly"; or an untitled full
+    name's first: not "Heintze", a surname) of
     exactly one other character of a compatible gender, by two letters or more, is that character's clipped name."""
     known = [(f.words[0], o) for o in entities for f in o.forms if f.title is None]
-    firsts = [(w.lower(), o) for w, o in known if first_name_gender(w) is not None or o.writes_first(w)]
+    firsts = [(w.lower(), o) for w, o in known if is_first_name(w) or o.writes_first(w)]
     for e in entities:
         words = {f.words for f in e.forms}
         if len(words) != 1 or len(w := next(iter(words))) != 1 or any(f.title for f in e.forms):
