@@ -285,6 +285,23 @@ def test_a_short_story_names_its_narrator(text: str, name: str) -> None:
     assert [c.name for c in story.characters if c.narrator] == [name]
 
 
+def test_a_pov_marker_names_the_narrator_of_its_section() -> None:
+    """"Marco's POV" over a first-person section names its narrator, even when only the marker says "Marco"; a
+    heading alone in capitals ("PROLOGUE") names no one."""
+    text = (
+        "PROLOGUE\n\nI was nine the winter the river froze. Sienna dared me to cross it.\n\n"
+        '"You first," I said.\n\n* * *\n\nMarco\'s POV\n\n'
+        "The rain hadn't stopped for three days. I found Sienna on the fire escape, hood down.\n\n"
+        '"You\'ll catch your death out here," I said.\n\nShe didn\'t look at me. "Maybe that\'s the plan."\n\n'
+        "* * *\n\nSienna's POV\n\nHe sat down next to me, and I let him. The metal was freezing.\n\n"
+        '"Dad called," I said.\n'
+    )
+    story = _run(text)
+    names = {c.id: c.name for c in story.characters}
+    assert [names.get(s.narrator or "") for s in story.sections] == ["the narrator", "Marco", "Sienna"]
+    assert _speakers(story) == ["the narrator", "Marco", "Sienna", "Sienna"]
+
+
 def test_a_name_the_narration_tags_in_the_third_person_is_not_the_narrators() -> None:
     """"Thank you, Mara" next to the narrator's lines, but "said Mara Quill": Mara is someone the "I" tells of."""
     text = (

@@ -275,12 +275,14 @@ _NOT_PRESENT_AFTER_I = frozenset(
 )
 
 
-def _pov_marker(text: str, span: Span) -> str | None:
+def pov_marker(text: str, span: Span) -> tuple[str, bool] | None:
+    """The name a POV marker line gives (``Ares' POV``, ``POV: Ares``, ``ARES``), title-cased, and whether the line
+    says "POV" (an all-capitals word alone may be a heading such as ``PROLOGUE``)."""
     m = _POV_RE.fullmatch(text, span.start, span.end)
     if not m:
         return None
     name = next(g for g in m.groups() if g)
-    return name.title()
+    return name.title(), m.group(3) is None
 
 
 def narrator_headings(text: str, paras: Iterable[Span]) -> list[Span]:
@@ -324,7 +326,7 @@ def sections(
             forced = True
         k = bisect_left(starts, sc.start)
         first_para = paras[k] if k < len(paras) else None
-        marker = _pov_marker(text, first_para) if first_para and first_para.end <= sc.end else None
+        marker = pov_marker(text, first_para) if first_para and first_para.end <= sc.end else None
         if out:
             prev = out[-1]
             switched = forced or marker is not None or (

@@ -15,8 +15,8 @@ from fabula.lexicon import CANON_TITLE, GENERIC_PERSON_NOUNS, SPEECH_VERBS, TITL
 from fabula.stages.attribution.evidence import WORD_AFTER, StoryIndex
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.attribution.style import WORDS
-from fabula.stages.segment import NARRATOR_HEADING_RE, narrator_headings
-from fabula.story import Quote, Span
+from fabula.stages.segment import NARRATOR_HEADING_RE, narrator_headings, pov_marker
+from fabula.story import Character, Quote, Span
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +174,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     for x in st.qs:
         by_section.setdefault(x.section, []).append(x)
     prev_qs: list[QuoteState] = []
-    heads = _heading_narrators(st, fp)
+    heads = _pov_narrators(st, fp) | _heading_narrators(st, fp)
     for k in fp:
         ph = st.narr_ids[k]
         assert ph is not None
@@ -241,6 +241,32 @@ def _heading_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
         cid = _denoted(st, name) if name else None
         if cid is not None:
             out[k] = cid
+    return out
+
+
+def _pov_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
+    """First-person sections that open under a POV marker ("Marco's POV", "POV: Marco", or a name alone in capitals,
+    "MARCO", that names a character), mapped to that character; one the story never names otherwise (only the
+    marker says "Marco") becomes a character of its own."""
+    ix, text = st.ix, st.text
+    starts = [a for a, _ in ix.paras]
+    made: dict[str, str] = {}
+    out: dict[int, str] = {}
+    for k in fp:
+        sec = ix.sections[k]
+        for j in range(bisect_right(starts, sec.start - 400), bisect_right(starts, sec.start + 400)):
+            a, b = ix.paras[j]
+            marker = pov_marker(text, Span(a, b)) if b - a <= 60 and a < sec.end else None
+            if marker is None:
+                continue
+            name, said = marker
+            cid = _denoted(st, name) or made.get(name)
+            if cid is None and said:
+                cid = made[name] = f"pov{len(made)}"
+                st.new_chars.append(Character(id=cid, name=name, aliases=[name]))
+                st.gender[cid] = None
+            if cid is not None:
+                out[k] = cid
     return out
 
 
