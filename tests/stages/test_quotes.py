@@ -156,6 +156,23 @@ def test_two_speakers_tagged_in_one_paragraph_are_two_quotations() -> None:
     assert len(one.quotes) == 1 and len(one.quotes[0].spans) == 2
 
 
+def test_a_line_tagged_right_after_its_close_inside_narration_is_speech() -> None:
+    """A short line ending in a comma inside narration is no scare quote when a tag follows it ('and "May I come,"
+    asked Miss Orde'); an aside in brackets and a single word named in passing still are."""
+    text = (
+        '"Ay, ay, uncle," said he; and "May I come too, Captain," asked Miss Orde, rising, "or is it forbidden?"\n\n'
+        'He let the glass fall, and "Leave it, Tom," said the lady, "let be."\n\n'
+        '"You may not know the sea--" ("I don\'t," said Ann)--"nor the tide--"\n\n'
+        'I could not say what he would be "at," I replied, and we went in.\n'
+    )
+    assert _quotes(text) == [
+        ["Ay, ay, uncle,"],
+        ["May I come too, Captain,", "or is it forbidden?"],
+        ["Leave it, Tom,", "let be."],
+        ["You may not know the sea--", "nor the tide--"],
+    ]
+
+
 def test_a_second_speaker_introduced_in_the_gap_starts_a_new_quotation() -> None:
     import fabula
 

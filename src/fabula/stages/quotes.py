@@ -12,7 +12,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE, SPEECH_VERBS, STOP, TITLE_ABBREVIATIONS
+from fabula.lexicon import (
+    QUOTE_TAG_VERBS,
+    SAY_BEFORE_RE,
+    SPEECH_VERB_RE,
+    SPEECH_VERBS,
+    STOP,
+    TITLE_ABBREVIATIONS,
+)
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import quote_model, quote_types
@@ -490,6 +497,13 @@ def is_embedded_term(text: str, r: _Raw, para_start: int, prev: _Raw | None = No
         return True
     if SAY_BEFORE_RE.search(before):
         return False
+    if (
+        len(words) > 1
+        and stripped.endswith(",")
+        and not before.rstrip().endswith("(")
+        and _TAG_NEXT.match(text, r.close_end)
+    ):
+        return False  # '…; and "May I come too," asked Miss Orde': a line with its own tag (not an aside in brackets)
     if _is_title(words):
         return True
     if len(words) > 5:
@@ -502,6 +516,14 @@ def is_embedded_term(text: str, r: _Raw, para_start: int, prev: _Raw | None = No
         if content[:1].islower() or prev_word in _FUNCTION_WORDS:
             return True
     return not (stripped.endswith(".") and (not after.strip() or after.lstrip()[:1].isupper()))
+
+
+#: A speech tag right after a closing mark: a speech verb and its subject (' asked Miss Orde', ' said the lady', ' said
+#: he'), or a name or pronoun and the verb (' she said', ' Tom replied'); not ' repeated several times'.
+_TAG_NEXT = re.compile(
+    r"[ \t\n]+(?:(?:" + "|".join(QUOTE_TAG_VERBS) + r")[ \t\n]+(?:[A-Z]|(?:he|she|they|the|a|an|his|her|my)\b)"
+    r"|(?:[A-Z][\w'’.-]*|he|she|they|I)[ \t\n]+(?:" + "|".join(QUOTE_TAG_VERBS) + r")\b)"
+)
 
 
 _FUNCTION_WORDS = frozenset(
