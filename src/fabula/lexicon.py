@@ -133,7 +133,7 @@ STOP = frozenset(
     as than like without within through across against among""".split()
 )
 # STOP words that are also first names: kept where the text uses them as a person ("said May", "May's").
-STOP_NAMES = frozenset("may april june august christian".split())
+STOP_NAMES = frozenset("may april june august christian river".split())
 # STOP words (places, buildings) that are surnames after a title: "Mrs. Hall", "Mr. Hill", "Miss Lane".
 PLACE_SURNAMES = frozenset("street lane park hall house court church castle hill river lake".split())
 # STOP words (months) that are surnames after a title: "Mrs. March", "Miss May".

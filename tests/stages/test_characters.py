@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from fabula.api import analyze
 from fabula.lexicon import name_prior, title_gender
@@ -97,6 +98,19 @@ def test_a_month_name_that_acts_again_and_again_is_a_person() -> None:
         '"It says June in here," said Noor. June\'s ears went red.\n'
     )
     assert "June" in [c.name for c in _chars(text).characters]
+
+
+@pytest.mark.parametrize("name", ["April", "River"])
+def test_a_beat_between_two_parts_of_a_line_is_narration_where_a_name_acts(name: str) -> None:
+    """'"Anywhere." April shrugged. "Anywhere but here."': the beat between the two parts of the line is narration,
+    so "April shrugged" counts as a person acting, as it would outside the quotation."""
+    text = (
+        f"{name} came into the kitchen and dropped a bag on the table. Tom looked up from his phone.\n\n"
+        f'"We should go," said {name}.\n\n"Go where?" said Tom.\n\n'
+        f'"Anywhere." {name} shrugged. "Anywhere but here."\n\n'
+        f"Tom put the phone down. He had known {name} for ten years, and {name}'s moods never lasted.\n"
+    )
+    assert name in [c.name for c in _chars(text).characters]
 
 
 def test_a_title_that_ends_a_sentence_is_no_abbreviation() -> None:

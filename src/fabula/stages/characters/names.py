@@ -132,7 +132,7 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
     """All capitalised-word runs (titles attached) outside non-story blocks, with their context flags; ``lower``
     is :func:`lower_counts` of the story text."""
     text = story.text
-    qi = quote_index(story)
+    qi = quoted_words(story)
     blocked = SpanIndex.of((n.start, n.end) for n in story.nonstory)
     hits: list[NameHit] = []
     runs: list[list[re.Match[str]]] = []
@@ -329,6 +329,12 @@ def _apposed_person(text: str, end: int) -> bool:
     """Whether an apposition naming a kind of person follows the name ending at ``end``."""
     m = _APPOSITION.match(text, end, end + 60)
     return m is not None and any(personish(w) for w in m.group(1).split())
+
+
+def quoted_words(story: Story) -> SpanIndex[int]:
+    """Each sub-span of the story's quotations: a tag or a beat between two of them ('"Anywhere." April shrugged.
+    "Anywhere but here."') is narration, where a name is tagged, acts or is addressed."""
+    return SpanIndex.of(span for q in story.quotes if q.type != "mention" for span in q.spans)
 
 
 def quote_index(story: Story) -> SpanIndex[int]:
