@@ -100,6 +100,17 @@ def test_a_month_name_that_acts_again_and_again_is_a_person() -> None:
     assert "June" in [c.name for c in _chars(text).characters]
 
 
+def test_a_name_before_an_irregular_past_verb_acts() -> None:
+    """"Nico drove", "Nico took it": an irregular past tense after a name is that person acting, as "-ed" is."""
+    text = (
+        "The van smelled of diesel and oranges. Nico drove; Marguerite had the map.\n\n"
+        "\u2018Left here,\u2019 she said.\n\n\u2018There is no left here.\u2019\n\n"
+        "Nico took it anyway. The van bounced into a lane no wider than itself.\n\n"
+        "\u2018You\u2019re enjoying this,\u2019 he said.\n"
+    )
+    assert "Nico" in [c.name for c in _chars(text).characters]
+
+
 @pytest.mark.parametrize("name", ["April", "River"])
 def test_a_beat_between_two_parts_of_a_line_is_narration_where_a_name_acts(name: str) -> None:
     """'"Anywhere." April shrugged. "Anywhere but here."': the beat between the two parts of the line is narration,

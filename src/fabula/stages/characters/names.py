@@ -18,6 +18,7 @@ from fabula.lexicon import (
     ADDRESS_WORDS,
     APOS_S,
     DEITIES,
+    IRREGULAR_PAST,
     NOBLE_TITLES,
     NUMBER_WORDS,
     PARTICLES,
@@ -314,7 +315,8 @@ def mark_cues(text: str, hits: list[NameHit]) -> None:
             or (
                 m
                 and m.start(1) == h.end + 1
-                and verb_like(nxt)
+                # "Nico drove": an irregular past after a one-word name ("Hereupon Startop took" keeps no opener)
+                and (verb_like(nxt) or (nxt in IRREGULAR_PAST and len(h.words) == 1))
             )
         ):
             h.cue = True
