@@ -149,11 +149,11 @@ PLACE_PREP = frozenset("in at from into near through across via within inside ou
 NOT_VERB = frozenset("was has is does this its his thus always perhaps less unless yes sometimes".split())
 
 
-#: The past tense of common irregular verbs of action ("Nico drove", "Pim sat"), which no -ed ending shows.
+#: The past tense of common irregular verbs of action ("Nico drove", "Pim sat"), which :func:`verb_like` misses.
 IRREGULAR_PAST = frozenset(
     """arose awoke bent bit blew broke brought built burst bought caught chose clung came crept cut dealt dug dove
-    drew drank drove ate fell fed fought found fled flung flew forgot forgave froze got gave went ground grew hung
-    heard hid held hurt kept knelt knew laid led leapt leaned left lent lay lit lost made meant met paid put quit
+    drew drank drove ate fell fed fought found flung flew forgot forgave froze got gave went ground grew hung
+    heard hid held hurt kept knelt knew laid led leapt left lent lay lit lost made meant met paid put quit
     ran rang rode rose sat saw sang sank shook shot shut slept slid slung spoke spent spun spat split sprang stood
     stole stuck stung strode struck swept swam swung took taught tore told thought threw understood woke wore wept
     won wound wrote""".split()

@@ -12,14 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from fabula.lexicon import (
-    QUOTE_TAG_VERBS,
-    SAY_BEFORE_RE,
-    SPEECH_VERB_RE,
-    SPEECH_VERBS,
-    STOP,
-    TITLE_ABBREVIATIONS,
-)
+from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE, SPEECH_VERBS, STOP, TITLE_ABBREVIATIONS
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import quote_model, quote_types
@@ -521,8 +514,8 @@ def is_embedded_term(text: str, r: _Raw, para_start: int, prev: _Raw | None = No
 #: A speech tag right after a closing mark: a speech verb and its subject (' asked Miss Orde', ' said the lady', ' said
 #: he'), or a name or pronoun and the verb (' she said', ' Tom replied'); not ' repeated several times'.
 _TAG_NEXT = re.compile(
-    r"[ \t\n]+(?:(?:" + "|".join(QUOTE_TAG_VERBS) + r")[ \t\n]+(?:[A-Z]|(?:he|she|they|the|a|an|his|her|my)\b)"
-    r"|(?:[A-Z][\w'’.-]*|he|she|they|I)[ \t\n]+(?:" + "|".join(QUOTE_TAG_VERBS) + r")\b)"
+    r"[ \t\n]+(?:" + SPEECH_VERB_RE.pattern + r"[ \t\n]+(?:[A-Z]|(?:he|she|they|the|a|an|his|her|my)\b)"
+    r"|(?:[A-Z][\w'’.-]*|he|she|they|I)[ \t\n]+" + SPEECH_VERB_RE.pattern + ")"
 )
 
 
