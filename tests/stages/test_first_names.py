@@ -13,6 +13,7 @@ from fabula.stages.characters.first_names import (
     _names_in,
     _place_strings,
     first_name_gender,
+    latin_forms,
     place_names,
     wide_first_names,
 )
@@ -50,6 +51,21 @@ def test_the_wide_prior_knows_modern_names_but_not_common_words() -> None:
     assert first_name_gender("Marjorie") == "f" and first_name_gender("Jonah") == "m"
     # frequent English words stay with the text's evidence, whatever faker lists
     assert {"long", "hope", "page"}.isdisjoint(wide_first_names())
+
+
+@needs_faker
+def test_more_locales_add_names_and_cyrillic_ones_are_transliterated() -> None:
+    assert first_name_gender("Oksana") == "f" and first_name_gender("Danylo") == "m"  # uk_UA, in Latin letters
+    assert first_name_gender("Chiamaka") == "f" and first_name_gender("Barbora") == "f"
+    # the further locales never change a gender the main ones give
+    assert first_name_gender("Joan") == "f"
+
+
+def test_cyrillic_names_take_the_spellings_english_texts_use() -> None:
+    assert latin_forms("Алексей", "ru_RU") == {"Aleksey", "Aleksei", "Alexey", "Alexei"}
+    assert latin_forms("Юлия", "ru_RU") == {"Yuliya", "Yulia"}
+    assert latin_forms("Данило", "uk_UA") == {"Danylo"} and latin_forms("Ольга", "ru_RU") == {"Olga"}
+    assert latin_forms("Zoë", "ru_RU") == set()  # no Cyrillic letters: nothing
 
 
 ADDRESS = """

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import functools
 import importlib.util
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -32,6 +33,13 @@ LOCALES = (
     "en en_US en_GB en_IE en_IN en_NG en_KE en_NZ de_DE de_CH fr_FR it_IT es_ES es_MX nl_NL sv_SE da_DK no_NO "
     "pl_PL pt_BR pt_PT ga_IE"
 ).split()
+#: Further Latin-script locales read for first names only (their address data is not read as places).
+NAME_LOCALES = (
+    "cs_CZ sk_SK hr_HR sl_SI ro_RO fi_FI lv_LV tr_TR az_AZ id_ID sw ig_NG ha_NG yo_NG zu_ZA es_AR es_CO fr_BE nl_BE "
+    "de_AT"
+).split()
+#: Cyrillic-script locales whose first names are read in a common English transliteration ("Оксана" is Oksana).
+CYRILLIC_LOCALES = ("ru_RU", "uk_UA")
 
 _LISTS = {"first_names_male": "m", "first_names_female": "f"}
 
@@ -77,6 +85,20 @@ def _names_in(tree: ast.AST) -> dict[str, set[str]]:
     return out
 
 
+def _locale_names(root: Path, locales: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The lower-cased male and female first names of ``locales`` (Cyrillic ones transliterated)."""
+    male: set[str] = set()
+    female: set[str] = set()
+    for loc in locales:
+        for tree in _trees([root / loc / "__init__.py"]):
+            found = _names_in(tree)
+            if loc in CYRILLIC_LOCALES:
+                found = {g: {v for n in names for v in latin_forms(n, loc)} for g, names in found.items()}
+            male |= {n.lower() for n in found["m"] if n.isalpha()}
+            female |= {n.lower() for n in found["f"] if n.isalpha()}
+    return male, female
+
+
 @functools.cache
 def wide_first_names() -> dict[str, str]:
     """Lower-cased first name -> ``m`` / ``f``, or ``""`` for a name listed for both genders ("Kelly", "Sasha");
@@ -84,17 +106,47 @@ def wide_first_names() -> dict[str, str]:
     root = _provider_dir()
     if root is None:
         return {}
-    male: set[str] = set()
-    female: set[str] = set()
-    for tree in _trees(root / loc / "__init__.py" for loc in LOCALES):
-        found = _names_in(tree)
-        male |= {n.lower() for n in found["m"] if n.isalpha()}
-        female |= {n.lower() for n in found["f"] if n.isalpha()}
+    male, female = _locale_names(root, LOCALES)
+    # the further locales add names, and never change the gender the main ones give ("Joan", "Olga")
+    known = male | female
+    for more in (_locale_names(root, NAME_LOCALES), _locale_names(root, CYRILLIC_LOCALES)):
+        male |= more[0] - known
+        female |= more[1] - known
     drop = common_words() | _NOT_FIRST | place_names()
     out = {n: "m" for n in male - female - drop}
     out.update({n: "f" for n in female - male - drop})
     out.update({n: "" for n in (male & female) - drop})
     return out
+
+
+_CYRILLIC = dict(
+    zip(
+        "абвдежзклмнопрстуфхцчшщьъюяэё",
+        "a b v d e zh z k l m n o p r s t u f kh ts ch sh shch - - yu ya e yo".split(),
+        strict=True,
+    )
+)
+_CYRILLIC_BY_LOCALE = {
+    "ru_RU": {"г": "g", "и": "i", "й": "y", "ы": "y"},
+    "uk_UA": {"г": "h", "ґ": "g", "и": "y", "і": "i", "ї": "yi", "є": "ye", "й": "y", "'": "-", "’": "-"},
+}
+#: The spellings English texts also use beside the plain transliteration: Dmitriy / Dmitri, Sergey / Sergei,
+#: Yuliya / Yulia, Aleksandr / Alexandr.
+_LATIN_VARIANTS = ((r"iy$", "i"), (r"ey$", "ei"), (r"iya$", "ia"), (r"ks", "x"))
+
+
+def latin_forms(name: str, locale: str) -> set[str]:
+    """A Cyrillic first name of ``locale`` in Latin letters, with the variant spellings of :data:`_LATIN_VARIANTS`
+    ("Алексей" -> Aleksey, Aleksei, Alexey, Alexei); a letter the tables lack yields nothing."""
+    table = {**_CYRILLIC, **_CYRILLIC_BY_LOCALE.get(locale, {})}
+    try:
+        plain = "".join(table[c] for c in name.lower()).replace("-", "")
+    except KeyError:
+        return set()
+    forms = {plain}
+    for pattern, repl in _LATIN_VARIANTS:
+        forms |= {re.sub(pattern, repl, f) for f in forms}
+    return {f.capitalize() for f in forms if f}
 
 
 #: Assignments of faker's address and geo providers that list places.
