@@ -555,6 +555,12 @@ KIN = frozenset(
     "mother father wife husband son daughter brother sister uncle aunt nephew niece grandfather "
     "grandmother bride bridegroom widow".split()
 )
+#: Family words a story writes as a name, with a capital, in its narration ("said Mum", "except Mum", "Dad went
+#: out"): that parent's name where the story gives no other; with their gender.
+KIN_NAMES: Mapping[str, str] = {
+    **dict.fromkeys("mum mom mummy mommy mama mamma ma gran granny grandma gramma nan nana".split(), "f"),
+    **dict.fromkeys("dad daddy papa pa grandpa granddad grandad gramps".split(), "m"),
+}
 #: Person nouns too generic to make a role of their own ("the young man", "the other", "her friend").
 GENERIC_PERSON_NOUNS = frozenset(
     """man woman gentleman lady boy girl lad fellow child youth person stranger voice other former latter one

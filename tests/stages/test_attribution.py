@@ -285,21 +285,40 @@ def test_a_short_story_names_its_narrator(text: str, name: str) -> None:
     assert [c.name for c in story.characters if c.narrator] == [name]
 
 
-def test_a_pov_marker_names_the_narrator_of_its_section() -> None:
-    """"Marco's POV" over a first-person section names its narrator, even when only the marker says "Marco"; a
-    heading alone in capitals ("PROLOGUE") names no one."""
-    text = (
-        "PROLOGUE\n\nI was nine the winter the river froze. Sienna dared me to cross it.\n\n"
-        '"You first," I said.\n\n* * *\n\nMarco\'s POV\n\n'
-        "The rain hadn't stopped for three days. I found Sienna on the fire escape, hood down.\n\n"
-        '"You\'ll catch your death out here," I said.\n\nShe didn\'t look at me. "Maybe that\'s the plan."\n\n'
-        "* * *\n\nSienna's POV\n\nHe sat down next to me, and I let him. The metal was freezing.\n\n"
-        '"Dad called," I said.\n'
-    )
+#: "Marco's POV" over a first-person section names its narrator, even when only the marker says "Marco"; a
+#: heading alone in capitals ("PROLOGUE") names no one.
+_POV_AFTER_BREAKS = (
+    "PROLOGUE\n\nI was nine the winter the river froze. Sienna dared me to cross it.\n\n"
+    '"You first," I said.\n\n* * *\n\nMarco\'s POV\n\n'
+    "The rain hadn't stopped for three days. I found Sienna on the fire escape, hood down.\n\n"
+    '"You\'ll catch your death out here," I said.\n\nShe didn\'t look at me. "Maybe that\'s the plan."\n\n'
+    "* * *\n\nSienna's POV\n\nHe sat down next to me, and I let him. The metal was freezing.\n\n"
+    '"Dad called," I said.\n'
+)
+#: "KAI'S POV" after a blank line, with no scene break before it, hands the "I" to Kai.
+_POV_IN_CAPITALS = (
+    "ALANA'S POV\n\nThe music was so loud I could feel it in my teeth.\n\n"
+    '"Alana! You came!" Bree hugged me.\n\n"I said I would," I laughed.\n\n'
+    "Kai was leaning against the counter when he saw me.\n\n"
+    "KAI'S POV\n\nShe looked different tonight. I couldn't stop looking at her, and I didn't try.\n\n"
+    '"So," I said. "Do you want to get out of here?"\n\nAlana bit her lip. "Where would we go?"\n'
+)
+
+
+@pytest.mark.parametrize(
+    "text,narrators,speakers",
+    [
+        (_POV_AFTER_BREAKS, ["the narrator", "Marco", "Sienna"], ["the narrator", "Marco", "Sienna", "Sienna"]),
+        (_POV_IN_CAPITALS, ["Alana", "Kai"], ["Bree", "Alana", "Kai", "Alana"]),
+    ],
+)
+def test_a_pov_marker_names_the_narrator_of_its_section(
+    text: str, narrators: list[str], speakers: list[str]
+) -> None:
     story = _run(text)
     names = {c.id: c.name for c in story.characters}
-    assert [names.get(s.narrator or "") for s in story.sections] == ["the narrator", "Marco", "Sienna"]
-    assert _speakers(story) == ["the narrator", "Marco", "Sienna", "Sienna"]
+    assert [names.get(s.narrator or "") for s in story.sections] == narrators
+    assert _speakers(story) == speakers
 
 
 def test_a_name_the_narration_tags_in_the_third_person_is_not_the_narrators() -> None:
@@ -341,6 +360,25 @@ def test_a_beat_whose_person_comes_after_and_names_the_speaker() -> None:
         "The office door swings open and Mr. Halvorsen leans out, coffee mug in one hand. \"Miss Oyelaran. A word?\"\n"
     )
     assert _speakers(_run(text))[-1] == "Mr. Halvorsen"
+
+
+def test_a_beat_whose_subject_follows_an_opening_phrase_names_the_speaker() -> None:
+    text = (
+        "'We're closed,' said Marguerite.\n\n'Are you?' Finn asked.\n\n"
+        "Later, when the kettle had boiled, Mr Okafor knocked at the window. 'Anyone home?'\n\n"
+        "'We're closed,' Finn called.\n"
+    )
+    assert _speakers(_run(text)) == ["Marguerite", "Finn", "Mr. Okafor", "Finn"]
+
+
+def test_dash_speech_after_a_beat_in_its_paragraph() -> None:
+    text = (
+        "— Where were you? asked Oksana.\n\n— Out.\n\n— Out where?\n\n"
+        "Danylo shrugged and hung his coat on the hook. — Just out. With Pavlo.\n"
+    )
+    story = _run(text)
+    assert [story.text[q.start : q.end] for q in story.quotes][-1] == "Just out. With Pavlo."
+    assert _speakers(story)[-1] == "Danylo"
 
 
 def test_a_description_tag_ends_with_its_sentence() -> None:

@@ -277,6 +277,16 @@ def test_modern_ranks_and_clipped_titles() -> None:
     assert "Sarge" not in _by_name(_chars(text))
 
 
+def test_a_rank_is_a_mans_unless_a_womans_first_name_follows() -> None:
+    """"Captain Serah Vale" is a woman (a military rank genders no one by itself); "Colonel Brandt" a man."""
+    text = (
+        "King Aldric did not look up when Captain Serah Vale came in.\n\n"
+        '"Your Majesty," she said, and knelt.\n\nColonel Brandt stood by the door.\n'
+    )
+    genders = {c.name: c.gender for c in _chars(text).characters}
+    assert genders["Captain Serah Vale"] == "f" and genders["Colonel Brandt"] == "m"
+
+
 def test_cousin_is_a_title_like_aunt() -> None:
     """"Cousin Wilhelmina" is Wilhelmina under a kinship title, as "Aunt March" is March: the character keeps the
     titled form among her names."""
@@ -1095,6 +1105,45 @@ def test_a_clipped_name_joins_a_first_name_given_to_both_genders() -> None:
         '"You look terrible," she said.\n\n"Thanks, Kel. Love you too," said Holly. Kelly laughed.\n'
     )
     _assert_joined(text, {"Kelly": {"Kel"}}, {})
+
+
+def test_a_name_only_said_to_someone_may_clip_the_front_of_theirs() -> None:
+    """"Hey, Lana." to Alana is Alana; "Lana" who acts in the narration is someone else."""
+    text = (
+        'Alana pushed through the crowd. Kai was leaning on the counter.\n\n"Hey, Lana."\n\n"Hey yourself," said '
+        "Alana.\n"
+    )
+    _assert_joined(text, {"Alana": {"Lana"}}, {})
+    text += "\nLana came in from the garden and sat down.\n"
+    _assert_joined(text, {}, {"Alana": {"Lana"}})
+
+
+def test_a_known_first_name_opening_its_one_sentence_is_a_name() -> None:
+    """"Kai was leaning …" (no cue after the name, written once, at a sentence's start) is someone; "Long" there is
+    an English word."""
+    text = (
+        '"Is he here?" I asked.\n\nI pushed through the crowd. Kai was leaning against the counter.\n\n'
+        '"Hey," he said.\n\nLong after midnight we walked home.\n'
+    )
+    names = set(_by_name(_chars(text)))
+    assert "Kai" in names and "Long" not in names
+
+
+def test_a_family_word_the_narration_writes_as_a_name_is_a_character() -> None:
+    """"said Mum" and "except Mum" in the narration make Mum someone (a woman); "Papa" said only inside
+    quotations, or "his mum" in lower case, makes nobody."""
+    text = (
+        'Mum was at the table when I came down.\n\n"You\'re up early," said Mum.\n\n'
+        "Nobody calls me Tobias except Mum.\n\n\"Is Papa still in bed?\" I asked.\n\nHis mum had gone out.\n"
+    )
+    chars = {c.name: c.gender for c in _chars(text).characters}
+    assert chars.get("Mum") == "f" and "Papa" not in chars
+    # a third-person narration's "Mamma" is whoever the scene's children call so
+    text = (
+        "The twins were put to bed at proper hours, leaving Mamma time to rest. Mamma was an abject slave to "
+        "their caprices, but Papa was not. Meg sighed, and John Brooke laughed at her.\n"
+    )
+    assert not {"Mamma", "Papa"} & {c.name for c in _chars(text).characters}
 
 
 def test_a_name_only_shouted_in_capitals_is_the_character_who_has_it() -> None:

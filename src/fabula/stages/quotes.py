@@ -1,8 +1,10 @@
 """Quotations: every utterance as grouped sub-spans (marks excluded), and inner thought as a separate layer.
 
 Handles straight and curly double quotes, British single quotes (apostrophes told apart), guillemets, dash-led
-dialogue, nested quotes, quotations running over a paragraph break, and unbalanced marks recovered at paragraph
-ends. Sub-spans of one utterance around a tag (“I do,” he says. “I love you.”) are grouped into one ``Quote``.
+dialogue (also after a beat that opens its paragraph), nested quotes, quotations running over a paragraph break,
+unbalanced marks recovered at paragraph ends, and message or script lines with no marks (``Jess: omw``,
+:mod:`fabula.stages.chat`), each its own utterance. Sub-spans of one utterance around a tag (“I do,” he says. “I
+love you.”) are grouped into one ``Quote``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE, SPEECH_VERBS, STOP, TI
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import quote_model, quote_types
+from fabula.stages.characters.first_names import is_first_name
+from fabula.stages.characters.nouns import common_words
+from fabula.stages.chat import chat_lines, label_ok
 from fabula.story import Quote, Span, Story
 
 
@@ -165,6 +170,8 @@ def _later_closer(text: str, i: int, p1: int) -> bool:
 
 
 _DASH_LEAD = re.compile(r"[ \t]*(?:—|–|--)[ \t]*")
+#: A dash after a narration sentence that opens the speech ("Danylo shrugged. — Just out."): the beat comes first.
+_DASH_AFTER_BEAT = re.compile(r"(?<=[.!?…][ \t])[ \t]*(?:—|–|--)[ \t]*(?=[^\s—–-])")
 #: An inner dash (spaced, or tight against the words it reopens: ``says Ilse. —Phone away``), or a sentence break,
 #: comma or question inside a dash-led paragraph: where a tag may begin.
 _DASH_BREAK = re.compile(r"\s+(?:—|–|--)(?:\s+|(?=[^\s—–-]))|(?<=[,.!?…])\s+(?=[^\s—–-])")
@@ -217,8 +224,9 @@ def _dash_tag_starts(text: str, pos: int, end: int, after: str) -> bool:
 def _scan_dash(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
     """Dash-led dialogue: ``— Yes, he said. — And you?`` Speech alternates with tags split at inner dashes; after a
     tag without one, a dash reopens the speech where a sentence ended (``says Ilse. — Phone away``) or where it is
-    set tight against the words (``says Ilse. —Phone away``), not inside the narration (``turned — slowly — away``)."""
-    m = _DASH_LEAD.match(text, p0, p1)
+    set tight against the words (``says Ilse. —Phone away``), not inside the narration (``turned — slowly — away``).
+    A paragraph may open with a beat: the first dash after one of its sentences opens the speech."""
+    m = _DASH_LEAD.match(text, p0, p1) or _DASH_AFTER_BEAT.search(text, p0, p1)
     if not m or m.end() >= p1:
         return []
     out: list[_Raw] = []
@@ -542,6 +550,21 @@ def thoughts(story: Story, quote_spans: list[tuple[int, int]]) -> list[Span]:
     return out
 
 
+def _chat_raws(text: str, paras: list[Span], raws: list[_Raw]) -> list[_Raw]:
+    """Message lines (:mod:`.chat`) that hold no quotation marks' own quotation, each one utterance."""
+    found = SpanIndex.of((r.open_at, r.close_end) for r in raws)
+    starts = [p.start for p in paras]
+    return [
+        _Raw(c.start, c.end, c.start, c.end, bisect_right(starts, c.start) - 1)
+        for c in chat_lines(text, paras, _chat_label)
+        if not found.overlapping(c.start, c.end)
+    ]
+
+
+def _chat_label(name: str) -> bool:
+    return label_ok(name, common_words().__contains__, is_first_name)
+
+
 def story_paras(story: Story) -> list[Span]:
     """The paragraphs quotations are looked for in: those outside non-story blocks (an epigraph is story)."""
     blocked = SpanIndex((n.start, n.end, n) for n in story.nonstory if n.kind != "epigraph")
@@ -589,6 +612,7 @@ def run(story: Story, *, dialogue_model: bool = True, model: quote_model.Dialogu
     text = story.text
     paras = story_paras(story)
     raws = [r for r in find_raw(text, paras) if r.end > r.start and text[r.start : r.end].strip()]
+    chat = _chat_raws(text, paras, raws)
     mentions: set[int] = set()
     prev: _Raw | None = None
     for r in raws:
@@ -598,7 +622,7 @@ def run(story: Story, *, dialogue_model: bool = True, model: quote_model.Dialogu
             prev = r
     # Mentions stand alone: they never join an utterance as one of its sub-spans.
     speech = [r for r in raws if id(r) not in mentions]
-    groups = group(text, speech) + [[r] for r in raws if id(r) in mentions]
+    groups = group(text, speech) + [[r] for r in raws if id(r) in mentions] + [[r] for r in chat]
     groups.sort(key=lambda g: g[0].open_at)
     starts = [p.start for p in paras]
     kinds = quote_types.classify(text, paras, [_item(g, starts) for g in groups])
@@ -617,6 +641,10 @@ def run(story: Story, *, dialogue_model: bool = True, model: quote_model.Dialogu
         quotes.append(q)
     if dialogue_model:
         quote_model.retype(text, paras, quotes, model or quote_model.load_model())
+    messages = {(r.start, r.end) for r in chat}
+    for q in quotes:
+        if q.spans[0] in messages:
+            q.type = "none"  # a message is a line of the conversation, whatever its words look like
     story.quotes = quotes
     story.thoughts = thoughts(story, [q.outer or (q.start, q.end) for q in quotes])
 

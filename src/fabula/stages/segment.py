@@ -26,7 +26,7 @@ _NOTE_RE = re.compile(
     r"|Note from the author\b)"
 )
 _POV_RE = re.compile(
-    r"[ \t]*(?:([A-Z][A-Za-z]+)['’]?s?['’]?\s+(?:POV|pov|P\.O\.V\.)|POV:?\s*([A-Z][A-Za-z]+)|([A-Z]{2,}))[ \t]*"
+    r"[ \t]*(?:([A-Z][A-Za-z]+)['’]?[sS]?['’]?\s+(?:POV|pov|P\.O\.V\.)|POV:?\s*([A-Z][A-Za-z]+)|([A-Z]{2,}))[ \t]*"
 )
 #: A heading that says who narrates what follows: "Narrative Continued by the Doctor", "Mina Harker's Journal".
 NARRATOR_HEADING_RE = re.compile(
@@ -130,7 +130,8 @@ def _gap_lines(text: str, a: int, b: int) -> int:
 
 
 def scenes(text: str, paras: list[Span], chaps: list[Chapter]) -> tuple[list[Span], list[NonStory]]:
-    """Scenes split at break lines (``***``, ``---``, ``#``, ``~``) and unusually wide blank gaps."""
+    """Scenes split at break lines (``***``, ``---``, ``#``, ``~``), unusually wide blank gaps and lines that say
+    whose POV follows (``Kai's POV``)."""
     breaks: list[NonStory] = []
     cut_after: set[int] = set()  # paragraph indexes after which a scene ends
     gaps = [_gap_lines(text, paras[i].end, paras[i + 1].start) for i in range(len(paras) - 1)]
@@ -142,6 +143,8 @@ def scenes(text: str, paras: list[Span], chaps: list[Chapter]) -> tuple[list[Spa
             cut_after.add(i)
         elif i < len(gaps) and gaps[i] > normal and gaps[i] >= 3:
             cut_after.add(i)
+        if i and (marker := pov_marker(text, p)) is not None and marker[1]:
+            cut_after.add(i - 1)  # "KAI'S POV" after a blank line only: a new narrator, a new scene
     chapter_starts = {c.start for c in chaps}
     out: list[Span] = []
     break_spans = {(b.start, b.end) for b in breaks}

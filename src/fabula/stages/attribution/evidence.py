@@ -36,6 +36,7 @@ from fabula.lexicon import (
 )
 from fabula.spans import SpanIndex
 from fabula.stages.characters.nouns import personish
+from fabula.stages.chat import LABEL_END, NARRATOR_LABELS
 from fabula.stages.segment import is_abbrev
 from fabula.story import Character, Mention, Section, Story
 
@@ -493,6 +494,9 @@ def tag_before(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | Non
     stripped = chunk.rstrip(" \n\t\"“‘'")
     if not stripped:
         return None
+    label = LABEL_END.search(chunk)
+    if label is not None:
+        return _label_ref(ix, a + label.start("name"), label.group("name"))
     sents = sentences(stripped)
     last = sents[-1]
     off = a + len(stripped) - len(last)
@@ -551,6 +555,18 @@ def tag_before(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | Non
     return None
 
 
+def _label_ref(ix: StoryIndex, pos: int, name: str) -> Ref | None:
+    """The speaker a message or script label names (``Jess:``, ``JESS:``, ``Me:``, :mod:`fabula.stages.chat`)."""
+    m = ix.m_at.get(pos)
+    if m is not None:
+        return Ref("name", pos, cid=m.character)
+    if name.lower() in NARRATOR_LABELS:
+        return Ref("narrator", pos)
+    key = name.lower()
+    cids = [c.id for c in ix.chars.values() if key in {c.name.lower(), *(x.lower() for x in c.aliases)}]
+    return Ref("name", pos, cid=cids[0]) if len(cids) == 1 else None
+
+
 def _closes_intro(ix: StoryIndex, toks: list[Token], k: int, last_char: str) -> bool:
     """Whether the speech verb at ``k`` introduces the quotation that follows ``toks`` (whose text ends in
     ``last_char``): nothing after it but a few words of manner or a listener (no other person as a subject), up to
@@ -583,6 +599,26 @@ def _second_clause_subject(ix: StoryIndex, toks: list[Token], k: int) -> Ref | N
             return ref
     return None
 
+
+def _intro_clause_subject(ix: StoryIndex, toks: list[Token], k: int) -> Ref | None:
+    """The subject after an opening phrase set off by a comma ("Later, when the kettle had boiled, Mr Okafor
+    knocked at the window."): a name right after a comma among the sentence's first words, then a verb (a pronoun
+    there is left to the pronoun evidence)."""
+    text = ix.text
+    for j in range(k + 1, min(len(toks) - 1, k + _INTRO_WORDS)):
+        if "," not in text[toks[j - 1][2] : toks[j][1]]:
+            continue
+        ref, end = _subject(ix, toks, j)
+        if ref is None or ref.kind != "name" or end >= len(toks):
+            continue
+        verb = toks[end][0].lower()
+        if _is_speech(verb) or verb_like(verb):
+            return ref
+    return None
+
+
+#: How far into a sentence an opening phrase may run before its subject (:func:`_intro_clause_subject`).
+_INTRO_WORDS = 14
 
 #: Titles written abbreviated, never nouns of their own ("Mr." cut from "Mr. Wopsle").
 _ABBREVIATED = frozenset("mr mrs ms mme mlle dr".split())
@@ -627,7 +663,7 @@ def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
             g = POSSESSIVE_PRONOUNS[w]
             out.append(_pronoun_ref(g, toks[k][1], weak=True))
             continue
-        joined = _second_clause_subject(ix, toks, k + 1)
+        joined = _second_clause_subject(ix, toks, k + 1) or _intro_clause_subject(ix, toks, k)
         if joined is not None:
             out.append(joined)
             continue

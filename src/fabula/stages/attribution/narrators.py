@@ -15,6 +15,7 @@ from fabula.lexicon import CANON_TITLE, GENERIC_PERSON_NOUNS, SPEECH_VERBS, TITL
 from fabula.stages.attribution.evidence import WORD_AFTER, StoryIndex
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.attribution.style import WORDS
+from fabula.stages.chat import label_starts
 from fabula.stages.segment import NARRATOR_HEADING_RE, narrator_headings, pov_marker
 from fabula.story import Character, Quote, Span
 
@@ -109,10 +110,12 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     third_tags: dict[int, Counter[str]] = {k: Counter() for k in fp}
     near_turns: dict[int, Counter[str]] = {k: Counter() for k in fp}  # vocatives next to the narrator's turns
     acting: Counter[str] = Counter()  # "Pim laughed": the narration's third-person subjects
+    # a message's label ("Mia: omw") is no narration: the narrator's own messages carry her name
+    labels = label_starts(text, [x.quote for x in st.qs])
     for k in fp:
         sec = ix.sections[k]
         for m in ix.mentions_in(sec.start, sec.end):
-            if m.character and not ix.in_quote(m.start):
+            if m.character and not ix.in_quote(m.start) and m.start not in labels:
                 narr_mentions[k][m.character] += 1
                 acting[m.character] += _acts(text, m.end)
         for sm in _SELF_INTRO.finditer(text, sec.start, sec.end):
@@ -131,7 +134,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
                     votes[x.section][v] = votes[x.section].get(v, 0.0) + 1.0
         if x.speaker is None:
             continue
-        if x.rule == "tag_name" and x.speaker not in placeholders:
+        if x.rule == "tag_name" and x.speaker not in placeholders and (x.tag is None or x.tag.pos not in labels):
             third_tags[x.section][x.speaker] += 1
         if x.speaker in placeholders:
             continue

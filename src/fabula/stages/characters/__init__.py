@@ -28,12 +28,14 @@ from fabula.stages.characters.names import (
     caps_key,
     caps_mentions,
     is_vocative,
+    kin_names,
     lower_counts,
     mark_cues,
     quote_index,
     scan_names,
 )
 from fabula.stages.characters.persons import PersonModel, form_features, load_model
+from fabula.stages.chat import label_starts
 from fabula.story import Character, Mention, Story
 
 __all__ = [
@@ -162,7 +164,11 @@ def candidate_forms(
     lower = lower_counts(text)
     hits = scan_names(story, lower)
     mark_cues(text, hits)
-    forms = keep_forms(text, hits, priors, lower)
+    labels = label_starts(text, [q for q in story.quotes if q.type != "mention"])
+    for h in hits:
+        if h.start in labels:
+            h.tagged = h.cue = h.label = True  # "Jess: omw" names who sends the message
+    forms = keep_forms(text, hits, priors, lower, kin_names(story, hits))
     starts = (h.start for f in forms.values() for h in f.hits)
     return forms, GenderContext.of(story, quote_index(story), starts, gender_model)
 
@@ -288,6 +294,6 @@ def display_name(e: Entity) -> str:
 STAGE = Stage(
     name="characters",
     func=run,
-    reads=("text", "meta", "nonstory", "paragraphs", "sentences", "tokens", "quotes"),
+    reads=("text", "meta", "nonstory", "paragraphs", "sentences", "tokens", "sections", "quotes"),
     writes=("characters", "mentions"),
 )

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from fabula.lexicon import (
     CANON_TITLE,
     FEMALE_NAMES,
+    KIN_NAMES,
     MALE_NAMES,
     MONTH_SURNAMES,
     NOT_RESCUED,
@@ -31,6 +32,7 @@ from fabula.lexicon import (
 from fabula.stages.characters.first_names import first_name_gender
 from fabula.stages.characters.names import NameHit
 from fabula.stages.characters.nouns import common_words, personish
+from fabula.stages.segment import is_abbrev
 
 #: A form's key: its title (lower case, no period, or None) and its name words.
 FormKey = tuple[str | None, tuple[str, ...]]
@@ -66,6 +68,7 @@ class _Evidence:
     cued: int = 0  # tagged, addressed or titled
     init_cued: int = 0  # sentence-initial one-word hits a verb follows ("June sighed")
     quoted: int = 0  # hits inside quotations
+    labels: int = 0  # hits that label a message or a script's speech ("Mia: omw")
 
     def add(self, h: NameHit, sign: int = 1, first: bool = True) -> None:
         """Count ``h`` in (``sign`` 1) or out (-1). ``first``: the word opens the hit; a later word of a
@@ -78,6 +81,7 @@ class _Evidence:
         self.cued += sign * bool(h.cue or h.vocative or h.title)
         self.init_cued += sign * (h.initial and len(h.words) == 1 and h.cue and not h.in_quote)
         self.quoted += sign * h.in_quote
+        self.labels += sign * h.label
 
     def person_like(self) -> bool:
         """Used mid-sentence mostly as a person is: tagged, addressed, possessive ("said May", "May's")."""
@@ -90,6 +94,18 @@ class _Evidence:
         return self.person_like() or (cued >= 3 and cued >= 0.5 * self.caps)
 
 
+#: An auxiliary right after a word: "Kai was leaning", "Kai had gone", "Kai could see".
+_AUX_AFTER = re.compile(r"[ \t]+(?:was|is|had|has|would|could|will|did|does|should|might|must|can)\b")
+
+
+def _after_abbrev(text: str, pos: int) -> bool:
+    """Whether the word at ``pos`` follows an abbreviation's full stop ("St. John")."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\n":
+        i -= 1
+    return i >= 0 and text[i] == "." and is_abbrev(text, i)
+
+
 _SENTENCE_BREAK = re.compile(r"[.!?:]|\n\s*\n")
 _TYPED_WORD = re.compile(r"[a-z][\w'’]*")
 
@@ -98,8 +114,11 @@ class _NameWords:
     """Which capitalised words behave like name words, judged on all the hits containing them. The counts are
     kept up to date as hits are trimmed (:meth:`retitle`), so each judgement costs O(1)."""
 
-    def __init__(self, text: str, hits: list[NameHit], priors: set[str], lower: Counter[str]) -> None:
+    def __init__(
+        self, text: str, hits: list[NameHit], priors: set[str], lower: Counter[str], kin: Collection[str] = ()
+    ) -> None:
         self.text = text
+        self.kin = kin
         self._typed: set[str] | None = None
         self.lower = lower
         self.common = common_words()
@@ -109,6 +128,13 @@ class _NameWords:
             for k, w in enumerate(h.words):
                 self.evidence[w].add(h, first=k == 0)
         self.titled = {h.words[0] for h in hits if h.title in SURNAME_TITLES and len(h.words) == 1}
+        # one-word names an auxiliary follows ("Kai was leaning"), not after an abbreviation's full stop ("St.
+        # John was"): a saint or a place
+        self.before_aux = {
+            h.words[0]
+            for h in hits
+            if len(h.words) == 1 and _AUX_AFTER.match(text, h.end) and not _after_abbrev(text, h.start)
+        }
         self.surnames = self.titled | {h.words[-1] for h in hits if len(h.words) > 1}
 
     def trim(self, h: NameHit, words: tuple[str, ...], title: str | None) -> None:
@@ -184,6 +210,8 @@ class _NameWords:
         unhyphened = wl.replace("-", "")  # "Good-bye"
         if unhyphened in STOP:
             wl = unhyphened
+        if wl in STOP and wl in KIN_NAMES and w[1:].islower():
+            return w in self.kin  # "said Mum", "except Mum", "Mum laughed": the story's name for her
         if wl in STOP:
             # "said May"; "said Hall" where "Mr. Hall" is in the story
             if wl in STOP_NAMES:
@@ -193,7 +221,7 @@ class _NameWords:
         if wl in self.priors:
             return True
         if w.isupper() and len(w) > 1 and not ev.mid:
-            return False
+            return ev.labels >= 2  # a script's "PRIYA: Then I'm late." names her; a shout or a heading does not
         if wl.endswith("ly") and len(wl) >= 6 and not ev.noninit and ev.quoted == ev.caps and name_prior(w) is None:
             return False  # "Technically, …", "Honestly, …": an adverb opening lines of dialogue, never mid-sentence
         n_lower = self.lower.get(wl, 0)
@@ -201,21 +229,37 @@ class _NameWords:
             # "Will", "Hope", "Rose": names in a text full of the words (a first name written once in lower case,
             # or a word written once in a sentence typed all in lower case, is still a name: "tell ruth sorry",
             # "kai is outside ur window")
-            return wl not in NOT_RESCUED and wl not in PARTICLES and ev.person_like()
+            # (a word that labels two messages names their sender: "Mia:" where "mia pls" is typed in one)
+            return (
+                wl not in NOT_RESCUED
+                and wl not in PARTICLES
+                and (ev.person_like() or ev.labels >= 2)
+            )
         if wl in self.common and wl not in MALE_NAMES and wl not in FEMALE_NAMES:
             return ev.noninit >= 2
-        return ev.noninit >= 1 or ev.cued >= 1 or ev.caps >= 4
+        # a known first name the text never writes in lower case may open its sentences ("Kai was leaning")
+        return (
+            ev.noninit >= 1
+            or ev.cued >= 1
+            or ev.caps >= 4
+            or (w in self.before_aux and self.plain_first_name(w))
+        )
 
 
-def keep_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counter[str]) -> dict[FormKey, Form]:
+def keep_forms(
+    text: str, hits: list[NameHit], priors: set[str], lower: Counter[str], kin: Collection[str] = ()
+) -> dict[FormKey, Form]:
     """Group hits into forms and keep the ones that behave like person names (``lower``: the text's lower-case
-    word counts, :func:`~fabula.stages.characters.names.lower_counts`)."""
-    return _drop_non_persons(text, _group_forms(text, hits, priors, lower), priors)
+    word counts, :func:`~fabula.stages.characters.names.lower_counts`; ``kin``: family words the story uses as
+    names, "Mum", see :func:`~fabula.stages.characters.names.kin_names`)."""
+    return _drop_non_persons(text, _group_forms(text, hits, priors, lower, kin), priors)
 
 
-def _group_forms(text: str, hits: list[NameHit], priors: set[str], lower: Counter[str]) -> dict[FormKey, Form]:
+def _group_forms(
+    text: str, hits: list[NameHit], priors: set[str], lower: Counter[str], kin: Collection[str] = ()
+) -> dict[FormKey, Form]:
     """Hits grouped by (title, words), each trimmed to its longest run of name words or dropped."""
-    name_words = _NameWords(text, hits, priors, lower)
+    name_words = _NameWords(text, hits, priors, lower, kin)
     # Role names written in capitals after "the" ("the Invisible Man", "the Mock Turtle"): kept when repeated,
     # although their words are ordinary English words.
     role_runs: Counter[tuple[str, ...]] = Counter(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from fabula.lexicon import title_gender
+from fabula.lexicon import KIN_NAMES, RANKS, title_gender
 from fabula.spans import SpanIndex
 from fabula.stages.characters.first_names import first_name_gender
 from fabula.stages.characters.forms import Form
@@ -188,9 +188,14 @@ def gender_of(ctx: GenderContext, fs: Sequence[Form]) -> str | None:
     model, by default the shipped one) over the narration's pronouns and the first-name prior, else unknown."""
     tvotes = title_votes(fs)
     if tvotes:
+        # a military rank before a woman's first name and a surname is hers ("Captain Serah Vale")
+        ranked = all(f.title in RANKS for f in fs if f.title is not None)
+        if ranked and any(len(f.words) >= 2 and first_name_gender(f.words[0]) == "f" for f in fs):
+            return "f"
         return tvotes.most_common(1)[0][0]
     first = next((f.words[0] for f in fs if f.words), None)
-    prior = first_name_gender(first) if first else None
+    # a family word the story writes as a name ("Mum") has that word's gender
+    prior = (first_name_gender(first) or KIN_NAMES.get(first.lower())) if first else None
     model = ctx.model or load_model()
     if model is None:
         return prior

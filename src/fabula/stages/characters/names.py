@@ -19,6 +19,7 @@ from fabula.lexicon import (
     APOS_S,
     DEITIES,
     IRREGULAR_PAST,
+    KIN_NAMES,
     NOBLE_TITLES,
     NUMBER_WORDS,
     PARTICLES,
@@ -66,6 +67,7 @@ class NameHit:
     vocative: bool = False
     cue: bool = False  # a speech verb next to it
     tagged: bool = False  # it names the speaker in a dialogue tag ('"…," said Myra', 'Myra said, "…"')
+    label: bool = False  # it labels a message or a script's speech ("Mia: omw", :mod:`fabula.stages.chat`)
 
 
 def _prev_nonspace(text: str, pos: int) -> tuple[int, bool]:
@@ -331,6 +333,23 @@ def _apposed_person(text: str, end: int) -> bool:
     """Whether an apposition naming a kind of person follows the name ending at ``end``."""
     m = _APPOSITION.match(text, end, end + 60)
     return m is not None and any(personish(w) for w in m.group(1).split())
+
+
+def kin_names(story: Story, hits: list[NameHit]) -> set[str]:
+    """Family words a first-person narration writes as names ("said Mum", "except Mum", "Mum laughed": the
+    narrator's mother, :data:`fabula.lexicon.KIN_NAMES`). A third-person narration's "Mamma" and "Papa" are whoever
+    the scene's children call so, no one person."""
+    first = SpanIndex.of((s.start, s.end) for s in story.sections if s.person == "first")
+    return {
+        h.words[0]
+        for h in hits
+        if len(h.words) == 1
+        and h.title is None
+        and h.words[0].lower() in KIN_NAMES
+        and not h.in_quote
+        and (not h.initial or h.cue)
+        and first.containing(h.start) >= 0
+    }
 
 
 def quoted_words(story: Story) -> SpanIndex[int]:

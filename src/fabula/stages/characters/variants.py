@@ -18,7 +18,8 @@ def merge_clipped_first_names(entities: list[Entity]) -> None:
     """"Col" and "Colette", "Wen" and "Wendell", "Becks" and "Beckett": a bare one-word name that, less a final
     "s", begins the longer first name (a known one of either gender or both, "Kel" and "Kelly"; or an untitled full
     name's first: not "Heintze", a surname) of
-    exactly one other character of a compatible gender, by two letters or more, is that character's clipped name."""
+    exactly one other character of a compatible gender, by two letters or more, is that character's clipped name.
+    A name only ever used to address someone may also end the longer one ("Lana" for Alana)."""
     known = [(f.words[0], o) for o in entities for f in o.forms if f.title is None]
     firsts = [(w.lower(), o) for w, o in known if is_first_name(w) or o.writes_first(w)]
     for e in entities:
@@ -27,10 +28,17 @@ def merge_clipped_first_names(entities: list[Entity]) -> None:
             continue
         stem = w[0].lower()
         stem = stem[:-1] if stem.endswith("s") and len(stem) > 3 else stem
+        # a name only ever said to someone may clip the front instead ("Hey, Lana." to Alana)
+        said = all(h.vocative for f in e.forms for h in f.hits)
         homes = {
             id(o): o
             for first, o in firsts
-            if o is not e and first.startswith(stem) and len(first) >= len(stem) + 2 and len(first) > len(w[0])
+            if o is not e
+            and (
+                (first.startswith(stem) and len(first) >= len(stem) + 2)
+                or (said and first.endswith(w[0].lower()) and len(first) >= len(w[0]) + 1)
+            )
+            and len(first) > len(w[0])
             and (e.gender is None or o.gender in (None, e.gender))
             and {name_prior(w[0]), name_prior(first)} != {"m", "f"}  # "Victor" is not "Victoria"
         }
