@@ -363,7 +363,7 @@ after someone); addressed inside a quotation (`vocative`); inside a quotation (`
 the sentence (`pron_person`), it/its/there later in the sentence (`pron_it`); log(1 + lower-case uses of its last
 word / capitalised uses) (`lower_ratio`); its last word is a frequent English word (`common`); one of its words is a
 known first name (`name_prior`), or, failing that, a first name of the wide prior only (`wide_name`: the first-name
-lists of the `faker` package's person providers, MIT licence, 22 locales, read from its source files; names that are
+lists of the `faker` package's person providers, MIT licence, read from its source files (22 locales when this model was trained; since stop 49, 42 Latin-script locales and two Cyrillic ones transliterated); names that are
 frequent English words or one-word place names of faker's address and geo data left out; `fabula.stages.characters.first_names`); the share of its uses in headings and other non-story blocks (`nonstory`);
 log(1 + occurrences) (`log_count`), log(1 + occurrences per 1,000 words, a text counting as at least 2,000) (`rate`) and the share of the story's
 candidates that occur at most as often (`rank`); log(1 + occurrences with any person cue: title, speech or action

@@ -3,7 +3,8 @@
 fabula's own lists (:data:`fabula.lexicon.MALE_NAMES`, :data:`~fabula.lexicon.FEMALE_NAMES`) hold a few hundred
 names of English fiction; a modern or non-English cast ("Edna", "Jonah", "Mina", "Sid") is not in them. faker
 lists thousands per locale. Its source files are read as data (parsed, not imported: importing faker takes a
-second), once per process, for the locales of :data:`LOCALES`. A name that is also a frequent English word
+second), once per process, for the locales of :data:`LOCALES` and :data:`NAME_LOCALES`, and of
+:data:`CYRILLIC_LOCALES` in Latin letters (:func:`latin_forms`). A name that is also a frequent English word
 ("Hope", "Long", "Page"), or a title ("Colonel"), is left out: the text's own evidence must decide those. When
 faker is not installed the prior is empty and fabula behaves as without it.
 """
