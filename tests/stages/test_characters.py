@@ -1146,6 +1146,18 @@ def test_a_family_word_the_narration_writes_as_a_name_is_a_character() -> None:
     assert not {"Mamma", "Papa"} & {c.name for c in _chars(text).characters}
 
 
+def test_an_honorific_is_the_one_holder_of_its_title() -> None:
+    """"Your Majesty" and "Majesty" said to King Aldric are the King; with a queen in the story too, they stay apart."""
+    text = (
+        "The throne room was cold. King Aldric did not look up when Captain Serah Vale came in.\n\n"
+        '"Your Majesty," she said, and knelt.\n\n"Get up, Captain," said the King.\n\n'
+        '"Forgive me, Majesty. The news is bad," said Vale.\n'
+    )
+    _assert_joined(text, {"King Aldric": {"Majesty"}})
+    text += '\nQueen Isolde came in. "Majesty," said Vale again.\n'
+    assert "Majesty" not in {a for c in _chars(text).characters if c.name == "King Aldric" for a in c.aliases}
+
+
 def test_a_name_only_shouted_in_capitals_is_the_character_who_has_it() -> None:
     """"JUNO!" called three times is a character of its own to the person model; it is Juno, shown as Juno."""
     text = (

@@ -48,6 +48,39 @@ def merge_clipped_first_names(entities: list[Entity]) -> None:
             e.forms = []
 
 
+#: Words of address that stand for a title's holder ("Your Majesty", "His Highness", "her Ladyship"), and the titles
+#: they go with.
+HONORIFICS = {
+    "majesty": frozenset("king queen emperor empress".split()),
+    "highness": frozenset("prince princess".split()),
+    "lordship": frozenset(["lord"]),
+    "ladyship": frozenset(["lady"]),
+}
+
+
+def merge_honorifics(entities: list[Entity]) -> None:
+    """"Your Majesty" said to King Aldric is the King: a character known only by an honorific joins the one
+    character who holds a title it goes with (:data:`HONORIFICS`), when the story has exactly one such holder."""
+    for e in entities:
+        words = {f.words for f in e.forms if f.title is None}
+        if len(words) != 1 or len(w := next(iter(words))) != 1 or any(f.title for f in e.forms):
+            continue
+        titles = HONORIFICS.get(w[0].lower())
+        if titles is None:
+            continue
+        holders = [
+            o
+            for o in entities
+            if o is not e
+            and o.forms
+            and any(f.title in titles or (f.title is None and f.words[0].lower() in titles) for f in o.forms)
+        ]
+        if len(holders) == 1:
+            holders[0].forms.extend(e.forms)
+            holders[0].variants.extend(e.forms)
+            e.forms = []
+
+
 def merge_dialect_names(entities: list[Entity], qi: SpanIndex[int]) -> None:
     """"Mithter Jaggerth", only ever said inside quotations, is Mr. Jaggers in a lisp: a two-word name whose first
     word is no first name but a spelled-out title within two edits ("mister"), and whose last word is, within two
