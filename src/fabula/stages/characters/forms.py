@@ -30,9 +30,8 @@ from fabula.lexicon import (
     name_prior,
 )
 from fabula.stages.characters.first_names import first_name_gender
-from fabula.stages.characters.names import NameHit
+from fabula.stages.characters.names import NameHit, after_abbrev
 from fabula.stages.characters.nouns import common_words, personish
-from fabula.stages.segment import is_abbrev
 
 #: A form's key: its title (lower case, no period, or None) and its name words.
 FormKey = tuple[str | None, tuple[str, ...]]
@@ -98,14 +97,6 @@ class _Evidence:
 _AUX_AFTER = re.compile(r"[ \t]+(?:was|is|had|has|would|could|will|did|does|should|might|must|can)\b")
 
 
-def _after_abbrev(text: str, pos: int) -> bool:
-    """Whether the word at ``pos`` follows an abbreviation's full stop ("St. John")."""
-    i = pos - 1
-    while i >= 0 and text[i] in " \t\n":
-        i -= 1
-    return i >= 0 and text[i] == "." and is_abbrev(text, i)
-
-
 _SENTENCE_BREAK = re.compile(r"[.!?:]|\n\s*\n")
 _TYPED_WORD = re.compile(r"[a-z][\w'’]*")
 
@@ -133,7 +124,7 @@ class _NameWords:
         self.before_aux = {
             h.words[0]
             for h in hits
-            if len(h.words) == 1 and _AUX_AFTER.match(text, h.end) and not _after_abbrev(text, h.start)
+            if len(h.words) == 1 and _AUX_AFTER.match(text, h.end) and not after_abbrev(text, h.start)
         }
         self.surnames = self.titled | {h.words[-1] for h in hits if len(h.words) > 1}
 

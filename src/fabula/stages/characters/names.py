@@ -81,6 +81,13 @@ def _prev_nonspace(text: str, pos: int) -> tuple[int, bool]:
     return i, nl
 
 
+def after_abbrev(text: str, pos: int) -> bool:
+    """Whether the word at ``pos`` follows an abbreviation's full stop ("St. John"), which :func:`_is_initial`
+    takes for a sentence's end."""
+    i, _ = _prev_nonspace(text, pos)
+    return i >= 0 and text[i] == "." and is_abbrev(text, i)
+
+
 def _is_initial(text: str, pos: int) -> bool:
     """Whether a word at ``pos`` starts a sentence (or an utterance)."""
     i, nl = _prev_nonspace(text, pos)
