@@ -35,11 +35,24 @@ NEUTRAL_TITLES = frozenset(
     "dr doctor professor prof inspector detective officer judge nurse agent commander constable superintendent "
     "sheriff cousin".split()
 )
+#: The placeholder for the reader's name in a reader-insert story ("You're late, Y/N").
+READER_NAME = "Y/N"
 #: Clipped forms of address and the title each stands for ("Sarge" is Sergeant Brannock, "Doc" the doctor).
 CLIPPED_TITLES = {"sarge": "sergeant", "doc": "doctor", "skipper": "captain", "cap'n": "captain", "capn": "captain"}
 TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
 #: Titles written abbreviated with a full stop ("Mrs.", "Capt.", "Messrs."): the stop ends no sentence.
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr st mme mlle messrs rev prof capt col gen lt sgt".split())
+#: The word an abbreviated title stands for, as a bare title says it ("Doc" to Dr. Nwosu, "Captain" to Capt. Hook).
+TITLE_WORDS = {
+    "dr": "doctor",
+    "capt": "captain",
+    "col": "colonel",
+    "gen": "general",
+    "lt": "lieutenant",
+    "sgt": "sergeant",
+    "prof": "professor",
+    "rev": "reverend",
+}
 #: Military ranks: a man called by one is seldom also called "Mr." by the same surname ("General Tilney" is not
 #: "Mr. Henry Tilney", his son).
 RANKS = frozenset("general colonel captain major lieutenant sergeant corporal admiral commodore".split())

@@ -371,6 +371,28 @@ def test_a_beat_whose_subject_follows_an_opening_phrase_names_the_speaker() -> N
     assert _speakers(_run(text)) == ["Marguerite", "Finn", "Mr. Okafor", "Finn"]
 
 
+def test_a_beat_whose_subject_is_a_trade_names_a_role_as_the_speaker() -> None:
+    """"The waitress hovered with the pot." next to an untagged line makes the waitress its speaker."""
+    text = (
+        "Nadia checked her phone again.\n\n\"More coffee?\" The waitress hovered with the pot.\n\n\"Please.\"\n\n"
+        "\"Waiting on someone, hon?\"\n\n\"Sort of,\" said Nadia.\n"
+    )
+    assert _speakers(_run(text)) == ["the waitress", "Nadia", "the waitress", "Nadia"]
+
+
+def test_the_reader_of_a_second_person_story_speaks_as_the_narrator_named_y_n() -> None:
+    """"'Traffic,' you lie." in a reader-insert story is the reader's line; "Y/N", said to the reader, names them."""
+    text = (
+        "You walk into the café and he's already there, sitting by the window.\n\n"
+        '"You\'re late, Y/N," Jungkook says, not looking up from his phone.\n\n"Traffic," you lie.\n\n'
+        'He finally looks up, and grins. "Liar."\n\nYou sit down across from him. "Fine. I overslept."\n'
+    )
+    story = _run(text)
+    assert _speakers(story) == ["Jungkook", "Y/N", "Jungkook", "Y/N"]
+    narrators = {c.id: c.name for c in story.characters}
+    assert [(s.person, narrators.get(s.narrator or "")) for s in story.sections] == [("second", "Y/N")]
+
+
 def test_dash_speech_after_a_beat_in_its_paragraph() -> None:
     text = (
         "— Where were you? asked Oksana.\n\n— Out.\n\n— Out where?\n\n"
@@ -930,6 +952,16 @@ def test_a_role_named_by_an_apposition_is_that_character() -> None:
         '"Then tomorrow," said the lawyer.\n'
     )
     assert _speakers(_run(text)) == ["Mr. Wells", "John", "Mr. Wells"]
+
+def test_a_role_whose_name_ends_the_sentence_after_a_comma_is_that_character() -> None:
+    """"to his left, the old general, Marrik.": "said the general" is Marrik (one name, then the sentence ends)."""
+    text = (
+        "Lord Aldren sat at the head of the table; to his left, the old general, Marrik.\n\n"
+        '"The pass has fallen," said Aldren.\n\n"Then the north is cut off," said Marrik.\n\n'
+        '"And the garrison?"\n\n"All of them," said the general.\n'
+    )
+    assert _speakers(_run(text))[-1] == "Marrik"
+
 
 def test_a_role_before_a_list_of_names_is_no_apposition() -> None:
     """"the skipper, Mr. Pike, Hollis and the cook" lists four people: the skipper is not Mr. Pike."""

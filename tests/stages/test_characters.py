@@ -277,6 +277,27 @@ def test_modern_ranks_and_clipped_titles() -> None:
     assert "Sarge" not in _by_name(_chars(text))
 
 
+def test_a_name_in_capitals_tagged_or_addressed_twice_is_a_character() -> None:
+    """A ship's computer "ARIA", addressed and tagged, is someone; a shout ("HELP") and a heading are not."""
+    text = (
+        'THE BREACH\n\nARIA\'s voice came from everywhere. "Captain, the hull is breached."\n\n"How long?" said '
+        'Reyes. "ARIA, how long?"\n\n"Eleven minutes."\n\n"ARIA, seal deck four. HELP, HELP!" Reyes shouted.\n'
+    )
+    names = set(_by_name(_chars(text)))
+    assert "ARIA" in names and not names & {"HELP", "BREACH", "THE BREACH"}
+
+
+def test_abbreviated_titles_name_their_holder() -> None:
+    """"Capt. Anna Reyes" is a captain named Anna Reyes, and "Doc" said to Dr. Amara Nwosu is her: no character of
+    its own."""
+    text = (
+        "The ship hummed. Capt. Anna Reyes stood on the bridge. Dr. Amara Nwosu checked the chart.\n\n"
+        '"Status?" said Reyes.\n\n"Green," said Amara. "Nice work, Captain."\n\n"And you, Doc," said Reyes.\n'
+    )
+    _assert_joined(text, {"Captain Anna Reyes": {"Reyes"}, "Dr. Amara Nwosu": {"Doc", "Amara"}})
+    assert "Doc" not in _by_name(_chars(text))
+
+
 def test_a_rank_is_a_mans_unless_a_womans_first_name_follows() -> None:
     """"Captain Serah Vale" is a woman (a military rank genders no one by itself); "Colonel Brandt" a man."""
     text = (
@@ -1118,6 +1139,28 @@ def test_a_name_only_said_to_someone_may_clip_the_front_of_theirs() -> None:
     _assert_joined(text, {}, {"Alana": {"Lana"}})
 
 
+def test_a_nickname_in_quotation_marks_inside_a_full_name_is_the_same_person() -> None:
+    """'Robert "Bobby" Nash' is one man, called Bobby, Nash and Robert."""
+    text = (
+        'Robert "Bobby" Nash had been sheriff for eleven years. Nobody called him Robert.\n\n'
+        '"Sheriff," said Lena Ortiz. "That\'s the thing, Bobby."\n\nNash put down his pen.\n'
+    )
+    chars = _chars(text).characters
+    nash = [c for c in chars if {"Bobby", "Nash", "Robert"} & {c.name, *c.aliases}]
+    assert len(nash) == 1 and {"Bobby", "Nash"} <= {nash[0].name, *nash[0].aliases}
+
+
+def test_a_name_with_an_apostrophe_inside_is_a_name_and_a_contraction_is_not() -> None:
+    """"Ka'ren" and "O'Brien" are names; "Don't", "C'mon", "Ma'am" and "Ne'er" are not."""
+    text = (
+        "Ka'ren drew her blade. O'Brien watched her.\n\n\"Don't,\" said O'Brien. \"C'mon. Ma'am, please.\"\n\n"
+        "\"Stay behind me,\" Ka'ren said. \"Ne'er mind him.\"\n"
+    )
+    names = set(_by_name(_chars(text)))
+    assert {"Ka'ren", "O'Brien"} <= names
+    assert not names & {"Don't", "C'mon", "Ma'am", "Ne'er", "Don", "Ma"}
+
+
 def test_a_known_first_name_opening_its_one_sentence_is_a_name() -> None:
     """"Kai was leaning …" (no cue after the name, written once, at a sentence's start) is someone; "Long" there is
     an English word."""
@@ -1127,6 +1170,9 @@ def test_a_known_first_name_opening_its_one_sentence_is_a_name() -> None:
     )
     names = set(_by_name(_chars(text)))
     assert "Kai" in names and "Long" not in names
+    # a negative auxiliary too: "Tomas didn't answer."
+    text = '"You hear me?" said Harrow.\n\nTomas didn\'t answer. He was watching the valley.\n'
+    assert "Tomas" in set(_by_name(_chars(text)))
 
 
 def test_a_family_word_the_narration_writes_as_a_name_is_a_character() -> None:

@@ -225,6 +225,8 @@ def test_a_sentence_split_by_its_tag_is_one_quotation_whatever_follows() -> None
     assert _quotes(text) == [["Of the house itself,", "nothing could be said against it."]]
     # a capitalised second part after a full stop is still a second speaker's line
     assert _quotes('"Hello," said Anna. "Hi," Ben replied.') == [["Hello,"], ["Hi,"]]
+    # an apostrophe inside the second speaker's name ends no tag
+    assert _quotes('"Hello," said Tom. "Hi," D\'Arcy replied.') == [["Hello,"], ["Hi,"]]
 
 
 def test_a_second_speaker_after_a_full_stop_in_the_gap_starts_a_new_quotation() -> None:

@@ -101,6 +101,15 @@ def test_person_and_tense() -> None:
     assert segment.person_tense(third_past, 0, len(third_past))[:2] == ("third", "past")
 
 
+def test_second_person_narration() -> None:
+    """A reader-insert story ("You walk in; he looks up") is told in the second person; a first-person narrator
+    who once tells the reader "you know how it is" is not."""
+    second = "You walk into the café and he is already there. You sit down. He slides your cup across. You smile."
+    first = "I walked in and he was there. You know how it is. I sat down and I smiled at him and I waited."
+    assert segment.person_tense(second, 0, len(second))[0] == "second"
+    assert segment.person_tense(first, 0, len(first))[0] == "first"
+
+
 def test_pov_switch_after_gap_makes_two_sections() -> None:
     a = "I look at him. He turns away. He says he is tired. I watch him go. He sighs and he leaves."
     b = "I watch her cry. She says she is done. I tell her no. She leaves and she slams the door."

@@ -336,7 +336,7 @@ def group(text: str, raws: list[_Raw]) -> list[list[_Raw]]:
     return groups
 
 
-_TAG_AFTER_END = re.compile(r"[.!?…\n\"“”‘’']")
+_TAG_AFTER_END = re.compile(r"[.!?…\n\"“”]|(?<!\w)['‘’]|['‘’](?!\w)")  # an apostrophe in a word ends nothing: D'Arcy
 #: The subject of a clause that ends a gap between two sub-spans: ", but the White Rabbit cried out," / "; and
 #: Tom said:" (a name, a description or a pronoun right after a clause break, then the verb).
 _NEW_SUBJECT = re.compile(

@@ -44,6 +44,7 @@ _ABBREV = TITLE_ABBREVIATIONS | frozenset("jr sr hon mt ft vs etc no vol ch p pp
 _FIRST = frozenset(["i", "me", "my", "mine", "myself"])
 _FIRST_PL = frozenset(["we", "us", "our", "ours", "ourselves"])
 _THIRD = frozenset(["he", "him", "his", "himself", "she", "her", "hers", "herself"])
+_SECOND = frozenset(["you", "your", "yours", "yourself"])
 _MALE = frozenset(["he", "him", "his", "himself"])
 _FEMALE = frozenset(["she", "her", "hers", "herself"])
 _PAST_AUX = frozenset(["was", "were", "had", "did", "could", "would"])
@@ -186,6 +187,9 @@ QUIET_FIRST = 0.004
 #: The share of the scenes' text judged first person above which the book is told in the first person (third-person
 #: novels with letters and journals: at most 0.07; the first-person books: 0.86 and more).
 FIRST_PERSON_BOOK = 0.5
+#: The rate of narration words that are "you", "your", "yours", "yourself" from which a scene is told in the second
+#: person (with three times as many as first-person pronouns): a reader-insert story ("You walk in; he looks up").
+SECOND_RATE = 0.02
 
 
 def person_tense(
@@ -202,8 +206,11 @@ def person_tense(
     n = max(len(words), 1)
     plural = sum(c[w] for w in _FIRST_PL)
     quiet = first_person_book and first + plural >= 2 and first + 0.5 * plural >= QUIET_FIRST * n
+    second = sum(c[w] for w in _SECOND)
     person: Person
-    if (first >= 0.012 * n and first >= 0.1 * third) or quiet:
+    if second >= SECOND_RATE * n and second >= 3 and second >= 3 * first:
+        person = "second"  # "You walk into the café and he's already there": the reader is the one it follows
+    elif (first >= 0.012 * n and first >= 0.1 * third) or quiet:
         person = "first"
     elif third > 0 or len(words) > 30:
         person = "third"

@@ -16,6 +16,7 @@ from fabula.lexicon import (
     DETERMINERS,
     GENERIC_PERSON_NOUNS,
     GROUP_SUBJECTS,
+    KIN,
     NON_PERSON_ENDING,
     NP_STOP,
     NUMBER_WORDS,
@@ -35,7 +36,7 @@ from fabula.lexicon import (
     verb_like,
 )
 from fabula.spans import SpanIndex
-from fabula.stages.characters.nouns import personish
+from fabula.stages.characters.nouns import known_person_noun, personish
 from fabula.stages.chat import LABEL_END, NARRATOR_LABELS
 from fabula.stages.segment import is_abbrev
 from fabula.story import Character, Mention, Section, Story
@@ -81,6 +82,8 @@ class StoryIndex:
         self.chars: dict[str, Character] = {c.id: c for c in story.characters}
         self.sections: list[Section] = story.sections
         self._sections = SpanIndex((s.start, s.end, k) for k, s in enumerate(story.sections))
+        #: sections told in the second person, where "you" in narration is the narrator ("'Traffic,' you lie.")
+        self._second = SpanIndex.of((s.start, s.end) for s in story.sections if s.person == "second")
         self._in_quote: dict[int, bool] = {}
         self._narration: tuple[list[int], list[str]] | None = None
 
@@ -114,6 +117,13 @@ class StoryIndex:
     def mentions_in(self, a: int, b: int) -> list[Mention]:
         """Name mentions starting in ``[a, b)``, in order."""
         return self._mentions.within(a, b)
+
+    def narrator_word(self, word: str, pos: int) -> bool:
+        """Whether ``word`` (lower case) at ``pos`` names the narrator: I/me/my, or you/your in a section told in
+        the second person."""
+        if word in ("i", "me", "my", "myself"):
+            return True
+        return word in ("you", "your", "yourself") and self._second.containing(pos) >= 0
 
     def section_of(self, pos: int) -> int:
         k = self._sections.at(pos)
@@ -295,6 +305,8 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
             j += 1
         return Ref("name", a, cid=m.character), j
     wl = w.lower()
+    if wl == "you" and ix.narrator_word(wl, a):
+        return Ref("narrator", a), k + 1  # "'Traffic,' you lie." in a story told in the second person
     if wl in SUBJECT_PRONOUNS:
         g = SUBJECT_PRONOUNS[wl]
         if g == "narr":
@@ -631,6 +643,20 @@ def _titled_subject(ref: Ref) -> bool:
     return ref.kind == "nominal" and bool(words) and words[-1] in TITLES - _ABBREVIATED
 
 
+def _role_subject(ref: Ref) -> bool:
+    """A description headed by a person noun of a trade or station, not a generic or family one ("The waitress
+    hovered with the pot.", "The old smith raised his hand"; not "The young man laughed", "Her mother sighed")."""
+    words = (ref.phrase or "").split()
+    return (
+        ref.kind == "nominal"
+        and len(words) in (2, 3)
+        and words[0] == "the"
+        and words[-1] not in GENERIC_PERSON_NOUNS
+        and words[-1] not in KIN
+        and known_person_noun(words[-1])
+    )
+
+
 def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
     """Subjects of narration sentences in ``[a, b)``: a leading name, pronoun or possessive (``His eyes…``)."""
     out: list[Ref] = []
@@ -656,11 +682,11 @@ def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
             k += 1
         w = toks[k][0].lower()
         ref, _ = _subject(ix, toks, k)
-        if ref is not None and (ref.kind != "nominal" or _titled_subject(ref)):
+        if ref is not None and (ref.kind != "nominal" or _titled_subject(ref) or _role_subject(ref)):
             out.append(ref)  # a title too ("The duchess pushed back her hood."): see resolve.beat_speaker
             continue
-        if w in POSSESSIVE_PRONOUNS:
-            g = POSSESSIVE_PRONOUNS[w]
+        if w in POSSESSIVE_PRONOUNS or (w == "your" and ix.narrator_word(w, toks[k][1])):
+            g = POSSESSIVE_PRONOUNS.get(w, "narr")
             out.append(_pronoun_ref(g, toks[k][1], weak=True))
             continue
         joined = _second_clause_subject(ix, toks, k + 1) or _intro_clause_subject(ix, toks, k)
@@ -676,8 +702,12 @@ def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
         else:
             # "The words choke me." — the narrator as the only person in the sentence
             people = [
-                t for t in toks if t[0].lower().rstrip(".") in PERSON_PRONOUNS or ix.m_at.get(t[1]) is not None
+                t
+                for t in toks
+                if t[0].lower().rstrip(".") in PERSON_PRONOUNS
+                or ix.m_at.get(t[1]) is not None
+                or ix.narrator_word(t[0].lower(), t[1])
             ]
-            if people and all(t[0].lower().rstrip(".") in ("me", "my", "myself", "i") for t in people):
+            if people and all(ix.narrator_word(t[0].lower().rstrip("."), t[1]) for t in people):
                 out.append(Ref("narrator", people[0][1], weak=True))
     return out

@@ -11,7 +11,14 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection
 
-from fabula.lexicon import CANON_TITLE, GENERIC_PERSON_NOUNS, SPEECH_VERBS, TITLES, verb_like
+from fabula.lexicon import (
+    CANON_TITLE,
+    GENERIC_PERSON_NOUNS,
+    SPEECH_VERBS,
+    TITLE_ABBREVIATIONS,
+    TITLES,
+    verb_like,
+)
 from fabula.stages.attribution.evidence import WORD_AFTER, StoryIndex
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.attribution.style import WORDS
@@ -36,11 +43,15 @@ _THIRD_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re
 
 
 def first_person_sections(ix: StoryIndex) -> list[bool]:
-    """Which sections are told in the first person, judged on narration outside quotations."""
+    """Which sections are told in the first person, judged on narration outside quotations (or in the second:
+    "you" is then the narrator)."""
     text = ix.text
     flags: list[bool] = []
     quotes = ix.quotes
     for s in ix.sections:
+        if s.person == "second":
+            flags.append(True)  # the reader of a reader-insert story: "you" in its narration (StoryIndex.second)
+            continue
         if s.person != "first":
             flags.append(False)
             continue
@@ -405,6 +416,12 @@ _THE = re.compile(r"\bthe (?=(\w*))")
 _NP_BEFORE = re.compile(r"\b(?:the|our|your|his|her|their)(?:\s+[\w'’-]+){0,3}\s+$")
 # A list, not an apposition: "the Dodo, the Lory, and the Eaglet".
 _LIST_NEXT = re.compile(r",?\s+(?:and|or|nor)\b|,\s+(?:the\s+)?[A-Z]")
+# ... unless one name after the comma ends the sentence: "to his left, the old general, Marrik."
+_LAST_APPOSED = re.compile(
+    r",\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
+    + "".join(rf"(?<!\b{w.capitalize()})" for w in sorted(TITLE_ABBREVIATIONS))  # not "the skipper, Mr. Pike"
+    + r"[.;!?]"
+)
 # What joins a name to the noun phrase after it: "Hubbard himself, the", "Mr. Cole was the" (not "Dinah's our
 # cat": a possessive after a copula says whose, not who).
 _NAME_THEN_NP = re.compile(r"(?:\s+(?:himself|herself))?,\s+|\s+(?:is|was)\s+(?=the\b)")
@@ -434,7 +451,7 @@ def _head_appositives(
     votes: dict[str, Counter[str]] = {h: Counter() for h in heads}
     for m in re.finditer(r"\b(?:" + "|".join(map(re.escape, heads)) + r")\b", low):
         np = _NP_BEFORE.search(low, max(0, m.start() - 60), m.start())
-        if np is None or _LIST_NEXT.match(ix.text, m.end()):
+        if np is None or (_LIST_NEXT.match(ix.text, m.end()) and not _LAST_APPOSED.match(ix.text, m.end())):
             continue
         named = {
             n.character

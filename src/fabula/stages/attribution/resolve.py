@@ -15,6 +15,7 @@ from fabula.lexicon import (
     NP_STOP,
     PERSON_NOUNS_F,
     PERSON_NOUNS_M,
+    TITLE_WORDS,
     TITLES,
 )
 from fabula.stages.attribution.evidence import WORD_AFTER, Ref
@@ -160,13 +161,14 @@ def _speech_next(text: str, end: int, head: str) -> bool:
 
 def titled_character(st: AttributionState, head: str, pos: int) -> str | None:
     """``the duchess`` → the character whose name carries that title (the one mentioned last when several)."""
-    title = {"doctor": "dr"}.get(head, head)
-    if title not in TITLES:
+    # the title as written or abbreviated: "the doctor" is Dr. Nwosu, "the captain" Capt. Hook
+    titles = ({head} | {k for k, v in TITLE_WORDS.items() if v == head}) & TITLES
+    if not titles:
         return None
     holders = {
         c.id
         for c in st.story.characters
-        if title in (w.lower().rstrip(".") for n in (c.name, *c.aliases) for w in n.split()[:-1] or [""])
+        if titles & {w.lower().rstrip(".") for n in (c.name, *c.aliases) for w in n.split()[:-1] or [""]}
     }
     if len(holders) <= 1:
         return next(iter(holders), None)

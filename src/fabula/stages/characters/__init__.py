@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from fabula.lexicon import ARTICLE_TITLES, MARRIED, NOBLE_TITLES
+from fabula.lexicon import ARTICLE_TITLES, MARRIED, NOBLE_TITLES, READER_NAME
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages.characters.forms import Form, FormKey, after_the, common_words, keep_forms
@@ -191,6 +191,7 @@ def run(
     text = story.text
     priors_full = _ao3_priors(story)
     priors = {p.lower() for p in priors_full} | {w.lower() for p in priors_full for w in p.split()}
+    priors.add(READER_NAME.lower())  # "Y/N": the reader of a reader-insert story, wherever a story writes it
     forms, gender = candidate_forms(story, priors, gender_model)
     qi = gender.quotes
     entities = cluster(text, forms, qi, gender)

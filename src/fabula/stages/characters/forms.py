@@ -94,7 +94,7 @@ class _Evidence:
 
 
 #: An auxiliary right after a word: "Kai was leaning", "Kai had gone", "Kai could see".
-_AUX_AFTER = re.compile(r"[ \t]+(?:was|is|had|has|would|could|will|did|does|should|might|must|can)\b")
+_AUX_AFTER = re.compile(r"[ \t]+(?:was|is|had|has|would|could|will|did|does|should|might|must|can|wo)(?:n['’]t)?\b")
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?:]|\n\s*\n")
@@ -212,7 +212,9 @@ class _NameWords:
         if wl in self.priors:
             return True
         if w.isupper() and len(w) > 1 and not ev.mid:
-            return ev.labels >= 2  # a script's "PRIYA: Then I'm late." names her; a shout or a heading does not
+            # a script's "PRIYA: Then I'm late." names her, and a ship's computer tagged or addressed twice ("said
+            # ARIA", "ARIA, seal deck four"); a shout or a heading does not
+            return ev.labels >= 2 or (len(w) >= 3 and ev.cued >= 2 and wl not in self.common)
         if wl.endswith("ly") and len(wl) >= 6 and not ev.noninit and ev.quoted == ev.caps and name_prior(w) is None:
             return False  # "Technically, …", "Honestly, …": an adverb opening lines of dialogue, never mid-sentence
         n_lower = self.lower.get(wl, 0)

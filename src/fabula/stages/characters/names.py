@@ -26,6 +26,7 @@ from fabula.lexicon import (
     SPEECH_VERBS,
     STOP,
     STOP_NAMES,
+    TITLE_WORDS,
     TITLES,
     VOCATIVE_LEAD_RE,
     name_prior,
@@ -37,13 +38,15 @@ from fabula.stages.segment import is_abbrev
 from fabula.story import Story
 
 _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
-# a capitalised word, or a lower-case particle before one (at most one more particle between: "van der Luyden");
+# the reader of a reader-insert story ("Y/N", "your name"), a capitalised word, or a lower-case particle before one (at most one more particle between: "van der Luyden");
 # a hyphen joins capitalised parts only ("Mary-Anne"): "Cold-hearted", "To-day", "A-n-n-e" are no names
 _CAP_WORD = re.compile(
-    r"(?<!\w)(?<!\w['’])(?:[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+(?:-[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+)*+(?!-[a-z])"
+    r"(?<!\w)(?<!\w['’])(?:Y/N(?![\w/])|[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+(?:-[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+)*+(?!-[a-z])"
     rf"|{_PARTICLE}(?=(?:[ \n]{_PARTICLE})?[ \n][A-Z]))"
 )
 _CLOSE_MARKS = "\"”’'»)]"
+#: A nickname in quotation marks inside a full name: 'Robert "Bobby" Nash', 'Eleanor ‘Nell’ Price'.
+_NICKNAME_GAP = re.compile(r" [\"“'‘][A-Z][\w'’-]*[\"”'’] ")
 _LOWER_WORD = re.compile(r"[a-z](?<![\w'’][a-z])[\w'’]*")  # (?<![\w'’])[a-z]…, the first character first: faster
 _ASCII_LOWER_WORD = re.compile(r"[a-z](?<![A-Za-z0-9_'][a-z])[A-Za-z0-9_']*")  # the same for ASCII text, faster
 
@@ -146,6 +149,7 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
     blocked = SpanIndex.of((n.start, n.end) for n in story.nonstory)
     hits: list[NameHit] = []
     runs: list[list[re.Match[str]]] = []
+    nicknames: list[list[re.Match[str]]] = []
     words = list(_CAP_WORD.finditer(text))
     n = len(words)
     para_starts = [p.start for p in story.paragraphs]  # a name never runs across a paragraph break
@@ -171,11 +175,16 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
             if gap in (" ", "\n", " \n", "\n "):
                 run.append(words[j])
                 j += 1
+            elif j + 1 < n and _NICKNAME_GAP.fullmatch(text, prev.end(), words[j + 1].start()):
+                # 'Robert "Bobby" Nash': the full name around the nickname, and the nickname on its own
+                nicknames.append([words[j]])
+                run.append(words[j + 1])
+                j += 2
             elif len(run) == 1 and pw in NOBLE_TITLES and gap == " of " and words[j].group()[:1].isupper():
                 run.append(words[j])  # "the Duchess of Monmouth"
                 j += 1
             elif (
-                pw in TITLES
+                (pw in TITLES or pw in TITLE_WORDS)
                 and gap in (". ", ".\n", ". \n")
                 and (len(run) > 1 or is_abbrev(text, prev.end()))  # "Capt. Hook", not "…, Captain. Running cold"
                 and not any(r.group().lower().rstrip(".") in TITLES for r in run[:-1])
@@ -187,6 +196,8 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
                 break
         i = j
         runs.append(run)
+        runs.extend(nicknames)
+        nicknames.clear()
     initials = [_is_initial(text, r[0].start()) for r in runs]
     # the words written with a capital mid-sentence ("at 6:14 Coach Varley", "says Sunny"): where one of them
     # opens a sentence it is part of the name, not a sentence opener
@@ -262,12 +273,14 @@ def _emit_run(
         initial = False
     title: str | None = None
     tl = toks[0].lower().rstrip(".")
+    if tl not in TITLES and tl in TITLE_WORDS and text.startswith(".", start + len(toks[0])):
+        tl = TITLE_WORDS[tl]  # "Capt. Anna Reyes" is Captain Anna Reyes
     if tl in TITLES and len(toks) > 1:
         title = tl
         toks = toks[1:]
     if len(toks) > 4 or (title is None and len(toks) == 1 and tl in ADDRESS_WORDS):
         return
-    if any(("'" in t[1:] or "’" in t[1:]) and not re.match(r"^[A-Z]['’][A-Z]", t) for t in toks):
+    if any(_contracted(t, lower) for t in toks):
         return  # contractions: Don't, I'm, We'd
     qidx = qi.containing(start)
     in_quote = qidx >= 0
@@ -280,6 +293,31 @@ def _emit_run(
 
 #: A contraction ("You're", "Don't", "We'll"), never a name word ("O'Brien", "D'Arcy" are no contractions).
 _CONTRACTION = re.compile(r"[A-Za-z]+(?:n['’]t|['’](?:re|m|ll|ve|d))$")
+#: A name word with an apostrophe inside: "O'Brien", "D'Arcy", "T'Challa"; or two parts of two letters or more,
+#: the second in lower case ("Ka'ren", "Sha'ira"), unlike "Don't", "C'mon", "Ne'er", "Ma'am".
+_APOSTROPHE_NAME = re.compile(r"[A-Z]['’][A-Z]\w*|[A-Z][a-z]+['’][a-z]{2,}")
+#: Capitalised words with an apostrophe inside that are English, not names.
+_APOSTROPHE_WORDS = frozenset("ma'am ne'er ha'penny bo'sun o'clock".split())
+#: Endings a dialect spelling clips after an apostrophe ("whatsume'er", "e'en", "th'em").
+_CLIPPED_ENDINGS = frozenset("er en em st us ee ye im ud ad ow".split())
+
+
+def _contracted(word: str, lower: Counter[str]) -> bool:
+    """Whether a capitalised word with an apostrophe inside is a contraction or an English word, no name word: not
+    :data:`_APOSTROPHE_NAME`, a :data:`_CONTRACTION`, or a word the text also writes in lower case."""
+    if "'" not in word[1:] and "’" not in word[1:]:
+        return False
+    key = word.lower().replace("’", "'")
+    head, _, tail = key.partition("'")
+    return (
+        _APOSTROPHE_NAME.fullmatch(word) is None
+        or _CONTRACTION.match(word) is not None
+        or key in _APOSTROPHE_WORDS
+        or lower[word.lower()] > 0
+        # dialect: an English word before the apostrophe ("Know'st", "Ware'us"), or a clipped ending ("Whatsume'er")
+        or (len(head) > 1 and head in common_words())
+        or tail in _CLIPPED_ENDINGS
+    )
 _TAG_AFTER = re.compile(r"\s*(?:,\s*)?(\w+)")
 _TAG_BEFORE = re.compile(r"(\w+)\s*$")
 _TAG_BEFORE_THE = re.compile(r"(\w+)\s+the\s+$")  # '"…," said the Grandmother'

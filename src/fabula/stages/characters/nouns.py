@@ -6,7 +6,13 @@ import functools
 import json
 from importlib import resources
 
-from fabula.lexicon import NON_PERSON_ENDING, person_noun
+from fabula.lexicon import (
+    NON_PERSON_ENDING,
+    PERSON_NOUN_THRESHOLD,
+    PERSON_NOUNS_F,
+    PERSON_NOUNS_M,
+    person_noun,
+)
 
 
 @functools.cache
@@ -23,6 +29,12 @@ def personish(head: str) -> bool:
     only vetoes: a head it would add ("the baronet", "the cook") is mostly a named character's epithet, which
     turn-taking gives to that character better than a role of its own would."""
     return person_noun(head, _person_nouns())
+
+
+def known_person_noun(head: str) -> bool:
+    """Whether the person lexicon lists ``head`` or the learned table calls it a person's head ("waitress",
+    "nurse", "driver"), not only its ending ("vesper")."""
+    return head in PERSON_NOUNS_M or head in PERSON_NOUNS_F or _person_nouns().get(head, 0.0) >= PERSON_NOUN_THRESHOLD
 
 
 def unlisted_noun(head: str) -> bool:
