@@ -54,6 +54,19 @@ def test_a_script_in_capitals_names_its_speakers() -> None:
     assert [s for s, _ in _lines(_run(text))] == ["Oren", "PRIYA", "Oren", "PRIYA"]
 
 
+def test_a_script_line_with_a_direction_in_brackets_names_its_speaker() -> None:
+    text = (
+        "INT. KITCHEN - NIGHT\n\nMARCUS (whispering): Get down. Someone's outside.\n\nLENA: I don't hear anything."
+        "\n\nMARCUS: That's because you're talking.\n\nLENA (rolling her eyes): Fine.\n"
+    )
+    assert _lines(_run(text)) == [
+        ("MARCUS", "Get down. Someone's outside."),
+        ("LENA", "I don't hear anything."),
+        ("MARCUS", "That's because you're talking."),
+        ("LENA", "Fine."),
+    ]
+
+
 def test_notes_and_headers_are_no_messages() -> None:
     """A label used once ("Note:"), or labels that are English words ("Rating:", "Words:"), make no chat."""
     text = (
@@ -70,6 +83,7 @@ def test_label_forms() -> None:
         ("**Jess**: omw", "Jess", "omw"),
         ("[Uncle Rafi]: towels", "Uncle Rafi", "towels"),
         ("JESS: Are you awake?", "JESS", "Are you awake?"),
+        ("MARCUS (whispering): Get down.", "MARCUS", "Get down."),
     ]:
         m = LINE.match(line)
         assert m is not None and (m.group("name"), m.group("msg")) == (name, msg)

@@ -18,8 +18,11 @@ from dataclasses import dataclass
 from fabula.story import Quote, Span
 
 #: A label at a line's start: one to three capitalised words, maybe bold (``**Jess:**``, ``**Jess**:``) or
-#: bracketed, then a colon and the message.
-_LABEL = r"[ \t]*(?:\*\*|__|\[)?(?P<name>[A-Z][\w'’.-]*(?:[ \t][A-Z][\w'’.-]*){0,2}?)(?:\*\*|__|\])?[ \t]*:(?:\*\*|__)?"
+#: bracketed, maybe a script's direction in brackets after it (``MARCUS (whispering):``), then a colon and the message.
+_LABEL = (
+    r"[ \t]*(?:\*\*|__|\[)?(?P<name>[A-Z][\w'’.-]*(?:[ \t][A-Z][\w'’.-]*){0,2}?)(?:\*\*|__|\])?"
+    r"(?:[ \t]*\([^()\n]{1,40}\))?[ \t]*:(?:\*\*|__)?"
+)
 LINE = re.compile(r"(?m)^" + _LABEL + r"[ \t]*(?P<msg>\S[^\n]*)$")
 #: A label alone (what stands on a message's line before it).
 LABEL = re.compile(_LABEL + r"[ \t]*")
