@@ -1175,6 +1175,16 @@ def test_a_known_first_name_opening_its_one_sentence_is_a_name() -> None:
     assert "Tomas" in set(_by_name(_chars(text)))
 
 
+def test_a_family_word_a_dialogue_tag_gives_as_the_speaker_is_a_character() -> None:
+    """'"You're late," Mom said.' in a third-person story makes Mom someone, as "said Dad" makes Dad."""
+    text = (
+        "Lily came down the stairs two at a time. Mom was at the stove.\n\n\"You're late,\" Mom said.\n\n"
+        '"Sorry."\n\n"It\'s under the table," said Dad, without looking up.\n'
+    )
+    chars = {c.name: c.gender for c in _chars(text).characters}
+    assert chars.get("Mom") == "f" and chars.get("Dad") == "m"
+
+
 def test_a_family_word_the_narration_writes_as_a_name_is_a_character() -> None:
     """"said Mum" and "except Mum" in the narration make Mum someone (a woman); "Papa" said only inside
     quotations, or "his mum" in lower case, makes nobody."""

@@ -382,7 +382,8 @@ def _apposed_person(text: str, end: int) -> bool:
 
 def kin_names(story: Story, hits: list[NameHit]) -> set[str]:
     """Family words a first-person narration writes as names ("said Mum", "except Mum", "Mum laughed": the
-    narrator's mother, :data:`fabula.lexicon.KIN_NAMES`). A third-person narration's "Mamma" and "Papa" are whoever
+    narrator's mother, :data:`fabula.lexicon.KIN_NAMES`), or any narration gives as a speaker in a dialogue tag
+    ('"You're late," Mom said.'). A third-person narration's "Mamma" and "Papa" that no tag gives a line are whoever
     the scene's children call so, no one person."""
     first = SpanIndex.of((s.start, s.end) for s in story.sections if s.person == "first")
     return {
@@ -393,7 +394,7 @@ def kin_names(story: Story, hits: list[NameHit]) -> set[str]:
         and h.words[0].lower() in KIN_NAMES
         and not h.in_quote
         and (not h.initial or h.cue)
-        and first.containing(h.start) >= 0
+        and (first.containing(h.start) >= 0 or h.tagged)
     }
 
 
