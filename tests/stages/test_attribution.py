@@ -391,6 +391,9 @@ def test_the_reader_of_a_second_person_story_speaks_as_the_narrator_named_y_n() 
     assert _speakers(story) == ["Jungkook", "Y/N", "Jungkook", "Y/N"]
     narrators = {c.id: c.name for c in story.characters}
     assert [(s.person, narrators.get(s.narrator or "")) for s in story.sections] == [("second", "Y/N")]
+    # on a form in a third-person story, "Y/N" is nobody
+    form = _run('The form asked: Smoker? Y/N. She ticked N and gave it to Tom.\n\n"All done," said Tom.\n')
+    assert "Y/N" not in {c.name for c in (*form.characters, *form.mentioned)}
 
 
 def test_dash_speech_after_a_beat_in_its_paragraph() -> None:

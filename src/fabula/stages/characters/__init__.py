@@ -191,7 +191,8 @@ def run(
     text = story.text
     priors_full = _ao3_priors(story)
     priors = {p.lower() for p in priors_full} | {w.lower() for p in priors_full for w in p.split()}
-    priors.add(READER_NAME.lower())  # "Y/N": the reader of a reader-insert story, wherever a story writes it
+    if any(s.person == "second" for s in story.sections):
+        priors.add(READER_NAME.lower())  # "Y/N": the reader of a reader-insert story (not "Smoker? Y/N" on a form)
     forms, gender = candidate_forms(story, priors, gender_model)
     qi = gender.quotes
     entities = cluster(text, forms, qi, gender)
