@@ -25,7 +25,8 @@ from collections.abc import Mapping
 MALE_TITLES = frozenset(
     "mr mister sir lord monsieur m herr signor señor senor don master father uncle brother prince king duke count "
     "baron marquis marquess earl colonel captain major general lieutenant sergeant admiral reverend rev mynheer "
-    "sheikh emperor tsar czar pope bishop abbé abbe squire".split()
+    "sheikh emperor tsar czar pope bishop abbé abbe squire sub-lieutenant lieutenant-colonel lieutenant-general "
+    "major-general vice-admiral rear-admiral lance-corporal".split()
 )
 FEMALE_TITLES = frozenset(
     "mrs miss ms lady madame mme mlle mademoiselle dame mistress aunt sister mother princess queen duchess "
@@ -38,7 +39,14 @@ NEUTRAL_TITLES = frozenset(
 #: The placeholder for the reader's name in a reader-insert story ("You're late, Y/N").
 READER_NAME = "Y/N"
 #: Clipped forms of address and the title each stands for ("Sarge" is Sergeant Brannock, "Doc" the doctor).
-CLIPPED_TITLES = {"sarge": "sergeant", "doc": "doctor", "skipper": "captain", "cap'n": "captain", "capn": "captain"}
+CLIPPED_TITLES = {
+    "sarge": "sergeant",
+    "doc": "doctor",
+    "skipper": "captain",
+    "cap'n": "captain",
+    "capn": "captain",
+    "sub": "sub-lieutenant",
+}
 TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
 #: Titles written abbreviated with a full stop ("Mrs.", "Capt.", "Messrs."): the stop ends no sentence.
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr st mme mlle messrs rev prof capt col gen lt sgt".split())
@@ -55,7 +63,10 @@ TITLE_WORDS = {
 }
 #: Military ranks: a man called by one is seldom also called "Mr." by the same surname ("General Tilney" is not
 #: "Mr. Henry Tilney", his son).
-RANKS = frozenset("general colonel captain major lieutenant sergeant corporal admiral commodore".split())
+RANKS = frozenset(
+    "general colonel captain major lieutenant sergeant corporal admiral commodore sub-lieutenant lieutenant-colonel "
+    "lieutenant-general major-general vice-admiral rear-admiral lance-corporal".split()
+)
 # Titles of rank that take a place: "the Duchess of Monmouth", "the Duke of St. Austrey", "the King of Hearts".
 NOBLE_TITLES = frozenset(
     "duke duchess earl countess marquis marquess marchioness prince princess king queen lord lady baron baroness "

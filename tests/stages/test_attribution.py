@@ -956,6 +956,18 @@ def test_a_role_named_by_an_apposition_is_that_character() -> None:
     )
     assert _speakers(_run(text)) == ["Mr. Wells", "John", "Mr. Wells"]
 
+def test_a_titled_role_and_the_title_said_alone_are_one_person() -> None:
+    """"said the captain" and "Aye aye, Skipper." (the captain named by no name) are one character."""
+    text = (
+        'The captain came in holding a stopwatch.\n\n"Morning. Quiet?" said the captain.\n\n'
+        '"Quiet, Skipper," said Ashe.\n\n"Good," said the captain.\n\n"Aye aye, Skipper."\n'
+    )
+    story = _run(text)
+    names = {c.name for c in story.characters}
+    assert len(names & {"the captain", "Skipper"}) == 1
+    assert len(set(_speakers(story)[::2])) == 1 and _speakers(story)[1] == "Ashe"
+
+
 def test_a_role_whose_name_ends_the_sentence_after_a_comma_is_that_character() -> None:
     """"to his left, the old general, Marrik.": "said the general" is Marrik (one name, then the sentence ends)."""
     text = (

@@ -298,6 +298,16 @@ def test_abbreviated_titles_name_their_holder() -> None:
     assert "Doc" not in _by_name(_chars(text))
 
 
+def test_a_hyphenated_rank_and_its_clipped_form_name_their_holder() -> None:
+    """"Sub-Lieutenant Ashe" is a sub-lieutenant named Ashe, and "Sub" said to him is Ashe."""
+    text = (
+        "Sub-Lieutenant Ashe had the watch. Ashe saw the stopwatch.\n\n"
+        '"Morning, Sub. Quiet?" said Okafor.\n\n"Quiet," said Ashe.\n\n"Your boat, Sub."\n'
+    )
+    _assert_joined(text, {"Ashe": {"Sub"}})
+    assert "Sub" not in _by_name(_chars(text))
+
+
 def test_a_rank_is_a_mans_unless_a_womans_first_name_follows() -> None:
     """"Captain Serah Vale" is a woman (a military rank genders no one by itself); "Colonel Brandt" a man."""
     text = (

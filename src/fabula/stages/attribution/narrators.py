@@ -13,6 +13,7 @@ from collections.abc import Collection
 
 from fabula.lexicon import (
     CANON_TITLE,
+    CLIPPED_TITLES,
     GENERIC_PERSON_NOUNS,
     SPEECH_VERBS,
     TITLE_ABBREVIATIONS,
@@ -366,7 +367,25 @@ def name_roles(st: AttributionState) -> dict[str, str]:
             and (g is None or gr is None or g == gr)
         ):
             out[r] = cid
+    return out | _title_callers(st, roles - set(out))
+
+
+def _title_callers(st: AttributionState, roles: set[str]) -> dict[str, str]:
+    """A titled role ("the captain") and the one character known only as that title said alone ("Skipper",
+    "Captain", "Doc" for "the doctor"; see ``CLIPPED_TITLES``) are one person: "Aye aye, Skipper." to the captain."""
+    called: dict[str, list[str]] = {}
+    for c in st.story.characters:
+        forms = {c.name.lower(), *(a.lower() for a in c.aliases)}
+        titles = {CLIPPED_TITLES.get(f, f) for f in forms}
+        if len(titles) == 1 and (t := next(iter(titles))) in TITLES and " " not in t:
+            called.setdefault(t, []).append(c.id)
+    out: dict[str, str] = {}
+    for c in st.new_chars:
+        words = c.name.lower().split()
+        if c.id in roles and len(words) == 2 and words[0] == "the" and len(called.get(words[1], ())) == 1:
+            out[c.id] = called[words[1]][0]
     return out
+
 
 def _appositives(st: AttributionState, roles: set[str], answered: dict[str, set[str]]) -> dict[str, str]:
     """Roles named by an apposition: ``Mr. Wells, the lawyer,`` or ``the chairman, Mr.
