@@ -1160,6 +1160,18 @@ def test_a_nickname_in_quotation_marks_inside_a_full_name_is_the_same_person() -
     assert len(nash) == 1 and {"Bobby", "Nash"} <= {nash[0].name, *nash[0].aliases}
 
 
+def test_a_word_name_the_story_never_writes_in_lower_case_is_a_name() -> None:
+    """"River" twice the subject of a verb, in a story that never writes "river", is someone; beside "the river"
+    it is not."""
+    text = (
+        "River leaned against the railing. Storm came up beside her.\n\n\"You're quiet,\" Storm said.\n\n"
+        '"About whether Sky was right." River turned to face him.\n'
+    )
+    assert "River" in set(_by_name(_chars(text)))
+    text = text.replace("the railing", "the rail above the river")
+    assert "River" not in set(_by_name(_chars(text)))
+
+
 def test_a_name_with_an_apostrophe_inside_is_a_name_and_a_contraction_is_not() -> None:
     """"Ka'ren" and "O'Brien" are names; "Don't", "C'mon", "Ma'am" and "Ne'er" are not."""
     text = (
