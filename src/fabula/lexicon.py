@@ -34,7 +34,7 @@ FEMALE_TITLES = frozenset(
 )
 NEUTRAL_TITLES = frozenset(
     "dr doctor professor prof inspector detective officer judge nurse agent commander constable superintendent "
-    "sheriff cousin".split()
+    "sheriff cousin coach".split()
 )
 #: The placeholder for the reader's name in a reader-insert story ("You're late, Y/N").
 READER_NAME = "Y/N"

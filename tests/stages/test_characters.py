@@ -1172,6 +1172,24 @@ def test_a_word_name_the_story_never_writes_in_lower_case_is_a_name() -> None:
     assert "River" not in set(_by_name(_chars(text)))
 
 
+def test_a_common_word_a_tag_names_and_the_story_never_writes_in_lower_case_is_a_name() -> None:
+    """"Hope sat down … said Hope" (and no "hope" in lower case) is someone."""
+    text = (
+        "Hope found Ash in the barn.\n\n\"You should be asleep,\" Ash said.\n\nHope sat down on a bale. \"Let me "
+        'help."\n\n"Then I\'ll get in the way," said Hope.\n'
+    )
+    assert "Hope" in set(_by_name(_chars(text)))
+
+
+def test_coach_is_a_title_and_said_alone_names_its_holder() -> None:
+    """"Coach Marsh" is Marsh with a title; "Yes, Coach?" is said to him, and "Coach" is no one else."""
+    text = '"Five minutes, ladies!" Coach Marsh yells through the door.\n\n"Yes, Coach?" I yell back.\n'
+    story = analyze(text, input_format="text", upto="attribution")
+    names = {c.id: c.name for c in story.characters}
+    assert [names.get(a) for a in story.quotes[-1].addressees] == ["Coach Marsh"]
+    assert "Coach" not in names.values()
+
+
 def test_a_name_with_an_apostrophe_inside_is_a_name_and_a_contraction_is_not() -> None:
     """"Ka'ren" and "O'Brien" are names; "Don't", "C'mon", "Ma'am" and "Ne'er" are not."""
     text = (

@@ -68,6 +68,7 @@ class _Evidence:
     init_cued: int = 0  # sentence-initial one-word hits a verb follows ("June sighed")
     quoted: int = 0  # hits inside quotations
     labels: int = 0  # hits that label a message or a script's speech ("Mia: omw")
+    tagged: int = 0  # hits that name the speaker in a dialogue tag ('"…," said Hope')
 
     def add(self, h: NameHit, sign: int = 1, first: bool = True) -> None:
         """Count ``h`` in (``sign`` 1) or out (-1). ``first``: the word opens the hit; a later word of a
@@ -81,6 +82,7 @@ class _Evidence:
         self.init_cued += sign * (h.initial and len(h.words) == 1 and h.cue and not h.in_quote)
         self.quoted += sign * h.in_quote
         self.labels += sign * h.label
+        self.tagged += sign * h.tagged
 
     def person_like(self) -> bool:
         """Used mid-sentence mostly as a person is: tagged, addressed, possessive ("said May", "May's")."""
@@ -230,7 +232,9 @@ class _NameWords:
                 and (ev.person_like() or ev.labels >= 2)
             )
         if wl in self.common and wl not in MALE_NAMES and wl not in FEMALE_NAMES:
-            return ev.noninit >= 2
+            # "Hope sat down. … said Hope": a word the story never writes in lower case, named by a dialogue tag and
+            # acting elsewhere
+            return ev.noninit >= 2 or (n_lower == 0 and ev.tagged >= 1 and ev.mid_cued + ev.init_cued >= 2)
         # a known first name the text never writes in lower case may open its sentences ("Kai was leaning")
         return (
             ev.noninit >= 1
