@@ -208,8 +208,9 @@ class _NameWords:
         if wl in STOP:
             # "said May"; "said Hall" where "Mr. Hall" is in the story
             if wl in STOP_NAMES:
-                # "River turned to face him": a word the story never writes in lower case, twice a subject
-                return ev.acts() or (self.lower.get(wl, 0) == 0 and ev.mid_cued + ev.init_cued >= 2)
+                # "River turned to face him": a word the story never writes in lower case, twice the subject of a
+                # narration sentence
+                return ev.acts() or (self.lower.get(wl, 0) == 0 and ev.init_cued >= 2)
             rescuable = (wl in PLACE_SURNAMES or wl in MONTH_SURNAMES) and w in self.titled
             return rescuable and ev.person_like()
         if wl in self.priors:
