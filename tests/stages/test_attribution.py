@@ -305,11 +305,20 @@ _POV_IN_CAPITALS = (
 )
 
 
+#: A name alone between marks ("~ Jess ~") is a POV line too; "~ Later ~" is a heading. Messages sent at a time.
+_POV_DECORATED = (
+    "~ Jess ~\n\nI couldn't sleep, so I texted him.\n\n[11:42 PM] Jess: are you up\n[11:43 PM] Noah: always\n"
+    "[11:43 PM] Jess: can i call\n[11:45 PM] Noah: give me 5 min\n\n~ Later ~\n\nI put the phone down.\n\n"
+    "~ Noah ~\n\nI stared at the screen for a full minute before I answered her. Then I closed my door.\n"
+)
+
+
 @pytest.mark.parametrize(
     "text,narrators,speakers",
     [
         (_POV_AFTER_BREAKS, ["the narrator", "Marco", "Sienna"], ["the narrator", "Marco", "Sienna", "Sienna"]),
         (_POV_IN_CAPITALS, ["Alana", "Kai"], ["Bree", "Alana", "Kai", "Alana"]),
+        (_POV_DECORATED, ["Jess", "Noah"], ["Jess", "Noah", "Jess", "Noah"]),
     ],
 )
 def test_a_pov_marker_names_the_narrator_of_its_section(

@@ -84,6 +84,8 @@ def test_label_forms() -> None:
         ("[Uncle Rafi]: towels", "Uncle Rafi", "towels"),
         ("JESS: Are you awake?", "JESS", "Are you awake?"),
         ("MARCUS (whispering): Get down.", "MARCUS", "Get down."),
+        ("[11:42 PM] Jess: are you up", "Jess", "are you up"),
+        ("(9:05) Mia: omw", "Mia", "omw"),
     ]:
         m = LINE.match(line)
         assert m is not None and (m.group("name"), m.group("msg")) == (name, msg)

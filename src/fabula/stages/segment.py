@@ -25,8 +25,15 @@ _NOTE_RE = re.compile(
     r"[ \t]*\(?[ \t]*(?:A/N|A\.N\.|(?:AN|NB|N\.B\.)[ \t]*[:\-—]|Author['’]?s?['’]? [Nn]otes?\b|AUTHOR['’]?S NOTE"
     r"|Note from the author\b)"
 )
+_DECOR = r"[~*=•·♡♥_-]"
+#: Words a decorated line ("~ Prologue ~") is a heading with, no narrator's name.
+_DECORATED_HEADINGS = frozenset(
+    "prologue epilogue interlude flashback chapter part end fin bonus extra note update preface afterword later "
+    "meanwhile earlier now then today tomorrow yesterday morning evening night present past".split()
+)
 _POV_RE = re.compile(
-    r"[ \t]*(?:([A-Z][A-Za-z]+)['’]?[sS]?['’]?\s+(?:POV|pov|P\.O\.V\.)|POV:?\s*([A-Z][A-Za-z]+)|([A-Z]{2,}))[ \t]*"
+    rf"[ \t]*{_DECOR}*[ \t]*(?:([A-Z][A-Za-z]+)['’]?[sS]?['’]?\s+(?:POV|pov|P\.O\.V\.)|POV:?\s*([A-Z][A-Za-z]+)"
+    rf"|([A-Z]{{2,}})|(?<={_DECOR})[ \t]*([A-Z][a-z]+)(?=[ \t]*{_DECOR}))[ \t]*{_DECOR}*[ \t]*"
 )
 #: A heading that says who narrates what follows: "Narrative Continued by the Doctor", "Mina Harker's Journal".
 NARRATOR_HEADING_RE = re.compile(
@@ -144,7 +151,7 @@ def scenes(text: str, paras: list[Span], chaps: list[Chapter]) -> tuple[list[Spa
             cut_after.add(i)
         elif i < len(gaps) and gaps[i] > normal and gaps[i] >= 3:
             cut_after.add(i)
-        if i and (marker := pov_marker(text, p)) is not None and marker[1]:
+        if i and (marker := pov_marker(text, p)) is not None and marker[1] != "bare":
             cut_after.add(i - 1)  # "KAI'S POV" after a blank line only: a new narrator, a new scene
     chapter_starts = {c.start for c in chaps}
     out: list[Span] = []
@@ -285,14 +292,18 @@ _NOT_PRESENT_AFTER_I = frozenset(
 )
 
 
-def pov_marker(text: str, span: Span) -> tuple[str, bool] | None:
-    """The name a POV marker line gives (``Ares' POV``, ``POV: Ares``, ``ARES``), title-cased, and whether the line
-    says "POV" (an all-capitals word alone may be a heading such as ``PROLOGUE``)."""
+def pov_marker(text: str, span: Span) -> tuple[str, str] | None:
+    """The name a POV marker line gives (``Ares' POV``, ``POV: Ares``, ``ARES``, ``~ Ares ~``, ``**Ares's POV**``),
+    title-cased, and its kind: ``pov`` (the line says "POV"), ``decorated`` (a name alone between marks) or ``bare``
+    (an all-capitals word alone, or a decorated heading word: ``PROLOGUE``, ``~ Prologue ~``, ``- Later -``, which
+    may be headings)."""
     m = _POV_RE.fullmatch(text, span.start, span.end)
     if not m:
         return None
     name = next(g for g in m.groups() if g)
-    return name.title(), m.group(3) is None
+    if m.group(4) is not None:  # "~ Jess ~": a marker unless it is a heading word ("~ Prologue ~", "- Later -")
+        return name, "bare" if name.lower() in _DECORATED_HEADINGS else "decorated"
+    return name.title(), "bare" if m.group(3) is not None else "pov"
 
 
 def narrator_headings(text: str, paras: Iterable[Span]) -> list[Span]:

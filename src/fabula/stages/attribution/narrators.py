@@ -274,9 +274,9 @@ def _pov_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
             marker = pov_marker(text, Span(a, b)) if b - a <= 60 and a < sec.end else None
             if marker is None:
                 continue
-            name, said = marker
+            name, kind = marker
             cid = _denoted(st, name) or made.get(name)
-            if cid is None and said:
+            if cid is None and kind == "pov":
                 cid = made[name] = f"pov{len(made)}"
                 st.new_chars.append(Character(id=cid, name=name, aliases=[name]))
                 st.gender[cid] = None
