@@ -375,6 +375,9 @@ def test_vocative_after_old_but_not_after_an_article() -> None:
         ("Well, old Pet, and how are you?", "Pet", True),
         ("It is sure to be a good Embassy.", "Embassy", False),
         ("Good night, my dear Hastings.", "Hastings", True),
+        ("(Y/N)! Are you awake?", "Y/N", True),
+        ("[Y/N], come here.", "Y/N", True),
+        ("I saw (Tom) there.", "Tom", False),
     ]:
         start = quote.index(name)
         assert is_vocative(quote, start, start + len(name), 0, len(quote)) is want, quote

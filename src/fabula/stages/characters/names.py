@@ -123,13 +123,13 @@ def _is_initial(text: str, pos: int) -> bool:
 def is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> bool:
     """``…, Ali.`` / ``Rehema, …`` / ``Oh, Ali!`` / ``my dear Hastings,`` / ``Well, old Pet,`` inside a quotation."""
     after = text[end : min(qend, end + 3)].lstrip(" ")
-    after_ok = not after or after[0] in ",.!?;…—–-:)" or end >= qend
+    after_ok = not after or after[0] in ",.!?;…—–-:)]" or end >= qend
     if not after_ok:
         return False
     before = text[max(qstart, start - 24) : start]
-    if start <= qstart or not before.strip():
+    b = before.rstrip().rstrip("([")  # "(Y/N)! Are you awake?", "[Y/N], come here"
+    if start <= qstart or not b.strip():
         return True
-    b = before.rstrip()
     if b.endswith((",", "—", "–", "-", ";", "!", "?", ".", "…")):
         return True
     if _DET_ADJ_BEFORE.search(b):
