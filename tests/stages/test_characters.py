@@ -1257,6 +1257,18 @@ def test_an_honorific_is_the_one_holder_of_its_title() -> None:
     assert "Majesty" not in {a for c in _chars(text).characters if c.name == "King Aldric" for a in c.aliases}
 
 
+def test_your_grace_is_the_duchess_and_a_girl_called_grace_is_grace() -> None:
+    """"Your Grace" said to the Duchess is the Duchess; "Grace" used as a name as well stays a name."""
+    text = (
+        'The Duchess did not turn from the window.\n\n"You sent for me, Your Grace?" Lysander bowed.\n\n'
+        '"I did," said the Duchess.\n\n"Then I will wait, Your Grace."\n'
+    )
+    names = set(_by_name(_chars(text)))
+    assert "Grace" not in names and "the Duchess" in names
+    text += '\nGrace, the maid, came in with the tea. "Your tea," said Grace.\n'
+    assert "Grace" in set(_by_name(_chars(text)))
+
+
 def test_a_name_only_shouted_in_capitals_is_the_character_who_has_it() -> None:
     """"JUNO!" called three times is a character of its own to the person model; it is Juno, shown as Juno."""
     text = (

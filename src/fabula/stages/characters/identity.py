@@ -199,7 +199,7 @@ def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int], gender: G
     merge_dialect_names(entities, qi)
     _merge_miss_first_names(entities, gender)
     merge_clipped_first_names(entities)
-    merge_honorifics(entities)
+    merge_honorifics(entities, text)
     _split_shared_titles(entities)
     for e in entities:
         if e.forms:

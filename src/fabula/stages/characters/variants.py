@@ -4,6 +4,7 @@ Jaggerth" for Mr. Jaggers), joined to the character they stand for after the ide
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from fabula.lexicon import TITLES, edit_distance, name_prior
@@ -55,18 +56,28 @@ HONORIFICS = {
     "highness": frozenset("prince princess".split()),
     "lordship": frozenset(["lord"]),
     "ladyship": frozenset(["lady"]),
+    "grace": frozenset("duke duchess archbishop".split()),
 }
+#: Honorifics that are also first names ("Grace"): one only where every use follows "Your", "His" or "Her".
+_NAME_HONORIFICS = frozenset(["grace"])
+_POSSESSIVE_BEFORE = re.compile(r"(?i)\b(?:your|his|her)\s+$")
 
 
-def merge_honorifics(entities: list[Entity]) -> None:
+def merge_honorifics(entities: list[Entity], text: str) -> None:
     """"Your Majesty" said to King Aldric is the King: a character known only by an honorific joins the one
-    character who holds a title it goes with (:data:`HONORIFICS`), when the story has exactly one such holder."""
+    character who holds a title it goes with (:data:`HONORIFICS`), when the story has exactly one such holder. A
+    first name that is also an honorific ("Your Grace" to the Duchess; a girl called Grace) is one only where every
+    use of it follows "Your", "His" or "Her"."""
     for e in entities:
         words = {f.words for f in e.forms if f.title is None}
         if len(words) != 1 or len(w := next(iter(words))) != 1 or any(f.title for f in e.forms):
             continue
         titles = HONORIFICS.get(w[0].lower())
         if titles is None:
+            continue
+        if w[0].lower() in _NAME_HONORIFICS and not all(
+            _POSSESSIVE_BEFORE.search(text, max(0, h.start - 8), h.start) for f in e.forms for h in f.hits
+        ):
             continue
         holders = [
             o
