@@ -621,7 +621,9 @@ def _lone_titles(entities: list[Entity]) -> Iterator[tuple[Entity, list[Entity]]
             continue
         t = e.forms[0].words[0].lower()
         t = CLIPPED_TITLES.get(t, t)
-        yield e, [o for o in entities if o is not e and o.forms and t in {TITLE_WORDS.get(x or "", x) for x in o.titles}]
+        yield e, [
+            o for o in entities if o is not e and o.forms and t in {TITLE_WORDS.get(x or "", x) for x in o.titles}
+        ]
 
 
 def _bare_title(f: Form) -> bool:

@@ -38,7 +38,8 @@ from fabula.stages.segment import is_abbrev
 from fabula.story import Story
 
 _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
-# the reader of a reader-insert story ("Y/N", "your name"), a capitalised word, or a lower-case particle before one (at most one more particle between: "van der Luyden");
+# the reader of a reader-insert story ("Y/N", "your name"), a capitalised word, or a lower-case particle before one
+# (at most one more particle between: "van der Luyden");
 # a hyphen joins capitalised parts only ("Mary-Anne"): "Cold-hearted", "To-day", "A-n-n-e" are no names
 _CAP_WORD = re.compile(
     r"(?<!\w)(?<!\w['’])(?:Y/N(?![\w/])|[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+(?:-[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+)*+(?!-[a-z])"
