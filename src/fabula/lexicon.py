@@ -416,9 +416,20 @@ def first_readings(w: str) -> tuple[str, ...]:
     return (canon, *(r for r in NICKNAME_ALSO.get(w.lower(), ()) if r != canon))
 
 
+#: First names given to both men and women today ("Sam" for Samantha, "Alex" for Alexandra, "Jordan"): no prior
+#: either way, so that the narration's pronouns decide.
+UNISEX_NAMES = frozenset(
+    """alex sam charlie jamie frankie jordan ashley sasha jess casey riley taylor morgan robin kim leslie jesse billie
+    bobbie drew avery quinn rowan sage skyler blair""".split()
+)
+
+
 def name_prior(first: str) -> str | None:
-    """``m`` / ``f`` when a first name (or the name its nickname stands for) belongs to one gender's list."""
+    """``m`` / ``f`` when a first name (or the name its nickname stands for) belongs to one gender's list; none for
+    one of :data:`UNISEX_NAMES`."""
     w = first.lower()
+    if w in UNISEX_NAMES:
+        return None
     w = NICKNAMES.get(w, w)
     if w in MALE_NAMES and w not in FEMALE_NAMES:
         return "m"

@@ -308,6 +308,19 @@ def test_a_hyphenated_rank_and_its_clipped_form_name_their_holder() -> None:
     assert "Sub" not in _by_name(_chars(text))
 
 
+def test_a_name_given_to_both_genders_has_no_prior() -> None:
+    """"Sam" and "Alex" are no man's names by default: "Sam kicked off her shoes" twice makes Sam a woman."""
+    from fabula.stages.characters.first_names import first_name_gender
+
+    assert first_name_gender("Sam") is None and first_name_gender("Alex") is None
+    assert first_name_gender("Samuel") == "m" and first_name_gender("Samantha") == "f"
+    text = (
+        "Sam got home late. Sam kicked off her shoes.\n\n\"Hey,\" said Leo.\n\nSam dropped her bag. "
+        '"You won\'t believe my day," said Sam.\n'
+    )
+    assert {c.name: c.gender for c in _chars(text).characters}.get("Sam") == "f"
+
+
 def test_a_rank_is_a_mans_unless_a_womans_first_name_follows() -> None:
     """"Captain Serah Vale" is a woman (a military rank genders no one by itself); "Colonel Brandt" a man."""
     text = (

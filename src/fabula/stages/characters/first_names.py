@@ -25,6 +25,7 @@ from fabula.lexicon import (
     PERSON_NOUNS_M,
     STOP,
     TITLES,
+    UNISEX_NAMES,
     name_prior,
 )
 from fabula.stages.characters.nouns import common_words
@@ -202,5 +203,8 @@ def is_first_name(word: str) -> bool:
 
 
 def first_name_gender(first: str) -> str | None:
-    """fabula's own first-name prior (:func:`fabula.lexicon.name_prior`), else the wide one."""
+    """fabula's own first-name prior (:func:`fabula.lexicon.name_prior`), else the wide one; none for a name given
+    to both (:data:`fabula.lexicon.UNISEX_NAMES`)."""
+    if first.lower() in UNISEX_NAMES:
+        return None
     return name_prior(first) or wide_name_gender(first)
