@@ -118,6 +118,10 @@ class StoryIndex:
         """Name mentions starting in ``[a, b)``, in order."""
         return self._mentions.within(a, b)
 
+    def characters_named(self, key: str) -> list[Character]:
+        """The characters whose name or an alias is ``key`` (lower case), in cast order."""
+        return [c for c in self.chars.values() if key in {n.lower() for n in (c.name, *c.aliases)}]
+
     def narrator_word(self, word: str, pos: int) -> bool:
         """Whether ``word`` (lower case) at ``pos`` names the narrator: I/me/my, or you/your in a section told in
         the second person."""
@@ -574,9 +578,8 @@ def _label_ref(ix: StoryIndex, pos: int, name: str) -> Ref | None:
         return Ref("name", pos, cid=m.character)
     if name.lower() in NARRATOR_LABELS:
         return Ref("narrator", pos)
-    key = name.lower()
-    cids = [c.id for c in ix.chars.values() if key in {c.name.lower(), *(x.lower() for x in c.aliases)}]
-    return Ref("name", pos, cid=cids[0]) if len(cids) == 1 else None
+    named = ix.characters_named(name.lower())
+    return Ref("name", pos, cid=named[0].id) if len(named) == 1 else None
 
 
 def _closes_intro(ix: StoryIndex, toks: list[Token], k: int, last_char: str) -> bool:

@@ -292,11 +292,10 @@ def _denoted(st: AttributionState, phrase: str) -> str | None:
     if words[0].lower() == "the":
         words = words[1:]
     key = " ".join(words).lower()
-    chars = list(st.ix.chars.values())
-    exact = [c for c in chars if key in {n.lower() for n in (c.name, *c.aliases)}]
+    exact = st.ix.characters_named(key)
     if not exact and len(words) == 1 and key in TITLES:
         canon = CANON_TITLE.get(key, key.title()).lower().rstrip(".")
-        exact = [c for c in chars if c.name.split()[0].lower().rstrip(".") in {key, canon}]
+        exact = [c for c in st.ix.chars.values() if c.name.split()[0].lower().rstrip(".") in {key, canon}]
     if not exact:
         return None
     return max(exact, key=lambda c: c.mentions).id

@@ -319,6 +319,8 @@ def _contracted(word: str, lower: Counter[str]) -> bool:
         or (len(head) > 1 and head in common_words())
         or tail in _CLIPPED_ENDINGS
     )
+
+
 _TAG_AFTER = re.compile(r"\s*(?:,\s*)?(\w+)")
 _TAG_BEFORE = re.compile(r"(\w+)\s*$")
 _TAG_BEFORE_THE = re.compile(r"(\w+)\s+the\s+$")  # '"…," said the Grandmother'
