@@ -312,10 +312,21 @@ _POV_DECORATED = (
     "~ Noah ~\n\nI stared at the screen for a full minute before I answered her. Then I closed my door.\n"
 )
 
+#: A chapter heading that names its narrator after the number ("CHAPTER TWO — LEO"), even one named nowhere else
+#: where another heading names a character; "CHAPTER THREE — LATER" names no one.
+_POV_IN_CHAPTER_HEADINGS = (
+    "CHAPTER ONE — MAYA\n\nI hated the new school from the minute I walked in.\n\n"
+    '"You must be Maya," said a woman with a clipboard. "I\'m Ms. Ortiz."\n\n"Thanks," I said.\n\n'
+    "CHAPTER TWO — LEO\n\nThe new girl sat in the back row and didn't talk to anyone.\n\n"
+    '"Who\'s that?" I asked Sam.\n\n"Maya something."\n\n'
+    "CHAPTER THREE — LATER\n\nThe bell went. I didn't look back at her.\n"
+)
+
 
 @pytest.mark.parametrize(
     "text,narrators,speakers",
     [
+        (_POV_IN_CHAPTER_HEADINGS, ["Maya", "Leo", "Leo"], ["Ms. Ortiz", "Maya", "Leo", "Sam"]),
         (_POV_AFTER_BREAKS, ["the narrator", "Marco", "Sienna"], ["the narrator", "Marco", "Sienna", "Sienna"]),
         (_POV_IN_CAPITALS, ["Alana", "Kai"], ["Bree", "Alana", "Kai", "Alana"]),
         (_POV_DECORATED, ["Jess", "Noah"], ["Jess", "Noah", "Jess", "Noah"]),
@@ -985,6 +996,36 @@ def test_a_role_whose_name_ends_the_sentence_after_a_comma_is_that_character() -
         '"And the garrison?"\n\n"All of them," said the general.\n'
     )
     assert _speakers(_run(text))[-1] == "Marrik"
+
+
+def test_a_role_that_introduces_itself_is_that_character() -> None:
+    """'"I'm Ms. Ortiz," said a woman with a clipboard': the woman is Ms. Ortiz ("I'm Tom's sister" names no one)."""
+    text = (
+        "The office was busy.\n\n"
+        '"You must be new," said a woman with a clipboard. "I\'m Ms. Ortiz."\n\n"Thanks," said Maya.\n\n'
+        'Tom came in with a clerk.\n\n"I\'m Tom\'s sister," said the clerk.\n\n"Hi," said Maya.\n'
+    )
+    story = _run(text)
+    assert _speakers(story) == ["Ms. Ortiz", "Maya", "the clerk", "Maya"]
+
+
+def test_an_ordinal_tells_two_people_of_one_description_apart() -> None:
+    """"asked the first man" and "said the second man" are two people."""
+    text = (
+        "Two men stood at the door of the inn.\n\n"
+        '"Is there room?" asked the first man.\n\n"Not for you," said the innkeeper.\n\n'
+        '"And why not?" said the second man.\n'
+    )
+    assert _speakers(_run(text)) == ["the first man", "the innkeeper", "the second man"]
+
+
+def test_a_description_cut_by_a_preposition_keeps_its_head() -> None:
+    """"said a girl near the window": a girl (not "a girl near", a word no person noun, left to turn-taking)."""
+    text = (
+        'Professor Hale tapped the board. Mr. Adeyemi raised a hand.\n\n"Revolutions, sir."\n\n"And why?"\n\n'
+        '"Bread," said a girl near the window. "People were hungry."\n\n"Yes," said Hale.\n'
+    )
+    assert _speakers(_run(text))[2] == "a girl"
 
 
 def test_a_role_before_a_list_of_names_is_no_apposition() -> None:

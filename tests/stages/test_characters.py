@@ -673,6 +673,31 @@ def test_a_greeting_before_names_is_no_character() -> None:
     assert {"Tom", "Jenny"} <= written
 
 
+@pytest.mark.parametrize("pair", [("Big Tom", "Little Tom"), ("Old Ben", "Young Ben")])
+def test_an_epithet_before_a_first_name_tells_two_people_apart(pair: tuple[str, str]) -> None:
+    """"Big Tom" and "Little Tom", each written mid-sentence: two people, not one Tom."""
+    a, b = pair
+    text = (
+        f"{a} and {b} had worked the docks together for twenty years.\n\n"
+        f'"Rain is coming," said {a}.\n\n"Always is," said {b}.\n\n"When are we ever late?" {a} asked.\n\n'
+        f"{b} laughed.\n"
+    )
+    assert {a, b} <= {c.name for c in _chars(text).characters}
+
+
+@pytest.mark.parametrize("word", ["Oi", "Yo", "Dude", "Geez", "Omg"])
+def test_a_modern_interjection_before_a_name_is_no_character(word: str) -> None:
+    """"Oi, Deku!" said once, untagged: today's interjections are no names."""
+    text = (
+        "Tom was waiting for Ben. A door banged open behind them. Ben walked across the field.\n\n"
+        f'"{word}, Deku! Who said you could start?"\n\n"Nobody, Ben. Sorry."\n\n'
+        'Ben turned to Tom. "And you. Get out of my way."\n'
+    )
+    story = analyze(text, input_format="text", upto="attribution")
+    written = {a for c in story.characters for a in (c.name, *c.aliases)}
+    assert word not in written and "Ben" in written
+
+
 def test_a_word_that_only_opens_sentences_does_not_open_a_name() -> None:
     text = (
         "Drummle sat by the fire and said nothing to Startop. Hereupon Startop took him in hand. "

@@ -102,6 +102,14 @@ def classify(line: str) -> tuple[int, int | None] | None:
     return None
 
 
+def chapter_title(line: str) -> str | None:
+    """What a chapter heading line says after its number ("CHAPTER ONE — MAYA" → ``MAYA``), or None."""
+    m = _KEYWORD_RE.fullmatch(line)
+    if not m or not _keyword_ok(m.group("kw")) or m.group("kw").lower() in _PART_WORDS.split("|"):
+        return None
+    return m.group("rest").strip(" \t.:—–-") or None
+
+
 def _title_like(s: str) -> bool:
     """An all-capitals line, or Title Case with no sentence inside ("The Old Sea-dog at the Admiral Benbow"); in
     double quotation marks only as a whole with no stop inside ('“Pieces of Eight”', not a reply: '"No."')."""

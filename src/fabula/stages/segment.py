@@ -27,7 +27,7 @@ _NOTE_RE = re.compile(
 )
 _DECOR = r"[~*=•·♡♥_-]"
 #: Words a decorated line ("~ Prologue ~") is a heading with, no narrator's name.
-_DECORATED_HEADINGS = frozenset(
+HEADING_WORDS = frozenset(
     "prologue epilogue interlude flashback chapter part end fin bonus extra note update preface afterword later "
     "meanwhile earlier now then today tomorrow yesterday morning evening night present past".split()
 )
@@ -297,12 +297,22 @@ def pov_marker(text: str, span: Span) -> tuple[str, str] | None:
     title-cased, and its kind: ``pov`` (the line says "POV"), ``decorated`` (a name alone between marks) or ``bare``
     (an all-capitals word alone, or a decorated heading word: ``PROLOGUE``, ``~ Prologue ~``, ``- Later -``, which
     may be headings)."""
-    m = _POV_RE.fullmatch(text, span.start, span.end)
+    return _marker(_POV_RE.fullmatch(text, span.start, span.end))
+
+
+def chapter_pov(text: str, span: Span) -> tuple[str, str] | None:
+    """:func:`pov_marker` for a chapter heading that names its narrator after the number: ``CHAPTER ONE — MAYA``,
+    ``Chapter 2: Leo's POV``, ``Chapter 3 ~ Jess ~``."""
+    rest = headings.chapter_title(text[span.start : span.end]) if span.end - span.start <= 80 else None
+    return _marker(_POV_RE.fullmatch(rest)) if rest else None
+
+
+def _marker(m: re.Match[str] | None) -> tuple[str, str] | None:
     if not m:
         return None
     name = next(g for g in m.groups() if g)
     if m.group(4) is not None:  # "~ Jess ~": a marker unless it is a heading word ("~ Prologue ~", "- Later -")
-        return name, "bare" if name.lower() in _DECORATED_HEADINGS else "decorated"
+        return name, "bare" if name.lower() in HEADING_WORDS else "decorated"
     return name.title(), "bare" if m.group(3) is not None else "pov"
 
 
@@ -318,13 +328,14 @@ def narrator_headings(text: str, paras: Iterable[Span]) -> list[Span]:
 
 
 def sections(
-    text: str, scene_spans: list[Span], paras: list[Span], breaks: Iterable[int] = ()
+    text: str, scene_spans: list[Span], paras: list[Span], breaks: Iterable[int] = (), marked: Iterable[int] = ()
 ) -> list[Section]:
     """POV sections: adjacent scenes merge while person and tense agree and no POV switch shows (``paras``: the
     story paragraphs, in order).
 
     A switch shows as a POV marker line (``ARES``, ``Ares' POV``), a heading naming the narrator (``breaks``:
-    the first scene after each offset starts a section), or, in first person, as the other party's pronouns
+    the first scene after each offset starts a section; ``marked``: the ends of chapter headings that name a POV,
+    "Chapter 2 — ARES", the first scene after each starts one), or, in first person, as the other party's pronouns
     changing gender (Alana narrates "he", then Ares narrates "she"). In a book most of whose scenes are told in the
     first person, a scene with a few first-person pronouns is too (``QUIET_FIRST``): a chapter of dialogue, or one
     the narrator only watches, is no switch to the third person.
@@ -332,6 +343,7 @@ def sections(
     out: list[Section] = []
     last_other: str | None = None
     pending = sorted(breaks)
+    marks = sorted(marked)
     judged = [person_tense(text, sc.start, sc.end) for sc in scene_spans]
     told = sum(sc.end - sc.start for sc, j in zip(scene_spans, judged, strict=True) if j[0] == "first")
     if told > FIRST_PERSON_BOOK * sum(sc.end - sc.start for sc in scene_spans):
@@ -344,6 +356,9 @@ def sections(
         forced = False
         while pending and pending[0] < sc.start + 300:  # the heading ends the last scene or opens this one
             pending.pop(0)
+            forced = True
+        while marks and marks[0] <= sc.start:
+            marks.pop(0)
             forced = True
         k = bisect_left(starts, sc.start)
         first_para = paras[k] if k < len(paras) else None
@@ -406,7 +421,8 @@ def run(story: Story) -> None:
     starts, ends = [p.start for p in story_paras], [p.end for p in story_paras]
     story.scenes = [s for s in (_shrink(sc, story_paras, starts, ends) for sc in scene_spans) if s is not None]
     heads = [p.start for p in narrator_headings(text, paras)]
-    story.sections = sections(text, story.scenes, story_paras, heads)
+    marked = [c.heading.end for c in chaps if c.heading is not None and chapter_pov(text, c.heading)]
+    story.sections = sections(text, story.scenes, story_paras, heads, marked)
     story.sentences = sentences(text, paras)
     story.tokens = tokens(text)
 

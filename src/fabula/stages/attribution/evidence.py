@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fabula.lexicon import (
     APOS_S,
     CLAUSE_STARTERS,
+    DESCRIPTION_PREPS,
     DETERMINERS,
     GENERIC_PERSON_NOUNS,
     GROUP_SUBJECTS,
@@ -362,7 +363,7 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
             # modifier makes the description a character of its own
             if (
                 j + 2 < len(toks)
-                and toks[j][0].lower() in ("with", "in", "of")
+                and toks[j][0].lower() in DESCRIPTION_PREPS
                 and toks[j + 1][0].lower() == "the"
                 and toks[j + 2][1] - toks[j][2] < 8
             ):

@@ -20,11 +20,18 @@ from fabula.lexicon import (
     TITLES,
     verb_like,
 )
+from fabula.stages import headings
 from fabula.stages.attribution.evidence import WORD_AFTER, StoryIndex
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.attribution.style import WORDS
 from fabula.stages.chat import label_starts
-from fabula.stages.segment import NARRATOR_HEADING_RE, narrator_headings, pov_marker
+from fabula.stages.segment import (
+    HEADING_WORDS,
+    NARRATOR_HEADING_RE,
+    chapter_pov,
+    narrator_headings,
+    pov_marker,
+)
 from fabula.story import Character, Quote, Span
 
 log = logging.getLogger(__name__)
@@ -32,6 +39,7 @@ log = logging.getLogger(__name__)
 _SELF_INTRO = re.compile(
     r"\b(?:[Mm]y name is|[Ii]'m called|[Cc]all(?:s|ed)? me|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})"
 )
+_POSSESSIVE = re.compile(r"['’]s\b")
 #: First-person narration shorter than this (characters, about 5,000 words) is a short story or a chapter: there a
 #: name that the narration never uses and that the others say to someone is the narrator's.
 SHORT_STORY = 30_000
@@ -265,24 +273,33 @@ def _pov_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
     marker says "Marco") becomes a character of its own."""
     ix, text = st.ix, st.text
     starts = [a for a, _ in ix.paras]
-    made: dict[str, str] = {}
-    out: dict[int, str] = {}
+    markers: dict[int, list[tuple[str, str]]] = {}
     for k in fp:
         sec = ix.sections[k]
         for j in range(bisect_right(starts, sec.start - 400), bisect_right(starts, sec.start + 400)):
             a, b = ix.paras[j]
-            marker = pov_marker(text, Span(a, b)) if b - a <= 60 and a < sec.end else None
-            if marker is None:
-                continue
-            name, kind = marker
+            marker = pov_marker(text, Span(a, b)) or chapter_pov(text, Span(a, b)) if b - a <= 60 and a < sec.end else None
+            if marker is not None:
+                markers.setdefault(k, []).append(marker)
+    # where one marker names a character ("MAYA"), the others name narrators too, if never otherwise ("LEO")
+    vouched = any(_denoted(st, name) for ms in markers.values() for name, _ in ms)
+    made: dict[str, str] = {}
+    out: dict[int, str] = {}
+    for k, ms in markers.items():
+        for name, kind in ms:
             cid = _denoted(st, name) or made.get(name)
-            if cid is None and kind == "pov":
+            if cid is None and (kind == "pov" or (vouched and _person_like(name))):
                 cid = made[name] = f"pov{len(made)}"
                 st.new_chars.append(Character(id=cid, name=name, aliases=[name]))
                 st.gender[cid] = None
             if cid is not None:
                 out[k] = cid
     return out
+
+
+def _person_like(name: str) -> bool:
+    """A marker's word that may be a name: no heading word ("Prologue", "Later") nor numeral ("II")."""
+    return name.lower() not in HEADING_WORDS and headings.classify(name.upper()) is None
 
 
 def _denoted(st: AttributionState, phrase: str) -> str | None:
@@ -351,7 +368,8 @@ def name_roles(st: AttributionState) -> dict[str, str]:
             for v in y.vocatives:
                 votes[x.speaker][v] += 1
     answered = {r: {d for d, js in b.items() if len(js) >= 2} for r, b in beside.items()}
-    out = _appositives(st, roles, answered)
+    out = _introduced(st, roles, answered)
+    out |= _appositives(st, roles - set(out), answered)
     for r, vs in votes.items():
         if not vs or r in out:
             continue
@@ -367,6 +385,27 @@ def name_roles(st: AttributionState) -> dict[str, str]:
         ):
             out[r] = cid
     return out | _title_callers(st, roles - set(out))
+
+
+def _introduced(st: AttributionState, roles: set[str], answered: dict[str, set[str]]) -> dict[str, str]:
+    """Roles that say who they are ('"I'm Ms. Ortiz," said a woman with a clipboard'): the named character their
+    own quotation introduces, of a compatible gender, who answers the role's turns at most once."""
+    votes: dict[str, Counter[str]] = {}
+    for x in st.qs:
+        r = x.speaker
+        if r not in roles:
+            continue
+        for a, b in x.quote.spans:
+            for sm in _SELF_INTRO.finditer(st.text, a, b):
+                if _POSSESSIVE.search(sm.group(1)):
+                    continue  # "I'm Tom's sister"
+                for m in st.ix.mentions_in(sm.start(1), sm.start(1) + 1):
+                    d = m.character
+                    if d and not d.startswith(("u", "narrator")) and d not in answered[r] and st.gender_ok(
+                        d, st.gender.get(r)
+                    ):
+                        votes.setdefault(r, Counter())[d] += 1
+    return {r: vs.most_common(1)[0][0] for r, vs in votes.items()}
 
 
 def _title_callers(st: AttributionState, roles: set[str]) -> dict[str, str]:

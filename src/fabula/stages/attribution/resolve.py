@@ -9,10 +9,12 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
 from fabula.lexicon import (
+    DESCRIPTION_PREPS,
     FAMILY_TITLES,
     GENERIC_PERSON_NOUNS,
     KIN,
     NP_STOP,
+    ORDINALS,
     PERSON_NOUNS_F,
     PERSON_NOUNS_M,
     TITLE_WORDS,
@@ -77,7 +79,7 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
         (
             k
             for k in range(2, len(words) - 1)
-            if words[k] in ("with", "in", "of") and words[k + 1] == "the"
+            if words[k] in DESCRIPTION_PREPS and words[k + 1] == "the"
         ),
         0,
     )
@@ -89,7 +91,9 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
     written = st.ix.text[ref.pos : ref.pos + len(ref.phrase or "") + 1]
     # a generic noun written as a name ("the Voice", "the Stranger") is a role of its own
     named = re.search(rf"\b{re.escape(capital)}\b", written) is not None
-    if not modified and head in GENERIC_PERSON_NOUNS and not named:
+    # "the second man" is not "the first man": an ordinal makes a generic noun someone of their own
+    counted = len(words) == 3 and words[1] in ORDINALS and words[2] not in ORDINALS
+    if not modified and head in GENERIC_PERSON_NOUNS and not named and not counted:
         return None
     label = " ".join(words[1:])
     # a title of rank with a place first: "the duchess" is the Duchess of Monmouth (named last), not a bare
@@ -264,7 +268,7 @@ def resolve_ref(st: AttributionState, i: int, ref: Ref) -> tuple[str | None, str
             if head == c.name.lower() or head in (a.lower() for a in c.aliases):
                 return c.id, "tag_nominal"
         core = ref.phrase.split()
-        core = core[: next((k for k, w in enumerate(core) if k and w in ("with", "in", "of")), len(core))]
+        core = core[: next((k for k, w in enumerate(core) if k and w in DESCRIPTION_PREPS), len(core))]
         if not _speaker_head(st.ix.text, ref) and core[-1] not in GENERIC_PERSON_NOUNS:
             return None, "none"  # "said the instant", "cried a gay": no person to make a speaker of
         # "her mother", "the courier": a character of its own, known by the description

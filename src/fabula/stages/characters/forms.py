@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from fabula.lexicon import (
     CANON_TITLE,
+    EPITHETS,
     FEMALE_NAMES,
     KIN_NAMES,
     MALE_NAMES,
@@ -269,6 +270,15 @@ def _group_forms(
         and not h.initial
         and after_the(text, [h])
     )
+    # "Big Tom" and "Little Tom", "Old Jolyon" and "Young Jolyon": an epithet written with a capital before a first
+    # name, twice and once mid-sentence, is part of a name that tells two people apart, where another epithet goes
+    # with the same name ("Long John" alone is John Silver)
+    epithet_runs: Counter[tuple[str, ...]] = Counter()
+    for h in hits:
+        if h.title is None and len(h.words) == 2 and h.words[0].lower() in EPITHETS:
+            epithet_runs[h.words] += 1 + 2 * (not h.initial)
+    paired = Counter(w[1] for w, n in epithet_runs.items() if n >= 4)
+    epithet_runs = Counter({w: n for w, n in epithet_runs.items() if n >= 4 and paired[w[1]] >= 2})
     forms: dict[FormKey, Form] = {}
     for h in hits:
         words = h.words
@@ -286,6 +296,8 @@ def _group_forms(
                 good[0] = True  # "Harriet Vane came in": a known first name opening its sentence, before a surname
             elif h.initial and h.title is None and len(words) > 1 and name_words.only_opens(words[0]):
                 good[0] = False  # "Hereupon Startop": a word that only ever opens a sentence opens this one
+            if words in epithet_runs and good[1] and name_prior(words[1]) is not None:
+                good[0] = True
             # "Mr. Gray", "Dorian Gray" (in a story full of gray skies, or said twice in dialogue): the last word
             # after a title or a known first name is a surname
             k = len(words) - 1
