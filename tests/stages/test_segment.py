@@ -94,6 +94,13 @@ def test_author_note() -> None:
     assert notes == ["A/N: thanks for reading!"]
 
 
+def test_an_author_note_in_bold_or_italics_is_a_note() -> None:
+    """"**A/N: …**", "_Author's note: …_", "*(A/N …)*": the markup around a note keeps it a note."""
+    story = _story("Chapter 1\n\n**A/N: hi guys**\n\n_Author's note: short one._\n\n*(A/N sorry)*\n\nShe walked in.\n")
+    notes = [story.text[n.start : n.end] for n in story.nonstory if n.kind == "author_note"]
+    assert notes == ["**A/N: hi guys**", "_Author's note: short one._", "*(A/N sorry)*"]
+
+
 def test_person_and_tense() -> None:
     first_present = "I shake my head. I look at him and he says nothing. I turn away. I walk to the door."
     third_past = "She looked at him. He said nothing. She turned away and walked to the door. He had gone."

@@ -22,7 +22,7 @@ _SCENE_BREAK_RE = re.compile(
     r"[ \t]*(?:(?:\*[ \t]*){3,}|-{3,}|_{3,}|#{1,3}|~+|(?:•[ \t]*){1,5}|o{3}|=+)[ \t]*"
 )
 _NOTE_RE = re.compile(
-    r"[ \t]*\(?[ \t]*(?:A/N|A\.N\.|(?:AN|NB|N\.B\.)[ \t]*[:\-—]|Author['’]?s?['’]? [Nn]otes?\b|AUTHOR['’]?S NOTE"
+    r"[ \t]*[*_]{0,3}\(?[ \t]*(?:A/N|A\.N\.|(?:AN|NB|N\.B\.)[ \t]*[:\-—]|Author['’]?s?['’]? [Nn]otes?\b|AUTHOR['’]?S NOTE"
     r"|Note from the author\b)"
 )
 _DECOR = r"[~*=•·♡♥_-]"
