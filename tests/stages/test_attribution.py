@@ -1019,6 +1019,16 @@ def test_an_ordinal_tells_two_people_of_one_description_apart() -> None:
     assert _speakers(_run(text)) == ["the first man", "the innkeeper", "the second man"]
 
 
+@pytest.mark.parametrize("title", ["coach", "judge"])
+def test_a_title_in_a_tag_is_a_speaker_with_no_holder_named(title: str) -> None:
+    """'"You call that a relay?" the coach said.': a title names a person although the word also names a thing."""
+    text = (
+        'Henderson and Walsh climbed out of the pool.\n\n"Sorry," said Walsh.\n\n'
+        f'"You call that a relay?" the {title} said. "Again."\n\n"Yes, sir," said Henderson.\n'
+    )
+    assert _speakers(_run(text)) == ["Walsh", f"the {title}", "Henderson"]
+
+
 def test_a_description_cut_by_a_preposition_keeps_its_head() -> None:
     """"said a girl near the window": a girl (not "a girl near", a word no person noun, left to turn-taking)."""
     text = (

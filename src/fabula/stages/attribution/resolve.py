@@ -142,7 +142,8 @@ def _speaker_head(text: str, ref: Ref) -> bool:
     if not words:
         return False
     end = ref.pos + len(ref.phrase or "")
-    return personish(words[-1]) or (
+    # a title names a person even where the learned table doubts the word ("the coach", "the judge")
+    return personish(words[-1]) or (len(words[-1]) > 1 and words[-1] in TITLES) or (
         unlisted_noun(words[-1])
         and (_PHRASE_END.match(text, end) is not None or _speech_next(text, end, words[-1]))
     )
