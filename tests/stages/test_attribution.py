@@ -1021,12 +1021,15 @@ def test_an_ordinal_tells_two_people_of_one_description_apart() -> None:
 
 @pytest.mark.parametrize("title", ["coach", "judge"])
 def test_a_title_in_a_tag_is_a_speaker_with_no_holder_named(title: str) -> None:
-    """'"You call that a relay?" the coach said.': a title names a person although the word also names a thing."""
+    """'"You call that a relay?" the coach said.': a title the story's people say to someone alone ("Yes, Coach.")
+    names a person although the word also names a thing; where no one is so addressed, "the coach" is a vehicle."""
     text = (
         'Henderson and Walsh climbed out of the pool.\n\n"Sorry," said Walsh.\n\n'
-        f'"You call that a relay?" the {title} said. "Again."\n\n"Yes, sir," said Henderson.\n'
+        f'"You call that a relay?" the {title} said. "Again."\n\n"Yes, {title.title()}," said Henderson.\n'
     )
     assert _speakers(_run(text)) == ["Walsh", f"the {title}", "Henderson"]
+    plain = text.replace(f"Yes, {title.title()},", "Yes, sir,")
+    assert f"the {title}" not in _speakers(_run(plain))
 
 
 def test_a_description_cut_by_a_preposition_keeps_its_head() -> None:

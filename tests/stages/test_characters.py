@@ -673,13 +673,6 @@ def test_a_greeting_before_names_is_no_character() -> None:
     assert {"Tom", "Jenny"} <= written
 
 
-@pytest.mark.parametrize("word", ["Overruled", "Incoming"])
-def test_a_verb_opening_one_line_of_dialogue_is_no_name(word: str) -> None:
-    """'"Overruled," the judge said.': a word ending like a verb, said once to open a line, names no one."""
-    text = f'Kira sat by the window. Jonas came in.\n\n"{word}," whispered Jonas.\n\n"No, it is not."\n'
-    assert word not in {c.name for c in analyze(text, input_format="text", upto="attribution").characters}
-
-
 @pytest.mark.parametrize("pair", [("Big Tom", "Little Tom"), ("Old Ben", "Young Ben")])
 def test_an_epithet_before_a_first_name_tells_two_people_apart(pair: tuple[str, str]) -> None:
     """"Big Tom" and "Little Tom", each written mid-sentence: two people, not one Tom."""

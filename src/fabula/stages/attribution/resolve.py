@@ -111,7 +111,12 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
             return c.id
     if titled is not None:
         return titled
-    if not modified and not _speaker_head(st.ix.text, ref) and capital not in st.ix.text[ref.pos : ref.pos + 60]:
+    if (
+        not modified
+        and not _speaker_head(st.ix.text, ref)
+        and not addressed_title(st, head)
+        and capital not in st.ix.text[ref.pos : ref.pos + 60]
+    ):
         return None
     det = words[0] if modified else "the"
     name = " ".join([det, *words[1:-1], capital if named and not modified else words[-1]])
@@ -142,11 +147,23 @@ def _speaker_head(text: str, ref: Ref) -> bool:
     if not words:
         return False
     end = ref.pos + len(ref.phrase or "")
-    # a title names a person even where the learned table doubts the word ("the coach", "the judge")
-    return personish(words[-1]) or (len(words[-1]) > 1 and words[-1] in TITLES) or (
+    return personish(words[-1]) or (
         unlisted_noun(words[-1])
         and (_PHRASE_END.match(text, end) is not None or _speech_next(text, end, words[-1]))
     )
+
+
+def addressed_title(st: AttributionState, head: str) -> bool:
+    """Whether ``head`` is a title the story's people say to someone alone ("Sorry, Coach.", "Yes, Judge."): then
+    "the coach said" names a person, although the word also names a vehicle ("the coach drew up")."""
+    if head not in TITLES or len(head) < 2:
+        return False
+    found = st.addressed_titles.get(head)
+    if found is None:
+        capital = head[:1].upper() + head[1:]
+        pattern = re.compile(rf"(?:[,.!?]\s+|[\"“‘'])({re.escape(capital)})[,.!?]")
+        found = st.addressed_titles[head] = any(st.ix.in_quote(m.start(1)) for m in pattern.finditer(st.text))
+    return found
 
 
 #: Verbs that only report speech, in the forms a tag uses ("began", "went on", "returned" also move things).
@@ -270,7 +287,7 @@ def resolve_ref(st: AttributionState, i: int, ref: Ref) -> tuple[str | None, str
                 return c.id, "tag_nominal"
         core = ref.phrase.split()
         core = core[: next((k for k, w in enumerate(core) if k and w in DESCRIPTION_PREPS), len(core))]
-        if not _speaker_head(st.ix.text, ref) and core[-1] not in GENERIC_PERSON_NOUNS:
+        if not _speaker_head(st.ix.text, ref) and core[-1] not in GENERIC_PERSON_NOUNS and not addressed_title(st, core[-1]):
             return None, "none"  # "said the instant", "cried a gay": no person to make a speaker of
         # "her mother", "the courier": a character of its own, known by the description
         return unnamed_character(st, x, ref.gender, ref.phrase), "tag_nominal"

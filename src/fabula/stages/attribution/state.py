@@ -103,6 +103,8 @@ class AttributionState:
         self.roles_indexed: set[tuple[str, int]] = set()
         #: the names the text writes right after a kin phrase ("my aunt Lavinia"), by phrase: (start, character id)
         self.kin_named: dict[str, list[tuple[int, str]]] = {}
+        # titles the story's people say alone to someone ("Yes, Coach."), by title (resolve.addressed_title)
+        self.addressed_titles: dict[str, bool] = {}
 
     def style(self) -> Style:
         """Speaker idiolects learnt from this story's quotations with a named or narrator tag."""

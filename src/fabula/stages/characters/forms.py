@@ -220,10 +220,8 @@ class _NameWords:
             # a script's "PRIYA: Then I'm late." names her, and a ship's computer tagged or addressed twice ("said
             # ARIA", "ARIA, seal deck four"); a shout or a heading does not
             return ev.labels >= 2 or (len(w) >= 3 and ev.cued >= 2 and wl not in self.common)
-        if wl.endswith(("ly", "ed", "ing")) and len(wl) >= 6 and not ev.noninit and ev.quoted == ev.caps and name_prior(w) is None:
-            # "Technically, …", "Overruled," the judge said, "Incoming!": an adverb or a verb opening lines of
-            # dialogue, never mid-sentence
-            return False
+        if wl.endswith("ly") and len(wl) >= 6 and not ev.noninit and ev.quoted == ev.caps and name_prior(w) is None:
+            return False  # "Technically, …", "Honestly, …": an adverb opening lines of dialogue, never mid-sentence
         n_lower = self.lower.get(wl, 0)
         if n_lower > 0.1 * ev.caps and not (n_lower == 1 and (name_prior(w) is not None or self.typed(wl))):
             # "Will", "Hope", "Rose": names in a text full of the words (a first name written once in lower case,
