@@ -400,6 +400,18 @@ def test_a_beat_whose_subject_is_a_trade_names_a_role_as_the_speaker() -> None:
     assert _speakers(_run(text)) == ["the waitress", "Nadia", "the waitress", "Nadia"]
 
 
+def test_a_beat_whose_subject_is_an_ungendered_trade_names_a_role() -> None:
+    """"The nurse came out of Room 12." (a noun with no gender, a verb with no -ed) makes the nurse the speaker of
+    the line beside it."""
+    text = (
+        "Rosa and Ines sat in the hospital corridor.\n\n\"You look old,\" said Rosa.\n\n\"You look older.\"\n\n"
+        "The nurse came out of Room 12. \"Are you the daughters?\"\n\n\"Yes,\" said Rosa.\n\n"
+        "\"She's asking for you.\"\n"
+    )
+    speakers = _speakers(_run(text))
+    assert speakers[2:] == ["the nurse", "Rosa", "the nurse"]
+
+
 def test_the_reader_of_a_second_person_story_speaks_as_the_narrator_named_y_n() -> None:
     """"'Traffic,' you lie." in a reader-insert story is the reader's line; "Y/N", said to the reader, names them."""
     text = (

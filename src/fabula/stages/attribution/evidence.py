@@ -38,6 +38,7 @@ from fabula.lexicon import (
 )
 from fabula.spans import SpanIndex
 from fabula.stages.characters.nouns import known_person_noun, personish
+from fabula.stages.characters.persons import ACTION_VERBS
 from fabula.stages.chat import LABEL_END, NARRATOR_LABELS
 from fabula.stages.segment import is_abbrev
 from fabula.story import Character, Mention, Section, Story
@@ -350,7 +351,11 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
             and toks[j][0].lower() not in ("s", "'s", "’s")
             and not toks[j][0].lower().endswith("ly")
             and not _is_speech(toks[j][0])
-            and not (toks[j][0].endswith("ed") and _noun_gender(words[-1]) is not None)  # "the lady grieved"
+            # "the lady grieved", "the herald looked", "a nurse came out": a person noun's verb ends the phrase
+            and not (
+                (toks[j][0].endswith("ed") or toks[j][0] in ACTION_VERBS)
+                and (_noun_gender(words[-1]) is not None or known_person_noun(words[-1]))
+            )
         ):
             words.append(toks[j][0].lower().rstrip("."))
             j += 1
