@@ -278,7 +278,10 @@ def _pov_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
         sec = ix.sections[k]
         for j in range(bisect_right(starts, sec.start - 400), bisect_right(starts, sec.start + 400)):
             a, b = ix.paras[j]
-            marker = pov_marker(text, Span(a, b)) or chapter_pov(text, Span(a, b)) if b - a <= 60 and a < sec.end else None
+            if a >= sec.end:
+                continue
+            span = Span(a, b)
+            marker = (pov_marker(text, span) if b - a <= 60 else None) or chapter_pov(text, span)
             if marker is not None:
                 markers.setdefault(k, []).append(marker)
     # where one marker names a character ("MAYA"), the others name narrators too, if never otherwise ("LEO")

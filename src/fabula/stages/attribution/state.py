@@ -103,7 +103,7 @@ class AttributionState:
         self.roles_indexed: set[tuple[str, int]] = set()
         #: the names the text writes right after a kin phrase ("my aunt Lavinia"), by phrase: (start, character id)
         self.kin_named: dict[str, list[tuple[int, str]]] = {}
-        # titles the story's people say alone to someone ("Yes, Coach."), by title (resolve.addressed_title)
+        #: titles the story's people say alone to someone ("Yes, Coach."), by title (resolve.addressed_title)
         self.addressed_titles: dict[str, bool] = {}
 
     def style(self) -> Style:
