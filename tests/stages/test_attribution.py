@@ -322,11 +322,25 @@ _POV_IN_CHAPTER_HEADINGS = (
     "CHAPTER THREE — LATER\n\nThe bell went. I didn't look back at her.\n"
 )
 
+#: A chapter titled with a character's name ("CHAPTER II. TRADDLES") whose narration speaks of him, or with a word
+#: ("SCHOOL"), is no POV heading: the "I" stays one narrator.
+_CHAPTER_TITLED_BY_A_NAME = (
+    "CHAPTER I. SCHOOL\n\nI was sent to school in the spring of my ninth year. The master was a hard man.\n\n"
+    '"Name?" he said.\n\n"David," I said.\n\nCHAPTER II. TRADDLES\n\nTraddles was the merriest boy in the '
+    "school. Traddles laughed at everything, and Traddles was beaten every day for it.\n\n"
+    '"Does it hurt?" I asked him once.\n\n"Only while it lasts," said Traddles, and grinned.\n'
+)
+
 
 @pytest.mark.parametrize(
     "text,narrators,speakers",
     [
         (_POV_IN_CHAPTER_HEADINGS, ["Maya", "Leo", "Leo"], ["Ms. Ortiz", "Maya", "Leo", "Sam"]),
+        (
+            _CHAPTER_TITLED_BY_A_NAME,
+            ["the narrator", "the narrator"],
+            ["the hard man", "the narrator", "the narrator", "Traddles"],
+        ),
         (_POV_AFTER_BREAKS, ["the narrator", "Marco", "Sienna"], ["the narrator", "Marco", "Sienna", "Sienna"]),
         (_POV_IN_CAPITALS, ["Alana", "Kai"], ["Bree", "Alana", "Kai", "Alana"]),
         (_POV_DECORATED, ["Jess", "Noah"], ["Jess", "Noah", "Jess", "Noah"]),

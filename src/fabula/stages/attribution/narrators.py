@@ -24,6 +24,7 @@ from fabula.stages import headings
 from fabula.stages.attribution.evidence import WORD_AFTER, StoryIndex
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.attribution.style import WORDS
+from fabula.stages.characters.nouns import common_words
 from fabula.stages.chat import label_starts
 from fabula.stages.segment import (
     HEADING_WORDS,
@@ -270,7 +271,8 @@ def _heading_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
 def _pov_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
     """First-person sections that open under a POV marker ("Marco's POV", "POV: Marco", or a name alone in capitals,
     "MARCO", that names a character), mapped to that character; one the story never names otherwise (only the
-    marker says "Marco") becomes a character of its own."""
+    marker says "Marco") becomes a character of its own. A chapter heading's name ("CHAPTER II. TRADDLES") is no
+    narrator's where the chapter's narration speaks of that character."""
     ix, text = st.ix, st.text
     starts = [a for a, _ in ix.paras]
     markers: dict[int, list[tuple[str, str]]] = {}
@@ -281,7 +283,11 @@ def _pov_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
             if a >= sec.end:
                 continue
             span = Span(a, b)
-            marker = (pov_marker(text, span) if b - a <= 60 else None) or chapter_pov(text, span)
+            marker = pov_marker(text, span) if b - a <= 60 else None
+            if marker is None and (marker := chapter_pov(text, span)) is not None:
+                told_of = _denoted(st, marker[0])
+                if told_of is not None and _narrated_about(st, told_of, sec.start, sec.end):
+                    continue
             if marker is not None:
                 markers.setdefault(k, []).append(marker)
     # where one marker names a character ("MAYA"), the others name narrators too, if never otherwise ("LEO")
@@ -300,9 +306,16 @@ def _pov_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
     return out
 
 
+def _narrated_about(st: AttributionState, cid: str, a: int, b: int) -> bool:
+    """Whether the narration of ``[a, b)`` names ``cid`` twice or more, outside quotations: someone told of."""
+    return sum(1 for m in st.ix.mentions_in(a, b) if m.character == cid and not st.ix.in_quote(m.start)) >= 2
+
+
 def _person_like(name: str) -> bool:
-    """A marker's word that may be a name: no heading word ("Prologue", "Later") nor numeral ("II")."""
-    return name.lower() not in HEADING_WORDS and headings.classify(name.upper()) is None
+    """A marker's word that may be a name: no heading word ("Prologue", "Later"), numeral ("II") or frequent English
+    word ("School")."""
+    low = name.lower()
+    return low not in HEADING_WORDS and low not in common_words() and headings.classify(name.upper()) is None
 
 
 def _denoted(st: AttributionState, phrase: str) -> str | None:
