@@ -355,6 +355,19 @@ def test_a_pov_marker_names_the_narrator_of_its_section(
     assert _speakers(story) == speakers
 
 
+def test_a_chapter_narrators_own_message_labels_do_not_speak_of_her() -> None:
+    """"CHAPTER TWO — JESS" over Jess's texts ("Jess: are you up"): her labels are no narration about her, so the
+    heading still names her the narrator."""
+    text = (
+        "CHAPTER ONE — NOAH\n\nI stared at the screen before I answered her. Jess never texted this late.\n\n"
+        '"Nobody," I said.\n\nCHAPTER TWO — JESS\n\nI could not sleep, so I texted him.\n\n'
+        "Jess: are you up\nNoah: always\nJess: can i call\nNoah: give me 5 min\n\nI put the phone down.\n"
+    )
+    story = _run(text)
+    names = {c.id: c.name for c in story.characters}
+    assert [names.get(s.narrator or "") for s in story.sections] == ["Noah", "Jess"]
+
+
 def test_a_name_the_narration_tags_in_the_third_person_is_not_the_narrators() -> None:
     """"Thank you, Mara" next to the narrator's lines, but "said Mara Quill": Mara is someone the "I" tells of."""
     text = (

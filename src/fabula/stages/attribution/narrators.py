@@ -198,7 +198,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     for x in st.qs:
         by_section.setdefault(x.section, []).append(x)
     prev_qs: list[QuoteState] = []
-    heads = _pov_narrators(st, fp) | _heading_narrators(st, fp)
+    heads = _pov_narrators(st, fp, narr_mentions) | _heading_narrators(st, fp)
     for k in fp:
         ph = st.narr_ids[k]
         assert ph is not None
@@ -268,11 +268,12 @@ def _heading_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
     return out
 
 
-def _pov_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
+def _pov_narrators(st: AttributionState, fp: list[int], narrated: dict[int, Counter[str]]) -> dict[int, str]:
     """First-person sections that open under a POV marker ("Marco's POV", "POV: Marco", or a name alone in capitals,
     "MARCO", that names a character), mapped to that character; one the story never names otherwise (only the
     marker says "Marco") becomes a character of its own. A chapter heading's name ("CHAPTER II. TRADDLES") is no
-    narrator's where the chapter's narration speaks of that character."""
+    narrator's where the chapter's narration speaks of that character twice (``narrated``: each section's
+    narration mentions by character, message labels left out, as :func:`name_narrators` counts them)."""
     ix, text = st.ix, st.text
     starts = [a for a, _ in ix.paras]
     markers: dict[int, list[tuple[str, str]]] = {}
@@ -286,7 +287,7 @@ def _pov_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
             marker = pov_marker(text, span) if b - a <= 60 else None
             if marker is None and (marker := chapter_pov(text, span)) is not None:
                 told_of = _denoted(st, marker[0])
-                if told_of is not None and _narrated_about(st, told_of, sec.start, sec.end):
+                if told_of is not None and narrated[k][told_of] >= 2:
                     continue
             if marker is not None:
                 markers.setdefault(k, []).append(marker)
@@ -304,11 +305,6 @@ def _pov_narrators(st: AttributionState, fp: list[int]) -> dict[int, str]:
             if cid is not None:
                 out[k] = cid
     return out
-
-
-def _narrated_about(st: AttributionState, cid: str, a: int, b: int) -> bool:
-    """Whether the narration of ``[a, b)`` names ``cid`` twice or more, outside quotations: someone told of."""
-    return sum(1 for m in st.ix.mentions_in(a, b) if m.character == cid and not st.ix.in_quote(m.start)) >= 2
 
 
 def _person_like(name: str) -> bool:
