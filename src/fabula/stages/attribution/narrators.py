@@ -276,7 +276,7 @@ def _pov_narrators(st: AttributionState, fp: list[int], narrated: dict[int, Coun
     narration mentions by character, message labels left out, as :func:`name_narrators` counts them)."""
     ix, text = st.ix, st.text
     starts = [a for a, _ in ix.paras]
-    markers: dict[int, list[tuple[str, str]]] = {}
+    markers: dict[int, list[tuple[str, str, str | None]]] = {}  # by section: name, kind, the character it denotes
     for k in fp:
         sec = ix.sections[k]
         for j in range(bisect_right(starts, sec.start - 400), bisect_right(starts, sec.start + 400)):
@@ -284,20 +284,23 @@ def _pov_narrators(st: AttributionState, fp: list[int], narrated: dict[int, Coun
             if a >= sec.end:
                 continue
             span = Span(a, b)
+            heading = False
             marker = pov_marker(text, span) if b - a <= 60 else None
-            if marker is None and (marker := chapter_pov(text, span)) is not None:
-                told_of = _denoted(st, marker[0])
-                if told_of is not None and narrated[k][told_of] >= 2:
-                    continue
-            if marker is not None:
-                markers.setdefault(k, []).append(marker)
+            if marker is None:
+                marker, heading = chapter_pov(text, span), True
+            if marker is None:
+                continue
+            denoted = _denoted(st, marker[0])
+            if heading and denoted is not None and narrated[k][denoted] >= 2:
+                continue
+            markers.setdefault(k, []).append((*marker, denoted))
     # where one marker names a character ("MAYA"), the others name narrators too, if never otherwise ("LEO")
-    vouched = any(_denoted(st, name) for ms in markers.values() for name, _ in ms)
+    vouched = any(denoted for ms in markers.values() for _, _, denoted in ms)
     made: dict[str, str] = {}
     out: dict[int, str] = {}
     for k, ms in markers.items():
-        for name, kind in ms:
-            cid = _denoted(st, name) or made.get(name)
+        for name, kind, denoted in ms:
+            cid = denoted or made.get(name)
             if cid is None and (kind == "pov" or (vouched and _person_like(name))):
                 cid = made[name] = f"pov{len(made)}"
                 st.new_chars.append(Character(id=cid, name=name, aliases=[name]))
