@@ -22,12 +22,15 @@ from collections.abc import Mapping
 
 # ---------------------------------------------------------------------------------------------- titles
 
+#: Hyphenated ranks ("Sub-Lieutenant Ashe", "Vice-Admiral"): titles and ranks both.
+_COMPOUND_RANKS = frozenset(
+    "sub-lieutenant lieutenant-colonel lieutenant-general major-general vice-admiral rear-admiral lance-corporal".split()
+)
 MALE_TITLES = frozenset(
     "mr mister sir lord monsieur m herr signor señor senor don master father uncle brother prince king duke count "
     "baron marquis marquess earl colonel captain major general lieutenant sergeant admiral reverend rev mynheer "
-    "sheikh emperor tsar czar pope bishop abbé abbe squire sub-lieutenant lieutenant-colonel lieutenant-general "
-    "major-general vice-admiral rear-admiral lance-corporal".split()
-)
+    "sheikh emperor tsar czar pope bishop abbé abbe squire".split()
+) | _COMPOUND_RANKS
 FEMALE_TITLES = frozenset(
     "mrs miss ms lady madame mme mlle mademoiselle dame mistress aunt sister mother princess queen duchess "
     "countess baroness marchioness frau fräulein fraulein signora señora senora doña dona empress".split()
@@ -63,9 +66,8 @@ TITLE_WORDS = {
 }
 #: Military ranks: a man called by one is seldom also called "Mr." by the same surname ("General Tilney" is not
 #: "Mr. Henry Tilney", his son).
-RANKS = frozenset(
-    "general colonel captain major lieutenant sergeant corporal admiral commodore sub-lieutenant lieutenant-colonel "
-    "lieutenant-general major-general vice-admiral rear-admiral lance-corporal".split()
+RANKS = (
+    frozenset("general colonel captain major lieutenant sergeant corporal admiral commodore".split()) | _COMPOUND_RANKS
 )
 # Titles of rank that take a place: "the Duchess of Monmouth", "the Duke of St. Austrey", "the King of Hearts".
 NOBLE_TITLES = frozenset(
