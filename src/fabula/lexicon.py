@@ -168,6 +168,12 @@ PLACE_SURNAMES = frozenset("street lane park hall house court church castle hill
 # STOP words (months) that are surnames after a title: "Mrs. March", "Miss May".
 MONTH_SURNAMES = frozenset("january february march april may june july august september october november december".split())
 SURNAME_TITLES = frozenset("mr mrs miss ms mme mlle madame mademoiselle monsieur dr".split())
+# Ranks and trades written before a surname as "Mr." is ("Lieutenant Park", "Detective Stone", "Coach Wood"): the
+# title makes the word after it a surname although it is an English word.
+SURNAME_RANKS = RANKS | frozenset(
+    """detective inspector officer agent constable superintendent sheriff professor prof doctor nurse coach judge
+    commander herr frau señor signor senor""".split()
+)
 # Words a text capitalises as forms of address, not names of their own ("Mother", "her Ladyship").
 NOT_RESCUED = frozenset(
     """mother father brother sister aunt uncle cousin grandmother grandfather granny grandpa son daughter wife

@@ -213,6 +213,24 @@ def test_a_titled_place_word_is_a_surname() -> None:
     assert "Hall" in names[mr] and "Mrs. Hall" not in names[mr], names
 
 
+def test_a_rank_makes_an_english_word_a_surname() -> None:
+    """"the park" is a place, "Lieutenant Park" an officer, and the tag that names him gives him the line."""
+    text = (
+        "Captain Ortega had the bridge. The park below the station was dark.\n\n"
+        '"Source?" asked Ortega.\n\n"Unknown," said Lieutenant Park. "It is on an old frequency."\n'
+    )
+    story = analyze(text, input_format="text", upto="attribution")
+    park = next(c for c in story.characters if "Lieutenant Park" in {c.name, *c.aliases})
+    tagged = next(q for q in story.quotes if story.text[q.start : q.end].startswith("Unknown"))
+    assert tagged.speaker == park.id
+
+
+def test_a_word_before_a_pronoun_opening_a_line_is_no_mention() -> None:
+    """"Hope you brought your wallet": a verb opening the sentence, not the woman called Hope."""
+    text = '"Late again," said Hope. Hope frowned.\n\n"Sorry," said Will.\n\n"Hope you brought money," Hope said.\n'
+    assert _name_mentions(text).count("Hope") == 3, _name_mentions(text)
+
+
 def test_a_strong_name_prior_outweighs_pronouns_about_someone_else() -> None:
     """Helen's paragraphs mention Paul with "she" all around: Paul stays a man."""
     text = "".join(
@@ -391,9 +409,14 @@ def test_vocative_after_old_but_not_after_an_article() -> None:
         ("(Y/N)! Are you awake?", "Y/N", True),
         ("[Y/N], come here.", "Y/N", True),
         ("I saw (Tom) there.", "Tom", False),
+        # a letter read out: its address is not the reader's
+        ("It says, 'Dear Miss Ruiz, we regret.' Yes, Luis.", "Miss Ruiz", False),
+        ("It says, 'Dear Miss Ruiz, we regret.' Yes, Luis.", "Luis", True),
+        ("Tell 'em, Joe.", "Joe", True),
     ]:
+        quote = f'"{quote}"'
         start = quote.index(name)
-        assert is_vocative(quote, start, start + len(name), 0, len(quote)) is want, quote
+        assert is_vocative(quote, start, start + len(name), 1, len(quote) - 1) is want, quote
 
 
 def test_a_hyphen_joins_capitalised_parts_only() -> None:
@@ -407,6 +430,18 @@ def test_a_hyphen_joins_capitalised_parts_only() -> None:
     names = set(_by_name(_chars(text, persons=False)))  # the name scanner alone
     assert {"Elinor", "Marianne", "Mary-Anne Wills"} <= names, names
     assert not any("-" in n and n != "Mary-Anne Wills" for n in names), names
+
+
+def test_two_short_syllables_make_a_given_name() -> None:
+    """"Jae-won", "Seo-yeon": hyphenated Korean given names are names; "To-day", "Good-bye", "Ha-ha", "Show-off",
+    "Post-it" and a name spelt out ("Em-ma") are not."""
+    text = (
+        '"You\'re late," said Seo-yeon. "To-day of all days."\n\n"Good-bye," said Jae-won. "Ha-ha."\n\n'
+        '"Show-off," said Seo-yeon. "Em-ma. Post-it. Two-fifty."\n\nJae-won left. Seo-yeon laughed.\n'
+    )
+    names = set(_by_name(_chars(text, persons=False)))
+    assert {"Seo-yeon", "Jae-won"} <= names, names
+    assert not names & {"To-day", "Good-bye", "Ha-ha", "Show-off", "Em-ma", "Post-it", "Two-fifty"}, names
 
 
 def test_a_title_after_a_capitalised_lead_word_keeps_its_name() -> None:

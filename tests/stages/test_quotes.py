@@ -34,6 +34,9 @@ def test_two_sentence_gap_is_not_one_utterance() -> None:
         ("‘We saw the Joneses’ dog,’ he said.", [["We saw the Joneses’ dog,"]]),
         ("‘Play some rock ’n’ roll,’ said Ann.", [["Play some rock ’n’ roll,"]]),
         ("'It's mine,' said Tom. 'All of it.'", [["It's mine,", "All of it."]]),
+        # a word that drops its g is no closing mark; a common word ending in "in" is
+        ("'Nothin', officer,' said Ned. 'Just a bit of fun.'", [["Nothin', officer,", "Just a bit of fun."]]),
+        ("'Come in,' said Ned. 'Sit down.'", [["Come in,", "Sit down."]]),
     ],
 )
 def test_british_single_quotes_tell_apostrophes(text: str, expected: list[list[str]]) -> None:

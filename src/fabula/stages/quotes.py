@@ -155,6 +155,7 @@ def _scan_single(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
                     open_at = i
             elif ch in "’'" and not _is_apostrophe(text, i):
                 possessive = before in "sS" and after in " \t" and _later_closer(text, i + 1, p1)
+                possessive = possessive or (_dropped_g(text, i) and _later_closer(text, i + 1, p1))
                 if not possessive and (after in " \t\n,.;:!?—–-)" or i + 1 >= p1):
                     out.append(_Raw(open_at + 1, i, open_at, i + 1, pi))
                     open_at = None
@@ -163,6 +164,17 @@ def _scan_single(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
     if open_at is not None:
         out.append(_Raw(open_at + 1, _rstrip(text, open_at + 1, p1), open_at, p1, pi, False))
     return out
+
+
+def _dropped_g(text: str, i: int) -> bool:
+    """The mark at ``i`` ends a word that drops its g ("Nothin', officer," "somethin'"): the word with a g is a
+    common -ing word and the word itself is not a common word ("thin'", "again'" end quotations)."""
+    word = re.search(r"[A-Za-z]+in$", text[max(0, i - 20) : i])
+    if word is None:
+        return False
+    w = word.group().lower()
+    common = common_words()
+    return w + "g" in common and w not in common
 
 
 def _later_closer(text: str, i: int, p1: int) -> bool:

@@ -26,14 +26,16 @@ _NOTE_RE = re.compile(
     r"|Note from the author\b)"
 )
 _DECOR = r"[~*=•·♡♥_-]"
+#: A one-word name in a POV marker, hyphenated or not ("Jae-won").
+_NAME = r"[A-Z][A-Za-z]+(?:-[A-Za-z][a-z]+)?"
 #: Words a decorated line ("~ Prologue ~") is a heading with, no narrator's name.
 HEADING_WORDS = frozenset(
     "prologue epilogue interlude flashback chapter part end fin bonus extra note update preface afterword later "
     "meanwhile earlier now then today tomorrow yesterday morning evening night present past".split()
 )
 _POV_RE = re.compile(
-    rf"[ \t]*{_DECOR}*[ \t]*(?:([A-Z][A-Za-z]+)['’]?[sS]?['’]?\s+(?:POV|pov|P\.O\.V\.)|POV:?\s*([A-Z][A-Za-z]+)"
-    rf"|([A-Z]{{2,}})|(?<={_DECOR})[ \t]*([A-Z][a-z]+)(?=[ \t]*{_DECOR}))[ \t]*{_DECOR}*[ \t]*"
+    rf"[ \t]*{_DECOR}*[ \t]*(?:({_NAME})['’]?[sS]?['’]?\s+(?:POV|pov|P\.O\.V\.)|POV:?\s*({_NAME})"
+    rf"|([A-Z]{{2,}})|(?<={_DECOR})[ \t]*([A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)(?=[ \t]*{_DECOR}))[ \t]*{_DECOR}*[ \t]*"
 )
 #: A heading that says who narrates what follows: "Narrative Continued by the Doctor", "Mina Harker's Journal".
 NARRATOR_HEADING_RE = re.compile(

@@ -26,6 +26,7 @@ from fabula.lexicon import (
     PLACE_SURNAMES,
     STOP,
     STOP_NAMES,
+    SURNAME_RANKS,
     SURNAME_TITLES,
     TITLES,
     name_prior,
@@ -130,6 +131,8 @@ class _NameWords:
             if len(h.words) == 1 and _AUX_AFTER.match(text, h.end) and not after_abbrev(text, h.start)
         }
         self.surnames = self.titled | {h.words[-1] for h in hits if len(h.words) > 1}
+        # tags that give a word as a name, not as a role ("Ash said", not "said the Duck")
+        self.tag_named = Counter(h.words[0] for h in hits if h.tagged and len(h.words) == 1 and not after_the(text, [h]))
 
     def trim(self, h: NameHit, words: tuple[str, ...], title: str | None) -> None:
         """Give ``h`` new words and title, moving its counts (under the words it was counted for)."""
@@ -228,10 +231,12 @@ class _NameWords:
             # or a word written once in a sentence typed all in lower case, is still a name: "tell ruth sorry",
             # "kai is outside ur window")
             # (a word that labels two messages names their sender: "Mia:" where "mia pls" is typed in one)
+            # (a word that two dialogue tags give as the speaker's name, written in lower case no more often, is a
+            # name: "Ash said" twice in a story with "full of ash" once)
             return (
                 wl not in NOT_RESCUED
                 and wl not in PARTICLES
-                and (ev.person_like() or ev.labels >= 2)
+                and (ev.person_like() or ev.labels >= 2 or self.tag_named[w] >= max(2, n_lower))
             )
         if wl in self.common and wl not in MALE_NAMES and wl not in FEMALE_NAMES:
             # "Hope sat down. … said Hope": a word the story never writes in lower case, named by a dialogue tag and
@@ -288,8 +293,8 @@ def _group_forms(
             continue  # "Long after the voice had died away": "Long" of "Long Tom" capitalised by its place
         if role_runs.get(words, 0) >= 3 and not any(w.lower() in STOP for w in words):
             good = [True] * len(words)
-        elif h.title in SURNAME_TITLES and len(words) == 1 and words[0].lower() in PLACE_SURNAMES:
-            good = [True]  # "Mrs. Hall", "Mr. Hill": a title makes the word a surname
+        elif (h.title in SURNAME_TITLES or h.title in SURNAME_RANKS) and len(words) == 1 and words[0].lower() in PLACE_SURNAMES:
+            good = [True]  # "Mrs. Hall", "Mr. Hill", "Lieutenant Park": a title makes the word a surname
         else:
             good = [name_words.ok(w) for w in words]
             if h.title is None and len(words) > 1 and all(good[1:]) and name_words.plain_first_name(words[0]):
@@ -301,7 +306,7 @@ def _group_forms(
             # "Mr. Gray", "Dorian Gray" (in a story full of gray skies, or said twice in dialogue): the last word
             # after a title or a known first name is a surname
             k = len(words) - 1
-            after = h.title in SURNAME_TITLES if k == 0 else good[k - 1] and name_prior(words[k - 1]) is not None
+            after = (h.title in SURNAME_TITLES or h.title in SURNAME_RANKS) if k == 0 else good[k - 1] and name_prior(words[k - 1]) is not None
             if not good[k] and after and name_words.surname(words[k]):
                 good[k] = True
         if not all(good):

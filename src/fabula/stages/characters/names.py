@@ -40,9 +40,11 @@ from fabula.story import Story
 _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
 # the reader of a reader-insert story ("Y/N", "your name"), a capitalised word, or a lower-case particle before one
 # (at most one more particle between: "van der Luyden");
-# a hyphen joins capitalised parts only ("Mary-Anne"): "Cold-hearted", "To-day", "A-n-n-e" are no names
+# a hyphen joins capitalised parts only ("Mary-Anne"): "Cold-hearted", "To-day", "A-n-n-e" are no names; or two
+# short syllables ("Jae-won", "Hyun-woo", "Xiao-ling": a Korean or Chinese given name; see _syllable_name)
 _CAP_WORD = re.compile(
-    r"(?<!\w)(?<!\w['’])(?:Y/N(?![\w/])|[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+(?:-[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+)*+(?!-[a-z])"
+    r"(?<!\w)(?<!\w['’])(?:Y/N(?![\w/])|[A-Z][a-z]{1,4}-[a-z]{2,5}(?![\w'’-])"
+    r"|[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+(?:-[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+)*+(?!-[a-z])"
     rf"|{_PARTICLE}(?=(?:[ \n]{_PARTICLE})?[ \n][A-Z]))"
 )
 _CLOSE_MARKS = "\"”’'»)]"
@@ -50,6 +52,34 @@ _CLOSE_MARKS = "\"”’'»)]"
 _NICKNAME_GAP = re.compile(r" [\"“'‘][A-Z][\w'’-]*[\"”'’] ")
 _LOWER_WORD = re.compile(r"[a-z](?<![\w'’][a-z])[\w'’]*")  # (?<![\w'’])[a-z]…, the first character first: faster
 _ASCII_LOWER_WORD = re.compile(r"[a-z](?<![A-Za-z0-9_'][a-z])[A-Za-z0-9_']*")  # the same for ASCII text, faster
+
+
+def _syllable_name(word: str) -> bool:
+    """Whether a capitalised word is a name candidate. A hyphen before a lower-case part makes one only between two
+    syllables of Korean or Chinese romanisation ("Jae-won", "Seo-yeon", "Xiao-ling"), not one syllable twice
+    ("Ha-ha"), an English word ("To-day", "Good-bye"), a word spelt out ("Em-ma", "Hul-lo") or an English compound
+    ("Post-it", "Show-off", "Two-fifty")."""
+    head, _, tail = word.partition("-")
+    if not tail.islower():
+        return True
+    joined = (head + tail).lower()
+    return (
+        _SYLLABLE.fullmatch(head.lower()) is not None
+        and _SYLLABLE.fullmatch(tail) is not None
+        and head.lower() != tail
+        and head[-1] != tail[0]
+        and joined not in common_words()
+        and joined not in STOP
+    )
+
+
+#: One syllable of Korean (Revised Romanisation and its common spellings: "Hyun", "Joon") or Chinese (pinyin)
+#: romanisation: an onset, a vowel, a final.
+_SYLLABLE = re.compile(
+    r"(?:kk|tt|pp|ss|jj|ch|zh|sh|[gkndtrlmbpsjhxqzcfwy])?"
+    r"(?:yae|wae|yeo|iao|ae|ya|eo|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|oo|ee|ou|ai|ao|ei|ia|ie|iu|ua|uo|a|e|o|u|i)"
+    r"(?:ng|[knlmpt])?"
+)
 
 
 def lower_counts(text: str) -> Counter[str]:
@@ -122,10 +152,12 @@ def _is_initial(text: str, pos: int) -> bool:
 
 
 def is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> bool:
-    """``…, Ali.`` / ``Rehema, …`` / ``Oh, Ali!`` / ``my dear Hastings,`` / ``Well, old Pet,`` inside a quotation."""
+    """``…, Ali.`` / ``Rehema, …`` / ``Oh, Ali!`` / ``my dear Hastings,`` / ``Well, old Pet,`` inside a quotation
+    (``qstart``, ``qend``: the quoted words, marks excluded), not inside a quotation quoted there ("It says, 'Dear
+    Miss Ruiz, …'": the letter's address, not the reader's)."""
     after = text[end : min(qend, end + 3)].lstrip(" ")
     after_ok = not after or after[0] in ",.!?;…—–-:)]" or end >= qend
-    if not after_ok:
+    if not after_ok or _quoted_within(text, qstart, start):
         return False
     before = text[max(qstart, start - 24) : start]
     b = before.rstrip().rstrip("([")  # "(Y/N)! Are you awake?", "[Y/N], come here"
@@ -136,6 +168,25 @@ def is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> bool
     if _DET_ADJ_BEFORE.search(b):
         return False  # "it's sure to be a good Embassy."
     return bool(VOCATIVE_LEAD_RE.search(b))
+
+
+#: Per outer mark, a nested quotation's opening (after a space, a dash or the quotation's start, before a capital:
+#: "'Dear Miss Ruiz", not "tell 'em") and its closing mark (before a space, punctuation or the end).
+_NESTED = {
+    **dict.fromkeys("\"“", (re.compile(r"(?:^|(?<=[\s—–(]))['‘](?=[A-Z])"), re.compile(r"['’](?=[\s,.!?;:—–]|$)"))),
+    **dict.fromkeys("'‘", (re.compile(r"(?:^|(?<=[\s—–(]))[\"“](?=[A-Z])"), re.compile(r"[\"”](?=[\s,.!?;:—–]|$)"))),
+}
+
+
+def _quoted_within(text: str, qstart: int, pos: int) -> bool:
+    """Whether ``pos`` lies in a quotation nested in the one whose words start at ``qstart`` (an opening of the
+    other kind of mark before ``pos`` that nothing closes before it)."""
+    marks = _NESTED.get(text[qstart - 1 : qstart]) if qstart > 0 else None
+    if marks is None:
+        return False
+    seg = text[qstart:pos]
+    opened = [m.end() for m in marks[0].finditer(seg)]
+    return bool(opened) and marks[1].search(seg, opened[-1]) is None
 
 
 #: An article or a third-person possessive before "good/poor/dear/old": a noun phrase, not an address.
@@ -151,7 +202,7 @@ def scan_names(story: Story, lower: Counter[str]) -> list[NameHit]:
     hits: list[NameHit] = []
     runs: list[list[re.Match[str]]] = []
     nicknames: list[list[re.Match[str]]] = []
-    words = list(_CAP_WORD.finditer(text))
+    words = [m for m in _CAP_WORD.finditer(text) if _syllable_name(m.group())]
     n = len(words)
     para_starts = [p.start for p in story.paragraphs]  # a name never runs across a paragraph break
     i = 0
@@ -285,6 +336,8 @@ def _emit_run(
         return  # contractions: Don't, I'm, We'd
     qidx = qi.containing(start)
     in_quote = qidx >= 0
+    if in_quote and initial and title is None and len(toks) == 1 and _PRONOUN_NEXT.match(text, end):
+        return  # "Hope you brought your wallet", "Will you stop?", "Guess I'll go": a verb opening the sentence
     vocative = False
     if in_quote:
         qs, qe = qi.starts[qidx], qi.ends[qidx]
@@ -292,6 +345,8 @@ def _emit_run(
     hits.append(NameHit(start, end, title, tuple(toks), initial, in_quote, possessive, vocative))
 
 
+#: A personal pronoun right after a word, no comma between: that word is no one's name ("Hope you", "Bet I").
+_PRONOUN_NEXT = re.compile(r" (?:you|I|we|he|she|they|it|ya|ye)\b")
 #: A contraction ("You're", "Don't", "We'll"), never a name word ("O'Brien", "D'Arcy" are no contractions).
 _CONTRACTION = re.compile(r"[A-Za-z]+(?:n['’]t|['’](?:re|m|ll|ve|d))$")
 #: A name word with an apostrophe inside: "O'Brien", "D'Arcy", "T'Challa"; or two parts of two letters or more,
