@@ -332,14 +332,24 @@ _CHAPTER_TITLED_BY_A_NAME = (
 )
 
 
+#: POV markers with hyphenated given names ("~ Jae-won ~").
+_POV_HYPHENATED = (
+    "~ Min-ji ~\n\nThe party was too loud, and Jae-won was late again.\n\n"
+    '"He\'s not coming," said my roommate, Tessa.\n\n"He said nine," I said.\n\n'
+    "~ Jae-won ~\n\nI stood outside the door for ten minutes before I knocked.\n\n"
+    '"You came," said Min-ji.\n'
+)
+
+
 @pytest.mark.parametrize(
     "text,narrators,speakers",
     [
+        (_POV_HYPHENATED, ["Min-ji", "Jae-won"], ["Tessa", "Min-ji", "Min-ji"]),
         (_POV_IN_CHAPTER_HEADINGS, ["Maya", "Leo", "Leo"], ["Ms. Ortiz", "Maya", "Leo", "Sam"]),
         (
             _CHAPTER_TITLED_BY_A_NAME,
-            ["the narrator", "the narrator"],
-            ["the hard man", "the narrator", "the narrator", "Traddles"],
+            ["David", "David"],  # named by his answer to "Name?", not by the chapter titles
+            ["the hard man", "David", "David", "Traddles"],
         ),
         (_POV_AFTER_BREAKS, ["the narrator", "Marco", "Sienna"], ["the narrator", "Marco", "Sienna", "Sienna"]),
         (_POV_IN_CAPITALS, ["Alana", "Kai"], ["Bree", "Alana", "Kai", "Alana"]),
@@ -1698,3 +1708,40 @@ def test_my_aunt_is_the_aunt_the_story_names() -> None:
         )
         got = _speakers(_run(text))
         assert got[0] == got[3] == name, got
+
+
+def test_a_word_two_tags_give_as_a_name_is_one_though_written_once_in_lower_case() -> None:
+    """"Ash said" twice in a scene with "full of ash" once: Ash is a character, and the tags give her lines."""
+    text = (
+        "Ash found Raven on the roof, her legs over the edge.\n\n"
+        '"You\'ll fall," Ash said.\n\n"Then I\'ll fall," said Raven.\n\n'
+        "The street below was full of ash from the fire.\n\n"
+        '"The council meets tonight," Ash said after a while.\n\n"Let it," said Raven.\n'
+    )
+    assert _speakers(_run(text)) == ["Ash", "Raven", "Ash", "Raven"]
+
+
+def test_a_name_that_answers_a_self_introduction_is_the_speakers_own() -> None:
+    """"I'm Juno." — "Kai," I said: the narrator gives his own name; "Juno, hi" would call her."""
+    text = (
+        "The new girl sat down at my table.\n\n"
+        '"I\'m Juno," she said. "I just transferred."\n\n"Kai," I said. "From where?"\n\n"Everywhere."\n'
+    )
+    story = _run(text)
+    assert _speakers(story)[1] == "Kai", _speakers(story)
+
+
+def test_described_ones_and_unlisted_person_heads_speak_as_themselves() -> None:
+    """"said the tall one", "said the thief": a description with no name makes a speaker of its own."""
+    ones = (
+        "Two women were waiting at the bus stop when Lena got there: a tall one and a small one.\n\n"
+        '"It\'s late again," said the tall one.\n\n"It\'s always late," the small one said.\n\n'
+        '"The 19," said Lena.\n\n"Since Monday," said the small one.\n'
+    )
+    assert _speakers(_run(ones)) == ["the tall one", "the small one", "Lena", "the small one"]
+    thief = (
+        "The thief and the guard had been walking for an hour before either of them spoke.\n\n"
+        '"You could let me go," said the thief. "No one would know."\n\n"I would know," the guard said.\n\n'
+        '"You\'re very dull."\n\n"I\'ve been told."\n'
+    )
+    assert _speakers(_run(thief)) == ["the thief", "the guard", "the thief", "the guard"]

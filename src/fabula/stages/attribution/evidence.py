@@ -347,7 +347,8 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
             and not _sentence_gap(ix.text, toks[j - 1], toks[j])
             and toks[j][0].lower() not in SUBJECT_PRONOUNS
             and toks[j][0].lower() not in NP_STOP
-            and toks[j][0].lower() not in DETERMINERS
+            # ("the tall one": "one" after a word of description is its head, not a determiner)
+            and (toks[j][0].lower() not in DETERMINERS or (toks[j][0].lower() == "one" and j > k + 1))
             and toks[j][0].lower() not in ("s", "'s", "’s")
             and not toks[j][0].lower().endswith("ly")
             and not _is_speech(toks[j][0])

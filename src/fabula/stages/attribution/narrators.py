@@ -158,6 +158,9 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
         if x.rule == "tag_name" and x.speaker not in placeholders and (x.tag is None or x.tag.pos not in labels):
             third_tags[x.section][x.speaker] += 1
         if x.speaker in placeholders:
+            if x.self_how == "answer" and x.self_named is not None:
+                # '"I'm Juno." — "Kai," I said': the narrator answers an introduction with their own name
+                votes[x.section][x.self_named] = votes[x.section].get(x.self_named, 0.0) + 2.0
             continue
         near = any(
             0 <= j < len(st.qs)

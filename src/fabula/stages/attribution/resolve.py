@@ -22,7 +22,7 @@ from fabula.lexicon import (
 )
 from fabula.stages.attribution.evidence import WORD_AFTER, Ref
 from fabula.stages.attribution.state import AttributionState, QuoteState
-from fabula.stages.characters.nouns import personish, unlisted_noun
+from fabula.stages.characters.nouns import known_person_noun, personish, unlisted_noun
 from fabula.story import Character
 
 #: How a character known only by a pronoun is shown ("he" speaks: "the unnamed man").
@@ -93,6 +93,11 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
     named = re.search(rf"\b{re.escape(capital)}\b", written) is not None
     # "the second man" is not "the first man": an ordinal makes a generic noun someone of their own
     counted = len(words) == 3 and words[1] in ORDINALS and words[2] not in ORDINALS
+    # and "the tall one" is not "the small one": a word of description picks someone out of a group the narration
+    # brought in ("two women, a tall one and a small one"; "said the artful one", met nowhere before, is an epithet)
+    counted = counted or (
+        _described_one(words) and re.search(rf"\b(?:a|an|the) {words[1]} one\b", st.text[: ref.pos]) is not None
+    )
     if not modified and head in GENERIC_PERSON_NOUNS and not named and not counted:
         return None
     label = " ".join(words[1:])
@@ -139,6 +144,15 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
 _PHRASE_END = re.compile(r"\s*(?:[,.;:!?—–…)]|$)")
 
 
+#: Words before "one" that describe no one ("the other one", "the same one", "the right one").
+_NO_DESCRIPTION = frozenset("other same last latter former next only right wrong very".split())
+
+
+def _described_one(words: list[str]) -> bool:
+    """"the tall one", "the younger one": someone picked out of a group by a word of description."""
+    return len(words) == 3 and words[0] == "the" and words[2] == "one" and words[1] not in _NO_DESCRIPTION
+
+
 def _speaker_head(text: str, ref: Ref) -> bool:
     """Whether a tag's description names someone by its last word: a person noun (:func:`personish`), or a word
     no person noun list knows (:func:`unlisted_noun`: "said the bailiff") when the description ends there, not
@@ -147,7 +161,7 @@ def _speaker_head(text: str, ref: Ref) -> bool:
     if not words:
         return False
     end = ref.pos + len(ref.phrase or "")
-    return personish(words[-1]) or (
+    return _described_one(words) or personish(words[-1]) or (
         unlisted_noun(words[-1])
         and (_PHRASE_END.match(text, end) is not None or _speech_next(text, end, words[-1]))
     )
@@ -287,7 +301,12 @@ def resolve_ref(st: AttributionState, i: int, ref: Ref) -> tuple[str | None, str
                 return c.id, "tag_nominal"
         core = ref.phrase.split()
         core = core[: next((k for k, w in enumerate(core) if k and w in DESCRIPTION_PREPS), len(core))]
-        if not _speaker_head(st.ix.text, ref) and core[-1] not in GENERIC_PERSON_NOUNS and not addressed_title(st, core[-1]):
+        if (
+            not _speaker_head(st.ix.text, ref)
+            and core[-1] not in GENERIC_PERSON_NOUNS
+            and not known_person_noun(core[-1])  # "said the thief": a person's head by the learned table
+            and not addressed_title(st, core[-1])
+        ):
             return None, "none"  # "said the instant", "cried a gay": no person to make a speaker of
         # "her mother", "the courier": a character of its own, known by the description
         return unnamed_character(st, x, ref.gender, ref.phrase), "tag_nominal"

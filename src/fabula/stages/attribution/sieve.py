@@ -53,6 +53,8 @@ _NAME_LEAD = re.compile(
 _I_AM = re.compile(r"(?i)(?<!\bif )\bI(?:'m|’m|\s+am)\s+$")
 #: A quotation opening inside a quotation: a name after it is someone else's words ("she said: 'my name's …'").
 _NESTED_OPEN = re.compile(r"(?:^|[\s:(])['‘“\"]\w")
+#: A speaker giving their name: "I'm Juno.", "My name is Oskar", "Call me Ish".
+_INTRODUCES = re.compile(r"(?:\bI(?:'m|’m| am)|\b[Mm]y name(?:'s|’s| is)|\b[Cc]all me)\s+([A-Z][\w'’-]*)(?![\w'’-])")
 #: A possessive after a name, its apostrophe lost or not: "Miss Schlegel's aunt", "Miss Schlegel s aunt".
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b| s\b")
 #: A question for someone's name: "What's your name?", "Name for the cup?", "Tell me your name."
@@ -173,12 +175,13 @@ def _gather(st: AttributionState, i: int, x: QuoteState, narrated: Collection[st
             if m.character and _LISTENER.search(text, max(ra, m.start - 12), m.start):
                 x.listeners.append(m.character)
     # 3. names inside the quotation
-    asked = _asked_name(st, i)
+    asked, told = _asked_name(st, i)
     for a, b in q.spans:
         for m in ix.mentions_in(a, b):
             if m.character is None:
                 continue
-            own = _own_name(st, m, a, asked and a == q.start) if x.self_named is None else None
+            answer = a == q.start and (asked or told not in (None, text[m.start : m.end]))
+            own = _own_name(st, m, a, answer) if x.self_named is None else None
             if own is not None:
                 x.self_named, x.self_how = m.character, own
                 x.inner_names.append(m.character)
@@ -223,10 +226,16 @@ def _turn_before(st: AttributionState, i: int) -> QuoteState | None:
     return y if st.qs[i].para - y.last_para <= 1 else None
 
 
-def _asked_name(st: AttributionState, i: int) -> bool:
-    """Whether the quotation before ``i``, in the paragraph before it or its own, asks for a name."""
+def _asked_name(st: AttributionState, i: int) -> tuple[bool, str | None]:
+    """Whether the quotation before ``i``, in the paragraph before it or its own, asks for a name, and the name it
+    gives its speaker ("I'm Juno.": a name that opens the reply is the replier's own, "Kai," I said; unless it is
+    that name again, "Juno, nice to meet you")."""
     y = _turn_before(st, i)
-    return y is not None and any(_NAME_QUESTION.search(st.text[a:b]) for a, b in y.quote.spans)
+    if y is None:
+        return False, None
+    said = [st.text[a:b] for a, b in y.quote.spans]
+    told = next((m.group(1) for t in said if (m := _INTRODUCES.search(t))), None)
+    return any(_NAME_QUESTION.search(t) for t in said), told
 
 
 def _callable(text: str, m: Mention, narrated: Collection[str]) -> bool:
