@@ -1745,3 +1745,12 @@ def test_described_ones_and_unlisted_person_heads_speak_as_themselves() -> None:
         '"You\'re very dull."\n\n"I\'ve been told."\n'
     )
     assert _speakers(_run(thief)) == ["the thief", "the guard", "the thief", "the guard"]
+
+
+def test_a_she_with_no_woman_named_is_the_title_the_narration_gives_her() -> None:
+    """"The Queen received them … 'Lady Kestrel,' she said": the speaker is the Queen, not "the unnamed woman"."""
+    text = (
+        "The Queen received them in the garden, among the roses.\n\n"
+        '"Lady Kestrel," she said. "You came quickly."\n\n"Your Majesty sent for us," said Kestrel.\n'
+    )
+    assert _speakers(_run(text))[0] == "the Queen", _speakers(_run(text))

@@ -13,10 +13,12 @@ from fabula.lexicon import (
     FAMILY_TITLES,
     GENERIC_PERSON_NOUNS,
     KIN,
+    NOBLE_TITLES,
     NP_STOP,
     ORDINALS,
     PERSON_NOUNS_F,
     PERSON_NOUNS_M,
+    RANKS,
     TITLE_WORDS,
     TITLES,
 )
@@ -28,7 +30,7 @@ from fabula.story import Character
 #: How a character known only by a pronoun is shown ("he" speaks: "the unnamed man").
 UNNAMED = {"he": "the unnamed man", "she": "the unnamed woman", "someone": "someone unnamed"}
 #: An indefinite or definite description: "a tall girl", "the old man".
-_DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?=((?:[a-z]+\s+){0,3}[a-z]+)\b)")
+_DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?=((?:[a-z]+\s+){0,3}[A-Za-z][a-z]+)\b)")
 #: Text before a name that puts it in subject position: a sentence start, or a clause start after a conjunction.
 _SUBJECT_BEFORE = re.compile(
     r"(?:^|[.!?;:][\"”’']?\s+|\n\s*[\"“]?|\b(?:and|but|then|when|while|as|so|till|until|before|after|"
@@ -56,6 +58,9 @@ def unnamed_character(st: AttributionState, x: QuoteState, gender: str | None, p
         st.gender[cid] = gender
     return cid
 
+_TITLED_NOUNS = NOBLE_TITLES | RANKS
+
+
 def described(st: AttributionState, x: QuoteState, gender: str) -> str | None:
     """How the narration last described a person of ``gender`` in the quotation's paragraph or the three
     before it ("a lean hunchbacked old woman" → ``the old woman``): the name of a speaker known only as "she"."""
@@ -65,7 +70,8 @@ def described(st: AttributionState, x: QuoteState, gender: str) -> str | None:
     best = None
     for m in _DESCRIPTION.finditer(st.text, a, b):
         words = m.group(1).split()
-        n = next((k for k, w in enumerate(words) if w in nouns), -1)
+        # a title written as a name ("The Queen received them") is a description too
+        n = next((k for k, w in enumerate(words) if w in nouns or (w.istitle() and w.lower() in _TITLED_NOUNS & nouns)), -1)
         if n >= 0 and all(w not in NP_STOP for w in words[:n]) and not st.ix.in_quote(m.start()):
             best = words[max(0, n - 1) : n + 1]  # the noun and the word before it: "the old woman"
     return " ".join(["the", *best]) if best else None
