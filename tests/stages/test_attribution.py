@@ -1739,6 +1739,12 @@ def test_described_ones_and_unlisted_person_heads_speak_as_themselves() -> None:
         '"The 19," said Lena.\n\n"Since Monday," said the small one.\n'
     )
     assert _speakers(_run(ones)) == ["the tall one", "the small one", "Lena", "the small one"]
+    sons = (
+        "The old king called his three sons to him.\n\n"
+        '"I love you more than gold," said the eldest.\n\n"And I more than silver," said the second.\n\n'
+        '"I love you as meat loves salt," said the youngest.\n'
+    )
+    assert _speakers(_run(sons)) == ["the eldest", "the second", "the youngest"]
     thief = (
         "The thief and the guard had been walking for an hour before either of them spoke.\n\n"
         '"You could let me go," said the thief. "No one would know."\n\n"I would know," the guard said.\n\n'
@@ -1754,3 +1760,28 @@ def test_a_she_with_no_woman_named_is_the_title_the_narration_gives_her() -> Non
         '"Lady Kestrel," she said. "You came quickly."\n\n"Your Majesty sent for us," said Kestrel.\n'
     )
     assert _speakers(_run(text))[0] == "the Queen", _speakers(_run(text))
+
+
+def test_said_to_her_husband_is_said_to_him() -> None:
+    """"Mrs. Patel said to her husband": Mr. Patel is the addressee; "to her mother" after a man's tag is not his."""
+    text = (
+        'Mr. and Mrs. Patel came in. "We\'re early," said Mrs. Patel.\n\n"You\'re perfect," Nora said.\n\n'
+        '"Tom is always in the shower," Mrs. Patel said to her husband.\n\n'
+        '"Is he?" said Mr. Patel.\n'
+    )
+    story = _run(text)
+    names = {c.id: c.name for c in story.characters}
+    told = next(q for q in story.quotes if story.text[q.start : q.end].startswith("Tom is"))
+    assert [names[a] for a in told.addressees] == ["Mr. Patel"]
+
+
+def test_a_diary_signed_under_a_valediction_names_its_narrator() -> None:
+    """"Love,\nMaisie" under each entry: the diary's "I" is Maisie (called so to her face), although her name is
+    narration there."""
+    entry = (
+        "Dear Diary,\n\nTyler is being nice to me now. It is very suspicious.\n\n"
+        '"Want a crisp, Maisie?" he said at break.\n\n"No," I said. "They\'re probably poisoned."\n\n'
+        "Love,\nMaisie\n\n"
+    )
+    story = _run(entry.replace(", Maisie?", "?") + entry)
+    assert _speakers(story)[1] == "Maisie", _speakers(story)

@@ -137,6 +137,10 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
         sec = ix.sections[k]
         for m in ix.mentions_in(sec.start, sec.end):
             if m.character and not ix.in_quote(m.start) and m.start not in labels:
+                if _signed(text, m.start, m.end):
+                    # "Love,\nMaisie" under a diary entry or a letter: the narrator signs it
+                    votes[k][m.character] = votes[k].get(m.character, 0.0) + 2.0
+                    continue
                 narr_mentions[k][m.character] += 1
                 acting[m.character] += _acts(text, m.end)
         for sm in _SELF_INTRO.finditer(text, sec.start, sec.end):
@@ -224,6 +228,26 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
             mapping[ph] = pick
         prev_qs = qs
     return mapping
+
+#: A closing line before a signature: "Love,", "Yours ever,", "xoxo,", "Best wishes,".
+_VALEDICTION = re.compile(
+    r"[ \t]*(?:(?:with|all my|lots of)[ \t]+)?(?:love|yours|sincerely|faithfully|affectionately|cheers|best|regards|"
+    r"xoxo|xx+|hugs|ever|always)\b[^\n]{0,30},[ \t]*\n",
+    re.IGNORECASE,
+)
+
+
+def _signed(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start``–``end`` signs off a letter or a diary entry: alone on its line, right under a
+    valediction ("Love,\nMaisie")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:start].strip() or text[end:line_end].strip(" \t.!-—xX"):
+        return False
+    prev_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+    return _VALEDICTION.fullmatch(text, prev_start, line_start) is not None
+
 
 def _acts(text: str, end: int) -> bool:
     """Whether the name ending at ``end`` is the subject of a verb of the narration, past or present ("Pim

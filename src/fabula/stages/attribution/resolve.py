@@ -104,6 +104,12 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
     counted = counted or (
         _described_one(words) and re.search(rf"\b(?:a|an|the) {words[1]} one\b", st.text[: ref.pos]) is not None
     )
+    # "said the eldest" right after "the king's three sons": one of a counted group, someone of their own
+    counted = counted or (
+        len(words) == 2
+        and words[1] in _RANKED
+        and _COUNTED_GROUP.search(st.text, max(0, ref.pos - 600), ref.pos) is not None
+    )
     if not modified and head in GENERIC_PERSON_NOUNS and not named and not counted:
         return None
     label = " ".join(words[1:])
@@ -124,6 +130,7 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
         return titled
     if (
         not modified
+        and not counted
         and not _speaker_head(st.ix.text, ref)
         and not addressed_title(st, head)
         and capital not in st.ix.text[ref.pos : ref.pos + 60]
@@ -150,6 +157,14 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
 _PHRASE_END = re.compile(r"\s*(?:[,.;:!?—–…)]|$)")
 
 
+#: Words that pick one of a counted group ("the eldest", "the second"; "the elder" is mostly one of two known).
+_RANKED = frozenset("eldest youngest oldest first second third".split())
+#: A counted group of people: "his three sons", "two sisters".
+_COUNTED_GROUP = re.compile(
+    r"\b(?:two|three|four|five|six|seven)\s+(?:\w+\s+)?(?:sons|daughters|brothers|sisters|children|girls|boys|princes"
+    r"|princesses|men|women)\b",
+    re.IGNORECASE,
+)
 #: Words before "one" that describe no one ("the other one", "the same one", "the right one").
 _NO_DESCRIPTION = frozenset("other same last latter former next only right wrong very".split())
 
@@ -167,7 +182,7 @@ def _speaker_head(text: str, ref: Ref) -> bool:
     if not words:
         return False
     end = ref.pos + len(ref.phrase or "")
-    return _described_one(words) or personish(words[-1]) or (
+    return personish(words[-1]) or (
         unlisted_noun(words[-1])
         and (_PHRASE_END.match(text, end) is not None or _speech_next(text, end, words[-1]))
     )
@@ -384,27 +399,32 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
             owners = [v for v in x.vocatives if st.gender.get(v) == g]
             owners += [prev] if prev and st.gender.get(prev) == g else []
             owners += [resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=g))]
-        cls = FAMILY_TITLES[head][1]
-        # "Mrs. Dashwood" before "Mrs. John Dashwood": the shortest name of the family's title
-        titled = [
-            (d.id, parts[-1])
-            for d in sorted(st.story.characters, key=lambda d: len(d.name))
-            if (parts := d.name.lower().replace(".", "").split()) and parts[0] == cls
-        ]
-        for owner in owners:
-            c = st.ix.chars.get(owner or "")
-            if c is None:
-                continue
-            for surname in _surnames(c, married=head in ("husband", "wife")):
-                found = next((d for d, last in titled if d != c.id and last == surname), None)
-                if found is not None:
-                    return found
-        return None
+        return next((r for owner in owners if owner and (r := relative_of(st, owner, head))), None)
     if ref.gender is not None and det == "the":
         # "replied the old woman" is nobody the story knows by another description ("the nursemaid")
         others = [c.id for c in st.new_chars if ref.phrase not in c.aliases]
         return resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=ref.gender), recent_only=True, exclude=others)
     return None
+
+def relative_of(st: AttributionState, owner: str, head: str) -> str | None:
+    """The character ``owner``'s ``head`` (a key of :data:`FAMILY_TITLES`: "wife", "father") is by title and
+    surname: Mrs. Patel is Mr. Patel's wife, Mr. Bennet Elizabeth Bennet's father."""
+    c = st.ix.chars.get(owner)
+    if c is None:
+        return None
+    cls = FAMILY_TITLES[head][1]
+    # "Mrs. Dashwood" before "Mrs. John Dashwood": the shortest name of the family's title
+    titled = [
+        (d.id, parts[-1])
+        for d in sorted(st.story.characters, key=lambda d: len(d.name))
+        if (parts := d.name.lower().replace(".", "").split()) and parts[0] == cls
+    ]
+    for surname in _surnames(c, married=head in ("husband", "wife")):
+        found = next((d for d, last in titled if d != c.id and last == surname), None)
+        if found is not None:
+            return found
+    return None
+
 
 def beat_speaker(st: AttributionState, i: int, local: bool = False) -> str | None:
     """The subject of a narration sentence in the quotation's paragraph: inside the quotation's tag gap, the
