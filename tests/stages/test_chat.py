@@ -86,10 +86,13 @@ def test_label_forms() -> None:
         ("MARCUS (whispering): Get down.", "MARCUS", "Get down."),
         ("[11:42 PM] Jess: are you up", "Jess", "are you up"),
         ("(9:05) Mia: omw", "Mia", "omw"),
+        ("**pidgeonhole:** guys", "pidgeonhole", "guys"),
+        ("__x_lana_x__: same", "x_lana_x", "same"),
     ]:
         m = LINE.match(line)
         assert m is not None and (m.group("name"), m.group("msg")) == (name, msg)
     assert LINE.match("He said to Jess: go") is None  # narration, not a label
+    assert LINE.match("pidgeonhole: guys") is None  # a lower-case word is a user name only in bold
 
     def common(w: str) -> bool:
         return w in {"note", "me", "will"}
@@ -99,3 +102,12 @@ def test_label_forms() -> None:
 
     assert label_ok("Me", common, first) and label_ok("Will", common, first) and label_ok("Jess", common, first)
     assert not label_ok("Note", common, first) and not label_ok("Me Too", common, first)
+
+
+def test_user_names_in_bold_label_a_group_chat() -> None:
+    """A chat fic's user names ("**pidgeonhole:** guys") are its speakers, although written in lower case."""
+    text = (
+        "**pidgeonhole:** guys\n**pidgeonhole:** GUYS\n**sharpshooter:** what\n**sharpshooter:** it's 3am\n"
+        "**spacedad:** Go to sleep, both of you.\n**spacedad:** Now.\n\nShe put her phone down.\n"
+    )
+    assert [who for who, _ in _lines(_run(text))] == ["pidgeonhole"] * 2 + ["sharpshooter"] * 2 + ["spacedad"] * 2

@@ -151,3 +151,15 @@ def test_a_third_person_book_keeps_its_watched_chapter_third_person() -> None:
     third = _TOLD.replace("I walked", "Tom walked").replace(" I ", " he ").replace("my uncle", "his uncle")
     story = _story(f"{third * 3}* * *\n\n{_WATCHED}* * *\n\n{third * 3}")
     assert {s.person for s in story.sections} == {"third"}
+
+
+def test_a_quotation_over_its_source_is_an_epigraph_wherever_it_stands() -> None:
+    """"Hope is the thing with feathers." over "— Emily Dickinson" after a chapter heading is an epigraph (no one's
+    line, no character); a line of dialogue after a dash-led reply is not."""
+    text = (
+        "CHAPTER ONE\n\nRain fell. Mira watched it.\n\n\"Nobody's coming,\" she said.\n\n"
+        'CHAPTER TWO\n\n"Hope is the thing with feathers."\n— Emily Dickinson\n\nThe letter came on Thursday.\n'
+    )
+    story = _story(text)
+    epigraphs = [story.text[n.start : n.end] for n in story.nonstory if n.kind == "epigraph"]
+    assert epigraphs == ['"Hope is the thing with feathers."\n— Emily Dickinson']

@@ -393,16 +393,31 @@ def _quote_only(text: str, span: Span) -> bool:
     return len(s) > 2 and s[0] in "\"“'‘«" and s[-1] in "\"”'’»" and s.count("\n") < 6
 
 
+#: An epigraph's credit line closing a paragraph: a dash, then a short name or source ("— Emily Dickinson",
+#: "--Anon.", "— L. P. Hartley, The Go-Between"), no speech.
+_CREDIT = re.compile(r"\n[ \t]*(?:—|–|--?)[ \t]*[A-Z][\w.'’-]*(?:[ \t,]+[\w.'’-]+){0,7}[ \t]*$")
+
+
 def epigraphs_and_notes(text: str, paras: list[Span], scene_spans: list[Span]) -> list[NonStory]:
     """Author's notes (``A/N:``, ``NB:``, ``Author's note``) and epigraphs (a lone quotation opening or closing the text)."""
     out: list[NonStory] = []
     for p in paras:
         if _NOTE_RE.match(text, p.start, p.end):
             out.append(NonStory(p.start, p.end, "author_note"))
+    # a quotation over its source's name on a line of its own ("— L. P. Hartley"), wherever it stands
+    for k, p in enumerate(paras):
+        body = text[p.start : p.end]
+        credit = _CREDIT.search(body)
+        if credit is not None and _quote_only(text, Span(p.start, p.start + credit.start())):
+            out.append(NonStory(p.start, p.end, "epigraph"))
+        elif _quote_only(text, p) and k + 1 < len(paras) and _CREDIT.fullmatch(
+            "\n" + text[paras[k + 1].start : paras[k + 1].end]
+        ):
+            out.append(NonStory(p.start, paras[k + 1].end, "epigraph"))
     if len(scene_spans) >= 2:
         for sc in (scene_spans[0], scene_spans[-1]):
             inner = [p for p in paras if sc.start <= p.start and p.end <= sc.end]
-            if len(inner) == 1 and _quote_only(text, inner[0]):
+            if len(inner) == 1 and _quote_only(text, inner[0]) and not any(n.start == inner[0].start for n in out):
                 out.append(NonStory(inner[0].start, inner[0].end, "epigraph"))
     return out
 

@@ -51,6 +51,10 @@ __all__ = [
 ]
 
 
+#: A user name that labels messages in lower case ("pidgeonhole", "xx_lana_xx").
+_HANDLE = re.compile(r"[a-z0-9_][\w.-]*")
+
+
 def _ao3_priors(story: Story) -> list[str]:
     """Character names from AO3 tags and relationship pairs, parenthesised fandoms removed."""
     names: list[str] = []
@@ -168,6 +172,13 @@ def candidate_forms(
     for h in hits:
         if h.start in labels:
             h.tagged = h.cue = h.label = True  # "Jess: omw" names who sends the message
+    # a user name in lower case ("**pidgeonhole:** guys") is a name where it labels messages
+    named = {h.start for h in hits}
+    for start in sorted(labels - named):
+        handle = _HANDLE.match(text, start)
+        if handle is not None:
+            hits.append(NameHit(start, handle.end(), None, (handle.group(),), True, False, cue=True, tagged=True, label=True))
+    hits.sort(key=lambda h: h.start)
     forms = keep_forms(text, hits, priors, lower, kin_names(story, hits))
     starts = (h.start for f in forms.values() for h in f.hits)
     return forms, GenderContext.of(story, quote_index(story), starts, gender_model)

@@ -201,9 +201,11 @@ class _NameWords:
         wl = w.lower()
         if w in PARTICLES or w.startswith("of "):
             return True
+        ev = self.evidence.get(w) or _Evidence()
+        if not w[0].isupper() and ev.labels >= 2 and ev.labels == ev.caps:
+            return True  # a user name labelling messages ("**pidgeonhole:** guys", see :mod:`fabula.stages.chat`)
         if len(w) < 2 or w.isdigit() or not w[0].isupper() or _ROMAN.fullmatch(w):
             return False
-        ev = self.evidence.get(w) or _Evidence()
         unhyphened = wl.replace("-", "")  # "Good-bye"
         if unhyphened in STOP:
             wl = unhyphened
