@@ -135,10 +135,13 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     labels = label_starts(text, [x.quote for x in st.qs])
     for k in fp:
         sec = ix.sections[k]
-        for m in ix.mentions_in(sec.start, sec.end):
+        mentions = [m for m in ix.mentions_in(sec.start, sec.end) if m.character]
+        # "Love,\nMaisie" under each entry of a diary: the narrator signs it (twice at least: one letter signed
+        # inside a story is someone else's)
+        signed = Counter(m.character for m in mentions if _signed(text, m.start, m.end))
+        for m in mentions:
             if m.character and not ix.in_quote(m.start) and m.start not in labels:
-                if _signed(text, m.start, m.end):
-                    # "Love,\nMaisie" under a diary entry or a letter: the narrator signs it
+                if signed[m.character] >= 2 and _signed(text, m.start, m.end):
                     votes[k][m.character] = votes[k].get(m.character, 0.0) + 2.0
                     continue
                 narr_mentions[k][m.character] += 1
