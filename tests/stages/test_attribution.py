@@ -1785,3 +1785,14 @@ def test_a_diary_signed_under_a_valediction_names_its_narrator() -> None:
     )
     story = _run(entry.replace(", Maisie?", "?") + entry)
     assert _speakers(story)[1] == "Maisie", _speakers(story)
+
+
+def test_a_letter_a_tag_gives_as_the_speaker_is_a_name() -> None:
+    """"said M": a capital letter for a name (a spymaster's), neither a pronoun ("I") nor a title ("M." for monsieur)."""
+    text = (
+        "M was already at the table when Bond arrived.\n\n"
+        '"Another one," said M. "You leave tonight."\n\n"Tonight?" said Bond.\n'
+    )
+    story = _run(text)
+    assert _speakers(story) == ["M", "Bond"]
+    assert next(c for c in story.characters if c.name == "M").gender is None

@@ -204,6 +204,8 @@ class _NameWords:
         ev = self.evidence.get(w) or _Evidence()
         if not w[0].isupper() and ev.labels >= 2 and ev.labels == ev.caps:
             return True  # a user name labelling messages ("**pidgeonhole:** guys", see :mod:`fabula.stages.chat`)
+        if len(w) == 1 and w not in "IAO" and self.tag_named[w] >= 1 and ev.caps >= 2:
+            return True  # '"Another one," said M.': a letter for a name (not "I", "A", "O")
         if len(w) < 2 or w.isdigit() or not w[0].isupper() or _ROMAN.fullmatch(w):
             return False
         unhyphened = wl.replace("-", "")  # "Good-bye"

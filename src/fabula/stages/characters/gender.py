@@ -176,8 +176,8 @@ def title_votes(fs: Sequence[Form]) -> Counter[str]:
     votes: Counter[str] = Counter()
     for f in fs:
         g = title_gender(f.title)
-        if g is None and f.title is None and len(f.words) == 1:
-            g = title_gender(f.words[0].lower())  # "the General", "the Baroness"
+        if g is None and f.title is None and len(f.words) == 1 and len(f.words[0]) > 1:
+            g = title_gender(f.words[0].lower())  # "the General", "the Baroness" (not "M", a name, as "M." is)
         if g:
             votes[g] += len(f.hits)
     return votes
