@@ -53,6 +53,15 @@ def test_guillemets() -> None:
     ) == [["Bonjour", "Ça va ?"]]
 
 
+def test_corner_brackets() -> None:
+    """「…」, as translations from Japanese write speech, with the speaker's tag outside."""
+    text = "「You're late,」 said Yuki.\n\n「Sorry. The train—」\n\nYuki looked up. 「Paperwork.」"
+    assert _quotes(text) == [["You're late,"], ["Sorry. The train—"], ["Paperwork."]]
+    story = analyze(text, input_format="text", upto="attribution")
+    names = {c.id: c.name for c in story.characters}
+    assert names.get(story.quotes[0].speaker or "") == "Yuki"
+
+
 def test_dash_dialogue() -> None:
     text = "— Yes, he said.\n— And you? — she asked. — Will you come?\n— No."
     assert _quotes(text) == [["Yes,"], ["And you?", "Will you come?"], ["No."]]

@@ -1,6 +1,7 @@
 """Quotations: every utterance as grouped sub-spans (marks excluded), and inner thought as a separate layer.
 
-Handles straight and curly double quotes, British single quotes (apostrophes told apart), guillemets, dash-led
+Handles straight and curly double quotes, British single quotes (apostrophes told apart), guillemets, corner
+brackets (「…」, as translations from Japanese write speech), dash-led
 dialogue (also after a beat that opens its paragraph), nested quotes, quotations running over a paragraph break,
 unbalanced marks recovered at paragraph ends, and message or script lines with no marks (``Jess: omw``,
 :mod:`fabula.stages.chat`), each its own utterance. Sub-spans of one utterance around a tag (“I do,” he says. “I
@@ -49,11 +50,14 @@ _EMPHASIS = re.compile(r"([_*])(?<![\w*_][_*])(?=\S)([^\n_*]{1,400}?)(?<=\S)\1(?
 
 
 def _style(text: str) -> str:
-    """The dominant quotation style of a text: ``double``, ``single``, ``guillemet`` or ``dash``."""
+    """The dominant quotation style of a text: ``double``, ``single``, ``guillemet``, ``corner`` or ``dash``."""
     dq = text.count('"') + text.count("“") + text.count("”")
     sq = text.count("‘") + len(_OPENING_SINGLE.findall(text))
     gq = text.count("«") + text.count("»")
+    cq = text.count("「") + text.count("」")
     dash = len(re.findall(r"(?m)^[ \t]*(?:—|–|--)[ \t]*\S", text))
+    if cq > dq and cq > gq and cq > sq:
+        return "corner"  # 「…」, as translations from Japanese write speech
     if sq > dq and sq >= gq:
         return "single"
     if gq > dq:
@@ -286,6 +290,8 @@ def find_raw(text: str, paras: list[Span], style: str | None = None) -> list[_Ra
             found = _scan_single(text, p.start, p.end, pi)
         elif style == "guillemet":
             found = _scan_double(text, p.start, p.end, "«", "»", "\0", pi)
+        elif style == "corner":
+            found = _scan_double(text, p.start, p.end, "「", "」", "\0", pi)
         else:
             found = _scan_dash(text, p.start, p.end, pi)
         raws.extend(found)

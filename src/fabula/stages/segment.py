@@ -46,7 +46,7 @@ NARRATOR_HEADING_RE = re.compile(
     r"|journal|diary))\b[^\n]{0,80}",
     re.IGNORECASE,
 )
-_SENT_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9\-—])|[.!?…]+[\"'”’»)\]]*(?=\s*$)")
+_SENT_END = re.compile(r"[.!?…]+[\"'”’»」)\]]*(?=\s+[\"'“‘«「(\[]?[A-Z0-9\-—])|[.!?…]+[\"'”’»」)\]]*(?=\s*$)")
 #: Abbreviations whose full stop ends no sentence: titles, then the others.
 _ABBREV = TITLE_ABBREVIATIONS | frozenset("jr sr hon mt ft vs etc no vol ch p pp fig sen rep".split())
 
@@ -58,7 +58,7 @@ _MALE = frozenset(["he", "him", "his", "himself"])
 _FEMALE = frozenset(["she", "her", "hers", "herself"])
 _PAST_AUX = frozenset(["was", "were", "had", "did", "could", "would"])
 _PRESENT_AUX = frozenset(["is", "are", "am", "has", "does", "can", "will"])
-_QUOTE_CHARS = '"“”«»'
+_QUOTE_CHARS = '"“”«»「」'
 
 
 def paragraphs(text: str) -> list[Span]:
@@ -390,7 +390,7 @@ def sections(
 
 def _quote_only(text: str, span: Span) -> bool:
     s = text[span.start : span.end].strip()
-    return len(s) > 2 and s[0] in "\"“'‘«" and s[-1] in "\"”'’»" and s.count("\n") < 6
+    return len(s) > 2 and s[0] in "\"“'‘«「" and s[-1] in "\"”'’»」" and s.count("\n") < 6
 
 
 #: An epigraph's credit line closing a paragraph: a dash, then a short name or source ("— Emily Dickinson",

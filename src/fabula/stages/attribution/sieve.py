@@ -408,7 +408,7 @@ def _after_mark(st: AttributionState, pos: int) -> int:
     return pos
 
 def _before_mark(st: AttributionState, pos: int) -> int:
-    while pos > 0 and st.text[pos - 1] in "\"“‘'«":
+    while pos > 0 and st.text[pos - 1] in "\"“‘'«「":
         pos -= 1
     return pos
 

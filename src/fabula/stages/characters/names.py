@@ -47,7 +47,7 @@ _CAP_WORD = re.compile(
     r"|[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+(?:-[A-Z][A-Za-z0-9À-ÖØ-öø-ÿ'’]*+)*+(?!-[a-z])"
     rf"|{_PARTICLE}(?=(?:[ \n]{_PARTICLE})?[ \n][A-Z]))"
 )
-_CLOSE_MARKS = "\"”’'»)]"
+_CLOSE_MARKS = "\"”’'»」)]"
 #: A nickname in quotation marks inside a full name: 'Robert "Bobby" Nash', 'Eleanor ‘Nell’ Price'.
 _NICKNAME_GAP = re.compile(r" [\"“'‘][A-Z][\w'’-]*[\"”'’] ")
 _LOWER_WORD = re.compile(r"[a-z](?<![\w'’][a-z])[\w'’]*")  # (?<![\w'’])[a-z]…, the first character first: faster
@@ -125,7 +125,7 @@ def after_abbrev(text: str, pos: int) -> bool:
 def _is_initial(text: str, pos: int) -> bool:
     """Whether a word at ``pos`` starts a sentence (or an utterance)."""
     i, nl = _prev_nonspace(text, pos)
-    while i >= 0 and text[i] in "“‘«([":
+    while i >= 0 and text[i] in "“‘«「([":
         return True
     if i < 0:
         return True
@@ -429,7 +429,7 @@ def mark_cues(text: str, hits: list[NameHit]) -> None:
 
 #: A closing quotation mark (and the comma or space after it) right before a tag word; an opening one after it.
 _QUOTE_BEFORE = re.compile(r"[\"”’'»][,;]?\s*$")
-_QUOTE_AFTER = re.compile(r"\s*[,:]?\s*[\"“‘'«]")
+_QUOTE_AFTER = re.compile(r"\s*[,:]?\s*[\"“‘'«「]")
 
 
 def _apposed_person(text: str, end: int) -> bool:

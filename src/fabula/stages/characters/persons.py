@@ -87,7 +87,7 @@ _WORD_AFTER = re.compile(r"^[\s,]*([A-Za-z]+)")
 _LOWER_WORD = re.compile(r"[a-z](?<![\w'’][a-z])[a-z'’-]*")
 _ASCII_LOWER_WORD = re.compile(r"[a-z](?<![A-Za-z0-9_'][a-z])[a-z'-]*")  # the same for ASCII text, faster
 _CAP_WORD = re.compile(r"[A-Z](?<![\w'’][A-Z])[\w'’-]*")
-_OPENERS = "\"“‘'«(["
+_OPENERS = "\"“‘'«「(["
 _ENDERS = ".!?…:;"
 _DEMONYM = ("ian", "ians", "ese", "ish", "ans")
 #: Endings of English place and building names (a morphological cue, not a list of places).
