@@ -444,6 +444,16 @@ def test_two_short_syllables_make_a_given_name() -> None:
     assert not names & {"To-day", "Good-bye", "Ha-ha", "Show-off", "Em-ma", "Post-it", "Two-fifty"}, names
 
 
+def test_names_opening_on_a_capital_outside_ascii_are_names() -> None:
+    """"Élodie", "Łukasz", "Ömer": a capital letter of any Latin alphabet opens a name."""
+    text = (
+        '"Late again," said Élodie. Élodie laughed.\n\n"Always," said Łukasz. Łukasz shrugged.\n\n'
+        '"Me too," said Ömer.\n'
+    )
+    names = set(_by_name(_chars(text, persons=False)))
+    assert {"Élodie", "Łukasz", "Ömer"} <= names, names
+
+
 def test_a_title_after_a_capitalised_lead_word_keeps_its_name() -> None:
     """In "As Mrs. Weston observed" and "Poor Mr. Woodhouse wept", the title still opens the name."""
     story = _chars(
