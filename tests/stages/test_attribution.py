@@ -1796,3 +1796,10 @@ def test_a_letter_a_tag_gives_as_the_speaker_is_a_name() -> None:
     story = _run(text)
     assert _speakers(story) == ["M", "Bond"]
     assert next(c for c in story.characters if c.name == "M").gender is None
+
+
+def test_a_pov_marker_names_a_narrator_whose_name_opens_on_an_accented_capital() -> None:
+    """"~ Élodie ~" and "~ Łukasz ~" hand the "I" to Élodie and to Łukasz."""
+    story = _run(_POV_HYPHENATED.replace("Min-ji", "Élodie").replace("Jae-won", "Łukasz"))
+    names = {c.id: c.name for c in story.characters}
+    assert [names.get(s.narrator or "") for s in story.sections] == ["Élodie", "Łukasz"]

@@ -87,6 +87,7 @@ def test_label_forms() -> None:
         ("[11:42 PM] Jess: are you up", "Jess", "are you up"),
         ("(9:05) Mia: omw", "Mia", "omw"),
         ("**pidgeonhole:** guys", "pidgeonhole", "guys"),
+        ("Élodie: omw", "Élodie", "omw"),
         ("__x_lana_x__: same", "x_lana_x", "same"),
     ]:
         m = LINE.match(line)

@@ -15,15 +15,15 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from fabula.lexicon import LATIN_UPPER
 from fabula.story import Quote, Span
 
 #: A label at a line's start: one to three capitalised words (or a user name in bold: ``**pidgeonhole:**``), maybe
-#: bold (``**Jess:**``, ``**Jess**:``) or
-#: bracketed, maybe after the time it was sent (``[11:42 PM] Jess:``), maybe a script's direction in brackets after it
-#: (``MARCUS (whispering):``), then a colon and the message.
+#: bold (``**Jess:**``, ``**Jess**:``) or bracketed, maybe after the time it was sent (``[11:42 PM] Jess:``), maybe
+#: a script's direction in brackets after it (``MARCUS (whispering):``), then a colon and the message.
 _LABEL = (
     r"[ \t]*(?:[\[(]?\d{1,2}:\d{2}(?:[ \t]?[AaPp]\.?[Mm]\.?)?[\])]?[ \t]*)?"  # a time first: "[11:42 PM] Jess: hi"
-    r"(?:\*\*|__|\[)?(?P<name>[A-Z][\w'’.-]*(?:[ \t][A-Z][\w'’.-]*){0,2}?"
+    rf"(?:\*\*|__|\[)?(?P<name>[{LATIN_UPPER}][\w'’.-]*(?:[ \t][{LATIN_UPPER}][\w'’.-]*){{0,2}}?"
     r"|(?<=\*\*|__)[a-z0-9_][\w.-]{1,30}(?=(?:\*\*|__)[ \t]*:|:(?:\*\*|__)))(?:\*\*|__|\])?"
     r"(?:[ \t]*\([^()\n]{1,40}\))?[ \t]*:(?:\*\*|__)?"
 )

@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
-from fabula.lexicon import TITLE_ABBREVIATIONS
+from fabula.lexicon import LATIN_LETTERS, LATIN_UPPER, TITLE_ABBREVIATIONS
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import headings
@@ -27,7 +27,7 @@ _NOTE_RE = re.compile(
 )
 _DECOR = r"[~*=•·♡♥_-]"
 #: A one-word name in a POV marker, hyphenated or not ("Jae-won").
-_NAME = r"[A-Z][A-Za-z]+(?:-[A-Za-z][a-z]+)?"
+_NAME = rf"[{LATIN_UPPER}][{LATIN_LETTERS}]+(?:-[A-Za-z][a-z]+)?"
 #: Words a decorated line ("~ Prologue ~") is a heading with, no narrator's name.
 HEADING_WORDS = frozenset(
     "prologue epilogue interlude flashback chapter part end fin bonus extra note update preface afterword later "
@@ -35,7 +35,7 @@ HEADING_WORDS = frozenset(
 )
 _POV_RE = re.compile(
     rf"[ \t]*{_DECOR}*[ \t]*(?:({_NAME})['’]?[sS]?['’]?\s+(?:POV|pov|P\.O\.V\.)|POV:?\s*({_NAME})"
-    rf"|([A-Z]{{2,}})|(?<={_DECOR})[ \t]*([A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)(?=[ \t]*{_DECOR}))[ \t]*{_DECOR}*[ \t]*"
+    rf"|([A-Z]{{2,}})|(?<={_DECOR})[ \t]*({_NAME})(?=[ \t]*{_DECOR}))[ \t]*{_DECOR}*[ \t]*"
 )
 #: A heading that says who narrates what follows: "Narrative Continued by the Doctor", "Mina Harker's Journal".
 NARRATOR_HEADING_RE = re.compile(

@@ -135,17 +135,7 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     labels = label_starts(text, [x.quote for x in st.qs])
     for k in fp:
         sec = ix.sections[k]
-        mentions = [m for m in ix.mentions_in(sec.start, sec.end) if m.character]
-        # "Love,\nMaisie" under each entry of a diary: the narrator signs it (twice at least: one letter signed
-        # inside a story is someone else's)
-        signed = Counter(m.character for m in mentions if _signed(text, m.start, m.end))
-        for m in mentions:
-            if m.character and not ix.in_quote(m.start) and m.start not in labels:
-                if signed[m.character] >= 2 and _signed(text, m.start, m.end):
-                    votes[k][m.character] = votes[k].get(m.character, 0.0) + 2.0
-                    continue
-                narr_mentions[k][m.character] += 1
-                acting[m.character] += _acts(text, m.end)
+        _narrated(st, sec.start, sec.end, labels, votes[k], narr_mentions[k], acting)
         for sm in _SELF_INTRO.finditer(text, sec.start, sec.end):
             if _said_by_another(st, starts, sm.start(), placeholders):
                 continue  # "I'm Dev," said by someone else: no introduction of the narrator
@@ -231,6 +221,31 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
             mapping[ph] = pick
         prev_qs = qs
     return mapping
+
+def _narrated(
+    st: AttributionState,
+    start: int,
+    end: int,
+    labels: Collection[int],
+    votes: dict[str, float],
+    mentions: Counter[str],
+    acting: Counter[str],
+) -> None:
+    """Count the narration's mentions of each character between ``start`` and ``end`` (message labels aside) and
+    the ones that act; a name signing two diary entries or more ("Love,\nMaisie") is a vote for the narrator
+    instead (one letter signed inside a story is someone else's)."""
+    ix, text = st.ix, st.text
+    found = [m for m in ix.mentions_in(start, end) if m.character and not ix.in_quote(m.start) and m.start not in labels]
+    signed = Counter(m.character for m in found if _signed(text, m.start, m.end))
+    for m in found:
+        cid = m.character
+        assert cid is not None
+        if signed[cid] >= 2 and _signed(text, m.start, m.end):
+            votes[cid] = votes.get(cid, 0.0) + 2.0
+            continue
+        mentions[cid] += 1
+        acting[cid] += _acts(text, m.end)
+
 
 #: A closing line before a signature: "Love,", "Yours ever,", "xoxo,", "Best wishes,".
 _VALEDICTION = re.compile(

@@ -20,6 +20,8 @@ from fabula.lexicon import (
     DEITIES,
     IRREGULAR_PAST,
     KIN_NAMES,
+    LATIN_LETTERS,
+    LATIN_UPPER,
     NOBLE_TITLES,
     NUMBER_WORDS,
     PARTICLES,
@@ -42,12 +44,9 @@ _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
 # (at most one more particle between: "van der Luyden");
 # a hyphen joins capitalised parts only ("Mary-Anne"): "Cold-hearted", "To-day", "A-n-n-e" are no names; or two
 # short syllables ("Jae-won", "Hyun-woo", "Xiao-ling": a Korean or Chinese given name; see _syllable_name)
-#: Capital letters of the Latin alphabets ("Élodie", "Łukasz", "Ömer", "Şule"), and the letters a name is written in.
-_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
-_LETTER = "A-Za-z0-9" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isalpha())
 _CAP_WORD = re.compile(
     r"(?<!\w)(?<!\w['’])(?:Y/N(?![\w/])|[A-Z][a-z]{1,4}-[a-z]{2,5}(?![\w'’-])"
-    rf"|[{_UPPER}][{_LETTER}'’]*+(?:-[{_UPPER}][{_LETTER}'’]*+)*+(?!-[a-z])"
+    rf"|[{LATIN_UPPER}][{LATIN_LETTERS}'’]*+(?:-[{LATIN_UPPER}][{LATIN_LETTERS}'’]*+)*+(?!-[a-z])"
     rf"|{_PARTICLE}(?=(?:[ \n]{_PARTICLE})?[ \n][A-Z]))"
 )
 _CLOSE_MARKS = "\"”’'»」)]"
