@@ -200,8 +200,8 @@ def verb_like(word: str) -> bool:
     than three letters, none of :data:`NOT_VERB`."""
     return len(word) > 3 and word.endswith(("ed", "s")) and word not in NOT_VERB
 
-#: Capital letters of the Latin alphabets, for character classes ("Élodie", "Łukasz", "Ömer", "Şule"), and the letters
-#: a name is written in.
+#: Capital letters of the Latin alphabets, for character classes ("Élodie", "Łukasz", "Ömer", "Şule"), and the
+#: letters a name is written in.
 LATIN_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 LATIN_LETTERS = "A-Za-z0-9" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isalpha())
 

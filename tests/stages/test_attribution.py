@@ -1796,6 +1796,9 @@ def test_a_letter_a_tag_gives_as_the_speaker_is_a_name() -> None:
     story = _run(text)
     assert _speakers(story) == ["M", "Bond"]
     assert next(c for c in story.characters if c.name == "M").gender is None
+    # a surname cut short after a title in a letter ("Mrs. K.") is no name of its own
+    letter = 'Mrs. Kirke met me.\n\n"Welcome," said Mrs. K. "Sit down."\n\n"Thanks," said Mrs. K. "Tea?"\n'
+    assert "Mrs. K" not in {c.name for c in _run(letter).characters}
 
 
 def test_a_pov_marker_names_a_narrator_whose_name_opens_on_an_accented_capital() -> None:

@@ -235,7 +235,9 @@ def _narrated(
     the ones that act; a name signing two diary entries or more ("Love,\nMaisie") is a vote for the narrator
     instead (one letter signed inside a story is someone else's)."""
     ix, text = st.ix, st.text
-    found = [m for m in ix.mentions_in(start, end) if m.character and not ix.in_quote(m.start) and m.start not in labels]
+    found = [
+        m for m in ix.mentions_in(start, end) if m.character and not ix.in_quote(m.start) and m.start not in labels
+    ]
     signed = Counter(m.character for m in found if _signed(text, m.start, m.end))
     for m in found:
         cid = m.character

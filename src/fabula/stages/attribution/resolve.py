@@ -65,13 +65,14 @@ def described(st: AttributionState, x: QuoteState, gender: str) -> str | None:
     """How the narration last described a person of ``gender`` in the quotation's paragraph or the three
     before it ("a lean hunchbacked old woman" → ``the old woman``): the name of a speaker known only as "she"."""
     nouns = (PERSON_NOUNS_M if gender == "m" else PERSON_NOUNS_F) - KIN
+    titled = _TITLED_NOUNS & nouns
     a = st.ix.paras[max(0, x.para - 3)][0]
     b = (x.quote.outer or (x.quote.start, x.quote.end))[0]
     best = None
     for m in _DESCRIPTION.finditer(st.text, a, b):
         words = m.group(1).split()
         # a title written as a name ("The Queen received them") is a description too
-        n = next((k for k, w in enumerate(words) if w in nouns or (w.istitle() and w.lower() in _TITLED_NOUNS & nouns)), -1)
+        n = next((k for k, w in enumerate(words) if w in nouns or (w.istitle() and w.lower() in titled)), -1)
         if n >= 0 and all(w not in NP_STOP for w in words[:n]) and not st.ix.in_quote(m.start()):
             best = words[max(0, n - 1) : n + 1]  # the noun and the word before it: "the old woman"
     return " ".join(["the", *best]) if best else None

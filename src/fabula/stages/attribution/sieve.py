@@ -57,7 +57,9 @@ _I_AM = re.compile(r"(?i)(?<!\bif )\bI(?:'m|’m|\s+am)\s+$")
 #: A quotation opening inside a quotation: a name after it is someone else's words ("she said: 'my name's …'").
 _NESTED_OPEN = re.compile(r"(?:^|[\s:(])['‘“\"]\w")
 #: A speaker giving their name: "I'm Juno.", "My name is Oskar", "Call me Ish".
-_INTRODUCES = re.compile(r"(?:\bI(?:'m|’m| am)|\b[Mm]y name(?:'s|’s| is)|\b[Cc]all me)\s+([A-Z][\w'’-]*)(?![\w'’-])")
+_INTRODUCES = re.compile(
+    r"(?:\bI(?:'m|’m| am)|\b[Mm]y name(?:'s|’s| is)|\b[Cc]all me)\s+([A-Z][\w'’-]*)(?![\w'’-])"
+)
 #: A possessive after a name, its apostrophe lost or not: "Miss Schlegel's aunt", "Miss Schlegel s aunt".
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b| s\b")
 #: A question for someone's name: "What's your name?", "Name for the cup?", "Tell me your name."

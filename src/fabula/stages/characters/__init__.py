@@ -177,7 +177,8 @@ def candidate_forms(
     for start in sorted(labels - named):
         handle = _HANDLE.match(text, start)
         if handle is not None:
-            hits.append(NameHit(start, handle.end(), None, (handle.group(),), True, False, cue=True, tagged=True, label=True))
+            words = (handle.group(),)
+            hits.append(NameHit(start, handle.end(), None, words, True, False, cue=True, tagged=True, label=True))
     hits.sort(key=lambda h: h.start)
     forms = keep_forms(text, hits, priors, lower, kin_names(story, hits))
     starts = (h.start for f in forms.values() for h in f.hits)

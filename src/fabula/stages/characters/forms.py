@@ -131,8 +131,11 @@ class _NameWords:
             if len(h.words) == 1 and _AUX_AFTER.match(text, h.end) and not after_abbrev(text, h.start)
         }
         self.surnames = self.titled | {h.words[-1] for h in hits if len(h.words) > 1}
-        # tags that give a word as a name, not as a role ("Ash said", not "said the Duck")
-        self.tag_named = Counter(h.words[0] for h in hits if h.tagged and len(h.words) == 1 and not after_the(text, [h]))
+        # tags that give a word alone as a name, not as a role or after a title ("Ash said", not "said the Duck",
+        # not "said Mrs. K", a surname cut short in a letter)
+        self.tag_named = Counter(
+            h.words[0] for h in hits if h.tagged and h.title is None and len(h.words) == 1 and not after_the(text, [h])
+        )
 
     def trim(self, h: NameHit, words: tuple[str, ...], title: str | None) -> None:
         """Give ``h`` new words and title, moving its counts (under the words it was counted for)."""
@@ -264,6 +267,10 @@ def keep_forms(
     return _drop_non_persons(text, _group_forms(text, hits, priors, lower, kin), priors)
 
 
+#: Titles a surname follows, English word or not ("Mrs. Hall", "Lieutenant Park").
+_BEFORE_SURNAME = SURNAME_TITLES | SURNAME_RANKS
+
+
 def _group_forms(
     text: str, hits: list[NameHit], priors: set[str], lower: Counter[str], kin: Collection[str] = ()
 ) -> dict[FormKey, Form]:
@@ -297,7 +304,7 @@ def _group_forms(
             continue  # "Long after the voice had died away": "Long" of "Long Tom" capitalised by its place
         if role_runs.get(words, 0) >= 3 and not any(w.lower() in STOP for w in words):
             good = [True] * len(words)
-        elif (h.title in SURNAME_TITLES or h.title in SURNAME_RANKS) and len(words) == 1 and words[0].lower() in PLACE_SURNAMES:
+        elif h.title in _BEFORE_SURNAME and len(words) == 1 and words[0].lower() in PLACE_SURNAMES:
             good = [True]  # "Mrs. Hall", "Mr. Hill", "Lieutenant Park": a title makes the word a surname
         else:
             good = [name_words.ok(w) for w in words]
@@ -310,7 +317,7 @@ def _group_forms(
             # "Mr. Gray", "Dorian Gray" (in a story full of gray skies, or said twice in dialogue): the last word
             # after a title or a known first name is a surname
             k = len(words) - 1
-            after = (h.title in SURNAME_TITLES or h.title in SURNAME_RANKS) if k == 0 else good[k - 1] and name_prior(words[k - 1]) is not None
+            after = h.title in _BEFORE_SURNAME if k == 0 else good[k - 1] and name_prior(words[k - 1]) is not None
             if not good[k] and after and name_words.surname(words[k]):
                 good[k] = True
         if not all(good):

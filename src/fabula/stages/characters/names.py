@@ -174,10 +174,9 @@ def is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> bool
 
 #: Per outer mark, a nested quotation's opening (after a space, a dash or the quotation's start, before a capital:
 #: "'Dear Miss Ruiz", not "tell 'em") and its closing mark (before a space, punctuation or the end).
-_NESTED = {
-    **dict.fromkeys("\"“", (re.compile(r"(?:^|(?<=[\s—–(]))['‘](?=[A-Z])"), re.compile(r"['’](?=[\s,.!?;:—–]|$)"))),
-    **dict.fromkeys("'‘", (re.compile(r"(?:^|(?<=[\s—–(]))[\"“](?=[A-Z])"), re.compile(r"[\"”](?=[\s,.!?;:—–]|$)"))),
-}
+_SINGLE_NESTED = (re.compile(r"(?:^|(?<=[\s—–(]))['‘](?=[A-Z])"), re.compile(r"['’](?=[\s,.!?;:—–]|$)"))
+_DOUBLE_NESTED = (re.compile(r"(?:^|(?<=[\s—–(]))[\"“](?=[A-Z])"), re.compile(r"[\"”](?=[\s,.!?;:—–]|$)"))
+_NESTED = {**dict.fromkeys("\"“", _SINGLE_NESTED), **dict.fromkeys("'‘", _DOUBLE_NESTED)}
 
 
 def _quoted_within(text: str, qstart: int, pos: int) -> bool:
