@@ -163,3 +163,5 @@ def test_a_quotation_over_its_source_is_an_epigraph_wherever_it_stands() -> None
     story = _story(text)
     epigraphs = [story.text[n.start : n.end] for n in story.nonstory if n.kind == "epigraph"]
     assert epigraphs == ['"Hope is the thing with feathers."\n— Emily Dickinson']
+    reply = _story('The door opened.\n\n"Are you coming?"\n\n— Yes, he said.\n\nThey went out.\n')
+    assert not [n for n in reply.nonstory if n.kind == "epigraph"]

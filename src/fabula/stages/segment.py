@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
-from fabula.lexicon import LATIN_LETTERS, LATIN_UPPER, TITLE_ABBREVIATIONS
+from fabula.lexicon import LATIN_LETTERS, LATIN_UPPER, SPEECH_VERB_RE, TITLE_ABBREVIATIONS
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import headings
@@ -398,6 +398,14 @@ def _quote_only(text: str, span: Span) -> bool:
 _CREDIT = re.compile(r"\n[ \t]*(?:—|–|--?)[ \t]*[A-Z][\w.'’-]*(?:[ \t,]+[\w.'’-]+){0,7}[ \t]*$")
 
 
+def _credit(line: str) -> bool:
+    """A credit line names a source, it says nothing ("— Yes, he said" is a dash-led reply)."""
+    return SPEECH_VERB_RE.search(line) is None and _PRONOUN.search(line) is None
+
+
+_PRONOUN = re.compile(r"\b(?:I|he|she|we|you|they)\b")
+
+
 def epigraphs_and_notes(text: str, paras: list[Span], scene_spans: list[Span]) -> list[NonStory]:
     """Author's notes (``A/N:``, ``NB:``, ``Author's note``) and epigraphs (a lone quotation opening or closing the text)."""
     out: list[NonStory] = []
@@ -408,12 +416,12 @@ def epigraphs_and_notes(text: str, paras: list[Span], scene_spans: list[Span]) -
     for k, p in enumerate(paras):
         body = text[p.start : p.end]
         credit = _CREDIT.search(body)
-        if credit is not None and _quote_only(text, Span(p.start, p.start + credit.start())):
+        if credit is not None and _credit(credit.group()) and _quote_only(text, Span(p.start, p.start + credit.start())):
             out.append(NonStory(p.start, p.end, "epigraph"))
-        elif _quote_only(text, p) and k + 1 < len(paras) and _CREDIT.fullmatch(
-            "\n" + text[paras[k + 1].start : paras[k + 1].end]
-        ):
-            out.append(NonStory(p.start, paras[k + 1].end, "epigraph"))
+        elif _quote_only(text, p) and k + 1 < len(paras):
+            line = "\n" + text[paras[k + 1].start : paras[k + 1].end]
+            if _CREDIT.fullmatch(line) and _credit(line):
+                out.append(NonStory(p.start, paras[k + 1].end, "epigraph"))
     if len(scene_spans) >= 2:
         for sc in (scene_spans[0], scene_spans[-1]):
             inner = [p for p in paras if sc.start <= p.start and p.end <= sc.end]
