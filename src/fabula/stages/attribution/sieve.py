@@ -14,12 +14,11 @@ import itertools
 import re
 from collections.abc import Collection, Sequence
 
-from fabula.lexicon import FAMILY_TITLES, MALE_VOCATIVES, POSSESSIVE_PRONOUNS, TITLES, name_prior
+from fabula.lexicon import MALE_VOCATIVES, TITLES, name_prior
 from fabula.stages.attribution.evidence import Ref, sentence_subjects, sentences, tag_after, tag_before
 from fabula.stages.attribution.resolve import (
     beat_speaker,
     local_pronoun,
-    relative_of,
     resolve_nominal,
     resolve_pronoun,
     resolve_ref,
@@ -32,8 +31,6 @@ from fabula.stages.characters.nouns import common_words
 from fabula.story import NOT_SPEECH, Mention, Quote
 
 _LISTENER = re.compile(r"\b(?:to|at|towards|toward)\s+$", re.IGNORECASE)
-#: A relative the tag's speaker turns to: "said to her husband", "turning to his father".
-_TO_RELATIVE = re.compile(r"[^.!?;\"“”]*?\bto\s+(his|her)\s+(" + "|".join(FAMILY_TITLES) + r")\b(?!['’]s| s\b)")
 _GENDERED_VOCATIVE = re.compile(
     r"(?:^|[,;!?.—]\s*|\b(?:my|dear|my dear|oh|o|good|young)\s+)"
     r"(sir|madam|madame|ma'am|mam|miss|mademoiselle|lady|mistress|sir|gentlemen|lad|boy|girl|sonny|son|"
@@ -179,15 +176,6 @@ def _gather(st: AttributionState, i: int, x: QuoteState, narrated: Collection[st
         for m in ix.mentions_in(ra, rb):
             if m.character and _LISTENER.search(text, max(ra, m.start - 12), m.start):
                 x.listeners.append(m.character)
-    if tag is not None and tag.kind == "name" and tag.cid:
-        # "Mrs. Patel said to her husband": in the tag's own clause, Mr. Patel listens
-        named = ix.m_at.get(tag.pos)
-        after = named.end if named is not None else tag.pos
-        km = _TO_RELATIVE.match(text, after, min(len(text), after + 60))
-        if km is not None and POSSESSIVE_PRONOUNS[km.group(1).lower()] == st.gender.get(tag.cid):
-            r = relative_of(st, tag.cid, km.group(2).lower())
-            if r is not None and r not in x.listeners:
-                x.listeners.append(r)
     # 3. names inside the quotation
     asked, told = _asked_name(st, i)
     for a, b in q.spans:
