@@ -238,11 +238,12 @@ def _narrated(
     found = [
         m for m in ix.mentions_in(start, end) if m.character and not ix.in_quote(m.start) and m.start not in labels
     ]
-    signed = Counter(m.character for m in found if _signed(text, m.start, m.end))
-    for m in found:
+    signs = [_signed(text, m.start, m.end) for m in found]
+    signed = Counter(m.character for m, sign in zip(found, signs, strict=True) if sign)
+    for m, sign in zip(found, signs, strict=True):
         cid = m.character
         assert cid is not None
-        if signed[cid] >= 2 and _signed(text, m.start, m.end):
+        if sign and signed[cid] >= 2:
             votes[cid] = votes.get(cid, 0.0) + 2.0
             continue
         mentions[cid] += 1

@@ -103,7 +103,8 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
     # and "the tall one" is not "the small one": a word of description picks someone out of a group the narration
     # brought in ("two women, a tall one and a small one"; "said the artful one", met nowhere before, is an epithet)
     counted = counted or (
-        _described_one(words) and re.search(rf"\b(?:a|an|the) {words[1]} one\b", st.text[: ref.pos]) is not None
+        _described_one(words)
+        and re.compile(rf"\b(?:a|an|the) {re.escape(words[1])} one\b").search(st.text, 0, ref.pos) is not None
     )
     # "said the eldest" right after "the king's three sons": one of a counted group, someone of their own
     counted = counted or (
@@ -400,32 +401,27 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
             owners = [v for v in x.vocatives if st.gender.get(v) == g]
             owners += [prev] if prev and st.gender.get(prev) == g else []
             owners += [resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=g))]
-        return next((r for owner in owners if owner and (r := relative_of(st, owner, head))), None)
+        cls = FAMILY_TITLES[head][1]
+        # "Mrs. Dashwood" before "Mrs. John Dashwood": the shortest name of the family's title
+        titled = [
+            (d.id, parts[-1])
+            for d in sorted(st.story.characters, key=lambda d: len(d.name))
+            if (parts := d.name.lower().replace(".", "").split()) and parts[0] == cls
+        ]
+        for owner in owners:
+            c = st.ix.chars.get(owner or "")
+            if c is None:
+                continue
+            for surname in _surnames(c, married=head in ("husband", "wife")):
+                found = next((d for d, last in titled if d != c.id and last == surname), None)
+                if found is not None:
+                    return found
+        return None
     if ref.gender is not None and det == "the":
         # "replied the old woman" is nobody the story knows by another description ("the nursemaid")
         others = [c.id for c in st.new_chars if ref.phrase not in c.aliases]
         return resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=ref.gender), recent_only=True, exclude=others)
     return None
-
-def relative_of(st: AttributionState, owner: str, head: str) -> str | None:
-    """The character ``owner``'s ``head`` (a key of :data:`FAMILY_TITLES`: "wife", "father") is by title and
-    surname: Mrs. Patel is Mr. Patel's wife, Mr. Bennet Elizabeth Bennet's father."""
-    c = st.ix.chars.get(owner)
-    if c is None:
-        return None
-    cls = FAMILY_TITLES[head][1]
-    # "Mrs. Dashwood" before "Mrs. John Dashwood": the shortest name of the family's title
-    titled = [
-        (d.id, parts[-1])
-        for d in sorted(st.story.characters, key=lambda d: len(d.name))
-        if (parts := d.name.lower().replace(".", "").split()) and parts[0] == cls
-    ]
-    for surname in _surnames(c, married=head in ("husband", "wife")):
-        found = next((d for d, last in titled if d != c.id and last == surname), None)
-        if found is not None:
-            return found
-    return None
-
 
 def beat_speaker(st: AttributionState, i: int, local: bool = False) -> str | None:
     """The subject of a narration sentence in the quotation's paragraph: inside the quotation's tag gap, the
