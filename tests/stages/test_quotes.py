@@ -98,6 +98,25 @@ def test_dash_tags_with_long_descriptions_and_titles() -> None:
     ]
 
 
+def test_dash_speech_goes_on_after_a_tag_where_no_dash_ever_reopens_it() -> None:
+    """Joyce's convention: the speech runs on after its tag with no dash ("he cried. That will do."), up to a beat
+    whose subject is a pronoun or a name the text writes mid-sentence; a colon and a dash open speech in narration;
+    a sentence after the tag is the tag's no longer ("A ponderous Saxon. He thinks" holds no tag)."""
+    text = (
+        "— Thanks, he cried briskly. That will do nicely. He skipped off the step and looked at Stephen.\n\n"
+        "— God, isn't he dreadful? he said frankly. A ponderous Saxon. He thinks you're not a gentleman.\n\n"
+        "— Scutter! he cried. He came over to the step and said: — Lend us your noserag.\n\n"
+        "— Yes, said Mr. Deasy. Stephen nodded.\n"
+    )
+    assert [span for q in _quotes(text) for span in q] == [
+        "Thanks,", "That will do nicely.", "God, isn't he dreadful?", "A ponderous Saxon.", "Scutter!",
+        "Lend us your noserag.", "Yes,",
+    ]
+    # where a dash reopens the speech anywhere, a sentence after a tag is narration, as before
+    reopened = text + "— No, she said. — Go on.\n"
+    assert _quotes(reopened)[0] == ["Thanks,"]
+
+
 def test_lines_back_to_back_in_one_paragraph_are_separate_quotations() -> None:
     text = 'Their father lowered the paper. "Tom. Leave the table." "But I didn\'t say anything!" "Now."\n'
     assert _quotes(text) == [["Tom. Leave the table."], ["But I didn't say anything!"], ["Now."]]

@@ -117,6 +117,21 @@ def test_second_person_narration() -> None:
     assert segment.person_tense(first, 0, len(first))[0] == "first"
 
 
+def test_dash_led_lines_are_speech_for_the_person() -> None:
+    """The "I" of dash-led dialogue is the speakers', not the narration's: a third-person scene written so stays
+    third person; a narrator's own tags ("I say") still count."""
+    third = (
+        "— Where were you last night? asked Marek.\n\n— Out, said Jana.\n\n— I was with Pavel, if you must know. "
+        "I'm tired.\n\n— I'm not starting anything, he said. I'm only saying.\n\n— I know. She took off her boots.\n"
+    )
+    first = (
+        "— Where were you? asks Marek.\n\n— Out, I say. — With Pavel.\n\n— Again? I'm only asking.\n\n"
+        "— Again, I tell him. — And I'll go again.\n\n— Then go.\n"
+    )
+    assert segment.person_tense(third, 0, len(third))[0] == "third"
+    assert segment.person_tense(first, 0, len(first))[0] == "first"
+
+
 def test_pov_switch_after_gap_makes_two_sections() -> None:
     a = "I look at him. He turns away. He says he is tired. I watch him go. He sighs and he leaves."
     b = "I watch her cry. She says she is done. I tell her no. She leaves and she slams the door."

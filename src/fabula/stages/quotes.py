@@ -11,6 +11,7 @@ love you.”) are grouped into one ``Quote``.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -191,12 +192,19 @@ _DASH_AFTER_BEAT = re.compile(r"(?<=[.!?…][ \t])[ \t]*(?:—|–|--)[ \t]*(?=[
 #: An inner dash (spaced, or tight against the words it reopens: ``says Ilse. —Phone away``), or a sentence break,
 #: comma or question inside a dash-led paragraph: where a tag may begin.
 _DASH_BREAK = re.compile(r"\s+(?:—|–|--)(?:\s+|(?=[^\s—–-]))|(?<=[,.!?…])\s+(?=[^\s—–-])")
+#: A dash that reopens the speech after a tag ("said Ilse. — Phone away"); a text with none follows Joyce's
+#: convention, where the speech goes on after the tag with no dash (see ``_scan_dash``).
+_DASH_REOPEN = re.compile(r"[,.!?…][ \t]+(?:—|–|--)[ \t]*\w")
+#: A capitalised word inside a sentence: a name (or a title).
+_MID_CAPITAL = re.compile(r"(?<=[a-z,;] )[A-Z][\w'’-]*")
 _DASH_PRONOUNS = frozenset("he she i they we you".split())
 _DASH_WORD = re.compile(r"[\w'’-]+")
 
 
 #: A title's abbreviation right before a break: its full stop is no sentence end.
 _TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(w.capitalize() for w in TITLE_ABBREVIATIONS)) + r")\.\s+$")
+#: A sentence's end, not a title's full stop ("said Mr. Deasy").
+_SENTENCE_END = re.compile("".join(rf"(?<!\b{w.capitalize()})" for w in sorted(TITLE_ABBREVIATIONS)) + r"[.!?…]")
 #: Prepositions that carry a description on ("the man *in* the grey coat", "the woman *with* the twins").
 _DESCRIPTION_PREPS = frozenset("in with at from on by behind beside near under".split())
 #: Words that open a clause: a speech verb after them belongs to the speech ("the boy who said …").
@@ -208,14 +216,16 @@ def _speech(word: str) -> bool:
     return word.lower() in SPEECH_VERBS or SPEECH_VERB_RE.fullmatch(word) is not None
 
 
-def _dash_tag_starts(text: str, pos: int, end: int, after: str) -> bool:
+def _dash_tag_starts(text: str, pos: int, end: int, after: str, names: frozenset[str] | None = None) -> bool:
     """Whether the words at ``pos`` begin a tag or narration inside a dash-led paragraph, after the mark ``after``:
     a speech tag (``she said``, ``said Mikhail``, ``the old man asked``) after any break; after a full stop also a
     beat whose subject is a pronoun or a name (``She shrugged.``), not a sentence of the speech going on
-    (``There was a fire``, ``The trams were stopped``)."""
+    (``There was a fire``, ``The trams were stopped``). ``names``: the words a name may be (else any capitalised
+    word not in the stop list)."""
     if after == "." and _TITLE_BEFORE.search(text, max(0, pos - 8), pos):
         return False  # "— Mrs. Devlin?": a title's full stop ends no sentence
-    words = [m.group() for m in _DASH_WORD.finditer(text, pos, min(end, pos + 80))][:8]
+    stop = _SENTENCE_END.search(text, pos, min(end, pos + 80))  # the words of this sentence only
+    words = [m.group() for m in _DASH_WORD.finditer(text, pos, stop.start() if stop else min(end, pos + 80))][:8]
     if not words:
         return False
     first = words[0]
@@ -231,17 +241,27 @@ def _dash_tag_starts(text: str, pos: int, end: int, after: str) -> bool:
             head = n - 1
     tagged = any(_speech(w) for w in words[1 : head + 2])
     base = re.split(r"['’]", first.lower())[0]  # "There's", "I'm"
-    subject = base in _DASH_PRONOUNS or (first[0].isupper() and base not in STOP)
+    subject = base in _DASH_PRONOUNS or (
+        first[0].isupper() and base not in STOP and (names is None or first in names or is_first_name(first))
+    )
     if tagged and (subject or head > 1):
         return True
     return after == "." and subject and len(words) > 1 and base not in {"i", "you", "we"}
 
 
-def _scan_dash(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
+def _tag_words(text: str, pos: int, end: int) -> bool:
+    """Whether a verb of speech is among the first words at ``pos`` ("he cried briskly", "Buck Mulligan said")."""
+    return any(_speech(m.group()) for m in itertools.islice(_DASH_WORD.finditer(text, pos, min(end, pos + 60)), 4))
+
+
+def _scan_dash(text: str, p0: int, p1: int, pi: int, resume: frozenset[str] | None = None) -> list[_Raw]:
     """Dash-led dialogue: ``— Yes, he said. — And you?`` Speech alternates with tags split at inner dashes; after a
-    tag without one, a dash reopens the speech where a sentence ended (``says Ilse. — Phone away``) or where it is
-    set tight against the words (``says Ilse. —Phone away``), not inside the narration (``turned — slowly — away``).
-    A paragraph may open with a beat: the first dash after one of its sentences opens the speech."""
+    tag without one, a dash reopens the speech where a sentence ended (``says Ilse. — Phone away``), after a colon
+    (``he said: — Lend us``) or where it is set tight against the words (``says Ilse. —Phone away``), not inside the
+    narration (``turned — slowly — away``). A paragraph may open with a beat: the first dash after one of its
+    sentences opens the speech. ``resume`` (the text's names, see ``_proper_words``) when the text never reopens
+    speech with a dash (Joyce's convention): the sentence after a tag goes on with the speech unless it is a beat
+    (``— Thanks, he cried. That will do. He skipped off``), whose subject is a pronoun or one of those names."""
     m = _DASH_LEAD.match(text, p0, p1) or _DASH_AFTER_BEAT.search(text, p0, p1)
     if not m or m.end() >= p1:
         return []
@@ -249,14 +269,23 @@ def _scan_dash(text: str, p0: int, p1: int, pi: int) -> list[_Raw]:
     pos = m.end()
     speech = True
     dashed_tag = False  # the narration now running was opened by a dash (and a dash closes it)
+    tag_open = False  # the narration now running is a tag whose sentence has not ended
     for t in _DASH_BREAK.finditer(text, pos, p1):
         is_dash = "—" in t.group() or "–" in t.group() or "--" in t.group()
         if speech:
-            if not is_dash and not _dash_tag_starts(text, t.end(), p1, text[t.start() - 1]):
+            if not is_dash and not _dash_tag_starts(text, t.end(), p1, text[t.start() - 1], resume):
                 continue
             out.append(_Raw(pos, _rstrip(text, pos, t.start()), m.start() if not out else pos, t.start(), pi))
             speech, dashed_tag = False, is_dash
-        elif is_dash and (dashed_tag or not t.group()[-1].isspace() or _ends_sentence_before(text, p0, t.start(), ",")):
+            tag_open = resume is not None and not is_dash and _tag_words(text, t.end(), p1)
+        elif is_dash and (dashed_tag or not t.group()[-1].isspace() or _ends_sentence_before(text, p0, t.start(), ",:")):
+            speech = True
+        elif tag_open and not is_dash and text[t.start() - 1] in ".!?…":
+            if _TITLE_BEFORE.search(text, max(0, t.start() - 8), t.end()):
+                continue  # "said Mr. Deasy"
+            tag_open = False
+            if _dash_tag_starts(text, t.end(), p1, ".", resume):
+                continue  # a beat: "He skipped off the gunrest"
             speech = True
         else:
             continue
@@ -282,6 +311,10 @@ def _rstrip(text: str, a: int, b: int) -> int:
 def find_raw(text: str, paras: list[Span], style: str | None = None) -> list[_Raw]:
     """Scan story paragraphs for quotations in the text's dominant style; join quotations across paragraph breaks."""
     style = style or _style(text)
+    joyce = style == "dash" and not any(
+        _DASH_LEAD.match(text, p.start, p.end) and _DASH_REOPEN.search(text, p.start, p.end) for p in paras
+    )
+    resume = frozenset(_MID_CAPITAL.findall(text)) if joyce else None
     raws: list[_Raw] = []
     for pi, p in enumerate(paras):
         if style == "double":
@@ -293,7 +326,7 @@ def find_raw(text: str, paras: list[Span], style: str | None = None) -> list[_Ra
         elif style == "corner":
             found = _scan_double(text, p.start, p.end, "「", "」", "\0", pi)
         else:
-            found = _scan_dash(text, p.start, p.end, pi)
+            found = _scan_dash(text, p.start, p.end, pi, resume)
         raws.extend(found)
     return _join_across_paragraphs(text, paras, raws, style)
 

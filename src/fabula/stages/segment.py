@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
-from fabula.lexicon import LATIN_LETTERS, LATIN_UPPER, SPEECH_VERB_RE, TITLE_ABBREVIATIONS
+from fabula.lexicon import LATIN_LETTERS, LATIN_UPPER, SPEECH_VERB_RE, SPEECH_VERBS, TITLE_ABBREVIATIONS
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import headings
@@ -182,9 +182,25 @@ _SPEECH = re.compile(r'"[^"]*(?:"|$)|“[^”]*(?:”|$)|‘[^’]*(?:’(?!\w)|
 _WORDS = re.compile(r"[a-z’']+")
 
 
+# A line led by a dash: speech in a text that writes dialogue so ("— Out, I said."), its tags beside it.
+_DASH_LINE = re.compile(r"(?m)^[ \t]*(?:—|–|--)[^\n]*")
+# "I" beside a word that may be a verb of speech: "I say", "said I".
+_I_TAG = re.compile(r"\bI\s+([a-z]+)\b|\b([a-z]+)\s+I\b")
+
+
+def _speech_verb(word: str) -> bool:
+    return word in SPEECH_VERBS or SPEECH_VERB_RE.fullmatch(word) is not None
+
+
 def _narration_words(text: str, start: int, end: int) -> list[str]:
-    """Lower-cased words outside double-quoted speech (a cheap approximation used only for person/tense)."""
-    narration = [_SPEECH.sub(" ", block) for block in _BLANK_SPLIT.split(text[start:end])]
+    """Lower-cased words outside double-quoted speech and dash-led lines, with the third-person pronouns of those
+    lines (a cheap approximation used only for person/tense)."""
+    blocks = _BLANK_SPLIT.split(text[start:end])
+    narration = [_SPEECH.sub(" ", _DASH_LINE.sub(" ", block)) for block in blocks]
+    # the dash-led lines' tags still tell the person: "— Out, she said.", "— Out, I say."
+    for line in (line for b in blocks for line in _DASH_LINE.findall(b)):
+        narration += [w for w in _WORDS.findall(line.lower()) if w in _THIRD]
+        narration += ["i" for m in _I_TAG.finditer(line) if _speech_verb(m.group(1) or m.group(2))]
     return _WORDS.findall(" ".join(narration).lower())
 
 
