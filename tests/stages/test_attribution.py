@@ -1793,3 +1793,23 @@ def test_a_pov_marker_names_a_narrator_whose_name_opens_on_an_accented_capital()
     story = _run(_POV_HYPHENATED.replace("Min-ji", "Élodie").replace("Jae-won", "Łukasz"))
     names = {c.id: c.name for c in story.characters}
     assert [names.get(s.narrator or "") for s in story.sections] == ["Élodie", "Łukasz"]
+
+
+def test_my_lady_is_said_to_the_one_lady_of_the_story() -> None:
+    """"Shall I tell Cook, my lady?" is said to Lady Ashcombe, so not by her: the maid asks, her mistress answers."""
+    text = (
+        "Lady Ashcombe rang for her maid at nine, and Bessie came up at once with the tray.\n\n"
+        '"You\'re late," said her ladyship.\n\n'
+        '"Beg pardon, my lady. The kitchen fire wouldn\'t draw."\n\n'
+        '"Put the tray down there. Has the post come?"\n\n'
+        '"Yes, my lady. Two letters and a parcel."\n\n'
+        "Bessie brought the letters. Her mistress opened the second with a knife.\n\n"
+        '"From Mr. Clive," she said. "He is coming on Thursday."\n\n'
+        '"Shall I tell Cook, my lady?"\n\n'
+        '"Tell Cook, and tell her that if there is mutton again I shall give notice myself."\n'
+    )
+    story = analyze(text, input_format="text", upto="attribution")
+    names = {c.id: c.name for c in story.characters}
+    said = [names.get(q.speaker or "") for q in story.quotes]
+    assert said[-2:] == ["Bessie", "Lady Ashcombe"]
+    assert names.get(story.quotes[-2].addressees[0]) == "Lady Ashcombe"

@@ -43,6 +43,8 @@ _KIN_VOCATIVE = re.compile(
     r"(?:^|[,;!?.—]\s*|\bmy\s+(?:dear\s+|dearest\s+)?)(papa|mamma|mama|father|mother)(?=\s*[,.!?;—]|\s*$)",
     re.IGNORECASE,
 )
+#: "my lady", "your lordship", "milady": said to the one Lady or Lord of the story.
+_PEER_VOCATIVE = re.compile(r"\b(?:my|your|mi|m['’])\s*(lady|lord)(?:ship)?\b", re.IGNORECASE)
 #: Words before one's own name: "My name is Priya Raman", "call me Ishmael", "I took the name of Provis" (not "my
 #: name was", a name one had: a married woman's maiden name is her brother's).
 _NAME_LEAD = re.compile(
@@ -205,6 +207,17 @@ def _gather(st: AttributionState, i: int, x: QuoteState, narrated: Collection[st
             parent = _parent(st, "m" if k.group(1).lower() in ("papa", "father") else "f", i, o0)
             if parent is not None and parent not in x.vocatives:
                 x.vocatives.append(parent)
+    for a, b in q.spans:
+        for k in _PEER_VOCATIVE.finditer(text, a, b):
+            peer = _peer(st, k.group(1).lower())
+            if peer is not None and peer not in x.vocatives:
+                x.vocatives.append(peer)
+
+
+def _peer(st: AttributionState, title: str) -> str | None:
+    """The one character whose name opens with ``title`` ("Lady Ashcombe" for "lady"), if there is one."""
+    held = [c.id for c in st.ix.chars.values() if c.name.split()[0].lower() == title and " " in c.name]
+    return held[0] if len(held) == 1 else None
 
 
 def _index_role(st: AttributionState, cid: str, phrase: str, pos: int) -> None:
