@@ -1813,3 +1813,18 @@ def test_my_lady_is_said_to_the_one_lady_of_the_story() -> None:
     said = [names.get(q.speaker or "") for q in story.quotes]
     assert said[-2:] == ["Bessie", "Lady Ashcombe"]
     assert names.get(story.quotes[-2].addressees[0]) == "Lady Ashcombe"
+
+
+def test_a_he_said_after_the_captain_was_lying_is_the_captain() -> None:
+    """A pronoun tag whose quotation opens the paragraph after "The captain was lying on the floor." (no man named
+    there) stands for the captain, a character of his own; one beside another person ("The maid disappeared, and
+    the old lady turned …") stands for no one of them by this rule."""
+    text = (
+        "\"Doc, you'd better come,\" said Finn from the hatch. \"It's the captain.\"\n\n"
+        "The captain was lying on the floor of the galley, one hand pressed to his ribs.\n\n"
+        '"I\'m fine," he said. "I slipped."\n\n'
+        '"You didn\'t slip," said Dr. Reyes, kneeling beside him. "You fainted."\n'
+    )
+    story = analyze(text, input_format="text", upto="attribution")
+    assert _speakers(story) == ["Finn", "the captain", "Dr. Reyes"]
+    assert story.quotes[1].type == "anaphoric"

@@ -142,6 +142,8 @@ def finish(st: AttributionState) -> None:
             continue
         q.speaker = x.speaker
         qtype, conf = RULES[x.rule]
+        if x.tag is not None and x.tag.kind == "pronoun" and qtype == "explicit":
+            qtype = "anaphoric"  # a role found for "he said" (sieve._described_before): the tag is a pronoun still
         if x.learned_confidence is not None:
             conf = round(x.learned_confidence, 3)
         q.type, q.confidence = kept or qtype, conf

@@ -667,8 +667,9 @@ def _role_subject(ref: Ref) -> bool:
     )
 
 
-def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
-    """Subjects of narration sentences in ``[a, b)``: a leading name, pronoun or possessive (``His eyes…``)."""
+def sentence_subjects(ix: StoryIndex, a: int, b: int, described: bool = False) -> list[Ref]:
+    """Subjects of narration sentences in ``[a, b)``: a leading name, pronoun or possessive (``His eyes…``).
+    ``described``: any description too, as parsed ("the captain was lying"), not only a title or a trade."""
     out: list[Ref] = []
     text = ix.text
     chunk = text[a:b]
@@ -692,7 +693,7 @@ def sentence_subjects(ix: StoryIndex, a: int, b: int) -> list[Ref]:
             k += 1
         w = toks[k][0].lower()
         ref, _ = _subject(ix, toks, k)
-        if ref is not None and (ref.kind != "nominal" or _titled_subject(ref) or _role_subject(ref)):
+        if ref is not None and (ref.kind != "nominal" or described or _titled_subject(ref) or _role_subject(ref)):
             out.append(ref)  # a title too ("The duchess pushed back her hood."): see resolve.beat_speaker
             continue
         if w in POSSESSIVE_PRONOUNS or (w == "your" and ix.narrator_word(w, toks[k][1])):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from fabula.lexicon import MALE_VOCATIVES, TITLES, name_prior
 from fabula.stages.attribution.evidence import Ref, sentence_subjects, sentences, tag_after, tag_before
@@ -27,7 +28,7 @@ from fabula.stages.attribution.resolve import (
 )
 from fabula.stages.attribution.state import AttributionState, QuoteState
 from fabula.stages.characters import doubted, is_vocative
-from fabula.stages.characters.nouns import common_words
+from fabula.stages.characters.nouns import common_words, known_person_noun
 from fabula.story import NOT_SPEECH, Mention, Quote
 
 _LISTENER = re.compile(r"\b(?:to|at|towards|toward)\s+$", re.IGNORECASE)
@@ -218,6 +219,48 @@ def _peer(st: AttributionState, title: str) -> str | None:
     """The one character whose name opens with ``title`` ("Lady Ashcombe" for "lady"), if there is one."""
     held = [c.id for c in st.ix.chars.values() if c.name.split()[0].lower() == title and " " in c.name]
     return held[0] if len(held) == 1 else None
+
+
+def _described_before(st: AttributionState, i: int, gender: str | None) -> str | None:
+    """Whom a pronoun tag stands for when its quotation opens the paragraph after one of narration whose sentence
+    subject is a title or a trade ("The captain was lying on the floor.\n\n"I'm fine," he said"), and that
+    paragraph names no one of the pronoun's gender: the title's holder, or a role of its own."""
+    x = st.qs[i]
+    ix = st.ix
+    if gender is None or x.para == 0 or (i and st.qs[i - 1].last_para >= x.para - 1):
+        return None
+    if st.text[ix.paras[x.para][0] : x.quote.start].strip(" \t\n\"“‘'"):
+        return None
+    pp0, pp1 = ix.paras[x.para - 1]
+    if any(m.character and st.gender.get(m.character) == gender for m in ix.mentions_in(pp0, pp1)):
+        return None
+    last = sentences(st.text[pp0:pp1])[-1:]
+    at = st.text.rfind(last[0], pp0, pp1) if last else -1
+    subjects = sentence_subjects(ix, at, pp1, described=True) if at >= 0 else []
+    # the last sentence's subject only ("The maid disappeared, and the old lady turned …" is not the maid)
+    for ref in subjects[-1:]:
+        if ref.kind != "nominal" or ref.gender not in (None, gender) or not ref.phrase:
+            continue
+        words = ref.phrase.split()
+        cut = next((k for k, w in enumerate(words) if w in _AUXILIARIES), len(words))  # "the captain was lying"
+        head = words[cut - 1]
+        if not 2 <= cut <= 4 or words[0] != "the" or not (head in TITLES or known_person_noun(head)):
+            continue  # "the captain", "the old sailor" (not "the brow of the little man")
+        rest = _LETTERS.findall(st.text, ref.pos + len(" ".join(words[:cut])), pp1)
+        if any(known_person_noun(w.lower()) for w in rest):
+            continue  # "The maid disappeared, and the old lady turned": someone else is in the sentence
+        cid = role_character(st, replace(ref, phrase=" ".join(words[:cut])))
+        if cid is not None and st.gender.get(cid) in (None, gender) and cid not in x.vocatives:
+            for c in st.new_chars:
+                if c.id == cid and c.gender is None:
+                    c.gender = st.gender[cid] = gender  # "he said" tells the captain's gender
+            return cid
+    return None
+
+
+_LETTERS = re.compile(r"[A-Za-z]+")
+#: Verbs that end the noun phrase before them ("the captain *was* lying").
+_AUXILIARIES = frozenset("was were is are had has did does would could should might must".split())
 
 
 def _index_role(st: AttributionState, cid: str, phrase: str, pos: int) -> None:
@@ -454,6 +497,8 @@ def attribute(st: AttributionState) -> None:
                 cid = local_pronoun(st, i, ref)
                 if cid is not None:
                     _set(x, cid, "tag_pronoun")
+                elif (cid := _described_before(st, i, ref.gender)) is not None:
+                    _set(x, cid, "tag_role")
                 else:
                     pending[i] = ref.gender
                 continue
