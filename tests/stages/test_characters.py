@@ -1405,3 +1405,19 @@ def test_a_bare_surname_written_as_a_shop_stays_with_mrs() -> None:
     )
     story = _chars(text, persons=False)
     assert len(_owners(story, "Haddow", "Mrs. Haddow")) == 1
+
+
+def test_a_common_word_after_a_relatives_noun_is_a_name() -> None:
+    """"My little sister Ivy came thundering down" names Ivy though "ivy" is an English word and she has no tag; her
+    lines, after her beat, are hers and not the narrator's."""
+    text = (
+        "Mom was already at the table when I came down.\n\n"
+        '"Morning, sweetheart," Mom said.\n\n"Morning."\n\n'
+        'My little sister Ivy came thundering down the stairs behind me. "Did anyone see my other shoe?"\n\n'
+        '"Did you look under your bed?" Mom asked.\n\n"Obviously."\n'
+    )
+    story = analyze(text, input_format="text", upto="attribution")
+    names = {c.id: c.name for c in story.characters}
+    assert "Ivy" in names.values()
+    said = [names.get(q.speaker or "") for q in story.quotes]
+    assert said[2:] == ["Ivy", "Mom", "Ivy"]

@@ -132,6 +132,17 @@ def test_dash_led_lines_are_speech_for_the_person() -> None:
     assert segment.person_tense(first, 0, len(first))[0] == "first"
 
 
+def test_a_scripts_lines_are_speech_for_the_person() -> None:
+    """"MAYA: I know. I didn't answer." is Maya's line: a screenplay is no first-person narration."""
+    script = (
+        "INT. KITCHEN - NIGHT\n\nMAYA (30s) stands at the sink. Her brother JON leans in the doorway.\n\n"
+        "JON: You're still up.\n\nMAYA: Couldn't sleep. I know I should.\n\nJON: Mum called again.\n\n"
+        "MAYA: I know. I didn't answer.\n\nJON: She just wants to talk to you.\n\n"
+        "MAYA (turning): Then I'll call her. I promise.\n"
+    )
+    assert segment.person_tense(script, 0, len(script))[0] == "third"
+
+
 def test_pov_switch_after_gap_makes_two_sections() -> None:
     a = "I look at him. He turns away. He says he is tired. I watch him go. He sighs and he leaves."
     b = "I watch her cry. She says she is done. I tell her no. She leaves and she slams the door."

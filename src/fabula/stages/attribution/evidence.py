@@ -667,6 +667,16 @@ def _role_subject(ref: Ref) -> bool:
     )
 
 
+def _named_after_noun(ix: StoryIndex, toks: list[Token], k: int) -> Ref | None:
+    """The name right after a person noun that follows the possessive at ``k`` ("My little sister Ivy", "her
+    cousin Rhys"): the sentence's subject."""
+    for j in range(k + 2, min(k + 4, len(toks))):
+        m = ix.m_at.get(toks[j][1])
+        if m is not None and m.character:
+            return Ref("name", toks[j][1], cid=m.character) if known_person_noun(toks[j - 1][0].lower()) else None
+    return None
+
+
 def sentence_subjects(ix: StoryIndex, a: int, b: int, described: bool = False) -> list[Ref]:
     """Subjects of narration sentences in ``[a, b)``: a leading name, pronoun or possessive (``His eyes…``).
     ``described``: any description too, as parsed ("the captain was lying"), not only a title or a trade."""
@@ -697,6 +707,10 @@ def sentence_subjects(ix: StoryIndex, a: int, b: int, described: bool = False) -
             out.append(ref)  # a title too ("The duchess pushed back her hood."): see resolve.beat_speaker
             continue
         if w in POSSESSIVE_PRONOUNS or (w == "your" and ix.narrator_word(w, toks[k][1])):
+            kin = _named_after_noun(ix, toks, k)
+            if kin is not None:
+                out.append(kin)  # "My little sister Ivy came thundering down": Ivy, not the narrator
+                continue
             g = POSSESSIVE_PRONOUNS.get(w, "narr")
             out.append(_pronoun_ref(g, toks[k][1], weak=True))
             continue

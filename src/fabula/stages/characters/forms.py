@@ -42,6 +42,12 @@ _ROMAN = re.compile(r"[IVXLCDM]+")
 _PREP_BEFORE = re.compile(r"(\w+)\s+(?:the\s+)?$")
 
 
+#: A relative's noun right before a name: "my little sister Ivy", "her cousin Hope" (see ``_NameWords.kin_named``).
+_KIN_BEFORE = re.compile(
+    r"\b(?:sister|brother|cousin|daughter|son|niece|nephew|granddaughter|grandson|wife|husband|twin)\s+$"
+)
+
+
 @dataclass(slots=True)
 class Form:
     """A distinct surface form (title + words) with its evidence."""
@@ -135,6 +141,10 @@ class _NameWords:
         # not "said Mrs. K", a surname cut short in a letter)
         self.tag_named = Counter(
             h.words[0] for h in hits if h.tagged and h.title is None and len(h.words) == 1 and not after_the(text, [h])
+        )
+        # one-word names right after a relative's noun: "my little sister Ivy", "his cousin Hope"
+        self.kin_named = Counter(
+            h.words[0] for h in hits if len(h.words) == 1 and _KIN_BEFORE.search(text, max(0, h.start - 24), h.start)
         )
 
     def trim(self, h: NameHit, words: tuple[str, ...], title: str | None) -> None:
@@ -248,7 +258,9 @@ class _NameWords:
         if wl in self.common and wl not in MALE_NAMES and wl not in FEMALE_NAMES:
             # "Hope sat down. … said Hope": a word the story never writes in lower case, named by a dialogue tag and
             # acting elsewhere
-            return ev.noninit >= 2 or (n_lower == 0 and ev.tagged >= 1 and ev.mid_cued + ev.init_cued >= 2)
+            return ev.noninit >= 2 or (
+                n_lower == 0 and (self.kin_named[w] >= 1 or (ev.tagged >= 1 and ev.mid_cued + ev.init_cued >= 2))
+            )
         # a known first name the text never writes in lower case may open its sentences ("Kai was leaning")
         return (
             ev.noninit >= 1
