@@ -143,6 +143,19 @@ def test_a_scripts_lines_are_speech_for_the_person() -> None:
     assert segment.person_tense(script, 0, len(script))[0] == "third"
 
 
+def test_thoughts_in_italics_are_no_narration() -> None:
+    """"*I can't do this,* Hana thought" is Hana's thought: the scene is told in the third person (a stressed
+    "_I_" in a first-person book still counts)."""
+    text = (
+        "*I can't do this,* Hana thought, staring at the stage.\n\n\"You're on in five,\" said the stage manager.\n\n"
+        "\"I know.\"\n\n*Breathe. I can breathe. I just have to breathe.* She wiped her hands on her dress.\n\n"
+        "Her mother squeezed her shoulder. \"You'll be wonderful.\"\n"
+    )
+    assert segment.person_tense(text, 0, len(text))[0] == "third"
+    first = "If _I_ was hard, he was harder. I said nothing. I went out. I walked to the casino and I sat down."
+    assert segment.person_tense(first, 0, len(first))[0] == "first"
+
+
 def test_pov_switch_after_gap_makes_two_sections() -> None:
     a = "I look at him. He turns away. He says he is tired. I watch him go. He sighs and he leaves."
     b = "I watch her cry. She says she is done. I tell her no. She leaves and she slams the door."

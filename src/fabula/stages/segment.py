@@ -184,6 +184,12 @@ _WORDS = re.compile(r"[a-z’']+")
 
 # A line led by a dash: speech in a text that writes dialogue so ("— Out, I said."), its tags beside it.
 _DASH_LINE = re.compile(r"(?m)^[ \t]*(?:—|–|--)[^\n]*")
+# Words in italics within a line, two or more: a thought ("*I can't do this,* Hana thought"), a title (not one
+# stressed word: "If _I_ was hard")
+_ITALIC = re.compile(
+    r"(?<![*\w])\*(?!\s)[^*\n]{0,200}?\s[^*\n]{0,200}?(?<!\s)\*(?![*\w])"
+    r"|(?<![_\w])_(?!\s)[^_\n]{0,200}?\s[^_\n]{0,200}?(?<!\s)_(?![_\w])"
+)
 # A script's line: a name in capitals, maybe a direction, a colon ("MAYA (turning): Then she can …"); not "ME:".
 _SCRIPT_LINE = re.compile(
     rf"(?m)^[ \t]*(?!ME[ \t]*:)[{LATIN_UPPER}][{LATIN_UPPER}'’.-]+(?:[ \t][{LATIN_UPPER}][{LATIN_UPPER}'’.-]+){{0,2}}"
@@ -198,10 +204,12 @@ def _speech_verb(word: str) -> bool:
 
 
 def _narration_words(text: str, start: int, end: int) -> list[str]:
-    """Lower-cased words outside double-quoted speech, a script's lines and dash-led lines, with the third-person
-    pronouns and the tags' "I" of the last (a cheap approximation used only for person/tense)."""
+    """Lower-cased words outside double-quoted speech, italics, a script's lines and dash-led lines, with the
+    third-person pronouns and the tags' "I" of the last (a cheap approximation used only for person/tense)."""
     blocks = _BLANK_SPLIT.split(text[start:end])
-    narration = [_SPEECH.sub(" ", _DASH_LINE.sub(" ", _SCRIPT_LINE.sub(" ", block))) for block in blocks]
+    narration = [
+        _ITALIC.sub(" ", _SPEECH.sub(" ", _DASH_LINE.sub(" ", _SCRIPT_LINE.sub(" ", block)))) for block in blocks
+    ]
     # the dash-led lines' tags still tell the person: "— Out, she said.", "— Out, I say."
     for line in (line for b in blocks for line in _DASH_LINE.findall(b)):
         narration += [w for w in _WORDS.findall(line.lower()) if w in _THIRD]
