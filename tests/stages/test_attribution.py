@@ -1828,3 +1828,16 @@ def test_a_he_said_after_the_captain_was_lying_is_the_captain() -> None:
     story = analyze(text, input_format="text", upto="attribution")
     assert _speakers(story) == ["Finn", "the captain", "Dr. Reyes"]
     assert story.quotes[1].type == "anaphoric"
+
+
+def test_whatever_says_a_line_plainly_is_a_speaker() -> None:
+    """'"You're lost," says the fox.': a fable's animal speaks though "fox" names no person; a person's noun ("said
+    the baronet") is left to the rules that find whom it describes."""
+    text = (
+        "The fox sits at the edge of the clearing and watches the girl.\n\n"
+        '"You\'re lost," says the fox.\n\nMira jumps. "You can talk?"\n\n'
+        '"Everyone can talk. Most people just don\'t listen." The fox yawns. "Where are you going?"\n\n'
+        '"Home. If I can find it."\n'
+    )
+    story = analyze(text, input_format="text", upto="attribution")
+    assert _speakers(story) == ["the fox", "Mira", "the fox", "Mira"]
