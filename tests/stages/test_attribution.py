@@ -1071,13 +1071,14 @@ def test_an_ordinal_tells_two_people_of_one_description_apart() -> None:
 @pytest.mark.parametrize("title", ["coach", "judge"])
 def test_a_title_in_a_tag_is_a_speaker_with_no_holder_named(title: str) -> None:
     """'"You call that a relay?" the coach said.': a title the story's people say to someone alone ("Yes, Coach.")
-    names a person although the word also names a thing; where no one is so addressed, "the coach" is a vehicle."""
+    names a person although the word also names a thing; where no one is so addressed, "the coach" that roars is a
+    vehicle (one that plainly *says* a line speaks: see test_whatever_says_a_line_plainly_is_a_speaker)."""
     text = (
         'Henderson and Walsh climbed out of the pool.\n\n"Sorry," said Walsh.\n\n'
         f'"You call that a relay?" the {title} said. "Again."\n\n"Yes, {title.title()}," said Henderson.\n'
     )
     assert _speakers(_run(text)) == ["Walsh", f"the {title}", "Henderson"]
-    plain = text.replace(f"Yes, {title.title()},", "Yes, sir,")
+    plain = text.replace(f"Yes, {title.title()},", "Yes, sir,").replace(f"the {title} said", f"the {title} roared")
     assert f"the {title}" not in _speakers(_run(plain))
 
 

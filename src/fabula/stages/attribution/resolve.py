@@ -177,6 +177,8 @@ def _described_one(words: list[str]) -> bool:
     return len(words) == 3 and words[0] == "the" and words[2] == "one" and words[1] not in _NO_DESCRIPTION
 
 
+#: Nouns of time that open a clause as a conjunction does ("said the moment she saw him").
+_WHEN_NOUNS = frozenset("instant moment minute second day time hour".split())
 #: The plainest verbs of saying, right before a tag's subject ('says the fox.') or right after it ('the fox said,').
 _SAID_BEFORE = re.compile(r"\b(?:said|says|asked|asks|replied|replies|answered|answers)\s+$")
 _SAID_AFTER = re.compile(r"\s+(?:said|says|asked|asks|replied|replies|answered|answers)\s*[,.!?]")
@@ -188,6 +190,8 @@ def _plainly_said(text: str, ref: Ref, words: list[str]) -> bool:
     "said the baronet", is left to the rules that find whom it describes.)"""
     if len(words) != 2 or words[0] != "the" or known_person_noun(words[1].rsplit("-", 1)[-1]):
         return False  # (nor "the sea-cook": a cook)
+    if words[1] in _WHEN_NOUNS:
+        return False  # "said the instant he came in": a conjunction
     end = ref.pos + len(ref.phrase or "")
     before = _SAID_BEFORE.search(text, max(0, ref.pos - 12), ref.pos) is not None
     return (before and _PHRASE_END.match(text, end) is not None) or _SAID_AFTER.match(text, end) is not None
