@@ -536,6 +536,11 @@ QUOTE_TAG_VERBS: tuple[str, ...] = tuple(
 )
 #: One of :data:`QUOTE_TAG_VERBS` as a whole word.
 SPEECH_VERB_RE = re.compile(r"\b(?:" + "|".join(QUOTE_TAG_VERBS) + r")\b")
+
+
+def speech_verb(word: str) -> bool:
+    """A verb of speech, in any of the forms the attribution stage knows ("said", "roared", "chanted")."""
+    return word.lower() in SPEECH_VERBS or SPEECH_VERB_RE.fullmatch(word) is not None
 #: A speech verb (or "saying", a bare "say/cry/exclaim/answer/reply") ending the text, optionally with "," or ":".
 _SAY_LEMMAS = ("say", "saying", "cry", "exclaim", "answer", "reply")
 SAY_BEFORE_RE = re.compile(r"\b(?:" + "|".join((*QUOTE_TAG_VERBS, *_SAY_LEMMAS)) + r")\s*[,:]?[ \t\n]*$")

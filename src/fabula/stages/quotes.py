@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE, SPEECH_VERBS, STOP, TITLE_ABBREVIATIONS
+from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE, SPEECH_VERBS, STOP, TITLE_ABBREVIATIONS, speech_verb
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import quote_model, quote_types
@@ -211,11 +211,6 @@ _DESCRIPTION_PREPS = frozenset("in with at from on by behind beside near under".
 _DASH_CLAUSE = frozenset("who whom which that and but or if when because".split())
 
 
-def _speech(word: str) -> bool:
-    """A verb of speech, in any of the forms the attribution stage knows ("said", "roared", "chanted")."""
-    return word.lower() in SPEECH_VERBS or SPEECH_VERB_RE.fullmatch(word) is not None
-
-
 def _dash_tag_starts(text: str, pos: int, end: int, after: str, names: frozenset[str] | None = None) -> bool:
     """Whether the words at ``pos`` begin a tag or narration inside a dash-led paragraph, after the mark ``after``:
     a speech tag (``she said``, ``said Mikhail``, ``the old man asked``) after any break; after a full stop also a
@@ -229,17 +224,17 @@ def _dash_tag_starts(text: str, pos: int, end: int, after: str, names: frozenset
     if not words:
         return False
     first = words[0]
-    if _speech(first):
+    if speech_verb(first):
         return len(words) > 1  # "said Mikhail", "asked she"
     head = 1
     if first.lower() in {"the", "a", "an", "his", "her", "their", "my", "old", "young", "little"}:
         # "the old man asked"; "the man in the grey overcoat says" (a description with a phrase of place or
         # dress, the verb right after it, before any other verb: "the boy who said" is no tag)
         head = 3
-        n = next((k for k, w in enumerate(words[1:], 1) if _speech(w)), 0)
+        n = next((k for k, w in enumerate(words[1:], 1) if speech_verb(w)), 0)
         if n > 4 and words[2].lower() in _DESCRIPTION_PREPS and not _DASH_CLAUSE & {w.lower() for w in words[:n]}:
             head = n - 1
-    tagged = any(_speech(w) for w in words[1 : head + 2])
+    tagged = any(speech_verb(w) for w in words[1 : head + 2])
     base = re.split(r"['’]", first.lower())[0]  # "There's", "I'm"
     subject = base in _DASH_PRONOUNS or (
         first[0].isupper() and base not in STOP and (names is None or first in names or is_first_name(first))
@@ -251,7 +246,7 @@ def _dash_tag_starts(text: str, pos: int, end: int, after: str, names: frozenset
 
 def _tag_words(text: str, pos: int, end: int) -> bool:
     """Whether a verb of speech is among the first words at ``pos`` ("he cried briskly", "Buck Mulligan said")."""
-    return any(_speech(m.group()) for m in itertools.islice(_DASH_WORD.finditer(text, pos, min(end, pos + 60)), 4))
+    return any(speech_verb(m.group()) for m in itertools.islice(_DASH_WORD.finditer(text, pos, min(end, pos + 60)), 4))
 
 
 def _scan_dash(text: str, p0: int, p1: int, pi: int, resume: frozenset[str] | None = None) -> list[_Raw]:
@@ -259,7 +254,7 @@ def _scan_dash(text: str, p0: int, p1: int, pi: int, resume: frozenset[str] | No
     tag without one, a dash reopens the speech where a sentence ended (``says Ilse. — Phone away``), after a colon
     (``he said: — Lend us``) or where it is set tight against the words (``says Ilse. —Phone away``), not inside the
     narration (``turned — slowly — away``). A paragraph may open with a beat: the first dash after one of its
-    sentences opens the speech. ``resume`` (the text's names, see ``_proper_words``) when the text never reopens
+    sentences opens the speech. ``resume`` (the words the text capitalises mid-sentence) when the text never reopens
     speech with a dash (Joyce's convention): the sentence after a tag goes on with the speech unless it is a beat
     (``— Thanks, he cried. That will do. He skipped off``), whose subject is a pronoun or one of those names."""
     m = _DASH_LEAD.match(text, p0, p1) or _DASH_AFTER_BEAT.search(text, p0, p1)

@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
-from fabula.lexicon import LATIN_LETTERS, LATIN_UPPER, SPEECH_VERB_RE, SPEECH_VERBS, TITLE_ABBREVIATIONS
+from fabula.lexicon import LATIN_LETTERS, LATIN_UPPER, SPEECH_VERB_RE, TITLE_ABBREVIATIONS, speech_verb
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import headings
@@ -199,10 +199,6 @@ _SCRIPT_LINE = re.compile(
 _I_TAG = re.compile(r"\bI\s+([a-z]+)\b|\b([a-z]+)\s+I\b")
 
 
-def _speech_verb(word: str) -> bool:
-    return word in SPEECH_VERBS or SPEECH_VERB_RE.fullmatch(word) is not None
-
-
 def _narration_words(text: str, start: int, end: int) -> list[str]:
     """Lower-cased words outside double-quoted speech, italics, a script's lines and dash-led lines, with the
     third-person pronouns and the tags' "I" of the last (a cheap approximation used only for person/tense)."""
@@ -213,7 +209,7 @@ def _narration_words(text: str, start: int, end: int) -> list[str]:
     # the dash-led lines' tags still tell the person: "— Out, she said.", "— Out, I say."
     for line in (line for b in blocks for line in _DASH_LINE.findall(b)):
         narration += [w for w in _WORDS.findall(line.lower()) if w in _THIRD]
-        narration += ["i" for m in _I_TAG.finditer(line) if _speech_verb(m.group(1) or m.group(2))]
+        narration += ["i" for m in _I_TAG.finditer(line) if speech_verb(m.group(1) or m.group(2))]
     return _WORDS.findall(" ".join(narration).lower())
 
 

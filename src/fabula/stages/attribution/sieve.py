@@ -217,7 +217,7 @@ def _gather(st: AttributionState, i: int, x: QuoteState, narrated: Collection[st
 
 def _peer(st: AttributionState, title: str) -> str | None:
     """The one character whose name opens with ``title`` ("Lady Ashcombe" for "lady"), if there is one."""
-    held = [c.id for c in st.ix.chars.values() if c.name.split()[0].lower() == title and " " in c.name]
+    held = [c.id for c in st.ix.chars.values() if len(w := c.name.split()) > 1 and w[0].lower() == title]
     return held[0] if len(held) == 1 else None
 
 
