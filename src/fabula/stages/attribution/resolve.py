@@ -136,7 +136,6 @@ def role_character(st: AttributionState, ref: Ref) -> str | None:
         and not _speaker_head(st.ix.text, ref)
         and not addressed_title(st, head)
         and capital not in st.ix.text[ref.pos : ref.pos + 60]
-        and not _plainly_said(st.ix.text, ref, words)
     ):
         return None
     det = words[0] if modified else "the"
@@ -175,26 +174,6 @@ _NO_DESCRIPTION = frozenset("other same last latter former next only right wrong
 def _described_one(words: list[str]) -> bool:
     """"the tall one", "the younger one": someone picked out of a group by a word of description."""
     return len(words) == 3 and words[0] == "the" and words[2] == "one" and words[1] not in _NO_DESCRIPTION
-
-
-#: Nouns of time that open a clause as a conjunction does ("said the moment she saw him").
-_WHEN_NOUNS = frozenset("instant moment minute second day time hour".split())
-#: The plainest verbs of saying, right before a tag's subject ('says the fox.') or right after it ('the fox said,').
-_SAID_BEFORE = re.compile(r"\b(?:said|says|asked|asks|replied|replies|answered|answers)\s+$")
-_SAID_AFTER = re.compile(r"\s+(?:said|says|asked|asks|replied|replies|answered|answers)\s*[,.!?]")
-
-
-def _plainly_said(text: str, ref: Ref, words: list[str]) -> bool:
-    """Whether a plain verb of saying has "the <noun>" alone for its subject ('"You're lost," says the fox.') and
-    the noun names no person: in a story, whatever says a line is a speaker, a fable's animal too. (A person's noun,
-    "said the baronet", is left to the rules that find whom it describes.)"""
-    if len(words) != 2 or words[0] != "the" or known_person_noun(words[1].rsplit("-", 1)[-1]):
-        return False  # (nor "the sea-cook": a cook)
-    if words[1] in _WHEN_NOUNS:
-        return False  # "said the instant he came in": a conjunction
-    end = ref.pos + len(ref.phrase or "")
-    before = _SAID_BEFORE.search(text, max(0, ref.pos - 12), ref.pos) is not None
-    return (before and _PHRASE_END.match(text, end) is not None) or _SAID_AFTER.match(text, end) is not None
 
 
 def _speaker_head(text: str, ref: Ref) -> bool:
