@@ -53,6 +53,9 @@ CLIPPED_TITLES = {
 TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
 #: Titles written abbreviated with a full stop ("Mrs.", "Capt.", "Messrs."): the stop ends no sentence.
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr st mme mlle messrs rev prof capt col gen lt sgt".split())
+#: A regex lookbehind: not right after a title's abbreviation, so the full stop that follows is no sentence's end
+#: ("said Mr. Deasy", "the skipper, Mr. Pike").
+NOT_AFTER_TITLE = "".join(rf"(?<!\b{w.capitalize()})" for w in sorted(TITLE_ABBREVIATIONS))
 #: The word an abbreviated title stands for, as a bare title says it ("Doc" to Dr. Nwosu, "Captain" to Capt. Hook).
 TITLE_WORDS = {
     "dr": "doctor",
@@ -541,6 +544,8 @@ SPEECH_VERB_RE = re.compile(r"\b(?:" + "|".join(QUOTE_TAG_VERBS) + r")\b")
 def speech_verb(word: str) -> bool:
     """A verb of speech, in any of the forms the attribution stage knows ("said", "roared", "chanted")."""
     return word.lower() in SPEECH_VERBS or SPEECH_VERB_RE.fullmatch(word) is not None
+
+
 #: A speech verb (or "saying", a bare "say/cry/exclaim/answer/reply") ending the text, optionally with "," or ":".
 _SAY_LEMMAS = ("say", "saying", "cry", "exclaim", "answer", "reply")
 SAY_BEFORE_RE = re.compile(r"\b(?:" + "|".join((*QUOTE_TAG_VERBS, *_SAY_LEMMAS)) + r")\s*[,:]?[ \t\n]*$")

@@ -16,7 +16,15 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from fabula.lexicon import SAY_BEFORE_RE, SPEECH_VERB_RE, SPEECH_VERBS, STOP, TITLE_ABBREVIATIONS, speech_verb
+from fabula.lexicon import (
+    NOT_AFTER_TITLE,
+    SAY_BEFORE_RE,
+    SPEECH_VERB_RE,
+    SPEECH_VERBS,
+    STOP,
+    TITLE_ABBREVIATIONS,
+    speech_verb,
+)
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import quote_model, quote_types
@@ -204,7 +212,7 @@ _DASH_WORD = re.compile(r"[\w'’-]+")
 #: A title's abbreviation right before a break: its full stop is no sentence end.
 _TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(w.capitalize() for w in TITLE_ABBREVIATIONS)) + r")\.\s+$")
 #: A sentence's end, not a title's full stop ("said Mr. Deasy").
-_SENTENCE_END = re.compile("".join(rf"(?<!\b{w.capitalize()})" for w in sorted(TITLE_ABBREVIATIONS)) + r"[.!?…]")
+_SENTENCE_END = re.compile(NOT_AFTER_TITLE + r"[.!?…]")
 #: Prepositions that carry a description on ("the man *in* the grey coat", "the woman *with* the twins").
 _DESCRIPTION_PREPS = frozenset("in with at from on by behind beside near under".split())
 #: Words that open a clause: a speech verb after them belongs to the speech ("the boy who said …").

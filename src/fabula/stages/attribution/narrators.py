@@ -15,8 +15,8 @@ from fabula.lexicon import (
     CANON_TITLE,
     CLIPPED_TITLES,
     GENERIC_PERSON_NOUNS,
+    NOT_AFTER_TITLE,
     SPEECH_VERBS,
-    TITLE_ABBREVIATIONS,
     TITLES,
     verb_like,
 )
@@ -539,7 +539,7 @@ _LIST_NEXT = re.compile(r",?\s+(?:and|or|nor)\b|,\s+(?:the\s+)?[A-Z]")
 # ... unless one name after the comma ends the sentence: "to his left, the old general, Marrik."
 _LAST_APPOSED = re.compile(
     r",\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
-    + "".join(rf"(?<!\b{w.capitalize()})" for w in sorted(TITLE_ABBREVIATIONS))  # not "the skipper, Mr. Pike"
+    + NOT_AFTER_TITLE  # not "the skipper, Mr. Pike"
     + r"[.;!?]"
 )
 # What joins a name to the noun phrase after it: "Hubbard himself, the", "Mr. Cole was the" (not "Dinah's our

@@ -238,24 +238,24 @@ def _described_before(st: AttributionState, i: int, gender: str | None) -> str |
     at = st.text.rfind(last[0], pp0, pp1) if last else -1
     subjects = sentence_subjects(ix, at, pp1, described=True) if at >= 0 else []
     # the last sentence's subject only ("The maid disappeared, and the old lady turned …" is not the maid)
-    for ref in subjects[-1:]:
-        if ref.kind != "nominal" or ref.gender not in (None, gender) or not ref.phrase:
-            continue
-        words = ref.phrase.split()
-        cut = next((k for k, w in enumerate(words) if w in _AUXILIARIES), len(words))  # "the captain was lying"
-        head = words[cut - 1]
-        if not 2 <= cut <= 4 or words[0] != "the" or not (head in TITLES or known_person_noun(head)):
-            continue  # "the captain", "the old sailor" (not "the brow of the little man")
-        rest = _LETTERS.findall(st.text, ref.pos + len(" ".join(words[:cut])), pp1)
-        if any(known_person_noun(w.lower()) for w in rest):
-            continue  # "The maid disappeared, and the old lady turned": someone else is in the sentence
-        cid = role_character(st, replace(ref, phrase=" ".join(words[:cut])))
-        if cid is not None and st.gender.get(cid) in (None, gender) and cid not in x.vocatives:
-            for c in st.new_chars:
-                if c.id == cid and c.gender is None:
-                    c.gender = st.gender[cid] = gender  # "he said" tells the captain's gender
-            return cid
-    return None
+    ref = subjects[-1] if subjects else None
+    if ref is None or ref.kind != "nominal" or ref.gender not in (None, gender) or not ref.phrase:
+        return None
+    words = ref.phrase.split()
+    cut = next((k for k, w in enumerate(words) if w in _AUXILIARIES), len(words))  # "the captain was lying"
+    head = words[cut - 1]
+    if not 2 <= cut <= 4 or words[0] != "the" or not (head in TITLES or known_person_noun(head)):
+        return None  # "the captain", "the old sailor" (not "the brow of the little man")
+    rest = _LETTERS.findall(st.text, ref.pos + len(" ".join(words[:cut])), pp1)
+    if any(known_person_noun(w.lower()) for w in rest):
+        return None  # "The maid disappeared, and the old lady turned": someone else is in the sentence
+    cid = role_character(st, replace(ref, phrase=" ".join(words[:cut])))
+    if cid is None or st.gender.get(cid) not in (None, gender) or cid in x.vocatives:
+        return None
+    for c in st.new_chars:
+        if c.id == cid and c.gender is None:
+            c.gender = st.gender[cid] = gender  # "he said" tells the captain's gender
+    return cid
 
 
 _LETTERS = re.compile(r"[A-Za-z]+")
