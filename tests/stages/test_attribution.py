@@ -599,6 +599,21 @@ def test_a_self_introduction_by_someone_else_does_not_name_the_narrator() -> Non
     assert all(c.name != "Tobias Venn" for c in story.characters if c.narrator)
 
 
+def test_a_narrator_who_called_herself_by_a_name_is_named_by_it() -> None:
+    # the narration writes the name three times, two of them in the introduction itself ("I called myself
+    # Tam"): that is no third-person use of it, and the introduction names the narrator
+    text = (
+        "My mother chose Tamsin, and my aunt chose Marigold, and between the two of them I called myself Tam. "
+        "Tam it stayed, on the ferry and at the school and on the letters that came for me.\n\n"
+        "The ferryman looked down at me from his wheel.\n\n"
+        '"Where are you bound?" he asked.\n\n'
+        '"The island," I said. "My aunt lives by the pier."\n\n'
+        '"Then sit by the rail," he said.\n'
+    )
+    story = _run(text)
+    assert [c.name for c in story.characters if c.narrator] == ["Tam"]
+
+
 @pytest.mark.parametrize("tag", ["said she", "she said", "she murmured", "she asked quietly"])
 def test_pronoun_tags_find_the_right_person(tag: str) -> None:
     text = f'Henry bowed to Lucy.\n\n"Good evening," {tag}.\n'

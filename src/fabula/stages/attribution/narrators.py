@@ -38,7 +38,8 @@ from fabula.story import Character, Quote, Span
 log = logging.getLogger(__name__)
 
 _SELF_INTRO = re.compile(
-    r"\b(?:[Mm]y name is|[Ii]'m called|[Cc]all(?:s|ed)? me|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})"
+    r"\b(?:[Mm]y name (?:is|was)|[Ii]'m called|I was (?:called|named|christened)|[Cc]all(?:s|ed)? me|"
+    r"I call(?:ed)? myself|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})"
 )
 _POSSESSIVE = re.compile(r"['’]s\b")
 #: First-person narration shorter than this (characters, about 5,000 words) is a short story or a chapter: there a
@@ -115,10 +116,10 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
 
     Evidence is pooled over all first-person sections (one narrator unless a section shows otherwise): names
     said to the narrator by the other characters (vocatives next to the narrator's turns; in a short text, any
-    vocative of a name the narration never uses), self introductions ("my name is", "calls me Lolly" in the
-    narration), never the names the narration itself uses in the third person or shows acting. A section where
-    the pooled narrator is spoken of in the third person, or whose lines another section gives to a named
-    character, gets its own.
+    vocative of a name the narration never uses), self introductions ("my name is", "calls me Lolly", "I called
+    myself Pip" in the narration; the name inside one is no third-person use of it), never the names the
+    narration itself uses in the third person or shows acting. A section where the pooled narrator is spoken of
+    in the third person, or whose lines another section gives to a named character, gets its own.
     """
     ix, text = st.ix, st.text
     fp = [k for k, ph in enumerate(st.narr_ids) if ph is not None]
@@ -142,6 +143,8 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
             for mm in ix.mentions_in(sm.start(1), sm.end(1)):
                 if mm.character:
                     votes[k][mm.character] = votes[k].get(mm.character, 0.0) + 2.0
+                    if narr_mentions[k][mm.character] and not ix.in_quote(sm.start()):
+                        narr_mentions[k][mm.character] -= 1  # "I called myself Pip": no third-person use of the name
     short = sum(ix.sections[k].end - ix.sections[k].start for k in fp) < SHORT_STORY
     for i, x in enumerate(st.qs):
         if x.section not in votes:
