@@ -632,6 +632,12 @@ GENERIC_PERSON_NOUNS = frozenset(
     others rest party guest host hostess newcomer chap father mother son daughter brother sister husband wife
     uncle aunt nephew niece grandfather grandmother cousin master mistress""".split()
 )
+#: Words for a people that a story may give someone for a nickname ("Irish murmured", "said Dutch").
+DEMONYMS = frozenset(
+    """english french german italian spanish russian american british irish scottish welsh dutch swiss
+    norwegian swedish danish dane swede finnish polish czech hungarian austrian portuguese belgian canadian
+    australian mexican brazilian egyptian turk prussian bavarian bohemian saxon yankee""".split()
+)
 #: Epithets a name may open with to tell two people of one first name apart ("Big Tom", "Old Jolyon").
 EPITHETS = frozenset("big little old young long tall fat".split())
 #: Ordinals that tell people of one description apart ("the first man", "the second man").

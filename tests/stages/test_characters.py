@@ -1421,3 +1421,26 @@ def test_a_common_word_after_a_relatives_noun_is_a_name() -> None:
     assert "Ivy" in names.values()
     said = [names.get(q.speaker or "") for q in story.quotes]
     assert said[2:] == ["Ivy", "Mom", "Ivy"]
+
+
+_BUNKHOUSE = (
+    "The new hand rode in at noon on a big painted horse with a big silver saddle, and the boys came out of the "
+    "bunkhouse to look.\n\n"
+    '"He\'s some gaudy to look at," Irish murmured to Cal.\n\n'
+    '"All he lacks is a brass band," said Cal.\n\n'
+    '"Sure, there\'s pretty girls here!" Big Medicine bellowed from the corral gate.\n\n'
+    '"That\'s the way they do it, all right," Irish agreed.\n\n'
+    '"Haw-haw-haw!" Big Medicine roared, and slapped his knee.\n\n'
+    "Irish laughed and rolled a cigarette, and Big Medicine went to see to the horse.\n"
+)
+
+
+def test_a_peoples_word_two_tags_give_as_a_speaker_is_a_nickname() -> None:
+    """"Irish murmured", "Irish agreed": a nickname, though "Irish" is otherwise no name."""
+    story = analyze(_BUNKHOUSE, input_format="text", upto="attribution")
+    assert any(c.name == "Irish" and c.quotes == 2 for c in story.characters)
+
+
+def test_an_epithet_before_a_word_never_named_alone_is_part_of_the_name() -> None:
+    """"Big Medicine bellowed": "Medicine" is never written without "Big", so the name is "Big Medicine"."""
+    assert "Big Medicine" in {c.name for c in _chars(_BUNKHOUSE).characters}

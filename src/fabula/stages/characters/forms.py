@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from fabula.lexicon import (
     CANON_TITLE,
+    DEMONYMS,
     EPITHETS,
     FEMALE_NAMES,
     KIN_NAMES,
@@ -226,6 +227,8 @@ class _NameWords:
             wl = unhyphened
         if wl in STOP and wl in KIN_NAMES and w[1:].islower():
             return w in self.kin  # "said Mum", "except Mum", "Mum laughed": the story's name for her
+        if wl in DEMONYMS and self.tag_named[w] >= 2 and not self.lower.get(wl, 0):
+            return True  # "Irish murmured", "Irish agreed": a people's word two dialogue tags give as a nickname
         if wl in STOP:
             # "said May"; "said Hall" where "Mr. Hall" is in the story
             if wl in STOP_NAMES:
@@ -306,7 +309,17 @@ def _group_forms(
         if h.title is None and len(h.words) == 2 and h.words[0].lower() in EPITHETS:
             epithet_runs[h.words] += 1 + 2 * (not h.initial)
     paired = Counter(w[1] for w, n in epithet_runs.items() if n >= 4)
-    epithet_runs = Counter({w: n for w, n in epithet_runs.items() if n >= 4 and paired[w[1]] >= 2})
+    # "Big Medicine bellowed": a word the story never names without the epithet before it, a dialogue tag giving
+    # the two as a speaker, is named with it ("Old Clem", only ever sung to, stays out)
+    alone = Counter(w for h in hits if not (len(h.words) == 2 and h.words[0].lower() in EPITHETS) for w in h.words)
+    tagged = {h.words for h in hits if h.tagged}
+    epithet_runs = Counter(
+        {
+            w: n
+            for w, n in epithet_runs.items()
+            if n >= 4 and (paired[w[1]] >= 2 or (not alone[w[1]] and w in tagged))
+        }
+    )
     forms: dict[FormKey, Form] = {}
     for h in hits:
         words = h.words
@@ -324,7 +337,7 @@ def _group_forms(
                 good[0] = True  # "Harriet Vane came in": a known first name opening its sentence, before a surname
             elif h.initial and h.title is None and len(words) > 1 and name_words.only_opens(words[0]):
                 good[0] = False  # "Hereupon Startop": a word that only ever opens a sentence opens this one
-            if words in epithet_runs and good[1] and name_prior(words[1]) is not None:
+            if words in epithet_runs and good[1] and (name_prior(words[1]) is not None or not alone[words[1]]):
                 good[0] = True
             # "Mr. Gray", "Dorian Gray" (in a story full of gray skies, or said twice in dialogue): the last word
             # after a title or a known first name is a surname
