@@ -614,6 +614,25 @@ def test_a_narrator_who_called_herself_by_a_name_is_named_by_it() -> None:
     assert [c.name for c in story.characters if c.narrator] == ["Tam"]
 
 
+def test_a_place_written_after_the_is_no_pronouns_antecedent_from_afar() -> None:
+    # "the Arno" looks like a man's first name after "the"; the person model doubts it: "He said" three paragraphs
+    # on is the stranger who leans forward, not the river
+    text = (
+        "The dining room of the pension was cold, and the two sisters had been given rooms at the back.\n\n"
+        '"I want so to see the Arno. The rooms the Signora promised us would have looked over the Arno. It is a '
+        'shame!"\n\n'
+        '"Any room does for me," said Maud, "but you should have a view."\n\n'
+        '"Maud, you mustn\'t spoil me. You must look over the Arno too."\n\n'
+        '"You must have it," said Maud.\n\n'
+        "Some of the other guests looked up from their soup. One of them, a stout person at the end of the table, "
+        'leant forward over the cruets. He said: "Take ours. We have a view, and we don\'t want it."\n\n'
+        "Maud put down her spoon.\n"
+    )
+    story = _run(text)
+    assert "the Arno" not in {c.name for c in story.characters}
+    assert _speakers(story)[-1] not in (None, "the Arno", "Maud")
+
+
 @pytest.mark.parametrize("tag", ["said she", "she said", "she murmured", "she asked quietly"])
 def test_pronoun_tags_find_the_right_person(tag: str) -> None:
     text = f'Henry bowed to Lucy.\n\n"Good evening," {tag}.\n'

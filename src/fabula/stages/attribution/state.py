@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from fabula.stages.attribution.evidence import Ref, StoryIndex
 from fabula.stages.attribution.style import Style, Vocabulary
+from fabula.stages.characters import doubted
 from fabula.story import Character, Mention, Quote, QuoteType
 
 # Rule → (quote type, confidence). Confidences are rule accuracies measured on PDNC dev with gold quotes.
@@ -121,8 +122,11 @@ class AttributionState:
         return gender is None or g is None or g == gender
 
     def salient(self, cid: str) -> bool:
-        """Names mentioned once or twice (a painter, an opera) are not antecedents from afar."""
+        """Names mentioned once or twice (a painter, an opera) are not antecedents from afar, nor are names written
+        after "the" that the person model doubts ("the Arno", a river a first name's gender made a man)."""
         c = self.ix.chars.get(cid)
+        if c is not None and c.name.startswith("the ") and doubted(c):
+            return False
         return c is None or c.mentions >= min(3, max(1, len(self.ix.mentions) // 50))
 
     def after_preposition(self, pos: int) -> bool:
