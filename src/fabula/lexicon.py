@@ -136,18 +136,23 @@ NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
     eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand""".split()
 )
+#: Words for a people that a story may give someone for a nickname ("Irish murmured", "said Dutch").
+DEMONYMS = frozenset(
+    """english french german italian spanish russian american british irish scottish welsh dutch swiss
+    norwegian swedish danish dane swede finnish polish czech hungarian austrian portuguese belgian canadian
+    australian mexican brazilian egyptian turk prussian bavarian bohemian saxon yankee""".split()
+)
 # Capitalised words that are not names even when never written in lower case.
 STOP = frozenset(
     """i i'm i'd i've i'll oh ah eh ha o ok okay hey hi hello yeah yes no nope yep sorry please thanks goodbye
     bye goodnight goodmorning alas hush hurrah hurray amen aye nay sir madam ma'am mum mom mama mamma papa dad daddy
     mummy god lord
     heaven heavens christ jesus christmas easter monday tuesday wednesday thursday friday saturday sunday january
-    february march april may june july august september october november december english french german italian
-    spanish russian american british irish scottish welsh dutch swiss european african indian chinese japanese
+    february march april may june july august september october november december
+    european african indian chinese japanese
     roman greek latin jewish christian catholic protestant englishman englishwoman frenchman frenchwoman
-    norwegian swedish danish dane swede finnish polish czech hungarian austrian portuguese belgian canadian
-    australian mexican brazilian egyptian arab arabian persian turkish turk prussian bavarian bohemian saxon
-    celtic gaelic yankee asian oriental jew jews jewess mexicans junkers
+    arab arabian persian turkish
+    celtic gaelic asian oriental jew jews jewess mexicans junkers
     chapter book part volume the a an and but or if then there here this that these those what who why when where
     how which my your his her our their its he she we they you it me him us them mine yours hers ours theirs
     well now so yet still just only even also too very much many more most some any every each all both either
@@ -163,7 +168,7 @@ STOP = frozenset(
     mija mijo mijita mijito habibi habibti bestie hon hun cariño querida querido
     in on at from to for with by of into onto upon after before since until till while though although because
     as than like without within through across against among""".split()
-)
+) | DEMONYMS
 # STOP words that are also first names: kept where the text uses them as a person ("said May", "May's").
 STOP_NAMES = frozenset("may april june august christian river".split())
 # STOP words (places, buildings) that are surnames after a title: "Mrs. Hall", "Mr. Hill", "Miss Lane".
@@ -631,12 +636,6 @@ GENERIC_PERSON_NOUNS = frozenset(
     visitor figure speaker companion friend creature first second last elder younger eldest youngest pair two
     others rest party guest host hostess newcomer chap father mother son daughter brother sister husband wife
     uncle aunt nephew niece grandfather grandmother cousin master mistress""".split()
-)
-#: Words for a people that a story may give someone for a nickname ("Irish murmured", "said Dutch").
-DEMONYMS = frozenset(
-    """english french german italian spanish russian american british irish scottish welsh dutch swiss
-    norwegian swedish danish dane swede finnish polish czech hungarian austrian portuguese belgian canadian
-    australian mexican brazilian egyptian turk prussian bavarian bohemian saxon yankee""".split()
 )
 #: Epithets a name may open with to tell two people of one first name apart ("Big Tom", "Old Jolyon").
 EPITHETS = frozenset("big little old young long tall fat".split())
