@@ -633,6 +633,23 @@ def test_a_place_written_after_the_is_no_pronouns_antecedent_from_afar() -> None
     assert _speakers(story)[-1] not in (None, "the Arno", "Maud")
 
 
+def test_the_mother_is_the_one_the_story_calls_mrs() -> None:
+    # "replied the mother" is Mrs. Dunn, no character of its own (and not the little girl named last)
+    text = (
+        "Mrs. Dunn had kept the bakery for nine years. The circus had come to town, and the children could think "
+        "of nothing else. Tom, who was eight, had gone down to the field at dawn to watch the tents go up, and "
+        "Nell, who was only four, had sulked on the step all morning because she was not allowed to follow.\n\n"
+        "Tom burst in at noon with mud to his knees.\n\n"
+        '"Is lunch ready, mother?" he shouted from the door.\n\n'
+        '"The parade starts at one, everybody says so."\n\n'
+        '"Lunch is ready when the pie is," replied the mother.\n\n'
+        '"How long is that?" he asked.\n\n'
+        '"Long enough for you to wash," said the mother.\n'
+    )
+    speakers = _speakers(_run(text))
+    assert speakers[2] == speakers[4] == "Mrs. Dunn"
+
+
 @pytest.mark.parametrize("tag", ["said she", "she said", "she murmured", "she asked quietly"])
 def test_pronoun_tags_find_the_right_person(tag: str) -> None:
     text = f'Henry bowed to Lucy.\n\n"Good evening," {tag}.\n'

@@ -417,6 +417,16 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
                 if found is not None:
                     return found
         return None
+    if words in (["the", "mother"], ["the", "father"]):
+        # "replied the mother": a parent is one the story calls Mrs. or Mr. (not the five-year-old named just
+        # before), the one the narration named last
+        title = "mrs" if head == "mother" else "mr"
+        parents = {
+            c.id for c in st.story.characters if c.name.lower().replace(".", "").split()[:1] == [title]
+        }
+        for m in reversed(st.ix.mentions_in(st.ix.paras[max(0, x.para - 6)][0], ref.pos)):
+            if m.character in parents and not st.ix.in_quote(m.start):
+                return m.character
     if ref.gender is not None and det == "the":
         # "replied the old woman" is nobody the story knows by another description ("the nursemaid")
         others = [c.id for c in st.new_chars if ref.phrase not in c.aliases]
