@@ -358,6 +358,16 @@ def kin_antecedent(st: AttributionState, i: int, ref: Ref) -> str | None:
     return resolve_nominal(st, i, kin) or unnamed_character(st, x, ref.gender, phrase)
 
 
+def _family_titled(st: AttributionState, cls: str) -> list[tuple[str, str]]:
+    """The characters whose name opens with the family title ``cls`` ("mrs", "mr"), as (id, surname), the
+    shortest name first ("Mrs. Dashwood" before "Mrs. John Dashwood")."""
+    return [
+        (d.id, parts[-1])
+        for d in sorted(st.story.characters, key=lambda d: len(d.name))
+        if (parts := d.name.lower().replace(".", "").split()) and parts[0] == cls
+    ]
+
+
 def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
     """``the other``, ``the former``/``the latter``, ``her mother`` (Mrs. + the daughter's surname), and person
     nouns (``the old lady``) resolved like pronouns when a fitting character was mentioned just before."""
@@ -401,13 +411,7 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
             owners = [v for v in x.vocatives if st.gender.get(v) == g]
             owners += [prev] if prev and st.gender.get(prev) == g else []
             owners += [resolve_pronoun(st, i, Ref("pronoun", ref.pos, gender=g))]
-        cls = FAMILY_TITLES[head][1]
-        # "Mrs. Dashwood" before "Mrs. John Dashwood": the shortest name of the family's title
-        titled = [
-            (d.id, parts[-1])
-            for d in sorted(st.story.characters, key=lambda d: len(d.name))
-            if (parts := d.name.lower().replace(".", "").split()) and parts[0] == cls
-        ]
+        titled = _family_titled(st, FAMILY_TITLES[head][1])
         for owner in owners:
             c = st.ix.chars.get(owner or "")
             if c is None:
@@ -420,10 +424,7 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
     if words in (["the", "mother"], ["the", "father"]):
         # "replied the mother": a parent is one the story calls Mrs. or Mr. (not the five-year-old named just
         # before), the one the narration named last
-        title = "mrs" if head == "mother" else "mr"
-        parents = {
-            c.id for c in st.story.characters if c.name.lower().replace(".", "").split()[:1] == [title]
-        }
+        parents = {d for d, _ in _family_titled(st, FAMILY_TITLES[head][1])}
         for m in reversed(st.ix.mentions_in(st.ix.paras[max(0, x.para - 6)][0], ref.pos)):
             if m.character in parents and not st.ix.in_quote(m.start):
                 return m.character
