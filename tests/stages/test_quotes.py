@@ -302,3 +302,20 @@ def test_a_capitalised_word_before_a_person_noun_is_no_speaker_name() -> None:
     names = {c.id: c.name for c in story.characters}
     assert names[story.quotes[0].speaker or ""] == "the radical member"
     assert "Radical" not in names.values()
+
+
+def test_a_stray_closing_straight_mark_does_not_turn_the_paragraph_inside_out() -> None:
+    """A letter's signature with one mark too many (``"Yours," BLACKWOOD."``) leaves an odd number of straight marks;
+    the closing-shaped one with nothing open is a stray, so the old woman's lines after it are still quotations."""
+    text = (
+        'He handed me a note: "Dear Sir. -- Come at nine.\n\n'
+        '"Yours," BLACKWOOD." I read it twice and went down. The old woman caught my sleeve and whispered: '
+        '"Must you go tonight?" I said that I must, and she let go of me. "Then take this," she said.\n'
+    )
+    found = _quotes(text)
+    assert ["Must you go tonight?"] in found
+    assert any(q[0] == "Then take this," for q in found)
+    # an even number of marks keeps plain pairing, nested titles and loose spacing included
+    assert _quotes('"Well, I tried to say "Twinkle, twinkle," but it came out wrong," she said.\n') == [
+        ["Well, I tried to say ", " but it came out wrong,"]
+    ]

@@ -122,14 +122,24 @@ def _marks(chars: str) -> re.Pattern[str]:
     return re.compile("[" + re.escape(chars) + "]")
 
 
+def _closing_shaped(text: str, i: int, p0: int, p1: int) -> bool:
+    """A straight mark at ``i`` with a word or punctuation before it and a space or the paragraph's end after it."""
+    before = text[i - 1] if i > p0 else " "
+    after = text[i + 1] if i + 1 < p1 else " "
+    return after.isspace() and not before.isspace()
+
+
 def _scan_double(text: str, p0: int, p1: int, opens: str, closes: str, straight: str, pi: int) -> list[_Raw]:
     """Find double-style quotations inside one paragraph (nesting of the other style ignored)."""
     out: list[_Raw] = []
     open_at: int | None = None
+    # An odd number of straight marks cannot all pair: there a closing-shaped one with nothing open is a stray.
+    odd = text.count(straight, p0, p1) % 2 == 1
     for m in _marks(opens + closes + straight).finditer(text, p0, p1):  # the other characters do nothing
         i, ch = m.start(), m.group()
+        stray = odd and ch == straight and _closing_shaped(text, i, p0, p1)
         if open_at is None:
-            if ch in closes and ch not in opens and ch != straight:
+            if (ch in closes and ch not in opens and ch != straight) or stray:
                 # A closing mark with nothing open: the quotation started in an earlier paragraph or at p0.
                 out.append(_Raw(p0, i, p0, i + 1, pi, True, True))
             else:
