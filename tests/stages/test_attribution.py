@@ -1660,6 +1660,19 @@ def test_an_answer_with_a_middle_initial_is_the_speakers_name() -> None:
     assert _speakers(_run(text)) == ["Winterbourne", "Randolph Miller"]
 
 
+def test_may_i_have_your_name_is_a_question_for_a_name() -> None:
+    """"Can I take your name, sir?" asks for a name as "What's your name?" does: "Pell. Desmond Pell." is the
+    replier's own name, not someone he calls."""
+    text = (
+        "The desk sergeant, Okonjo, looked at the wet man and the shoebox and sighed.\n\n"
+        '"It was on the ring road," the man said. "Going quite fast, for a tortoise."\n\n'
+        "Okonjo pulled the form towards her.\n\n"
+        '"Can I take your name, sir, for the form?"\n\n'
+        '"Pell. Desmond Pell. With two Ls."\n'
+    )
+    assert _speakers(_run(text))[-1] == "Desmond Pell"
+
+
 def test_a_name_tag_outweighs_a_vocative_of_the_speakers_own_name() -> None:
     text = (
         "Hobb and Crane crouched by the tiller while the fog came down.\n\n"

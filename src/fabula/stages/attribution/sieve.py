@@ -64,7 +64,8 @@ _INTRODUCES = re.compile(
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b| s\b")
 #: A question for someone's name: "What's your name?", "Name for the cup?", "Tell me your name."
 _NAME_QUESTION = re.compile(
-    r"(?i)\b(?:what(?:'s|’s| is)|tell me|give me|and)\s+(?:your|yer)\s+(?:\w+\s+)?name\b|\byour (?:\w+ )?name\s*\?"
+    r"(?i)\b(?:what(?:'s|’s| is)|tell me|give me|and|take|have|get|ask)\s+(?:your|yer)\s+(?:\w+\s+)?name\b"
+    r"|\byour (?:\w+ )?name\s*\?"
     r"|\bwho are you\b|^\W*(?:and\s+)?name\b[^.!?]*\?"
 )
 #: How far back (characters) a parent's last mention may lie for a "Papa" to be them.
