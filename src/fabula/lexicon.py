@@ -687,3 +687,14 @@ SPEECH_NOUNS = frozenset(
 PERCEPTION_VERBS = frozenset("heard hear hears overheard overhear".split())
 #: Tokens after which a new clause (and so a new subject) may start.
 CLAUSE_STARTERS = frozenset([",", ";", "—", "and", "but", "then", "so", "when", "while", "as", "till", "until"])
+
+
+#: A letter's salutation ("My dearest Kit,", "Dear Sir,", "Madam,"), at the start of its line.
+SALUTATION = re.compile(
+    r"(?i:(?:my[ \t\n]+(?:own[ \t\n]+)?)?(?:dear(?:est)?(?![ \t\n]+me\b)|darling|sir|madam|madame|gentlemen))\b"
+)
+#: A letter's valediction ("Yours ever,", "Your loving sister,", "Believe me,"), at the start of its line.
+VALEDICTION = re.compile(
+    r"(?i:yours|your[ \t\n]+(?:\w+[ \t\n]+){0,3}(?:affectionate|loving|obedient|sincere|faithful|devoted|grateful|ever)"
+    r"|ever[ \t\n]+yours|believe[ \t\n]+me|sincerely|faithfully|affectionately|with[ \t\n]+(?:love|kind))\b"
+)

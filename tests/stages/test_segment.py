@@ -156,6 +156,26 @@ def test_thoughts_in_italics_are_no_narration() -> None:
     assert segment.person_tense(first, 0, len(first))[0] == "first"
 
 
+def test_a_letter_set_in_the_narration_is_no_first_person_narration() -> None:
+    """A chapter that opens on a letter ("My dearest Kit, … I write this by a very bad candle … Your loving sister,
+    Nell") and goes on in the third person is told in the third person: the letter's "I" is its writer's. Without its
+    valediction the same salutation opens no letter, and the "I" counts."""
+    letter = (
+        "My dearest Kit,\n\nI write this by a very bad candle, so forgive the blots. We reached the port on Tuesday "
+        "and I am told the crossing is put off till the wind turns. I miss you and I think of you daily.\n\n"
+        "Your loving sister,\nNell\n\n"
+    )
+    rest = (
+        "Kit folded the letter and put it in his pocket. His aunt was watching him across the table.\n\n"
+        '"From Eleanor?"\n\n"Yes, Aunt."\n\nShe buttered her toast with great violence, and he passed her the '
+        "marmalade before she could ask for it. She did not thank him; she never did.\n"
+    )
+    story = analyze(letter + rest, input_format="text", upto="segment")
+    assert [s.person for s in story.sections] == ["third"]
+    unsigned = letter.replace("Your loving sister,\nNell\n\n", "")
+    assert segment.person_tense(unsigned + rest, 0, len(unsigned + rest))[0] == "first"
+
+
 def test_pov_switch_after_gap_makes_two_sections() -> None:
     a = "I look at him. He turns away. He says he is tired. I watch him go. He sighs and he leaves."
     b = "I watch her cry. She says she is done. I tell her no. She leaves and she slams the door."

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fabula.lexicon import SPEECH_VERB_RE
+from fabula.lexicon import SALUTATION, SPEECH_VERB_RE, VALEDICTION
 from fabula.story import QuoteType, Span
 
 _SING = re.compile(
@@ -181,13 +181,6 @@ def _unsaid(before: str, after: str) -> bool:
     return _UNSAID_AFTER.match(after) is not None
 
 
-_SALUTATION = re.compile(
-    r"(?i:(?:my[ \t\n]+(?:own[ \t\n]+)?)?(?:dear(?:est)?(?![ \t\n]+me\b)|darling|sir|madam|madame|gentlemen))\b"
-)
-_VALEDICTION = re.compile(
-    r"(?i:yours|your[ \t\n]+(?:\w+[ \t\n]+){0,3}(?:affectionate|loving|obedient|sincere|faithful|devoted|grateful|ever)"
-    r"|ever[ \t\n]+yours|believe[ \t\n]+me|sincerely|faithfully|affectionately|with[ \t\n]+(?:love|kind))\b"
-)
 _SIGNATURE = re.compile(r"[A-Z][A-Z. '’-]{0,40}[A-Z.]|[A-Z]\.?")
 #: A signature right after a valediction may be a plain name ("Tom.", "L. M. Honeychurch.").
 _NAME_SIGNATURE = re.compile(r"(?:[A-Z][a-z'’-]+|[A-Z]\.)(?:[ ]+(?:[A-Z][a-z'’-]+|[A-Z]\.)){0,2}")
@@ -336,11 +329,11 @@ def _letters_in_run(
         content = _content(text, items[k])
         words = len(_WORDS.findall(content))
         dated = i > 0 and _dateline(text, paras, items[run[i - 1]], items[k])
-        salute = _SALUTATION.match(content) is not None
+        salute = SALUTATION.match(content) is not None
         strong = (i == 0 and cued) or (salute and (content[:4].isupper() or dated))
         weak = salute and words <= 6 and content.endswith((",", ":"))
         if not (strong or weak):
-            closing = _VALEDICTION.match(content) is not None and words <= 8
+            closing = VALEDICTION.match(content) is not None and words <= 8
             if closing and i + 1 < len(run):
                 # "Believe me," / "Your loving cousin," / "Charlotte.": a letter's close, after its last
                 # paragraph (one paragraph of body: a run of quoted paragraphs before may be dialogue)
@@ -369,7 +362,7 @@ def _sign_off(text: str, items: Sequence[Item], run: list[int], i: int) -> tuple
     for j in range(i + 1, len(run)):
         content = _content(text, items[run[j]])
         words = len(_WORDS.findall(content))
-        closing = _VALEDICTION.match(content) is not None and words <= 8
+        closing = VALEDICTION.match(content) is not None and words <= 8
         signature = words <= 5 and _SIGNATURE.fullmatch(content.rstrip(".,")) is not None
         if closing or signature:
             end = j
@@ -377,8 +370,8 @@ def _sign_off(text: str, items: Sequence[Item], run: list[int], i: int) -> tuple
                 nxt = _content(text, items[run[end + 1]])
                 if len(_WORDS.findall(nxt)) <= 5 and (
                     _SIGNATURE.fullmatch(nxt.rstrip(".,"))
-                    or _VALEDICTION.match(nxt)
-                    or (_VALEDICTION.match(_content(text, items[run[end]])) and _NAME_SIGNATURE.fullmatch(nxt.rstrip(".,")))
+                    or VALEDICTION.match(nxt)
+                    or (VALEDICTION.match(_content(text, items[run[end]])) and _NAME_SIGNATURE.fullmatch(nxt.rstrip(".,")))
                 ):
                     end += 1
                 else:

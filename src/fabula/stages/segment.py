@@ -8,7 +8,15 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
-from fabula.lexicon import LATIN_LETTERS, LATIN_UPPER, SPEECH_VERB_RE, TITLE_ABBREVIATIONS, speech_verb
+from fabula.lexicon import (
+    LATIN_LETTERS,
+    LATIN_UPPER,
+    SALUTATION,
+    SPEECH_VERB_RE,
+    TITLE_ABBREVIATIONS,
+    VALEDICTION,
+    speech_verb,
+)
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import headings
@@ -200,9 +208,10 @@ _I_TAG = re.compile(r"\bI\s+([a-z]+)\b|\b([a-z]+)\s+I\b")
 
 
 def _narration_words(text: str, start: int, end: int) -> list[str]:
-    """Lower-cased words outside double-quoted speech, italics, a script's lines and dash-led lines, with the
-    third-person pronouns and the tags' "I" of the last (a cheap approximation used only for person/tense)."""
-    blocks = _BLANK_SPLIT.split(text[start:end])
+    """Lower-cased words outside double-quoted speech, italics, a script's lines, dash-led lines and letters set
+    as paragraphs of their own, with the third-person pronouns and the tags' "I" of the dash-led lines (a cheap
+    approximation used only for person/tense)."""
+    blocks = _without_letters(_BLANK_SPLIT.split(text[start:end]))
     narration = [
         _ITALIC.sub(" ", _SPEECH.sub(" ", _DASH_LINE.sub(" ", _SCRIPT_LINE.sub(" ", block)))) for block in blocks
     ]
@@ -211,6 +220,31 @@ def _narration_words(text: str, start: int, end: int) -> list[str]:
         narration += [w for w in _WORDS.findall(line.lower()) if w in _THIRD]
         narration += ["i" for m in _I_TAG.finditer(line) if speech_verb(m.group(1) or m.group(2))]
     return _WORDS.findall(" ".join(narration).lower())
+
+
+#: How many paragraphs a letter set in the narration may run from its salutation to its valediction.
+_LETTER_PARAS = 12
+
+
+def _without_letters(blocks: list[str]) -> list[str]:
+    """``blocks`` (paragraphs) without the letters among them: from a salutation on a line of its own ("My dearest
+    Kit,") to a valediction ("Your loving sister,") and the signature after it. A letter's "I" is its writer's, not
+    the narrator's: a third-person chapter that quotes one stays third person."""
+    out: list[str] = []
+    k = 0
+    while k < len(blocks):
+        b = blocks[k].strip()
+        if SALUTATION.match(b) and len(b.split()) <= 6 and b.endswith((",", ":", "!")):
+            close = next(
+                (j for j in range(k + 1, min(k + 1 + _LETTER_PARAS, len(blocks))) if VALEDICTION.match(blocks[j].strip())),
+                None,
+            )
+            if close is not None:
+                k = close + 1
+                continue
+        out.append(blocks[k])
+        k += 1
+    return out
 
 
 #: In a book told in the first person, a scene stays first person down to this rate of narration words that are
