@@ -319,3 +319,20 @@ def test_a_stray_closing_straight_mark_does_not_turn_the_paragraph_inside_out() 
     assert _quotes('"Well, I tried to say "Twinkle, twinkle," but it came out wrong," she said.\n') == [
         ["Well, I tried to say ", " but it came out wrong,"]
     ]
+
+
+def test_a_letter_set_out_without_marks_is_one_written_quotation() -> None:
+    """"My dearest Kit, … Your loving sister, / Nell" set out as paragraphs of its own is a letter: one ``written``
+    quotation from the salutation to the signature, so that its names and its "I" are nobody's narration."""
+    letter = (
+        "My dearest Kit,\n\nI write this by a very bad candle, so forgive the blots.\n\n"
+        "Mother sends her love.\n\nYour loving sister,\n\nNell\n\n"
+    )
+    rest = 'Kit folded the letter away. "From Eleanor?" asked his aunt.\n'
+    story = analyze(letter + rest, input_format="text", upto="quotes")
+    first = story.quotes[0]
+    assert first.type == "written" and story.text[first.start : first.end] == letter.strip()
+    assert [q.id for q in story.quotes] == list(range(len(story.quotes)))
+    assert _quotes(letter + rest) == [["From Eleanor?"]]
+    # a salutation with no valediction after it opens no letter
+    assert all(q.type != "written" for q in analyze("Dear Tom,\n\nI said nothing to anyone.\n", upto="quotes").quotes)

@@ -181,6 +181,31 @@ def _unsaid(before: str, after: str) -> bool:
     return _UNSAID_AFTER.match(after) is not None
 
 
+#: How many paragraphs a letter set in the narration may run from its salutation to its valediction.
+LETTER_PARAS = 12
+
+
+def letter_runs(paras: Sequence[str]) -> list[tuple[int, int]]:
+    """The letters set in the narration as paragraphs of their own, as (first, last) paragraph indices: from a
+    salutation on a line of its own ("My dearest Kit,") to a valediction ("Your loving sister,") within
+    :data:`LETTER_PARAS` paragraphs, and a signature of a few words on the paragraph after it ("Hannah Mullet")."""
+    out: list[tuple[int, int]] = []
+    k = 0
+    while k < len(paras):
+        head = paras[k].strip()
+        if SALUTATION.match(head) and len(head.split()) <= 6 and head.endswith((",", ":", "!")):
+            stop = min(k + 1 + LETTER_PARAS, len(paras))
+            close = next((j for j in range(k + 1, stop) if VALEDICTION.match(paras[j].strip())), None)
+            if close is not None:
+                after = paras[close + 1].strip() if close + 1 < len(paras) else ""
+                signed = "\n" not in paras[close].strip() and _NAME_SIGNATURE.fullmatch(after.rstrip(".,"))
+                out.append((k, close + 1 if signed else close))
+                k = out[-1][1] + 1
+                continue
+        k += 1
+    return out
+
+
 _SIGNATURE = re.compile(r"[A-Z][A-Z. '’-]{0,40}[A-Z.]|[A-Z]\.?")
 #: A signature right after a valediction may be a plain name ("Tom.", "L. M. Honeychurch.").
 _NAME_SIGNATURE = re.compile(r"(?:[A-Z][a-z'’-]+|[A-Z]\.)(?:[ ]+(?:[A-Z][a-z'’-]+|[A-Z]\.)){0,2}")

@@ -709,8 +709,25 @@ def run(story: Story, *, dialogue_model: bool = True, model: quote_model.Dialogu
     for q in quotes:
         if q.spans[0] in messages:
             q.type = "none"  # a message is a line of the conversation, whatever its words look like
-    story.quotes = quotes
+    story.quotes = _with_letters(text, paras, quotes)
     story.thoughts = thoughts(story, [q.outer or (q.start, q.end) for q in quotes])
+
+
+def _with_letters(text: str, paras: list[Span], quotes: list[Quote]) -> list[Quote]:
+    """``quotes`` and the letters set in the narration without marks (:func:`.quote_types.letter_runs`), each a
+    ``written`` quotation from its salutation to its signature, where no quotation lies; numbered in text order."""
+    taken = SpanIndex.of(q.outer or (q.start, q.end) for q in quotes)
+    letters = [
+        Quote(id=0, spans=[(a, b)], outer=(a, b), type="written")
+        for first, last in quote_types.letter_runs([text[p.start : p.end] for p in paras])
+        if not taken.overlapping(a := paras[first].start, b := paras[last].end)
+    ]
+    if not letters:
+        return quotes
+    out = sorted([*quotes, *letters], key=lambda q: q.start)
+    for i, q in enumerate(out):
+        q.id = i
+    return out
 
 
 STAGE = Stage(

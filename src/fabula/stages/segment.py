@@ -11,15 +11,13 @@ from collections.abc import Iterable
 from fabula.lexicon import (
     LATIN_LETTERS,
     LATIN_UPPER,
-    SALUTATION,
     SPEECH_VERB_RE,
     TITLE_ABBREVIATIONS,
-    VALEDICTION,
     speech_verb,
 )
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
-from fabula.stages import headings
+from fabula.stages import headings, quote_types
 from fabula.story import Chapter, NonStory, Person, Section, Span, Story, Tense
 
 TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
@@ -222,29 +220,11 @@ def _narration_words(text: str, start: int, end: int) -> list[str]:
     return _WORDS.findall(" ".join(narration).lower())
 
 
-#: How many paragraphs a letter set in the narration may run from its salutation to its valediction.
-_LETTER_PARAS = 12
-
-
 def _without_letters(blocks: list[str]) -> list[str]:
-    """``blocks`` (paragraphs) without the letters among them: from a salutation on a line of its own ("My dearest
-    Kit,") to a valediction ("Your loving sister,") and the signature after it. A letter's "I" is its writer's, not
-    the narrator's: a third-person chapter that quotes one stays third person."""
-    out: list[str] = []
-    k = 0
-    while k < len(blocks):
-        b = blocks[k].strip()
-        if SALUTATION.match(b) and len(b.split()) <= 6 and b.endswith((",", ":", "!")):
-            close = next(
-                (j for j in range(k + 1, min(k + 1 + _LETTER_PARAS, len(blocks))) if VALEDICTION.match(blocks[j].strip())),
-                None,
-            )
-            if close is not None:
-                k = close + 1
-                continue
-        out.append(blocks[k])
-        k += 1
-    return out
+    """``blocks`` (paragraphs) without the letters set among them (:func:`.quote_types.letter_runs`): a letter's
+    "I" is its writer's, not the narrator's, and a third-person chapter that sets one out stays third person."""
+    skip = {k for a, b in quote_types.letter_runs(blocks) for k in range(a, b + 1)}
+    return [b for k, b in enumerate(blocks) if k not in skip]
 
 
 #: In a book told in the first person, a scene stays first person down to this rate of narration words that are
