@@ -1660,6 +1660,29 @@ def test_an_answer_with_a_middle_initial_is_the_speakers_name() -> None:
     assert _speakers(_run(text)) == ["Winterbourne", "Randolph Miller"]
 
 
+def test_a_name_in_speech_reported_inside_a_quotation_calls_nobody_present() -> None:
+    """"I told him, I said, Walter, if you put that shed there …": Walter is called in the story Gran tells, not the
+    narrator who answers her; "That, Bea, is the same thing" names the narrator."""
+    text = (
+        "The rain hasn't stopped in three days, and neither has Gran.\n\n"
+        '"—and I told him, I said, Walter, if you put that shed there the roses won\'t see the sun, and did he '
+        'listen? He did not." She slaps the dough down on the board.\n\n'
+        '"Grandad listened to you," I say. "He just didn\'t do what you said."\n\n'
+        '"That, Bea, is the same thing as not listening."\n\n'
+        "I don't argue. You don't argue with Gran when she's kneading.\n"
+    )
+    story = _run(text)
+    bea = next(c.id for c in story.characters if c.name == "Bea")
+    assert [s.narrator for s in story.sections] == [bea] and story.quotes[0].addressees == [bea]
+    # "I say, Mr. Pip!" is no speech reported: Mr. Pip is called
+    called = _run(
+        "Mr. Pip walked to the gate with Wemmick.\n\n"
+        '"Thankee!" said Wemmick, rubbing his hands. "I say, Mr. Pip! Not a word of this in the office."\n\n'
+        '"Not a word," said Mr. Pip.\n'
+    )
+    assert [c.name for c in called.characters if c.id in called.quotes[0].addressees] == ["Mr. Pip"]
+
+
 def test_may_i_have_your_name_is_a_question_for_a_name() -> None:
     """"Can I take your name, sir?" asks for a name as "What's your name?" does: "Pell. Desmond Pell." is the
     replier's own name, not someone he calls."""

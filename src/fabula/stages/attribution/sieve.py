@@ -60,6 +60,9 @@ _NESTED_OPEN = re.compile(r"(?:^|[\s:(])['‘“\"]\w")
 _INTRODUCES = re.compile(
     r"(?:\bI(?:'m|’m| am)|\b[Mm]y name(?:'s|’s| is)|\b[Cc]all me)\s+([A-Z][\w'’-]*)(?![\w'’-])"
 )
+#: Speech reported inside a quotation right before a name: "I said, Walter, if you put that shed there" calls
+#: Walter in the story told, not the one listening now ("I say, Mr. Pip!" is an interjection: no past tense).
+_REPORTED_BEFORE = re.compile(r"(?i)\b(?:(?:I|he|she|we|they)\s+(?:said|told\s+\w+)|says\s+I|said\s+I)\s*,\s*$")
 #: A possessive after a name, its apostrophe lost or not: "Miss Schlegel's aunt", "Miss Schlegel s aunt".
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b| s\b")
 #: A question for someone's name: "What's your name?", "Name for the cup?", "Tell me your name."
@@ -188,17 +191,15 @@ def _gather(st: AttributionState, i: int, x: QuoteState, narrated: Collection[st
                 continue
             answer = a == q.start and (asked or told not in (None, text[m.start : m.end]))
             own = _own_name(st, m, a, answer) if x.self_named is None else None
+            reported = _REPORTED_BEFORE.search(text, max(a, m.start - 30), m.start) is not None
+            sure = not doubted(st.ix.chars.get(m.character))
             if own is not None:
                 x.self_named, x.self_how = m.character, own
                 x.inner_names.append(m.character)
-            elif is_vocative(text, m.start, m.end, a, b) and not _alone(
-                text,
-                m.start,
-                m.end,
-                a,
-                b,
-                not doubted(st.ix.chars.get(m.character)),
-                None if _asks_before(st, i) else _callable(text, m, narrated),
+            elif (
+                is_vocative(text, m.start, m.end, a, b)
+                and not reported
+                and not _alone(text, m.start, m.end, a, b, sure, None if _asks_before(st, i) else _callable(text, m, narrated))
             ):
                 x.vocatives.append(m.character)
             else:
