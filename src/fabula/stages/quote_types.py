@@ -187,7 +187,7 @@ LETTER_PARAS = 12
 
 def letter_runs(paras: Sequence[str]) -> list[tuple[int, int]]:
     """The letters set in the narration as paragraphs of their own, as (first, last) paragraph indices: from a
-    salutation on a line of its own ("My dearest Kit,") to a valediction ("Your loving sister,") within
+    salutation on a line of its own ("My dearest Kit,") to a short valediction ("Your loving sister,") within
     :data:`LETTER_PARAS` paragraphs, and a signature of a few words on the paragraph after it ("Hannah Mullet")."""
     out: list[tuple[int, int]] = []
     k = 0
@@ -195,7 +195,10 @@ def letter_runs(paras: Sequence[str]) -> list[tuple[int, int]]:
         head = paras[k].strip()
         if SALUTATION.match(head) and len(head.split()) <= 6 and head.endswith((",", ":", "!")):
             stop = min(k + 1 + LETTER_PARAS, len(paras))
-            close = next((j for j in range(k + 1, stop) if VALEDICTION.match(paras[j].strip())), None)
+            close = next(
+                (j for j in range(k + 1, stop) if VALEDICTION.match(p := paras[j].strip()) and len(p.split()) <= 8),
+                None,
+            )
             if close is not None:
                 after = paras[close + 1].strip() if close + 1 < len(paras) else ""
                 signed = "\n" not in paras[close].strip() and _NAME_SIGNATURE.fullmatch(after.rstrip(".,"))

@@ -710,7 +710,7 @@ def run(story: Story, *, dialogue_model: bool = True, model: quote_model.Dialogu
         if q.spans[0] in messages:
             q.type = "none"  # a message is a line of the conversation, whatever its words look like
     story.quotes = _with_letters(text, paras, quotes)
-    story.thoughts = thoughts(story, [q.outer or (q.start, q.end) for q in quotes])
+    story.thoughts = thoughts(story, [q.outer or (q.start, q.end) for q in story.quotes])
 
 
 def _with_letters(text: str, paras: list[Span], quotes: list[Quote]) -> list[Quote]:

@@ -8,13 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
-from fabula.lexicon import (
-    LATIN_LETTERS,
-    LATIN_UPPER,
-    SPEECH_VERB_RE,
-    TITLE_ABBREVIATIONS,
-    speech_verb,
-)
+from fabula.lexicon import LATIN_LETTERS, LATIN_UPPER, SPEECH_VERB_RE, TITLE_ABBREVIATIONS, speech_verb
 from fabula.pipeline import Stage
 from fabula.spans import SpanIndex
 from fabula.stages import headings, quote_types
