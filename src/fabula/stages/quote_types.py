@@ -195,10 +195,7 @@ def letter_runs(paras: Sequence[str]) -> list[tuple[int, int]]:
         head = paras[k].strip()
         if SALUTATION.match(head) and len(head.split()) <= 6 and head.endswith((",", ":", "!")):
             stop = min(k + 1 + LETTER_PARAS, len(paras))
-            close = next(
-                (j for j in range(k + 1, stop) if VALEDICTION.match(p := paras[j].strip()) and len(p.split()) <= 8),
-                None,
-            )
+            close = next((j for j in range(k + 1, stop) if _closing(paras[j].strip())), None)
             if close is not None:
                 after = paras[close + 1].strip() if close + 1 < len(paras) else ""
                 signed = "\n" not in paras[close].strip() and _NAME_SIGNATURE.fullmatch(after.rstrip(".,"))
@@ -207,6 +204,11 @@ def letter_runs(paras: Sequence[str]) -> list[tuple[int, int]]:
                 continue
         k += 1
     return out
+
+
+def _closing(content: str) -> bool:
+    """A letter's close: a valediction of eight words at most ("Believe me,", "Your loving cousin,")."""
+    return VALEDICTION.match(content) is not None and len(_WORDS.findall(content)) <= 8
 
 
 _SIGNATURE = re.compile(r"[A-Z][A-Z. '’-]{0,40}[A-Z.]|[A-Z]\.?")
@@ -361,7 +363,7 @@ def _letters_in_run(
         strong = (i == 0 and cued) or (salute and (content[:4].isupper() or dated))
         weak = salute and words <= 6 and content.endswith((",", ":"))
         if not (strong or weak):
-            closing = VALEDICTION.match(content) is not None and words <= 8
+            closing = _closing(content)
             if closing and i + 1 < len(run):
                 # "Believe me," / "Your loving cousin," / "Charlotte.": a letter's close, after its last
                 # paragraph (one paragraph of body: a run of quoted paragraphs before may be dialogue)
@@ -390,7 +392,7 @@ def _sign_off(text: str, items: Sequence[Item], run: list[int], i: int) -> tuple
     for j in range(i + 1, len(run)):
         content = _content(text, items[run[j]])
         words = len(_WORDS.findall(content))
-        closing = VALEDICTION.match(content) is not None and words <= 8
+        closing = _closing(content)
         signature = words <= 5 and _SIGNATURE.fullmatch(content.rstrip(".,")) is not None
         if closing or signature:
             end = j

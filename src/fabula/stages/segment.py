@@ -217,8 +217,8 @@ def _narration_words(text: str, start: int, end: int) -> list[str]:
 def _without_letters(blocks: list[str]) -> list[str]:
     """``blocks`` (paragraphs) without the letters set among them (:func:`.quote_types.letter_runs`): a letter's
     "I" is its writer's, not the narrator's, and a third-person chapter that sets one out stays third person."""
-    skip = {k for a, b in quote_types.letter_runs(blocks) for k in range(a, b + 1)}
-    return [b for k, b in enumerate(blocks) if k not in skip]
+    skip = {k for first, last in quote_types.letter_runs(blocks) for k in range(first, last + 1)}
+    return [block for k, block in enumerate(blocks) if k not in skip]
 
 
 #: In a book told in the first person, a scene stays first person down to this rate of narration words that are
