@@ -413,6 +413,13 @@ def test_vocative_after_old_but_not_after_an_article() -> None:
         ("It says, 'Dear Miss Ruiz, we regret.' Yes, Luis.", "Miss Ruiz", False),
         ("It says, 'Dear Miss Ruiz, we regret.' Yes, Luis.", "Luis", True),
         ("Tell 'em, Joe.", "Joe", True),
+        # a name answered with a form of address: the answer, not a call ("Pip, sir.", "Polly, my lady.")
+        ("Pip, sir.", "Pip", False),
+        ("Yes, my lady. Polly, my lady.", "Polly", False),
+        ("Joe Gargery, ma'am.", "Joe Gargery", False),
+        ("Polly, my lady wants you.", "Polly", True),
+        ("Now, Polly, sir is waiting.", "Polly", True),
+        ("Mr. Silver, sir?", "Mr. Silver", True),
     ]:
         quote = f'"{quote}"'
         start = quote.index(name)

@@ -159,7 +159,7 @@ def is_vocative(text: str, start: int, end: int, qstart: int, qend: int) -> bool
     Miss Ruiz, …'": the letter's address, not the reader's)."""
     after = text[end : min(qend, end + 3)].lstrip(" ")
     after_ok = not after or after[0] in ",.!?;…—–-:)]" or end >= qend
-    if not after_ok or _quoted_within(text, qstart, start):
+    if not after_ok or _quoted_within(text, qstart, start) or _DEFERENCE_AFTER.match(text, end, qend):
         return False
     before = text[max(qstart, start - 24) : start]
     b = before.rstrip().rstrip("([")  # "(Y/N)! Are you awake?", "[Y/N], come here"
@@ -189,6 +189,15 @@ def _quoted_within(text: str, qstart: int, pos: int) -> bool:
     opened = [m.end() for m in marks[0].finditer(seg)]
     return bool(opened) and marks[1].search(seg, opened[-1]) is None
 
+
+#: A name answered with a form of address and nothing more ("Pip, sir.", "Polly, my lady."): the name is the
+#: answer (a name given, someone blamed), the address the listener, so the name calls nobody. Not a question:
+#: "Mr. Silver, sir?" asks the man it names.
+_DEFERENCE_AFTER = re.compile(
+    r",[ \t]*(?:my[ \t]+)?(?:sir|ma'am|madam|m'm|mum|miss|lady|lord|your[ \t]+(?:honou?r|grace|majesty|ladyship|lordship))"
+    r"[ \t]*[.!]",
+    re.IGNORECASE,
+)
 
 #: An article or a third-person possessive before "good/poor/dear/old": a noun phrase, not an address.
 _DET_ADJ_BEFORE = re.compile(r"(?i)\b(?:a|an|the|his|her|their|its|this|that)\s+(?:good|poor|dear|old)\s*$")
