@@ -1696,6 +1696,27 @@ def test_may_i_have_your_name_is_a_question_for_a_name() -> None:
     assert _speakers(_run(text))[-1] == "Desmond Pell"
 
 
+def test_what_do_they_call_you_asks_for_a_name() -> None:
+    """"What do they call you, girl?" asks for a name: the reply that opens on one names its speaker (the rule
+    pass's ``self_named``), with a form of address after it ("Tamsin, sir.") or not."""
+    from fabula.stages import attribution as att_mod
+
+    for reply in ("Tamsin, sir.", "Tamsin. Tamsin Hale. My father had the ferry at Kew."):
+        text = (
+            "The skipper, Mr. Roake, let the boat drift under the bridge. The girl in the bow kept her eyes on the"
+            " water.\n\n"
+            '"You keep your head down," Roake said. "What do they call you, girl?"\n\n'
+            f'"{reply}"\n\n'
+            '"Well, Tamsin, you sit still and you keep mum."\n\n'
+            "Tamsin sat still.\n"
+        )
+        story = analyze(text, input_format="text", upto="characters")
+        names = {c.id: c.name for c in story.characters}
+        second = att_mod.rule_pass(story).qs[1]
+        assert (second.rule, names.get(second.speaker or "", "").split()[0]) == ("self_named", "Tamsin"), reply
+        assert _speakers(_run(text))[1:] == [names[second.speaker or ""], "Mr. Roake"], reply
+
+
 def test_a_name_tag_outweighs_a_vocative_of_the_speakers_own_name() -> None:
     text = (
         "Hobb and Crane crouched by the tiller while the fog came down.\n\n"

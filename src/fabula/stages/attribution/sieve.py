@@ -65,11 +65,11 @@ _INTRODUCES = re.compile(
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:(?:I|he|she|we|they)\s+(?:said|told\s+\w+)|says\s+I|said\s+I)\s*,\s*$")
 #: A possessive after a name, its apostrophe lost or not: "Miss Schlegel's aunt", "Miss Schlegel s aunt".
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b| s\b")
-#: A question for someone's name: "What's your name?", "Name for the cup?", "Tell me your name."
+#: A question for someone's name: "What's your name?", "Name for the cup?", "What do they call you?"
 _NAME_QUESTION = re.compile(
     r"(?i)\b(?:what(?:'s|’s| is)|tell me|give me|and|take|have|get|ask)\s+(?:your|yer)\s+(?:\w+\s+)?name\b"
-    r"|\byour (?:\w+ )?name\s*\?"
-    r"|\bwho are you\b|^\W*(?:and\s+)?name\b[^.!?]*\?"
+    r"|\byour (?:\w+ )?name\s*\?|\bwho are you\b|^\W*(?:and\s+)?name\b[^.!?]*\?|\bwhat are you called\b"
+    r"|\bwhat (?:do|does|did) (?:\w+ )?call (?:you|yer|ye)\b"
 )
 #: How far back (characters) a parent's last mention may lie for a "Papa" to be them.
 _PARENT_REACH = 6000
