@@ -614,6 +614,19 @@ def test_a_narrator_who_called_herself_by_a_name_is_named_by_it() -> None:
     assert [c.name for c in story.characters if c.narrator] == ["Tam"]
 
 
+def test_a_name_set_beside_i_in_the_narration_names_the_narrator() -> None:
+    """LitBank excerpts, never trained on: "… Jeff Margrave, and I, Vandyck Jennings." (*Herland*) and "I, Allan
+    Quatermain, of Durban" (*King Solomon's Mines*) introduce their narrators."""
+    from fabula.corpora.novels import load_litbank
+
+    want = {"32_herland": "Vandyck Jennings", "2166_king_solomons_mines": "Allan Quatermain"}
+    novels = [n for n in load_litbank(need(DATA / "litbank")) if n.name in want]
+    assert len(novels) == 2
+    for n in novels:
+        story = analyze(n.text, input_format="text", upto="attribution")
+        assert [c.name for c in story.characters if c.narrator] == [want[n.name]], n.name
+
+
 def test_a_place_written_after_the_is_no_pronouns_antecedent_from_afar() -> None:
     # "the Arno" looks like a man's first name after "the"; the person model doubts it: "He said" three paragraphs
     # on is the stranger who leans forward, not the river

@@ -41,6 +41,8 @@ _SELF_INTRO = re.compile(
     r"\b(?:[Mm]y name (?:is|was)|[Ii]'m called|I was (?:called|named|christened)|[Cc]all(?:s|ed)? me|"
     r"I call(?:ed)? myself|I am|I'm|I’m)\s+((?:[A-Z][\w'’\-]+\s?){1,3})"
 )
+#: "…, Jeff Margrave, and I, Vandyck Jennings.": a name set beside "I" in the narration is the narrator's.
+_APPOSED_I = re.compile(r"(?<![\w'’])I,\s+((?:[A-Z][\w'’\-]+\s?){1,3}?)(?=[,.;]|\s(?:and|who|was|had)\b)")
 _POSSESSIVE = re.compile(r"['’]s\b")
 #: First-person narration shorter than this (characters, about 5,000 words) is a short story or a chapter: there a
 #: name that the narration never uses and that the others say to someone is the narrator's.
@@ -117,9 +119,10 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     Evidence is pooled over all first-person sections (one narrator unless a section shows otherwise): names
     said to the narrator by the other characters (vocatives next to the narrator's turns; in a short text, any
     vocative of a name the narration never uses), self introductions ("my name is", "calls me Lolly", "I called
-    myself Pip" in the narration; the name inside one is no third-person use of it), never the names the
-    narration itself uses in the third person or shows acting. A section where the pooled narrator is spoken of
-    in the third person, or whose lines another section gives to a named character, gets its own.
+    myself Pip", "and I, Vandyck Jennings" in the narration; the name inside one is no third-person use of it),
+    never the names the narration itself uses in the third person or shows acting. A section where the pooled
+    narrator is spoken of in the third person, or whose lines another section gives to a named character, gets
+    its own.
     """
     ix, text = st.ix, st.text
     fp = [k for k, ph in enumerate(st.narr_ids) if ph is not None]
@@ -137,7 +140,8 @@ def name_narrators(st: AttributionState) -> dict[str, str]:
     for k in fp:
         sec = ix.sections[k]
         _narrated(st, sec.start, sec.end, labels, votes[k], narr_mentions[k], acting)
-        for sm in _SELF_INTRO.finditer(text, sec.start, sec.end):
+        apposed = (m for m in _APPOSED_I.finditer(text, sec.start, sec.end) if not ix.in_quote(m.start()))
+        for sm in (*_SELF_INTRO.finditer(text, sec.start, sec.end), *apposed):
             if _said_by_another(st, starts, sm.start(), placeholders):
                 continue  # "I'm Dev," said by someone else: no introduction of the narrator
             for mm in ix.mentions_in(sm.start(1), sm.end(1)):
