@@ -627,6 +627,24 @@ def test_a_name_set_beside_i_in_the_narration_names_the_narrator() -> None:
         assert [c.name for c in story.characters if c.narrator] == [want[n.name]], n.name
 
 
+def test_a_first_person_narrators_relatives_speak_in_their_own_tags() -> None:
+    """"cried my sister" is the sister the narration names beside the words ("My sister, Nell, was …"); "said my
+    mother", whom the story never names, is the narrator's mother, not the other woman of the scene."""
+    text = (
+        "My sister, Nell, was ten years older than I, and had brought me up by hand. She kept the house above the "
+        "forge, and my mother, who had been ill since the winter, kept to the chair by the window. Nell's friend "
+        "Mrs. Ollard came most evenings to sit with her.\n\n"
+        '"Where have you been?" cried my sister, as I came in.\n\n'
+        '"At the marsh."\n\n'
+        '"At the marsh! And your boots like that!"\n\n'
+        '"Leave the boy be," said my mother. "He\'s home now."\n\n'
+        'Mrs. Ollard set down her cup. "He\'s grown again, Nell."\n\n'
+        '"Grown wild," said my sister.\n'
+    )
+    got = _speakers(_run(text))
+    assert (got[0], got[3], got[4], got[5]) == ("Nell", "my mother", "Mrs. Ollard", "Nell")
+
+
 def test_a_place_written_after_the_is_no_pronouns_antecedent_from_afar() -> None:
     # "the Arno" looks like a man's first name after "the"; the person model doubts it: "He said" three paragraphs
     # on is the stranger who leans forward, not the river

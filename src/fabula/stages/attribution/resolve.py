@@ -368,6 +368,38 @@ def _family_titled(st: AttributionState, cls: str) -> list[tuple[str, str]]:
     ]
 
 
+#: The narrator's relatives whom a first-person story seldom names: "said my father" is someone of their own.
+_PARENTS = frozenset(["mother", "father"])
+
+
+def narrators_kin(text: str, ref: Ref) -> bool:
+    """Whether a tag's description is a first-person narrator's relative ("cried my sister", '"…," my father
+    said'), not a sentence of its own after the quotation ('"Much company?" My father told him no.')."""
+    words = (ref.phrase or "").split()
+    return len(words) == 2 and words[1] in KIN and text[ref.pos : ref.pos + 2] == "my" and text[ref.pos + 2 : ref.pos + 3].isspace()
+
+
+def _kin_set_beside(st: AttributionState, ref: Ref) -> str | None:
+    """The character the narration names beside the narrator's relative before the tag at ``ref``: "My sister,
+    Mrs. Joe Gargery, was …", "my sister Rose" (the last such before it, of the relative's gender)."""
+    phrase = ref.phrase or ""
+    key = f"beside {phrase}"
+    kin = st.kin_named.get(key)
+    if kin is None:
+        g = "f" if phrase.split()[-1] in PERSON_NOUNS_F else "m" if phrase.split()[-1] in PERSON_NOUNS_M else None
+        kin = st.kin_named[key] = [
+            (m.start(), d.character)
+            for m in re.finditer(rf"\b{phrase}(,[ \t\n]*|[ \t\n]+)(?=[A-Z])", st.text, re.IGNORECASE)
+            if not st.ix.in_quote(m.start())
+            and (d := st.ix.m_at.get(m.end())) is not None
+            and d.character is not None
+            and st.gender.get(d.character) in (None, g)
+            and (m.group(1)[0] != "," or st.text[d.end : d.end + 1] in (",", ".", ";", ":"))
+        ]
+    k = bisect_left(kin, (ref.pos, ""))
+    return kin[k - 1][1] if k else None
+
+
 def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
     """``the other``, ``the former``/``the latter``, ``her mother`` (Mrs. + the daughter's surname), and person
     nouns (``the old lady``) resolved like pronouns when a fitting character was mentioned just before."""
@@ -399,6 +431,8 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
             kin = st.kin_named[phrase] = [(m.start, m.character) for m in after if m is not None and m.character]
         k = bisect_left(kin, (ref.pos, ""))
         return titled_character(st, head, ref.pos) or (kin[k - 1][1] if k else None)
+    if narrators_kin(st.text, ref) and (found := _kin_set_beside(st, ref)) is not None:
+        return found
     if det in ("his", "her", "my") and head in FAMILY_TITLES:
         # '"My dear Mr. Bennet," replied his wife': the one the quotation addresses is the likeliest "his";
         # "my mother" is the narrator's
@@ -420,7 +454,8 @@ def resolve_nominal(st: AttributionState, i: int, ref: Ref) -> str | None:
                 found = next((d for d, last in titled if d != c.id and last == surname), None)
                 if found is not None:
                     return found
-        return None
+        # "cried my mother" where the story never names her: the narrator's parent, not a woman of the scene
+        return unnamed_character(st, x, g, ref.phrase) if head in _PARENTS and narrators_kin(st.text, ref) else None
     if words in (["the", "mother"], ["the", "father"]):
         # "replied the mother": a parent is one the story calls Mrs. or Mr. (not the five-year-old named just
         # before), the one the narration named last

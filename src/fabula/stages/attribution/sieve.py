@@ -20,6 +20,7 @@ from fabula.stages.attribution.evidence import Ref, sentence_subjects, sentences
 from fabula.stages.attribution.resolve import (
     beat_speaker,
     local_pronoun,
+    narrators_kin,
     resolve_nominal,
     resolve_pronoun,
     resolve_ref,
@@ -57,9 +58,7 @@ _I_AM = re.compile(r"(?i)(?<!\bif )\bI(?:'m|’m|\s+am)\s+$")
 #: A quotation opening inside a quotation: a name after it is someone else's words ("she said: 'my name's …'").
 _NESTED_OPEN = re.compile(r"(?:^|[\s:(])['‘“\"]\w")
 #: A speaker giving their name: "I'm Juno.", "My name is Oskar", "Call me Ish".
-_INTRODUCES = re.compile(
-    r"(?:\bI(?:'m|’m| am)|\b[Mm]y name(?:'s|’s| is)|\b[Cc]all me)\s+([A-Z][\w'’-]*)(?![\w'’-])"
-)
+_INTRODUCES = re.compile(r"(?:\bI(?:'m|’m| am)|\b[Mm]y name(?:'s|’s| is)|\b[Cc]all me)\s+([A-Z][\w'’-]*)(?![\w'’-])")
 #: Speech reported inside a quotation right before a name: "I said, Walter, if you put that shed there" calls
 #: Walter in the story told, not the one listening now ("I say, Mr. Pip!" is an interjection: no past tense).
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:(?:I|he|she|we|they)\s+(?:said|told\s+\w+)|says\s+I|said\s+I)\s*,\s*$")
@@ -513,7 +512,8 @@ def attribute(st: AttributionState) -> None:
                     st.ix.add_mention(Mention(ref.pos, ref.pos + len(ref.phrase), cid, "nominal"))
                     _index_role(st, cid, ref.phrase, ref.pos)
                 if cid is None and words != ["the", "other"]:
-                    cid, rule = resolve_nominal(st, i, ref), "tag_nominal"
+                    cid = resolve_nominal(st, i, ref)
+                    rule = "tag_role" if narrators_kin(st.text, ref) else "tag_nominal"  # "cried my mother" stands
                 if cid is not None:
                     _set(x, cid, rule)
                 else:
