@@ -1300,6 +1300,8 @@ def test_a_crowd_tag_between_dash_led_speech_is_a_chorus() -> None:
         "said Hobb at once",
         "said Hobb, as they walked up the stairs together",  # another clause's "together"
         "said Hobb, smiting his hands together",
+        "growled Hobb in unison, with a kick at the dog",  # one man named: in unison with the dog's growl
+        "he growled in unison",
     ],
 )
 def test_together_outside_the_reporting_clause_is_no_chorus(tag: str) -> None:

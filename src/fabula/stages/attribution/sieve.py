@@ -444,9 +444,9 @@ def _said_together(st: AttributionState, q: Quote, o1: int, next_start: int, tag
     clause = sentences(st.text[o1:next_start])[0][:60]  # the reporting clause, not what the sentence goes on to
     end = _CLAUSE_END.search(clause)
     clause = clause[: end.start() if end else len(clause)]
-    return _TOGETHER.search(clause) is not None or (
-        (tag is None or tag.kind == "plural") and _AT_ONCE.search(clause) is not None
-    )
+    one = tag is not None and (tag.kind == "name" or tag.gender in ("m", "f")) and " and " not in clause
+    together = not one and _TOGETHER.search(clause) is not None  # not "growled Mr. Heathcliff in unison"
+    return together or ((tag is None or tag.kind == "plural") and _AT_ONCE.search(clause) is not None)
 
 
 def _after_mark(st: AttributionState, pos: int) -> int:
