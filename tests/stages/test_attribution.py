@@ -1729,6 +1729,20 @@ def test_may_i_have_your_name_is_a_question_for_a_name() -> None:
     assert _speakers(_run(text))[-1] == "Desmond Pell"
 
 
+def test_a_self_introduction_outweighs_a_description_tag() -> None:
+    """'"I am Clara Voss," the little girl said': the name she gives is the speaker (the description is hers), not
+    the woman the ranker would have taken for "the little girl"."""
+    text = (
+        "The officer pushed the nursery door open and stopped. A small girl stood by the cot, frowning at him, and "
+        "behind him Mrs. Dunmore, the colonel's wife, put a hand to her mouth.\n\n"
+        '"Good God," he said. "There\'s a child here."\n\n'
+        '"I am Clara Voss," the little girl said, drawing herself up.\n\n'
+        '"Where are your people, Clara?"\n\n'
+        "Clara did not answer. Mrs. Dunmore knelt beside her and took her hands.\n"
+    )
+    assert _speakers(_run(text))[1] == "Clara Voss"
+
+
 def test_what_do_they_call_you_asks_for_a_name() -> None:
     """"What do they call you, girl?" asks for a name: the reply that opens on one names its speaker (the rule
     pass's ``self_named``), with a form of address after it ("Tamsin, sir.") or not."""

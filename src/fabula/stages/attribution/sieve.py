@@ -482,10 +482,10 @@ def attribute(st: AttributionState) -> None:
             continue
         ref = x.tag if x.tag is not None and x.tag.kind != "plural" else None
         own = x.self_named
-        if own is not None and (ref is None or (ref.kind == "pronoun" and st.gender.get(own) in (None, ref.gender))):
+        fits = ref is None or (ref.kind in ("pronoun", "nominal") and st.gender.get(own or "") in (None, ref.gender))
+        if own is not None and fits:  # also '"I am Mary Lennox," the little girl said'
             _set(x, own, "self_named")  # "Elspeth," she said at last. "Elspeth Crane."
-            if ref is not None:
-                # whom the narration's "he" stands for is the same person under another name (see join_self_names)
+            if ref is not None and ref.kind == "pronoun":  # the narration's "he", the same person (join_self_names)
                 x.alias_of = resolve_pronoun(st, i, ref, exclude=[own])
             continue
         if ref is not None:
