@@ -1277,6 +1277,8 @@ def test_a_crowd_speaks_for_nobody_in_particular() -> None:
         "wailed the whole back row",
         "said Tom and Mary together",
         "the room gasped, as one",
+        "screamed the populace",
+        "roared the mob",
     ],
 )
 def test_a_chorus_speaks_for_nobody_in_particular(tag: str) -> None:
