@@ -1222,6 +1222,17 @@ def test_a_clipped_first_name_is_the_longer_name_it_begins() -> None:
     assert "Cal" in _by_name(_chars(text))
 
 
+def test_a_name_given_as_what_people_call_someone_joins_them() -> None:
+    """"… an old shipmate of Jonah Pike, and so I come to our cook, Jericho, as the men called him": Jericho is
+    Pike's nickname (Treasure Island's "our ship's cook, Barbecue, as the men called him" is John Silver)."""
+    text = (
+        "The Petrel sailed on the evening tide. The first mate, Tobias Crane, stood by the wheel, and beside him stood "
+        "the cook. He was an old shipmate of Jonah Pike, and so I come to our cook, Jericho, as the men called him."
+        '\n\n"Jericho, what\'s for supper?" cried one of the hands.\n\n"Weevils," said Pike, and the men laughed.\n'
+    )
+    _assert_joined(text, {"Jonah Pike": {"Jericho"}}, {"Tobias Crane": {"Jericho"}})
+
+
 def test_a_clipped_name_joins_a_first_name_given_to_both_genders() -> None:
     """"Kel" said to the woman the narration calls Kelly (a first name of either gender) is Kelly."""
     text = (

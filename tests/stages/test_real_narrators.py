@@ -125,6 +125,9 @@ def test_silver_is_called_by_his_surname() -> None:
     """The cast shows "John Silver" (the narration says "Silver" two hundred times), not "Long John"."""
     names = {c.name for c in _story("treasure_island.txt").characters}
     assert "John Silver" in names and "Long John" not in names
+    # "our ship's cook, Barbecue, as the men called him" is Silver too, not a second cook
+    silver = next(c for c in _story("treasure_island.txt").characters if c.name == "John Silver")
+    assert "Barbecue" in silver.aliases and "Barbecue" not in names
 
 
 def test_the_professor_is_bhaer() -> None:

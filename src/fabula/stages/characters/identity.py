@@ -34,7 +34,12 @@ from fabula.spans import SpanIndex
 from fabula.stages.characters.forms import Form, FormKey
 from fabula.stages.characters.gender import GenderContext, gender_of
 from fabula.stages.characters.names import NameHit
-from fabula.stages.characters.variants import merge_clipped_first_names, merge_dialect_names, merge_honorifics
+from fabula.stages.characters.variants import (
+    merge_clipped_first_names,
+    merge_dialect_names,
+    merge_honorifics,
+    merge_nicknames_given,
+)
 
 _SENTENCE_BREAK = re.compile(r"[.!?;\"“”]")
 @dataclass(slots=True)
@@ -200,6 +205,7 @@ def cluster(text: str, forms: dict[FormKey, Form], qi: SpanIndex[int], gender: G
     _merge_miss_first_names(entities, gender)
     merge_clipped_first_names(entities)
     merge_honorifics(entities, text)
+    merge_nicknames_given(entities, text)
     _split_shared_titles(entities)
     for e in entities:
         if e.forms:

@@ -119,3 +119,31 @@ def merge_dialect_names(entities: list[Entity], qi: SpanIndex[int]) -> None:
             targets[0].forms.extend(e.forms)
             targets[0].variants.extend(e.forms)
             e.forms = []
+
+
+#: "our ship's cook, Barbecue, as the men called him", "Elizabeth, or Beth, as everyone called her".
+_CALLED_BY = re.compile(
+    r"\b([A-Z][\w'’]+),?[ \t\n]+as[ \t\n]+(?:the[ \t\n]+\w+|they|everyone|everybody|we|people|folks|all)[ \t\n]+"
+    r"(?:called|named|nicknamed)[ \t\n]+(him|her)\b"
+)
+#: How far back (characters) the name a nickname belongs to may stand in the narration.
+_CALLED_REACH = 200
+
+
+def merge_nicknames_given(entities: list[Entity], text: str) -> None:
+    """A one-word name the narration gives as what people call someone ("… Long John Silver, and so the mention
+    of his name leads me on to speak of our ship's cook, Barbecue, as the men called him") is a form of the
+    nearest character named before it in that sentence, of the pronoun's gender."""
+    at = {h.start: e for e in entities for f in e.forms for h in f.hits}
+    for m in _CALLED_BY.finditer(text):
+        nick = at.get(m.start(1))
+        if nick is None or len({f.words for f in nick.forms}) != 1:
+            continue
+        g = "m" if m.group(2) == "him" else "f"
+        lo = max(0, m.start() - _CALLED_REACH)
+        lo = max([lo, *(i + len(p) for p in (".", "!", "?", "\n\n") if (i := text.rfind(p, lo, m.start())) >= 0)])
+        before = sorted((s, e) for s, e in at.items() if lo <= s < m.start(1) and e is not nick and e.forms)
+        home = next((e for _, e in reversed(before) if e.gender in (None, g)), None)
+        if home is not None and nick.gender in (None, g):
+            home.forms.extend(nick.forms)
+            nick.forms = []
