@@ -677,7 +677,9 @@ PREPOSITIONS = frozenset("to with by for from at of in on upon into than as".spl
 #: quotation is a crowd's, nobody's in particular.
 GROUP_SUBJECTS = frozenset("several many all both everyone everybody voices others".split())
 #: Plural person nouns that do not end in -s ("said the *men*"), and nouns of a crowd.
-PLURAL_PERSON_NOUNS = frozenset("men women children people gentlemen gentlefolk folk crowd chorus populace mob throng".split())
+PLURAL_PERSON_NOUNS = frozenset(
+    "men women children people gentlemen gentlefolk folk crowd chorus populace mob throng".split()
+)
 #: Nouns of speech: '"…," was Mrs. Allen's reply'.
 SPEECH_NOUNS = frozenset(
     """reply answer rejoinder response remark exclamation observation retort comment language speech words cry

@@ -370,13 +370,15 @@ def _family_titled(st: AttributionState, cls: str) -> list[tuple[str, str]]:
 
 #: The narrator's relatives whom a first-person story seldom names: "said my father" is someone of their own.
 _PARENTS = frozenset(["mother", "father"])
+#: "my" in lower case, as a tag's subject after the verb or the quotation's comma ("cried my sister").
+_MY = re.compile(r"my\s")
 
 
 def narrators_kin(text: str, ref: Ref) -> bool:
     """Whether a tag's description is a first-person narrator's relative ("cried my sister", '"…," my father
     said'), not a sentence of its own after the quotation ('"Much company?" My father told him no.')."""
     words = (ref.phrase or "").split()
-    return len(words) == 2 and words[1] in KIN and text[ref.pos : ref.pos + 2] == "my" and text[ref.pos + 2 : ref.pos + 3].isspace()
+    return len(words) == 2 and words[1] in KIN and _MY.match(text, ref.pos) is not None
 
 
 def _kin_set_beside(st: AttributionState, ref: Ref) -> str | None:

@@ -194,8 +194,8 @@ def _quoted_within(text: str, qstart: int, pos: int) -> bool:
 #: answer (a name given, someone blamed), the address the listener, so the name calls nobody. Not a question:
 #: "Mr. Silver, sir?" asks the man it names.
 _DEFERENCE_AFTER = re.compile(
-    r",[ \t]*(?:my[ \t]+)?(?:sir|ma'am|madam|m'm|mum|miss|lady|lord|your[ \t]+(?:honou?r|grace|majesty|ladyship|lordship))"
-    r"[ \t]*[.!]",
+    r",[ \t]*(?:my[ \t]+)?(?:sir|ma'am|madam|m'm|mum|miss|lady|lord"
+    r"|your[ \t]+(?:honou?r|grace|majesty|ladyship|lordship))[ \t]*[.!]",
     re.IGNORECASE,
 )
 
