@@ -5,6 +5,7 @@ Jaggerth" for Mr. Jaggers), joined to the character they stand for after the ide
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from fabula.lexicon import TITLES, edit_distance, name_prior
@@ -135,6 +136,7 @@ def merge_nicknames_given(entities: list[Entity], text: str) -> None:
     of his name leads me on to speak of our ship's cook, Barbecue, as the men called him") is a form of the
     nearest character named before it in that sentence, of the pronoun's gender."""
     at = {h.start: e for e in entities for f in e.forms for h in f.hits}
+    starts = sorted(at)
     for m in _CALLED_BY.finditer(text):
         nick = at.get(m.start(1))
         if nick is None or len({f.words for f in nick.forms}) != 1:
@@ -142,8 +144,9 @@ def merge_nicknames_given(entities: list[Entity], text: str) -> None:
         g = "m" if m.group(2) == "him" else "f"
         lo = max(0, m.start() - _CALLED_REACH)
         lo = max([lo, *(i + len(p) for p in (".", "!", "?", "\n\n") if (i := text.rfind(p, lo, m.start())) >= 0)])
-        before = sorted((s, e) for s, e in at.items() if lo <= s < m.start(1) and e is not nick and e.forms)
-        home = next((e for _, e in reversed(before) if e.gender in (None, g)), None)
+        before = starts[bisect_left(starts, lo) : bisect_left(starts, m.start(1))]
+        homes = (at[s] for s in reversed(before))
+        home = next((e for e in homes if e is not nick and e.forms and e.gender in (None, g)), None)
         if home is not None and nick.gender in (None, g):
             home.forms.extend(nick.forms)
             nick.forms = []
