@@ -388,14 +388,13 @@ def _kin_set_beside(st: AttributionState, ref: Ref) -> str | None:
     key = f"beside {phrase}"
     kin = st.kin_named.get(key)
     if kin is None:
-        g = "f" if phrase.split()[-1] in PERSON_NOUNS_F else "m" if phrase.split()[-1] in PERSON_NOUNS_M else None
         kin = st.kin_named[key] = [
             (m.start(), d.character)
             for m in re.finditer(rf"\b{phrase}(,[ \t\n]*|[ \t\n]+)(?=[A-Z])", st.text, re.IGNORECASE)
             if not st.ix.in_quote(m.start())
             and (d := st.ix.m_at.get(m.end())) is not None
             and d.character is not None
-            and st.gender.get(d.character) in (None, g)
+            and st.gender.get(d.character) in (None, ref.gender)  # the relative's gender, by its noun
             and (m.group(1)[0] != "," or st.text[d.end : d.end + 1] in (",", ".", ";", ":"))
         ]
     k = bisect_left(kin, (ref.pos, ""))
