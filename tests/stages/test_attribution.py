@@ -400,6 +400,53 @@ def test_an_interrupting_tag_names_its_speaker(verb: str) -> None:
     assert _speakers(_run(text))[-1] == "the sergeant"
 
 
+@pytest.mark.parametrize("verb", ["put in", "broke in,"])
+def test_an_interrupting_tag_after_its_subject_names_its_speaker(verb: str) -> None:
+    """'"…," his aunt put in.': the subject comes first, "put"/"broke" are no speech verbs on their own."""
+    text = (
+        "Rufus and Margery sat at the table with the boy Tobias.\n\n"
+        '"You should eat," said Rufus.\n\n"I\'m not hungry," said Tobias.\n\n'
+        f'"He never is," his aunt {verb} "not since the fair."\n'
+    )
+    assert _tags(_run(text))[-1] == ("nominal", "his aunt")
+
+
+def test_a_tag_in_the_pluperfect_names_its_speaker() -> None:
+    """'"…," his mother had answered': "had" ends the description; the tag is hers, not the son's."""
+    text = (
+        "The farmhouse kitchen was cold when Will came down. His mother was scrubbing the table.\n\n"
+        '"I\'m going into town," Will said.\n\n'
+        '"Don\'t you be late for supper," his mother had answered, not looking up.\n\n'
+        '"I won\'t," he said.\n\n"You always are," she had finally replied.\n'
+    )
+    story = _run(text)
+    assert _tags(story)[1] == ("nominal", "his mother")
+    assert _speakers(story) == ["Will", "his mother", "Will", "his mother"]
+
+
+@pytest.mark.parametrize("verb", ["would say", "could only add", "then asked", "once more said"])
+def test_a_description_tag_with_an_auxiliary_or_filler_before_its_verb(verb: str) -> None:
+    """'"…," the carter would say': the description stops before the auxiliary and the tag is the carter's."""
+    text = (
+        "Nell Ashby kept the inn at the crossroads, and on market days a carter came in for his dinner.\n\n"
+        '"You\'ll wait like the rest," Nell said.\n\n'
+        f'"Ale, and quick about it," the carter {verb}, slapping the counter.\n'
+    )
+    assert _tags(_run(text))[-1] == ("nominal", "the carter")
+
+
+def test_a_family_named_in_the_plural_is_a_group() -> None:
+    """'"…," the Pikes had said': a family speaking together, no character "the Pikes"."""
+    text = (
+        "Ada Pike and Samuel Pike kept the farm on the hill.\n\n"
+        '"Nothing matters," the Pikes had said once, "except the weather."\n\n'
+        '"Is that so?" asked Martha.\n'
+    )
+    story = _run(text)
+    assert story.quotes[0].speaker is None and story.quotes[0].type == "group"
+    assert not any(c.name == "the Pikes" for c in story.characters)
+
+
 def test_a_name_ending_like_an_adverb_is_the_tags_speaker() -> None:
     text = (
         'The kettle boiled.\n\n"You rang?" said Polly.\n\n"I did," said Anna.\n\n'

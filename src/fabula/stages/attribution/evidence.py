@@ -200,10 +200,15 @@ def plural_person(head: str) -> bool:
     """A plural person noun or a crowd: "men", "the girls", "the ladies", "the crowd"."""
     if head in PLURAL_PERSON_NOUNS:
         return True
-    if len(head) < 4 or not head.endswith("s") or head.endswith(("ss", "us", "is")):
+    if not _plural_shape(head):
         return False
     singular = {head[:-1], head[:-2] if head.endswith("es") else "", head[:-3] + "y" if head.endswith("ies") else ""}
     return any(w in PERSON_NOUNS_M or w in PERSON_NOUNS_F or w in GENERIC_PERSON_NOUNS for w in singular if w)
+
+
+def _plural_shape(word: str) -> bool:
+    """Whether a word of four letters or more reads as a plural ("girls", "Schlegels"; not "glass", "Marquis")."""
+    return len(word) >= 4 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
 def _is_speech(w: str) -> bool:
@@ -352,6 +357,8 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
             and toks[j][0].lower() not in ("s", "'s", "’s")
             and not toks[j][0].lower().endswith("ly")
             and not _is_speech(toks[j][0])
+            and not _cuts_in(toks, j)  # "his uncle broke in"
+            and not _aux_speech(toks, j)  # "his mother had replied"
             # "the lady grieved", "the herald looked", "a nurse came out": a person noun's verb ends the phrase
             and not (
                 (toks[j][0].endswith("ed") or toks[j][0] in ACTION_VERBS)
@@ -362,8 +369,9 @@ def _subject(ix: StoryIndex, toks: list[Token], k: int) -> tuple[Ref | None, int
             j += 1
         if len(words) >= 2:
             head = words[-1]
-            if plural_person(head):
-                return Ref("plural", a), j  # "said the girls": a group
+            family = words[0] == "the" and len(words) == 2 and toks[j - 1][0][:1].isupper() and _plural_shape(head)
+            if plural_person(head) or family:
+                return Ref("plural", a), j  # "said the girls", "the Schlegels had said": a group
             ng = _noun_gender(head)
             # "the man with the black beard", "a lady in the group", "the elder of the two gentlemen": a definite
             # modifier makes the description a character of its own
@@ -441,16 +449,41 @@ def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None
     for _ in range(3):
         if k < len(toks) and (
             toks[k][0].lower() in TAG_FILLERS
+            or toks[k][0].lower() in _AUXILIARIES
             or _adverb(toks[k][0])
             or (ref.kind == "plural" and toks[k][0].lower() in ("all", "both"))  # "they all shouted"
         ):
             k += 1
-    if k < len(toks) and _is_speech(toks[k][0]):
+    if k < len(toks) and (_is_speech(toks[k][0]) or _cuts_in(toks, k)):
         return ref
     person = ref.kind in ("name", "pronoun", "narrator") or (ref.kind == "nominal" and ref.gender is not None)
     if loose and person and _past_verb(toks, k):
         return ref
     return None
+
+
+def _cuts_in(toks: list[Token], k: int) -> bool:
+    """``put in`` / ``broke in`` at token ``k``, closing its clause ('"…," his aunt put in.', "broke in,
+    smiling"), not "put in a word"."""
+    if k + 1 >= len(toks) or toks[k][0].lower() not in _CUT_IN or toks[k + 1][0].lower() != "in":
+        return False
+    return k + 2 >= len(toks) or not toks[k + 2][0][0].isalpha() or _adverb(toks[k + 2][0])
+
+
+#: Auxiliaries between a tag's subject and its verb: "his mother had replied", "the carter would say".
+_AUXILIARIES = frozenset("had has have would could should will shall might must can did does".split())
+
+
+def _aux_speech(toks: list[Token], k: int) -> bool:
+    """An auxiliary or a tag's filler at token ``k``, then up to two more fillers or adverbs, then a speech verb
+    ("had replied", "would say", "could only add", "then asked", "once more said"): the verb of a tag whose
+    subject ends before token ``k``."""
+    j = k
+    while j < len(toks) and j < k + 3 and (
+        toks[j][0].lower() in _AUXILIARIES or toks[j][0].lower() in TAG_FILLERS or (j > k and _adverb(toks[j][0]))
+    ):
+        j += 1
+    return k < j < len(toks) and (_is_speech(toks[j][0]) or _cuts_in(toks, j))
 
 
 def _adverb(word: str) -> bool:
