@@ -435,6 +435,29 @@ def test_a_description_tag_with_an_auxiliary_or_filler_before_its_verb(verb: str
     assert _tags(_run(text))[-1] == ("nominal", "the carter")
 
 
+def test_a_tag_keeps_its_quotation_when_another_introduces_the_next() -> None:
+    """'"…," said Mrs. Lorne, and Kit answered, "…"': the first tag is the first quotation's, the second the next's
+    (a lone '"…?" he said, "…"' still introduces the next)."""
+    text = (
+        "Mrs. Lorne and her daughter Kit sat over the breakfast things.\n\n"
+        '"The post is late," said Mrs. Lorne, and Kit answered, "It always is on Mondays."\n'
+    )
+    story = _run(text)
+    assert _tags(story) == [("name", "Mrs. Lorne"), ("name", "Kit")]
+    assert _speakers(story) == ["Mrs. Lorne", "Kit"]
+
+
+@pytest.mark.parametrize("tag", ["was all Kit said", "meekly answered Kit", "Kit used to say"])
+def test_a_tag_after_was_all_an_adverb_or_used_to(tag: str) -> None:
+    """'"…," was all Beth said', "meekly answered Jo", "Hannah used to say": the name is the tag's speaker."""
+    text = (
+        "Mrs. Lorne and her daughter Kit sat over the breakfast things.\n\n"
+        '"The post is late," said Mrs. Lorne.\n\n'
+        f'"Pass the toast," {tag}.\n'
+    )
+    assert _tags(_run(text))[-1] == ("name", "Kit")
+
+
 def test_a_family_named_in_the_plural_is_a_group() -> None:
     """'"…," the Pikes had said': a family speaking together, no character "the Pikes"."""
     text = (

@@ -420,6 +420,8 @@ def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None
     toks = toks[:10]
     if toks[0][0].lower() in ("was", "were"):
         return _possessed_speech(ix, toks)
+    if len(toks) > 1 and _adverb(toks[0][0]) and _is_speech(toks[1][0]):
+        toks = toks[1:]  # "meekly answered Jo"
     # VERB SUBJ: said Elizabeth / cried her mother / said he / put in the sergeant
     cut_in = toks[0][0].lower() in _CUT_IN and len(toks) > 1 and toks[1][0].lower() == "in"
     if _is_speech(toks[0][0]) or cut_in:
@@ -471,7 +473,7 @@ def _cuts_in(toks: list[Token], k: int) -> bool:
 
 
 #: Auxiliaries between a tag's subject and its verb: "his mother had replied", "the carter would say".
-_AUXILIARIES = frozenset("had has have would could should will shall might must can did does".split())
+_AUXILIARIES = frozenset("had has have would could should will shall might must can did does used to".split())
 
 
 def _aux_speech(toks: list[Token], k: int) -> bool:
@@ -520,7 +522,11 @@ def _past_verb(toks: list[Token], k: int) -> bool:
 
 
 def _possessed_speech(ix: StoryIndex, toks: list[Token]) -> Ref | None:
-    """The speaker in ``was Mrs. Allen's reply`` / ``was his short, full answer`` (``toks`` start at "was")."""
+    """The speaker in ``was Mrs. Allen's reply`` / ``was his short, full answer`` / ``was all Beth said`` (``toks``
+    start at "was")."""
+    if len(toks) > 3 and toks[1][0] == "all":
+        said, k = _subject(ix, toks, 2)
+        return said if said is not None and k < len(toks) and _is_speech(toks[k][0]) else None
     k = 2 if len(toks) > 2 and toks[1][0].lower() == "the" else 1
     if k >= len(toks):
         return None

@@ -375,13 +375,12 @@ def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_s
     # ":" or ","; a new sentence after the quotation ("…!" Freddy snorted) comes after both.
     cont = o1 < next_start and _continues(st, q, o1)
     between = text[o1:next_start]
-    if cont and next_start < p1 and between.rstrip()[-1:] in (",", ":") and len(sentences(between)) < 2:
-        # '…?" he said, "Thank you,"': that tag introduces the next quotation, not this one ('"…," he replied, but
-        # … . He added: "…"' keeps its tag: a later sentence introduces the next)
-        cont = False
-        o1_tag_blocked = True
-    else:
-        o1_tag_blocked = False
+    # '…?" he said, "Thank you,"': that tag introduces the next quotation, not this one; '"…," he replied, but … .
+    # He added: "…"' keeps its own, as '"…," said Mrs. Allen; and she added, "…"' does: the later is the next
+    o1_tag_blocked = cont and next_start < p1 and between.rstrip()[-1:] in (",", ":") and len(sentences(between)) < 2
+    if o1_tag_blocked and (own := tag_after(ix, o1, next_start, loose=True)) is not None:
+        o1_tag_blocked = (later := tag_before(ix, o1, next_start)) is None or later.pos == own.pos
+    cont = cont and not o1_tag_blocked
     intro = prev_end < o0 and text[prev_end:o0].rstrip(" \n\t\"“‘'")[-1:] in (":", ",")
     if tag is None and cont:
         tag = tag_after(ix, o1, next_start, loose=True)
