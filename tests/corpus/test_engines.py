@@ -57,3 +57,25 @@ def test_dask_scheduler_address(tmp_path: Path) -> None:
     assert (summary.analysed, summary.failed, summary.workers) == (3, 0, 1)
     with pytest.raises(UsageError, match="cannot reach"):
         engines.DaskEngine("tcp://127.0.0.1:9", timeout="1s")
+
+
+def test_a_task_submitted_after_a_worker_died_is_not_lost() -> None:
+    """A worker dies while the runner is still submitting: the pool is broken before anyone collected the crash.
+    Submitting then must recover (the crashed document fails alone) and still analyse the next one."""
+    from concurrent.futures import wait
+
+    from fabula.corpus.work import Config, Task
+    from tests.corpus.crashy import CRASH_MARK, crash_on_mark
+    from tests.corpus.storygen import as_text, story
+
+    eng = engines.LocalEngine(1, func=crash_on_mark)
+    try:
+        crash = Task(1, "crash.txt", (CRASH_MARK + "\n\n" + as_text(story(7))).encode(), Config())
+        eng.submit(crash)
+        wait(list(eng._futures))  # the pool is broken now, and nothing has collected it
+        eng.submit(Task(2, "fine.txt", as_text(story(8)).encode(), Config()))
+        results = {r.doc_id: r for r in (eng.next_done(), eng.next_done())}
+    finally:
+        eng.close()
+    assert results[1].error_type == "WorkerDied"
+    assert results[2].error_type is None

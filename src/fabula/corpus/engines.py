@@ -130,7 +130,12 @@ class LocalEngine:
         return len(self._futures) + len(self._suspects) + len(self._done)
 
     def submit(self, task: Task) -> None:
-        self._futures[self._pool.submit(self._func, task)] = task
+        try:
+            self._futures[self._pool.submit(self._func, task)] = task
+        except BrokenProcessPool:
+            # a worker died since the last collection: recover the tasks in flight, then run this one alone
+            self._recover([])
+            self._suspects.append(task)
 
     def _collect(self) -> None:
         done, _ = wait(list(self._futures), return_when=FIRST_COMPLETED)
@@ -171,6 +176,7 @@ class LocalEngine:
         while not self._done:
             if not self._futures and self._suspects:
                 self.submit(self._suspects.popleft())
+                continue
             if not self._futures:
                 raise RuntimeError("next_done() with nothing in flight")
             self._collect()
