@@ -267,6 +267,14 @@ def test_a_second_speaker_after_a_full_stop_in_the_gap_starts_a_new_quotation() 
     assert _quotes(text) == [["Are we slow, Uncle Karl?"], ["Slow enough."]]
 
 
+def test_a_second_pronoun_speaker_after_a_parenthesis_starts_a_new_quotation() -> None:
+    """'"…," he said; and she, looking away, answered: "…"': the second clause's subject, set off by a phrase
+    between commas, is someone else: two utterances (the same speaker going on stays one)."""
+    text = '"Forget the letter," he said; and she, looking away, answered: "I can\'t."\n'
+    assert _quotes(text) == [["Forget the letter,"], ["I can't."]]
+    assert _quotes('"Forget it," he said, "and come in."\n') == [["Forget it,", "and come in."]]
+
+
 def test_a_second_speaker_named_after_a_phrase_in_the_gap_starts_a_new_quotation() -> None:
     """'"…" Brandt shouts, and from the fish station Beckett shouts back, "…"': the second clause has a subject
     of its own, after a phrase: two utterances. The same speaker going on is one ("…," Anna said, and then she

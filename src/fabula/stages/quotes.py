@@ -406,7 +406,7 @@ _TAG_AFTER_END = re.compile(r"[.!?…\n\"“”]|(?<!\w)['‘’]|['‘’](?!\w
 _NEW_SUBJECT = re.compile(
     r"(?:[,;—–.!?]|\b(?:and|but|for|while|when|whereupon))\s+"
     r"(?:(?:the|a|an|his|her|their|my)\s+(?:[\w'’.-]+\s+){0,2}[\w'’.-]+|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}|he|she|they|I|we)"
-    r"\s+(?:\w+ly\s+)?$"
+    r"(?:\s*,[^,;:.!?\"“”]{1,40},)?\s+(?:\w+ly\s+)?$"  # "; and she, looking away, answered"
 )
 
 
