@@ -448,14 +448,7 @@ def tag_after(ix: StoryIndex, a: int, b: int, loose: bool = False) -> Ref | None
         for v in range(k + 2, min(k + 5, len(toks))):
             if _is_speech(toks[v][0]) or _is_speech_ing(toks[v][0]):
                 return _heard(ix, toks, k + 1, v)
-    for _ in range(3):
-        if k < len(toks) and (
-            toks[k][0].lower() in TAG_FILLERS
-            or toks[k][0].lower() in _AUXILIARIES
-            or _adverb(toks[k][0])
-            or (ref.kind == "plural" and toks[k][0].lower() in ("all", "both"))  # "they all shouted"
-        ):
-            k += 1
+    k = _past_fillers(toks, k, plural=ref.kind == "plural")
     if k < len(toks) and (_is_speech(toks[k][0]) or _cuts_in(toks, k)):
         return ref
     person = ref.kind in ("name", "pronoun", "narrator") or (ref.kind == "nominal" and ref.gender is not None)
@@ -476,15 +469,22 @@ def _cuts_in(toks: list[Token], k: int) -> bool:
 _AUXILIARIES = frozenset("had has have would could should will shall might must can did does used to".split())
 
 
+def _past_fillers(toks: list[Token], k: int, plural: bool = False) -> int:
+    """The token after at most three tag fillers, auxiliaries or manner adverbs from token ``k`` ("had", "would
+    only", "once more", "softly"; after a plural subject also "all", "both": "they all shouted")."""
+    for _ in range(3):
+        word = toks[k][0] if k < len(toks) else ""
+        w = word.lower()
+        if w in TAG_FILLERS or w in _AUXILIARIES or _adverb(word) or (plural and w in ("all", "both")):
+            k += 1
+    return k
+
+
 def _aux_speech(toks: list[Token], k: int) -> bool:
-    """An auxiliary or a tag's filler at token ``k``, then up to two more fillers or adverbs, then a speech verb
-    ("had replied", "would say", "could only add", "then asked", "once more said"): the verb of a tag whose
-    subject ends before token ``k``."""
-    j = k
-    while j < len(toks) and j < k + 3 and (
-        toks[j][0].lower() in _AUXILIARIES or toks[j][0].lower() in TAG_FILLERS or (j > k and _adverb(toks[j][0]))
-    ):
-        j += 1
+    """Fillers or auxiliaries from token ``k`` (:func:`_past_fillers`, at least one), then a speech verb ("had
+    replied", "would say", "could only add", "then asked", "once more said"): the verb of a tag whose subject ends
+    before token ``k``."""
+    j = _past_fillers(toks, k)
     return k < j < len(toks) and (_is_speech(toks[j][0]) or _cuts_in(toks, j))
 
 

@@ -377,13 +377,14 @@ def _find_tag(st: AttributionState, i: int, x: QuoteState, prev_end: int, next_s
     between = text[o1:next_start]
     # '…?" he said, "Thank you,"': that tag introduces the next quotation, not this one; '"…," he replied, but … .
     # He added: "…"' keeps its own, as '"…," said Mrs. Allen; and she added, "…"' does: the later is the next
+    own = None  # this quotation's tag after it, when the test below reads it
     o1_tag_blocked = cont and next_start < p1 and between.rstrip()[-1:] in (",", ":") and len(sentences(between)) < 2
     if o1_tag_blocked and (own := tag_after(ix, o1, next_start, loose=True)) is not None:
         o1_tag_blocked = (later := tag_before(ix, o1, next_start)) is None or later.pos == own.pos
     cont = cont and not o1_tag_blocked
     intro = prev_end < o0 and text[prev_end:o0].rstrip(" \n\t\"“‘'")[-1:] in (":", ",")
     if tag is None and cont:
-        tag = tag_after(ix, o1, next_start, loose=True)
+        tag = own if own is not None else tag_after(ix, o1, next_start, loose=True)
     if tag is None and intro:
         tag = tag_before(ix, prev_end, o0, loose=True)
     if tag is None and o1 < next_start and not cont and not o1_tag_blocked:
